@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Casebook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "Casebook", targets: ["Casebook"]),
+        .executable(name: "casebook", targets: ["casebook"]),
+        .executable(name: "casebook-bench", targets: ["CasebookBench"]),
+    ],
+    targets: [
+        // The system's libsqlite3, through a three-line module map.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // The top-level schema.sql, compiled into the binary with C23 #embed:
+        // the file is the schema the program runs, never a copy.
+        .target(name: "CasebookSchema"),
+        .target(name: "EventLog", dependencies: ["CSQLite"]),
+        .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
+        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog"]),
+        .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
+        .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
+        // A tiny writer used by the multi-process and crash tests of the event log.
+        .executableTarget(name: "eventlog-tool", dependencies: ["EventLog", "CasebookSchema"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema"]),
+        .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog"]),
+        .testTarget(name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

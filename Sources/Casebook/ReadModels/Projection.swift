@@ -1,0 +1,90 @@
+import EventLog
+import Foundation
+
+/// The read models of schema.sql, written from a case's state (or a staff event) inside
+/// the append transaction. A projection is a function of the state, so a rebuild from the
+/// events gives the same rows.
+enum Projection {
+    /// The read-model tables, emptied and refilled by a rebuild.
+    static let tables = ["staff", "cases", "takedowns", "deadlines", "sources"]
+
+    /// Writes every row derived from one case's state, replacing the old ones.
+    static func write(_ state: CaseState, to database: Database) throws {
+        let reference = state.reference.description
+        let investigation: String
+        var finding: String?
+        switch state.investigation {
+        case .notStarted: investigation = "not-started"
+        case .started: investigation = "started"
+        case .concluded(let concluded, _):
+            investigation = "concluded"
+            finding = concluded.rawValue
+        }
+        var referrals: [String] = []
+        if !state.behaviourReferrals.isEmpty { referrals.append("behaviour") }
+        if !state.disciplinaryReferrals.isEmpty { referrals.append("disciplinary") }
+        let police =
+            state.policeReferral.map { $0.overrideReason == nil ? "referred" : "referred-override" } ?? "not-referred"
+        try database.run(
+            """
+            INSERT OR REPLACE INTO cases (reference, year, number, school, affected, status, is_urgent, categories,
+                summary, opened_at, closed_at, investigation, finding, source_kind, source_ref, threat, referrals,
+                police, action, outcome, removed_at, evidence_count, version, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                reference, state.reference.year, state.reference.number, state.opened.school, state.opened.affected,
+                state.status.rawValue, state.isUrgent, state.opened.categories.map(\.rawValue).joined(separator: ","),
+                state.opened.summary, Timestamp.string(from: state.openedAt), state.closure.map { Timestamp.string(from: $0.at) },
+                investigation, finding, state.source?.kind.rawValue, state.source?.ref,
+                state.isThreatening.map { $0 ? "threatening" : "not-threatening" }, referrals.joined(separator: ","),
+                police, state.closure?.action.rawValue, state.closure?.outcome,
+                state.firstRemovalAt.map(Timestamp.string(from:)), state.evidence.count, state.version,
+                Timestamp.string(from: state.updatedAt),
+            ])
+        try database.run("DELETE FROM takedowns WHERE case_ref = ?", [reference])
+        for takedown in state.takedowns {
+            try database.run(
+                """
+                INSERT INTO takedowns (case_ref, id, host, evidence, method, sent_by, requested_at, deadline_at, response,
+                    check_result, isp, isp_response, is_resolved)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    reference, takedown.request.id, takedown.request.host, takedown.request.evidence.joined(separator: ","),
+                    takedown.request.method.rawValue, takedown.request.sentBy.rawValue,
+                    Timestamp.string(from: takedown.requestedAt), Timestamp.string(from: takedown.deadline),
+                    takedown.response?.rawValue, takedown.check?.rawValue, takedown.isp, takedown.ispResponse?.rawValue,
+                    takedown.isResolved,
+                ])
+        }
+        try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
+        for deadline in Deadline.of(state) {
+            try database.run(
+                "INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)",
+                [reference, deadline.kind.rawValue, deadline.subject, Timestamp.string(from: deadline.due)])
+        }
+        try database.run("DELETE FROM sources WHERE case_ref = ?", [reference])
+        if let ref = state.source?.ref {
+            try database.run("INSERT INTO sources (ref, case_ref) VALUES (?, ?)", [SourceReference.normalized(ref), reference])
+        }
+    }
+
+    /// Writes a staff directory event.
+    static func write(_ event: StaffEvent, at date: String, to database: Database) throws {
+        switch event {
+        case .added(let member):
+            try database.run(
+                "INSERT OR REPLACE INTO staff (id, name, role, added_at) VALUES (?, ?, ?, ?)",
+                [member.id, member.name, member.role.rawValue, date])
+        }
+    }
+}
+
+/// Source references (account handles) compared across cases (001 §8.5).
+public enum SourceReference {
+    /// Lowercased and trimmed, so `@Handle` and `@handle ` are the same source.
+    public static func normalized(_ ref: String) -> String {
+        ref.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}

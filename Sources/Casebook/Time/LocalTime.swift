@@ -1,0 +1,172 @@
+import EventLog
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Times for people: input in RFC 3339 or `YYYY-MM-DD HH:MM[:SS]` in the local zone, and
+/// output in the local zone with its abbreviation (GMT/BST) (SPEC §3).
+///
+/// The zone is `TZ` (default Europe/London). Abbreviations come from the C library's zone
+/// data, so the process's `TZ` is set to the zone when one is made.
+public struct LocalTime: Sendable {
+    /// The IANA zone name, e.g. `Europe/London`.
+    public let identifier: String
+    private let zone: TimeZone
+    private let calendar: Calendar
+
+    /// The zone named by `TZ`, or Europe/London.
+    public static func fromEnvironment() throws -> LocalTime {
+        let name = ProcessInfo.processInfo.environment["TZ"].flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
+        return try LocalTime(identifier: name.hasPrefix(":") ? String(name.dropFirst()) : name)
+    }
+
+    /// A named zone; ``CasebookError/invalidInput(_:)`` when the name is unknown.
+    public init(identifier: String) throws {
+        guard let zone = TimeZone(identifier: identifier) else {
+            throw CasebookError.invalidInput("unknown time zone '\(identifier)' in TZ; use a name such as Europe/London")
+        }
+        self.identifier = identifier
+        self.zone = zone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        self.calendar = calendar
+        LocalTime.useZoneForAbbreviations(identifier)
+    }
+
+    private static let lock = NSLock()
+
+    private static func useZoneForAbbreviations(_ identifier: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if (getenv("TZ").map { String(cString: $0) } ?? "") != identifier {
+            setenv("TZ", identifier, 1)
+        }
+        tzset()
+    }
+
+    /// The zone's abbreviation at an instant, e.g. `GMT` or `BST`.
+    public func abbreviation(at date: Date) -> String {
+        LocalTime.lock.lock()
+        defer { LocalTime.lock.unlock() }
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil, let name = parts.tm_zone else {
+            return zone.abbreviation(for: date) ?? identifier
+        }
+        return String(cString: name)
+    }
+
+    /// `2026-11-20 14:05 GMT`: minutes, for tables and sentences.
+    public func format(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+            + abbreviation(at: date)
+    }
+
+    /// `2026-11-20 14:05:09 GMT`: seconds, for chronologies.
+    public func formatWithSeconds(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            + abbreviation(at: date)
+    }
+
+    /// `2026-11-20`: the local date.
+    public func formatDate(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// Parses RFC 3339 (`2026-11-20T14:05:00Z`, `…+01:00`, optional fraction), or
+    /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD` in the local zone.
+    public func parse(_ text: String, field: String = "time") throws -> Date {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let date = Self.parseRFC3339(trimmed) { return date }
+        if let date = parseLocal(trimmed) { return date }
+        throw CasebookError.invalidInput(
+            "\(field) '\(text.prefix(60))' is not a valid time: use 2026-11-20 14:05 (local, \(identifier)) or RFC 3339 such as 2026-11-20T14:05:00Z")
+    }
+
+    private func parseLocal(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10 || bytes.count == 16 || bytes.count == 19 else { return nil }
+        guard let (year, month, day) = Self.parseDate(bytes) else { return nil }
+        var hour = 0, minute = 0, second = 0
+        if bytes.count > 10 {
+            guard bytes[10] == 32 || bytes[10] == 84, bytes[13] == 58, let h = Self.digits(bytes, 11, 2),
+                let m = Self.digits(bytes, 14, 2), h < 24, m < 60
+            else { return nil }
+            hour = h
+            minute = m
+            if bytes.count == 19 {
+                guard bytes[16] == 58, let s = Self.digits(bytes, 17, 2), s < 60 else { return nil }
+                second = s
+            }
+        }
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let date = calendar.date(from: components) else { return nil }
+        // Refuse dates the calendar had to roll over (31 February) and times that do not
+        // exist on the local clock (the hour skipped when clocks go forward).
+        let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        guard back.year == year, back.month == month, back.day == day, back.hour == hour, back.minute == minute else {
+            return nil
+        }
+        return date
+    }
+
+    static func parseRFC3339(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[10] == 84 || bytes[10] == 116 || bytes[10] == 32, bytes[13] == 58,
+            bytes[16] == 58, let (year, month, day) = parseDate(bytes), let hour = digits(bytes, 11, 2),
+            let minute = digits(bytes, 14, 2), let second = digits(bytes, 17, 2), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var index = 19
+        var milliseconds = 0
+        if bytes[index] == 46 {
+            index += 1
+            var scale = 100
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                milliseconds += Int(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        guard index < bytes.count else { return nil }
+        var offset = 0
+        switch bytes[index] {
+        case 90, 122:
+            guard index == bytes.count - 1 else { return nil }
+        case 43, 45:
+            guard bytes.count - index == 6, bytes[index + 3] == 58, let h = digits(bytes, index + 1, 2),
+                let m = digits(bytes, index + 4, 2), h < 24, m < 60
+            else { return nil }
+            offset = (h * 60 + m) * 60 * (bytes[index] == 45 ? -1 : 1)
+        default: return nil
+        }
+        guard day <= Int(Timestamp.daysInMonth(year: Int64(year), month: Int64(month))) else { return nil }
+        let days = Timestamp.daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
+        let seconds = Int(days) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1000)
+    }
+
+    private static func parseDate(_ bytes: [UInt8]) -> (Int, Int, Int)? {
+        guard bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, let year = digits(bytes, 0, 4),
+            let month = digits(bytes, 5, 2), let day = digits(bytes, 8, 2), year >= 1900, (1...12).contains(month),
+            day >= 1, day <= Int(Timestamp.daysInMonth(year: Int64(year), month: Int64(month)))
+        else { return nil }
+        return (year, month, day)
+    }
+
+    private static func digits(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int? {
+        guard start + count <= bytes.count else { return nil }
+        var value = 0
+        for byte in bytes[start..<start + count] {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+}

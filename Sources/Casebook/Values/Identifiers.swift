@@ -1,0 +1,95 @@
+import Foundation
+
+/// Staff ids: `[A-Za-z0-9._-]{1,64}` (SPEC §5). They are hashed into the chain, so they can
+/// hold no separator.
+public enum StaffID {
+    /// Whether text is a well-formed staff id.
+    public static func isValid(_ text: String) -> Bool {
+        let bytes = text.utf8
+        return (1...64).contains(bytes.count)
+            && bytes.allSatisfy { byte in
+                (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
+                    || byte == 46 || byte == 95 || byte == 45
+            }
+    }
+
+    /// Throws ``CasebookError/invalidInput(_:)`` for a malformed id.
+    public static func validate(_ text: String, field: String = "staff id") throws -> String {
+        guard isValid(text) else {
+            throw CasebookError.invalidInput(
+                "'\(text.prefix(80))' is not a valid \(field): use 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+        return text
+    }
+}
+
+/// A case reference, `CB-YYYY-NNNN`: the year the case was opened and its number in that year.
+public struct CaseReference: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    /// The year the case was opened.
+    public let year: Int
+    /// The number within the year, from 1.
+    public let number: Int
+
+    /// Creates a reference.
+    public init(year: Int, number: Int) {
+        self.year = year
+        self.number = number
+    }
+
+    /// Parses `CB-2026-0001` (case-insensitive prefix); nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.uppercased().split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "CB", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 9,
+            let year = Int(parts[1]), let number = Int(parts[2]), number >= 1,
+            parts[1].allSatisfy(\.isASCII), parts[2].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
+        self.init(year: year, number: number)
+    }
+
+    /// `CB-2026-0001`.
+    public var description: String {
+        let digits = String(number)
+        return "CB-\(year)-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// The event stream of the case: `case/CB-2026-0001`.
+    public var stream: String { "case/\(description)" }
+
+    public static func < (a: CaseReference, b: CaseReference) -> Bool { (a.year, a.number) < (b.year, b.number) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let reference = CaseReference(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad reference"))
+        }
+        self = reference
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// URLs of web and social evidence: http or https, with a host (SPEC §2).
+public enum EvidenceURL {
+    /// The URL's host, lowercased, after checking the URL; throws for anything else.
+    public static func host(of text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count <= 4096 else { throw CasebookError.invalidInput("the URL is longer than 4096 characters") }
+        guard !trimmed.contains(where: { $0.isWhitespace || $0.isNewline }),
+            let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased()
+        else {
+            throw CasebookError.invalidInput("'\(text.prefix(200))' is not a URL: give the full address, e.g. https://example.com/post/1")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw CasebookError.invalidInput("'\(text.prefix(200))' is not an http or https URL (scheme '\(scheme)')")
+        }
+        guard let host = components.host?.lowercased(), !host.isEmpty,
+            host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "[" || $0 == "]" })
+        else {
+            throw CasebookError.invalidInput("'\(text.prefix(200))' has no host: give the full address, e.g. https://example.com/post/1")
+        }
+        return host
+    }
+}

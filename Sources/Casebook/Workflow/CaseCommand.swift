@@ -1,0 +1,144 @@
+import Foundation
+
+/// A request to take one step on an open or closed case. Opening is separate
+/// (``Workflow/open(_:reference:context:)``): there is no case yet.
+public enum CaseCommand: Sendable, Equatable {
+    case addEvidence(EvidenceDraft)
+    case startInvestigation
+    case addNote(String)
+    case identifySource(SourceKind, ref: String?)
+    case assessThreat(isThreatening: Bool, rationale: String)
+    case referBehaviour(pupil: String)
+    case referDisciplinary(staff: String)
+    case concludeInvestigation(Finding, summary: String)
+    case requestTakedown(evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender)
+    case recordHostResponse(request: String, HostResponse)
+    case checkRemoval(request: String, CheckResult, file: StoredFile?)
+    case declareTakedownNotApplicable(reason: String)
+    case escalateToISP(request: String, isp: String)
+    case recordISPResponse(request: String, ISPResponse)
+    case recordConsent(ConsentDecision, by: String)
+    case referToPolice(force: String, reference: String?, overrideReason: String?)
+    case offerSupport(services: [String])
+    case recordSupportResponse(SupportResponse)
+    case close(outcome: String, action: CloseAction)
+    case reopen(reason: String)
+
+    /// The step this command takes.
+    public var step: Step {
+        switch self {
+        case .addEvidence: return .addEvidence
+        case .startInvestigation: return .startInvestigation
+        case .addNote: return .addNote
+        case .identifySource: return .identifySource
+        case .assessThreat: return .assessThreat
+        case .referBehaviour: return .referBehaviour
+        case .referDisciplinary: return .referDisciplinary
+        case .concludeInvestigation: return .concludeInvestigation
+        case .requestTakedown: return .requestTakedown
+        case .recordHostResponse: return .recordHostResponse
+        case .checkRemoval: return .checkRemoval
+        case .declareTakedownNotApplicable: return .declareTakedownNotApplicable
+        case .escalateToISP: return .escalateToISP
+        case .recordISPResponse: return .recordISPResponse
+        case .recordConsent: return .recordConsent
+        case .referToPolice: return .referToPolice
+        case .offerSupport: return .offerSupport
+        case .recordSupportResponse: return .recordSupportResponse
+        case .close: return .close
+        case .reopen: return .reopen
+        }
+    }
+
+    /// What the acting role needs for this command.
+    public var permission: Permission {
+        switch self {
+        case .addEvidence: return .addEvidence
+        case .referToPolice(_, _, let overrideReason?) where !overrideReason.isEmpty: return .overrideConsent
+        default: return .advanceCase
+        }
+    }
+}
+
+/// An evidence item as the user describes it; its files already hashed (and stored in
+/// the same transaction as the event).
+public struct EvidenceDraft: Sendable, Equatable {
+    /// The kind.
+    public var kind: EvidenceKind
+    /// The URL, required for web and social.
+    public var url: String?
+    /// When it was captured; defaults to the moment of the command.
+    public var capturedAt: Date?
+    /// When it was posted, if known.
+    public var postedAt: Date?
+    /// The platform.
+    public var platform: String?
+    /// A description.
+    public var description: String?
+    /// The files.
+    public var files: [StoredFile]
+
+    /// Creates a draft.
+    public init(
+        kind: EvidenceKind, url: String? = nil, capturedAt: Date? = nil, postedAt: Date? = nil, platform: String? = nil,
+        description: String? = nil, files: [StoredFile] = []
+    ) {
+        self.kind = kind
+        self.url = url
+        self.capturedAt = capturedAt
+        self.postedAt = postedAt
+        self.platform = platform
+        self.description = description
+        self.files = files
+    }
+}
+
+/// A new case as reported.
+public struct CaseDraft: Sendable, Equatable {
+    /// The affected member of staff (staff id).
+    public var affected: String
+    /// Who reported it (staff id).
+    public var reportedBy: String
+    /// What happened.
+    public var summary: String
+    /// Categories.
+    public var categories: [Category]
+    /// The school.
+    public var school: String
+    /// When the material was discovered; defaults to the report.
+    public var discoveredAt: Date?
+
+    /// Creates a draft.
+    public init(
+        affected: String, reportedBy: String, summary: String, categories: [Category] = [], school: String = "",
+        discoveredAt: Date? = nil
+    ) {
+        self.affected = affected
+        self.reportedBy = reportedBy
+        self.summary = summary
+        self.categories = categories
+        self.school = school
+        self.discoveredAt = discoveredAt
+    }
+}
+
+/// What a decision needs besides the state: the clock, the moment the step happened,
+/// who acts, and the staff directory.
+public struct DecisionContext {
+    /// The clock's reading.
+    public var now: Date
+    /// When the step happened (`--at`; defaults to now).
+    public var occurredAt: Date
+    /// Who acts.
+    public var actor: StaffMember
+    /// Looks up a member of staff.
+    public var staff: (String) -> StaffMember?
+
+    /// Creates a context.
+    public init(now: Date, occurredAt: Date? = nil, actor: StaffMember, staff: @escaping (String) -> StaffMember?) {
+        self.now = now
+        self.occurredAt = occurredAt ?? now
+        self.actor = actor
+        self.staff = staff
+    }
+}

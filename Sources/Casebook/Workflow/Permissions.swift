@@ -1,0 +1,78 @@
+/// What a role may do (SPEC §5), in the library so every front end enforces the same table.
+public enum Permission: String, Sendable, CaseIterable {
+    /// `staff add`.
+    case manageStaff = "add staff"
+    /// `staff list`.
+    case viewStaff = "list staff"
+    /// `open`.
+    case openCase = "open cases"
+    /// `evidence add`.
+    case addEvidence = "add evidence"
+    /// Every other workflow command.
+    case advanceCase = "advance cases"
+    /// Police referral without consent, for child protection.
+    case overrideConsent = "use the child-protection override"
+    /// `show`, `list`, `overdue`, `timeline`, `evidence list/get`.
+    case readCases = "read cases"
+    /// `verify`.
+    case verify = "verify the log"
+    /// `outcomes`.
+    case readOutcomes = "read outcomes"
+    /// `redact`.
+    case redact = "redact events"
+    /// `audit`.
+    case readAudit = "read the audit trail"
+    /// `rebuild`.
+    case rebuild = "rebuild read models"
+    /// `backup`.
+    case backup = "back up the database"
+}
+
+extension Role {
+    /// Whether this role may do something.
+    public func may(_ permission: Permission) -> Bool {
+        switch self {
+        case .headteacher:
+            return true
+        case .seniorManager:
+            switch permission {
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup: return false
+            }
+        case .safeguardingLead:
+            switch permission {
+            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes: return true
+            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
+            }
+        case .hr:
+            return permission == .readOutcomes
+        case .staff:
+            return false
+        }
+    }
+}
+
+/// A member of staff from the directory.
+public struct StaffMember: Sendable, Equatable, Codable {
+    /// The staff id.
+    public var id: String
+    /// Their name.
+    public var name: String
+    /// Their role.
+    public var role: Role
+
+    /// Creates a staff member.
+    public init(id: String, name: String, role: Role) {
+        self.id = id
+        self.name = name
+        self.role = role
+    }
+
+    /// Throws ``CasebookError/notPermitted(_:)`` unless their role allows it.
+    public func require(_ permission: Permission) throws {
+        guard role.may(permission) else {
+            throw CasebookError.notPermitted(
+                "\(id) is \(role.rawValue == "hr" ? "HR" : "a \(role.rawValue)"), and that role may not \(permission.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+/// One place where the log is not what was written.
+public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// What kind of break.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The payload's bytes no longer match its `payload_sha256`.
+        case tamperedPayload = "tampered-payload"
+        /// A hashed field (type, times, actor, version, payload hash) was changed: the
+        /// stored hash no longer matches the fields.
+        case alteredField = "altered-field"
+        /// Versions skip: one or more events are missing.
+        case missingEvent = "missing-event"
+        /// Versions are not in the order the events were committed.
+        case reordered
+        /// `prev_hash` is not the previous event's hash.
+        case brokenLink = "broken-link"
+        /// A stored file's bytes do not match their hash or size.
+        case badBlob = "bad-blob"
+    }
+
+    /// The stream (or `blobs` for a blob).
+    public var stream: String
+    /// The version where the break shows (0 for a blob).
+    public var version: Int
+    /// What kind of break.
+    public var kind: Kind
+    /// What differs, in words.
+    public var detail: String
+
+    /// Creates a break.
+    public init(stream: String, version: Int, kind: Kind, detail: String) {
+        self.stream = stream
+        self.version = version
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var description: String { "\(stream) v\(version): \(kind.rawValue): \(detail)" }
+}
+
+/// A stream and version.
+public struct EventReference: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// The stream.
+    public var stream: String
+    /// The version.
+    public var version: Int
+
+    /// Creates a reference.
+    public init(stream: String, version: Int) {
+        self.stream = stream
+        self.version = version
+    }
+
+    public var description: String { "\(stream) v\(version)" }
+}
+
+/// Re-computes hash chains from events alone, with or without a database: fed from the
+/// log, or from a JSON export. Feed events grouped by stream, in version order within
+/// each stream, then read ``breaks``.
+public struct ChainVerifier: Sendable {
+    /// Every break found so far.
+    public private(set) var breaks: [ChainBreak] = []
+    /// Events whose payload was redacted while the chain still holds (not a break).
+    public private(set) var redacted: [EventReference] = []
+    /// Events checked.
+    public private(set) var eventCount = 0
+    /// Streams seen.
+    public private(set) var streamCount = 0
+    /// The last event's hash of the stream fed most recently.
+    public private(set) var lastHash: String?
+
+    private var stream: String?
+    private var lastVersion = 0
+    private var lastPosition: Int64 = 0
+
+    /// Creates an empty verifier.
+    public init() {}
+
+    /// Checks one event against its own fields and the event before it.
+    public mutating func check(_ event: RecordedEvent) {
+        eventCount += 1
+        if event.stream != stream {
+            stream = event.stream
+            streamCount += 1
+            lastVersion = 0
+            lastHash = nil
+            lastPosition = .min
+        }
+        func record(_ kind: ChainBreak.Kind, _ detail: String) {
+            breaks.append(ChainBreak(stream: event.stream, version: event.version, kind: kind, detail: detail))
+        }
+        // Order and completeness.
+        if event.version != lastVersion + 1 {
+            let missing = event.version - lastVersion - 1
+            record(
+                .missingEvent,
+                missing == 1
+                    ? "version \(lastVersion + 1) is missing"
+                    : "versions \(lastVersion + 1)–\(event.version - 1) are missing")
+        }
+        if event.position <= lastPosition {
+            record(.reordered, "committed at position \(event.position), before version \(lastVersion) at \(lastPosition)")
+        }
+        // The link to the previous event.
+        let expectedPrev = lastVersion == 0 && event.version == 1 ? HashChain.genesis : lastHash
+        if let expectedPrev, event.prevHash != expectedPrev, event.version == lastVersion + 1 {
+            record(.brokenLink, "prev_hash \(event.prevHash.prefix(12))… is not the hash of the previous event \(expectedPrev.prefix(12))…")
+        }
+        // The payload against its hash.
+        if let payload = event.payload {
+            if HashChain.payloadHash(payload) != event.payloadSHA256 {
+                record(.tamperedPayload, "the payload's SHA-256 is not the stored payload_sha256")
+            }
+        } else {
+            redacted.append(EventReference(stream: event.stream, version: event.version))
+        }
+        // The fields against the stored hash.
+        if HashChain.hash(of: event) != event.hash {
+            record(.alteredField, "the stored hash does not match the event's fields (type, times, actor, version or payload hash)")
+        }
+        lastVersion = event.version
+        lastHash = event.hash
+        lastPosition = event.position
+    }
+
+    /// Records a blob whose bytes do not match.
+    public mutating func recordBadBlob(_ sha256: String, detail: String) {
+        breaks.append(ChainBreak(stream: "blobs", version: 0, kind: .badBlob, detail: "\(sha256): \(detail)"))
+    }
+
+    /// Whether nothing was found broken.
+    public var isIntact: Bool { breaks.isEmpty }
+}
+
+extension EventStore {
+    /// Re-computes every stream's chain and every blob's hash.
+    public func verifyChains() throws -> ChainVerifier {
+        var verifier = ChainVerifier()
+        try forEachEventByStream { verifier.check($0) }
+        try database.transaction(.deferred) {
+            let statement = try database.prepare("SELECT sha256, size, data FROM blobs ORDER BY sha256")
+            try statement.forEachRow { row in
+                let key = row.text(0)
+                let size = row.int(1)
+                row.withBytes(2) { data in
+                    if data.count != size {
+                        verifier.recordBadBlob(key, detail: "size is \(data.count), stored as \(size)")
+                    } else if Hex.encode(SHA256.hash(data)) != key {
+                        verifier.recordBadBlob(key, detail: "the bytes' SHA-256 is not the key")
+                    }
+                }
+            }
+        }
+        return verifier
+    }
+}

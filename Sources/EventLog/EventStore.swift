@@ -1,0 +1,132 @@
+import Foundation
+
+/// The append-only, hash-chained event log over one SQLite file (SPEC §4).
+///
+/// Knows nothing of what the events mean: streams, versions, types, payload bytes.
+/// Callers update their read models inside the same write transaction through
+/// ``write(_:)``, so events and read models change together or not at all.
+public final class EventStore {
+    /// The connection. Callers may read their own tables through it.
+    public let database: Database
+    /// The clock that stamps `recorded_at` (injected so tests never sleep).
+    public let clock: @Sendable () -> Date
+
+    private init(database: Database, schema: Schema, clock: @escaping @Sendable () -> Date) throws {
+        self.database = database
+        self.clock = clock
+        try schema.migrate(database)
+    }
+
+    /// Creates a new database file (mode 0600) with the schema; fails if a file exists.
+    public static func create(
+        at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> EventStore {
+        do {
+            let database = try Database(path: path, mode: .createNew)
+            return try EventStore(database: database, schema: schema, clock: clock)
+        } catch Database.OpenError.exists(let path) {
+            throw EventLogError.databaseExists(path)
+        }
+    }
+
+    /// Opens an existing database file, migrating it to the schema's current version.
+    public static func open(
+        at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> EventStore {
+        do {
+            let database = try Database(path: path, mode: .existing)
+            return try EventStore(database: database, schema: schema, clock: clock)
+        } catch Database.OpenError.missing(let path) {
+            throw EventLogError.databaseMissing(path)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: every append, blob and read-model
+    /// change it makes commits together, or none does when it throws.
+    public func write<T>(_ body: (EventWriter) throws -> T) throws -> T {
+        try database.transaction(.immediate) {
+            try body(EventWriter(store: self, recordedAt: Timestamp.string(from: clock())))
+        }
+    }
+
+    /// Appends events to one stream in one transaction, after checking its version, and
+    /// lets `project` update read models in that same transaction.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent], to stream: String, expectedVersion: Int,
+        project: (EventWriter, [RecordedEvent]) throws -> Void = { _, _ in }
+    ) throws -> [RecordedEvent] {
+        try write { writer in
+            let recorded = try writer.append(events, to: stream, expectedVersion: expectedVersion)
+            try project(writer, recorded)
+            return recorded
+        }
+    }
+
+    static let columns =
+        "position, stream, version, type, occurred_at, recorded_at, actor, payload, payload_sha256, prev_hash, hash"
+
+    static func event(from row: Statement) -> RecordedEvent {
+        RecordedEvent(
+            position: Int64(row.int(0)), stream: row.text(1), version: row.int(2), type: row.text(3),
+            occurredAt: row.text(4), recordedAt: row.text(5), actor: row.text(6), payload: row.bytes(7),
+            payloadSHA256: row.text(8), prevHash: row.text(9), hash: row.text(10))
+    }
+
+    /// The stream's current version (0 when it has no events).
+    public func version(of stream: String) throws -> Int {
+        try database.scalarInt("SELECT max(version) FROM events WHERE stream = ?", [stream]) ?? 0
+    }
+
+    /// The events of one stream from a version on, in version order.
+    public func events(in stream: String, from version: Int = 1) throws -> [RecordedEvent] {
+        var events: [RecordedEvent] = []
+        try database.forEachRow(
+            "SELECT \(Self.columns) FROM events WHERE stream = ? AND version >= ? ORDER BY version", [stream, version]
+        ) { events.append(Self.event(from: $0)) }
+        return events
+    }
+
+    /// Calls `body` for every event after a global position, in position order, reading
+    /// `pageSize` rows at a time so the whole log never sits in memory.
+    public func forEachEvent(
+        after position: Int64 = 0, pageSize: Int = 1000, _ body: (RecordedEvent) throws -> Void
+    ) throws {
+        var last = position
+        while true {
+            var page: [RecordedEvent] = []
+            page.reserveCapacity(pageSize)
+            try database.forEachRow(
+                "SELECT \(Self.columns) FROM events WHERE position > ? ORDER BY position LIMIT ?", [last, pageSize]
+            ) { page.append(Self.event(from: $0)) }
+            for event in page { try body(event) }
+            guard page.count == pageSize, let tail = page.last else { return }
+            last = tail.position
+        }
+    }
+
+    /// Calls `body` for every event grouped by stream, in version order within each stream
+    /// (the order ``ChainVerifier`` reads), one row at a time inside one read transaction.
+    public func forEachEventByStream(_ body: (RecordedEvent) throws -> Void) throws {
+        let statement = try database.prepare("SELECT \(Self.columns) FROM events ORDER BY stream, version")
+        if database.isInTransaction {
+            try statement.forEachRow { try body(Self.event(from: $0)) }
+        } else {
+            try database.transaction(.deferred) { try statement.forEachRow { try body(Self.event(from: $0)) } }
+        }
+    }
+
+    /// The number of events in the log.
+    public func eventCount() throws -> Int {
+        try database.scalarInt("SELECT count(*) FROM events") ?? 0
+    }
+
+    /// Copies the database to a new file with SQLite's online backup API.
+    public func backup(to path: String) throws {
+        do {
+            try database.backup(to: path)
+        } catch Database.OpenError.exists(let path) {
+            throw EventLogError.databaseExists(path)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// What a caller may do inside one write transaction of the ``EventStore``: append to
+/// streams, store blobs, redact a payload, and update its own read models through
+/// ``database``.
+public struct EventWriter {
+    /// The store this transaction belongs to.
+    public unowned let store: EventStore
+    /// The clock's reading when the transaction began; every event it appends records it.
+    public let recordedAt: String
+
+    /// The connection, inside the open transaction.
+    public var database: Database { store.database }
+
+    /// Appends events to `stream` when its current version is `expectedVersion`.
+    ///
+    /// - Throws: ``EventLogError/conflict(stream:expected:actual:)`` when another writer
+    ///   got there first; ``EventLogError/invalidField(name:reason:)`` for a field the
+    ///   chain cannot hold.
+    @discardableResult
+    public func append(_ events: [NewEvent], to stream: String, expectedVersion: Int) throws -> [RecordedEvent] {
+        try Self.checkField("stream", stream)
+        var version = 0
+        var prevHash = HashChain.genesis
+        let head = try database.cached(
+            "SELECT version, hash FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1")
+        try head.bind([stream])
+        if try head.step() {
+            version = head.int(0)
+            prevHash = head.text(1)
+        }
+        head.reset()
+        guard version == expectedVersion else {
+            throw EventLogError.conflict(stream: stream, expected: expectedVersion, actual: version)
+        }
+        let insert = try database.cached(
+            """
+            INSERT INTO events (stream, version, type, occurred_at, recorded_at, actor, payload, payload_sha256, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var recorded: [RecordedEvent] = []
+        recorded.reserveCapacity(events.count)
+        for event in events {
+            try Self.checkField("type", event.type)
+            try Self.checkField("actor", event.actor)
+            guard Timestamp.isValid(event.occurredAt) else {
+                throw EventLogError.invalidField(name: "occurred_at", reason: "is not UTC RFC 3339 with milliseconds")
+            }
+            guard String(validating: event.payload, as: UTF8.self) != nil else {
+                throw EventLogError.invalidField(name: "payload", reason: "is not valid UTF-8")
+            }
+            version += 1
+            let payloadSHA256 = HashChain.payloadHash(event.payload)
+            let hash = HashChain.hash(
+                prevHash: prevHash, stream: stream, version: version, type: event.type, occurredAt: event.occurredAt,
+                recordedAt: recordedAt, actor: event.actor, payloadSHA256: payloadSHA256)
+            try insert.bind([
+                stream, version, event.type, event.occurredAt, recordedAt, event.actor, SQLValue.null, payloadSHA256,
+                prevHash, hash,
+            ])
+            try insert.bind(utf8: event.payload, at: 7)
+            try insert.step()
+            insert.reset()
+            recorded.append(
+                RecordedEvent(
+                    position: database.lastInsertedRowID, stream: stream, version: version, type: event.type,
+                    occurredAt: event.occurredAt, recordedAt: recordedAt, actor: event.actor, payload: event.payload,
+                    payloadSHA256: payloadSHA256, prevHash: prevHash, hash: hash))
+            prevHash = hash
+        }
+        return recorded
+    }
+
+    /// Erases one event's payload (UK GDPR erasure, retention), keeping its
+    /// `payload_sha256` so the chain still verifies; the only update the triggers allow.
+    /// The caller records the redaction as an event in the same transaction.
+    public func redact(stream: String, version: Int) throws {
+        let statement = try database.cached("SELECT payload IS NULL FROM events WHERE stream = ? AND version = ?")
+        try statement.bind([stream, version])
+        defer { statement.reset() }
+        guard try statement.step() else { throw EventLogError.eventNotFound(stream: stream, version: version) }
+        if statement.int(0) == 1 { throw EventLogError.alreadyRedacted(stream: stream, version: version) }
+        statement.reset()
+        try database.run("UPDATE events SET payload = NULL WHERE stream = ? AND version = ?", [stream, version])
+    }
+
+    /// Stores a file's bytes content-addressed by SHA-256 (kept once however often stored),
+    /// with the media type sniffed from the bytes.
+    public func storeBlob(_ bytes: [UInt8]) throws -> BlobInfo {
+        guard bytes.count <= BlobInfo.maximumSize else { throw EventLogError.blobTooLarge(size: bytes.count) }
+        let info = BlobInfo(sha256: Hex.encode(SHA256.hash(bytes)), size: bytes.count, mediaType: MediaType.sniff(bytes))
+        let insert = try database.cached(
+            "INSERT INTO blobs (sha256, size, media_type, data) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
+        try insert.execute([info.sha256, info.size, info.mediaType, SQLValue.blob(bytes)])
+        return info
+    }
+
+    static func checkField(_ name: String, _ value: String) throws {
+        guard !value.isEmpty else { throw EventLogError.invalidField(name: name, reason: "is empty") }
+        guard !value.utf8.contains(0x0A) else {
+            throw EventLogError.invalidField(name: name, reason: "contains a line feed, the chain's separator")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// The per-stream hash chain of SPEC §4.
+///
+/// ```
+/// payload_sha256 = SHA256(payload bytes as stored)
+/// hash = SHA256(prev_hash ‖ stream ‖ 0x0A ‖ version ‖ 0x0A ‖ type ‖ 0x0A ‖ occurred_at ‖ 0x0A
+///               ‖ recorded_at ‖ 0x0A ‖ actor ‖ 0x0A ‖ payload_sha256)
+/// ```
+/// Every field is its UTF-8 text, `version` in decimal, hashes in lowercase hex, and
+/// `prev_hash` is 64 zeros for version 1. Fields may not contain a line feed, so the
+/// separator is unambiguous.
+public enum HashChain {
+    /// The `prev_hash` of a stream's first event.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// SHA-256 of payload bytes, as lowercase hex.
+    public static func payloadHash(_ payload: [UInt8]) -> String {
+        Hex.encode(SHA256.hash(payload))
+    }
+
+    /// The chain hash of one event from its fields.
+    public static func hash(
+        prevHash: String, stream: String, version: Int, type: String, occurredAt: String, recordedAt: String,
+        actor: String, payloadSHA256: String
+    ) -> String {
+        var hasher = SHA256()
+        let newline: [UInt8] = [0x0A]
+        hasher.update(prevHash)
+        hasher.update(stream)
+        hasher.update(newline)
+        hasher.update(String(version))
+        hasher.update(newline)
+        hasher.update(type)
+        hasher.update(newline)
+        hasher.update(occurredAt)
+        hasher.update(newline)
+        hasher.update(recordedAt)
+        hasher.update(newline)
+        hasher.update(actor)
+        hasher.update(newline)
+        hasher.update(payloadSHA256)
+        return Hex.encode(hasher.finalize())
+    }
+
+    /// The chain hash recomputed from a recorded event's own fields.
+    public static func hash(of event: RecordedEvent) -> String {
+        hash(
+            prevHash: event.prevHash, stream: event.stream, version: event.version, type: event.type,
+            occurredAt: event.occurredAt, recordedAt: event.recordedAt, actor: event.actor,
+            payloadSHA256: event.payloadSHA256)
+    }
+}

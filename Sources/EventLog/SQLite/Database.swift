@@ -1,0 +1,198 @@
+import CSQLite
+import Foundation
+
+/// One connection to a SQLite database file.
+///
+/// Opens with WAL journal, `synchronous=FULL` (a committed transaction survives a crash or
+/// power loss), foreign keys on and a busy timeout, so that several processes can share one
+/// file. Not `Sendable`: use one connection per thread or process.
+public final class Database {
+    let handle: OpaquePointer
+    /// The path of the file.
+    public let path: String
+    private var statements: [String: Statement] = [:]
+
+    /// How long a write waits for another process's lock before failing as busy.
+    public static let busyTimeoutMilliseconds: Int32 = 10_000
+
+    /// How to open the file.
+    public enum OpenMode: Sendable {
+        /// Create a new file (mode 0600); fails when it exists.
+        case createNew
+        /// Open an existing file; fails when it is missing.
+        case existing
+    }
+
+    /// Errors opening a file, before SQLite is involved.
+    public enum OpenError: Error, Equatable, Sendable {
+        /// `createNew` found a file at the path.
+        case exists(String)
+        /// `existing` found no file at the path.
+        case missing(String)
+        /// The file could not be created.
+        case cannotCreate(String, errno: Int32)
+    }
+
+    /// Opens a database file and applies the connection pragmas.
+    public init(path: String, mode: OpenMode) throws {
+        switch mode {
+        case .createNew:
+            // Create the file ourselves so it is born private (0600); SQLite gives its
+            // -wal and -shm files the same mode.
+            let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+            if fd < 0 {
+                let code = errno
+                if code == EEXIST { throw OpenError.exists(path) }
+                throw OpenError.cannotCreate(path, errno: code)
+            }
+            close(fd)
+        case .existing:
+            guard FileManager.default.fileExists(atPath: path) else { throw OpenError.missing(path) }
+        }
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        guard code == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close_v2(handle)
+            throw SQLiteError(code: code, message: message)
+        }
+        self.handle = handle
+        self.path = path
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        do {
+            let journal = try scalarText("PRAGMA journal_mode=WAL")
+            guard journal?.lowercased() == "wal" else {
+                throw SQLiteError(code: SQLITE_ERROR, message: "journal_mode is \(journal ?? "unknown"), not wal")
+            }
+            // recursive_triggers makes the row deletions of INSERT OR REPLACE fire the
+            // append-only DELETE triggers, so REPLACE cannot rewrite an event or a blob.
+            try execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;")
+        } catch {
+            statements.removeAll()
+            sqlite3_close_v2(handle)
+            throw error
+        }
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(code: Int32, sql: String?) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        let message = String(cString: sqlite3_errmsg(handle))
+        return SQLiteError(code: extended != 0 ? extended : code, message: message, sql: sql)
+    }
+
+    /// Runs one or more statements with no parameters.
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Prepares a new statement.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// A prepared statement kept for the life of the connection: for statements run often.
+    public func cached(_ sql: String) throws -> Statement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs a statement with parameters.
+    public func run(_ sql: String, _ values: [any SQLBindable] = []) throws {
+        try cached(sql).execute(values)
+    }
+
+    /// Calls `body` for every row of a query.
+    public func forEachRow(_ sql: String, _ values: [any SQLBindable] = [], _ body: (Statement) throws -> Void) throws {
+        try cached(sql).forEachRow(values, body)
+    }
+
+    /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
+    public func scalarInt(_ sql: String, _ values: [any SQLBindable] = []) throws -> Int? {
+        var result: Int?
+        let statement = try cached(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        if try statement.step() { result = statement.optionalInt(0) }
+        return result
+    }
+
+    /// The first column of the first row as text, or nil when there is no row or it is NULL.
+    public func scalarText(_ sql: String, _ values: [any SQLBindable] = []) throws -> String? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        return try statement.step() ? statement.optionalText(0) : nil
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last inserted row.
+    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Whether a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// How a transaction takes its locks.
+    public enum TransactionKind: String, Sendable {
+        /// Takes the write lock at once: the default for writes, so two writers never deadlock.
+        case immediate = "IMMEDIATE"
+        /// Takes locks as statements need them: for consistent reads.
+        case deferred = "DEFERRED"
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, rolls back when it throws
+    /// and rethrows that first error.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+        return result
+    }
+
+    /// Copies the whole database to a new file with SQLite's online backup API,
+    /// consistent even while other processes write.
+    public func backup(to path: String) throws {
+        let target = try Database(path: path, mode: .createNew)
+        guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+            throw target.error(code: SQLITE_ERROR, sql: nil)
+        }
+        var code: Int32
+        repeat {
+            code = sqlite3_backup_step(backup, 256)
+            if code == SQLITE_BUSY || code == SQLITE_LOCKED { sqlite3_sleep(20) }
+        } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
+        sqlite3_backup_finish(backup)
+        guard code == SQLITE_DONE else { throw target.error(code: code, sql: nil) }
+        // The copy keeps this file's pragmas; check that it is whole.
+        guard try target.scalarText("PRAGMA integrity_check") == "ok" else {
+            throw SQLiteError(code: SQLITE_CORRUPT, message: "the backup failed its integrity check")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import CasebookSchema
+import EventLog
+import Foundation
+
+/// What the event log tests share: the real schema, a fixed clock and sample events.
+enum Fixture {
+    /// The repository's schema.sql as compiled into the binary, as version 1.
+    static let schema = Schema(migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
+
+    /// The package's top-level directory, found from this file's place in it.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Support
+        .deletingLastPathComponent()  // EventLogTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+
+    /// The instant the fixed clock always reads.
+    static let now = Timestamp.date(from: "2026-11-20T14:05:00.123Z")!
+
+    /// The stream most tests append to.
+    static let stream = "case/CB-2026-0001"
+
+    /// Creates a database in `directory` with the real schema and the fixed clock.
+    static func makeStore(in directory: URL, name: String = "casebook.sqlite") throws -> EventStore {
+        try EventStore.create(at: directory.appendingPathComponent(name).path, schema: schema, clock: { now })
+    }
+
+    /// Runs `body` with a new store in a temporary directory that is removed afterwards.
+    static func withStore<T>(_ body: (EventStore) throws -> T) throws -> T {
+        try withTemporaryDirectory { directory in try body(makeStore(in: directory)) }
+    }
+
+    /// The `number`th sample event: a small JSON payload with non-ASCII text in it.
+    static func event(_ number: Int, type: String = "EvidenceCaptured", actor: String = "staff-zoë") -> NewEvent {
+        NewEvent(
+            type: type, occurredAt: "2026-11-20T09:\(String(format: "%02d", number % 60)):00.000Z", actor: actor,
+            payload: Array(#"{"item":"E\#(number)","note":"posted about Mrs Ó'Brien — 3 screenshots"}"#.utf8))
+    }
+
+    /// Sample events numbered `numbers`.
+    static func events(_ numbers: ClosedRange<Int>) -> [NewEvent] {
+        numbers.map { event($0) }
+    }
+
+    /// Every `(stream, version)` in the events table, in stream and version order.
+    static func references(in store: EventStore) throws -> [EventReference] {
+        var references: [EventReference] = []
+        try store.database.forEachRow("SELECT stream, version FROM events ORDER BY stream, version") {
+            references.append(EventReference(stream: $0.text(0), version: $0.int(1)))
+        }
+        return references
+    }
+
+    /// Removes the append-only triggers, as an attacker with the file and the sqlite3 shell could.
+    static func dropTriggers(_ store: EventStore) throws {
+        try store.database.execute(
+            """
+            DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;
+            DROP TRIGGER blobs_no_update; DROP TRIGGER blobs_no_delete;
+            """)
+    }
+}

@@ -1,0 +1,134 @@
+-- Casebook schema, version 1.
+--
+-- This file is the schema the program runs: it is compiled into the binary (C23 #embed in
+-- Sources/CasebookSchema) and applied to a new database, after which PRAGMA user_version
+-- is 1. A later version adds a migration; it never edits what a released version created.
+
+-- The event log (SPEC §4). One row per event; never updated or deleted, except that a
+-- redaction may set payload to NULL (payload_sha256 stays, so the chain still verifies).
+CREATE TABLE events (
+    position       INTEGER PRIMARY KEY,          -- global order of commit
+    stream         TEXT    NOT NULL,             -- case/CB-2026-0001, staff, audit
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    type           TEXT    NOT NULL,
+    occurred_at    TEXT    NOT NULL,             -- UTC, RFC 3339 with milliseconds
+    recorded_at    TEXT    NOT NULL,             -- UTC, from the clock
+    actor          TEXT    NOT NULL,             -- staff id
+    payload        TEXT,                         -- UTF-8 JSON; NULL once redacted
+    payload_sha256 TEXT    NOT NULL,             -- lowercase hex of the payload bytes
+    prev_hash      TEXT    NOT NULL,             -- previous event's hash in the stream
+    hash           TEXT    NOT NULL,             -- this event's chain hash
+    UNIQUE (stream, version)
+);
+
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: they cannot be deleted');
+END;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN NOT (
+    OLD.payload IS NOT NULL AND NEW.payload IS NULL
+    AND NEW.position IS OLD.position AND NEW.stream IS OLD.stream AND NEW.version IS OLD.version
+    AND NEW.type IS OLD.type AND NEW.occurred_at IS OLD.occurred_at AND NEW.recorded_at IS OLD.recorded_at
+    AND NEW.actor IS OLD.actor AND NEW.payload_sha256 IS OLD.payload_sha256
+    AND NEW.prev_hash IS OLD.prev_hash AND NEW.hash IS OLD.hash
+)
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: only a redaction may clear a payload');
+END;
+
+-- Evidence files, content-addressed: the same bytes are kept once.
+CREATE TABLE blobs (
+    sha256     TEXT    PRIMARY KEY,              -- lowercase hex of data
+    size       INTEGER NOT NULL,
+    media_type TEXT    NOT NULL,                 -- sniffed from the bytes
+    data       BLOB    NOT NULL
+);
+
+CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+BEGIN
+    SELECT RAISE(ABORT, 'stored files cannot be changed');
+END;
+
+CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
+BEGIN
+    SELECT RAISE(ABORT, 'stored files cannot be deleted');
+END;
+
+-- Read models. Derived only from events, updated in the append transaction, rebuilt from
+-- scratch by `casebook rebuild` (which empties and refills exactly these tables).
+
+-- The staff directory (stream `staff`).
+CREATE TABLE staff (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+
+-- One row per case (streams `case/…`): what `list` and `outcomes` read.
+CREATE TABLE cases (
+    reference       TEXT    PRIMARY KEY,         -- CB-2026-0001
+    year            INTEGER NOT NULL,
+    number          INTEGER NOT NULL,
+    school          TEXT    NOT NULL,
+    affected        TEXT    NOT NULL,
+    status          TEXT    NOT NULL,            -- open, closed
+    is_urgent       INTEGER NOT NULL,            -- child-mentioned (001 §8.6)
+    categories      TEXT    NOT NULL,            -- comma-separated, sorted
+    summary         TEXT    NOT NULL,
+    opened_at       TEXT    NOT NULL,
+    closed_at       TEXT,
+    investigation   TEXT    NOT NULL,            -- not-started, started, concluded
+    finding         TEXT,
+    source_kind     TEXT,
+    source_ref      TEXT,
+    threat          TEXT,                        -- threatening, not-threatening
+    referrals       TEXT    NOT NULL,            -- behaviour, disciplinary (comma-separated)
+    police          TEXT    NOT NULL,            -- not-referred, referred, referred-override
+    action          TEXT,
+    outcome         TEXT,
+    removed_at      TEXT,                        -- first confirmed removal or amendment
+    evidence_count  INTEGER NOT NULL,
+    version         INTEGER NOT NULL,            -- the stream's version
+    updated_at      TEXT    NOT NULL             -- occurred_at of the latest event
+);
+CREATE UNIQUE INDEX cases_by_number ON cases (year, number);
+CREATE INDEX cases_by_status ON cases (status, school, reference);
+CREATE INDEX cases_by_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
+
+-- Takedown requests per host (000 §13.5–§13.6).
+CREATE TABLE takedowns (
+    case_ref     TEXT NOT NULL,
+    id           TEXT NOT NULL,                  -- T1, T2, …
+    host         TEXT NOT NULL,
+    evidence     TEXT NOT NULL,                  -- E1,E2
+    method       TEXT NOT NULL,
+    sent_by      TEXT NOT NULL,                  -- school, complainant
+    requested_at TEXT NOT NULL,
+    deadline_at  TEXT NOT NULL,                  -- 24 hours after the request
+    response     TEXT,
+    check_result TEXT,
+    isp          TEXT,
+    isp_response TEXT,
+    is_resolved  INTEGER NOT NULL,
+    PRIMARY KEY (case_ref, id)
+) WITHOUT ROWID;
+
+-- What is due when, for `overdue` (SPEC §6): open items only.
+CREATE TABLE deadlines (
+    case_ref TEXT NOT NULL,
+    kind     TEXT NOT NULL,                      -- takedown, request-takedown, investigate-urgent
+    subject  TEXT NOT NULL,                      -- T1, E2, or the case reference
+    due_at   TEXT NOT NULL,
+    PRIMARY KEY (case_ref, kind, subject)
+) WITHOUT ROWID;
+CREATE INDEX deadlines_by_due ON deadlines (due_at);
+
+-- Sources of material by reference, to flag repeat sources (001 §8.5).
+CREATE TABLE sources (
+    ref      TEXT NOT NULL,                      -- lowercased, e.g. @handle
+    case_ref TEXT NOT NULL,
+    PRIMARY KEY (ref, case_ref)
+) WITHOUT ROWID;
