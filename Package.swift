@@ -20,9 +20,11 @@ let package = Package(
         // The top-level schema.sql, compiled into the binary with C23 #embed:
         // the file is the schema the program runs, never a copy.
         .target(name: "CasebookSchema"),
+        // The fixtures/ files, compiled in the same way, for `casebook demo`.
+        .target(name: "CasebookFixtures"),
         .target(name: "EventLog", dependencies: ["CSQLite"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
-        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog"]),
+        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
         .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
         // A tiny writer used by the multi-process and crash tests of the event log.

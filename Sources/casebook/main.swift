@@ -1,1 +1,4 @@
 import CasebookCLI
+import Foundation
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst())))

@@ -52,7 +52,7 @@ import EventLog
                 run.process.waitUntilExit()
                 let errors = try String(contentsOf: run.errors, encoding: .utf8)
                 #expect(run.process.terminationStatus == 0, "\(errors)")
-                conflicts += Int(errors.split(separator: " ").dropFirst(2).first ?? "") ?? 0
+                conflicts += try #require(EventLogTool.retriedConflicts(in: errors), "\(errors)")
                 let committed = EventLogTool.committed(in: try String(contentsOf: run.output, encoding: .utf8))
                 #expect(committed.count == Self.eventsPerProcess)
                 reported += committed

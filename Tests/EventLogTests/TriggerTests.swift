@@ -19,11 +19,10 @@ import EventLog
         "DELETE FROM events",
         // REPLACE deletes the old row without an UPDATE: the connection's recursive_triggers
         // makes that deletion meet the DELETE trigger.
-        """
-        INSERT OR REPLACE INTO events SELECT position, stream, version, 'CaseClosed', occurred_at, recorded_at,
-            actor, payload, payload_sha256, prev_hash, hash FROM events WHERE version = 1
-        """,
-        "REPLACE INTO events SELECT position + 10, stream, version, type, occurred_at, recorded_at, actor, '{}', payload_sha256, prev_hash, hash FROM events WHERE version = 2",
+        "INSERT OR REPLACE INTO events SELECT position, stream, version, 'CaseClosed', occurred_at, recorded_at, "
+            + "actor, payload, payload_sha256, prev_hash, hash FROM events WHERE version = 1",
+        "REPLACE INTO events SELECT position + 10, stream, version, type, occurred_at, recorded_at, actor, '{}', "
+            + "payload_sha256, prev_hash, hash FROM events WHERE version = 2",
     ]
 
     /// Raw statements on blobs that the triggers must refuse.

@@ -39,7 +39,7 @@ enum Rules {
 
     /// The investigation starts once.
     static func investigationNotStarted(_ state: CaseState) -> Refusal? {
-        guard state.investigation == .notStarted else { return nil }
+        guard state.investigation != .notStarted else { return nil }
         return Refusal(
             rule: "investigation-starts-once", clause: "000 §13.3", reason: "the investigation has already started",
             unblock: "nothing: it is under way")

@@ -74,4 +74,10 @@ enum EventLogTool {
             return EventReference(stream: String(line[..<space]), version: version)
         }
     }
+
+    /// How many conflicts an `append` run retried, from its last line on standard error.
+    static func retriedConflicts(in errors: String) -> Int? {
+        guard let line = errors.split(separator: "\n").last, line.hasPrefix("eventlog-tool: retried ") else { return nil }
+        return Int(line.split(separator: " ")[2])
+    }
 }

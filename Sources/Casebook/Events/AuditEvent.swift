@@ -1,0 +1,73 @@
+import EventLog
+
+/// Events of the `audit` stream: who exported what, for whom, when and in which format.
+/// Records of who a case was shared with are part of safeguarding record-keeping (SPEC §6).
+///
+/// Type names (``typeName``) are stable: they are stored and hashed. Every payload carries
+/// `"v": 1`. Who exported and when are the event's own `actor` and `occurred_at`.
+public enum AuditEvent: Sendable, Equatable {
+    /// A case's timeline was exported, optionally for a named recipient.
+    case timelineExported(case: CaseReference, format: TimelineFormat, recipient: String?)
+    /// The HR outcomes report was exported for the cases closed in `[since, until)`.
+    case outcomesExported(since: String?, until: String?, format: OutcomesFormat)
+
+    /// The stream that holds the audit trail.
+    public static let stream = "audit"
+
+    /// The payload version written with every event.
+    static let payloadVersion = 1
+
+    /// The stable type name stored in the `events.type` column.
+    public var typeName: String {
+        switch self {
+        case .timelineExported: return "TimelineExported"
+        case .outcomesExported: return "OutcomesExported"
+        }
+    }
+
+    /// The payload as a JSON object. Times (`since`, `until`) are UTC text as stored.
+    public var payload: JSONValue {
+        var fields: [String: JSONValue]
+        switch self {
+        case .timelineExported(let reference, let format, let recipient):
+            fields = ["case": .string(reference.description), "format": .string(format.rawValue), "recipient": JSONValue(recipient)]
+        case .outcomesExported(let since, let until, let format):
+            fields = ["since": JSONValue(since), "until": JSONValue(until), "format": .string(format.rawValue)]
+        }
+        fields["v"] = .int(Self.payloadVersion)
+        return .object(fields)
+    }
+
+    /// Decodes a stored audit event.
+    public init(type: String, payload: [UInt8]?) throws {
+        guard let payload else { throw CaseEvent.PayloadError(type: type, field: "payload") }
+        let json = try JSONValue.parse(payload)
+        func optional(_ key: String) throws -> String? {
+            guard let value = json[key], !value.isNull else { return nil }
+            guard let text = value.string else { throw CaseEvent.PayloadError(type: type, field: key) }
+            return text
+        }
+        switch type {
+        case "TimelineExported":
+            guard let reference = json["case"]?.string.flatMap(CaseReference.init) else {
+                throw CaseEvent.PayloadError(type: type, field: "case")
+            }
+            guard let format = json["format"]?.string.flatMap(TimelineFormat.init(rawValue:)) else {
+                throw CaseEvent.PayloadError(type: type, field: "format")
+            }
+            self = .timelineExported(case: reference, format: format, recipient: try optional("recipient"))
+        case "OutcomesExported":
+            guard let format = json["format"]?.string.flatMap(OutcomesFormat.init(rawValue:)) else {
+                throw CaseEvent.PayloadError(type: type, field: "format")
+            }
+            self = .outcomesExported(since: try optional("since"), until: try optional("until"), format: format)
+        default:
+            throw CaseEvent.PayloadError(type: type, field: "type")
+        }
+    }
+
+    /// The event ready to append, as the event log takes it.
+    func newEvent(occurredAt: String, actor: String) -> NewEvent {
+        NewEvent(type: typeName, occurredAt: occurredAt, actor: actor, payload: payload.serializedBytes())
+    }
+}

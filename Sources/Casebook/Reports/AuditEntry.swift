@@ -1,0 +1,43 @@
+import EventLog
+import Foundation
+
+/// One entry of the audit trail: an export, who made it and when, with its place in the
+/// `audit` stream's hash chain.
+public struct AuditEntry: Sendable, Equatable {
+    /// The version within the `audit` stream, from 1.
+    public var version: Int
+    /// When the export was made.
+    public var occurredAt: Date
+    /// Who made it (a staff id).
+    public var actor: String
+    /// Their name from the staff directory, when known.
+    public var actorName: String?
+    /// What was exported, in which format, for whom.
+    public var event: AuditEvent
+    /// The event's chain hash.
+    public var hash: String
+
+    /// Creates an entry.
+    public init(version: Int, occurredAt: Date, actor: String, actorName: String?, event: AuditEvent, hash: String) {
+        self.version = version
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.actorName = actorName
+        self.event = event
+        self.hash = hash
+    }
+
+    /// What happened, in plain words, e.g. "exported the timeline of CB-2026-0001 as html
+    /// for DC Rao, Metropolitan Police".
+    public var summary: String {
+        switch event {
+        case .timelineExported(let reference, let format, let recipient):
+            return "exported the timeline of \(reference) as \(format.rawValue)"
+                + (recipient.map { " for \($0)" } ?? " (no recipient named)")
+        case .outcomesExported(let since, let until, let format):
+            let from = since.map { "from \($0)" } ?? "from the start"
+            let to = until.map { "until \($0)" } ?? "until now"
+            return "exported the outcomes report (cases closed \(from) \(to)) as \(format.rawValue)"
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// One `casebook` command: its description (which drives parsing and help) and its body.
+struct Command: Sendable {
+    /// Options, usage and help.
+    let spec: CommandSpec
+    /// The body: reads the invocation, calls the library, returns what to print.
+    let run: @Sendable (Invocation) throws -> Output
+}
+
+/// What a command prints: sentences for people, one JSON value for scripts, and its exit code.
+struct Output {
+    /// Text for people (stdout), without the final newline.
+    var text: String
+    /// The same as one JSON value (stdout with `--json`).
+    var json: JSONValue
+    /// The exit code (0 unless, e.g., verify found a break).
+    var exitCode: ExitCode = .success
+}
+
+/// Everything a command body can use: its parsed arguments, the globals, the environment,
+/// the local zone and the clock.
+final class Invocation {
+    let arguments: ParsedArguments
+    let globals: GlobalOptions
+    let environment: [String: String]
+    let localTime: LocalTime
+    let clock: @Sendable () -> Date
+    private var openedCasebook: Casebook?
+
+    init(
+        arguments: ParsedArguments, globals: GlobalOptions, environment: [String: String], localTime: LocalTime,
+        clock: @escaping @Sendable () -> Date
+    ) {
+        self.arguments = arguments
+        self.globals = globals
+        self.environment = environment
+        self.localTime = localTime
+        self.clock = clock
+    }
+
+    /// `--db`, else `CASEBOOK_DB`, else `./casebook.sqlite`.
+    var databasePath: String {
+        globals.db ?? environment["CASEBOOK_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "casebook.sqlite"
+    }
+
+    /// The database, opened once.
+    func casebook() throws -> Casebook {
+        if let openedCasebook { return openedCasebook }
+        let casebook = try Casebook.open(at: databasePath, clock: clock)
+        openedCasebook = casebook
+        return casebook
+    }
+
+    /// The acting member of staff: `--as`, else `CASEBOOK_USER`.
+    func actor() throws -> StaffMember {
+        guard let id = globals.actor ?? environment["CASEBOOK_USER"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw CommandError.usage("say who is acting with --as STAFF-ID (or set CASEBOOK_USER)")
+        }
+        return try casebook().actor(id)
+    }
+
+    /// The value of an option that the spec marks required.
+    func value(_ name: String) -> String {
+        guard let value = arguments.value(name) else { preconditionFailure("--\(name) is required by its spec") }
+        return value
+    }
+
+    /// An optional option's value.
+    func optional(_ name: String) -> String? { arguments.value(name) }
+
+    /// The n-th positional argument (the spec makes it required).
+    func positional(_ index: Int) -> String {
+        guard index < arguments.positionals.count else { preconditionFailure("positional \(index) is required by its spec") }
+        return arguments.positionals[index]
+    }
+
+    /// A time option parsed in the local zone or RFC 3339.
+    func time(_ name: String) throws -> Date? {
+        try arguments.value(name).map { try localTime.parse($0, field: "--\(name)") }
+    }
+
+    /// `--at`: when the step happened.
+    func at() throws -> Date? { try time("at") }
+
+    /// The case named by the first positional argument.
+    func caseReference(_ index: Int = 0) throws -> CaseReference {
+        let text = positional(index)
+        guard let reference = CaseReference(text) else {
+            throw CasebookError.invalidInput("'\(text.prefix(60))' is not a case reference: use the form CB-2026-0001")
+        }
+        return reference
+    }
+
+    /// An option whose value is one word of a vocabulary.
+    func word<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
+        try Self.word(value(name), option: name, as: type)
+    }
+
+    /// One word of a vocabulary, or an invalid-input error listing the choices.
+    static func word<T: RawRepresentable & CaseIterable>(_ text: String, option: String, as type: T.Type) throws -> T
+    where T.RawValue == String {
+        guard let value = T(rawValue: text.lowercased()) else {
+            throw CasebookError.invalidInput("'\(text.prefix(60))' is not a valid --\(option): use one of \(T.choices)")
+        }
+        return value
+    }
+
+    /// Exactly one of two flags, e.g. `--given` / `--declined` / `--withdrawn`.
+    func oneFlag(_ names: [String]) throws -> String {
+        let given = names.filter { arguments.flag($0) }
+        guard given.count == 1 else {
+            throw CommandError.usage("give exactly one of " + names.map { "--\($0)" }.joined(separator: ", "))
+        }
+        return given[0]
+    }
+
+    /// Reads a file named on the command line, with the errors people need.
+    func readFile(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CasebookError.notFound("no file at \(path)")
+        }
+        guard !isDirectory.boolValue else { throw CasebookError.invalidInput("\(path) is a directory, not a file") }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > BlobInfo.maximumSize {
+            throw CasebookError.invalidInput("\(path) is \(size) bytes; files over 64 MiB are refused")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CasebookError.io("cannot read \(path)")
+        }
+        guard !data.isEmpty else { throw CasebookError.invalidInput("\(path) is empty") }
+        return [UInt8](data)
+    }
+
+    /// A time for people.
+    func show(_ date: Date?) -> String { date.map(localTime.format) ?? "—" }
+}
+
+/// Errors raised by the command layer itself.
+enum CommandError: Error {
+    /// The command line is wrong, beyond what the parser checks (exit 64).
+    case usage(String)
+}
+
+extension OptionSpec {
+    /// `--at <time>`: when the step happened; every command that records something takes it.
+    static let at = OptionSpec(
+        name: "at", valueName: "time", help: "When it happened (default: now): 2026-11-20 14:05 (local) or RFC 3339.")
+}

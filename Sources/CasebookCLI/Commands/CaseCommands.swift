@@ -1,0 +1,69 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `open`, and the shared shape of every workflow step command.
+enum CaseCommands {
+    static let open = Command(
+        spec: CommandSpec(
+            name: "open", summary: "Open a case when a member of staff reports material; prints its reference.",
+            options: [
+                OptionSpec(name: "affected", valueName: "id", isRequired: true, help: "The affected member of staff."),
+                OptionSpec(name: "reported-by", valueName: "id", isRequired: true, help: "Who reported it."),
+                OptionSpec(name: "summary", valueName: "text", isRequired: true, help: "What was reported."),
+                OptionSpec(
+                    name: "category", valueName: "category", isRepeatable: true,
+                    help: "One of: \(Category.choices); repeat or separate with commas. child-mentioned makes the case urgent."),
+                OptionSpec(name: "school", valueName: "name", help: "The school (a trust has several)."),
+                OptionSpec(name: "discovered-at", valueName: "time", help: "When the material was discovered."),
+                .at,
+            ],
+            examples: [
+                "casebook --as smt.jones open --affected t.pennington --reported-by t.pennington --summary 'Abusive post naming me' --category harassment --school 'Harrowgate Fields'"
+            ])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let categories = try invocation.arguments.values("category")
+            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .map { try Invocation.word($0, option: "category", as: Category.self) }
+        let draft = CaseDraft(
+            affected: invocation.value("affected"), reportedBy: invocation.value("reported-by"),
+            summary: invocation.value("summary"), categories: categories, school: invocation.optional("school") ?? "",
+            discoveredAt: try invocation.time("discovered-at"))
+        let state = try casebook.openCase(draft, by: actor, at: try invocation.at())
+        var text = "Opened \(state.reference) for \(state.opened.affected)."
+        if state.isUrgent { text += "\nURGENT: a child is mentioned (001 §8.6): start the investigation now." }
+        text += "\nNext: casebook evidence add \(state.reference) --kind KIND [--url URL] [--file PATH]"
+        return Output(text: text, json: ["reference": .string(state.reference.description), "case": JSONOutput.state(state)])
+    }
+
+    /// A workflow step: parse the command, run it on the case, say what happened.
+    static func step(
+        _ spec: CommandSpec, files: @escaping @Sendable (Invocation) throws -> [(name: String, bytes: [UInt8])] = { _ in [] },
+        make: @escaping @Sendable (Invocation, [StoredFile]) throws -> CaseCommand,
+        describe: @escaping @Sendable (CaseState, [CaseEvent], Invocation) -> String
+    ) -> Command {
+        var spec = spec
+        spec.options.append(.at)
+        return Command(spec: spec) { invocation in
+            let casebook = try invocation.casebook()
+            let actor = try invocation.actor()
+            let reference = try invocation.caseReference()
+            let read = try files(invocation)
+            let stored = try read.map { try Casebook.fileInfo(name: $0.name, bytes: $0.bytes) }
+            let command = try make(invocation, stored)
+            let (events, state) = try casebook.execute(
+                command, on: reference, by: actor, at: try invocation.at(), files: read.map(\.bytes))
+            return Output(
+                text: describe(state, events, invocation),
+                json: [
+                    "case": .string(reference.description), "version": .int(state.version),
+                    "status": .string(state.status.rawValue), "events": .array(events.map(JSONOutput.event)),
+                ])
+        }
+    }
+
+    /// The case positional every step takes.
+    static let casePositional = PositionalSpec(name: "case", help: "The case reference, e.g. CB-2026-0001.")
+}

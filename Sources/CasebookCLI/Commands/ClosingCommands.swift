@@ -1,0 +1,90 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `police consent|refer`, `support offer|response`, `close`, `reopen`.
+enum ClosingCommands {
+    static let consent = CaseCommands.step(
+        CommandSpec(
+            name: "police consent", summary: "Record the affected person's decision on a police referral (000 §13.7).",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "given", help: "Consent given."),
+                OptionSpec(name: "declined", help: "Consent declined."),
+                OptionSpec(name: "withdrawn", help: "Consent withdrawn."),
+                OptionSpec(name: "by", valueName: "id", isRequired: true, help: "The affected person (consent is theirs)."),
+            ],
+            examples: ["casebook --as smt.jones police consent CB-2026-0001 --given --by t.pennington"]),
+        make: { invocation, _ in
+            .recordConsent(
+                try Invocation.word(invocation.oneFlag(["given", "declined", "withdrawn"]), option: "consent", as: ConsentDecision.self),
+                by: invocation.value("by"))
+        },
+        describe: { state, _, _ in "Consent \(state.consent?.rawValue ?? "?") by \(state.opened.affected) on \(state.reference)." })
+
+    static let refer = CaseCommands.step(
+        CommandSpec(
+            name: "police refer",
+            summary: "Refer the case to the police (000 §13.7): needs threatening material and consent, or a child-protection override.",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "force", valueName: "name", isRequired: true, help: "The police force."),
+                OptionSpec(name: "reference", valueName: "crn", help: "The crime reference number."),
+                OptionSpec(
+                    name: "override-reason", valueName: "text",
+                    help: "Refer without consent for child protection (headteacher or safeguarding lead only)."),
+            ],
+            examples: ["casebook --as smt.jones police refer CB-2026-0001 --force 'Northshire Police' --reference NP-26-118822"]),
+        make: { invocation, _ in
+            .referToPolice(
+                force: invocation.value("force"), reference: invocation.optional("reference"),
+                overrideReason: invocation.optional("override-reason"))
+        },
+        describe: { state, _, _ in
+            guard let referral = state.policeReferral else { return "Referred." }
+            return "\(state.reference) referred to \(referral.force)"
+                + (referral.overrideReason.map { " WITHOUT CONSENT (child-protection override: \($0))" } ?? "") + "."
+        })
+
+    static let offerSupport = CaseCommands.step(
+        CommandSpec(
+            name: "support offer", summary: "Offer support and signpost services (000 §13.8).",
+            positionals: [CaseCommands.casePositional],
+            options: [OptionSpec(name: "service", valueName: "name", isRepeatable: true, isRequired: true, help: "A service signposted; repeat for several.")],
+            examples: ["casebook --as smt.jones support offer CB-2026-0001 --service 'Employee assistance programme' --service 'Stress counselling'"]),
+        make: { invocation, _ in .offerSupport(services: invocation.arguments.values("service")) },
+        describe: { state, _, _ in "Support offered on \(state.reference): \((state.supportServices ?? []).joined(separator: ", "))." })
+
+    static let supportResponse = CaseCommands.step(
+        CommandSpec(
+            name: "support response", summary: "Record whether the support was accepted.",
+            positionals: [CaseCommands.casePositional],
+            options: [OptionSpec(name: "accepted", help: "Accepted."), OptionSpec(name: "declined", help: "Declined.")],
+            examples: ["casebook --as smt.jones support response CB-2026-0001 --accepted"]),
+        make: { invocation, _ in
+            .recordSupportResponse(
+                try Invocation.word(invocation.oneFlag(["accepted", "declined"]), option: "response", as: SupportResponse.self))
+        },
+        describe: { state, _, _ in "Support \(state.supportResponse?.rawValue ?? "?") on \(state.reference)." })
+
+    static let close = CaseCommands.step(
+        CommandSpec(
+            name: "close", summary: "Close the case with an outcome and an action; refused (listing every missing step) until the case is complete.",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "outcome", valueName: "text", isRequired: true, help: "The outcome summary."),
+                OptionSpec(name: "action", valueName: "action", isRequired: true, help: "One of: \(CloseAction.choices)."),
+            ],
+            examples: ["casebook --as smt.jones close CB-2026-0001 --outcome 'Post removed; pupil sanctioned.' --action behaviour-sanction"]),
+        make: { invocation, _ in .close(outcome: invocation.value("outcome"), action: try invocation.word("action", as: CloseAction.self)) },
+        describe: { state, _, _ in "\(state.reference) closed (\(state.closure?.action.rawValue ?? "?"))." })
+
+    static let reopen = CaseCommands.step(
+        CommandSpec(
+            name: "reopen", summary: "Reopen a closed case, with the reason.",
+            positionals: [CaseCommands.casePositional],
+            options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why it is reopened.")],
+            examples: ["casebook --as smt.jones reopen CB-2026-0001 --reason 'The post reappeared.'"]),
+        make: { invocation, _ in .reopen(reason: invocation.value("reason")) },
+        describe: { state, _, _ in "\(state.reference) reopened." })
+}

@@ -1,0 +1,56 @@
+import Casebook
+import EventLog
+
+/// Every `casebook` command, by name.
+enum Commands {
+    static let all: [Command] = [
+        help,
+        SetupCommands.initialize, SetupCommands.addStaff, SetupCommands.listStaff,
+        CaseCommands.open,
+        EvidenceCommands.add, EvidenceCommands.list, EvidenceCommands.get,
+        InvestigationCommands.start, InvestigationCommands.note, InvestigationCommands.source,
+        InvestigationCommands.assess, InvestigationCommands.conclude,
+        InvestigationCommands.referBehaviour, InvestigationCommands.referDisciplinary,
+        TakedownCommands.request, TakedownCommands.response, TakedownCommands.check, TakedownCommands.notApplicable,
+        TakedownCommands.escalate, TakedownCommands.ispResponse,
+        ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.offerSupport, ClosingCommands.supportResponse,
+        ClosingCommands.close, ClosingCommands.reopen,
+        ReadCommands.show, ReadCommands.list, ReadCommands.overdue,
+        MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
+        DemoCommand.demo,
+    ]
+
+    static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })
+
+    static let help = Command(
+        spec: CommandSpec(
+            name: "help", summary: "Describe every command, or one: casebook help COMMAND.",
+            positionals: [PositionalSpec(name: "command", help: "A command, e.g. 'takedown request'.", isOptional: true, isVariadic: true)],
+            examples: ["casebook help", "casebook help takedown request"])
+    ) { invocation in
+        let words = invocation.arguments.positionals.joined(separator: " ")
+        if !words.isEmpty {
+            guard let command = byName[words] else {
+                throw UsageError(
+                    message: "Unknown command '\(words)'", suggestion: suggestion(for: words, among: Array(byName.keys)),
+                    usage: "casebook help [<command>...]")
+            }
+            return Output(text: command.spec.helpText, json: ["command": .string(command.spec.name), "help": .string(command.spec.helpText)])
+        }
+        var table = Table(header: ["COMMAND", "WHAT IT DOES"])
+        table.rows = all.map { [$0.spec.name, $0.spec.summary] }
+        let text = """
+            casebook — cases of online abuse against school staff, from report to closed outcome.
+
+            Usage: \(GlobalOptions.usage)
+
+            \(table.rendered)
+
+            Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --as STAFF-ID (default $CASEBOOK_USER), --json.
+            Times: 2026-11-20 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
+            Exit codes: 0 ok, 1 refused by the workflow, 3 verify found a break, 64 usage, 65 invalid input,
+            66 not found, 70 internal, 73 cannot create, 74 I/O, 75 conflict (retry), 77 not permitted.
+            """
+        return Output(text: text, json: .array(all.map { ["command": .string($0.spec.name), "summary": .string($0.spec.summary)] }))
+    }
+}

@@ -1,0 +1,135 @@
+import Casebook
+import CasebookFixtures
+import EventLog
+import Foundation
+
+/// `casebook demo`: a complete worked case from policy 000 §12–§13 in a fresh database,
+/// run through the real commands, ending with its timeline.
+enum DemoCommand {
+    static let demo = Command(
+        spec: CommandSpec(
+            name: "demo",
+            summary: "Run a complete worked case from the policy (000 §12–§13) in a fresh database, then print its timeline.",
+            examples: ["casebook demo", "casebook --db demo.sqlite demo"],
+            discussion: "Without --db the database is made in a new temporary folder, whose path is printed.")
+    ) { invocation in
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-demo-\(UUID().uuidString.prefix(8))").path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CasebookError.io("cannot create \(folder): \(error.localizedDescription)")
+        }
+        let database = invocation.globals.db ?? (folder as NSString).appendingPathComponent("casebook.sqlite")
+        if FileManager.default.fileExists(atPath: database) {
+            throw CasebookError.cannotCreate("a file already exists at \(database); the demo needs a fresh database")
+        }
+        var files: [String: String] = [:]
+        for name in ["screenshot-post.png", "screenshot-comment.jpg", "removal-check.png", "abusive-email.eml", "voicemail.wav"] {
+            var size = 0
+            guard let bytes = casebook_fixture(name, &size) else { preconditionFailure("fixture \(name) is compiled in") }
+            let path = (folder as NSString).appendingPathComponent(name)
+            FileManager.default.createFile(atPath: path, contents: Data(bytes: bytes, count: size))
+            files[name] = path
+        }
+        var transcript: [String] = ["Casebook demo: a complete case from policy 000 §12–§13, in \(database)", ""]
+        // The case runs over three days ending now, so that the host's 24 hours really pass.
+        let now = invocation.clock()
+        let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 3 * 86_400)
+        func at(_ hours: Double) -> String { Timestamp.string(from: start.addingTimeInterval(hours * 3600)) }
+        var reference = "CB-0000-0000"
+        func run(_ words: [String], as actor: String? = "smt.jones", show: Bool = true) throws {
+            var arguments = ["--db", database]
+            if let actor { arguments += ["--as", actor] }
+            arguments += words
+            var out = ""
+            var err = ""
+            let code = CLI.run(
+                arguments, environment: invocation.environment, clock: invocation.clock,
+                standardOutput: { out += $0 }, standardError: { err += $0 })
+            guard code == 0 else {
+                throw CasebookError.io("the demo step 'casebook \(words.joined(separator: " "))' failed (exit \(code)): \(err)")
+            }
+            if show {
+                let shown = (actor.map { ["--as", $0] } ?? []) + words
+                transcript.append("$ casebook " + shown.map(quoted).joined(separator: " "))
+                transcript.append(out.trimmingCharacters(in: .newlines))
+                transcript.append("")
+            }
+            if let match = out.range(of: #"CB-\d{4}-\d{4,}"#, options: .regularExpression), reference == "CB-0000-0000" {
+                reference = String(out[match])
+            }
+        }
+        try run(["init", "--admin", "head", "--name", "Dr Priya Okafor", ], as: nil)
+        try run(["staff", "add", "smt.jones", "--name", "Sam Jones", "--role", "senior-manager", "--at", at(0)], as: "head")
+        try run(["staff", "add", "dsl.khan", "--name", "Imran Khan", "--role", "safeguarding-lead", "--at", at(0)], as: "head")
+        try run(["staff", "add", "hr.lee", "--name", "Morgan Lee", "--role", "hr", "--at", at(0)], as: "head")
+        try run(["staff", "add", "t.pennington", "--name", "Ada Pennington", "--role", "staff", "--at", at(0)], as: "head")
+        try run([
+            "open", "--affected", "t.pennington", "--reported-by", "t.pennington",
+            "--summary", "Abusive posts about Ms Pennington on Chirp and a local forum; one names her street.",
+            "--category", "harassment", "--category", "threat", "--school", "Harrowgate Fields Academy",
+            "--discovered-at", at(-1), "--at", at(0),
+        ])
+        let r = reference
+        try run([
+            "evidence", "add", r, "--kind", "social", "--url", "https://chirp.example/hf_truthteller/status/8812",
+            "--platform", "Chirp", "--posted-at", at(-3), "--captured-at", at(0.5), "--file", files["screenshot-post.png"]!,
+            "--description", "Post calling Ms Pennington a liar and naming her street", "--at", at(0.5),
+        ])
+        try run([
+            "evidence", "add", r, "--kind", "web", "--url", "https://forum.harrowgate-parents.example/t/412#p9",
+            "--captured-at", at(0.6), "--file", files["screenshot-comment.jpg"]!, "--description", "Forum comment repeating the post",
+            "--at", at(0.6),
+        ])
+        try run([
+            "evidence", "add", r, "--kind", "email", "--file", files["abusive-email.eml"]!, "--description",
+            "Email sent to Ms Pennington's school address", "--at", at(0.7),
+        ])
+        try run([
+            "evidence", "add", r, "--kind", "voicemail", "--file", files["voicemail.wav"]!, "--description",
+            "Voicemail left on the school office line", "--at", at(0.8),
+        ])
+        try run(["investigate", "start", r, "--at", at(1)])
+        try run(["takedown", "request", r, "--evidence", "E1", "--method", "form", "--at", at(1.5)])
+        try run(["takedown", "request", r, "--evidence", "E2", "--method", "email", "--by", "complainant", "--at", at(1.6)])
+        try run(["investigate", "note", r, "Head of Year 10 recognised the handle from a previous incident.", "--at", at(3)])
+        try run(["investigate", "source", r, "--kind", "pupil", "--ref", "@hf_truthteller", "--at", at(5)])
+        try run([
+            "investigate", "assess", r, "--threatening", "--rationale",
+            "Names her home street and says 'we know where you live'.", "--at", at(5.5),
+        ])
+        try run(["refer", "behaviour", r, "--pupil", "Y10-0423", "--at", at(6)])
+        try run(["takedown", "response", r, "T2", "--result", "removed", "--at", at(9)])
+        try run(["takedown", "check", r, "T2", "--result", "removed", "--file", files["removal-check.png"]!, "--at", at(9.5)])
+        try run(["police", "consent", r, "--given", "--by", "t.pennington", "--at", at(10)])
+        try run(["police", "refer", r, "--force", "Northshire Police", "--reference", "NP-26-118822", "--at", at(11)])
+        try run([
+            "support", "offer", r, "--service", "Employee assistance programme", "--service",
+            "Education Support stress counselling line", "--at", at(11.5),
+        ])
+        try run(["support", "response", r, "--accepted", "--at", at(12)])
+        try run(["show", r, "--as-of", at(25.75)])
+        try run(["overdue", "--as-of", at(25.75)], as: "dsl.khan")
+        try run(["takedown", "response", r, "T1", "--result", "no-response", "--at", at(26)])
+        try run(["isp", "escalate", r, "T1", "--isp", "Example Telecom", "--at", at(26.5)])
+        try run(["isp", "response", r, "T1", "--result", "blocked", "--at", at(40)])
+        try run([
+            "investigate", "conclude", r, "--finding", "substantiated", "--summary",
+            "A Year 10 pupil posted the material and admitted it.", "--at", at(44),
+        ])
+        try run([
+            "close", r, "--outcome", "Material removed or blocked; pupil sanctioned; police informed.", "--action",
+            "behaviour-sanction", "--at", at(48),
+        ])
+        try run(["verify"], as: "dsl.khan")
+        return Output(
+            text: transcript.joined(separator: "\n").trimmingCharacters(in: .newlines),
+            json: ["database": .string(database), "case": .string(reference)])
+    }
+
+    /// Quotes a word for a shell when it needs it.
+    static func quoted(_ word: String) -> String {
+        let safe = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:@,#=+".unicodeScalars.contains($0) }
+        return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

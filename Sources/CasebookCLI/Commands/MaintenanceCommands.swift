@@ -1,0 +1,85 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `verify`, `rebuild`, `backup`, `redact`.
+enum MaintenanceCommands {
+    static let verify = Command(
+        spec: CommandSpec(
+            name: "verify",
+            summary: "Check the whole log (every stream's hash chain, every stored file, the read models), or a JSON timeline export on its own; exits 3 on any break.",
+            options: [OptionSpec(name: "export", valueName: "file", help: "A JSON timeline export to check without the database.")],
+            examples: ["casebook --as dsl.khan verify", "casebook verify --export CB-2026-0001.json"])
+    ) { invocation in
+        if let path = invocation.optional("export") { return try verifyExport(path, invocation) }
+        let report = try invocation.casebook().verify(by: try invocation.actor())
+        var lines = [
+            "Checked \(report.eventCount) events in \(report.streamCount) streams, the stored files and the read models."
+        ]
+        for item in report.breaks { lines.append("BREAK \(item.stream) v\(item.version): \(item.kind.rawValue): \(item.detail)") }
+        for item in report.missingFiles { lines.append("MISSING FILE \(item)") }
+        for item in report.projectionDifferences { lines.append("READ MODEL \(item)") }
+        for item in report.redacted { lines.append("redacted (chain intact): \(item.stream) v\(item.version)") }
+        lines.append(report.isIntact ? "OK: nothing was altered." : "FAILED: the log has been altered or damaged.")
+        return Output(
+            text: lines.joined(separator: "\n"),
+            json: [
+                "intact": .bool(report.isIntact), "events": .int(report.eventCount), "streams": .int(report.streamCount),
+                "breaks": .array(report.breaks.map(Self.json)),
+                "redacted": .array(report.redacted.map { ["stream": .string($0.stream), "version": .int($0.version)] }),
+                "missingFiles": .array(report.missingFiles.map { .string($0) }),
+                "readModelDifferences": .array(report.projectionDifferences.map { .string($0) }),
+            ],
+            exitCode: report.isIntact ? .success : .verifyFailed)
+    }
+
+    static func json(_ item: ChainBreak) -> JSONValue {
+        ["stream": .string(item.stream), "version": .int(item.version), "kind": .string(item.kind.rawValue), "detail": .string(item.detail)]
+    }
+
+    static func verifyExport(_ path: String, _ invocation: Invocation) throws -> Output { fatalError() }
+
+    static let rebuild = Command(
+        spec: CommandSpec(
+            name: "rebuild", summary: "Empty the read models and rebuild them from the events alone (headteacher only).",
+            examples: ["casebook --as head rebuild"])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        try casebook.rebuild(by: try invocation.actor())
+        let count = try casebook.store.eventCount()
+        return Output(text: "Rebuilt the read models from \(count) events.", json: ["events": .int(count)])
+    }
+
+    static let backup = Command(
+        spec: CommandSpec(
+            name: "backup", summary: "Copy the database with SQLite's online backup API, consistent while others write (headteacher only).",
+            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).")],
+            examples: ["casebook --as head backup --out casebook-2026-11-20.sqlite"])
+    ) { invocation in
+        let out = invocation.value("out")
+        try invocation.casebook().backup(to: out, by: try invocation.actor())
+        return Output(text: "Backed up to \(out) (integrity check ok).", json: ["backup": .string(out)])
+    }
+
+    static let redact = Command(
+        spec: CommandSpec(
+            name: "redact",
+            summary: "Erase one event's payload (UK GDPR erasure), keeping its hash so the chain still verifies; recorded as an event (headteacher only).",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "version", valueName: "n", isRequired: true, help: "The event's version in the case (see the timeline)."),
+                OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why."), .at,
+            ],
+            examples: ["casebook --as head redact CB-2026-0001 --version 3 --reason 'Subject access erasure request 2026-114'"])
+    ) { invocation in
+        let reference = try invocation.caseReference()
+        guard let version = Int(invocation.value("version")), version >= 1 else {
+            throw CasebookError.invalidInput("--version must be a whole number from 1")
+        }
+        try invocation.casebook().redact(
+            reference, version: version, reason: invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
+        return Output(
+            text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted.",
+            json: ["case": .string(reference.description), "version": .int(version)])
+    }
+}

@@ -1,0 +1,68 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `casebook show` for people: the case, its tracks, what is overdue, and the steps
+/// allowed now or blocked (from the library's own guards).
+enum CaseText {
+    static func render(
+        _ state: CaseState, steps: [StepAvailability], overdue: [Deadline], repeats: [CaseReference], localTime: LocalTime
+    ) -> String {
+        func time(_ date: Date?) -> String { date.map(localTime.format) ?? "—" }
+        var lines: [String] = []
+        lines.append("\(state.reference)  \(state.status.rawValue.uppercased())\(state.isUrgent ? "  URGENT (child mentioned, 001 §8.6)" : "")")
+        lines.append("School:      \(state.opened.school.isEmpty ? "—" : state.opened.school)")
+        lines.append("Affected:    \(state.opened.affected)   reported by \(state.opened.reportedBy) to \(state.opened.reportedTo)")
+        lines.append("Opened:      \(time(state.openedAt))   discovered \(time(Timestamp.date(from: state.opened.discoveredAt)))")
+        lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
+        lines.append("Summary:     \(state.opened.summary)")
+        lines.append("")
+        lines.append("Evidence:    \(state.evidence.isEmpty ? "none" : state.evidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
+        let investigation: String
+        switch state.investigation {
+        case .notStarted: investigation = "not started"
+        case .started: investigation = "started"
+        case .concluded(let finding, let summary): investigation = "concluded: \(finding.rawValue) — \(summary)"
+        }
+        lines.append("Investigation: \(investigation)")
+        lines.append("  source:    \(state.source.map { $0.kind.rawValue + ($0.ref.map { " (\($0))" } ?? "") } ?? "—")"
+            + (repeats.isEmpty ? "" : "   REPEAT SOURCE: also in \(repeats.map(\.description).joined(separator: ", ")) (001 §8.5)"))
+        lines.append("  threat:    \(state.isThreatening.map { $0 ? "threatening or intimidating" : "not threatening" } ?? "—")"
+            + (state.threatRationale.map { " — \($0)" } ?? ""))
+        let referrals = state.behaviourReferrals.map { "behaviour (\($0))" } + state.disciplinaryReferrals.map { "disciplinary (\($0))" }
+        lines.append("  referrals: \(referrals.isEmpty ? "—" : referrals.joined(separator: ", "))")
+        lines.append("Takedown:    \(state.takedownNotApplicable.map { "not applicable — \($0)" } ?? (state.takedowns.isEmpty ? "no requests" : "\(state.takedowns.count) request\(state.takedowns.count == 1 ? "" : "s")"))")
+        for takedown in state.takedowns {
+            var line = "  \(takedown.request.id) \(takedown.request.host) (\(takedown.request.evidence.joined(separator: ","))) by \(takedown.request.method.rawValue), sent by \(takedown.request.sentBy.rawValue); due \(time(takedown.deadline))"
+            line += "; response \(takedown.response?.rawValue ?? "—"); check \(takedown.check?.rawValue ?? "—")"
+            if let isp = takedown.isp { line += "; ISP \(isp): \(takedown.ispResponse?.rawValue ?? "awaiting")" }
+            line += takedown.isResolved ? "; RESOLVED" : ""
+            lines.append(line)
+        }
+        let police = state.policeReferral.map {
+            "referred to \($0.force)" + ($0.reference.map { " (\($0))" } ?? "")
+                + ($0.overrideReason.map { " — CHILD-PROTECTION OVERRIDE, without consent: \($0)" } ?? "")
+        } ?? "not referred"
+        lines.append("Police:      consent \(state.consent?.rawValue ?? "not recorded"); \(police)")
+        lines.append("Support:     \(state.supportServices.map { "offered (\($0.joined(separator: ", "))); \(state.supportResponse?.rawValue ?? "no answer yet")" } ?? "not offered")")
+        if let closure = state.closure {
+            lines.append("Closed:      \(time(closure.at)) — \(closure.action.rawValue): \(closure.outcome)")
+        }
+        if !overdue.isEmpty {
+            lines.append("")
+            lines.append("OVERDUE:")
+            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction)") }
+        }
+        lines.append("")
+        lines.append("Allowed now:")
+        for step in steps where step.isAllowed {
+            lines.append("  casebook \(step.step.rawValue) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+        }
+        lines.append("Blocked:")
+        for step in steps where !step.isAllowed {
+            lines.append("  \(step.step.rawValue):")
+            for blocker in step.blockers { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

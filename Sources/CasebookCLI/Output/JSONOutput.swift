@@ -1,0 +1,105 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// JSON shapes of the library's values for `--json`: stable field names, UTC times.
+enum JSONOutput {
+    static func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamp.string(from: $0)) } ?? .null }
+
+    static func refusal(_ refusal: Refusal) -> JSONValue {
+        [
+            "rule": .string(refusal.rule), "clause": .string(refusal.clause), "reason": .string(refusal.reason),
+            "unblock": .string(refusal.unblock),
+        ]
+    }
+
+    static func staff(_ member: StaffMember) -> JSONValue {
+        ["id": .string(member.id), "name": .string(member.name), "role": .string(member.role.rawValue)]
+    }
+
+    static func event(_ event: CaseEvent) -> JSONValue {
+        ["type": .string(event.typeName), "payload": event.payload]
+    }
+
+    static func deadline(_ deadline: Deadline) -> JSONValue {
+        [
+            "case": .string(deadline.reference.description), "kind": .string(deadline.kind.rawValue),
+            "subject": .string(deadline.subject), "due": time(deadline.due), "nextAction": .string(deadline.nextAction),
+        ]
+    }
+
+    static func takedown(_ takedown: CaseState.Takedown) -> JSONValue {
+        [
+            "id": .string(takedown.request.id), "host": .string(takedown.request.host),
+            "evidence": .array(takedown.request.evidence.map { .string($0) }),
+            "method": .string(takedown.request.method.rawValue), "sentBy": .string(takedown.request.sentBy.rawValue),
+            "requestedAt": time(takedown.requestedAt), "deadline": time(takedown.deadline),
+            "response": JSONValue(takedown.response?.rawValue), "check": JSONValue(takedown.check?.rawValue),
+            "removalConfirmedAt": time(takedown.removalConfirmedAt), "isp": JSONValue(takedown.isp),
+            "ispResponse": JSONValue(takedown.ispResponse?.rawValue), "resolved": .bool(takedown.isResolved),
+        ]
+    }
+
+    static func evidence(_ item: CaseState.EvidenceItem) -> JSONValue {
+        guard let details = item.details else {
+            return ["id": .string(item.id), "redacted": true, "capturedBy": .string(item.capturedBy)]
+        }
+        return [
+            "id": .string(item.id), "redacted": false, "kind": .string(details.kind.rawValue), "url": JSONValue(details.url),
+            "host": JSONValue(details.host), "capturedAt": .string(details.capturedAt), "postedAt": JSONValue(details.postedAt),
+            "platform": JSONValue(details.platform), "description": JSONValue(details.description),
+            "capturedBy": .string(item.capturedBy),
+            "files": .array(details.files.map { file(of: $0) }),
+        ]
+    }
+
+    static func file(of file: StoredFile) -> JSONValue {
+        [
+            "name": .string(file.name), "sha256": .string(file.sha256), "size": .int(file.size),
+            "mediaType": .string(file.mediaType),
+        ]
+    }
+
+    static func investigation(_ state: CaseState) -> JSONValue {
+        var value: [String: JSONValue] = ["status": "not-started"]
+        switch state.investigation {
+        case .notStarted: break
+        case .started: value["status"] = "started"
+        case .concluded(let finding, let summary):
+            value["status"] = "concluded"
+            value["finding"] = .string(finding.rawValue)
+            value["summary"] = .string(summary)
+        }
+        value["source"] = state.source.map { ["kind": .string($0.kind.rawValue), "ref": JSONValue($0.ref)] } ?? .null
+        value["threatening"] = state.isThreatening.map { .bool($0) } ?? .null
+        value["rationale"] = JSONValue(state.threatRationale)
+        value["notes"] = .int(state.notes.count)
+        value["behaviourReferrals"] = .array(state.behaviourReferrals.map { .string($0) })
+        value["disciplinaryReferrals"] = .array(state.disciplinaryReferrals.map { .string($0) })
+        return .object(value)
+    }
+
+    static func state(_ state: CaseState) -> JSONValue {
+        [
+            "reference": .string(state.reference.description), "school": .string(state.opened.school),
+            "affected": .string(state.opened.affected), "reportedBy": .string(state.opened.reportedBy),
+            "reportedTo": .string(state.opened.reportedTo), "summary": .string(state.opened.summary),
+            "categories": .array(state.opened.categories.map { .string($0.rawValue) }), "urgent": .bool(state.isUrgent),
+            "status": .string(state.status.rawValue), "openedAt": time(state.openedAt),
+            "discoveredAt": .string(state.opened.discoveredAt), "version": .int(state.version),
+            "evidence": .array(state.evidence.map(evidence)), "investigation": investigation(state),
+            "takedowns": .array(state.takedowns.map(takedown)),
+            "takedownNotApplicable": JSONValue(state.takedownNotApplicable),
+            "consent": JSONValue(state.consent?.rawValue),
+            "policeReferral": state.policeReferral.map {
+                ["force": .string($0.force), "reference": JSONValue($0.reference), "overrideReason": JSONValue($0.overrideReason), "at": time($0.at)]
+            } ?? .null,
+            "support": state.supportServices.map {
+                ["services": .array($0.map { .string($0) }), "response": JSONValue(state.supportResponse?.rawValue)]
+            } ?? .null,
+            "closure": state.closure.map {
+                ["outcome": .string($0.outcome), "action": .string($0.action.rawValue), "at": time($0.at)]
+            } ?? .null,
+        ]
+    }
+}
