@@ -26,6 +26,14 @@ BEGIN
     SELECT RAISE(ABORT, 'events are append-only: they cannot be deleted');
 END;
 
+-- INSERT OR REPLACE deletes the old row without firing DELETE triggers (unless
+-- recursive_triggers is on, as Casebook's own connections set it): refuse it here too.
+CREATE TRIGGER events_no_replace BEFORE INSERT ON events
+WHEN EXISTS (SELECT 1 FROM events WHERE stream = NEW.stream AND version = NEW.version)
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: an event cannot be replaced');
+END;
+
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 WHEN NOT (
     OLD.payload IS NOT NULL AND NEW.payload IS NULL
@@ -49,6 +57,12 @@ CREATE TABLE blobs (
 CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
 BEGIN
     SELECT RAISE(ABORT, 'stored files cannot be changed');
+END;
+
+CREATE TRIGGER blobs_no_replace BEFORE INSERT ON blobs
+WHEN EXISTS (SELECT 1 FROM blobs WHERE sha256 = NEW.sha256)
+BEGIN
+    SELECT RAISE(IGNORE);
 END;
 
 CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
@@ -113,6 +127,7 @@ CREATE TABLE takedowns (
     isp          TEXT,
     isp_response TEXT,
     is_resolved  INTEGER NOT NULL,
+    removed_at   TEXT,                           -- first check confirming removal or amendment
     PRIMARY KEY (case_ref, id)
 ) WITHOUT ROWID;
 

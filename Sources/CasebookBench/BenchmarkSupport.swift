@@ -1,7 +1,12 @@
 import Foundation
 
-/// A usage error in a benchmark's options.
+/// A usage error in a benchmark's options (exit 64).
 struct BenchmarkUsageError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A benchmark that could not run or whose result was wrong (exit 1).
+struct BenchmarkFailure: Error, CustomStringConvertible {
     let description: String
 }
 

@@ -51,13 +51,13 @@ enum EventLogBenchmark {
                 payloadBytes += event.payload?.count ?? 0
             }
         }
-        guard readCount == total else { throw BenchmarkUsageError(description: "read \(readCount) events, not \(total)") }
+        guard readCount == total else { throw BenchmarkFailure(description: "read \(readCount) events, not \(total)") }
         report("read (forEachEvent)", count: total, seconds: readSeconds, target: 10)
 
         var verifier = ChainVerifier()
         let verifySeconds = try measure { verifier = try store.verifyChains() }
         guard verifier.isIntact, verifier.eventCount == total else {
-            throw BenchmarkUsageError(description: "verify found \(verifier.breaks.count) breaks in \(verifier.eventCount) events")
+            throw BenchmarkFailure(description: "verify found \(verifier.breaks.count) breaks in \(verifier.eventCount) events")
         }
         report("verify (verifyChains)", count: total, seconds: verifySeconds, target: 10)
 
@@ -97,11 +97,11 @@ enum EventLogBenchmark {
         var handle: OpaquePointer?
         guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
             let handle
-        else { throw BenchmarkUsageError(description: "cannot open \(path)") }
+        else { throw BenchmarkFailure(description: "cannot open \(path)") }
         defer { sqlite3_close_v2(handle) }
         func execute(_ sql: String) throws {
             guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
-                throw BenchmarkUsageError(description: "\(String(cString: sqlite3_errmsg(handle))) in \(sql)")
+                throw BenchmarkFailure(description: "\(String(cString: sqlite3_errmsg(handle))) in \(sql)")
             }
         }
         sqlite3_busy_timeout(handle, 10_000)
@@ -122,7 +122,7 @@ enum EventLogBenchmark {
             """
         guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &insert, nil) == SQLITE_OK,
             let insert
-        else { throw BenchmarkUsageError(description: String(cString: sqlite3_errmsg(handle))) }
+        else { throw BenchmarkFailure(description: String(cString: sqlite3_errmsg(handle))) }
         defer { sqlite3_finalize(insert) }
         let transient = csqlite_transient()
         for stream in 0..<workload.streams {
@@ -148,7 +148,7 @@ enum EventLogBenchmark {
                     sqlite3_bind_text(insert, 9, hashes.previous, -1, transient)
                     sqlite3_bind_text(insert, 10, hashes.event, -1, transient)
                     guard sqlite3_step(insert) == SQLITE_DONE else {
-                        throw BenchmarkUsageError(description: String(cString: sqlite3_errmsg(handle)))
+                        throw BenchmarkFailure(description: String(cString: sqlite3_errmsg(handle)))
                     }
                     sqlite3_reset(insert)
                 }

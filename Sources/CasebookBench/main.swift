@@ -11,16 +11,24 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+var usage = "Usage: casebook-bench <benchmark> [options]\n\nBenchmarks:\n"
+for benchmark in benchmarks {
+    usage += "  \(benchmark.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(benchmark.summary)\n"
+}
+if arguments.first == "--help" || arguments.first == "-h" {
+    print(usage, terminator: "")
+    exit(0)
+}
 guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
-    var usage = "Usage: casebook-bench <benchmark> [options]\n\nBenchmarks:\n"
-    for benchmark in benchmarks {
-        usage += "  \(benchmark.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(benchmark.summary)\n"
-    }
-    FileHandle.standardError.write(Data(usage.utf8))
-    exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 64)
+    let problem = arguments.first.map { "Unknown benchmark '\($0)'" } ?? "Missing benchmark name"
+    FileHandle.standardError.write(Data("Error: \(problem)\n\(usage)".utf8))
+    exit(64)
 }
 do {
     try benchmark.run(Array(arguments.dropFirst()))
+} catch let error as BenchmarkUsageError {
+    FileHandle.standardError.write(Data("Error: \(error)\n\(usage)".utf8))
+    exit(64)
 } catch {
     FileHandle.standardError.write(Data("casebook-bench \(name): \(error)\n".utf8))
     exit(1)

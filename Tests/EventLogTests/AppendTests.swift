@@ -58,6 +58,28 @@ import EventLog
         }
     }
 
+    @Test("The README's recipe (sqlite3 writefile, then sha256sum) gives payload_sha256 and hash",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")))
+    func readmeRecipeWorks() throws {
+        try withTemporaryDirectory { directory in
+            let store = try Fixture.makeStore(in: directory)
+            let events = try store.append(Fixture.events(1...2), to: Fixture.stream, expectedVersion: 0)
+            let database = store.database.path
+            let script = """
+                sqlite3 "$1" "SELECT writefile('payload.json', payload) FROM events
+                  WHERE stream = 'case/CB-2026-0001' AND version = 2" > /dev/null
+                sqlite3 "$1" "SELECT writefile('fields.txt', prev_hash || stream || char(10) ||
+                  version || char(10) || type || char(10) || occurred_at || char(10) || recorded_at ||
+                  char(10) || actor || char(10) || payload_sha256) FROM events
+                  WHERE stream = 'case/CB-2026-0001' AND version = 2" > /dev/null
+                sha256sum payload.json fields.txt | cut -c1-64 | tr '\\n' ' '
+                """
+            let digests = try Self.shell(script, [database], in: directory, wholeOutput: true)
+            #expect(digests == "\(events[1].payloadSHA256) \(events[1].hash) ")
+        }
+    }
+
     @Test("A stale or future expected version is a conflict and writes nothing", arguments: [0, 2, 4, 10])
     func expectedVersionConflict(expected: Int) throws {
         try Fixture.withStore { store in
@@ -182,17 +204,22 @@ import EventLog
         }
     }
 
-    /// Runs a `/bin/sh` script with positional arguments and returns its first output word.
-    static func shell(_ script: String, _ arguments: [String]) throws -> String {
+    /// Runs a `/bin/sh` script with positional arguments and returns its first output word,
+    /// or all its output.
+    static func shell(_ script: String, _ arguments: [String], in directory: URL? = nil, wholeOutput: Bool = false)
+        throws -> String
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script, "sh"] + arguments
+        process.currentDirectoryURL = directory
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        let text = String(decoding: data, as: UTF8.self)
+        return wholeOutput ? text : text.split(separator: " ").first.map(String.init) ?? ""
     }
 }

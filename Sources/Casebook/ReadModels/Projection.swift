@@ -47,15 +47,15 @@ enum Projection {
             try database.run(
                 """
                 INSERT INTO takedowns (case_ref, id, host, evidence, method, sent_by, requested_at, deadline_at, response,
-                    check_result, isp, isp_response, is_resolved)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    check_result, isp, isp_response, is_resolved, removed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     reference, takedown.request.id, takedown.request.host, takedown.request.evidence.joined(separator: ","),
                     takedown.request.method.rawValue, takedown.request.sentBy.rawValue,
                     Timestamp.string(from: takedown.requestedAt), Timestamp.string(from: takedown.deadline),
                     takedown.response?.rawValue, takedown.check?.rawValue, takedown.isp, takedown.ispResponse?.rawValue,
-                    takedown.isResolved,
+                    takedown.isResolved, takedown.removalConfirmedAt.map(Timestamp.string(from:)),
                 ])
         }
         try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
