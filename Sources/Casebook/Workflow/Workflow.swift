@@ -88,7 +88,8 @@ public enum Workflow {
                 Rules.threatAssessed(state))
             return [.investigationConcluded(finding: finding, summary: summary)]
         case .requestTakedown(let evidenceIDs, let host, let method, let sentBy):
-            try refuse(Rules.takedownAfterInvestigationStart(state), Rules.takedownApplicable(state))
+            try refuse(
+                Rules.takedownAfterInvestigationStart(state), Rules.takedownApplicable(state), Rules.urlEvidenceCaptured(state))
             let request = try takedownRequest(
                 evidenceIDs, host: host, method: method, sentBy: sentBy, state: state, at: context.occurredAt)
             return [.takedownRequested(request)]
@@ -296,7 +297,7 @@ public enum Workflow {
             guard let details = item.details, details.kind.needsURL, details.host != nil else {
                 throw CasebookError.refused([
                     Refusal(
-                        rule: "takedown-needs-url-evidence", clause: "000 §13.5",
+                        rule: "takedown-needs-url-evidence", clause: "000 §12.2, §13.5",
                         reason: "\(item.id) is not web or social evidence with a URL",
                         unblock: Rules.command(state, "evidence add CASE --kind web|social --url URL"))
                 ])

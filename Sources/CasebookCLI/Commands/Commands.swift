@@ -16,6 +16,7 @@ enum Commands {
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.offerSupport, ClosingCommands.supportResponse,
         ClosingCommands.close, ClosingCommands.reopen,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue,
+        ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
         MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
         DemoCommand.demo,
     ]

@@ -122,6 +122,8 @@ enum DemoCommand {
             "behaviour-sanction", "--at", at(48),
         ])
         try run(["verify"], as: "dsl.khan")
+        try run(["outcomes"], as: "hr.lee")
+        try run(["timeline", r, "--recipient", "Northshire Police"], as: "dsl.khan")
         return Output(
             text: transcript.joined(separator: "\n").trimmingCharacters(in: .newlines),
             json: ["database": .string(database), "case": .string(reference)])

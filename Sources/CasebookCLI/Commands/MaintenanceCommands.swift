@@ -37,7 +37,21 @@ enum MaintenanceCommands {
         ["stream": .string(item.stream), "version": .int(item.version), "kind": .string(item.kind.rawValue), "detail": .string(item.detail)]
     }
 
-    static func verifyExport(_ path: String, _ invocation: Invocation) throws -> Output { fatalError() }
+    static func verifyExport(_ path: String, _ invocation: Invocation) throws -> Output {
+        let result = TimelineExport.verify(jsonBytes: try invocation.readFile(path))
+        let lines = result.lines + [result.isIntact ? "OK: the export is intact." : "FAILED: the export has been altered."]
+        return Output(
+            text: lines.joined(separator: "\n"),
+            json: [
+                "intact": .bool(result.isIntact), "events": .int(result.eventCount),
+                "case": JSONValue(result.reference?.description),
+                "chainHead": result.chainHead.map { ["stream": .string($0.stream), "version": .int($0.version), "hash": .string($0.hash)] } ?? .null,
+                "breaks": .array(result.breaks.map(Self.json)),
+                "problems": .array(result.problems.map { .string($0.description) }),
+                "redacted": .array(result.redacted.map { ["stream": .string($0.stream), "version": .int($0.version)] }),
+            ],
+            exitCode: result.isIntact ? .success : .verifyFailed)
+    }
 
     static let rebuild = Command(
         spec: CommandSpec(

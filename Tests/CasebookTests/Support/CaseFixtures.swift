@@ -169,8 +169,10 @@ enum Commands {
     static func request(_ evidence: [String] = ["E1"], host: String? = nil) -> CaseCommand {
         .requestTakedown(evidence: evidence, host: host, method: .form, sentBy: .school)
     }
-    static func response(_ id: String = "T1", _ result: HostResponse) -> CaseCommand { .recordHostResponse(request: id, result) }
-    static func check(_ id: String = "T1", _ result: CheckResult) -> CaseCommand { .checkRemoval(request: id, result, file: nil) }
+    static func response(_ result: HostResponse) -> CaseCommand { response("T1", result) }
+    static func response(_ id: String, _ result: HostResponse) -> CaseCommand { .recordHostResponse(request: id, result) }
+    static func check(_ result: CheckResult) -> CaseCommand { check("T1", result) }
+    static func check(_ id: String, _ result: CheckResult) -> CaseCommand { .checkRemoval(request: id, result, file: nil) }
     static let notApplicable = CaseCommand.declareTakedownNotApplicable(reason: "a private message: there is no host")
     static func escalate(_ id: String = "T1") -> CaseCommand { .escalateToISP(request: id, isp: "Example Broadband") }
     static func ispResponse(_ id: String = "T1", _ result: ISPResponse = .blocked) -> CaseCommand {
@@ -189,7 +191,29 @@ enum Commands {
 
 // MARK: Real database files
 
-/// Runs `body` with a fresh, empty directory that is removed afterwards.
+/// A fresh, empty directory, removed when the last reference to it goes.
+///
+/// Prefer this (through ``ServiceFixture/init(start:)``) to ``withTemporaryDirectory(_:)``:
+/// Swift 6.3.1 miscompiles some test bodies written inside a closure. When a closure is
+/// written inside a `#expect`/`#require` argument within an enclosing closure, a later
+/// closure in that enclosing closure can get the same symbol, and calling it runs the
+/// earlier closure's body instead (for example, inside `withTemporaryDirectory { … }`,
+/// `#expect([1, 2].map { $0 * 10 } == [10, 20])` followed by `let m = [1, 2].map { $0 + 100 }`
+/// gives `m == [10, 20]`). Test bodies at the top level of the test function are not affected.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("casebook-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Runs `body` with a fresh, empty directory that is removed afterwards. See
+/// ``TemporaryDirectory`` for why tests should not put `#expect` with closures inside `body`.
 func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("casebook-tests-\(UUID().uuidString)", isDirectory: true)
@@ -203,8 +227,22 @@ struct ServiceFixture {
     let casebook: Casebook
     let clock: TestClock
     let path: String
+    /// The directory this fixture made, removed with the fixture.
+    private let ownDirectory: TemporaryDirectory?
 
+    /// A new database in a fresh temporary directory of its own, removed with the fixture.
+    init(start: Date = fixtureStart) throws {
+        let directory = try TemporaryDirectory()
+        try self.init(directory: directory.url, start: start, owning: directory)
+    }
+
+    /// A new database in `directory`.
     init(directory: URL, start: Date = fixtureStart) throws {
+        try self.init(directory: directory, start: start, owning: nil)
+    }
+
+    private init(directory: URL, start: Date, owning: TemporaryDirectory?) throws {
+        ownDirectory = owning
         clock = TestClock(start)
         path = directory.appendingPathComponent("casebook.sqlite").path
         casebook = try Casebook.create(at: path, admin: Staff.head.id, name: Staff.head.name, clock: clock.reading)

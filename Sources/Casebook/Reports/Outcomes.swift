@@ -1,0 +1,191 @@
+import Foundation
+
+/// The HR outcomes report (SPEC §6): one row per case closed in a period, with the
+/// outcome facts a disciplinary hearing needs and no evidence content or notes.
+public struct Outcomes: Sendable {
+    /// When a takedown request was made, and when its removal was first confirmed.
+    public struct TakedownTiming: Sendable, Equatable {
+        /// When the request was made.
+        public var requestedAt: Date
+        /// When a check first confirmed removal or amendment; nil when none did.
+        public var removedAt: Date?
+
+        /// Creates a timing.
+        public init(requestedAt: Date, removedAt: Date?) {
+            self.requestedAt = requestedAt
+            self.removedAt = removedAt
+        }
+    }
+
+    /// One closed case.
+    public struct Row: Sendable, Equatable {
+        /// The case reference.
+        public var reference: CaseReference
+        /// The school.
+        public var school: String
+        /// When the case was opened (the report).
+        public var openedAt: Date
+        /// When it was closed.
+        public var closedAt: Date
+        /// The categories.
+        public var categories: [String]
+        /// The kind of source identified (`pupil`, `staff`, …), if one was.
+        public var sourceKind: String?
+        /// Referrals made: `behaviour`, `disciplinary`.
+        public var referrals: [String]
+        /// `threatening` or `not-threatening`, once assessed.
+        public var threat: String?
+        /// `not-referred`, `referred`, or `referred-override` (child-protection override).
+        public var police: String
+        /// The investigation's finding.
+        public var finding: String?
+        /// The action taken at closing.
+        public var action: String?
+        /// The outcome summary given at closing.
+        public var outcome: String?
+        /// The first confirmed removal or amendment of the material.
+        public var removedAt: Date?
+        /// Each takedown request: when made, and when removal was first confirmed.
+        public var takedowns: [TakedownTiming]
+
+        /// Hours from the report to the first confirmed removal, to a tenth; nil when not removed.
+        public var hoursToRemoval: Double? { removedAt.map { Timeline.hours($0.timeIntervalSince(openedAt)) } }
+
+        /// `26.5` or `not removed`.
+        public var removal: String { hoursToRemoval.map { String(format: "%.1f", $0) } ?? "not removed" }
+
+        /// Whether every takedown request had its removal confirmed within 24 hours of the
+        /// request; nil when no request was made.
+        public var removedWithin24Hours: Bool? {
+            guard !takedowns.isEmpty else { return nil }
+            return takedowns.allSatisfy { request in
+                request.removedAt.map { $0.timeIntervalSince(request.requestedAt) <= Workflow.takedownWindow } ?? false
+            }
+        }
+    }
+
+    /// The counts across the rows.
+    public struct Summary: Sendable, Equatable {
+        /// Cases closed in the period.
+        public var closed: Int
+        /// Cases by finding, e.g. `substantiated: 3`.
+        public var findings: [String: Int]
+        /// Cases by closing action.
+        public var actions: [String: Int]
+        /// Cases referred to the police (with or without consent).
+        public var policeReferrals: Int
+        /// Of those, referred under the child-protection override.
+        public var overrides: Int
+        /// Cases with a behaviour referral.
+        public var behaviourReferrals: Int
+        /// Cases with a disciplinary referral.
+        public var disciplinaryReferrals: Int
+        /// Cases with at least one takedown request.
+        public var withTakedown: Int
+        /// Of those, cases whose every request had removal confirmed within 24 hours.
+        public var removedWithin24Hours: Int
+
+        /// The share of cases with a takedown request whose material was removed within 24
+        /// hours of every request, from 0 to 1; nil when no case had a request.
+        public var removedWithin24HoursShare: Double? {
+            withTakedown == 0 ? nil : Double(removedWithin24Hours) / Double(withTakedown)
+        }
+    }
+
+    /// The closed cases, oldest closing first.
+    public var rows: [Row]
+    /// The period's start (inclusive), if bounded.
+    public var since: Date?
+    /// The period's end (exclusive), if bounded.
+    public var until: Date?
+    /// Who exported it.
+    public var exportedBy: StaffMember
+    /// When it was exported.
+    public var exportedAt: Date
+    /// The zone times are shown in.
+    public var localTime: LocalTime
+
+    /// Creates a report from its rows.
+    init(rows: [Row], since: Date?, until: Date?, exportedBy: StaffMember, exportedAt: Date, localTime: LocalTime) {
+        self.rows = rows
+        self.since = since
+        self.until = until
+        self.exportedBy = exportedBy
+        self.exportedAt = exportedAt
+        self.localTime = localTime
+    }
+
+    /// The counts across the rows.
+    public var summary: Summary {
+        var summary = Summary(
+            closed: rows.count, findings: [:], actions: [:], policeReferrals: 0, overrides: 0, behaviourReferrals: 0,
+            disciplinaryReferrals: 0, withTakedown: 0, removedWithin24Hours: 0)
+        for row in rows {
+            summary.findings[row.finding ?? "none", default: 0] += 1
+            summary.actions[row.action ?? "none", default: 0] += 1
+            if row.police != "not-referred" { summary.policeReferrals += 1 }
+            if row.police == "referred-override" { summary.overrides += 1 }
+            if row.referrals.contains("behaviour") { summary.behaviourReferrals += 1 }
+            if row.referrals.contains("disciplinary") { summary.disciplinaryReferrals += 1 }
+            if let removed = row.removedWithin24Hours {
+                summary.withTakedown += 1
+                if removed { summary.removedWithin24Hours += 1 }
+            }
+        }
+        return summary
+    }
+
+    /// The period in words: `closed from 2026-01-01 00:00 GMT until 2026-04-01 00:00 BST`.
+    public var period: String {
+        switch (since, until) {
+        case (nil, nil): return "closed at any time"
+        case (let since?, nil): return "closed from \(localTime.format(since))"
+        case (nil, let until?): return "closed before \(localTime.format(until))"
+        case (let since?, let until?): return "closed from \(localTime.format(since)) until \(localTime.format(until))"
+        }
+    }
+
+    /// The summary line: counts, and the share removed within 24 hours of the request.
+    public var summaryLine: String {
+        let summary = summary
+        var parts = ["\(summary.closed) case\(summary.closed == 1 ? "" : "s") \(period)"]
+        if !summary.findings.isEmpty {
+            parts.append("findings: " + summary.findings.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+        parts.append(
+            "\(summary.policeReferrals) referred to the police"
+                + (summary.overrides > 0 ? " (\(summary.overrides) under the child-protection override)" : ""))
+        parts.append("\(summary.behaviourReferrals) behaviour and \(summary.disciplinaryReferrals) disciplinary referral(s)")
+        if let share = summary.removedWithin24HoursShare {
+            parts.append(
+                "material removed within 24 hours of the request in \(summary.removedWithin24Hours) of "
+                    + "\(summary.withTakedown) case(s) with a takedown request (\(Int((share * 100).rounded()))%)")
+        } else {
+            parts.append("no takedown requests")
+        }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The confidentiality line every format carries.
+    public var confidentialityNotice: String {
+        "CONFIDENTIAL — HR outcomes of online-abuse cases \(period). Exported by "
+            + "\(Timeline.Person(id: exportedBy.id, name: exportedBy.name).label) on \(localTime.formatWithSeconds(exportedAt)). "
+            + "No evidence content or notes are included; share only with those hearing the case."
+    }
+
+    /// The columns every tabular format shows, with each row's cells.
+    static let columns = [
+        "Reference", "School", "Opened", "Closed", "Categories", "Source", "Referrals", "Threat", "Police", "Finding",
+        "Action", "Hours to removal", "Removed within 24 h", "Outcome",
+    ]
+
+    /// One row's cells, in ``columns`` order.
+    func cells(_ row: Row) -> [String] {
+        [
+            row.reference.description, row.school, localTime.formatDate(row.openedAt), localTime.formatDate(row.closedAt),
+            row.categories.joined(separator: ", "), row.sourceKind ?? "", row.referrals.joined(separator: ", "),
+            row.threat ?? "", row.police, row.finding ?? "", row.action ?? "", row.removal,
+            row.removedWithin24Hours.map { $0 ? "yes" : "no" } ?? "no request", row.outcome ?? "",
+        ]
+    }
+}

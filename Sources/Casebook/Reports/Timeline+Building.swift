@@ -1,0 +1,96 @@
+import EventLog
+import Foundation
+
+extension Timeline {
+    /// Builds a case's chronology from its stored events alone.
+    ///
+    /// - Parameters:
+    ///   - events: The case stream's events (any order; they are replayed in version order).
+    ///   - staffNames: Names from the staff directory, by id.
+    ///   - exportedBy: Who exports it.
+    ///   - recipient: Who it is being shared with, when named.
+    ///   - exportedAt: When it is exported.
+    ///   - asOf: The instant deadlines are evaluated at.
+    ///   - localTime: The zone times are shown in.
+    /// - Throws: ``CasebookError/notFound(_:)`` for no events; ``CasebookError/invalidInput(_:)``
+    ///   or ``CaseEvent/PayloadError`` when the events do not make a case.
+    public init(
+        events: [RecordedEvent], staffNames: [String: String], exportedBy: StaffMember, recipient: String?,
+        exportedAt: Date, asOf: Date, localTime: LocalTime
+    ) throws {
+        let ordered = events.sorted { $0.version < $1.version }
+        guard let first = ordered.first, let last = ordered.last else {
+            throw CasebookError.notFound("the case has no events")
+        }
+        let decoded = try ordered.map { try CaseEvent(type: $0.type, payload: $0.payload) }
+        guard case .opened(let opened) = decoded[0], let openedAt = Timestamp.date(from: first.occurredAt) else {
+            throw CasebookError.invalidInput("\(first.stream) does not begin with CaseOpened")
+        }
+        // Which event erased which: a redacted row points at its EventRedacted event.
+        var erasures: [Int: (version: Int, reason: String)] = [:]
+        for (stored, event) in zip(ordered, decoded) {
+            if case .redaction(let version, let reason) = event { erasures[version] = (stored.version, reason) }
+        }
+        let narrator = TimelineNarrator(names: staffNames, localTime: localTime, erasures: erasures)
+        var state = CaseState(opened: opened, at: openedAt)
+        var rows: [Row] = []
+        rows.reserveCapacity(ordered.count)
+        for (index, (stored, event)) in zip(ordered, decoded).enumerated() {
+            let occurredAt = Timestamp.date(from: stored.occurredAt) ?? state.updatedAt
+            let before = state
+            if index > 0 { state = state.evolve(event, at: occurredAt, actor: stored.actor) }
+            let narration = narrator.narrate(event, stored: stored, before: before, at: occurredAt)
+            rows.append(
+                Row(
+                    event: stored, occurredAt: occurredAt, when: localTime.formatWithSeconds(occurredAt),
+                    actor: narrator.person(stored.actor), what: narration.what, details: narration.details,
+                    files: narration.files, flags: narration.flags))
+        }
+        // Flag what is past due at the as-of instant on the row that started the clock.
+        var overdue: [OverdueStep] = []
+        for deadline in Deadline.of(state) where deadline.due < asOf {
+            let hoursLate = Timeline.hours(asOf.timeIntervalSince(deadline.due))
+            overdue.append(OverdueStep(deadline: deadline, hoursLate: hoursLate))
+            let flag = Flag(
+                kind: .overdue,
+                text: "OVERDUE since \(localTime.format(deadline.due)) (\(Timeline.hoursText(hoursLate)) late): \(deadline.nextAction)")
+            // Rows are still in version order here, one per decoded event.
+            if let index = decoded.firstIndex(where: { Self.startsClock(of: deadline, $0) }) {
+                rows[index].flags.append(flag)
+            }
+        }
+        rows.sort { ($0.event.occurredAt, $0.event.version) < ($1.event.occurredAt, $1.event.version) }
+
+        self.header = Header(
+            reference: opened.reference, school: opened.school, affected: narrator.person(opened.affected),
+            status: state.status, isUrgent: state.isUrgent, categories: opened.categories, summary: opened.summary,
+            openedAt: openedAt, closedAt: state.closure?.at, removalConfirmedAt: state.firstRemovalAt,
+            chainHead: ChainHead(stream: last.stream, version: last.version, hash: last.hash))
+        self.rows = rows
+        self.overdue = overdue
+        self.exportedBy = exportedBy
+        self.recipient = recipient
+        self.exportedAt = exportedAt
+        self.asOf = asOf
+        var mentioned: [String: String] = [:]
+        for id in TimelineNarrator.staffIDs(in: decoded) + ordered.map(\.actor) + [exportedBy.id] {
+            if let name = staffNames[id] { mentioned[id] = name }
+        }
+        self.staffNames = mentioned
+        self.localTime = localTime
+    }
+
+    /// Whether an event started a deadline's clock: the opening of an urgent case, the
+    /// evidence item's capture, or the takedown request.
+    private static func startsClock(of deadline: Deadline, _ event: CaseEvent) -> Bool {
+        switch deadline.kind {
+        case .investigateUrgent:
+            if case .opened = event { return true }
+        case .requestTakedown:
+            if case .evidenceCaptured(let evidence) = event { return evidence.id == deadline.subject }
+        case .takedown:
+            if case .takedownRequested(let request) = event { return request.id == deadline.subject }
+        }
+        return false
+    }
+}

@@ -1,0 +1,216 @@
+import EventLog
+import Foundation
+
+/// Puts each case event into plain words for a chronology: what happened, and the details
+/// and reasons given for it.
+struct TimelineNarrator {
+    /// What a row says about one event.
+    struct Narration {
+        var what: String
+        var details: [String] = []
+        var files: [StoredFile] = []
+        var flags: [Timeline.Flag] = []
+    }
+
+    /// Names from the staff directory, by id.
+    let names: [String: String]
+    /// The zone times are shown in.
+    let localTime: LocalTime
+    /// For each redacted version, the EventRedacted event that erased it and its reason.
+    let erasures: [Int: (version: Int, reason: String)]
+
+    /// A member of staff by id, with their name when known.
+    func person(_ id: String) -> Timeline.Person { Timeline.Person(id: id, name: names[id]) }
+
+    /// Every staff id a case's events name in their payloads.
+    static func staffIDs(in events: [CaseEvent]) -> [String] {
+        var ids: [String] = []
+        for event in events {
+            switch event {
+            case .opened(let opened): ids += [opened.affected, opened.reportedBy, opened.reportedTo]
+            case .consentRecorded(_, let by): ids.append(by)
+            case .disciplinaryReferral(let staff): ids.append(staff)
+            case .evidenceCaptured, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
+                .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
+                .takedownNotApplicable, .ispEscalated, .ispResponded, .policeReferred, .supportOffered,
+                .supportResponded, .closed, .reopened, .redaction, .redacted:
+                break
+            }
+        }
+        return ids
+    }
+
+    /// The words for one event, given the case as it stood just before it.
+    func narrate(_ event: CaseEvent, stored: RecordedEvent, before state: CaseState, at date: Date) -> Narration {
+        switch event {
+        case .opened(let opened):
+            var narration = Narration(what: "Case opened: reported by \(person(opened.reportedBy).label)")
+            narration.details = [
+                "Affected: \(person(opened.affected).label)",
+                "Reported by: \(person(opened.reportedBy).label)",
+                "Reported to: \(person(opened.reportedTo).label)",
+                "Discovered: \(time(opened.discoveredAt))",
+                "School: \(opened.school.isEmpty ? "(not given)" : opened.school)",
+                "Categories: \(opened.categories.isEmpty ? "(none)" : opened.categories.map(\.rawValue).joined(separator: ", "))",
+            ]
+            if opened.categories.contains(.childMentioned) {
+                narration.details.append("Urgent: a child is mentioned (001 §8.6)")
+            }
+            narration.details.append("Summary: \(opened.summary)")
+            return narration
+        case .evidenceCaptured(let evidence):
+            var what = "Evidence \(evidence.id) captured: \(evidence.kind.rawValue)"
+            if let url = evidence.url { what += ", \(url)" }
+            var narration = Narration(what: what)
+            narration.details.append("Kind: \(evidence.kind.rawValue)")
+            if let url = evidence.url { narration.details.append("URL: \(url)") }
+            if let host = evidence.host { narration.details.append("Host: \(host)") }
+            if let platform = evidence.platform { narration.details.append("Platform: \(platform)") }
+            narration.details.append("Captured: \(time(evidence.capturedAt))")
+            if let posted = evidence.postedAt { narration.details.append("Posted: \(time(posted))") }
+            if let description = evidence.description { narration.details.append("Description: \(description)") }
+            for file in evidence.files { narration.details.append(fileLine(file)) }
+            narration.files = evidence.files
+            return narration
+        case .investigationStarted:
+            return Narration(what: "Investigation started")
+        case .noteAdded(let text):
+            return Narration(what: "Investigation note added", details: ["Note: \(text)"])
+        case .sourceIdentified(let kind, let ref):
+            var narration = Narration(what: "Source identified: \(kind.rawValue)" + (ref.map { " (\($0))" } ?? ""))
+            narration.details.append("Source: \(kind.rawValue)")
+            if let ref { narration.details.append("Reference: \(ref)") }
+            return narration
+        case .threatAssessed(let isThreatening, let rationale):
+            return Narration(
+                what: isThreatening
+                    ? "Threat assessed: the material is threatening or intimidating"
+                    : "Threat assessed: the material is not threatening or intimidating",
+                details: ["Assessment: \(isThreatening ? "threatening" : "not threatening")", "Rationale: \(rationale)"])
+        case .behaviourReferral(let pupil):
+            return Narration(
+                what: "Referred under the behaviour policy: pupil \(pupil)", details: ["Pupil: \(pupil)", "Policy: 000 §13.4"])
+        case .disciplinaryReferral(let staff):
+            return Narration(
+                what: "Referred to the disciplinary procedure: \(person(staff).label)",
+                details: ["Member of staff: \(person(staff).label)", "Policy: 000 §14"])
+        case .investigationConcluded(let finding, let summary):
+            return Narration(
+                what: "Investigation concluded: \(finding.rawValue)", details: ["Finding: \(finding.rawValue)", "Summary: \(summary)"])
+        case .takedownRequested(let request):
+            let sender = request.sentBy == .school ? "sent by the school" : "sent by the complainant with the school's support"
+            return Narration(
+                what: "Takedown \(request.id) requested from host \(request.host) by \(request.method.rawValue) (\(sender)); "
+                    + "due \(time(request.deadline))",
+                details: [
+                    "Host: \(request.host)", "Evidence: \(request.evidence.joined(separator: ", "))",
+                    "Method: \(request.method.rawValue)", "Sent by: \(request.sentBy.rawValue)",
+                    "Deadline: \(time(request.deadline)) (24 hours after the request)",
+                ])
+        case .hostResponded(let id, let result):
+            return Narration(
+                what: "Host \(host(id, state)) responded to \(id): \(result.rawValue)", details: ["Response: \(result.rawValue)"])
+        case .removalChecked(let id, let result, let file):
+            var narration = Narration(what: "Removal check for \(id) (host \(host(id, state))): \(result.rawValue)")
+            narration.details.append("Result: \(result.rawValue)")
+            if result.confirmsRemoval, let takedown = state.takedown(id) {
+                let afterRequest = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.requestedAt)))
+                if date > takedown.deadline {
+                    let late = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.deadline)))
+                    narration.details.append("Confirmed \(afterRequest) after the request: \(late) after the 24-hour deadline")
+                } else {
+                    narration.details.append("Confirmed \(afterRequest) after the request, within the 24-hour deadline")
+                }
+            }
+            if let file {
+                narration.details.append(fileLine(file))
+                narration.files = [file]
+            }
+            return narration
+        case .takedownNotApplicable(let reason):
+            return Narration(what: "Takedown declared not applicable", details: ["Reason: \(reason)"])
+        case .ispEscalated(let id, let isp):
+            return Narration(
+                what: "Takedown \(id) (host \(host(id, state))) escalated to the ISP \(isp)",
+                details: ["ISP: \(isp)", "Why: \(escalationReason(id, state))"])
+        case .ispResponded(let id, let result):
+            let isp = state.takedown(id)?.isp ?? "the ISP"
+            return Narration(what: "ISP \(isp) responded to \(id): \(result.rawValue)", details: ["Response: \(result.rawValue)"])
+        case .consentRecorded(let decision, let by):
+            let verb: String
+            switch decision {
+            case .given: verb = "given"
+            case .declined: verb = "declined"
+            case .withdrawn: verb = "withdrawn"
+            }
+            return Narration(
+                what: "Consent to a police referral \(verb) by \(person(by).label)",
+                details: ["Consent: \(decision.rawValue)", "By: \(person(by).label)"])
+        case .policeReferred(let force, let reference, let overrideReason):
+            var narration: Narration
+            if let overrideReason {
+                narration = Narration(
+                    what: "Referred to the police (\(force)) WITHOUT CONSENT — child-protection override: \(overrideReason)")
+                narration.details = ["Force: \(force)", "Consent: overridden for child protection", "Override reason: \(overrideReason)"]
+                narration.flags.append(
+                    Timeline.Flag(
+                        kind: .childProtectionOverride,
+                        text: "CHILD-PROTECTION OVERRIDE: referred to the police without the affected person's consent (reason: \(overrideReason))"))
+            } else {
+                narration = Narration(what: "Referred to the police (\(force)) with the affected person's consent")
+                narration.details = ["Force: \(force)", "Consent: \(state.consent?.rawValue ?? "given")"]
+            }
+            if let reference { narration.details.append("Crime reference: \(reference)") }
+            return narration
+        case .supportOffered(let services):
+            return Narration(
+                what: "Support offered: \(services.joined(separator: "; "))", details: services.map { "Service signposted: \($0)" })
+        case .supportResponded(let response):
+            return Narration(what: "Support \(response.rawValue) by the affected person", details: ["Response: \(response.rawValue)"])
+        case .closed(let outcome, let action):
+            return Narration(what: "Case closed: action \(action.rawValue)", details: ["Outcome: \(outcome)", "Action: \(action.rawValue)"])
+        case .reopened(let reason):
+            return Narration(what: "Case reopened", details: ["Reason: \(reason)"])
+        case .redaction(let version, let reason):
+            return Narration(
+                what: "Version \(version) redacted (payload erased; the hash chain still verifies)",
+                details: ["Redacted version: \(version)", "Reason: \(reason)"])
+        case .redacted(let type):
+            var narration = Narration(what: "[redacted]", details: ["Event type: \(type)"])
+            var flag = "[redacted] payload erased"
+            if let erasure = erasures[stored.version] {
+                narration.details.append("Erased by version \(erasure.version): \(erasure.reason)")
+                flag += " by version \(erasure.version)"
+            }
+            narration.flags.append(Timeline.Flag(kind: .redacted, text: flag + "; its SHA-256 is kept, so the chain still verifies"))
+            return narration
+        }
+    }
+
+    /// A stored UTC time in the local zone; the text itself when it is not one.
+    private func time(_ text: String) -> String {
+        Timestamp.date(from: text).map(localTime.format) ?? text
+    }
+
+    /// `File: screenshot.png (image/png, 11044 bytes), SHA-256 …`.
+    private func fileLine(_ file: StoredFile) -> String {
+        "File: \(file.name) (\(file.mediaType), \(file.size) bytes), SHA-256 \(file.sha256)"
+    }
+
+    /// The host of a takedown request, as the case stood.
+    private func host(_ id: String, _ state: CaseState) -> String { state.takedown(id)?.request.host ?? "?" }
+
+    /// Why an escalation to the ISP was allowed (000 §13.6), as the case stood.
+    private func escalationReason(_ id: String, _ state: CaseState) -> String {
+        guard let takedown = state.takedown(id) else { return "takedown request \(id)" }
+        if takedown.check == .stillPresent { return "a removal check found the material still present" }
+        if let response = takedown.response {
+            switch response {
+            case .refused: return "the host refused"
+            case .noResponse: return "the host did not respond"
+            case .removed, .amended: break
+            }
+        }
+        return "the 24-hour deadline (\(localTime.format(takedown.deadline))) passed without a check confirming removal"
+    }
+}

@@ -1,0 +1,94 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `timeline`, `outcomes`, `audit`.
+enum ReportCommands {
+    static let timeline = Command(
+        spec: CommandSpec(
+            name: "timeline",
+            summary: "Export a case's chronology (SPEC §6) to share with the police, the local authority or a hearing; recorded in the audit trail.",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "format", valueName: "format", help: "text (default), md, html, json or csv."),
+                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+                OptionSpec(name: "recipient", valueName: "name", help: "Who it is being shared with."),
+                OptionSpec(name: "as-of", valueName: "time", help: "Evaluate deadlines at another instant (default: now)."),
+            ],
+            examples: [
+                "casebook --as dsl.khan timeline CB-2026-0001 --format html --out CB-2026-0001.html --recipient 'Northshire Police'",
+                "casebook --as dsl.khan timeline CB-2026-0001 --format json --out CB-2026-0001.json",
+            ])
+    ) { invocation in
+        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) } ?? .text
+        let reference = try invocation.caseReference()
+        let document = try invocation.casebook().timeline(
+            reference, format: format, recipient: invocation.optional("recipient"), by: try invocation.actor(),
+            localTime: invocation.localTime, at: try invocation.time("as-of"))
+        return try deliver(document, format: format.rawValue, subject: reference.description, invocation)
+    }
+
+    static let outcomes = Command(
+        spec: CommandSpec(
+            name: "outcomes",
+            summary: "The HR report: one row per case closed in the period, with no evidence content or notes; recorded in the audit trail.",
+            options: [
+                OptionSpec(name: "since", valueName: "date", help: "Closed on or after (local date or time)."),
+                OptionSpec(name: "until", valueName: "date", help: "Closed before (local date or time)."),
+                OptionSpec(name: "format", valueName: "format", help: "text (default), md, json or csv."),
+                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+            ],
+            examples: ["casebook --as hr.lee outcomes --since 2026-09-01 --until 2027-09-01 --format csv --out outcomes.csv"])
+    ) { invocation in
+        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: OutcomesFormat.self) } ?? .text
+        let since = try invocation.time("since")
+        let until = try invocation.time("until")
+        if let since, let until, since >= until { throw CasebookError.invalidInput("--since must be before --until") }
+        let document = try invocation.casebook().outcomes(
+            since: since, until: until, format: format, by: try invocation.actor(), localTime: invocation.localTime)
+        return try deliver(document, format: format.rawValue, subject: "outcomes", invocation)
+    }
+
+    static let audit = Command(
+        spec: CommandSpec(
+            name: "audit", summary: "Who exported which case or report, for whom, when and in which format (headteacher only).",
+            examples: ["casebook --as head audit"])
+    ) { invocation in
+        let entries = try invocation.casebook().auditTrail(by: try invocation.actor())
+        var table = Table(header: ["WHEN", "WHO", "WHAT"])
+        table.rows = entries.map { entry in
+            [
+                invocation.localTime.format(entry.occurredAt),
+                entry.actorName.map { "\($0) (\(entry.actor))" } ?? entry.actor, entry.summary,
+            ]
+        }
+        let text = entries.isEmpty ? "Nothing has been exported." : table.rendered
+        return Output(
+            text: text,
+            json: .array(
+                entries.map {
+                    [
+                        "at": JSONOutput.time($0.occurredAt), "actor": .string($0.actor), "type": .string($0.event.typeName),
+                        "payload": $0.event.payload, "summary": .string($0.summary), "hash": .string($0.hash),
+                    ]
+                }))
+    }
+
+    /// Prints a report, or writes it to `--out` and says so.
+    static func deliver(_ document: String, format: String, subject: String, _ invocation: Invocation) throws -> Output {
+        guard let path = invocation.optional("out") else {
+            if invocation.globals.json, format != "json" {
+                return Output(text: document, json: ["format": .string(format), "document": .string(document)])
+            }
+            let json = format == "json" ? ((try? JSONValue.parse(document)) ?? .string(document)) : .string(document)
+            return Output(text: document.hasSuffix("\n") ? String(document.dropLast()) : document, json: json)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(document.utf8)) else {
+            throw CasebookError.io("cannot write \(path)")
+        }
+        let bytes = document.utf8.count
+        return Output(
+            text: "Wrote the \(format) \(subject == "outcomes" ? "outcomes report" : "timeline of \(subject)") to \(path) (\(bytes) bytes).",
+            json: ["file": .string(path), "format": .string(format), "bytes": .int(bytes)])
+    }
+}
