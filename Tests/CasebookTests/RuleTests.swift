@@ -1,0 +1,657 @@
+import EventLog
+import Foundation
+import Testing
+
+@testable import Casebook
+
+// Every named rule of Workflow/Rules.swift (SPEC §2, policies 000 §12–§14, 002 §8–§9):
+// the step is refused when the rule does not hold — with the rule's name, its policy
+// clause and a command that unblocks it — and allowed once it does. Pure: no database.
+
+private typealias C = Commands
+
+/// The steps that make a case ready to close: evidence with a URL, an investigation with a
+/// parent source, not threatening, concluded, one takedown confirmed removed, support offered.
+private let closable: [CaseCommand] = [
+    C.web(), C.start, C.source(.parent), C.notThreatening, C.conclude, C.request(), C.response(.removed),
+    C.check(.removed), C.support,
+]
+
+/// Ready to close but for T1, which the host refused.
+private let refusedByHost: [CaseCommand] = [
+    C.web(), C.start, C.source(.parent), C.notThreatening, C.conclude, C.request(), C.response(.refused), C.support,
+]
+
+/// One rule: refused after `refusedSetup`, allowed after `allowedSetup`.
+struct RuleCase: Sendable, CustomTestStringConvertible {
+    /// The rules the refusal names (the rule under test first).
+    var rules: [String]
+    var clause: String
+    /// Text the refusal's `unblock` must contain (the command that unblocks it).
+    var unblock: String
+    var refusedSetup: [CaseCommand]
+    var command: CaseCommand
+    var allowedSetup: [CaseCommand]
+    /// The command that succeeds after `allowedSetup`, when it differs.
+    var allowedCommand: CaseCommand? = nil
+    /// Whether `availability` is expected to tell the same story as `decide`.
+    var checkAvailability = true
+
+    var testDescription: String { "\(rules[0]) (\(command.step.rawValue))" }
+}
+
+private let ruleCases: [RuleCase] = [
+    // The case itself (SPEC §2.8).
+    RuleCase(
+        rules: ["case-is-open"], clause: "SPEC §2.8", unblock: "casebook reopen CB-2026-0001 --reason",
+        refusedSetup: closable + [C.close], command: C.web("https://other.example.com/2"), allowedSetup: closable),
+    RuleCase(
+        rules: ["reopen-needs-closed-case"], clause: "SPEC §2.8", unblock: "nothing", refusedSetup: closable,
+        command: C.reopen, allowedSetup: closable + [C.close]),
+    // Investigation (000 §12.2, §13.3–§13.4, §14).
+    RuleCase(
+        rules: ["investigation-needs-evidence"], clause: "000 §12.2, §13.3", unblock: "casebook evidence add CB-2026-0001",
+        refusedSetup: [], command: C.start, allowedSetup: [C.email]),
+    RuleCase(
+        rules: ["investigation-starts-once"], clause: "000 §13.3", unblock: "nothing", refusedSetup: [C.web(), C.start],
+        command: C.start, allowedSetup: [C.web()]),
+    RuleCase(
+        rules: ["investigation-started"], clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001",
+        refusedSetup: [C.web()], command: .addNote("spoke to the pupil's parents"), allowedSetup: [C.web(), C.start]),
+    RuleCase(
+        rules: ["investigation-started"], clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001",
+        refusedSetup: [C.web()], command: C.source(.pupil, ref: "@handle"), allowedSetup: [C.web(), C.start]),
+    RuleCase(
+        rules: ["investigation-started"], clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001",
+        refusedSetup: [C.web()], command: C.threatening, allowedSetup: [C.web(), C.start]),
+    RuleCase(
+        rules: ["investigation-started", "conclusion-needs-source", "conclusion-needs-threat-assessment"],
+        clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001", refusedSetup: [C.web()],
+        command: C.conclude, allowedSetup: [C.web(), C.start, C.source(.unknown), C.threatening]),
+    RuleCase(
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: "nothing: the conclusion stands",
+        refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.source(.parent),
+        allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening]),
+    RuleCase(
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: "nothing: the conclusion stands",
+        refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.notThreatening,
+        allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening]),
+    RuleCase(
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: "nothing: the conclusion stands",
+        refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.conclude,
+        allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening]),
+    RuleCase(
+        rules: ["behaviour-referral-needs-pupil-source"], clause: "000 §13.4",
+        unblock: "casebook investigate source CB-2026-0001 --kind pupil", refusedSetup: [C.web(), C.start, C.source(.parent)],
+        command: .referBehaviour(pupil: "Pupil A, Year 9"), allowedSetup: [C.web(), C.start, C.source(.pupil)]),
+    RuleCase(
+        rules: ["investigation-started", "behaviour-referral-needs-pupil-source"], clause: "000 §13.3",
+        unblock: "casebook investigate start CB-2026-0001", refusedSetup: [C.web()],
+        command: .referBehaviour(pupil: "Pupil A, Year 9"), allowedSetup: [C.web(), C.start, C.source(.pupil)]),
+    RuleCase(
+        rules: ["disciplinary-referral-needs-staff-source"], clause: "000 §14.1, §14.4",
+        unblock: "casebook investigate source CB-2026-0001 --kind staff", refusedSetup: [C.web(), C.start, C.source(.pupil)],
+        command: .referDisciplinary(staff: Staff.colleague.id),
+        allowedSetup: [C.web(), C.start, C.source(.staff, ref: Staff.colleague.id)]),
+    RuleCase(
+        rules: ["conclusion-needs-source"], clause: "000 §13.4", unblock: "casebook investigate source CB-2026-0001 --kind",
+        refusedSetup: [C.web(), C.start, C.threatening], command: C.conclude,
+        allowedSetup: [C.web(), C.start, C.threatening, C.source(.unknown)]),
+    RuleCase(
+        rules: ["conclusion-needs-threat-assessment"], clause: "000 §13.7", unblock: "casebook investigate assess CB-2026-0001",
+        refusedSetup: [C.web(), C.start, C.source(.external)], command: C.conclude,
+        allowedSetup: [C.web(), C.start, C.source(.external), C.notThreatening]),
+    // Host takedown (000 §13.5–§13.6).
+    RuleCase(
+        rules: ["takedown-needs-investigation"], clause: "000 §13.3, §13.5", unblock: "casebook investigate start CB-2026-0001",
+        refusedSetup: [C.web()], command: C.request(), allowedSetup: [C.web(), C.start]),
+    RuleCase(
+        rules: ["takedown-needs-url-evidence"], clause: "000 §12.2, §13.5",
+        unblock: "casebook evidence add CB-2026-0001 --kind web|social --url URL", refusedSetup: [C.email, C.start],
+        command: C.request(["E1"]), allowedSetup: [C.email, C.start, C.web()], allowedCommand: C.request(["E2"])),
+    RuleCase(
+        rules: ["takedown-declared-not-applicable"], clause: "000 §13.5", unblock: "nothing",
+        refusedSetup: [C.web(), C.start, C.notApplicable], command: C.request(), allowedSetup: [C.web(), C.start]),
+    RuleCase(
+        rules: ["not-applicable-without-requests"], clause: "000 §13.5", unblock: "nothing: resolve the requests",
+        refusedSetup: [C.web(), C.start, C.request()], command: C.notApplicable, allowedSetup: [C.web(), C.start]),
+    RuleCase(
+        rules: ["takedown-declared-not-applicable"], clause: "000 §13.5", unblock: "nothing",
+        refusedSetup: [C.email, C.notApplicable], command: C.notApplicable, allowedSetup: [C.email]),
+    RuleCase(
+        rules: ["host-response-once"], clause: "000 §13.5", unblock: "casebook takedown check CB-2026-0001 T1",
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused)], command: C.response(.removed),
+        allowedSetup: [C.web(), C.start, C.request()]),
+    RuleCase(
+        rules: ["check-needs-host-response"], clause: "000 §13.6", unblock: "casebook takedown response CB-2026-0001 T1",
+        refusedSetup: [C.web(), C.start, C.request()], command: C.check(.removed),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.removed)]),
+    RuleCase(
+        rules: ["isp-escalation-once"], clause: "000 §13.6", unblock: "casebook isp response CB-2026-0001 T1",
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()], command: C.escalate(),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused)]),
+    RuleCase(
+        rules: ["isp-needs-uncooperative-host"], clause: "000 §13.6",
+        unblock: "casebook takedown response CB-2026-0001 T1 --result refused|no-response",
+        refusedSetup: [C.web(), C.start, C.request()], command: C.escalate(),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused)]),
+    RuleCase(
+        rules: ["isp-needs-uncooperative-host"], clause: "000 §13.6", unblock: "nothing: the request is resolved",
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.check(.amended)], command: C.escalate(),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.check(.stillPresent)]),
+    RuleCase(
+        rules: ["isp-response-needs-escalation"], clause: "000 §13.6", unblock: "casebook isp escalate CB-2026-0001 T1",
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused)], command: C.ispResponse(),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()]),
+    RuleCase(
+        rules: ["isp-response-once"], clause: "000 §13.6", unblock: "nothing",
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate(), C.ispResponse()],
+        command: C.ispResponse("T1", .siteClosed),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()]),
+    // Police (000 §13.7).
+    RuleCase(
+        rules: ["police-needs-threatening-material"], clause: "000 §13.7",
+        unblock: "casebook investigate assess CB-2026-0001 --threatening",
+        refusedSetup: [C.web(), C.start, C.notThreatening, C.consent(.given)], command: C.refer,
+        allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
+    RuleCase(
+        rules: ["police-needs-threatening-material"], clause: "000 §13.7",
+        unblock: "casebook investigate assess CB-2026-0001 --threatening", refusedSetup: [C.web(), C.start, C.consent(.given)],
+        command: C.refer, allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
+    RuleCase(
+        rules: ["police-needs-consent"], clause: "000 §13.7",
+        unblock: "casebook police consent CB-2026-0001 --given --by t.jones", refusedSetup: [C.web(), C.start, C.threatening],
+        command: C.refer, allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
+    RuleCase(
+        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: "child-protection override",
+        refusedSetup: [C.web(), C.start, C.threatening, C.consent(.declined)], command: C.refer,
+        allowedSetup: [C.web(), C.start, C.threatening, C.consent(.declined), C.consent(.given)]),
+    RuleCase(
+        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: "--given --by t.jones",
+        refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.consent(.withdrawn)], command: C.refer,
+        allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
+    RuleCase(
+        rules: ["police-needs-threatening-material", "police-needs-consent"], clause: "000 §13.7",
+        unblock: "casebook investigate assess CB-2026-0001 --threatening", refusedSetup: [C.web(), C.start],
+        command: C.refer, allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
+    RuleCase(
+        rules: ["police-referral-once"], clause: "000 §13.7", unblock: "nothing",
+        refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer], command: C.refer,
+        allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
+    RuleCase(
+        rules: ["consent-by-affected-person"], clause: "000 §13.7",
+        unblock: "casebook police consent CB-2026-0001 --given|--declined|--withdrawn --by t.jones", refusedSetup: [C.web()],
+        command: C.consent(.given, by: Staff.colleague.id), allowedSetup: [C.web()], allowedCommand: C.consent(.given),
+        checkAvailability: false),
+    RuleCase(
+        rules: ["consent-by-affected-person"], clause: "000 §13.7", unblock: "--by t.jones", refusedSetup: [],
+        command: C.consent(.declined, by: Staff.head.id), allowedSetup: [], allowedCommand: C.consent(.declined),
+        checkAvailability: false),
+    // Support (000 §13.8).
+    RuleCase(
+        rules: ["support-response-needs-offer"], clause: "000 §13.8", unblock: "casebook support offer CB-2026-0001",
+        refusedSetup: [], command: .recordSupportResponse(.accepted), allowedSetup: [C.support]),
+    // Closing (SPEC §2.8): one missing step at a time.
+    RuleCase(
+        rules: ["close-needs-concluded-investigation"], clause: "000 §13.3",
+        unblock: "casebook investigate conclude CB-2026-0001", refusedSetup: closable.filter { $0 != C.conclude },
+        command: C.close, allowedSetup: closable),
+    RuleCase(
+        rules: ["close-needs-concluded-investigation", "close-needs-takedown-for-url-evidence"], clause: "000 §13.3",
+        unblock: "casebook investigate start CB-2026-0001", refusedSetup: [C.web(), C.support], command: C.close,
+        allowedSetup: closable),
+    RuleCase(
+        rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6",
+        unblock: "casebook takedown check CB-2026-0001 T1 --result removed|amended",
+        refusedSetup: closable.filter { $0 != C.check(.removed) }, command: C.close, allowedSetup: closable),
+    RuleCase(
+        rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: "isp response CB-2026-0001 T1",
+        refusedSetup: refusedByHost + [C.escalate()], command: C.close,
+        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused)]),
+    RuleCase(
+        rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5",
+        unblock: "casebook takedown request CB-2026-0001 --evidence E2", refusedSetup: closable + [C.social("https://chirp.example/p/9")],
+        command: C.close,
+        allowedSetup: closable + [
+            C.social("https://chirp.example/p/9"), C.request(["E2"]), C.response("T2", .amended), C.check("T2", .amended),
+        ]),
+    RuleCase(
+        rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5", unblock: "takedown not-applicable CB-2026-0001",
+        refusedSetup: [C.web(), C.start, C.source(.parent), C.notThreatening, C.conclude, C.support], command: C.close,
+        allowedSetup: [C.web(), C.start, C.source(.parent), C.notThreatening, C.conclude, C.support, C.notApplicable]),
+    RuleCase(
+        rules: ["close-needs-police-track-settled"], clause: "000 §13.7",
+        unblock: "casebook police consent CB-2026-0001 --given|--declined --by t.jones",
+        refusedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 }, command: C.close,
+        allowedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.declined)]),
+    RuleCase(
+        rules: ["close-needs-police-track-settled"], clause: "000 §13.7", unblock: "casebook police refer CB-2026-0001 --force",
+        refusedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.given)], command: C.close,
+        allowedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.given), C.refer]),
+    RuleCase(
+        rules: ["close-needs-police-track-settled"], clause: "000 §13.7", unblock: "--by t.jones",
+        refusedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 }, command: C.close,
+        allowedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.given), C.consent(.withdrawn)]),
+    RuleCase(
+        rules: ["close-needs-support-offered"], clause: "000 §13.8", unblock: "casebook support offer CB-2026-0001",
+        refusedSetup: closable.filter { $0 != C.support }, command: C.close, allowedSetup: closable),
+]
+
+@Suite("Workflow rules")
+struct RuleTests {
+    private func built(_ setup: [CaseCommand], categories: [Category] = [.harassment]) throws -> PureCase {
+        var pure = try PureCase.open(categories: categories)
+        for command in setup {
+            pure.advance(hours: 0.25)
+            try pure.apply(command)
+        }
+        pure.advance(hours: 0.25)
+        return pure
+    }
+
+    // MARK: Every rule, refused and allowed
+
+    @Test("refused with its rule, clause and unblock", arguments: ruleCases)
+    func refusedWithRuleClauseAndUnblock(_ rule: RuleCase) throws {
+        let pure = try built(rule.refusedSetup)
+        let found = refusals { _ = try pure.decide(rule.command) }
+        #expect(found.map(\.rule) == rule.rules)
+        #expect(found.first?.clause == rule.clause)
+        let unblock = found.first?.unblock ?? ""
+        #expect(unblock.contains(rule.unblock), "unblock was: \(unblock)")
+        for refusal in found {
+            #expect(!refusal.reason.isEmpty)
+            #expect(!refusal.unblock.isEmpty)
+            #expect(refusal.clause.contains("§"))
+        }
+        if rule.checkAvailability {
+            // `show` computes the same answer from the same guards.
+            let available = pure.availability(rule.command.step)
+            #expect(!available.isAllowed)
+            #expect(Set(rule.rules).isSubset(of: Set(available.blockers.map(\.rule))), "\(available.blockers.map(\.rule))")
+        }
+    }
+
+    @Test("allowed once the rule holds", arguments: ruleCases)
+    func allowedOnceTheRuleHolds(_ rule: RuleCase) throws {
+        let pure = try built(rule.allowedSetup)
+        let command = rule.allowedCommand ?? rule.command
+        let events = try pure.decide(command)
+        #expect(events.count == 1)
+        if rule.checkAvailability {
+            #expect(pure.availability(command.step).isAllowed, "\(pure.availability(command.step).blockers)")
+        }
+    }
+
+    @Test func everyRuleInRulesSwiftIsCovered() throws {
+        let source = try String(contentsOfFile: Self.rulesFile, encoding: .utf8)
+        var named = Set<String>()
+        var rest = Substring(source)
+        while let range = rest.range(of: "rule: \"") {
+            rest = rest[range.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            named.insert(String(rest[..<end]))
+            rest = rest[end...]
+        }
+        #expect(named.count >= 25)
+        // needs-takedown-request is availability's own rule (see perRequestStepsWithoutARequest).
+        let covered = Set(ruleCases.flatMap(\.rules)).union(["needs-takedown-request"])
+        #expect(named.subtracting(covered).isEmpty, "rules without a test: \(named.subtracting(covered).sorted())")
+    }
+
+    static let rulesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/Casebook/Workflow/Rules.swift").path
+
+    @Test func perRequestStepsWithoutARequest() throws {
+        let pure = try built([C.web(), C.start])
+        for step in [Step.recordHostResponse, .checkRemoval, .escalateToISP, .recordISPResponse] {
+            let available = pure.availability(step)
+            #expect(available.blockers.map(\.rule) == ["needs-takedown-request"])
+            #expect(available.blockers.first?.unblock.contains("takedown request CB-2026-0001") == true)
+        }
+        let error = casebookError { _ = try pure.decide(C.response(.removed)) }
+        #expect(error?.isNotFound == true)
+        let declared = try built([C.email, C.notApplicable])
+        #expect(declared.availability(.checkRemoval).blockers.first?.unblock.contains("not applicable") == true)
+    }
+
+    @Test func takedownOfEvidenceWithoutAURLIsRefused() throws {
+        let pure = try built([C.web(), C.email, C.start])
+        let found = refusals { _ = try pure.decide(C.request(["E1", "E2"])) }
+        #expect(found.map(\.rule) == ["takedown-needs-url-evidence"])
+        #expect(found.first?.reason.contains("E2") == true)
+        #expect(try pure.decide(C.request(["e1"])) == [
+            .takedownRequested(
+                CaseEvent.TakedownRequest(
+                    id: "T1", host: "social.example.com", evidence: ["E1"], method: .form, sentBy: .school,
+                    deadline: Timestamp.string(from: pure.now.addingTimeInterval(24 * 3600))))
+        ])
+    }
+
+    // MARK: Investigation needs evidence; takedown after the investigation starts
+
+    @Test func investigationNeedsEvidenceOfAnyKind() throws {
+        for kind in EvidenceKind.allCases {
+            var pure = try PureCase.open()
+            #expect(!pure.allows(C.start))
+            try pure.apply(.addEvidence(EvidenceDraft(kind: kind, url: kind.needsURL ? "https://x.example.com/a" : nil)))
+            #expect(pure.allows(C.start), "after \(kind) evidence")
+        }
+    }
+
+    @Test func takedownDeadlineIs24HoursAfterTheRequest() throws {
+        var pure = try built([C.web(), C.start])
+        let requestedAt = pure.now.addingTimeInterval(-600)
+        try pure.apply(C.request(), at: requestedAt)
+        let takedown = try #require(pure.state.takedown("T1"))
+        #expect(takedown.requestedAt == requestedAt)
+        #expect(takedown.deadline == requestedAt.addingTimeInterval(86_400))
+        #expect(takedown.request.deadline == Timestamp.string(from: requestedAt.addingTimeInterval(86_400)))
+    }
+
+    // MARK: ISP escalation (000 §13.6)
+
+    struct EscalationCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var afterRequest: [CaseCommand]
+        /// Seconds after the request when escalation is tried.
+        var at: TimeInterval
+        var allowed: Bool
+        var testDescription: String { name }
+    }
+
+    static let escalationCases: [EscalationCase] = [
+        .init(name: "host refused", afterRequest: [C.response(.refused)], at: 3600, allowed: true),
+        .init(name: "no response", afterRequest: [C.response(.noResponse)], at: 3600, allowed: true),
+        .init(
+            name: "check found it still present", afterRequest: [C.response(.removed), C.check(.stillPresent)], at: 3600,
+            allowed: true),
+        .init(
+            name: "amended, then still present", afterRequest: [C.response(.amended), C.check(.stillPresent)], at: 7200,
+            allowed: true),
+        .init(name: "deadline passed, nothing recorded", afterRequest: [], at: 86_400, allowed: true),
+        .init(name: "deadline passed by a second", afterRequest: [], at: 86_401, allowed: true),
+        .init(name: "deadline passed, host said removed, unchecked", afterRequest: [C.response(.removed)], at: 86_400, allowed: true),
+        .init(name: "one second before the deadline", afterRequest: [], at: 86_399, allowed: false),
+        .init(name: "host said removed, before the deadline", afterRequest: [C.response(.removed)], at: 86_399, allowed: false),
+        .init(
+            name: "check confirmed removal, deadline long past", afterRequest: [C.response(.removed), C.check(.removed)],
+            at: 200_000, allowed: false),
+        .init(
+            name: "refused, then a check confirmed amendment", afterRequest: [C.response(.refused), C.check(.amended)], at: 3600,
+            allowed: false),
+        .init(
+            name: "still present, then removed", afterRequest: [C.response(.noResponse), C.check(.stillPresent), C.check(.removed)],
+            at: 3600, allowed: false),
+    ]
+
+    @Test(arguments: escalationCases)
+    func ispEscalation(_ example: EscalationCase) throws {
+        var pure = try built([C.web(), C.start])
+        let requestedAt = pure.now
+        try pure.apply(C.request())
+        for command in example.afterRequest {
+            pure.advance(hours: 0.1)
+            try pure.apply(command)
+        }
+        pure.now = requestedAt.addingTimeInterval(example.at)
+        if example.allowed {
+            #expect(try pure.decide(C.escalate()) == [.ispEscalated(request: "T1", isp: "Example Broadband")])
+            #expect(pure.availability(.escalateToISP).subjects == ["T1"])
+        } else {
+            let found = refusals { _ = try pure.decide(C.escalate()) }
+            #expect(found.map(\.rule) == ["isp-needs-uncooperative-host"])
+            #expect(found.first?.clause == "000 §13.6")
+            #expect(!pure.availability(.escalateToISP).isAllowed)
+        }
+    }
+
+    @Test func escalationUsesTheTimeTheStepHappened() throws {
+        var pure = try built([C.web(), C.start])
+        let requestedAt = pure.now
+        try pure.apply(C.request())
+        pure.now = requestedAt.addingTimeInterval(86_400 + 3600)
+        // Recorded now, but said to have happened before the deadline: not allowed then.
+        #expect(!pure.allows(C.escalate(), at: requestedAt.addingTimeInterval(86_399)))
+        #expect(pure.allows(C.escalate(), at: requestedAt.addingTimeInterval(86_400)))
+    }
+
+    @Test func escalationIsPerRequest() throws {
+        var pure = try built([C.web("https://a.example.com/1"), C.web("https://b.example.com/2"), C.start])
+        try pure.apply(C.request(["E1"]))
+        try pure.apply(C.request(["E2"]))
+        try pure.apply(C.response("T2", .refused))
+        #expect(pure.availability(.escalateToISP).subjects == ["T2"])
+        #expect(!pure.allows(C.escalate("T1")))
+        #expect(pure.allows(C.escalate("T2")))
+        #expect(pure.state.takedowns.map(\.request.host) == ["a.example.com", "b.example.com"])
+    }
+
+    // MARK: Police (000 §13.7)
+
+    @Test func consentGivenWithdrawnAndGivenAgain() throws {
+        var pure = try built([C.web(), C.start, C.threatening])
+        #expect(refusals { _ = try pure.decide(C.refer) }.map(\.rule) == ["police-needs-consent"])
+        try pure.apply(C.consent(.given))
+        #expect(pure.allows(C.refer))
+        try pure.apply(C.consent(.withdrawn))
+        let withdrawn = refusals { _ = try pure.decide(C.refer) }
+        #expect(withdrawn.map(\.rule) == ["police-needs-consent"])
+        #expect(withdrawn.first?.reason.contains("withdrew") == true)
+        try pure.apply(C.consent(.given))
+        try pure.apply(C.refer)
+        #expect(pure.state.policeReferral?.force == "Metropolitan Police")
+        #expect(pure.state.policeReferral?.overrideReason == nil)
+    }
+
+    @Test(arguments: Role.allCases)
+    func childProtectionOverride(_ role: Role) throws {
+        let actor = StaffMember(id: role == .staff ? Staff.colleague.id : "actor", name: "Actor", role: role)
+        let pure = try built([C.web(), C.start, C.threatening, C.consent(.declined)])
+        let decide = { try Workflow.decide(C.override, state: pure.state, context: Staff.context(actor, now: pure.now)) }
+        if role == .headteacher || role == .safeguardingLead {
+            #expect(try decide() == [
+                .policeReferred(force: "Metropolitan Police", reference: "CRN-1", overrideReason: "a child is named and at risk")
+            ])
+        } else {
+            #expect(casebookError { _ = try decide() }?.isNotPermitted == true)
+        }
+    }
+
+    @Test func overrideStillNeedsThreateningMaterialAndIsOnce() throws {
+        var pure = try built([C.web(), C.start, C.notThreatening])
+        #expect(refusals { _ = try pure.decide(C.override, by: Staff.dsl) }.map(\.rule) == ["police-needs-threatening-material"])
+        try pure.apply(C.threatening)
+        // No consent recorded at all: the override refers anyway.
+        try pure.apply(C.override, by: Staff.dsl)
+        #expect(pure.state.policeReferral?.overrideReason == "a child is named and at risk")
+        #expect(refusals { _ = try pure.decide(C.override, by: Staff.dsl) }.map(\.rule) == ["police-referral-once"])
+    }
+
+    @Test func consentByAnUnknownPersonIsNotFound() throws {
+        let pure = try built([C.web()])
+        #expect(casebookError { _ = try pure.decide(C.consent(.given, by: "nobody")) }?.isNotFound == true)
+        #expect(casebookError { _ = try pure.decide(C.consent(.given, by: "bad id!")) }?.isInvalidInput == true)
+    }
+
+    // MARK: Referrals follow the source (000 §13.4, §14)
+
+    @Test(arguments: SourceKind.allCases)
+    func referralsFollowTheSource(_ kind: SourceKind) throws {
+        let pure = try built([C.web(), C.start, C.source(kind, ref: "ref")])
+        #expect(pure.allows(.referBehaviour(pupil: "Pupil B")) == (kind == .pupil))
+        #expect(pure.allows(.referDisciplinary(staff: Staff.colleague.id)) == (kind == .staff))
+        #expect(pure.availability(.referBehaviour).isAllowed == (kind == .pupil))
+        #expect(pure.availability(.referDisciplinary).isAllowed == (kind == .staff))
+    }
+
+    @Test func disciplinaryReferralNamesAKnownMember() throws {
+        let pure = try built([C.web(), C.start, C.source(.staff)])
+        #expect(casebookError { _ = try pure.decide(.referDisciplinary(staff: "nobody")) }?.isNotFound == true)
+    }
+
+    // MARK: Closing lists every missing step at once
+
+    @Test func closeListsEveryMissingStep() throws {
+        let pure = try built([
+            C.web("https://a.example.com/1"), C.social("https://b.example.com/2"), C.start, C.threatening, C.request(["E1"]),
+        ])
+        let found = refusals { _ = try pure.decide(C.close) }
+        #expect(found.map(\.rule) == [
+            "close-needs-concluded-investigation", "close-needs-resolved-takedowns", "close-needs-takedown-for-url-evidence",
+            "close-needs-police-track-settled", "close-needs-support-offered",
+        ])
+        #expect(found[1].reason.contains("T1"))
+        #expect(found[2].reason.contains("E2"))
+        #expect(pure.availability(.close).blockers == found)
+    }
+
+    @Test func closeListsEveryUncoveredItemAndUnresolvedRequest() throws {
+        let pure = try built([
+            C.web("https://a.example.com/1"), C.web("https://b.example.com/2"), C.web("https://c.example.com/3"),
+            C.web("https://d.example.com/4"), C.start, C.request(["E1"]), C.request(["E2"]),
+        ])
+        let found = refusals { _ = try pure.decide(C.close) }
+        #expect(found.filter { $0.rule == "close-needs-resolved-takedowns" }.count == 2)
+        #expect(found.filter { $0.rule == "close-needs-takedown-for-url-evidence" }.map { $0.reason.prefix(2) } == ["E3", "E4"])
+    }
+
+    @Test func closeWithEvidenceWithoutURLsNeedsNoTakedown() throws {
+        var pure = try built([C.email, C.start, C.source(.parent), C.notThreatening, C.conclude, C.support])
+        try pure.apply(.close(outcome: "advice to the parent", action: .advice))
+        #expect(pure.state.status == .closed)
+        #expect(pure.state.closure?.action == .advice)
+    }
+
+    // MARK: Closed and reopened
+
+    static let oneOfEachStep: [CaseCommand] = [
+        C.web("https://z.example.com/9"), C.start, .addNote("note"), C.source(.pupil), C.threatening,
+        .referBehaviour(pupil: "Pupil C"), .referDisciplinary(staff: Staff.colleague.id), C.conclude, C.request(),
+        C.response(.removed), C.check(.removed), C.notApplicable, C.escalate(), C.ispResponse(), C.consent(.given), C.refer,
+        C.support, .recordSupportResponse(.accepted), C.close, C.reopen,
+    ]
+
+    @Test func oneOfEachStepCoversEveryStep() {
+        #expect(Set(Self.oneOfEachStep.map(\.step)) == Set(Step.allCases))
+    }
+
+    @Test(arguments: oneOfEachStep.filter { $0.step != .reopen })
+    func closedCaseRefusesEveryStepButReopen(_ command: CaseCommand) throws {
+        let pure = try built(closable + [C.close])
+        let found = refusals { _ = try pure.decide(command) }
+        #expect(found.map(\.rule) == ["case-is-open"])
+        #expect(pure.availability(command.step).blockers.map(\.rule) == ["case-is-open"])
+    }
+
+    @Test func closedCaseAllowsOnlyReopen() throws {
+        var pure = try built(closable + [C.close])
+        let allowed = Workflow.availability(of: pure.state, now: pure.now).filter(\.isAllowed).map(\.step)
+        #expect(allowed == [.reopen])
+        try pure.apply(C.reopen)
+        #expect(pure.state.status == .open)
+        #expect(pure.state.closure == nil)
+        // Steps are allowed again, and the case can close again.
+        #expect(pure.allows(.addNote("the material reappeared")))
+        #expect(pure.allows(C.support))
+        #expect(pure.allows(C.close))
+        try pure.apply(C.web("https://social.example.com/post/2"))
+        #expect(refusals { _ = try pure.decide(C.close) }.map(\.rule) == ["close-needs-takedown-for-url-evidence"])
+        try pure.apply(C.request(["E2"]))
+        try pure.apply(C.response("T2", .removed))
+        try pure.apply(C.check("T2", .removed))
+        try pure.apply(C.close)
+        #expect(pure.state.status == .closed)
+        #expect(refusals { _ = try pure.decide(C.close) }.map(\.rule) == ["case-is-open"])
+    }
+
+    // MARK: Times (SPEC §3)
+
+    @Test func timesMoreThanFiveMinutesAheadAreRefused() throws {
+        let pure = try built([C.web(), C.start])
+        let note = CaseCommand.addNote("called the host")
+        #expect(pure.allows(note, at: pure.now.addingTimeInterval(300)))
+        #expect(casebookError { _ = try pure.decide(note, at: pure.now.addingTimeInterval(301)) }?.isInvalidInput == true)
+        #expect(casebookError { _ = try pure.decide(C.close, at: pure.now.addingTimeInterval(3600)) }?.isInvalidInput == true)
+        let future = EvidenceDraft(kind: .email, capturedAt: pure.now.addingTimeInterval(301))
+        #expect(casebookError { _ = try pure.decide(.addEvidence(future)) }?.isInvalidInput == true)
+        let posted = EvidenceDraft(kind: .email, capturedAt: pure.now.addingTimeInterval(-60), postedAt: pure.now)
+        #expect(casebookError { _ = try pure.decide(.addEvidence(posted)) }?.isInvalidInput == true)
+        // Evidence captured before the report is ordinary.
+        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .email, capturedAt: fixtureStart.addingTimeInterval(-86_400)))))
+    }
+
+    @Test func timesBeforeTheCaseOpenedAreRefused() throws {
+        let pure = try built([C.web()])
+        #expect(pure.allows(C.start, at: fixtureStart))
+        let error = casebookError { _ = try pure.decide(C.start, at: fixtureStart.addingTimeInterval(-1)) }
+        #expect(error?.isInvalidInput == true)
+        #expect(error?.description.contains("before CB-2026-0001 was opened") == true)
+    }
+
+    @Test func openingChecksItsTimes() throws {
+        let now = fixtureStart
+        func open(at: Date? = nil, discovered: Date? = nil) throws -> CaseEvent.Opened {
+            let draft = CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "s", discoveredAt: discovered)
+            return try Workflow.open(draft, reference: PureCase.reference, context: Staff.context(Staff.manager, now: now, at: at))
+        }
+        #expect(try open(at: now.addingTimeInterval(300)).discoveredAt == Timestamp.string(from: now.addingTimeInterval(300)))
+        #expect(casebookError { _ = try open(at: now.addingTimeInterval(301)) }?.isInvalidInput == true)
+        #expect(casebookError { _ = try open(discovered: now.addingTimeInterval(60)) }?.isInvalidInput == true)
+        #expect(try open(discovered: now.addingTimeInterval(-86_400)).discoveredAt == Timestamp.string(from: now.addingTimeInterval(-86_400)))
+    }
+
+    // MARK: Roles (SPEC §5)
+
+    @Test(arguments: [Role.hr, Role.staff], oneOfEachStep)
+    func hrAndStaffMayDoNothingOnCases(_ role: Role, _ command: CaseCommand) throws {
+        let actor = StaffMember(id: role == .staff ? Staff.teacher.id : Staff.hr.id, name: "X", role: role)
+        let pure = try built([C.web(), C.start])
+        #expect(casebookError { _ = try pure.decide(command, by: actor) }?.isNotPermitted == true)
+        let draft = CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "s")
+        #expect(
+            casebookError {
+                _ = try Workflow.open(draft, reference: PureCase.reference, context: Staff.context(actor, now: fixtureStart))
+            }?.isNotPermitted == true)
+    }
+
+    @Test(arguments: oneOfEachStep)
+    func safeguardingLeadMayOpenAndAddEvidenceButNotAdvance(_ command: CaseCommand) throws {
+        var pure = try PureCase.open(by: Staff.dsl)
+        #expect(pure.state.opened.reportedTo == Staff.dsl.id)
+        try pure.apply(C.web(), by: Staff.dsl)
+        #expect(pure.state.evidence.first?.capturedBy == Staff.dsl.id)
+        if command.step == .addEvidence {
+            #expect(pure.allows(command, by: Staff.dsl))
+        } else {
+            #expect(casebookError { _ = try pure.decide(command, by: Staff.dsl) }?.isNotPermitted == true)
+        }
+    }
+
+    @Test(arguments: [Staff.head, Staff.manager])
+    func headteacherAndSeniorManagerAdvanceCases(_ actor: StaffMember) throws {
+        var pure = try PureCase.open(by: actor)
+        for command in closable + [C.close, C.reopen] {
+            try pure.apply(command, by: actor)
+        }
+        #expect(pure.state.status == .open)
+        #expect(pure.state.version == closable.count + 3)
+    }
+
+    @Test func permissionTableMatchesTheSpec() {
+        let advance: [Permission] = [.openCase, .addEvidence, .advanceCase]
+        for permission in Permission.allCases { #expect(Role.headteacher.may(permission)) }
+        for permission in Permission.allCases {
+            #expect(!Role.staff.may(permission))
+            #expect(Role.hr.may(permission) == (permission == .readOutcomes))
+        }
+        for permission in advance { #expect(Role.seniorManager.may(permission)) }
+        #expect(!Role.seniorManager.may(.overrideConsent))
+        #expect(Role.safeguardingLead.may(.openCase) && Role.safeguardingLead.may(.addEvidence))
+        #expect(!Role.safeguardingLead.may(.advanceCase))
+        #expect(Role.safeguardingLead.may(.overrideConsent))
+        #expect(C.override.permission == .overrideConsent)
+        #expect(C.refer.permission == .advanceCase)
+        #expect(C.web().permission == .addEvidence)
+    }
+}
