@@ -78,7 +78,7 @@ extension Casebook {
             """
             SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school
             FROM deadlines d JOIN cases c ON c.reference = d.case_ref
-            WHERE d.due_at < ? ORDER BY d.due_at, d.case_ref, d.subject
+            WHERE d.due_at <= ? ORDER BY d.due_at, d.case_ref, d.subject
             """, [Timestamp.string(from: asOf)]
         ) { row in
             guard let reference = CaseReference(row.text(0)), let kind = Deadline.Kind(rawValue: row.text(1)),

@@ -146,6 +146,7 @@ public final class Casebook {
         files: [[UInt8]] = []
     ) throws -> (events: [CaseEvent], state: CaseState) {
         let state = try self.state(of: reference)
+        try checkFiles(command.files, against: files)
         let context = try decisionContext(actor: actor, at: date)
         let events = try Workflow.decide(command, state: state, context: context)
         let occurred = Timestamp.string(from: context.occurredAt)
@@ -160,6 +161,19 @@ public final class Casebook {
             }
         }
         return (events, next)
+    }
+
+    /// Every file a command refers to must come with its bytes (or be stored already), so
+    /// no event can name a file the database does not hold.
+    private func checkFiles(_ referenced: [StoredFile], against bytes: [[UInt8]]) throws {
+        let given = Dictionary(bytes.map { (Hex.encode(SHA256.hash($0)), $0.count) }, uniquingKeysWith: { first, _ in first })
+        for file in referenced {
+            if let size = given[file.sha256] {
+                guard size == file.size else { throw CasebookError.invalidInput("\(file.name): its size does not match its bytes") }
+            } else if try !store.hasBlob(file.sha256) {
+                throw CasebookError.invalidInput("\(file.name): its bytes were not given (SHA-256 \(file.sha256))")
+            }
+        }
     }
 
     /// What `--at` and the clock give a decision.

@@ -76,7 +76,8 @@ struct TimeTests {
 
         let casebook = fixture.casebook
         #expect(try casebook.overdue(asOf: due.addingTimeInterval(-1), by: Staff.manager).isEmpty)
-        #expect(try casebook.overdue(asOf: due, by: Staff.manager).isEmpty)
+        // Overdue from the deadline itself, the instant ISP escalation becomes allowed.
+        #expect(try casebook.overdue(asOf: due, by: Staff.manager).map(\.deadline.subject) == ["T1"])
         let late = try casebook.overdue(asOf: due.addingTimeInterval(1), by: Staff.manager)
         #expect(late.map(\.deadline.kind) == [.takedown])
         #expect(late.first?.deadline.subject == "T1")
@@ -117,7 +118,8 @@ struct TimeTests {
         func overdue(_ at: Date) throws -> [String] {
             try casebook.overdue(asOf: at, by: Staff.dsl).map { "\($0.deadline.reference) \($0.deadline.kind.rawValue) \($0.deadline.subject)" }
         }
-        #expect(try overdue(investigateDue).isEmpty)
+        #expect(try overdue(investigateDue.addingTimeInterval(-1)).isEmpty)
+        #expect(try overdue(investigateDue) == ["CB-2026-0001 investigate-urgent CB-2026-0001"])
         #expect(try overdue(investigateDue.addingTimeInterval(1)) == ["CB-2026-0001 investigate-urgent CB-2026-0001"])
         #expect(try overdue(requestDue.addingTimeInterval(-1)) == ["CB-2026-0001 investigate-urgent CB-2026-0001"])
         #expect(try overdue(requestDue.addingTimeInterval(1)) == [

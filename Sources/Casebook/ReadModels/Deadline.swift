@@ -21,6 +21,10 @@ public struct Deadline: Sendable, Equatable {
     /// When it is due.
     public var due: Date
 
+    /// Whether it is overdue at an instant: from the deadline itself on, the same instant
+    /// from which ISP escalation is allowed (``Rules``' `isp-needs-uncooperative-host`).
+    public func isOverdue(at instant: Date) -> Bool { instant >= due }
+
     /// The next action, in words a senior manager acts on.
     public var nextAction: String {
         switch kind {

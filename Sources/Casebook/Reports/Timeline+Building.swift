@@ -48,7 +48,7 @@ extension Timeline {
         }
         // Flag what is past due at the as-of instant on the row that started the clock.
         var overdue: [OverdueStep] = []
-        for deadline in Deadline.of(state) where deadline.due < asOf {
+        for deadline in Deadline.of(state) where deadline.isOverdue(at: asOf) {
             let hoursLate = Timeline.hours(asOf.timeIntervalSince(deadline.due))
             overdue.append(OverdueStep(deadline: deadline, hoursLate: hoursLate))
             let flag = Flag(

@@ -50,11 +50,22 @@ public enum CaseCommand: Sendable, Equatable {
         }
     }
 
+    /// The files the command refers to (evidence files, a removal check's screenshot).
+    public var files: [StoredFile] {
+        switch self {
+        case .addEvidence(let draft): return draft.files
+        case .checkRemoval(_, _, let file?): return [file]
+        default: return []
+        }
+    }
+
     /// What the acting role needs for this command.
     public var permission: Permission {
         switch self {
         case .addEvidence: return .addEvidence
-        case .referToPolice(_, _, let overrideReason?) where !overrideReason.isEmpty: return .overrideConsent
+        case .referToPolice(_, _, let overrideReason?)
+        where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
+            return .overrideConsent
         default: return .advanceCase
         }
     }

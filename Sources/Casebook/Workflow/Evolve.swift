@@ -45,7 +45,13 @@ extension CaseState {
         case .removalChecked(let id, let result, _):
             next.updateTakedown(id) { takedown in
                 takedown.check = result
-                if result.confirmsRemoval, takedown.removalConfirmedAt == nil { takedown.removalConfirmedAt = date }
+                // The material reappearing undoes an earlier removal: the time to removal
+                // counts to the removal that stands.
+                if !result.confirmsRemoval {
+                    takedown.removalConfirmedAt = nil
+                } else if takedown.removalConfirmedAt == nil {
+                    takedown.removalConfirmedAt = date
+                }
             }
         case .takedownNotApplicable(let reason):
             next.takedownNotApplicable = reason

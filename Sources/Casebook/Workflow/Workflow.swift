@@ -94,11 +94,11 @@ public enum Workflow {
                 evidenceIDs, host: host, method: method, sentBy: sentBy, state: state, at: context.occurredAt)
             return [.takedownRequested(request)]
         case .recordHostResponse(let id, let result):
-            let takedown = try existingTakedown(id, state)
+            let takedown = try existingTakedown(id, state, at: context.occurredAt)
             try refuse(Rules.hostResponseMissing(state, takedown))
             return [.hostResponded(request: takedown.request.id, result: result)]
         case .checkRemoval(let id, let result, let file):
-            let takedown = try existingTakedown(id, state)
+            let takedown = try existingTakedown(id, state, at: context.occurredAt)
             try refuse(Rules.hostResponded(state, takedown))
             return [.removalChecked(request: takedown.request.id, result: result, file: file)]
         case .declareTakedownNotApplicable(let reason):
@@ -107,11 +107,11 @@ public enum Workflow {
             return [.takedownNotApplicable(reason: reason)]
         case .escalateToISP(let id, let isp):
             let isp = try text(isp, "--isp")
-            let takedown = try existingTakedown(id, state)
+            let takedown = try existingTakedown(id, state, at: context.occurredAt)
             try refuse(Rules.hostUncooperative(state, takedown, now: context.occurredAt))
             return [.ispEscalated(request: takedown.request.id, isp: isp)]
         case .recordISPResponse(let id, let result):
-            let takedown = try existingTakedown(id, state)
+            let takedown = try existingTakedown(id, state, at: context.occurredAt)
             try refuse(Rules.escalatedAwaitingISP(state, takedown))
             return [.ispResponded(request: takedown.request.id, result: result)]
         case .recordConsent(let decision, let person):
@@ -253,11 +253,16 @@ public enum Workflow {
         return member
     }
 
-    static func existingTakedown(_ id: String, _ state: CaseState) throws -> CaseState.Takedown {
+    /// The request named, which must exist and have been made before the step (`--at`).
+    static func existingTakedown(_ id: String, _ state: CaseState, at date: Date) throws -> CaseState.Takedown {
         guard let takedown = state.takedown(id) else {
             let known = state.takedowns.map(\.request.id).joined(separator: ", ")
             throw CasebookError.notFound(
                 "\(state.reference) has no takedown request '\(id)'" + (known.isEmpty ? "" : " (it has \(known))"))
+        }
+        guard date >= takedown.requestedAt else {
+            throw CasebookError.invalidInput(
+                "--at \(Timestamp.string(from: date)) is before \(takedown.request.id) was requested (\(Timestamp.string(from: takedown.requestedAt)))")
         }
         return takedown
     }

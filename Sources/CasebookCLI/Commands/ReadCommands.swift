@@ -16,7 +16,7 @@ enum ReadCommands {
         let asOf = try invocation.time("as-of") ?? invocation.clock()
         let steps = Workflow.availability(of: state, now: asOf)
         let repeats = try casebook.casesWithSameSource(as: state)
-        let overdue = Deadline.of(state).filter { $0.due < asOf }
+        let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
         let text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
         var json = JSONOutput.state(state).object ?? [:]
         json["allowed"] = .array(steps.filter(\.isAllowed).map { ["step": .string($0.step.rawValue), "subjects": .array($0.subjects.map { .string($0) })] })

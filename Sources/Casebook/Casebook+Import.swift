@@ -1,0 +1,124 @@
+import EventLog
+import Foundation
+
+/// One case to import: how it was opened and every step taken on it, in order, each with
+/// its own time and actor. Used to load a school's earlier records, or to build a large
+/// realistic database for benchmarks, through the same rules as ``Casebook/execute(_:on:by:at:files:)``.
+public struct CaseScript: Sendable {
+    /// One step on the case.
+    public struct Step: Sendable {
+        /// What to do.
+        public var command: CaseCommand
+        /// When it happened (`--at`).
+        public var at: Date
+        /// Who did it; nil for the member of staff running the import.
+        public var actor: StaffMember?
+        /// The bytes of the files the command refers to (evidence files, a check's screenshot).
+        public var files: [[UInt8]]
+
+        /// Creates a step.
+        public init(_ command: CaseCommand, at: Date, by actor: StaffMember? = nil, files: [[UInt8]] = []) {
+            self.command = command
+            self.at = at
+            self.actor = actor
+            self.files = files
+        }
+    }
+
+    /// The case as reported.
+    public var draft: CaseDraft
+    /// When it was reported (the `open` command's `--at`).
+    public var openedAt: Date
+    /// Who opened it; nil for the member of staff running the import.
+    public var openedBy: StaffMember?
+    /// The steps after the opening, oldest first.
+    public var steps: [Step]
+
+    /// Creates a script.
+    public init(draft: CaseDraft, openedAt: Date, openedBy: StaffMember? = nil, steps: [Step] = []) {
+        self.draft = draft
+        self.openedAt = openedAt
+        self.openedBy = openedBy
+        self.steps = steps
+    }
+}
+
+extension Casebook {
+    /// Opens and advances several cases in ONE write transaction: every case is opened with
+    /// ``Workflow/open(_:reference:context:)`` (the next `CB-YYYY-NNNN` of its year, allocated
+    /// under the write lock), every step is decided by ``Workflow/decide(_:state:context:)``
+    /// and applied with ``CaseState/evolve(_:at:actor:)``, and each case's read-model rows are
+    /// written by the same projection as ``execute(_:on:by:at:files:)``. The events of a case
+    /// are appended to its stream with their own times and actors; they share one
+    /// `recorded_at` (the moment of the transaction).
+    ///
+    /// The rules hold as they do one command at a time: a step the workflow refuses, an
+    /// actor without the permission, a time in the future or before the opening, or a file
+    /// the events refer to but the step does not carry, throws, and the whole batch is
+    /// rolled back (nothing of it is written).
+    ///
+    /// One transaction (one `fsync`) per batch instead of one per command: call it with
+    /// batches of a few hundred cases to load a large history.
+    ///
+    /// - Parameters:
+    ///   - scripts: The cases, in the order their references are allocated.
+    ///   - actor: Who runs the import; acts for every step without an actor of its own.
+    /// - Returns: The state of each case after its last step, in order.
+    @discardableResult
+    public func importCases(_ scripts: [CaseScript], by actor: StaffMember) throws -> [CaseState] {
+        try Self.translatingErrors {
+            try store.write { writer in
+                var states: [CaseState] = []
+                states.reserveCapacity(scripts.count)
+                var events: [NewEvent] = []
+                for script in scripts {
+                    let opener = script.openedBy ?? actor
+                    let openContext = try decisionContext(actor: opener, at: script.openedAt)
+                    let year = Calendar.utc.component(.year, from: openContext.occurredAt)
+                    let number =
+                        (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1
+                    let reference = CaseReference(year: year, number: number)
+                    let opened = try Workflow.open(script.draft, reference: reference, context: openContext)
+                    var state = CaseState(opened: opened, at: openContext.occurredAt)
+                    events.removeAll(keepingCapacity: true)
+                    events.append(
+                        CaseEvent.opened(opened).newEvent(
+                            occurredAt: Timestamp.string(from: openContext.occurredAt), actor: opener.id))
+                    for step in script.steps {
+                        let stepActor = step.actor ?? actor
+                        let context = try decisionContext(actor: stepActor, at: step.at)
+                        let decided = try Workflow.decide(step.command, state: state, context: context)
+                        var stored: Set<String> = []
+                        for file in step.files { stored.insert(try writer.storeBlob(file).sha256) }
+                        for file in Self.files(of: decided) where !stored.contains(file.sha256) {
+                            guard try store.hasBlob(file.sha256) else {
+                                throw CasebookError.invalidInput(
+                                    "\(reference): \(file.name) (\(file.sha256)) is referred to but its bytes were not given")
+                            }
+                        }
+                        let occurred = Timestamp.string(from: context.occurredAt)
+                        for event in decided {
+                            events.append(event.newEvent(occurredAt: occurred, actor: stepActor.id))
+                            state = state.evolve(event, at: context.occurredAt, actor: stepActor.id)
+                        }
+                    }
+                    try writer.append(events, to: reference.stream, expectedVersion: 0)
+                    try Projection.write(state, to: writer.database)
+                    states.append(state)
+                }
+                return states
+            }
+        }
+    }
+
+    /// The files that events refer to.
+    private static func files(of events: [CaseEvent]) -> [StoredFile] {
+        events.flatMap { event -> [StoredFile] in
+            switch event {
+            case .evidenceCaptured(let evidence): return evidence.files
+            case .removalChecked(_, _, let file?): return [file]
+            default: return []
+            }
+        }
+    }
+}
