@@ -11,13 +11,17 @@ public struct VerificationReport: Sendable {
     public var projectionDifferences: [String]
     /// Evidence files referred to by events but not stored.
     public var missingFiles: [String]
+    /// What SQLite's `PRAGMA integrity_check` found wrong with the file's pages and indexes.
+    public var integrityProblems: [String] = []
     /// Events and streams checked.
     public var eventCount: Int
     /// Streams checked.
     public var streamCount: Int
 
     /// Whether everything verified.
-    public var isIntact: Bool { breaks.isEmpty && projectionDifferences.isEmpty && missingFiles.isEmpty }
+    public var isIntact: Bool {
+        breaks.isEmpty && projectionDifferences.isEmpty && missingFiles.isEmpty && integrityProblems.isEmpty
+    }
 }
 
 extension Casebook {
@@ -57,6 +61,10 @@ extension Casebook {
             var report = VerificationReport(
                 breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: [], missingFiles: [],
                 eventCount: chains.eventCount, streamCount: chains.streamCount)
+            try store.database.forEachRow("PRAGMA integrity_check") { row in
+                let line = row.text(0)
+                if line != "ok" { report.integrityProblems.append(line) }
+            }
             report.projectionDifferences = try projectionDifferences()
             report.missingFiles = try missingFiles()
             return report

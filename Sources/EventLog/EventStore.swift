@@ -11,10 +11,10 @@ public final class EventStore {
     /// The clock that stamps `recorded_at` (injected so tests never sleep).
     public let clock: @Sendable () -> Date
 
-    private init(database: Database, schema: Schema, clock: @escaping @Sendable () -> Date) throws {
+    private init(database: Database, schema: Schema, isNew: Bool, clock: @escaping @Sendable () -> Date) throws {
         self.database = database
         self.clock = clock
-        try schema.migrate(database)
+        try schema.migrate(database, isNew: isNew)
     }
 
     /// Creates a new database file (mode 0600) with the schema; fails if a file exists.
@@ -23,7 +23,7 @@ public final class EventStore {
     ) throws -> EventStore {
         do {
             let database = try Database(path: path, mode: .createNew)
-            return try EventStore(database: database, schema: schema, clock: clock)
+            return try EventStore(database: database, schema: schema, isNew: true, clock: clock)
         } catch Database.OpenError.exists(let path) {
             throw EventLogError.databaseExists(path)
         }
@@ -33,9 +33,13 @@ public final class EventStore {
     public static func open(
         at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> EventStore {
+        // Opening an empty file would write a database header into it: refuse it untouched.
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber, size.intValue == 0 {
+            throw EventLogError.incompatibleSchema("the file is empty: it is not a database of this program's")
+        }
         do {
             let database = try Database(path: path, mode: .existing)
-            return try EventStore(database: database, schema: schema, clock: clock)
+            return try EventStore(database: database, schema: schema, isNew: false, clock: clock)
         } catch Database.OpenError.missing(let path) {
             throw EventLogError.databaseMissing(path)
         }

@@ -30,10 +30,18 @@ public struct Schema: Sendable {
     /// The version a database is at once every step has run.
     public var currentVersion: Int { migrations.last?.version ?? 0 }
 
-    /// Brings a database up to ``currentVersion`` inside one write transaction.
-    func migrate(_ database: Database) throws {
+    /// Brings a database up to ``currentVersion`` inside one write transaction. Only a
+    /// file just created (`isNew`) starts from version 0: an existing file at version 0 is
+    /// empty or someone else's, and is refused rather than silently turned into a database.
+    func migrate(_ database: Database, isNew: Bool) throws {
         let version = try database.scalarInt("PRAGMA user_version") ?? 0
         if version == currentVersion { return }
+        if version == 0, try database.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0 > 0 {
+            throw EventLogError.incompatibleSchema("the file is a SQLite database, but not one of this program's")
+        }
+        if version == 0 && !isNew {
+            throw EventLogError.incompatibleSchema("the file is empty: it is not a database of this program's")
+        }
         if version > currentVersion {
             throw EventLogError.incompatibleSchema(
                 "the database is at schema version \(version); this program knows up to \(currentVersion)")
@@ -41,9 +49,6 @@ public struct Schema: Sendable {
         try database.transaction {
             // Re-read under the write lock: another process may have migrated meanwhile.
             let locked = try database.scalarInt("PRAGMA user_version") ?? 0
-            if locked == 0, try database.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0 > 0 {
-                throw EventLogError.incompatibleSchema("the file is a SQLite database, but not one of this program's")
-            }
             for migration in migrations where migration.version > locked {
                 try database.execute(migration.sql)
                 try database.execute("PRAGMA user_version = \(migration.version)")

@@ -363,11 +363,9 @@ import Testing
         try Data().write(to: URL(fileURLWithPath: sandbox.database))
         let result = try sandbox.run(["show", "CB-2026-0001"], as: Staff.head)
         #expect(result.status != 0 && result.status != 70, "\(result)")
-        withKnownIssue("EventStore.open migrates an existing empty file into a database") {
-            #expect(result.status == 65, "\(result)")
-            let size = (try FileManager.default.attributesOfItem(atPath: sandbox.database)[.size] as? NSNumber)?.intValue
-            #expect(size == 0, "the empty file was written to")
-        }
+        #expect(result.status == 65, "\(result)")
+        let size = (try FileManager.default.attributesOfItem(atPath: sandbox.database)[.size] as? NSNumber)?.intValue
+        #expect(size == 0, "the empty file was written to")
     }
 
     // MARK: Stored files

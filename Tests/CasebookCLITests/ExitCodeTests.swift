@@ -61,11 +61,11 @@ import Testing
             messages: ["error: no member of staff 'nobody'"]),
         Situation(
             name: "HR reading a case", arguments: { ["show", $0] }, actor: Staff.hr, status: 77,
-            messages: ["error: hr.lee is HR, and that role may not read cases", "hint: ask the headteacher"]),
+            messages: ["error: hr.lee has the hr role, which may not read cases", "hint: ask the headteacher"]),
         Situation(
             name: "a senior manager using the child-protection override",
             arguments: { ["police", "refer", $0, "--force", "Northshire Police", "--override-reason", "A pupil is at risk."] },
-            status: 77, messages: ["smt.jones is a senior-manager, and that role may not use the child-protection override"]),
+            status: 77, messages: ["smt.jones has the senior-manager role, which may not use the child-protection override"]),
         Situation(
             name: "a senior manager adding staff", arguments: { _ in ["staff", "add", "x.y", "--name", "X", "--role", "hr"] },
             status: 77, messages: ["may not add staff"]),
@@ -74,7 +74,7 @@ import Testing
             actor: Staff.safeguarding, status: 77, messages: ["may not advance cases"]),
         Situation(
             name: "a member of staff reading the list", arguments: { _ in ["list"] }, actor: Staff.affected, status: 77,
-            messages: ["t.pennington", "that role may not read cases"]),
+            messages: ["t.pennington", "which may not read cases"]),
         Situation(
             name: "a senior manager rebuilding", arguments: { _ in ["rebuild"] }, status: 77, messages: ["may not rebuild"]),
     ]

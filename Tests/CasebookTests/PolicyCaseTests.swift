@@ -59,7 +59,7 @@ struct PolicyCaseTests {
         #expect(overdue.map(\.deadline.kind) == [.takedown])
         #expect(overdue.first?.deadline.subject == "T1")
         #expect(overdue.first?.lateness == 3600)
-        #expect(overdue.first?.deadline.nextAction.contains("isp escalate CB-2026-0001 T1") == true)
+        #expect(overdue.first?.deadline.command.contains("isp escalate CB-2026-0001 T1") == true)
 
         // 000 §13.6: escalate to the ISP, which blocks the site.
         state = try fixture.run(C.escalate(), on: reference)

@@ -25,13 +25,21 @@ public struct Deadline: Sendable, Equatable {
     /// from which ISP escalation is allowed (``Rules``' `isp-needs-uncooperative-host`).
     public func isOverdue(at instant: Date) -> Bool { instant >= due }
 
-    /// The next action, in words a senior manager acts on.
+    /// The next action, in plain words for anyone reading a report.
     public var nextAction: String {
         switch kind {
-        case .takedown: return "escalate \(subject) to the ISP: casebook isp escalate \(reference) \(subject) --isp NAME"
-        case .requestTakedown:
-            return "request takedown of \(subject): casebook takedown request \(reference) --evidence \(subject) --method M"
-        case .investigateUrgent: return "start the investigation now: casebook investigate start \(reference)"
+        case .takedown: return "escalate \(subject) to the internet service provider (000 §13.6)"
+        case .requestTakedown: return "ask the host to remove the material of \(subject) (000 §13.5)"
+        case .investigateUrgent: return "start the investigation now: a child is mentioned (001 §8.6)"
+        }
+    }
+
+    /// The command that takes the next action.
+    public var command: String {
+        switch kind {
+        case .takedown: return "casebook isp escalate \(reference) \(subject) --isp NAME"
+        case .requestTakedown: return "casebook takedown request \(reference) --evidence \(subject) --method M"
+        case .investigateUrgent: return "casebook investigate start \(reference)"
         }
     }
 

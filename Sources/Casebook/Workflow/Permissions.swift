@@ -72,7 +72,7 @@ public struct StaffMember: Sendable, Equatable, Codable {
     public func require(_ permission: Permission) throws {
         guard role.may(permission) else {
             throw CasebookError.notPermitted(
-                "\(id) is \(role.rawValue == "hr" ? "HR" : "a \(role.rawValue)"), and that role may not \(permission.rawValue)")
+                "\(id) has the \(role.rawValue) role, which may not \(permission.rawValue)")
         }
     }
 }

@@ -13,6 +13,10 @@ enum DemoCommand {
             examples: ["casebook demo", "casebook --db demo.sqlite demo"],
             discussion: "Without --db the database is made in a new temporary folder, whose path is printed.")
     ) { invocation in
+        if let database = invocation.globals.db, FileManager.default.fileExists(atPath: database) {
+            throw CasebookError.cannotCreate("a file already exists at \(database); the demo needs a fresh database")
+        }
+        // The evidence files are written to a new folder, as a member of staff would save them.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-demo-\(UUID().uuidString.prefix(8))").path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -20,15 +24,14 @@ enum DemoCommand {
             throw CasebookError.io("cannot create \(folder): \(error.localizedDescription)")
         }
         let database = invocation.globals.db ?? (folder as NSString).appendingPathComponent("casebook.sqlite")
-        if FileManager.default.fileExists(atPath: database) {
-            throw CasebookError.cannotCreate("a file already exists at \(database); the demo needs a fresh database")
-        }
         var files: [String: String] = [:]
         for name in ["screenshot-post.png", "screenshot-comment.jpg", "removal-check.png", "abusive-email.eml", "voicemail.wav"] {
             var size = 0
             guard let bytes = casebook_fixture(name, &size) else { preconditionFailure("fixture \(name) is compiled in") }
             let path = (folder as NSString).appendingPathComponent(name)
-            FileManager.default.createFile(atPath: path, contents: Data(bytes: bytes, count: size))
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes: bytes, count: size)) else {
+                throw CasebookError.io("cannot write \(path)")
+            }
             files[name] = path
         }
         var transcript: [String] = ["Casebook demo: a complete case from policy 000 §12–§13, in \(database)", ""]

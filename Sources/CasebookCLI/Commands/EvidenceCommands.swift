@@ -77,6 +77,8 @@ enum EvidenceCommands {
             throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'")
         }
         guard let details = item.details else { throw CasebookError.notFound("\(item.id) was redacted; its files are not released") }
+        // Every file is read and hash-checked before anything is written.
+        let blobs = try details.files.map { (file: $0, data: try casebook.store.blob($0.sha256).data) }
         let folder = invocation.value("out")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -85,10 +87,9 @@ enum EvidenceCommands {
         }
         var written: [JSONValue] = []
         var lines: [String] = []
-        for file in details.files {
-            let blob = try casebook.store.blob(file.sha256)
+        for (file, data) in blobs {
             let path = (folder as NSString).appendingPathComponent(file.name)
-            guard FileManager.default.createFile(atPath: path, contents: Data(blob.data)) else {
+            guard FileManager.default.createFile(atPath: path, contents: Data(data)) else {
                 throw CasebookError.io("cannot write \(path)")
             }
             lines.append("\(path)  sha256 \(file.sha256)  verified")

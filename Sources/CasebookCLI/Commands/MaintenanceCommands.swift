@@ -18,6 +18,7 @@ enum MaintenanceCommands {
         ]
         for item in report.breaks { lines.append("BREAK \(item.stream) v\(item.version): \(item.kind.rawValue): \(item.detail)") }
         for item in report.missingFiles { lines.append("MISSING FILE \(item)") }
+        for item in report.integrityProblems { lines.append("DAMAGED FILE \(item)") }
         for item in report.projectionDifferences { lines.append("READ MODEL \(item)") }
         for item in report.redacted { lines.append("redacted (chain intact): \(item.stream) v\(item.version)") }
         lines.append(report.isIntact ? "OK: nothing was altered." : "FAILED: the log has been altered or damaged.")
@@ -28,6 +29,7 @@ enum MaintenanceCommands {
                 "breaks": .array(report.breaks.map(Self.json)),
                 "redacted": .array(report.redacted.map { ["stream": .string($0.stream), "version": .int($0.version)] }),
                 "missingFiles": .array(report.missingFiles.map { .string($0) }),
+                "integrityProblems": .array(report.integrityProblems.map { .string($0) }),
                 "readModelDifferences": .array(report.projectionDifferences.map { .string($0) }),
             ],
             exitCode: report.isIntact ? .success : .verifyFailed)
@@ -38,7 +40,12 @@ enum MaintenanceCommands {
     }
 
     static func verifyExport(_ path: String, _ invocation: Invocation) throws -> Output {
-        let result = TimelineExport.verify(jsonBytes: try invocation.readFile(path))
+        let bytes = try invocation.readFile(path)
+        guard let document = try? JSONValue.parse(bytes), document["format"]?.string == Timeline.jsonFormatName else {
+            throw CasebookError.invalidInput(
+                "\(path) is not a JSON timeline export: make one with 'casebook timeline CASE --format json --out FILE'")
+        }
+        let result = TimelineExport.verify(jsonBytes: bytes)
         let lines = result.lines + [result.isIntact ? "OK: the export is intact." : "FAILED: the export has been altered."]
         return Output(
             text: lines.joined(separator: "\n"),

@@ -75,7 +75,8 @@ enum ReadCommands {
         table.rows = items.map {
             [
                 $0.deadline.reference.description, "\($0.deadline.kind.rawValue) \($0.deadline.subject)",
-                invocation.localTime.format($0.deadline.due), Self.duration($0.lateness), $0.deadline.nextAction,
+                invocation.localTime.format($0.deadline.due), Self.duration($0.lateness),
+                $0.deadline.nextAction + ": " + $0.deadline.command,
             ]
         }
         let text = items.isEmpty

@@ -22,10 +22,14 @@ enum ReportCommands {
     ) { invocation in
         let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) } ?? .text
         let reference = try invocation.caseReference()
-        let document = try invocation.casebook().timeline(
-            reference, format: format, recipient: invocation.optional("recipient"), by: try invocation.actor(),
-            localTime: invocation.localTime, at: try invocation.time("as-of"))
-        return try deliver(document, format: format.rawValue, subject: reference.description, invocation)
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let asOf = try invocation.time("as-of")
+        return try deliver(format: format.rawValue, subject: reference.description, invocation) {
+            try casebook.timeline(
+                reference, format: format, recipient: invocation.optional("recipient"), by: actor,
+                localTime: invocation.localTime, at: asOf)
+        }
     }
 
     static let outcomes = Command(
@@ -44,9 +48,11 @@ enum ReportCommands {
         let since = try invocation.time("since")
         let until = try invocation.time("until")
         if let since, let until, since >= until { throw CasebookError.invalidInput("--since must be before --until") }
-        let document = try invocation.casebook().outcomes(
-            since: since, until: until, format: format, by: try invocation.actor(), localTime: invocation.localTime)
-        return try deliver(document, format: format.rawValue, subject: "outcomes", invocation)
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        return try deliver(format: format.rawValue, subject: "outcomes", invocation) {
+            try casebook.outcomes(since: since, until: until, format: format, by: actor, localTime: invocation.localTime)
+        }
     }
 
     static let audit = Command(
@@ -74,14 +80,32 @@ enum ReportCommands {
                 }))
     }
 
-    /// Prints a report, or writes it to `--out` and says so.
-    static func deliver(_ document: String, format: String, subject: String, _ invocation: Invocation) throws -> Output {
+    /// Prints a report, or writes it to `--out` and says so. The output file is created
+    /// before the report is made (and so before the export is recorded in the audit
+    /// trail), so an export that cannot be written is never recorded.
+    static func deliver(
+        format: String, subject: String, _ invocation: Invocation, produce: () throws -> String
+    ) throws -> Output {
         guard let path = invocation.optional("out") else {
+            let document = try produce()
             if invocation.globals.json, format != "json" {
                 return Output(text: document, json: ["format": .string(format), "document": .string(document)])
             }
             let json = format == "json" ? ((try? JSONValue.parse(document)) ?? .string(document)) : .string(document)
-            return Output(text: document.hasSuffix("\n") ? String(document.dropLast()) : document, json: json)
+            // The command line adds the final line feed; CSV lines end in CR LF.
+            var text = document
+            if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
+            return Output(text: text, json: json)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CasebookError.io("cannot write \(path)")
+        }
+        let document: String
+        do {
+            document = try produce()
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
         }
         guard FileManager.default.createFile(atPath: path, contents: Data(document.utf8)) else {
             throw CasebookError.io("cannot write \(path)")

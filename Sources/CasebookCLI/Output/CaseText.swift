@@ -51,7 +51,7 @@ enum CaseText {
         if !overdue.isEmpty {
             lines.append("")
             lines.append("OVERDUE:")
-            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction)") }
+            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(deadline.command)") }
         }
         lines.append("")
         lines.append("Allowed now:")

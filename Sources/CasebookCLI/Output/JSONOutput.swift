@@ -25,6 +25,7 @@ enum JSONOutput {
         [
             "case": .string(deadline.reference.description), "kind": .string(deadline.kind.rawValue),
             "subject": .string(deadline.subject), "due": time(deadline.due), "nextAction": .string(deadline.nextAction),
+            "command": .string(deadline.command),
         ]
     }
 
