@@ -62,7 +62,7 @@ END;
 CREATE TRIGGER blobs_no_replace BEFORE INSERT ON blobs
 WHEN EXISTS (SELECT 1 FROM blobs WHERE sha256 = NEW.sha256)
 BEGIN
-    SELECT RAISE(IGNORE);
+    SELECT RAISE(ABORT, 'stored files cannot be replaced');
 END;
 
 CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
@@ -147,3 +147,6 @@ CREATE TABLE sources (
     case_ref TEXT NOT NULL,
     PRIMARY KEY (ref, case_ref)
 ) WITHOUT ROWID;
+-- The projection replaces a case's rows by case: without this, every append (and every
+-- case of a rebuild) would scan the whole table.
+CREATE INDEX sources_by_case ON sources (case_ref);

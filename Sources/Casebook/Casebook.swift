@@ -108,8 +108,6 @@ public final class Casebook {
     public func openCase(_ draft: CaseDraft, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
         let context = try decisionContext(actor: actor, at: date)
         let year = Calendar.utc.component(.year, from: context.occurredAt)
-        // Validate before taking the lock, with a placeholder number.
-        _ = try Workflow.open(draft, reference: CaseReference(year: year, number: 1), context: context)
         return try Self.translatingErrors {
             try store.write { writer in
                 let number = (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1

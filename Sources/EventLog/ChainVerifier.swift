@@ -136,8 +136,15 @@ extension EventStore {
     public func verifyChains() throws -> ChainVerifier {
         var verifier = ChainVerifier()
         try forEachEventByStream { verifier.check($0) }
-        try database.transaction(.deferred) {
-            let statement = try database.prepare("SELECT sha256, size, data FROM blobs ORDER BY sha256")
+        try verifyBlobs(into: &verifier)
+        return verifier
+    }
+
+    /// Re-computes every stored blob's hash and size, recording each mismatch in `verifier`;
+    /// inside the open transaction, or in a read transaction of its own.
+    public func verifyBlobs(into verifier: inout ChainVerifier) throws {
+        let statement = try database.prepare("SELECT sha256, size, data FROM blobs ORDER BY sha256")
+        func check() throws {
             try statement.forEachRow { row in
                 let key = row.text(0)
                 let size = row.int(1)
@@ -150,6 +157,10 @@ extension EventStore {
                 }
             }
         }
-        return verifier
+        if database.isInTransaction {
+            try check()
+        } else {
+            try database.transaction(.deferred) { try check() }
+        }
     }
 }

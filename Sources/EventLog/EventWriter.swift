@@ -87,9 +87,13 @@ public struct EventWriter {
     public func storeBlob(_ bytes: [UInt8]) throws -> BlobInfo {
         guard bytes.count <= BlobInfo.maximumSize else { throw EventLogError.blobTooLarge(size: bytes.count) }
         let info = BlobInfo(sha256: Hex.encode(SHA256.hash(bytes)), size: bytes.count, mediaType: MediaType.sniff(bytes))
-        let insert = try database.cached(
-            "INSERT INTO blobs (sha256, size, media_type, data) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
-        try insert.execute([info.sha256, info.size, info.mediaType, SQLValue.blob(bytes)])
+        // The same bytes are kept once: store them only when the key is new (the triggers
+        // refuse to replace a stored file).
+        if try database.scalarInt("SELECT 1 FROM blobs WHERE sha256 = ?", [info.sha256]) == nil {
+            try database.run(
+                "INSERT INTO blobs (sha256, size, media_type, data) VALUES (?, ?, ?, ?)",
+                [info.sha256, info.size, info.mediaType, SQLValue.blob(bytes)])
+        }
         return info
     }
 

@@ -9,14 +9,15 @@ public struct SHA256: Sendable {
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
         0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    /// Bytes waiting for a full 64-byte block.
-    private var pending: [UInt8] = []
+    /// Bytes waiting for a full 64-byte block, held inline (no heap allocation per hasher:
+    /// the hash chain makes two hashers per event).
+    private var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// How many bytes of ``block`` are filled.
+    private var blockCount = 0
     private var length: UInt64 = 0
 
     /// Creates a hasher with the initial hash value of FIPS 180-4 §5.3.3.
-    public init() {
-        pending.reserveCapacity(64)
-    }
+    public init() {}
 
     /// Adds bytes to the message.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
@@ -24,13 +25,18 @@ public struct SHA256: Sendable {
         length &+= UInt64(buffer.count)
         var offset = 0
         let count = buffer.count
-        if !pending.isEmpty {
-            let take = min(64 - pending.count, count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base, count: take))
+        if blockCount > 0 {
+            let take = min(64 - blockCount, count)
+            let filled = blockCount
+            withUnsafeMutableBytes(of: &block) { (bytes: UnsafeMutableRawBufferPointer) in
+                (bytes.baseAddress! + filled).copyMemory(from: base, byteCount: take)
+            }
+            blockCount += take
             offset = take
-            if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
-                pending.removeAll(keepingCapacity: true)
+            if blockCount == 64 {
+                var full = block
+                withUnsafeBytes(of: &full) { compress($0.baseAddress!) }
+                blockCount = 0
             }
         }
         while count - offset >= 64 {
@@ -38,7 +44,11 @@ public struct SHA256: Sendable {
             offset += 64
         }
         if offset < count {
-            pending.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: count - offset))
+            let rest = count - offset
+            withUnsafeMutableBytes(of: &block) { (bytes: UnsafeMutableRawBufferPointer) in
+                bytes.baseAddress!.copyMemory(from: base + offset, byteCount: rest)
+            }
+            blockCount = rest
         }
     }
 
@@ -56,29 +66,36 @@ public struct SHA256: Sendable {
     /// Pads the message and returns the 32-byte digest.
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
-        var tail = pending
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        var last = block
+        let filled = blockCount
+        // 0x80, zeros, then the message length in bits as a big-endian 64-bit number; in one
+        // block when it fits after the message's last bytes, else in two.
+        let needsTwoBlocks = withUnsafeMutableBytes(of: &last) { (bytes: UnsafeMutableRawBufferPointer) -> Bool in
+            bytes[filled] = 0x80
+            for index in (filled + 1)..<64 { bytes[index] = 0 }
+            return filled >= 56
         }
-        tail.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                compress(raw.baseAddress! + offset)
-                offset += 64
+        if needsTwoBlocks {
+            withUnsafeBytes(of: &last) { compress($0.baseAddress!) }
+            last = (0, 0, 0, 0, 0, 0, 0, 0)
+        }
+        withUnsafeMutableBytes(of: &last) { (bytes: UnsafeMutableRawBufferPointer) in
+            for index in 0..<8 { bytes[56 + index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * index)) }
+        }
+        withUnsafeBytes(of: &last) { compress($0.baseAddress!) }
+        blockCount = 0
+        let words = state
+        return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            func put(_ word: UInt32, _ index: Int) {
+                digest[index * 4] = UInt8(truncatingIfNeeded: word >> 24)
+                digest[index * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
+                digest[index * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
+                digest[index * 4 + 3] = UInt8(truncatingIfNeeded: word)
             }
+            put(words.0, 0); put(words.1, 1); put(words.2, 2); put(words.3, 3)
+            put(words.4, 4); put(words.5, 5); put(words.6, 6); put(words.7, 7)
+            count = 32
         }
-        pending.removeAll()
-        var digest = [UInt8](repeating: 0, count: 32)
-        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-        for (index, word) in words.enumerated() {
-            digest[index * 4] = UInt8(truncatingIfNeeded: word >> 24)
-            digest[index * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
-            digest[index * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
-            digest[index * 4 + 3] = UInt8(truncatingIfNeeded: word)
-        }
-        return digest
     }
 
     /// The digest of one buffer.

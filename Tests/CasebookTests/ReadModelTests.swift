@@ -141,7 +141,7 @@ struct ReadModelTests {
 
         let overdue = try fixture.casebook.overdue(asOf: fixtureStart.addingTimeInterval(60), by: Staff.dsl)
         #expect(overdue.map(\.deadline.kind) == [.investigateUrgent])
-        #expect(overdue.first?.deadline.nextAction.contains("investigate start \(urgent)") == true)
+        #expect(overdue.first?.deadline.command.contains("investigate start \(urgent)") == true)
 
         try fixture.run(C.web(), on: urgent)
         let requestDue = Timestamp.string(from: fixtureStart.addingTimeInterval(86_400))

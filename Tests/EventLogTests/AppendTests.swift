@@ -10,51 +10,56 @@ import EventLog
 
     @Test("Appends in two batches read back as versions 1…8, linked by prev_hash")
     func appendAndRead() throws {
-        try Fixture.withStore { store in
-            let first = try store.append(Fixture.events(1...5), to: Fixture.stream, expectedVersion: 0)
-            let second = try store.append(Fixture.events(6...8), to: Fixture.stream, expectedVersion: 5)
-            let events = try store.events(in: Fixture.stream)
-            #expect(events == first + second)
-            #expect(events.map(\.version) == Array(1...8))
-            #expect(events.map(\.payload) == Fixture.events(1...8).map(\.payload))
-            #expect(events.map(\.occurredAt) == Fixture.events(1...8).map(\.occurredAt))
-            #expect(events.allSatisfy { $0.recordedAt == "2026-11-20T14:05:00.123Z" && $0.actor == "staff-zoë" })
-            #expect(events.first?.prevHash == HashChain.genesis)
-            for (previous, event) in zip(events, events.dropFirst()) {
-                #expect(event.prevHash == previous.hash, "v\(event.version)")
-                #expect(event.position > previous.position, "v\(event.version)")
-            }
-            #expect(Set(events.map(\.hash)).count == 8)
-            #expect(try store.version(of: Fixture.stream) == 8)
-            #expect(try store.version(of: "case/CB-2026-0002") == 0)
-            #expect(try store.events(in: Fixture.stream, from: 6) == second)
-            #expect(try store.eventCount() == 8)
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let first = try store.append(Fixture.events(1...5), to: Fixture.stream, expectedVersion: 0)
+        let second = try store.append(Fixture.events(6...8), to: Fixture.stream, expectedVersion: 5)
+        let events = try store.events(in: Fixture.stream)
+        #expect(events == first + second)
+        #expect(events.map(\.version) == Array(1...8))
+        #expect(events.map(\.payload) == Fixture.events(1...8).map(\.payload))
+        #expect(events.map(\.occurredAt) == Fixture.events(1...8).map(\.occurredAt))
+        #expect(events.allSatisfy { $0.recordedAt == "2026-11-20T14:05:00.123Z" && $0.actor == "staff-zoë" })
+        #expect(events.first?.prevHash == HashChain.genesis)
+        for (previous, event) in zip(events, events.dropFirst()) {
+            #expect(event.prevHash == previous.hash, "v\(event.version)")
+            #expect(event.position > previous.position, "v\(event.version)")
         }
+        #expect(Set(events.map(\.hash)).count == 8)
+        #expect(try store.version(of: Fixture.stream) == 8)
+        #expect(try store.version(of: "case/CB-2026-0002") == 0)
+        #expect(try store.events(in: Fixture.stream, from: 6) == second)
+        #expect(try store.eventCount() == 8)
     }
 
     @Test("Every stored hash is the SPEC §4 formula, recomputed with printf and /usr/bin/sha256sum",
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")))
     func hashMatchesStandardTools() throws {
-        try withTemporaryDirectory { directory in
-            let store = try Fixture.makeStore(in: directory)
-            try store.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
-            try store.append([Fixture.event(4, type: "NoteAdded", actor: "ms-ŋ")], to: Fixture.stream, expectedVersion: 3)
-            // Read the fields as stored, with plain SQL, not through RecordedEvent.
-            try store.database.forEachRow(
-                """
-                SELECT prev_hash, stream, version, type, occurred_at, recorded_at, actor, payload_sha256, hash,
-                       CAST(payload AS BLOB) FROM events ORDER BY position
-                """
-            ) { row in
-                let fields = (0..<8).map { row.text($0) }
-                let payloadFile = directory.appendingPathComponent("payload.bin")
-                try Data(row.bytes(9) ?? []).write(to: payloadFile)
-                let payloadDigest = try Self.shell(#"sha256sum < "$1""#, [payloadFile.path])
-                #expect(payloadDigest == fields[7], "payload_sha256 of v\(fields[2])")
-                let chainDigest = try Self.shell(
-                    #"printf '%s%s\n%s\n%s\n%s\n%s\n%s\n%s' "$@" | sha256sum"#, fields)
-                #expect(chainDigest == row.text(8), "hash of v\(fields[2])")
-            }
+        let directory = try TemporaryDirectory()
+        let store = try Fixture.makeStore(in: directory.url)
+        try store.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
+        try store.append([Fixture.event(4, type: "NoteAdded", actor: "ms-ŋ")], to: Fixture.stream, expectedVersion: 3)
+        // Read the fields as stored, with plain SQL, not through RecordedEvent; check them below,
+        // outside forEachRow's closure.
+        var rows: [(fields: [String], hash: String, payload: [UInt8])] = []
+        try store.database.forEachRow(
+            """
+            SELECT prev_hash, stream, version, type, occurred_at, recorded_at, actor, payload_sha256, hash,
+                   CAST(payload AS BLOB) FROM events ORDER BY position
+            """
+        ) { row in
+            rows.append((fields: (0..<8).map { row.text($0) }, hash: row.text(8), payload: row.bytes(9) ?? []))
+        }
+        #expect(rows.count == 4)
+        let payloadFile = directory.url.appendingPathComponent("payload.bin")
+        for row in rows {
+            let fields = row.fields
+            try Data(row.payload).write(to: payloadFile)
+            let payloadDigest = try Self.shell(#"sha256sum < "$1""#, [payloadFile.path])
+            #expect(payloadDigest == fields[7], "payload_sha256 of v\(fields[2])")
+            let chainDigest = try Self.shell(
+                #"printf '%s%s\n%s\n%s\n%s\n%s\n%s\n%s' "$@" | sha256sum"#, fields)
+            #expect(chainDigest == row.hash, "hash of v\(fields[2])")
         }
     }
 
@@ -62,146 +67,154 @@ import EventLog
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")
                    && FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")))
     func readmeRecipeWorks() throws {
-        try withTemporaryDirectory { directory in
-            let store = try Fixture.makeStore(in: directory)
-            let events = try store.append(Fixture.events(1...2), to: Fixture.stream, expectedVersion: 0)
-            let database = store.database.path
-            let script = """
-                sqlite3 "$1" "SELECT writefile('payload.json', payload) FROM events
-                  WHERE stream = 'case/CB-2026-0001' AND version = 2" > /dev/null
-                sqlite3 "$1" "SELECT writefile('fields.txt', prev_hash || stream || char(10) ||
-                  version || char(10) || type || char(10) || occurred_at || char(10) || recorded_at ||
-                  char(10) || actor || char(10) || payload_sha256) FROM events
-                  WHERE stream = 'case/CB-2026-0001' AND version = 2" > /dev/null
-                sha256sum payload.json fields.txt | cut -c1-64 | tr '\\n' ' '
-                """
-            let digests = try Self.shell(script, [database], in: directory, wholeOutput: true)
-            #expect(digests == "\(events[1].payloadSHA256) \(events[1].hash) ")
-        }
+        let directory = try TemporaryDirectory()
+        let store = try Fixture.makeStore(in: directory.url)
+        let events = try store.append(Fixture.events(1...2), to: Fixture.stream, expectedVersion: 0)
+        let database = store.database.path
+        let script = """
+            sqlite3 "$1" "SELECT writefile('payload.json', payload) FROM events
+              WHERE stream = 'case/CB-2026-0001' AND version = 2" > /dev/null
+            sqlite3 "$1" "SELECT writefile('fields.txt', prev_hash || stream || char(10) ||
+              version || char(10) || type || char(10) || occurred_at || char(10) || recorded_at ||
+              char(10) || actor || char(10) || payload_sha256) FROM events
+              WHERE stream = 'case/CB-2026-0001' AND version = 2" > /dev/null
+            sha256sum payload.json fields.txt | cut -c1-64 | tr '\\n' ' '
+            """
+        let digests = try Self.shell(script, [database], in: directory.url, wholeOutput: true)
+        #expect(digests == "\(events[1].payloadSHA256) \(events[1].hash) ")
     }
 
     @Test("A stale or future expected version is a conflict and writes nothing", arguments: [0, 2, 4, 10])
     func expectedVersionConflict(expected: Int) throws {
-        try Fixture.withStore { store in
-            try store.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
-            var projected = false
-            #expect(throws: EventLogError.conflict(stream: Fixture.stream, expected: expected, actual: 3)) {
-                try store.append(Fixture.events(4...5), to: Fixture.stream, expectedVersion: expected) { _, _ in
-                    projected = true
-                }
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        try store.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
+        var projected = false
+        #expect(throws: EventLogError.conflict(stream: Fixture.stream, expected: expected, actual: 3)) {
+            try store.append(Fixture.events(4...5), to: Fixture.stream, expectedVersion: expected) { _, _ in
+                projected = true
             }
-            #expect(!projected)
-            #expect(try store.eventCount() == 3)
-            #expect(!store.database.isInTransaction)
         }
+        #expect(!projected)
+        #expect(try store.eventCount() == 3)
+        #expect(!store.database.isInTransaction)
     }
 
     @Test("The project hook runs inside the append's transaction: it sees the events, others do not yet")
     func projectionSharesTheTransaction() throws {
-        try Fixture.withStore { store in
-            let observer = try Database(path: store.database.path, mode: .existing)
-            try store.append(Fixture.events(1...2), to: Fixture.stream, expectedVersion: 0) { writer, recorded in
-                #expect(recorded.map(\.version) == [1, 2])
-                #expect(writer.database.isInTransaction)
-                #expect(try writer.database.scalarInt("SELECT count(*) FROM events") == 2)
-                #expect(try observer.scalarInt("SELECT count(*) FROM events") == 0)
-                try writer.database.run(
-                    "INSERT INTO staff (id, name, role, added_at) VALUES (?, ?, ?, ?)",
-                    ["staff-zoë", "Zoë Adams", "teacher", recorded[0].recordedAt])
-            }
-            #expect(try observer.scalarInt("SELECT count(*) FROM events") == 2)
-            #expect(try observer.scalarText("SELECT name FROM staff") == "Zoë Adams")
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let observer = try Database(path: store.database.path, mode: .existing)
+        // What the hook sees, recorded inside it and checked after the append, outside its closure.
+        var versions: [Int] = []
+        var inTransaction = false
+        var countInside: Int?
+        var countOutside: Int?
+        try store.append(Fixture.events(1...2), to: Fixture.stream, expectedVersion: 0) { writer, recorded in
+            versions = recorded.map(\.version)
+            inTransaction = writer.database.isInTransaction
+            countInside = try writer.database.scalarInt("SELECT count(*) FROM events")
+            countOutside = try observer.scalarInt("SELECT count(*) FROM events")
+            try writer.database.run(
+                "INSERT INTO staff (id, name, role, added_at) VALUES (?, ?, ?, ?)",
+                ["staff-zoë", "Zoë Adams", "teacher", recorded[0].recordedAt])
         }
+        #expect(versions == [1, 2])
+        #expect(inTransaction)
+        #expect(countInside == 2)
+        #expect(countOutside == 0)
+        #expect(try observer.scalarInt("SELECT count(*) FROM events") == 2)
+        #expect(try observer.scalarText("SELECT name FROM staff") == "Zoë Adams")
     }
 
     @Test("A throw from the project hook rolls back the events together with its own changes")
     func projectionFailureRollsBack() throws {
-        try Fixture.withStore { store in
-            try store.append(Fixture.events(1...1), to: Fixture.stream, expectedVersion: 0)
-            #expect(throws: ProjectionFailed()) {
-                try store.append(Fixture.events(2...3), to: Fixture.stream, expectedVersion: 1) { writer, _ in
-                    try writer.database.run(
-                        "INSERT INTO staff (id, name, role, added_at) VALUES ('s1', 'Sam', 'teacher', 'now')")
-                    throw ProjectionFailed()
-                }
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        try store.append(Fixture.events(1...1), to: Fixture.stream, expectedVersion: 0)
+        #expect(throws: ProjectionFailed()) {
+            try store.append(Fixture.events(2...3), to: Fixture.stream, expectedVersion: 1) { writer, _ in
+                try writer.database.run(
+                    "INSERT INTO staff (id, name, role, added_at) VALUES ('s1', 'Sam', 'teacher', 'now')")
+                throw ProjectionFailed()
             }
-            #expect(try store.eventCount() == 1)
-            #expect(try store.database.scalarInt("SELECT count(*) FROM staff") == 0)
-            #expect(!store.database.isInTransaction)
-            // The stream goes on from where it was.
-            try store.append(Fixture.events(2...2), to: Fixture.stream, expectedVersion: 1)
-            #expect(try store.version(of: Fixture.stream) == 2)
         }
+        #expect(try store.eventCount() == 1)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM staff") == 0)
+        #expect(!store.database.isInTransaction)
+        // The stream goes on from where it was.
+        try store.append(Fixture.events(2...2), to: Fixture.stream, expectedVersion: 1)
+        #expect(try store.version(of: Fixture.stream) == 2)
     }
 
     @Test("A line feed or an empty value in stream, type or actor is refused", arguments: ["stream", "type", "actor"])
     func unstorableFieldsAreRefused(field: String) throws {
-        try Fixture.withStore { store in
-            for value in ["case/CB\n2026", "\n", ""] {
-                var stream = Fixture.stream
-                var bad = Fixture.event(2)
-                switch field {
-                case "stream": stream = value
-                case "type": bad.type = value
-                default: bad.actor = value
-                }
-                // The bad event comes second: the first must not be written either.
-                let error = #expect(throws: EventLogError.self) {
-                    try store.append([Fixture.event(1), bad], to: stream, expectedVersion: 0)
-                }
-                guard case .invalidField(let name, _) = error else {
-                    Issue.record("expected invalidField for \(field), got \(String(describing: error))")
-                    continue
-                }
-                #expect(name == field)
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        for value in ["case/CB\n2026", "\n", ""] {
+            var stream = Fixture.stream
+            var bad = Fixture.event(2)
+            switch field {
+            case "stream": stream = value
+            case "type": bad.type = value
+            default: bad.actor = value
             }
-            let count = try store.eventCount()
-            #expect(count == 0)
+            // The bad event comes second: the first must not be written either.
+            let error = #expect(throws: EventLogError.self) {
+                try store.append([Fixture.event(1), bad], to: stream, expectedVersion: 0)
+            }
+            guard case .invalidField(let name, _) = error else {
+                Issue.record("expected invalidField for \(field), got \(String(describing: error))")
+                continue
+            }
+            #expect(name == field)
         }
+        let count = try store.eventCount()
+        #expect(count == 0)
     }
 
     @Test("An occurred_at not in the stored shape, or a payload that is not UTF-8, is refused")
     func badTimesAndPayloadsAreRefused() throws {
-        try Fixture.withStore { store in
-            var late = Fixture.event(1)
-            late.occurredAt = "2026-11-20T09:00:00Z"
-            #expect(throws: EventLogError.invalidField(name: "occurred_at", reason: "is not UTC RFC 3339 with milliseconds")) {
-                try store.append([late], to: Fixture.stream, expectedVersion: 0)
-            }
-            var garbled = Fixture.event(1)
-            garbled.payload = [0x7B, 0xC3, 0x28, 0x7D]  // "{", a broken two-byte sequence, "}"
-            #expect(throws: EventLogError.invalidField(name: "payload", reason: "is not valid UTF-8")) {
-                try store.append([garbled], to: Fixture.stream, expectedVersion: 0)
-            }
-            let count = try store.eventCount()
-            #expect(count == 0)
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        var late = Fixture.event(1)
+        late.occurredAt = "2026-11-20T09:00:00Z"
+        #expect(throws: EventLogError.invalidField(name: "occurred_at", reason: "is not UTC RFC 3339 with milliseconds")) {
+            try store.append([late], to: Fixture.stream, expectedVersion: 0)
         }
+        var garbled = Fixture.event(1)
+        garbled.payload = [0x7B, 0xC3, 0x28, 0x7D]  // "{", a broken two-byte sequence, "}"
+        #expect(throws: EventLogError.invalidField(name: "payload", reason: "is not valid UTF-8")) {
+            try store.append([garbled], to: Fixture.stream, expectedVersion: 0)
+        }
+        let count = try store.eventCount()
+        #expect(count == 0)
     }
 
     @Test("forEachEvent visits every event once, in position order, at any page size",
           arguments: [1, 4, 7, 20, 1000])
     func pagingVisitsEverythingOnce(pageSize: Int) throws {
-        try Fixture.withStore { store in
-            // Three streams, interleaved, 20 events in all.
-            let streams = ["case/CB-2026-0001", "case/CB-2026-0002", "staff"]
-            for round in 0..<7 {
-                for stream in streams where !(round == 6 && stream == "staff") {
-                    try store.append([Fixture.event(round)], to: stream, expectedVersion: round)
-                }
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        // Three streams, interleaved, 20 events in all.
+        let streams = ["case/CB-2026-0001", "case/CB-2026-0002", "staff"]
+        for round in 0..<7 {
+            for stream in streams where !(round == 6 && stream == "staff") {
+                try store.append([Fixture.event(round)], to: stream, expectedVersion: round)
             }
-            var all: [Int64] = []
-            try store.database.forEachRow("SELECT position FROM events ORDER BY position") { all.append(Int64($0.int(0))) }
-            #expect(all.count == 20)
-
-            var visited: [RecordedEvent] = []
-            try store.forEachEvent(pageSize: pageSize) { visited.append($0) }
-            #expect(visited.map(\.position) == all)
-            #expect(visited.filter { $0.stream == "staff" }.map(\.version) == Array(1...6))
-
-            var rest: [Int64] = []
-            try store.forEachEvent(after: all[6], pageSize: pageSize) { rest.append($0.position) }
-            #expect(rest == Array(all[7...]))
         }
+        var all: [Int64] = []
+        try store.database.forEachRow("SELECT position FROM events ORDER BY position") { all.append(Int64($0.int(0))) }
+        #expect(all.count == 20)
+
+        var visited: [RecordedEvent] = []
+        try store.forEachEvent(pageSize: pageSize) { visited.append($0) }
+        #expect(visited.map(\.position) == all)
+        #expect(visited.filter { $0.stream == "staff" }.map(\.version) == Array(1...6))
+
+        var rest: [Int64] = []
+        try store.forEachEvent(after: all[6], pageSize: pageSize) { rest.append($0.position) }
+        #expect(rest == Array(all[7...]))
     }
 
     /// Runs a `/bin/sh` script with positional arguments and returns its first output word,

@@ -33,44 +33,43 @@ import EventLog
     @Test("Concurrent appending processes: versions 1…n per stream, n as reported, chains intact",
           arguments: Layout.allCases, [1, 7])
     func concurrentAppends(layout: Layout, batch: Int) throws {
-        try withTemporaryDirectory { directory in
-            let path = try Fixture.makeStore(in: directory).database.path
-            let runs = try (0..<Self.processCount).map { index in
-                let output = directory.appendingPathComponent("p\(index).out")
-                let errors = directory.appendingPathComponent("p\(index).err")
-                let arguments = [
-                    "append", path, "--stream", layout.stream(forProcess: index),
-                    "--count", "\(Self.eventsPerProcess)", "--batch", "\(batch)",
-                    // Up to 2 ms between transactions lets the others' busy handlers in.
-                    "--jitter", "2000",
-                ]
-                return (process: try EventLogTool.start(arguments, output: output, errors: errors), output: output, errors: errors)
-            }
-            var reported: [EventReference] = []
-            var conflicts = 0
-            for run in runs {
-                run.process.waitUntilExit()
-                let errors = try String(contentsOf: run.errors, encoding: .utf8)
-                #expect(run.process.terminationStatus == 0, "\(errors)")
-                conflicts += try #require(EventLogTool.retriedConflicts(in: errors), "\(errors)")
-                let committed = EventLogTool.committed(in: try String(contentsOf: run.output, encoding: .utf8))
-                #expect(committed.count == Self.eventsPerProcess)
-                reported += committed
-            }
-            #expect(Set(reported).count == reported.count, "an event was reported twice")
-            // Writers of one stream race (so the retry path ran); writers of their own never do.
-            #expect(layout.isShared ? conflicts > 0 : conflicts == 0, "\(conflicts) conflicts")
-
-            let store = try EventStore.open(at: path, schema: Fixture.schema)
-            let stored = try Fixture.references(in: store)
-            #expect(stored.count == Self.processCount * Self.eventsPerProcess)
-            #expect(Set(stored) == Set(reported))
-            for (stream, references) in Dictionary(grouping: stored, by: \.stream) {
-                #expect(references.map(\.version) == Array(1...references.count), "\(stream)")
-            }
-            let verifier = try store.verifyChains()
-            #expect(verifier.isIntact, "\(verifier.breaks.prefix(5))")
-            #expect(verifier.eventCount == stored.count)
+        let directory = try TemporaryDirectory()
+        let path = try Fixture.makeStore(in: directory.url).database.path
+        let runs = try (0..<Self.processCount).map { index in
+            let output = directory.url.appendingPathComponent("p\(index).out")
+            let errors = directory.url.appendingPathComponent("p\(index).err")
+            let arguments = [
+                "append", path, "--stream", layout.stream(forProcess: index),
+                "--count", "\(Self.eventsPerProcess)", "--batch", "\(batch)",
+                // Up to 2 ms between transactions lets the others' busy handlers in.
+                "--jitter", "2000",
+            ]
+            return (process: try EventLogTool.start(arguments, output: output, errors: errors), output: output, errors: errors)
         }
+        var reported: [EventReference] = []
+        var conflicts = 0
+        for run in runs {
+            run.process.waitUntilExit()
+            let errors = try String(contentsOf: run.errors, encoding: .utf8)
+            #expect(run.process.terminationStatus == 0, "\(errors)")
+            conflicts += try #require(EventLogTool.retriedConflicts(in: errors), "\(errors)")
+            let committed = EventLogTool.committed(in: try String(contentsOf: run.output, encoding: .utf8))
+            #expect(committed.count == Self.eventsPerProcess)
+            reported += committed
+        }
+        #expect(Set(reported).count == reported.count, "an event was reported twice")
+        // Writers of one stream race (so the retry path ran); writers of their own never do.
+        #expect(layout.isShared ? conflicts > 0 : conflicts == 0, "\(conflicts) conflicts")
+
+        let store = try EventStore.open(at: path, schema: Fixture.schema)
+        let stored = try Fixture.references(in: store)
+        #expect(stored.count == Self.processCount * Self.eventsPerProcess)
+        #expect(Set(stored) == Set(reported))
+        for (stream, references) in Dictionary(grouping: stored, by: \.stream) {
+            #expect(references.map(\.version) == Array(1...references.count), "\(stream)")
+        }
+        let verifier = try store.verifyChains()
+        #expect(verifier.isIntact, "\(verifier.breaks.prefix(5))")
+        #expect(verifier.eventCount == stored.count)
     }
 }

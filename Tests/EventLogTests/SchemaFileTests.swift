@@ -33,100 +33,93 @@ import EventLog
         let expected = try Self.objectsCreated(inMemoryBy: sql)
         #expect(expected.contains { $0.type == "table" && $0.name == "events" })
         #expect(expected.contains { $0.type == "trigger" && $0.name == "blobs_no_delete" })
-        try Fixture.withStore { store in
-            var actual: [SchemaObject] = []
-            try store.database.forEachRow(Self.query) {
-                actual.append(SchemaObject(type: $0.text(0), name: $0.text(1), table: $0.text(2), sql: $0.optionalText(3)))
-            }
-            #expect(actual == expected)
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        var actual: [SchemaObject] = []
+        try store.database.forEachRow(Self.query) {
+            actual.append(SchemaObject(type: $0.text(0), name: $0.text(1), table: $0.text(2), sql: $0.optionalText(3)))
         }
+        #expect(actual == expected)
     }
 
     @Test("A new database is at user_version 1, in WAL mode, and private to its owner (0600)")
     func newDatabaseVersionAndMode() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("new.sqlite").path
-            let store = try EventStore.create(at: path, schema: Fixture.schema)
-            #expect(try store.database.scalarInt("PRAGMA user_version") == 1)
-            #expect(try store.database.scalarText("PRAGMA journal_mode") == "wal")
-            #expect(try store.database.scalarInt("PRAGMA synchronous") == 2)  // FULL
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        }
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("new.sqlite").path
+        let store = try EventStore.create(at: path, schema: Fixture.schema)
+        #expect(try store.database.scalarInt("PRAGMA user_version") == 1)
+        #expect(try store.database.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try store.database.scalarInt("PRAGMA synchronous") == 2)  // FULL
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
     @Test("Opening a file that is not SQLite fails with SQLite's 'not a database' and leaves it unchanged")
     func openingNonSQLiteFileFails() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("notes.sqlite").path
-            let content = Data(String(repeating: "Minutes of the staff meeting, not a database.\n", count: 200).utf8)
-            try content.write(to: URL(fileURLWithPath: path))
-            let error = #expect(throws: SQLiteError.self) { try EventStore.open(at: path, schema: Fixture.schema) }
-            #expect(error?.isCorrupt == true)
-            #expect(error?.description.contains("not a database") == true)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
-        }
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("notes.sqlite").path
+        let content = Data(String(repeating: "Minutes of the staff meeting, not a database.\n", count: 200).utf8)
+        try content.write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: SQLiteError.self) { try EventStore.open(at: path, schema: Fixture.schema) }
+        #expect(error?.isCorrupt == true)
+        #expect(error?.description.contains("not a database") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
     }
 
     @Test("Opening a SQLite file with other tables fails as incompatible and adds nothing to it")
     func openingForeignDatabaseFails() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("other.sqlite").path
-            do {
-                let other = try Database(path: path, mode: .createNew)
-                try other.execute("CREATE TABLE pupils (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO pupils VALUES (1, 'Sam')")
-            }
-            #expect(throws: EventLogError.incompatibleSchema("the file is a SQLite database, but not one of this program's")) {
-                try EventStore.open(at: path, schema: Fixture.schema)
-            }
-            let other = try Database(path: path, mode: .existing)
-            #expect(try other.scalarInt("SELECT count(*) FROM sqlite_schema") == 1)
-            #expect(try other.scalarInt("PRAGMA user_version") == 0)
-            #expect(try other.scalarText("SELECT name FROM pupils") == "Sam")
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("other.sqlite").path
+        do {
+            let other = try Database(path: path, mode: .createNew)
+            try other.execute("CREATE TABLE pupils (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO pupils VALUES (1, 'Sam')")
         }
+        #expect(throws: EventLogError.incompatibleSchema("the file is a SQLite database, but not one of this program's")) {
+            try EventStore.open(at: path, schema: Fixture.schema)
+        }
+        let other = try Database(path: path, mode: .existing)
+        #expect(try other.scalarInt("SELECT count(*) FROM sqlite_schema") == 1)
+        #expect(try other.scalarInt("PRAGMA user_version") == 0)
+        #expect(try other.scalarText("SELECT name FROM pupils") == "Sam")
     }
 
     @Test("Opening a database from a newer version of the program fails as incompatible")
     func openingNewerDatabaseFails() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("newer.sqlite").path
-            try Fixture.makeStore(in: directory, name: "newer.sqlite").database.execute("PRAGMA user_version = 2")
-            #expect(throws: EventLogError.incompatibleSchema("the database is at schema version 2; this program knows up to 1")) {
-                try EventStore.open(at: path, schema: Fixture.schema)
-            }
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("newer.sqlite").path
+        try Fixture.makeStore(in: directory.url, name: "newer.sqlite").database.execute("PRAGMA user_version = 2")
+        #expect(throws: EventLogError.incompatibleSchema("the database is at schema version 2; this program knows up to 1")) {
+            try EventStore.open(at: path, schema: Fixture.schema)
         }
     }
 
     @Test("Creating over an existing file fails with databaseExists and leaves the file as it was")
     func createOverExistingFileFails() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("casebook.sqlite").path
-            let content = Data("keep me".utf8)
-            try content.write(to: URL(fileURLWithPath: path))
-            #expect(throws: EventLogError.databaseExists(path)) { try EventStore.create(at: path, schema: Fixture.schema) }
-            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
-        }
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("casebook.sqlite").path
+        let content = Data("keep me".utf8)
+        try content.write(to: URL(fileURLWithPath: path))
+        #expect(throws: EventLogError.databaseExists(path)) { try EventStore.create(at: path, schema: Fixture.schema) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == content)
     }
 
     @Test("Opening a missing file fails with databaseMissing and creates nothing")
     func openMissingFileFails() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("missing.sqlite").path
-            #expect(throws: EventLogError.databaseMissing(path)) { try EventStore.open(at: path, schema: Fixture.schema) }
-            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            #expect(files.isEmpty)
-        }
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("missing.sqlite").path
+        #expect(throws: EventLogError.databaseMissing(path)) { try EventStore.open(at: path, schema: Fixture.schema) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
+        #expect(files.isEmpty)
     }
 
     @Test("A database created, closed and opened again keeps its events")
     func reopenKeepsEvents() throws {
-        try withTemporaryDirectory { directory in
-            try Fixture.makeStore(in: directory).append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
-            let path = directory.appendingPathComponent("casebook.sqlite").path
-            let store = try EventStore.open(at: path, schema: Fixture.schema)
-            #expect(try store.version(of: Fixture.stream) == 3)
-            #expect(try store.database.scalarInt("PRAGMA user_version") == 1)
-        }
+        let directory = try TemporaryDirectory()
+        try Fixture.makeStore(in: directory.url).append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
+        let path = directory.url.appendingPathComponent("casebook.sqlite").path
+        let store = try EventStore.open(at: path, schema: Fixture.schema)
+        #expect(try store.version(of: Fixture.stream) == 3)
+        #expect(try store.database.scalarInt("PRAGMA user_version") == 1)
     }
 
     /// What `sql` creates in a fresh in-memory database, read through the C API directly.

@@ -92,64 +92,63 @@ import EventLog
     }
 
     /// A store with three streams appended in turn (so positions interleave), triggers dropped.
-    static func withTamperableStore(_ body: (EventStore) throws -> Void) throws {
-        try Fixture.withStore { store in
-            for number in 1...8 {
-                for stream in streams where stream == target || number <= 3 {
-                    try store.append([Fixture.event(number)], to: stream, expectedVersion: number - 1)
-                }
+    static func tamperableStore() throws -> StoreFixture {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        for number in 1...8 {
+            for stream in streams where stream == target || number <= 3 {
+                try store.append([Fixture.event(number)], to: stream, expectedVersion: number - 1)
             }
-            let verifier = try store.verifyChains()
-            #expect(verifier.isIntact)
-            #expect(verifier.eventCount == 14)
-            try Fixture.dropTriggers(store)
-            try body(store)
         }
+        let verifier = try store.verifyChains()
+        #expect(verifier.isIntact)
+        #expect(verifier.eventCount == 14)
+        try Fixture.dropTriggers(store)
+        return fixture
     }
 
     @Test("verifyChains names the stream, the version and the kind", arguments: Tampering.allCases)
     func tamperingIsNamed(tampering: Tampering) throws {
-        try Self.withTamperableStore { store in
-            try tampering.apply(to: store)
-            let verifier = try store.verifyChains()
-            let found = Set(verifier.breaks.map { Mark(version: $0.version, kind: $0.kind) })
-            #expect(!verifier.isIntact)
-            #expect(verifier.breaks.allSatisfy { $0.stream == Self.target }, "\(verifier.breaks)")
-            if tampering.isExact {
-                #expect(found == tampering.expected, "\(verifier.breaks)")
-            } else {
-                #expect(found.isSuperset(of: tampering.expected), "\(verifier.breaks)")
-                #expect(found.allSatisfy { (4...6).contains($0.version) }, "\(verifier.breaks)")
-            }
-            #expect(verifier.redacted.isEmpty)
+        let fixture = try Self.tamperableStore()
+        let store = fixture.store
+        try tampering.apply(to: store)
+        let verifier = try store.verifyChains()
+        let found = Set(verifier.breaks.map { Mark(version: $0.version, kind: $0.kind) })
+        #expect(!verifier.isIntact)
+        #expect(verifier.breaks.allSatisfy { $0.stream == Self.target }, "\(verifier.breaks)")
+        if tampering.isExact {
+            #expect(found == tampering.expected, "\(verifier.breaks)")
+        } else {
+            #expect(found.isSuperset(of: tampering.expected), "\(verifier.breaks)")
+            #expect(found.allSatisfy { (4...6).contains($0.version) }, "\(verifier.breaks)")
         }
+        #expect(verifier.redacted.isEmpty)
     }
 
     @Test("A deletion names the missing version in its detail")
     func deletionNamesTheMissingVersion() throws {
-        try Self.withTamperableStore { store in
-            try store.database.execute("DELETE FROM events WHERE stream = '\(Self.target)' AND version IN (4, 5)")
-            let breaks = try store.verifyChains().breaks
-            #expect(breaks.map(\.description) == ["\(Self.target) v6: missing-event: versions 4–5 are missing"])
-        }
+        let fixture = try Self.tamperableStore()
+        let store = fixture.store
+        try store.database.execute("DELETE FROM events WHERE stream = '\(Self.target)' AND version IN (4, 5)")
+        let breaks = try store.verifyChains().breaks
+        #expect(breaks.map(\.description) == ["\(Self.target) v6: missing-event: versions 4–5 are missing"])
     }
 
     @Test("eventlog-tool verify prints each break and exits 3; on an intact log it exits 0")
     func toolReportsBreaks() throws {
-        try withTemporaryDirectory { directory in
-            let store = try Fixture.makeStore(in: directory)
-            let path = store.database.path
-            try store.append(Fixture.events(1...6), to: Self.target, expectedVersion: 0)
-            let intact = try EventLogTool.run(["verify", path], in: directory)
-            #expect(intact.status == 0)
-            #expect(intact.output == "6 events in 1 streams, 0 breaks\n")
+        let directory = try TemporaryDirectory()
+        let store = try Fixture.makeStore(in: directory.url)
+        let path = store.database.path
+        try store.append(Fixture.events(1...6), to: Self.target, expectedVersion: 0)
+        let intact = try EventLogTool.run(["verify", path], in: directory.url)
+        #expect(intact.status == 0)
+        #expect(intact.output == "6 events in 1 streams, 0 breaks\n")
 
-            try Fixture.dropTriggers(store)
-            try store.database.execute("UPDATE events SET actor = 'intruder' WHERE version = 5")
-            let broken = try EventLogTool.run(["verify", path], in: directory)
-            #expect(broken.status == 3)
-            #expect(broken.output.hasPrefix("\(Self.target) v5: altered-field: "))
-            #expect(broken.output.hasSuffix("6 events in 1 streams, 1 breaks\n"))
-        }
+        try Fixture.dropTriggers(store)
+        try store.database.execute("UPDATE events SET actor = 'intruder' WHERE version = 5")
+        let broken = try EventLogTool.run(["verify", path], in: directory.url)
+        #expect(broken.status == 3)
+        #expect(broken.output.hasPrefix("\(Self.target) v5: altered-field: "))
+        #expect(broken.output.hasSuffix("6 events in 1 streams, 1 breaks\n"))
     }
 }

@@ -33,62 +33,64 @@ import EventLog
         "INSERT OR REPLACE INTO blobs SELECT sha256, size, media_type, X'00' FROM blobs",
     ]
 
-    /// A store with three events and one blob, and what its tables held.
-    static func withFilledStore(_ body: (EventStore, _ snapshot: () throws -> [String]) throws -> Void) throws {
-        try Fixture.withStore { store in
-            try store.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
-            _ = try store.write { try $0.storeBlob(Array("screenshot".utf8)) }
-            let snapshot = {
-                var rows: [String] = []
-                try store.database.forEachRow(
-                    """
-                    SELECT quote(position) || stream || version || type || occurred_at || recorded_at || actor
-                           || quote(payload) || payload_sha256 || prev_hash || hash FROM events
-                    UNION ALL SELECT sha256 || size || media_type || quote(data) FROM blobs
-                    """
-                ) { rows.append($0.text(0)) }
-                return rows.sorted()
-            }
-            try body(store, snapshot)
-        }
+    /// A store with three events and one blob.
+    static func filledStore() throws -> StoreFixture {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        try store.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
+        _ = try store.write { try $0.storeBlob(Array("screenshot".utf8)) }
+        return fixture
+    }
+
+    /// What the store's tables hold: every event and blob row, as text, sorted.
+    static func snapshot(of store: EventStore) throws -> [String] {
+        var rows: [String] = []
+        try store.database.forEachRow(
+            """
+            SELECT quote(position) || stream || version || type || occurred_at || recorded_at || actor
+                   || quote(payload) || payload_sha256 || prev_hash || hash FROM events
+            UNION ALL SELECT sha256 || size || media_type || quote(data) FROM blobs
+            """
+        ) { rows.append($0.text(0)) }
+        return rows.sorted()
     }
 
     @Test("Raw UPDATE and DELETE on events fail and change nothing", arguments: refusedOnEvents)
     func eventsAreAppendOnly(sql: String) throws {
-        try Self.withFilledStore { store, snapshot in
-            let before = try snapshot()
-            let error = #expect(throws: SQLiteError.self) { try store.database.execute(sql) }
-            #expect(error?.isConstraint == true)
-            #expect(error?.message.contains("events are append-only") == true)
-            #expect(try snapshot() == before)
-        }
+        let fixture = try Self.filledStore()
+        let store = fixture.store
+        let before = try Self.snapshot(of: store)
+        let error = #expect(throws: SQLiteError.self) { try store.database.execute(sql) }
+        #expect(error?.isConstraint == true)
+        #expect(error?.message.contains("events are append-only") == true)
+        #expect(try Self.snapshot(of: store) == before)
     }
 
     @Test("Raw UPDATE and DELETE on blobs fail and change nothing", arguments: refusedOnBlobs)
     func blobsCannotChange(sql: String) throws {
-        try Self.withFilledStore { store, snapshot in
-            let before = try snapshot()
-            let error = #expect(throws: SQLiteError.self) { try store.database.execute(sql) }
-            #expect(error?.isConstraint == true)
-            #expect(error?.message.contains("stored files cannot be") == true)
-            #expect(try snapshot() == before)
-        }
+        let fixture = try Self.filledStore()
+        let store = fixture.store
+        let before = try Self.snapshot(of: store)
+        let error = #expect(throws: SQLiteError.self) { try store.database.execute(sql) }
+        #expect(error?.isConstraint == true)
+        #expect(error?.message.contains("stored files cannot be") == true)
+        #expect(try Self.snapshot(of: store) == before)
     }
 
     @Test("An UPDATE setting only payload to NULL succeeds: that is redaction; it cannot be undone")
     func redactionIsTheOneUpdate() throws {
-        try Self.withFilledStore { store, _ in
-            let before = try store.events(in: Fixture.stream)
-            try store.database.execute("UPDATE events SET payload = NULL WHERE version = 2")
-            let after = try store.events(in: Fixture.stream)
-            #expect(after[1].payload == nil)
-            var expected = before
-            expected[1].payload = nil
-            #expect(after == expected)
-            // Putting a payload back is an update like any other.
-            #expect(throws: SQLiteError.self) {
-                try store.database.execute("UPDATE events SET payload = '{\"item\":\"E2\"}' WHERE version = 2")
-            }
+        let fixture = try Self.filledStore()
+        let store = fixture.store
+        let before = try store.events(in: Fixture.stream)
+        try store.database.execute("UPDATE events SET payload = NULL WHERE version = 2")
+        let after = try store.events(in: Fixture.stream)
+        #expect(after[1].payload == nil)
+        var expected = before
+        expected[1].payload = nil
+        #expect(after == expected)
+        // Putting a payload back is an update like any other.
+        #expect(throws: SQLiteError.self) {
+            try store.database.execute("UPDATE events SET payload = '{\"item\":\"E2\"}' WHERE version = 2")
         }
     }
 }

@@ -6,7 +6,8 @@ import Testing
 
 /// A database with worked cases for the report tests: one complete closed case with real
 /// evidence files (across the clock change to BST), one quick closed case, and one open
-/// urgent case with an overdue takedown and a child-protection override.
+/// urgent case with an overdue takedown and a child-protection override. The database and its
+/// temporary directory go when the last copy of the fixture goes.
 struct ReportFixture {
     let service: ServiceFixture
     let localTime: LocalTime
@@ -33,8 +34,11 @@ struct ReportFixture {
         return Array(try Data(contentsOf: root.appendingPathComponent("fixtures").appendingPathComponent(name)))
     }
 
-    init(directory: URL) throws {
-        service = try ServiceFixture(directory: directory, start: utc("2026-03-27T08:00:00Z"))
+    /// A new fixture in a fresh temporary directory of its own, removed with the fixture (through
+    /// ``ServiceFixture/init(start:)``). Tests create it at the start of the test function and
+    /// write their body at the top level, not inside a closure: see ``TemporaryDirectory``.
+    init() throws {
+        service = try ServiceFixture(start: utc("2026-03-27T08:00:00Z"))
         localTime = try LocalTime(identifier: "Europe/London")
         complete = try Self.buildComplete(service)
         quick = try Self.buildQuick(service)
@@ -174,9 +178,4 @@ struct ReportFixture {
             on: reference, by: Staff.head)
         return reference
     }
-}
-
-/// Runs `body` with a fresh report fixture in a temporary directory.
-func withReportFixture<T>(_ body: (ReportFixture) throws -> T) throws -> T {
-    try withTemporaryDirectory { directory in try body(try ReportFixture(directory: directory)) }
 }

@@ -7,64 +7,62 @@ import Testing
 @Suite("Timeline text and Markdown")
 struct TimelineTextTests {
     @Test func textHasTheHeaderEveryEventAndTheConfidentialityLine() throws {
-        try withReportFixture { fixture in
-            let text = try fixture.casebook.timeline(
-                fixture.complete, format: .text, recipient: "Governors' panel", by: Staff.dsl, localTime: fixture.localTime)
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            #expect(lines.first?.hasPrefix("CONFIDENTIAL") == true)
-            #expect(lines.first?.contains("Governors' panel") == true)
-            #expect(lines.contains { $0.hasPrefix("  Report to removal:") && $0.hasSuffix("31.0 hours") })
-            let stored = try fixture.casebook.events(of: fixture.complete)
-            // Each event starts a line with its local time, then its version right-aligned.
-            let eventLines = lines.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (GMT|BST)  "#, options: .regularExpression) != nil }
-            #expect(eventLines.count == stored.count)
-            // The columns line up: "What" starts at the same column on every event line.
-            let whatColumns = Set(eventLines.map { line in
-                line.range(of: "(sm)  ")?.upperBound.utf16Offset(in: line) ?? -1
-            })
-            #expect(whatColumns.count == 1)
-            for event in stored { #expect(text.contains("Hash: \(event.hash)")) }
-            #expect(text.contains("due 2026-03-29 11:00 BST"))
-        }
+        let fixture = try ReportFixture()
+        let text = try fixture.casebook.timeline(
+            fixture.complete, format: .text, recipient: "Governors' panel", by: Staff.dsl, localTime: fixture.localTime)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first?.hasPrefix("CONFIDENTIAL") == true)
+        #expect(lines.first?.contains("Governors' panel") == true)
+        #expect(lines.contains { $0.hasPrefix("  Report to removal:") && $0.hasSuffix("31.0 hours") })
+        let stored = try fixture.casebook.events(of: fixture.complete)
+        // Each event starts a line with its local time, then its version right-aligned.
+        let eventLines = lines.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (GMT|BST)  "#, options: .regularExpression) != nil }
+        #expect(eventLines.count == stored.count)
+        // The columns line up: "What" starts at the same column on every event line.
+        let whatColumns = Set(eventLines.map { line in
+            line.range(of: "(sm)  ")?.upperBound.utf16Offset(in: line) ?? -1
+        })
+        #expect(whatColumns.count == 1)
+        for event in stored { #expect(text.contains("Hash: \(event.hash)")) }
+        #expect(text.contains("due 2026-03-29 11:00 BST"))
     }
 
     @Test func markdownIsOneTableRowPerEventWithPipesEscaped() throws {
-        try withReportFixture { fixture in
-            let markdown = try fixture.casebook.timeline(
-                fixture.complete, format: .md, recipient: "HR | panel", by: Staff.dsl, localTime: fixture.localTime)
-            let lines = markdown.split(separator: "\n").map(String.init)
-            /// Cells of a table row: split on `|` not preceded by a backslash.
-            func cells(_ line: String) -> [String] {
-                var cells: [String] = []
-                var current = ""
-                var escaped = false
-                for character in line {
-                    if character == "|" && !escaped {
-                        cells.append(current)
-                        current = ""
-                    } else {
-                        current.append(character)
-                    }
-                    escaped = character == "\\" && !escaped
+        let fixture = try ReportFixture()
+        let markdown = try fixture.casebook.timeline(
+            fixture.complete, format: .md, recipient: "HR | panel", by: Staff.dsl, localTime: fixture.localTime)
+        let lines = markdown.split(separator: "\n").map(String.init)
+        /// Cells of a table row: split on `|` not preceded by a backslash.
+        func cells(_ line: String) -> [String] {
+            var cells: [String] = []
+            var current = ""
+            var escaped = false
+            for character in line {
+                if character == "|" && !escaped {
+                    cells.append(current)
+                    current = ""
+                } else {
+                    current.append(character)
                 }
-                cells.append(current)
-                return Array(cells.dropFirst().dropLast())
+                escaped = character == "\\" && !escaped
             }
-            let header = try #require(lines.firstIndex { $0.hasPrefix("| When |") })
-            let columnCount = cells(lines[header]).count
-            #expect(columnCount == 7)
-            var rows: [String] = []
-            for line in lines[(header + 2)...] {
-                guard line.hasPrefix("|") else { break }
-                rows.append(line)
-            }
-            let stored = try fixture.casebook.events(of: fixture.complete)
-            #expect(rows.count == stored.count)
-            #expect(rows.allSatisfy { cells($0).count == columnCount })
-            #expect(markdown.contains(#"\<script\>alert('x')\</script\> \& "quoted" \| piped"#))
-            #expect(!markdown.contains("<script>"))
-            #expect(markdown.contains(#"HR \| panel"#))
-            #expect(markdown.contains("Note: Spoke to Mr Jones;<br>he is shaken"))
+            cells.append(current)
+            return Array(cells.dropFirst().dropLast())
         }
+        let header = try #require(lines.firstIndex { $0.hasPrefix("| When |") })
+        let columnCount = cells(lines[header]).count
+        #expect(columnCount == 7)
+        var rows: [String] = []
+        for line in lines[(header + 2)...] {
+            guard line.hasPrefix("|") else { break }
+            rows.append(line)
+        }
+        let stored = try fixture.casebook.events(of: fixture.complete)
+        #expect(rows.count == stored.count)
+        #expect(rows.allSatisfy { cells($0).count == columnCount })
+        #expect(markdown.contains(#"\<script\>alert('x')\</script\> \& "quoted" \| piped"#))
+        #expect(!markdown.contains("<script>"))
+        #expect(markdown.contains(#"HR \| panel"#))
+        #expect(markdown.contains("Note: Spoke to Mr Jones;<br>he is shaken"))
     }
 }

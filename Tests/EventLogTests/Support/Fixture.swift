@@ -25,11 +25,6 @@ enum Fixture {
         try EventStore.create(at: directory.appendingPathComponent(name).path, schema: schema, clock: { now })
     }
 
-    /// Runs `body` with a new store in a temporary directory that is removed afterwards.
-    static func withStore<T>(_ body: (EventStore) throws -> T) throws -> T {
-        try withTemporaryDirectory { directory in try body(makeStore(in: directory)) }
-    }
-
     /// The `number`th sample event: a small JSON payload with non-ASCII text in it.
     static func event(_ number: Int, type: String = "EvidenceCaptured", actor: String = "staff-zoë") -> NewEvent {
         NewEvent(
@@ -58,5 +53,20 @@ enum Fixture {
             DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;
             DROP TRIGGER blobs_no_update; DROP TRIGGER blobs_no_delete;
             """)
+    }
+}
+
+/// A new store made by ``Fixture/makeStore(in:name:)`` in a temporary directory of its own,
+/// removed with the fixture. Create it at the start of the test function (see
+/// ``TemporaryDirectory`` for why a test body must not run inside a closure).
+final class StoreFixture {
+    // The store is declared first so that it is closed before its directory is removed.
+    let store: EventStore
+    let directory: TemporaryDirectory
+
+    init() throws {
+        let directory = try TemporaryDirectory()
+        store = try Fixture.makeStore(in: directory.url)
+        self.directory = directory
     }
 }
