@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
         .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
+        // The floor of SPEC §7 for one CLI command: start, open with the same pragmas, insert one row.
+        .executableTarget(name: "casebook-floor", dependencies: ["CSQLite"]),
         // A tiny writer used by the multi-process and crash tests of the event log.
         .executableTarget(name: "eventlog-tool", dependencies: ["EventLog", "CasebookSchema"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema"]),

@@ -47,15 +47,15 @@ extension Casebook {
     /// Opens and advances several cases in ONE write transaction: every case is opened with
     /// ``Workflow/open(_:reference:context:)`` (the next `CB-YYYY-NNNN` of its year, allocated
     /// under the write lock), every step is decided by ``Workflow/decide(_:state:context:)``
-    /// and applied with ``CaseState/evolve(_:at:actor:)``, and each case's read-model rows are
-    /// written by the same projection as ``execute(_:on:by:at:files:)``. The events of a case
-    /// are appended to its stream with their own times and actors; they share one
-    /// `recorded_at` (the moment of the transaction).
+    /// and folded into the state as ``CaseState/evolve(_:at:actor:)`` does, and each case's
+    /// read-model rows are written by the same projection as ``execute(_:on:by:at:files:)``.
+    /// The events of a case are appended to its stream with their own times and actors; they
+    /// share one `recorded_at` (the moment of the transaction).
     ///
     /// The rules hold as they do one command at a time: a step the workflow refuses, an
     /// actor without the permission, a time in the future or before the opening, or a file
-    /// the events refer to but the step does not carry, throws, and the whole batch is
-    /// rolled back (nothing of it is written).
+    /// the command refers to whose bytes the step does not carry (and the database does not
+    /// hold), throws, and the whole batch is rolled back (nothing of it is written).
     ///
     /// One transaction (one `fsync`) per batch instead of one per command: call it with
     /// batches of a few hundred cases to load a large history.
@@ -86,20 +86,14 @@ extension Casebook {
                             occurredAt: Timestamp.string(from: openContext.occurredAt), actor: opener.id))
                     for step in script.steps {
                         let stepActor = step.actor ?? actor
+                        try checkFiles(step.command.files, against: step.files)
                         let context = try decisionContext(actor: stepActor, at: step.at)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
-                        var stored: Set<String> = []
-                        for file in step.files { stored.insert(try writer.storeBlob(file).sha256) }
-                        for file in Self.files(of: decided) where !stored.contains(file.sha256) {
-                            guard try store.hasBlob(file.sha256) else {
-                                throw CasebookError.invalidInput(
-                                    "\(reference): \(file.name) (\(file.sha256)) is referred to but its bytes were not given")
-                            }
-                        }
+                        for file in step.files { _ = try writer.storeBlob(file) }
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {
                             events.append(event.newEvent(occurredAt: occurred, actor: stepActor.id))
-                            state = state.evolve(event, at: context.occurredAt, actor: stepActor.id)
+                            state.apply(event, at: context.occurredAt, actor: stepActor.id)
                         }
                     }
                     try writer.append(events, to: reference.stream, expectedVersion: 0)
@@ -107,17 +101,6 @@ extension Casebook {
                     states.append(state)
                 }
                 return states
-            }
-        }
-    }
-
-    /// The files that events refer to.
-    private static func files(of events: [CaseEvent]) -> [StoredFile] {
-        events.flatMap { event -> [StoredFile] in
-            switch event {
-            case .evidenceCaptured(let evidence): return evidence.files
-            case .removalChecked(_, _, let file?): return [file]
-            default: return []
             }
         }
     }

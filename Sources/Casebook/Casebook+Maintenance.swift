@@ -34,103 +34,186 @@ extension Casebook {
     static func rebuildProjections(_ database: Database, _ store: EventStore) throws {
         for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
         var pending: [RecordedEvent] = []
-        func flush() throws {
-            guard let first = pending.first else { return }
-            if first.stream.hasPrefix("case/") {
-                try Projection.write(try CaseState.replay(pending), to: database)
-            } else if first.stream == StaffEvent.stream {
-                for event in pending {
-                    try Projection.write(try StaffEvent(type: event.type, payload: event.payload), at: event.occurredAt, to: database)
-                }
-            }
-            pending.removeAll(keepingCapacity: true)
-        }
         try store.forEachEventByStream { event in
-            if let last = pending.last, last.stream != event.stream { try flush() }
+            if let last = pending.last, last.stream != event.stream {
+                try project(pending, to: database) { _, _ in }
+                pending.removeAll(keepingCapacity: true)
+            }
             pending.append(event)
         }
-        try flush()
+        try project(pending, to: database) { _, _ in }
     }
 
-    /// Re-computes every chain and blob hash, checks evidence files are stored, and compares
-    /// the read models with a fresh rebuild (which is then rolled back).
+    /// Writes the read-model rows of one stream's events (a case's, or the staff
+    /// directory's), handing `visit` every case event as it is decoded.
+    private static func project(
+        _ events: [RecordedEvent], to database: Database, visit: (RecordedEvent, CaseEvent) -> Void
+    ) throws {
+        guard let first = events.first else { return }
+        if first.stream.hasPrefix("case/") {
+            try Projection.write(try CaseState.replay(events, visit: visit), to: database)
+        } else if first.stream == StaffEvent.stream {
+            for event in events {
+                try Projection.write(try StaffEvent(type: event.type, payload: event.payload), at: event.occurredAt, to: database)
+            }
+        }
+    }
+
+    /// Re-computes every chain and blob hash, runs SQLite's integrity check, checks evidence
+    /// files are stored, and compares the read models with a fresh rebuild (which is then
+    /// rolled back).
+    ///
+    /// Two passes run side by side, one per core: on a second connection, a background
+    /// thread checks every chain, every blob and the file's integrity; on this one, inside
+    /// the write transaction (so both see the same committed log), every stream is replayed
+    /// into the read models as it is read — each payload decoded once, its evidence files
+    /// looked up in the blob store — and the result compared with the stored rows.
     public func verify(by actor: StaffMember) throws -> VerificationReport {
         try actor.require(.verify)
         return try Self.translatingErrors {
-            let chains = try store.verifyChains()
-            var report = VerificationReport(
-                breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: [], missingFiles: [],
-                eventCount: chains.eventCount, streamCount: chains.streamCount)
+            let database = store.database
+            var differences: [String] = []
+            var missing: [String] = []
+            var logCheck: Result<LogCheck, Error>?
+            do {
+                try database.transaction(.immediate) {
+                    // Started under the write lock: its snapshot is the log this pass reads.
+                    let background = BackgroundLogCheck(path: database.path)
+                    defer { logCheck = background.wait() }
+                    for table in Projection.tables {
+                        try database.execute("CREATE TEMP TABLE stored_\(table) AS SELECT * FROM main.\(table)")
+                        try database.execute("DELETE FROM main.\(table)")
+                    }
+                    var rebuildError: Error?
+                    var pending: [RecordedEvent] = []
+                    var files: [(event: RecordedEvent, file: StoredFile)] = []
+                    func flush() throws {
+                        guard !pending.isEmpty else { return }
+                        defer { pending.removeAll(keepingCapacity: true) }
+                        files.removeAll(keepingCapacity: true)
+                        var decoded = false
+                        if rebuildError == nil {
+                            do {
+                                try Self.project(pending, to: database) { stored, event in
+                                    for file in Self.files(of: event) { files.append((stored, file)) }
+                                }
+                                decoded = true
+                            } catch {
+                                rebuildError = error
+                                files.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        if !decoded {
+                            // The rebuild has stopped: decode the events that carry files one by one.
+                            for stored in pending where stored.stream.hasPrefix("case/") && stored.payload != nil
+                                && (stored.type == CaseEvent.evidenceCapturedType || stored.type == "RemovalChecked")
+                            {
+                                guard let event = try? CaseEvent(type: stored.type, payload: stored.payload) else { continue }
+                                for file in Self.files(of: event) { files.append((stored, file)) }
+                            }
+                        }
+                        for (event, file) in files where try !store.hasBlob(file.sha256) {
+                            missing.append("\(event.stream) v\(event.version): \(file.name) (\(file.sha256))")
+                        }
+                    }
+                    try store.forEachEventByStream { event in
+                        if let last = pending.last, last.stream != event.stream { try flush() }
+                        pending.append(event)
+                    }
+                    try flush()
+                    if let rebuildError {
+                        differences.append("the read models cannot be rebuilt: \(rebuildError)")
+                    } else {
+                        differences = try projectionDifferences()
+                    }
+                    throw RollBack()
+                }
+            } catch is RollBack {}
+            for table in Projection.tables { try? database.execute("DROP TABLE IF EXISTS temp.stored_\(table)") }
+            guard let log = try logCheck?.get() else { throw CasebookError.io("the log could not be checked") }
+            return VerificationReport(
+                breaks: log.chains.breaks, redacted: log.chains.redacted, projectionDifferences: differences,
+                missingFiles: missing, integrityProblems: log.integrityProblems, eventCount: log.chains.eventCount,
+                streamCount: log.chains.streamCount)
+        }
+    }
+
+    /// What needs only the committed log: every chain, every blob, and the file's pages and
+    /// indexes (`PRAGMA integrity_check`).
+    struct LogCheck: Sendable {
+        var chains: ChainVerifier
+        var integrityProblems: [String]
+
+        /// Runs the checks on a connection of their own.
+        static func run(path: String) throws -> LogCheck {
+            let store = try EventStore.open(at: path, schema: Casebook.schema)
+            var problems: [String] = []
             try store.database.forEachRow("PRAGMA integrity_check") { row in
                 let line = row.text(0)
-                if line != "ok" { report.integrityProblems.append(line) }
+                if line != "ok" { problems.append(line) }
             }
-            report.projectionDifferences = try projectionDifferences()
-            report.missingFiles = try missingFiles()
-            return report
+            return LogCheck(chains: try store.verifyChains(), integrityProblems: problems)
+        }
+    }
+
+    /// ``LogCheck/run(path:)`` on a thread of its own; ``wait()`` gives its result.
+    private final class BackgroundLogCheck: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        // Written once by the thread before it signals `done`; read after `wait()`.
+        private var result: Result<LogCheck, Error>?
+
+        init(path: String) {
+            let thread = Thread { [self] in
+                result = Result { try LogCheck.run(path: path) }
+                done.signal()
+            }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+
+        func wait() -> Result<LogCheck, Error> {
+            done.wait()
+            return result!
         }
     }
 
     private struct RollBack: Error {}
 
-    /// Rows that differ between the stored read models and a rebuild from events.
+    /// Rows that differ between the stored read models (copied to `temp.stored_…`) and the
+    /// ones just rebuilt in `main`, at most 20 each way per table.
     private func projectionDifferences() throws -> [String] {
         let database = store.database
         var differences: [String] = []
-        do {
-            try database.transaction(.immediate) {
-                for table in Projection.tables {
-                    try database.execute("CREATE TEMP TABLE stored_\(table) AS SELECT * FROM main.\(table)")
-                }
-                do {
-                    try Self.rebuildProjections(database, store)
-                } catch {
-                    differences.append("the read models cannot be rebuilt: \(error)")
-                    throw RollBack()
-                }
-                for table in Projection.tables {
-                    for (label, query) in [
-                        ("stored but not rebuilt", "SELECT * FROM temp.stored_\(table) EXCEPT SELECT * FROM main.\(table)"),
-                        ("rebuilt but not stored", "SELECT * FROM main.\(table) EXCEPT SELECT * FROM temp.stored_\(table)"),
-                    ] {
-                        let statement = try database.prepare(query + " LIMIT 20")
-                        try statement.forEachRow { row in
-                            let cells = (0..<row.columnCount).map { index -> String in
-                                switch row.value(index) {
-                                case .null: return "NULL"
-                                case .integer(let value): return String(value)
-                                case .real(let value): return String(value)
-                                case .text(let value): return value.count > 40 ? String(value.prefix(40)) + "…" : value
-                                case .blob(let bytes): return "<\(bytes.count) bytes>"
-                                }
-                            }
-                            differences.append("\(table): \(label): \(cells.joined(separator: " | "))")
+        for table in Projection.tables {
+            for (label, query) in [
+                ("stored but not rebuilt", "SELECT * FROM temp.stored_\(table) EXCEPT SELECT * FROM main.\(table)"),
+                ("rebuilt but not stored", "SELECT * FROM main.\(table) EXCEPT SELECT * FROM temp.stored_\(table)"),
+            ] {
+                let statement = try database.prepare(query + " LIMIT 20")
+                try statement.forEachRow { row in
+                    let cells = (0..<row.columnCount).map { index -> String in
+                        switch row.value(index) {
+                        case .null: return "NULL"
+                        case .integer(let value): return String(value)
+                        case .real(let value): return String(value)
+                        case .text(let value): return value.count > 40 ? String(value.prefix(40)) + "…" : value
+                        case .blob(let bytes): return "<\(bytes.count) bytes>"
                         }
                     }
+                    differences.append("\(table): \(label): \(cells.joined(separator: " | "))")
                 }
-                throw RollBack()
             }
-        } catch is RollBack {}
-        for table in Projection.tables { try? database.execute("DROP TABLE IF EXISTS temp.stored_\(table)") }
+        }
         return differences
     }
 
-    /// Evidence files that events refer to but the blob store does not hold.
-    private func missingFiles() throws -> [String] {
-        var missing: [String] = []
-        try store.forEachEventByStream { event in
-            guard event.stream.hasPrefix("case/"), let payload = event.payload,
-                event.type == CaseEvent.evidenceCapturedType || event.type == "RemovalChecked"
-            else { return }
-            guard let decoded = try? CaseEvent(type: event.type, payload: payload) else { return }
-            var files: [StoredFile] = []
-            if case .evidenceCaptured(let evidence) = decoded { files = evidence.files }
-            if case .removalChecked(_, _, let file?) = decoded { files = [file] }
-            for file in files where try !store.hasBlob(file.sha256) {
-                missing.append("\(event.stream) v\(event.version): \(file.name) (\(file.sha256))")
-            }
+    /// The files that a case event refers to.
+    private static func files(of event: CaseEvent) -> [StoredFile] {
+        switch event {
+        case .evidenceCaptured(let evidence): return evidence.files
+        case .removalChecked(_, _, let file?): return [file]
+        default: return []
         }
-        return missing
     }
 
     /// Erases one event's payload (UK GDPR erasure), recording the redaction as an event

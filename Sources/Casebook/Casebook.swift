@@ -163,7 +163,7 @@ public final class Casebook {
 
     /// Every file a command refers to must come with its bytes (or be stored already), so
     /// no event can name a file the database does not hold.
-    private func checkFiles(_ referenced: [StoredFile], against bytes: [[UInt8]]) throws {
+    func checkFiles(_ referenced: [StoredFile], against bytes: [[UInt8]]) throws {
         let given = Dictionary(bytes.map { (Hex.encode(SHA256.hash($0)), $0.count) }, uniquingKeysWith: { first, _ in first })
         for file in referenced {
             if let size = given[file.sha256] {

@@ -7,13 +7,18 @@ import Foundation
 /// The benchmarks by subcommand name. Each lives in its own file and takes the arguments
 /// after its name.
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
-    ("eventlog", EventLogBenchmark.summary, EventLogBenchmark.run)
+    ("eventlog", EventLogBenchmark.summary, EventLogBenchmark.run),
+    ("generate", GenerateCommand.summary, GenerateCommand.run),
+    ("process", ProcessBenchmark.summary, ProcessBenchmark.run),
+    ("queries", QueryBenchmark.summary, QueryBenchmark.run),
+    ("maintenance", MaintenanceBenchmark.summary, MaintenanceBenchmark.run),
+    ("timeline", TimelineBenchmark.summary, TimelineBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 var usage = "Usage: casebook-bench <benchmark> [options]\n\nBenchmarks:\n"
 for benchmark in benchmarks {
-    usage += "  \(benchmark.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(benchmark.summary)\n"
+    usage += "  \(benchmark.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(benchmark.summary)\n"
 }
 if arguments.first == "--help" || arguments.first == "-h" {
     print(usage, terminator: "")

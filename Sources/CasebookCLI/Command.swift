@@ -14,10 +14,18 @@ struct Command: Sendable {
 struct Output {
     /// Text for people (stdout), without the final newline.
     var text: String
-    /// The same as one JSON value (stdout with `--json`).
-    var json: JSONValue
+    /// The same as one JSON value (stdout with `--json`), built only when asked for: a
+    /// listing of thousands of rows should not build a document nobody prints.
+    var json: JSONValue { makeJSON() }
     /// The exit code (0 unless, e.g., verify found a break).
     var exitCode: ExitCode = .success
+    private let makeJSON: () -> JSONValue
+
+    init(text: String, json: @autoclosure @escaping () -> JSONValue, exitCode: ExitCode = .success) {
+        self.text = text
+        self.makeJSON = json
+        self.exitCode = exitCode
+    }
 }
 
 /// Everything a command body can use: its parsed arguments, the globals, the environment,

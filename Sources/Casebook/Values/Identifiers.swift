@@ -38,12 +38,42 @@ public struct CaseReference: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// Parses `CB-2026-0001` (case-insensitive prefix); nil for anything else.
     public init?(_ text: String) {
+        // The stored shape (`CB-2026-0001`, or lowercase `cb`) without making substrings:
+        // read models hold thousands of references.
+        if let (year, number) = Self.parseCanonical(text) {
+            self.init(year: year, number: number)
+            return
+        }
         let parts = text.uppercased().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "CB", parts[1].count == 4, parts[2].count >= 4, parts[2].count <= 9,
             let year = Int(parts[1]), let number = Int(parts[2]), number >= 1,
             parts[1].allSatisfy(\.isASCII), parts[2].allSatisfy({ $0.isASCII && $0.isNumber })
         else { return nil }
         self.init(year: year, number: number)
+    }
+
+    /// `CB-` or `cb-`, four digits, `-`, four to nine digits with a number of at least 1;
+    /// nil for anything else (which the general parser then reads).
+    private static func parseCanonical(_ text: String) -> (Int, Int)? {
+        var text = text
+        return text.withUTF8 { bytes -> (Int, Int)? in
+            guard bytes.count >= 12, bytes.count <= 17, bytes[0] | 0x20 == 0x63, bytes[1] | 0x20 == 0x62, bytes[2] == 0x2D,
+                bytes[7] == 0x2D
+            else { return nil }
+            var year = 0
+            for index in 3..<7 {
+                let digit = Int(bytes[index]) - 48
+                guard digit >= 0, digit <= 9 else { return nil }
+                year = year * 10 + digit
+            }
+            var number = 0
+            for index in 8..<bytes.count {
+                let digit = Int(bytes[index]) - 48
+                guard digit >= 0, digit <= 9 else { return nil }
+                number = number * 10 + digit
+            }
+            return number >= 1 ? (year, number) : nil
+        }
     }
 
     /// `CB-2026-0001`.

@@ -309,6 +309,8 @@ private struct JSONParser {
         try enter()
         index += 1  // {
         var members: [String: JSONValue] = [:]
+        // Event payloads have up to a dozen members: one allocation instead of a resize per doubling.
+        members.reserveCapacity(12)
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1

@@ -14,36 +14,43 @@ extension CaseState {
     /// The state after one more event. Never fails: an event in the log has happened.
     public func evolve(_ event: CaseEvent, at date: Date, actor: String) -> CaseState {
         var next = self
-        next.version += 1
-        next.updatedAt = date
+        next.apply(event, at: date, actor: actor)
+        return next
+    }
+
+    /// ``evolve(_:at:actor:)`` in place: a replay folds every event of a case without
+    /// copying the state (and its growing arrays) once per event.
+    mutating func apply(_ event: CaseEvent, at date: Date, actor: String) {
+        self.version += 1
+        self.updatedAt = date
         switch event {
         case .opened(let opened):
             // A second CaseOpened cannot be appended (decide never emits one); keep the first.
             _ = opened
         case .evidenceCaptured(let evidence):
-            next.evidence.append(EvidenceItem(id: evidence.id, details: evidence, capturedBy: actor))
+            self.evidence.append(EvidenceItem(id: evidence.id, details: evidence, capturedBy: actor))
         case .investigationStarted:
-            next.investigation = .started
+            self.investigation = .started
         case .noteAdded(let text):
-            next.notes.append(text)
+            self.notes.append(text)
         case .sourceIdentified(let kind, let ref):
-            next.source = Source(kind: kind, ref: ref)
+            self.source = Source(kind: kind, ref: ref)
         case .threatAssessed(let isThreatening, let rationale):
-            next.isThreatening = isThreatening
-            next.threatRationale = rationale
+            self.isThreatening = isThreatening
+            self.threatRationale = rationale
         case .behaviourReferral(let pupil):
-            next.behaviourReferrals.append(pupil)
+            self.behaviourReferrals.append(pupil)
         case .disciplinaryReferral(let staff):
-            next.disciplinaryReferrals.append(staff)
+            self.disciplinaryReferrals.append(staff)
         case .investigationConcluded(let finding, let summary):
-            next.investigation = .concluded(finding, summary: summary)
+            self.investigation = .concluded(finding, summary: summary)
         case .takedownRequested(let request):
             let deadline = Timestamp.date(from: request.deadline) ?? date.addingTimeInterval(Workflow.takedownWindow)
-            next.takedowns.append(Takedown(request: request, requestedAt: date, deadline: deadline))
+            self.takedowns.append(Takedown(request: request, requestedAt: date, deadline: deadline))
         case .hostResponded(let id, let result):
-            next.updateTakedown(id) { $0.response = result }
+            self.updateTakedown(id) { $0.response = result }
         case .removalChecked(let id, let result, _):
-            next.updateTakedown(id) { takedown in
+            self.updateTakedown(id) { takedown in
                 takedown.check = result
                 // The material reappearing undoes an earlier removal: the time to removal
                 // counts to the removal that stands.
@@ -54,37 +61,36 @@ extension CaseState {
                 }
             }
         case .takedownNotApplicable(let reason):
-            next.takedownNotApplicable = reason
+            self.takedownNotApplicable = reason
         case .ispEscalated(let id, let isp):
-            next.updateTakedown(id) { $0.isp = isp }
+            self.updateTakedown(id) { $0.isp = isp }
         case .ispResponded(let id, let result):
-            next.updateTakedown(id) { $0.ispResponse = result }
+            self.updateTakedown(id) { $0.ispResponse = result }
         case .consentRecorded(let decision, _):
-            next.consent = decision
+            self.consent = decision
         case .policeReferred(let force, let reference, let overrideReason):
-            next.policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)
+            self.policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)
         case .supportOffered(let services):
-            next.supportServices = services
+            self.supportServices = services
         case .supportResponded(let response):
-            next.supportResponse = response
+            self.supportResponse = response
         case .closed(let outcome, let action):
-            next.status = .closed
-            next.closure = Closure(outcome: outcome, action: action, at: date)
+            self.status = .closed
+            self.closure = Closure(outcome: outcome, action: action, at: date)
         case .reopened:
-            next.status = .open
-            next.closure = nil
+            self.status = .open
+            self.closure = nil
         case .redaction:
             break
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.
             if type == CaseEvent.evidenceCapturedType {
-                next.evidence.append(EvidenceItem(id: "E\(evidence.count + 1)", details: nil, capturedBy: actor))
+                self.evidence.append(EvidenceItem(id: "E\(self.evidence.count + 1)", details: nil, capturedBy: actor))
             } else if type == CaseEvent.noteAddedType {
-                next.notes.append("[redacted]")
+                self.notes.append("[redacted]")
             }
         }
-        return next
     }
 
     private mutating func updateTakedown(_ id: String, _ change: (inout Takedown) -> Void) {
@@ -94,14 +100,23 @@ extension CaseState {
 
     /// Folds a case's stored events, oldest first, into its state.
     public static func replay(_ events: [RecordedEvent]) throws -> CaseState {
+        try replay(events) { _, _ in }
+    }
+
+    /// Folds a case's stored events into its state, handing `visit` each stored event with
+    /// its decoded form: for checks that read the same events (verify's evidence files), so
+    /// that no payload is decoded twice.
+    static func replay(_ events: [RecordedEvent], visit: (RecordedEvent, CaseEvent) -> Void) throws -> CaseState {
         guard let first = events.first else { throw CasebookError.notFound("the case has no events") }
-        guard case .opened(let opened) = try CaseEvent(type: first.type, payload: first.payload),
-            let openedAt = Timestamp.date(from: first.occurredAt)
+        let firstEvent = try CaseEvent(type: first.type, payload: first.payload)
+        guard case .opened(let opened) = firstEvent, let openedAt = Timestamp.date(from: first.occurredAt)
         else { throw CasebookError.invalidInput("\(first.stream) does not begin with CaseOpened") }
+        visit(first, firstEvent)
         var state = CaseState(opened: opened, at: openedAt)
         for stored in events.dropFirst() {
             let event = try CaseEvent(type: stored.type, payload: stored.payload)
-            state = state.evolve(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
+            visit(stored, event)
+            state.apply(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
         }
         return state
     }

@@ -6,11 +6,25 @@ struct Table {
 
     var rendered: String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        // Widths in characters, counted once per cell (tables can have thousands of rows).
+        let counts = all.map { row in row.map(\.count) }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in counts {
+            for (column, count) in row.enumerated() where column < widths.count { widths[column] = max(widths[column], count) }
+        }
+        var out = ""
+        out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for (index, row) in all.enumerated() {
+            if index > 0 { out += "\n" }
+            for (column, cell) in row.enumerated() {
+                if column > 0 { out += "  " }
+                out += cell
+                if column < row.count - 1 {
+                    let pad = (column < widths.count ? widths[column] : 0) - counts[index][column]
+                    if pad > 0 { out += String(repeating: " ", count: pad) }
+                }
+            }
+        }
+        return out
     }
 }
