@@ -198,8 +198,9 @@ public final class Casebook {
 
     // MARK: Errors
 
-    /// Maps the event log's and SQLite's errors to Casebook's, so each has its exit code.
-    static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body`, mapping the event log's and SQLite's errors to Casebook's so each has
+    /// its exit code; Casebook's own errors pass through.
+    public static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as EventLogError {

@@ -35,7 +35,9 @@ public enum CLI {
             let localTime = try LocalTime.fromEnvironment()
             let invocation = Invocation(
                 arguments: parsed, globals: globals, environment: environment, localTime: localTime, clock: clock)
-            let output = try translatingStorageErrors { try command.run(invocation) }
+            // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
+            // stored file read back) get the library's exit codes, never "internal error".
+            let output = try Casebook.translatingErrors { try command.run(invocation) }
             standardOutput((json ? output.json.prettySerialized() : output.text) + "\n")
             return output.exitCode.rawValue
         } catch let error as UsageError {
@@ -86,29 +88,6 @@ public enum CLI {
             ]
         ]
         standardOutput(value.prettySerialized() + "\n")
-    }
-
-    /// Storage errors that reach the command line unwrapped (reads outside the library's
-    /// write path, e.g. replaying a case from a damaged file, or reading a stored file back),
-    /// given the library's exit codes: a damaged file is 65 or 74, never an internal error.
-    static func translatingStorageErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as SQLiteError where error.isBusy {
-            throw CasebookError.conflict("the database is busy with another writer; run the command again")
-        } catch let error as SQLiteError where error.isCorrupt {
-            throw CasebookError.invalidInput("the file is not a Casebook database, or it is damaged (\(error.message))")
-        } catch let error as SQLiteError where error.isIO {
-            throw CasebookError.io("cannot read or write the database: \(error.message)")
-        } catch let error as EventLogError {
-            switch error {
-            case .blobNotFound, .eventNotFound: throw CasebookError.notFound(error.description)
-            case .blobCorrupt: throw CasebookError.io(error.description)
-            case .conflict, .invalidField, .databaseMissing, .databaseExists, .incompatibleSchema, .alreadyRedacted,
-                .blobTooLarge:
-                throw error
-            }
-        }
     }
 
     /// Finds the command named by the leading words (the longest match wins).

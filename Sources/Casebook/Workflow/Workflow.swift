@@ -48,7 +48,6 @@ public enum Workflow {
             throw CasebookError.invalidInput(
                 "--at \(Timestamp.string(from: context.occurredAt)) is before \(state.reference) was opened (\(Timestamp.string(from: state.openedAt)))")
         }
-        let now = context.now
         func refuse(_ refusals: Refusal?...) throws {
             let found = refusals.compactMap { $0 }
             if !found.isEmpty { throw CasebookError.refused(found) }
@@ -125,7 +124,6 @@ public enum Workflow {
             try refuse(
                 Rules.notReferred(state), Rules.materialThreatening(state),
                 overrideReason == nil ? Rules.consentGiven(state) : nil)
-            _ = now
             return [.policeReferred(force: force, reference: reference, overrideReason: overrideReason)]
         case .offerSupport(let services):
             let services = try services.map { try text($0, "--service") }
