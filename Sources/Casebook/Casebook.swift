@@ -103,25 +103,15 @@ public final class Casebook {
     // MARK: Cases
 
     /// Opens a case: allocates the next `CB-YYYY-NNNN` under the write lock, so two
-    /// processes opening at once get different references.
+    /// processes opening at once get different references. (An import of one case with no
+    /// further steps: one path allocates references and writes opening events.)
     @discardableResult
     public func openCase(_ draft: CaseDraft, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
-        let context = try decisionContext(actor: actor, at: date)
-        let year = Calendar.utc.component(.year, from: context.occurredAt)
-        return try Self.translatingErrors {
-            try store.write { writer in
-                let number = (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1
-                let reference = CaseReference(year: year, number: number)
-                let opened = try Workflow.open(draft, reference: reference, context: context)
-                let event = CaseEvent.opened(opened)
-                try writer.append(
-                    [event.newEvent(occurredAt: Timestamp.string(from: context.occurredAt), actor: actor.id)],
-                    to: reference.stream, expectedVersion: 0)
-                let state = CaseState(opened: opened, at: context.occurredAt)
-                try Projection.write(state, to: writer.database)
-                return state
-            }
+        let scripts = [CaseScript(draft: draft, openedAt: date ?? now, openedBy: actor)]
+        guard let state = try importCases(scripts, by: actor).first else {
+            preconditionFailure("importCases returns one state per script")
         }
+        return state
     }
 
     /// The stored events of a case, oldest first; ``CasebookError/notFound(_:)`` when there is no such case.
