@@ -31,9 +31,11 @@ let package = Package(
         .executableTarget(name: "casebook-floor", dependencies: ["CSQLite"]),
         // A tiny writer used by the multi-process and crash tests of the event log.
         .executableTarget(name: "eventlog-tool", dependencies: ["EventLog", "CasebookSchema"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema"]),
-        .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog"]),
-        .testTarget(name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog"]),
+        // Helpers shared by the test targets (a seeded generator, a strict CSV reader).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema", "TestSupport"]),
+        .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog", "TestSupport"]),
+        .testTarget(name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

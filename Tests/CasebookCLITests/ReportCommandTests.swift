@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `timeline`, `outcomes`, `audit` and `verify --export` of the built binary (SPEC §6).
 @Suite struct ReportCommandTests {

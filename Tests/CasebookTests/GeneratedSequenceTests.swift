@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Casebook
 
@@ -10,27 +11,16 @@ import Testing
 // and a subset run through the real `Casebook` service replays to the same state.
 // Every failure names its seed: rerun `sequence(seed:)` with it to reproduce.
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, deterministic on every platform.
-struct SequenceRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The draws the generator makes, on the shared SplitMix64 (kept as they were, so a seed
+/// named by a failure still replays the same sequence).
+extension SplitMix64 {
     /// 0 ..< bound.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    fileprivate mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
     /// true with probability `percent`/100.
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    fileprivate mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    fileprivate mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
 }
 
 /// One generated step: a command, who takes it, and when.
@@ -50,11 +40,11 @@ struct GeneratedStep: CustomStringConvertible {
 /// Generates plausible commands for a case, biased towards ones that can succeed but with
 /// every kind of wrong id, wrong person, wrong role and wrong time mixed in.
 struct CommandGenerator {
-    var random: SequenceRandom
+    var random: SplitMix64
     var now: Date
 
     init(seed: UInt64, start: Date) {
-        random = SequenceRandom(seed: seed)
+        random = SplitMix64(seed: seed)
         now = start
     }
 
@@ -356,7 +346,7 @@ struct GeneratedSequenceTests {
         #expect(first.state == second.state)
         #expect(first.steps.map(\.description) == second.steps.map(\.description))
         #expect(Self.sequence(seed: 43).steps.map(\.description) != first.steps.map(\.description))
-        var random = SequenceRandom(seed: 0)
+        var random = SplitMix64(seed: 0)
         // Published first output of SplitMix64 seeded with 0.
         #expect(random.next() == 0xE220_A839_7B1D_CDAF)
     }

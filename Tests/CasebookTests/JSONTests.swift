@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Casebook
 
@@ -390,19 +391,6 @@ private func matches(_ value: JSONValue, _ any: Any) -> Bool {
     case .object(let members):
         guard let others = any as? [String: Any], others.count == members.count else { return false }
         return members.allSatisfy { key, member in others[key].map { matches(member, $0) } ?? false }
-    }
-}
-
-/// A small deterministic generator, so failures reproduce.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

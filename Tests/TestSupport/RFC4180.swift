@@ -1,14 +1,18 @@
-/// A strict RFC 4180 reader for the tests: records end with CRLF; quoted fields may hold
-/// commas, doubled quotes, CR and LF. Anything else (a bare LF between records, a quote in
-/// an unquoted field, text after a closing quote) is an error.
-enum RFC4180 {
-    struct ParseError: Error, CustomStringConvertible {
-        let message: String
-        let offset: Int
-        var description: String { "CSV: \(message) at scalar \(offset)" }
+/// A strict RFC 4180 reader for the tests, to check that exports are well-formed CSV:
+/// records end with CRLF; quoted fields may hold commas, doubled quotes, CR and LF.
+/// Anything else (a bare LF between records, a quote in an unquoted field, text after a
+/// closing quote, a last record without CRLF) is an error.
+public enum RFC4180 {
+    /// Why a document is not strict RFC 4180, and where.
+    public struct ParseError: Error, CustomStringConvertible {
+        public let message: String
+        /// The index of the Unicode scalar where the error was found.
+        public let offset: Int
+        public var description: String { "CSV: \(message) at scalar \(offset)" }
     }
 
-    static func parse(_ text: String) throws -> [[String]] {
+    /// The records of `text`, each a list of fields; every record must end with CRLF.
+    public static func parse(_ text: String) throws -> [[String]] {
         let scalars = Array(text.unicodeScalars)
         var records: [[String]] = []
         var record: [String] = []
@@ -68,7 +72,11 @@ enum RFC4180 {
                 index += 1
             }
         }
-        guard record.isEmpty && field.isEmpty else { throw ParseError(message: "the last record does not end with CRLF", offset: index) }
+        // `fieldStarted` catches a last field that is an empty quoted one (`""`), which
+        // leaves both `record` and `field` empty.
+        guard record.isEmpty && field.isEmpty && !fieldStarted else {
+            throw ParseError(message: "the last record does not end with CRLF", offset: index)
+        }
         return records
     }
 }
