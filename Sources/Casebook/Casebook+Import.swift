@@ -86,10 +86,9 @@ extension Casebook {
                             occurredAt: Timestamp.string(from: openContext.occurredAt), actor: opener.id))
                     for step in script.steps {
                         let stepActor = step.actor ?? actor
-                        try checkFiles(step.command.files, against: step.files)
                         let context = try decisionContext(actor: stepActor, at: step.at)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
-                        for file in step.files { _ = try writer.storeBlob(file) }
+                        try storeFiles(step.files, referencedBy: step.command, in: writer)
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {
                             events.append(event.newEvent(occurredAt: occurred, actor: stepActor.id))

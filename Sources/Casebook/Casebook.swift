@@ -134,14 +134,13 @@ public final class Casebook {
         files: [[UInt8]] = []
     ) throws -> (events: [CaseEvent], state: CaseState) {
         let state = try self.state(of: reference)
-        try checkFiles(command.files, against: files)
         let context = try decisionContext(actor: actor, at: date)
         let events = try Workflow.decide(command, state: state, context: context)
         let occurred = Timestamp.string(from: context.occurredAt)
         let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
         try Self.translatingErrors {
             try store.write { writer in
-                for file in files { _ = try writer.storeBlob(file) }
+                try storeFiles(files, referencedBy: command, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
@@ -151,11 +150,13 @@ public final class Casebook {
         return (events, next)
     }
 
-    /// Every file a command refers to must come with its bytes (or be stored already), so
-    /// no event can name a file the database does not hold.
-    func checkFiles(_ referenced: [StoredFile], against bytes: [[UInt8]]) throws {
-        let given = Dictionary(bytes.map { (Hex.encode(SHA256.hash($0)), $0.count) }, uniquingKeysWith: { first, _ in first })
-        for file in referenced {
+    /// Stores the files' bytes (hashed once, by the blob store) and checks that every file
+    /// the command refers to is among them or already stored, so no event can name a file
+    /// the database does not hold.
+    func storeFiles(_ bytes: [[UInt8]], referencedBy command: CaseCommand, in writer: EventWriter) throws {
+        let stored = try bytes.map { try writer.storeBlob($0) }
+        let given = Dictionary(stored.map { ($0.sha256, $0.size) }, uniquingKeysWith: { first, _ in first })
+        for file in command.files {
             if let size = given[file.sha256] {
                 guard size == file.size else { throw CasebookError.invalidInput("\(file.name): its size does not match its bytes") }
             } else if try !store.hasBlob(file.sha256) {
