@@ -192,6 +192,16 @@ struct TimeTests {
         #expect([utc("2026-10-25T00:30:00Z"), utc("2026-10-25T01:30:00Z")].contains(date))
     }
 
+    @Test func zonesCoexistInOneProcess() throws {
+        // Each value keeps its own zone: nothing process-wide (such as TZ) is changed.
+        let paris = try LocalTime(identifier: "Europe/Paris")
+        let london = try LocalTime(identifier: "Europe/London")
+        let summer = utc("2026-07-01T13:05:00Z")
+        #expect(paris.format(summer) == "2026-07-01 15:05 CEST")
+        #expect(london.format(summer) == "2026-07-01 14:05 BST")
+        #expect(paris.format(utc("2026-11-20T14:05:00Z")) == "2026-11-20 15:05 CET")
+    }
+
     @Test func formatShowsTheZoneAbbreviation() {
         #expect(london.format(utc("2026-11-20T14:05:09Z")) == "2026-11-20 14:05 GMT")
         #expect(london.formatWithSeconds(utc("2026-11-20T14:05:09Z")) == "2026-11-20 14:05:09 GMT")

@@ -8,13 +8,16 @@ import Foundation
 /// Times for people: input in RFC 3339 or `YYYY-MM-DD HH:MM[:SS]` in the local zone, and
 /// output in the local zone with its abbreviation (GMT/BST) (SPEC §3).
 ///
-/// The zone is `TZ` (default Europe/London). Abbreviations come from the C library's zone
-/// data, so the process's `TZ` is set to the zone when one is made.
+/// The zone is `TZ` (default Europe/London). Abbreviations are the zone's short names in
+/// British English (GMT and BST; CET and CEST; elsewhere an offset such as GMT-5), read once
+/// per value, so nothing process-wide is changed and values for several zones can coexist.
 public struct LocalTime: Sendable {
     /// The IANA zone name, e.g. `Europe/London`.
     public let identifier: String
     private let zone: TimeZone
     private let calendar: Calendar
+    private let standardName: String
+    private let daylightName: String
 
     /// The zone named by `TZ`, or Europe/London.
     public static func fromEnvironment() throws -> LocalTime {
@@ -33,30 +36,15 @@ public struct LocalTime: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         self.calendar = calendar
-        LocalTime.useZoneForAbbreviations(identifier)
-    }
-
-    private static let lock = NSLock()
-
-    private static func useZoneForAbbreviations(_ identifier: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if (getenv("TZ").map { String(cString: $0) } ?? "") != identifier {
-            setenv("TZ", identifier, 1)
-        }
-        tzset()
+        let british = Locale(identifier: "en_GB")
+        let fallback = zone.abbreviation() ?? identifier
+        self.standardName = zone.localizedName(for: .shortStandard, locale: british) ?? fallback
+        self.daylightName = zone.localizedName(for: .shortDaylightSaving, locale: british) ?? fallback
     }
 
     /// The zone's abbreviation at an instant, e.g. `GMT` or `BST`.
     public func abbreviation(at date: Date) -> String {
-        LocalTime.lock.lock()
-        defer { LocalTime.lock.unlock() }
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        guard localtime_r(&seconds, &parts) != nil, let name = parts.tm_zone else {
-            return zone.abbreviation(for: date) ?? identifier
-        }
-        return String(cString: name)
+        zone.isDaylightSavingTime(for: date) ? daylightName : standardName
     }
 
     /// `2026-11-20 14:05 GMT`: minutes, for tables and sentences.
