@@ -37,19 +37,6 @@ extension Casebook {
         return document
     }
 
-    /// A case's chronology as a value, without recording an export (for `show`-like views
-    /// and tests); needs ``Permission/readCases``.
-    public func timelineValue(
-        _ reference: CaseReference, recipient: String? = nil, by actor: StaffMember, localTime: LocalTime, at: Date? = nil
-    ) throws -> Timeline {
-        try actor.require(.readCases)
-        let exportedAt = now
-        return try makeTimeline(
-            reference, recipient: try Self.recipientText(recipient), by: actor, localTime: localTime,
-            asOf: at ?? exportedAt, exportedAt: exportedAt, embedImages: false
-        ).timeline
-    }
-
     /// Reads the case's events, the staff names and (for HTML) the images in one read
     /// transaction, so they are consistent with each other.
     private func makeTimeline(

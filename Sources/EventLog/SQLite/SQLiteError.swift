@@ -41,19 +41,4 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         if let sql { text += " - while executing \(sql.prefix(200))" }
         return text
     }
-
-    /// Lets callers write `catch SQLiteError.constraint`.
-    public static let constraint = Pattern(code: SQLITE_CONSTRAINT)
-    /// Lets callers write `catch SQLiteError.busy`.
-    public static let busy = Pattern(code: SQLITE_BUSY)
-
-    /// A primary result code to match errors against in `catch` clauses.
-    public struct Pattern: Sendable {
-        let code: Int32
-        /// Whether the error has this primary result code.
-        public static func ~= (pattern: Pattern, error: any Error) -> Bool {
-            guard let error = error as? SQLiteError else { return false }
-            return error.code == pattern.code
-        }
-    }
 }
