@@ -555,8 +555,10 @@ import Testing
         #expect(closed.count == 1)
 
         let other = try Sandbox(.empty)
-        let json = try other.run(["demo"], json: true).jsonObject()
-        #expect(json.string("database") == other.database)
+        let demo = try other.run(["demo"], json: true)
+        #expect(demo.status == 0, "\(demo)")
+        let json = try demo.jsonObject()
+        #expect(json.string("database") == other.database, "\(demo)")
         #expect(json.string("case")?.hasPrefix("CB-") == true)
         // The demo needs a fresh database.
         let again = try other.run(["demo"])
