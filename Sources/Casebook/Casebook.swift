@@ -214,8 +214,8 @@ public final class Casebook {
             throw error
         } catch let error as NewFile.Failure {
             switch error.kind {
-            case .exists, .refused, .cannotCreate: throw CasebookError.cannotCreate(error.reason)
-            case .io: throw CasebookError.io(error.reason)
+            case .exists, .refused: throw CasebookError.cannotCreate(error.reason)
+            case .cannotCreate, .io: throw CasebookError.io(error.reason)
             }
         } catch let error as Database.OpenError {
             switch error {

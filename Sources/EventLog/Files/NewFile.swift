@@ -30,7 +30,7 @@ public enum NewFile {
             case exists
             /// The target is a protected file, or its name is not a plain file name.
             case refused
-            /// The folder is missing or may not be written.
+            /// The folder is missing or may not be written (an I/O error to the user, 74).
             case cannotCreate
             /// Writing failed part-way (a full disk, an I/O error).
             case io
@@ -155,7 +155,7 @@ public enum NewFile {
         }
         let temporary = temporaryName(for: target.name)
         guard mkdirat(target.folder, temporary, 0o700) == 0 else {
-            throw failure(errno, creating: path, during: "create a folder in")
+            throw failure(errno, creating: path)
         }
         let inner = cfs_openat(target.folder, temporary, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
         func discard() {
@@ -166,7 +166,7 @@ public enum NewFile {
         guard inner >= 0 else {
             let code = errno
             discard()
-            throw failure(code, creating: path, during: "open the new folder in")
+            throw failure(code, creating: path)
         }
         do {
             fchmod(inner, 0o700)
@@ -219,7 +219,7 @@ public enum NewFile {
     /// it on failure.
     private static func writeFile(_ bytes: [UInt8], named name: String, in folder: Int32, reportingAs path: String) throws {
         let descriptor = cfs_openat(folder, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure(errno, creating: path, during: "create a file in") }
+        guard descriptor >= 0 else { throw failure(errno, creating: path) }
         var failed: Failure?
         if fchmod(descriptor, 0o600) != 0 {
             failed = failure(errno, writing: path)
@@ -265,14 +265,14 @@ public enum NewFile {
             guard folder >= 0 else {
                 let code = errno
                 let reason = code == ENOENT || code == ENOTDIR ? "there is no folder \(folderPath)" : String(cString: strerror(code))
-                throw Failure(kind: .cannotCreate, path: path, reason: "cannot create \(path): \(reason)")
+                throw Failure(kind: .cannotCreate, path: path, reason: "cannot write \(path): \(reason)")
             }
             do {
                 var info = stat()
                 if fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                     throw Failure(kind: .exists, path: path, reason: Self.existing(info, at: path, protected: protected))
                 }
-                guard errno == ENOENT else { throw NewFile.failure(errno, creating: path, during: "look in") }
+                guard errno == ENOENT else { throw NewFile.failure(errno, creating: path) }
                 if let canonicalFolder = NewFile.canonical(folderPath),
                     let what = protected.paths[NewFile.join(canonicalFolder, name)]
                 {
@@ -368,11 +368,11 @@ public enum NewFile {
 
     // MARK: Errors
 
-    static func failure(_ code: Int32, creating path: String, during action: String) -> Failure {
+    static func failure(_ code: Int32, creating path: String) -> Failure {
         if code == ENOSPC || code == EDQUOT || code == EIO || code == EFBIG {
             return failure(code, writing: path)
         }
-        return Failure(kind: .cannotCreate, path: path, reason: "cannot create \(path): \(String(cString: strerror(code)))")
+        return Failure(kind: .cannotCreate, path: path, reason: "cannot write \(path): \(String(cString: strerror(code)))")
     }
 
     static func failure(_ code: Int32, writing path: String) -> Failure {
