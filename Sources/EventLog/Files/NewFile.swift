@@ -108,11 +108,18 @@ public enum NewFile {
         /// Its path.
         public let path: String
         let identity: FileIdentity
+        /// When its inode last changed (the move into place): an inode number can be reused.
+        let changed: Int64
         let isFolder: Bool
+
+        static func changed(_ info: stat) -> Int64 {
+            Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        }
 
         /// Removes it, if it is still the one this program placed.
         public func remove() {
-            guard FileIdentity(path: path, followingLinks: false) == identity else { return }
+            var info = stat()
+            guard lstat(path, &info) == 0, FileIdentity(info) == identity, Placed.changed(info) == changed else { return }
             if isFolder {
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
                     unlink(NewFile.join(path, name))
@@ -327,7 +334,7 @@ public enum NewFile {
         func placed(isFolder: Bool) throws -> Placed {
             var info = stat()
             guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { throw NewFile.failure(errno, writing: path) }
-            return Placed(path: path, identity: FileIdentity(info), isFolder: isFolder)
+            return Placed(path: path, identity: FileIdentity(info), changed: Placed.changed(info), isFolder: isFolder)
         }
 
         func close() { Glibc.close(folder) }
