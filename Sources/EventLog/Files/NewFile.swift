@@ -157,8 +157,12 @@ public enum NewFile {
     ) throws -> Placed {
         let target = try Target(path, protecting: protected)
         defer { target.close() }
-        for file in files where file.name.isEmpty || file.name == "." || file.name == ".." || file.name.contains("/") || file.name.utf8.contains(0) {
-            throw Failure(kind: .refused, path: path, reason: "'\(file.name)' is not a plain file name")
+        // Callers check names fully (Casebook's `FileName`); this keeps every file inside the folder.
+        for file in files {
+            let name = file.name
+            guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0) else {
+                throw Failure(kind: .refused, path: path, reason: "'\(name)' is not a plain file name")
+            }
         }
         let temporary = temporaryName(for: target.name)
         guard mkdirat(target.folder, temporary, 0o700) == 0 else {
