@@ -22,7 +22,10 @@ let package = Package(
         .target(name: "CasebookSchema"),
         // The fixtures/ files, compiled in the same way, for `casebook demo`.
         .target(name: "CasebookFixtures"),
-        .target(name: "EventLog", dependencies: ["CSQLite"]),
+        // renameat2(RENAME_NOREPLACE), which Glibc's Swift module does not import: new files
+        // are moved into place without ever replacing what is there (SPEC §5).
+        .target(name: "CFileSystem"),
+        .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
         .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),

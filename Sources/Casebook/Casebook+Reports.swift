@@ -19,6 +19,18 @@ extension Casebook {
         _ reference: CaseReference, format: TimelineFormat, recipient: String?, by actor: StaffMember,
         localTime: LocalTime, at: Date? = nil
     ) throws -> String {
+        let export = try timelineExport(reference, format: format, recipient: recipient, by: actor, localTime: localTime, at: at)
+        try export.record()
+        return export.document
+    }
+
+    /// The same timeline, not yet recorded: deliver the document (write its file), then
+    /// call ``ReportExport/record()``, so that an export that never happened is never in
+    /// the audit stream.
+    public func timelineExport(
+        _ reference: CaseReference, format: TimelineFormat, recipient: String?, by actor: StaffMember,
+        localTime: LocalTime, at: Date? = nil
+    ) throws -> ReportExport {
         try actor.require(.readCases)
         let recipient = try Self.recipientText(recipient)
         let exportedAt = now
@@ -33,8 +45,9 @@ extension Casebook {
         case .json: document = timeline.json()
         case .csv: document = timeline.csv()
         }
-        try recordExport(.timelineExported(case: reference, format: format, recipient: recipient), by: actor, at: exportedAt)
-        return document
+        return ReportExport(document: document) {
+            try self.recordExport(.timelineExported(case: reference, format: format, recipient: recipient), by: actor, at: exportedAt)
+        }
     }
 
     /// Reads the case's events, the staff names and (for HTML) the images in one read
@@ -108,6 +121,15 @@ extension Casebook {
     public func outcomes(
         since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime
     ) throws -> String {
+        let export = try outcomesExport(since: since, until: until, format: format, by: actor, localTime: localTime)
+        try export.record()
+        return export.document
+    }
+
+    /// The same report, not yet recorded (see ``timelineExport(_:format:recipient:by:localTime:at:)``).
+    public func outcomesExport(
+        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime
+    ) throws -> ReportExport {
         let report = try outcomesReport(since: since, until: until, by: actor, localTime: localTime)
         let document: String
         switch format {
@@ -116,11 +138,12 @@ extension Casebook {
         case .json: document = report.json()
         case .csv: document = report.csv()
         }
-        try recordExport(
-            .outcomesExported(
-                since: since.map(Timestamp.string(from:)), until: until.map(Timestamp.string(from:)), format: format),
-            by: actor, at: report.exportedAt)
-        return document
+        return ReportExport(document: document) {
+            try self.recordExport(
+                .outcomesExported(
+                    since: since.map(Timestamp.string(from:)), until: until.map(Timestamp.string(from:)), format: format),
+                by: actor, at: report.exportedAt)
+        }
     }
 
     /// The HR outcomes report as a value, without recording an export; needs
@@ -206,4 +229,21 @@ extension Casebook {
             }
         }
     }
+}
+
+/// A report made but not yet recorded in the audit stream. Deliver ``document`` (print it,
+/// or put its file in place), then call ``record()``: an export is recorded only once it
+/// has happened.
+public struct ReportExport {
+    /// The report.
+    public let document: String
+    private let recording: () throws -> Void
+
+    init(document: String, recording: @escaping () throws -> Void) {
+        self.document = document
+        self.recording = recording
+    }
+
+    /// Records the export in the audit stream.
+    public func record() throws { try recording() }
 }

@@ -27,16 +27,15 @@ public final class Casebook {
     ) throws -> Casebook {
         _ = try StaffID.validate(admin, field: "--admin")
         let name = try Workflow.text(name, "--name")
-        let store = try translatingErrors { try EventStore.create(at: path, schema: schema, clock: clock) }
-        let casebook = Casebook(store: store)
         let member = StaffMember(id: admin, name: name, role: .headteacher)
-        do {
-            try casebook.appendStaff(.added(member), actor: admin, at: casebook.now)
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
+        // The file appears at `path` only with its schema and first headteacher in it.
+        let store = try translatingErrors {
+            try EventStore.create(at: path, schema: schema, clock: clock) { store in
+                let casebook = Casebook(store: store)
+                try casebook.appendStaff(.added(member), actor: admin, at: casebook.now)
+            }
         }
-        return casebook
+        return Casebook(store: store)
     }
 
     /// Opens an existing database.
@@ -157,6 +156,7 @@ public final class Casebook {
         let stored = try bytes.map { try writer.storeBlob($0) }
         let given = Dictionary(stored.map { ($0.sha256, $0.size) }, uniquingKeysWith: { first, _ in first })
         for file in command.files {
+            try FileName.validate(file.name)
             if let size = given[file.sha256] {
                 guard size == file.size else { throw CasebookError.invalidInput("\(file.name): its size does not match its bytes") }
             } else if try !store.hasBlob(file.sha256) {
@@ -179,6 +179,7 @@ public final class Casebook {
 
     /// Stores a file's bytes as they would be stored, without a transaction: its identity.
     public static func fileInfo(name: String, bytes: [UInt8]) throws -> StoredFile {
+        try FileName.validate(name)
         guard bytes.count <= BlobInfo.maximumSize else {
             throw CasebookError.invalidInput("\(name) is \(bytes.count) bytes; files over 64 MiB are refused")
         }
@@ -211,6 +212,11 @@ public final class Casebook {
             if error.isCorrupt { throw CasebookError.invalidInput("the file is not a Casebook database, or it is damaged (\(error.message))") }
             if error.isIO { throw CasebookError.io("cannot read or write the database: \(error.message)") }
             throw error
+        } catch let error as NewFile.Failure {
+            switch error.kind {
+            case .exists, .refused: throw CasebookError.cannotCreate(error.reason)
+            case .cannotCreate, .io: throw CasebookError.io(error.reason)
+            }
         } catch let error as Database.OpenError {
             switch error {
             case .exists(let path): throw CasebookError.cannotCreate("a file already exists at \(path)")

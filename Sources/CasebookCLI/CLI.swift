@@ -5,18 +5,63 @@ import Foundation
 /// The `casebook` command line: parses arguments, runs one command over the library,
 /// prints its output, and gives the exit code of SPEC §5.
 public enum CLI {
+    /// The binary's entry point: makes the process safe to write from (see
+    /// ``StandardStream/prepare()``), then runs the command line and exits with its code.
+    /// With standard output closed nothing is run: no confirmation could be printed.
+    public static func main() -> Never {
+        if StandardStream.prepare() {
+            try? StandardStream.error("error: standard output is closed; nothing was done\nhint: run the command with its output going somewhere\n")
+            exit(ExitCode.io.rawValue)
+        }
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
     /// Runs one command line and returns the process's exit code.
+    ///
+    /// A stream that cannot be written (closed, full, a broken pipe) gives exit 74; when the
+    /// command had already recorded something, standard error says so ("recorded as …; its
+    /// confirmation could not be printed"), so a script does not do it twice.
     ///
     /// - Parameters:
     ///   - arguments: the arguments after the program name.
     ///   - environment: `CASEBOOK_DB`, `CASEBOOK_USER`, `TZ`.
     ///   - clock: the clock (the real one in the binary).
-    ///   - standardOutput, standardError: where to write.
+    ///   - standardOutput, standardError: where to write; they throw when they cannot.
     public static func run(
         _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: @escaping @Sendable () -> Date = { Date() },
-        standardOutput: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
-        standardError: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+        standardOutput: (String) throws -> Void = StandardStream.output,
+        standardError: (String) throws -> Void = StandardStream.error
+    ) -> Int32 {
+        var streamFailure: Error?
+        var recorded: String?
+        let code = execute(
+            arguments, environment: environment, clock: clock, recorded: &recorded,
+            standardOutput: { text in
+                guard streamFailure == nil else { return }
+                do { try standardOutput(text) } catch { streamFailure = error }
+            },
+            standardError: { text in
+                guard streamFailure == nil else { return }
+                do { try standardError(text) } catch { streamFailure = error }
+            })
+        guard let streamFailure else { return code }
+        let message: String
+        if let recorded {
+            message = "error: \(recorded); its confirmation could not be printed (\(streamFailure))\n"
+                + "hint: do not run the command again: it was done\n"
+        } else {
+            message = "error: \(streamFailure)\n"
+        }
+        try? standardError(message)
+        return ExitCode.io.rawValue
+    }
+
+    /// Runs the command and prints its output or error; `recorded` is set once the command
+    /// has done something that stays done.
+    private static func execute(
+        _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date,
+        recorded: inout String?, standardOutput: (String) -> Void, standardError: (String) -> Void
     ) -> Int32 {
         var json = false
         var commandName = ""
@@ -38,6 +83,10 @@ public enum CLI {
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }
+            if let delivery = output.delivery {
+                try Casebook.translatingErrors { try delivery.deliver(protecting: invocation.databasePath) }
+            }
+            recorded = output.recorded
             standardOutput((json ? output.json.prettySerialized() : output.text) + "\n")
             return output.exitCode.rawValue
         } catch let error as UsageError {
@@ -61,7 +110,9 @@ public enum CLI {
                     + "\nhint: " + found.map(\.unblock).joined(separator: "\n      ")
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
-            case .notFound(let text), .invalidInput(let text), .cannotCreate(let text), .io(let text):
+            case .cannotCreate(let text):
+                message = "error: \(text)\nhint: nothing was written; choose a new name: Casebook never replaces a file"
+            case .notFound(let text), .invalidInput(let text), .io(let text):
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
             }
             report(json: json, code: code, message: message, refusals: refusals, standardOutput, standardError)

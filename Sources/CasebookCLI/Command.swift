@@ -19,12 +19,58 @@ struct Output {
     var json: JSONValue { makeJSON() }
     /// The exit code (0 unless, e.g., verify found a break).
     var exitCode: ExitCode = .success
+    /// What the command did that stays done, as the start of a sentence ("recorded as E3 on
+    /// CB-2026-0001"): said on stderr when its confirmation cannot be printed.
+    var recorded: String?
+    /// Files for the shell to write before it prints anything.
+    var delivery: Delivery?
     private let makeJSON: () -> JSONValue
 
-    init(text: String, json: @autoclosure @escaping () -> JSONValue, exitCode: ExitCode = .success) {
+    init(
+        text: String, json: @autoclosure @escaping () -> JSONValue, exitCode: ExitCode = .success, recorded: String? = nil,
+        delivery: Delivery? = nil
+    ) {
         self.text = text
         self.makeJSON = json
         self.exitCode = exitCode
+        self.recorded = recorded
+        self.delivery = delivery
+    }
+}
+
+/// A new file, or a new folder of files, that a command asks the shell to write (SPEC §5),
+/// and what to do once it is in place. Commands return their bytes rather than write them,
+/// so every file goes through ``NewFile``: 0600, created new beside its target, moved into
+/// place whole, never over an existing path or the database.
+struct Delivery {
+    enum Content {
+        /// One file.
+        case file([UInt8])
+        /// A folder of files with these (plain) names.
+        case folder([(name: String, bytes: [UInt8])])
+    }
+
+    /// Where: the new file's or folder's path.
+    let path: String
+    let content: Content
+    /// Runs once the file is in place (records the export in the audit stream); when it
+    /// throws, the file is removed again, so a failed export leaves neither.
+    var commit: () throws -> Void = {}
+
+    /// Writes the content, then commits.
+    func deliver(protecting database: String) throws {
+        let protected = NewFile.Protected(database: database)
+        let placed: NewFile.Placed
+        switch content {
+        case .file(let bytes): placed = try NewFile.write(bytes, to: path, protecting: protected)
+        case .folder(let files): placed = try NewFile.writeFolder(files, at: path, protecting: protected)
+        }
+        do {
+            try commit()
+        } catch {
+            placed.remove()
+            throw error
+        }
     }
 }
 

@@ -17,16 +17,27 @@ public final class EventStore {
         try schema.migrate(database, isNew: isNew)
     }
 
-    /// Creates a new database file (mode 0600) with the schema; fails if a file exists.
+    /// Creates a new database file (mode 0600) with the schema, and whatever `prepare`
+    /// writes into it (a first event); fails if anything is at the path.
+    ///
+    /// The database is built at a temporary name in the same folder and moved into place
+    /// only when complete (``NewFile``): a full disk or a killed process never leaves an
+    /// empty or half-made database at `path` to block the next attempt.
     public static func create(
-        at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
+        at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() },
+        prepare: (EventStore) throws -> Void = { _ in }
     ) throws -> EventStore {
         do {
-            let database = try Database(path: path, mode: .createNew)
-            return try EventStore(database: database, schema: schema, isNew: true, clock: clock)
-        } catch Database.OpenError.exists(let path) {
+            try NewFile.make(at: path, protecting: .nothing) { temporary in
+                let database = try Database(path: temporary, mode: .existing)
+                let store = try EventStore(database: database, schema: schema, isNew: true, clock: clock)
+                try prepare(store)
+                try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        } catch let failure as NewFile.Failure where failure.kind == .exists {
             throw EventLogError.databaseExists(path)
         }
+        return try open(at: path, schema: schema, clock: clock)
     }
 
     /// Opens an existing database file, migrating it to the schema's current version.
@@ -127,10 +138,6 @@ public final class EventStore {
 
     /// Copies the database to a new file with SQLite's online backup API.
     public func backup(to path: String) throws {
-        do {
-            try database.backup(to: path)
-        } catch Database.OpenError.exists(let path) {
-            throw EventLogError.databaseExists(path)
-        }
+        try database.backup(to: path)
     }
 }

@@ -1,4 +1,3 @@
 import CasebookCLI
-import Foundation
 
-exit(CLI.run(Array(CommandLine.arguments.dropFirst())))
+CLI.main()

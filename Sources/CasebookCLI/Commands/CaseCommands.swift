@@ -35,7 +35,9 @@ enum CaseCommands {
         var text = "Opened \(state.reference) for \(state.opened.affected)."
         if state.isUrgent { text += "\nURGENT: a child is mentioned (001 §8.6): start the investigation now." }
         text += "\nNext: casebook evidence add \(state.reference) --kind KIND [--url URL] [--file PATH]"
-        return Output(text: text, json: ["reference": .string(state.reference.description), "case": JSONOutput.state(state)])
+        return Output(
+            text: text, json: ["reference": .string(state.reference.description), "case": JSONOutput.state(state)],
+            recorded: "recorded as \(state.reference)")
     }
 
     /// A workflow step: parse the command, run it on the case, say what happened.
@@ -60,7 +62,18 @@ enum CaseCommands {
                 json: [
                     "case": .string(reference.description), "version": .int(state.version),
                     "status": .string(state.status.rawValue), "events": .array(events.map(JSONOutput.event)),
-                ])
+                ],
+                recorded: "recorded as " + recordedName(events, state: state, reference: reference))
+        }
+    }
+
+    /// What a step recorded, as a script would look for it: `E3 on CB-2026-0001`,
+    /// `T1 on …`, or the event and the case's version.
+    static func recordedName(_ events: [CaseEvent], state: CaseState, reference: CaseReference) -> String {
+        switch events.first {
+        case .evidenceCaptured(let evidence)?: return "\(evidence.id) on \(reference)"
+        case .takedownRequested(let request)?: return "\(request.id) on \(reference)"
+        default: return "\(events.map(\.typeName).joined(separator: " and ")) (version \(state.version)) on \(reference)"
         }
     }
 

@@ -18,10 +18,8 @@ enum DemoCommand {
         }
         // The evidence files are written to a new folder, as a member of staff would save them.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-demo-\(UUID().uuidString.prefix(8))").path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CasebookError.io("cannot create \(folder): \(error.localizedDescription)")
+        guard mkdir(folder, 0o700) == 0 else {
+            throw CasebookError.io("cannot create \(folder): \(String(cString: strerror(errno)))")
         }
         let database = invocation.globals.db ?? (folder as NSString).appendingPathComponent("casebook.sqlite")
         var files: [String: String] = [:]
@@ -29,8 +27,10 @@ enum DemoCommand {
             var size = 0
             guard let bytes = casebook_fixture(name, &size) else { preconditionFailure("fixture \(name) is compiled in") }
             let path = (folder as NSString).appendingPathComponent(name)
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes: bytes, count: size)) else {
-                throw CasebookError.io("cannot write \(path)")
+            _ = try Casebook.translatingErrors {
+                try NewFile.write(
+                    Array(UnsafeBufferPointer(start: bytes, count: size)), to: path,
+                    protecting: NewFile.Protected(database: database))
             }
             files[name] = path
         }
@@ -129,7 +129,8 @@ enum DemoCommand {
         try run(["timeline", r, "--recipient", "Northshire Police"], as: "dsl.khan")
         return Output(
             text: transcript.joined(separator: "\n").trimmingCharacters(in: .newlines),
-            json: ["database": .string(database), "case": .string(reference)])
+            json: ["database": .string(database), "case": .string(reference)],
+            recorded: "made the demo database \(database)")
     }
 
     /// Quotes a word for a shell when it needs it.

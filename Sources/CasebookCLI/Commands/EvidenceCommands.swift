@@ -65,10 +65,14 @@ enum EvidenceCommands {
 
     static let get = Command(
         spec: CommandSpec(
-            name: "evidence get", summary: "Write an evidence item's files into a folder, each checked against its SHA-256.",
+            name: "evidence get", summary: "Write an evidence item's files into a new folder, each checked against its SHA-256.",
             positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E1.")],
-            options: [OptionSpec(name: "out", valueName: "dir", isRequired: true, help: "The folder to write into (created if missing).")],
-            examples: ["casebook --as smt.jones evidence get CB-2026-0001 E1 --out ./export"])
+            options: [
+                OptionSpec(
+                    name: "out", valueName: "dir", isRequired: true,
+                    help: "The new folder to create (must not exist); it appears with every file, or not at all.")
+            ],
+            examples: ["casebook --as smt.jones evidence get CB-2026-0001 E1 --out ./CB-2026-0001-E1"])
     ) { invocation in
         let casebook = try invocation.casebook()
         let state = try casebook.show(try invocation.caseReference(), by: try invocation.actor())
@@ -77,25 +81,47 @@ enum EvidenceCommands {
             throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'")
         }
         guard let details = item.details else { throw CasebookError.notFound("\(item.id) was redacted; its files are not released") }
+        // The stored names become file names: a database edited by hand must not be able to
+        // write outside the folder. Checked for every file before anything is written.
+        for file in details.files {
+            if let problem = FileName.problem(file.name) {
+                throw CasebookError.invalidInput(
+                    "\(state.reference) \(item.id): the stored file name '\(FileName.printable(file.name))' \(problem), "
+                        + "which no file Casebook stores can have; nothing was written. Run 'casebook verify': the database may have been altered")
+            }
+        }
         // Every file is read and hash-checked before anything is written.
         let blobs = try details.files.map { (file: $0, data: try casebook.store.blob($0.sha256).data) }
         let folder = invocation.value("out")
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CasebookError.io("cannot create \(folder): \(error.localizedDescription)")
+        guard !blobs.isEmpty else {
+            return Output(text: "\(item.id) has no files; nothing was written.", json: .array([]))
         }
+        var files: [(name: String, bytes: [UInt8])] = []
         var written: [JSONValue] = []
         var lines: [String] = []
         for (file, data) in blobs {
-            let path = (folder as NSString).appendingPathComponent(file.name)
-            guard FileManager.default.createFile(atPath: path, contents: Data(data)) else {
-                throw CasebookError.io("cannot write \(path)")
-            }
+            // The same file given twice is written once; two files of one name get " (2)", " (3)"….
+            if files.contains(where: { $0.name == file.name && $0.bytes == data }) { continue }
+            let name = uniqueName(file.name, among: Set(files.map(\.name)))
+            files.append((name, data))
+            let path = (folder as NSString).appendingPathComponent(name)
             lines.append("\(path)  sha256 \(file.sha256)  verified")
             written.append(["path": .string(path), "sha256": .string(file.sha256), "size": .int(file.size)])
         }
-        let text = lines.isEmpty ? "\(item.id) has no files." : lines.joined(separator: "\n")
-        return Output(text: text, json: .array(written))
+        return Output(
+            text: lines.joined(separator: "\n"), json: .array(written),
+            recorded: "wrote \(files.count) file\(files.count == 1 ? "" : "s") of \(item.id) to \(folder)",
+            delivery: Delivery(path: folder, content: .folder(files)))
+    }
+
+    /// `name`, or `name (2)`, `name (3)`… before its extension, whichever is not yet taken.
+    static func uniqueName(_ name: String, among taken: Set<String>) -> String {
+        guard taken.contains(name) else { return name }
+        let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
+        let stem = dot.map { String(name[..<$0]) } ?? name
+        let suffix = dot.map { String(name[$0...]) } ?? ""
+        var number = 2
+        while taken.contains("\(stem) (\(number))\(suffix)") { number += 1 }
+        return "\(stem) (\(number))\(suffix)"
     }
 }

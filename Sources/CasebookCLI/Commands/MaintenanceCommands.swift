@@ -68,7 +68,8 @@ enum MaintenanceCommands {
         let casebook = try invocation.casebook()
         try casebook.rebuild(by: try invocation.actor())
         let count = try casebook.store.eventCount()
-        return Output(text: "Rebuilt the read models from \(count) events.", json: ["events": .int(count)])
+        return Output(
+            text: "Rebuilt the read models from \(count) events.", json: ["events": .int(count)], recorded: "rebuilt the read models")
     }
 
     static let backup = Command(
@@ -79,7 +80,8 @@ enum MaintenanceCommands {
     ) { invocation in
         let out = invocation.value("out")
         try invocation.casebook().backup(to: out, by: try invocation.actor())
-        return Output(text: "Backed up to \(out) (integrity check ok).", json: ["backup": .string(out)])
+        return Output(
+            text: "Backed up to \(out) (integrity check ok).", json: ["backup": .string(out)], recorded: "wrote the backup \(out)")
     }
 
     static let redact = Command(
@@ -101,6 +103,7 @@ enum MaintenanceCommands {
             reference, version: version, reason: invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
         return Output(
             text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted.",
-            json: ["case": .string(reference.description), "version": .int(version)])
+            json: ["case": .string(reference.description), "version": .int(version)],
+            recorded: "recorded the redaction of \(reference) version \(version)")
     }
 }

@@ -26,7 +26,7 @@ enum ReportCommands {
         let actor = try invocation.actor()
         let asOf = try invocation.time("as-of")
         return try deliver(format: format.rawValue, subject: reference.description, invocation) {
-            try casebook.timeline(
+            try casebook.timelineExport(
                 reference, format: format, recipient: invocation.optional("recipient"), by: actor,
                 localTime: invocation.localTime, at: asOf)
         }
@@ -51,7 +51,7 @@ enum ReportCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         return try deliver(format: format.rawValue, subject: "outcomes", invocation) {
-            try casebook.outcomes(since: since, until: until, format: format, by: actor, localTime: invocation.localTime)
+            try casebook.outcomesExport(since: since, until: until, format: format, by: actor, localTime: invocation.localTime)
         }
     }
 
@@ -80,39 +80,33 @@ enum ReportCommands {
                 }))
     }
 
-    /// Prints a report, or writes it to `--out` and says so. The output file is created
-    /// before the report is made (and so before the export is recorded in the audit
-    /// trail), so an export that cannot be written is never recorded.
+    /// Prints a report, or has the shell write it to `--out` and says so. The export is
+    /// recorded in the audit trail before the document is printed, and only once its file
+    /// is in place when it goes to a file (if recording fails, the file is removed).
     static func deliver(
-        format: String, subject: String, _ invocation: Invocation, produce: () throws -> String
+        format: String, subject: String, _ invocation: Invocation, produce: () throws -> ReportExport
     ) throws -> Output {
+        let what = subject == "outcomes" ? "outcomes report" : "timeline of \(subject)"
         guard let path = invocation.optional("out") else {
-            let document = try produce()
+            let export = try produce()
+            try export.record()
+            let document = export.document
+            let recorded = "recorded the export of the \(what) in the audit trail"
             if invocation.globals.json, format != "json" {
-                return Output(text: document, json: ["format": .string(format), "document": .string(document)])
+                return Output(text: document, json: ["format": .string(format), "document": .string(document)], recorded: recorded)
             }
             let json = format == "json" ? ((try? JSONValue.parse(document)) ?? .string(document)) : .string(document)
             // The command line adds the final line feed; CSV lines end in CR LF.
             var text = document
             if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
-            return Output(text: text, json: json)
+            return Output(text: text, json: json, recorded: recorded)
         }
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CasebookError.io("cannot write \(path)")
-        }
-        let document: String
-        do {
-            document = try produce()
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(document.utf8)) else {
-            throw CasebookError.io("cannot write \(path)")
-        }
-        let bytes = document.utf8.count
+        let export = try produce()
+        let bytes = Array(export.document.utf8)
         return Output(
-            text: "Wrote the \(format) \(subject == "outcomes" ? "outcomes report" : "timeline of \(subject)") to \(path) (\(bytes) bytes).",
-            json: ["file": .string(path), "format": .string(format), "bytes": .int(bytes)])
+            text: "Wrote the \(format) \(what) to \(path) (\(bytes.count) bytes).",
+            json: ["file": .string(path), "format": .string(format), "bytes": .int(bytes.count)],
+            recorded: "wrote the \(what) to \(path) and recorded the export in the audit trail",
+            delivery: Delivery(path: path, content: .file(bytes), commit: export.record))
     }
 }

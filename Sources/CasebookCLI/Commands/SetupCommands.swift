@@ -18,7 +18,8 @@ enum SetupCommands {
         _ = try Casebook.create(at: path, admin: admin, name: invocation.value("name"), clock: invocation.clock)
         return Output(
             text: "Created \(path) with \(admin) as headteacher.\nNext: casebook --as \(admin) staff add ID --name NAME --role ROLE",
-            json: ["database": .string(path), "admin": .string(admin)])
+            json: ["database": .string(path), "admin": .string(admin)],
+            recorded: "created the database \(path) with \(admin) as headteacher")
     }
 
     static let addStaff = Command(
@@ -38,7 +39,8 @@ enum SetupCommands {
             id: invocation.positional(0), name: invocation.value("name"), role: try invocation.word("role", as: Role.self))
         try casebook.addStaff(member, by: actor, at: try invocation.at())
         return Output(
-            text: "Added \(member.id) (\(member.name)) as \(member.role.rawValue).", json: JSONOutput.staff(member))
+            text: "Added \(member.id) (\(member.name)) as \(member.role.rawValue).", json: JSONOutput.staff(member),
+            recorded: "recorded as staff member \(member.id)")
     }
 
     static let listStaff = Command(
