@@ -231,9 +231,7 @@ public enum Workflow {
         guard trimmed.count <= maximumTextLength else {
             throw CasebookError.invalidInput("\(field) is \(trimmed.count) characters long; at most \(maximumTextLength)")
         }
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) else {
-            throw CasebookError.invalidInput("\(field) contains control characters")
-        }
+        try TextField.validate(trimmed, field: field, allowsNewlines: TextField.allowsNewlines(field))
         return trimmed
     }
 
