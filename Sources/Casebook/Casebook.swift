@@ -198,6 +198,7 @@ public final class Casebook {
 
     /// Stores a file's bytes as they would be stored, without a transaction: its identity.
     public static func fileInfo(name: String, bytes: [UInt8]) throws -> StoredFile {
+        try TextField.validate(name, field: "the file name '\(TextField.escaped(name))'", allowsNewlines: false)
         guard bytes.count <= BlobInfo.maximumSize else {
             throw CasebookError.invalidInput("\(name) is \(bytes.count) bytes; files over 64 MiB are refused")
         }

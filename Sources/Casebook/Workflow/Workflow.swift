@@ -267,7 +267,7 @@ public enum Workflow {
         var host: String?
         var url: String?
         if let given = draft.url {
-            host = try EvidenceURL.host(of: given)
+            host = try WebURL.parse(given).host
             url = given.trimmingCharacters(in: .whitespaces)
         } else if draft.kind.needsURL {
             throw CasebookError.invalidInput("\(draft.kind.rawValue) evidence needs --url (the address of the material)")
@@ -308,7 +308,7 @@ public enum Workflow {
         let hosts = Set(items.compactMap(\.details?.host))
         let requestHost: String
         if let host {
-            requestHost = try text(host, "--host").lowercased()
+            requestHost = try WebURL.host(host, field: "--host")
         } else if hosts.count == 1 {
             requestHost = hosts.first!
         } else {
