@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Casebook
@@ -155,6 +156,39 @@ import Testing
         #expect(try WebURL.host("0x7f.1", field: "--host") == "127.0.0.1")
         #expect(throws: CasebookError.self) { try WebURL.host("chirp.example/x", field: "--host") }
         #expect(throws: CasebookError.self) { try WebURL.host("", field: "--host") }
+    }
+
+    /// Seeded random URLs built from the characters that matter to the parser: none
+    /// crashes, every refusal is invalid input, and every host accepted is stable (its own
+    /// URL gives it back) and holds no character a host may not.
+    @Test func randomURLsNeverCrashAndAcceptedHostsAreStable() throws {
+        var random = SplitMix64(seed: 0x5EED_0009)
+        let pieces = [
+            "http://", "https://", "HTTP:", "/", "\\", "@", ":", "[", "]", ".", "%", "%2e", "%41", "%zz", "0x", "0", "1", "9",
+            "255", "256", "65535", "65536", "a", "Z", "ß", "ü", "你", "。", "ＧＯ", "\u{AD}", "::", "f", "?", "#", "-", "xn--",
+        ]
+        var accepted = 0
+        for _ in 0..<3000 {
+            let count = Int.random(in: 1...12, using: &random)
+            let scheme = ["http://", "https://", "HTTP:", "https:\\\\"][Int.random(in: 0..<4, using: &random)]
+            let text = scheme + (0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+            let url: WebURL
+            do {
+                url = try WebURL.parse(text)
+            } catch let error as CasebookError {
+                guard case .invalidInput = error else {
+                    Issue.record("\(text): \(error)")
+                    continue
+                }
+                continue
+            }
+            accepted += 1
+            #expect(!url.host.isEmpty, "\(text)")
+            #expect(url.host.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value != 0x7F }, "\(text) → \(url.host)")
+            #expect(!url.host.contains("@") && !url.host.contains("/") && !url.host.contains("\\"), "\(text) → \(url.host)")
+            #expect(try WebURL.parse("https://\(url.host)/").host == url.host, "\(text) → \(url.host)")
+        }
+        #expect(accepted > 300)
     }
 
     @Test(arguments: [("bücher", "bcher-kva"), ("你好你好", "6qqa088eba"), ("faß", "fa-hia"), ("💩", "ls8h"), ("ü", "tda")])
