@@ -80,16 +80,24 @@ public final class Casebook {
         let name = try Workflow.text(member.name, "--name")
         let occurred = date ?? now
         try Workflow.checkNotFuture(occurred, now: now, field: "--at")
-        guard try self.member(member.id) == nil else {
-            throw CasebookError.invalidInput("a member of staff '\(member.id)' already exists")
+        try appendStaff(.added(StaffMember(id: member.id, name: name, role: member.role)), actor: actor.id, at: occurred) {
+            // Under the write lock, so two processes adding the same id cannot both succeed.
+            // Ids are unique whatever their case: `smt` and `SMT` would be one person to a reader.
+            if let existing = try StaffID.existing(member.id, in: store.database) {
+                throw CasebookError.invalidInput(
+                    existing == member.id
+                        ? "a member of staff '\(member.id)' already exists"
+                        : "a member of staff '\(existing)' already exists: staff ids are unique whatever their case, so '\(member.id)' cannot be added")
+            }
         }
-        try appendStaff(.added(StaffMember(id: member.id, name: name, role: member.role)), actor: actor.id, at: occurred)
     }
 
-    private func appendStaff(_ event: StaffEvent, actor: String, at date: Date) throws {
+    /// Appends a staff event; `check` runs first inside the same write transaction.
+    private func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
         let occurred = Timestamp.string(from: date)
         try Self.translatingErrors {
             try store.write { writer in
+                try check()
                 let version = try store.version(of: StaffEvent.stream)
                 try writer.append(
                     [NewEvent(type: event.typeName, occurredAt: occurred, actor: actor, payload: event.payload.serializedBytes())],
@@ -127,26 +135,37 @@ public final class Casebook {
 
     /// Takes one step on a case. Files (evidence, check screenshots) are given as bytes and
     /// stored in the same transaction as the event.
+    ///
+    /// The case's state is read, the step decided and its events appended inside ONE
+    /// `BEGIN IMMEDIATE` transaction, so commands on the same case from several processes
+    /// queue for the write lock and each decides on the state the one before it left
+    /// (E-numbers, takedown numbers and versions follow on). Give `expectedVersion` to act
+    /// only on the state you have seen: when the case has moved on since, the step is
+    /// refused with ``CasebookError/conflict(_:)`` and nothing is written.
     @discardableResult
     public func execute(
         _ command: CaseCommand, on reference: CaseReference, by actor: StaffMember, at date: Date? = nil,
-        files: [[UInt8]] = []
+        files: [[UInt8]] = [], expectedVersion: Int? = nil
     ) throws -> (events: [CaseEvent], state: CaseState) {
-        let state = try self.state(of: reference)
-        let context = try decisionContext(actor: actor, at: date)
-        let events = try Workflow.decide(command, state: state, context: context)
-        let occurred = Timestamp.string(from: context.occurredAt)
-        let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
         try Self.translatingErrors {
             try store.write { writer in
+                let state = try self.state(of: reference)
+                if let expectedVersion, expectedVersion != state.version {
+                    throw CasebookError.conflict(
+                        "\(reference) is at version \(state.version), not \(expectedVersion) as expected: it changed since it was read; read it again before deciding")
+                }
+                let context = try decisionContext(actor: actor, at: date)
+                let events = try Workflow.decide(command, state: state, context: context)
+                let occurred = Timestamp.string(from: context.occurredAt)
+                let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
                 try storeFiles(files, referencedBy: command, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
                 try Projection.write(next, to: writer.database)
+                return (events, next)
             }
         }
-        return (events, next)
     }
 
     /// Stores the files' bytes (hashed once, by the blob store) and checks that every file

@@ -116,7 +116,7 @@ import TestSupport
         (["timeline", "{R}", "--format", "pdf"], Staff.safeguarding, 65, "'pdf' is not a valid --format"),
         (["timeline", "{R}"], Staff.hr, 77, "may not read cases"),
         (["timeline", "{R}"], Staff.affected, 77, "may not read cases"),
-        (["timeline", "{R}", "--recipient", "a\u{7}b"], Staff.safeguarding, 65, "control characters"),
+        (["timeline", "{R}", "--recipient", "a\u{7}b"], Staff.safeguarding, 65, "--recipient contains the control character U+0007 (BEL)"),
         (["outcomes"], Staff.manager, 77, "may not read outcomes"),
         (["outcomes", "--since", "2026-06-01", "--until", "2026-05-01"], Staff.hr, 65, "--since must be before --until"),
         (["outcomes", "--format", "html"], Staff.hr, 65, "'html' is not a valid --format"),

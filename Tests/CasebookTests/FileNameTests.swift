@@ -18,7 +18,7 @@ import Testing
         (String(repeating: "é", count: 128), "is 256 bytes long; at most 255 bytes of UTF-8"),
     ])
     func otherNamesAreRefused(name: String, problem: String) throws {
-        #expect(FileName.problem(name) == problem)
+        #expect(FileName.problem(name)?.hasPrefix(problem) == true)
         let error = #expect(throws: CasebookError.self) { try FileName.validate(name) }
         guard case .invalidInput(let message)? = error else {
             Issue.record("\(String(describing: error)) is not invalid input")

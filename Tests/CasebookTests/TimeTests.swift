@@ -186,10 +186,41 @@ struct TimeTests {
         #expect(error?.description.contains("--at") == true)
     }
 
-    @Test func ambiguousAutumnTimeParsesToOneOfItsTwoInstants() throws {
-        // 01:30 on 25 October 2026 happens twice (BST, then GMT); either reading is a real instant.
-        let date = try london.parse("2026-10-25 01:30")
-        #expect([utc("2026-10-25T00:30:00Z"), utc("2026-10-25T01:30:00Z")].contains(date))
+    @Test func aLocalTimeThatHappensTwiceIsRefusedUnlessAnOffsetIsGiven() throws {
+        // 01:30 on 25 October 2026 happens twice (BST, then GMT): refused, saying so and how to choose.
+        let error = casebookError { _ = try london.parse("2026-10-25 01:30", field: "--at") }
+        #expect(
+            error?.description
+                == "--at '2026-10-25 01:30' happens twice in Europe/London: the clocks go back on 25 October 2026, so the clock reads 01:30 first in BST and again in GMT (01:30 BST and 01:30 GMT); give the offset to say which: 2026-10-25T01:30:00+01:00 for BST, or 2026-10-25T01:30:00+00:00 for GMT")
+        #expect(try london.parse("2026-10-25T01:30:00+01:00") == utc("2026-10-25T00:30:00Z"))
+        #expect(try london.parse("2026-10-25T01:30:00+00:00") == utc("2026-10-25T01:30:00Z"))
+        // Either side of the repeated hour is one instant.
+        #expect(try london.parse("2026-10-25 00:59") == utc("2026-10-24T23:59:00Z"))
+        #expect(try london.parse("2026-10-25 02:00") == utc("2026-10-25T02:00:00Z"))
+        #expect(casebookError { _ = try london.parse("2026-10-25 01:00:00") }?.description.contains("happens twice") == true)
+        #expect(casebookError { _ = try london.parse("2026-10-25 01:59:59") }?.description.contains("happens twice") == true)
+    }
+
+    @Test func aLocalTimeThatNeverHappensIsExplained() throws {
+        let error = casebookError { _ = try london.parse("2026-03-29 01:30", field: "--at") }
+        #expect(
+            error?.description
+                == "--at '2026-03-29 01:30' never happens in Europe/London: the clocks go forward at 01:00 GMT (to 02:00 BST), so 01:30 does not exist on 29 March 2026; give a time before 01:00 or from 02:00, or RFC 3339 with an offset")
+        #expect(try london.parse("2026-03-29 00:59") == utc("2026-03-29T00:59:00Z"))
+        #expect(try london.parse("2026-03-29 02:00") == utc("2026-03-29T01:00:00Z"))
+        #expect(casebookError { _ = try london.parse("2026-03-29 01:00") }?.description.contains("never happens") == true)
+    }
+
+    @Test(arguments: [
+        ("America/New_York", "2025-11-02 01:30", "happens twice in America/New_York"),
+        ("America/New_York", "2025-03-09 02:30", "the clocks go forward at 02:00"),
+        ("Australia/Lord_Howe", "2025-04-06 01:45", "or 2025-04-06T01:45:00+10:30"),
+        ("Europe/Paris", "2026-03-29 02:15", "the clocks go forward at 02:00 CET (to 03:00 CEST)"),
+    ])
+    func otherZonesChangesAreNamedToo(zone: String, input: String, message: String) throws {
+        let local = try LocalTime(identifier: zone)
+        let error = casebookError { _ = try local.parse(input, field: "--at") }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
     @Test func zonesCoexistInOneProcess() throws {
@@ -223,12 +254,12 @@ struct TimeTests {
                 let instant = start.addingTimeInterval(Double(step) * 900)
                 let shown = london.formatWithSeconds(instant)
                 // The shown local time without its abbreviation parses back, except in the
-                // repeated autumn hour where the local reading is ambiguous.
+                // repeated autumn hour where the local reading is ambiguous and refused.
                 let local = String(shown.dropLast(4))
-                let parsed = try london.parse(local)
-                if parsed != instant {
-                    #expect(abs(parsed.timeIntervalSince(instant)) == 3600, "\(shown)")
-                    #expect(shown.hasPrefix("2026-10-25 01:"), "\(shown) parsed to \(Timestamp.string(from: parsed))")
+                if shown.hasPrefix("2026-10-25 01:") {
+                    #expect(casebookError { _ = try london.parse(local) }?.description.contains("happens twice") == true, "\(shown)")
+                } else {
+                    #expect(try london.parse(local) == instant, "\(shown)")
                 }
             }
         }

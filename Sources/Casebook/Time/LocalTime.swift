@@ -14,7 +14,7 @@ import Foundation
 public struct LocalTime: Sendable {
     /// The IANA zone name, e.g. `Europe/London`.
     public let identifier: String
-    private let zone: TimeZone
+    let zone: TimeZone
     private let calendar: Calendar
     private let standardName: String
     private let daylightName: String
@@ -78,15 +78,26 @@ public struct LocalTime: Sendable {
 
     /// Parses RFC 3339 (`2026-11-20T14:05:00Z`, `…+01:00`, optional fraction), or
     /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD` in the local zone.
+    ///
+    /// A local time must name one instant: one that happens twice (the hour repeated when
+    /// the clocks go back) is refused unless an offset is given, and one that never happens
+    /// (the hour skipped when they go forward) is refused; each message says which and why.
     public func parse(_ text: String, field: String = "time") throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let date = Self.parseRFC3339(trimmed) { return date }
-        if let date = parseLocal(trimmed) { return date }
+        if let wall = Self.parseLocalFields(trimmed) {
+            switch resolve(wall) {
+            case .one(let date): return date
+            case .twice(let first, let second): throw ambiguous(trimmed, field: field, wall: wall, first, second)
+            case .never(let transition): throw skipped(trimmed, field: field, wall: wall, transition)
+            }
+        }
         throw CasebookError.invalidInput(
             "\(field) '\(text.prefix(60))' is not a valid time: use 2026-11-20 14:05 (local, \(identifier)) or RFC 3339 such as 2026-11-20T14:05:00Z")
     }
 
-    private func parseLocal(_ text: String) -> Date? {
+    /// The fields of `YYYY-MM-DD[( |T)HH:MM[:SS]]`, checked for range (no 31 February).
+    private static func parseLocalFields(_ text: String) -> WallTime? {
         let bytes = Array(text.utf8)
         guard bytes.count == 10 || bytes.count == 16 || bytes.count == 19 else { return nil }
         guard let (year, month, day) = Self.parseDate(bytes) else { return nil }
@@ -102,15 +113,8 @@ public struct LocalTime: Sendable {
                 second = s
             }
         }
-        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-        guard let date = calendar.date(from: components) else { return nil }
-        // Refuse dates the calendar had to roll over (31 February) and times that do not
-        // exist on the local clock (the hour skipped when clocks go forward).
-        let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        guard back.year == year, back.month == month, back.day == day, back.hour == hour, back.minute == minute else {
-            return nil
-        }
-        return date
+        return WallTime(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, hasSeconds: bytes.count == 19)
     }
 
     static func parseRFC3339(_ text: String) -> Date? {

@@ -13,15 +13,10 @@ public enum FileName {
         if name.isEmpty { return "is empty" }
         if name == "." || name == ".." { return "is '\(name)', which names a folder" }
         if name.utf8.count > maximumBytes { return "is \(name.utf8.count) bytes long; at most \(maximumBytes) bytes of UTF-8" }
-        for scalar in name.unicodeScalars {
-            switch scalar.value {
-            case 0x2F: return "contains '/'"
-            case 0x5C: return "contains '\\'"
-            case 0x00: return "contains a NUL character"
-            case 0x01...0x1F, 0x7F, 0x80...0x9F:
-                return "contains the control character U+\(String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4))"
-            default: continue
-            }
+        if name.unicodeScalars.contains("/") { return "contains '/'" }
+        if name.unicodeScalars.contains("\\") { return "contains '\\'" }
+        if let (scalar, _) = TextField.forbiddenCharacter(in: name, allowsNewlines: false) {
+            return scalar == "\u{0}" ? "contains a NUL character" : "contains the control character \(TextField.name(of: scalar))"
         }
         return nil
     }
@@ -38,20 +33,7 @@ public enum FileName {
 
     /// A name shown in a message: control characters as `\u{…}`, at most 80 characters.
     public static func printable(_ name: String) -> String {
-        var shown = ""
-        for scalar in name.unicodeScalars.prefix(80) {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                shown += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                shown.unicodeScalars.append(scalar)
-            }
-        }
+        let shown = TextField.escaped(String(String.UnicodeScalarView(name.unicodeScalars.prefix(80))))
         return name.unicodeScalars.count > 80 ? shown + "…" : shown
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

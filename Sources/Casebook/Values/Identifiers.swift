@@ -100,26 +100,3 @@ public struct CaseReference: Hashable, Sendable, Comparable, CustomStringConvert
         try container.encode(description)
     }
 }
-
-/// URLs of web and social evidence: http or https, with a host (SPEC §2).
-public enum EvidenceURL {
-    /// The URL's host, lowercased, after checking the URL; throws for anything else.
-    public static func host(of text: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.count <= 4096 else { throw CasebookError.invalidInput("the URL is longer than 4096 characters") }
-        guard !trimmed.contains(where: { $0.isWhitespace || $0.isNewline }),
-            let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased()
-        else {
-            throw CasebookError.invalidInput("'\(text.prefix(200))' is not a URL: give the full address, e.g. https://example.com/post/1")
-        }
-        guard scheme == "http" || scheme == "https" else {
-            throw CasebookError.invalidInput("'\(text.prefix(200))' is not an http or https URL (scheme '\(scheme)')")
-        }
-        guard let host = components.host?.lowercased(), !host.isEmpty,
-            host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "[" || $0 == "]" })
-        else {
-            throw CasebookError.invalidInput("'\(text.prefix(200))' has no host: give the full address, e.g. https://example.com/post/1")
-        }
-        return host
-    }
-}

@@ -231,9 +231,7 @@ public enum Workflow {
         guard trimmed.count <= maximumTextLength else {
             throw CasebookError.invalidInput("\(field) is \(trimmed.count) characters long; at most \(maximumTextLength)")
         }
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }) else {
-            throw CasebookError.invalidInput("\(field) contains control characters")
-        }
+        try TextField.validate(trimmed, field: field, allowsNewlines: TextField.allowsNewlines(field))
         return trimmed
     }
 
@@ -269,7 +267,7 @@ public enum Workflow {
         var host: String?
         var url: String?
         if let given = draft.url {
-            host = try EvidenceURL.host(of: given)
+            host = try WebURL.parse(given).host
             url = given.trimmingCharacters(in: .whitespaces)
         } else if draft.kind.needsURL {
             throw CasebookError.invalidInput("\(draft.kind.rawValue) evidence needs --url (the address of the material)")
@@ -310,7 +308,7 @@ public enum Workflow {
         let hosts = Set(items.compactMap(\.details?.host))
         let requestHost: String
         if let host {
-            requestHost = try text(host, "--host").lowercased()
+            requestHost = try WebURL.host(host, field: "--host")
         } else if hosts.count == 1 {
             requestHost = hosts.first!
         } else {

@@ -24,9 +24,7 @@ enum CaseCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let categories = try invocation.arguments.values("category")
-            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            .map { try Invocation.word($0, option: "category", as: Category.self) }
+        let categories = try Category.list(invocation.arguments.values("category"))
         let draft = CaseDraft(
             affected: invocation.value("affected"), reportedBy: invocation.value("reported-by"),
             summary: invocation.value("summary"), categories: categories, school: invocation.optional("school") ?? "",

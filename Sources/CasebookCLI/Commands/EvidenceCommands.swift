@@ -37,8 +37,10 @@ enum EvidenceCommands {
             guard case .evidenceCaptured(let evidence)? = events.first else { return "Captured." }
             var text = "\(evidence.id) captured on \(state.reference): \(evidence.kind.rawValue)"
             if let url = evidence.url { text += " \(url)" }
-            for file in evidence.files { text += "\n  \(file.name)  \(file.mediaType)  \(file.size) bytes  sha256 \(file.sha256)" }
-            return text
+            for file in evidence.files {
+                text += "\n  \(TextField.escaped(file.name))  \(file.mediaType)  \(file.size) bytes  sha256 \(file.sha256)"
+            }
+            return TextField.escaped(text, keepingLines: true)
         })
 
     static let list = Command(

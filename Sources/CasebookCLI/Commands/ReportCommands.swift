@@ -97,7 +97,8 @@ enum ReportCommands {
             }
             let json = format == "json" ? ((try? JSONValue.parse(document)) ?? .string(document)) : .string(document)
             // The command line adds the final line feed; CSV lines end in CR LF.
-            var text = document
+            // For a terminal: control characters from the database escaped (JSON escapes its own).
+            var text = format == "json" ? document : TextField.escaped(document, keepingLines: true)
             if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
             return Output(text: text, json: json, recorded: recorded)
         }

@@ -63,6 +63,7 @@ enum CaseText {
             lines.append("  \(step.step.rawValue):")
             for blocker in step.blockers { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
         }
-        return lines.joined(separator: "\n")
+        // Each line holds values from the database: escaped, so none can fake a line.
+        return lines.map { TextField.escaped($0) }.joined(separator: "\n")
     }
 }

@@ -1,3 +1,5 @@
+import Casebook
+
 /// Aligned plain-text tables for people: a header row, then rows, columns padded to the
 /// widest cell (by characters), separated by two spaces.
 struct Table {
@@ -5,7 +7,9 @@ struct Table {
     var rows: [[String]] = []
 
     var rendered: String {
-        let all = [header] + rows
+        // Cells hold values from the database: shown with their control characters escaped,
+        // so no value can move the cursor or fake a line.
+        let all = ([header] + rows).map { row in row.map { TextField.escaped($0) } }
         // Widths in characters, counted once per cell (tables can have thousands of rows).
         let counts = all.map { row in row.map(\.count) }
         var widths = Array(repeating: 0, count: header.count)
