@@ -51,16 +51,16 @@ enum CaseText {
         if !overdue.isEmpty {
             lines.append("")
             lines.append("OVERDUE:")
-            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(deadline.command)") }
+            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(StepWords.render(deadline.step, case: state.reference.description, localTime: localTime))") }
         }
         lines.append("")
         lines.append("Allowed now:")
         for step in steps where step.isAllowed {
-            lines.append("  casebook \(step.step.rawValue) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+            lines.append("  casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
         }
         lines.append("Blocked:")
         for step in steps where !step.isAllowed {
-            lines.append("  \(step.step.rawValue):")
+            lines.append("  \(StepWords.command(step.step)):")
             for blocker in step.blockers { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
         }
         return lines.joined(separator: "\n")

@@ -6,10 +6,12 @@ import Foundation
 enum JSONOutput {
     static func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamp.string(from: $0)) } ?? .null }
 
-    static func refusal(_ refusal: Refusal) -> JSONValue {
+    /// A refusal: `unblock` is the command to type; `steps` the same, structured.
+    static func refusal(_ refusal: Refusal, case reference: String, localTime: LocalTime?) -> JSONValue {
         [
             "rule": .string(refusal.rule), "clause": .string(refusal.clause), "reason": .string(refusal.reason),
-            "unblock": .string(refusal.unblock),
+            "unblock": .string(StepWords.render(refusal.unblock, case: reference, localTime: localTime)),
+            "steps": .array(StepWords.json(refusal.unblock)),
         ]
     }
 
@@ -25,7 +27,7 @@ enum JSONOutput {
         [
             "case": .string(deadline.reference.description), "kind": .string(deadline.kind.rawValue),
             "subject": .string(deadline.subject), "due": time(deadline.due), "nextAction": .string(deadline.nextAction),
-            "command": .string(deadline.command),
+            "command": .string(StepWords.render(deadline.step, case: deadline.reference.description, localTime: nil)),
         ]
     }
 
