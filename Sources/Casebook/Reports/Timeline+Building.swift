@@ -39,7 +39,7 @@ extension Timeline {
             let occurredAt = Timestamp.date(from: stored.occurredAt) ?? state.updatedAt
             let before = state
             if index > 0 { state = state.evolve(event, at: occurredAt, actor: stored.actor) }
-            var narration = narrator.narrate(event, stored: stored, before: before, at: occurredAt)
+            let narration = narrator.narrate(event, stored: stored, before: before, at: occurredAt)
             if case .withdrawn(let item, let reason) = event, let entry = CorrectionsTrack.Item(item),
                 let version = CorrectionsTrack.version(of: entry, in: before),
                 let index = rows.firstIndex(where: { $0.event.version == version })
@@ -47,7 +47,6 @@ extension Timeline {
                 // The entry's own row stays, marked withdrawn with who, when and why.
                 let flag = narrator.withdrawnFlag(item, by: stored.actor, at: occurredAt, reason: reason, version: stored.version)
                 rows[index].flags.append(flag)
-                narration.flags.append(flag)
             }
             rows.append(
                 Row(
