@@ -16,14 +16,16 @@ struct CorrectionPolicyTests {
 
     init() throws { london = try LocalTime(identifier: "Europe/London") }
 
-    /// Every timeline format of the case, by name.
-    private func timelines(_ fixture: ServiceFixture, _ reference: CaseReference) throws -> [String: String] {
-        var documents: [String: String] = [:]
+    /// Every timeline format of the case keeps the withdrawn entry, marked; the file verifies and rebuilds.
+    private func expectEveryTimeline(
+        _ fixture: ServiceFixture, _ reference: CaseReference, contains texts: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         for format in TimelineFormat.allCases {
-            documents[format.rawValue] = try fixture.casebook.timeline(
-                reference, format: format, recipient: nil, by: Staff.dsl, localTime: london)
+            let document = try fixture.casebook.timeline(reference, format: format, recipient: nil, by: Staff.dsl, localTime: london)
+            for text in texts { #expect(document.contains(text), "\(format.rawValue): \(text)", sourceLocation: sourceLocation) }
         }
-        return documents
+        try fixture.expectIntactAndRebuildable(sourceLocation: sourceLocation)
     }
 
     /// The disciplinary referral of the affected teacher, made in error, is withdrawn; only
@@ -58,12 +60,9 @@ struct CorrectionPolicyTests {
         let outcomes = try fixture.casebook.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: london)
         #expect(outcomes.rows.map(\.referrals) == [["behaviour"]])
         #expect(outcomes.rows.first?.sourceKind == "pupil")
-        for (format, document) in try timelines(fixture, reference) {
-            #expect(document.contains("WITHDRAWN as entered in error"), "\(format)")
-            #expect(document.contains("referred the affected teacher by mistake"), "\(format)")
-            #expect(document.contains("Referred to the disciplinary procedure"), "\(format) keeps the referral")
-        }
-        try fixture.expectIntactAndRebuildable()
+        try expectEveryTimeline(
+            fixture, reference,
+            contains: ["WITHDRAWN as entered in error", "referred the affected teacher by mistake", "Referred to the disciplinary procedure"])
     }
 
     /// A wrong URL is withdrawn: it needs no takedown, no deadline runs for it, the case
@@ -87,11 +86,7 @@ struct CorrectionPolicyTests {
             state = try fixture.run(command, on: reference)
         }
         #expect(state.status == .closed)
-        for (format, document) in try timelines(fixture, reference) {
-            #expect(document.contains("other-school.example"), "\(format) keeps E1")
-            #expect(document.contains("WITHDRAWN as entered in error"), "\(format)")
-        }
-        try fixture.expectIntactAndRebuildable()
+        try expectEveryTimeline(fixture, reference, contains: ["other-school.example", "WITHDRAWN as entered in error"])
     }
 
     /// Not applicable covers the URL evidence of its time. After a reopening, new URL
