@@ -4,9 +4,10 @@ import Testing
 
 @testable import Casebook
 
-// Every named rule of Workflow/Rules.swift (SPEC §2, policies 000 §12–§14, 002 §8–§9):
-// the step is refused when the rule does not hold — with the rule's name, its policy
-// clause and a command that unblocks it — and allowed once it does. Pure: no database.
+// Every named rule (`Rule`, guarded in the track files of Workflow/; SPEC §2, policies 000
+// §12–§14, 002 §8–§9): the step is refused when the rule does not hold — with the rule's
+// name, its policy clause and the step that unblocks it — and allowed once it does. Pure:
+// no database.
 
 private typealias C = Commands
 
