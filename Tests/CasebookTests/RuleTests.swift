@@ -520,6 +520,13 @@ struct RuleTests {
         #expect(pure.availability(.referDisciplinary).isAllowed == (kind == .staff))
     }
 
+    @Test func aStaffDirectoryThatCannotBeReadIsNotNotFound() throws {
+        let pure = try built([C.web(), C.start, C.source(.staff)])
+        let broken = DecisionContext(now: pure.now, actor: Staff.head) { _ in throw CasebookError.io("disk I/O error") }
+        let error = casebookError { _ = try Workflow.decide(.referDisciplinary(staff: Staff.colleague.id), state: pure.state, context: broken) }
+        #expect(error == .io("disk I/O error"))
+    }
+
     @Test func disciplinaryReferralNamesAKnownMember() throws {
         let pure = try built([C.web(), C.start, C.source(.staff)])
         #expect(casebookError { _ = try pure.decide(.referDisciplinary(staff: "nobody")) }?.isNotFound == true)

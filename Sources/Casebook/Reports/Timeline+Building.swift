@@ -63,7 +63,9 @@ extension Timeline {
                 kind: .overdue,
                 text: "OVERDUE since \(localTime.format(deadline.due)) (\(Timeline.hoursText(hoursLate)) late): \(deadline.nextAction)")
             // Rows are still in version order here, one per decoded event.
-            if let index = decoded.firstIndex(where: { Self.startsClock(of: deadline, $0) }) {
+            // The force is to be told of the latest withdrawal; every other clock starts once.
+            let starts = { (event: CaseEvent) in Self.startsClock(of: deadline, event) }
+            if let index = deadline.kind == .tellPolice ? decoded.lastIndex(where: starts) : decoded.firstIndex(where: starts) {
                 rows[index].flags.append(flag)
             }
         }
