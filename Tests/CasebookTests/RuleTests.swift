@@ -374,6 +374,18 @@ struct RuleTests {
         }
     }
 
+    @Test func evidenceNeedsAFileAURLOrADescription() throws {
+        let pure = try PureCase.open()
+        for draft in [EvidenceDraft(kind: .other), EvidenceDraft(kind: .email, description: "  \n ")] {
+            let error = casebookError { _ = try pure.decide(.addEvidence(draft)) }
+            #expect(error?.isInvalidInput == true)
+            #expect(error?.description.contains("at least a file, a URL or a description") == true)
+        }
+        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .other, description: "a note of the call"))))
+        let file = StoredFile(name: "call.wav", sha256: String(repeating: "a", count: 64), size: 10, mediaType: "audio/wav")
+        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .voicemail, files: [file]))))
+    }
+
     @Test func takedownDeadlineIs24HoursAfterTheRequest() throws {
         var pure = try built([C.web(), C.start])
         let requestedAt = pure.now.addingTimeInterval(-600)
