@@ -112,6 +112,27 @@ CREATE UNIQUE INDEX cases_by_number ON cases (year, number);
 CREATE INDEX cases_by_status ON cases (status, school, reference);
 CREATE INDEX cases_by_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
 
+-- Every closure of every case, for the HR outcomes report (SPEC §2.8, §6): a case closed,
+-- reopened and closed again has a row per closure, each with the outcome facts as they
+-- stood when it closed, so each period's report shows the closures made in it.
+CREATE TABLE closures (
+    case_ref    TEXT    NOT NULL,
+    number      INTEGER NOT NULL,                -- 1 for the first closure, 2, …
+    closed_at   TEXT    NOT NULL,
+    reopened_at TEXT,                            -- when the case was reopened after it
+    finding     TEXT,
+    source_kind TEXT,
+    threat      TEXT,                            -- threatening, not-threatening
+    referrals   TEXT    NOT NULL,                -- live referrals' kinds then (comma-separated)
+    police      TEXT    NOT NULL,                -- not-referred, referred, referred-override
+    action      TEXT    NOT NULL,
+    outcome     TEXT    NOT NULL,
+    removed_at  TEXT,                            -- first confirmed removal then
+    takedowns   TEXT    NOT NULL,                -- each live request: requested_at/removed_at, ';'-separated
+    PRIMARY KEY (case_ref, number)
+) WITHOUT ROWID;
+CREATE INDEX closures_by_closed ON closures (closed_at);
+
 -- Takedown requests per host (000 §13.5–§13.6).
 CREATE TABLE takedowns (
     case_ref     TEXT NOT NULL,

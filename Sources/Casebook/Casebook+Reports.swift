@@ -155,32 +155,21 @@ extension Casebook {
         }
         let sinceText = since.map(Timestamp.string(from:)) ?? ""
         let untilText = until.map(Timestamp.string(from:)) ?? "9999"
-        // `+c.status` keeps SQLite from reading every closed case through the status index:
-        // the period is the selective condition, served by cases_by_closed.
-        let period = "+c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ?"
+        // One row per closure in the period (served by closures_by_closed): a case closed,
+        // reopened and closed again is in each period's report once per closure.
         return try Self.translatingErrors {
             try readTransaction {
-                var timings: [String: [Outcomes.TakedownTiming]] = [:]
-                try store.database.forEachRow(
-                    """
-                    SELECT t.case_ref, t.requested_at, t.removed_at FROM takedowns t JOIN cases c ON c.reference = t.case_ref
-                    WHERE \(period) ORDER BY t.case_ref, t.requested_at
-                    """, [sinceText, untilText]
-                ) { row in
-                    guard let requested = Timestamp.date(from: row.text(1)) else { return }
-                    timings[row.text(0), default: []].append(
-                        Outcomes.TakedownTiming(requestedAt: requested, removedAt: row.optionalText(2).flatMap(Timestamp.date(from:))))
-                }
                 var rows: [Outcomes.Row] = []
                 try store.database.forEachRow(
                     """
-                    SELECT c.reference, c.school, c.opened_at, c.closed_at, c.categories, c.source_kind, c.referrals,
-                        c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at
-                    FROM cases c WHERE \(period) ORDER BY c.closed_at, c.year, c.number
+                    SELECT k.reference, k.school, k.opened_at, c.closed_at, k.categories, c.source_kind, c.referrals,
+                        c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at
+                    FROM closures c JOIN cases k ON k.reference = c.case_ref
+                    WHERE c.closed_at >= ? AND c.closed_at < ? ORDER BY c.closed_at, k.year, k.number, c.number
                     """, [sinceText, untilText]
                 ) { row in
                     guard let reference = CaseReference(row.text(0)), let opened = Timestamp.date(from: row.text(2)),
-                        let closed = row.optionalText(3).flatMap(Timestamp.date(from:))
+                        let closed = Timestamp.date(from: row.text(3))
                     else { return }
                     func list(_ index: Int32) -> [String] { row.text(index).split(separator: ",").map(String.init) }
                     rows.append(
@@ -190,7 +179,8 @@ extension Casebook {
                             threat: row.optionalText(7), police: row.text(8), finding: row.optionalText(9),
                             action: row.optionalText(10), outcome: row.optionalText(11),
                             removedAt: row.optionalText(12).flatMap(Timestamp.date(from:)),
-                            takedowns: timings[reference.description] ?? []))
+                            takedowns: Projection.takedownTimings(row.text(13)),
+                            reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
                 }
                 return Outcomes(
                     rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)

@@ -184,16 +184,10 @@ public final class Casebook {
         }
     }
 
-    /// What `--at` and the clock give a decision.
+    /// What `--at` and the clock give a decision. The staff lookup throws when the
+    /// directory cannot be read, so an I/O error is never taken for "no such member".
     func decisionContext(actor: StaffMember, at date: Date?) throws -> DecisionContext {
-        let database = store.database
-        return DecisionContext(now: now, occurredAt: date, actor: actor) { id in
-            var found: StaffMember?
-            try? database.forEachRow("SELECT id, name, role FROM staff WHERE id = ?", [id]) { row in
-                if let role = Role(rawValue: row.text(2)) { found = StaffMember(id: row.text(0), name: row.text(1), role: role) }
-            }
-            return found
-        }
+        DecisionContext(now: now, occurredAt: date, actor: actor) { [self] id in try member(id) }
     }
 
     /// Stores a file's bytes as they would be stored, without a transaction: its identity.

@@ -29,24 +29,22 @@ enum QueryBenchmark {
     static let streamEvents =
         "SELECT position, stream, version, type, occurred_at, recorded_at, actor, payload, payload_sha256, prev_hash, hash FROM events WHERE stream = ? AND version >= ? ORDER BY version"
     static let sources = "SELECT case_ref FROM sources WHERE ref = ? AND case_ref <> ? ORDER BY case_ref"
-    static let outcomesTakedowns = """
-        SELECT t.case_ref, t.requested_at, t.removed_at FROM takedowns t JOIN cases c ON c.reference = t.case_ref
-        WHERE +c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ? ORDER BY t.case_ref, t.requested_at
-        """
-    static let outcomesCases = """
-        SELECT c.reference, c.school, c.opened_at, c.closed_at, c.categories, c.source_kind, c.referrals,
-            c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at
-        FROM cases c WHERE +c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ? ORDER BY c.closed_at, c.year, c.number
+    static let outcomesClosures = """
+        SELECT k.reference, k.school, k.opened_at, c.closed_at, k.categories, c.source_kind, c.referrals,
+            c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at
+        FROM closures c JOIN cases k ON k.reference = c.case_ref
+        WHERE c.closed_at >= ? AND c.closed_at < ? ORDER BY c.closed_at, k.year, k.number, c.number
         """
     static let plans: [(String, String)] = [
         ("list --open", listOpen), ("list", listAll), ("overdue", overdue), ("show: the case's events", streamEvents),
-        ("show: repeat sources", sources), ("outcomes: takedowns", outcomesTakedowns), ("outcomes: cases", outcomesCases),
+        ("show: repeat sources", sources), ("outcomes: closures", outcomesClosures),
         ("open: next number", "SELECT max(number) FROM cases WHERE year = ?"),
         ("append: stream head", "SELECT version, hash FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1"),
         ("staff lookup", "SELECT id, name, role FROM staff WHERE id = ?"),
         ("projection: takedowns", "DELETE FROM takedowns WHERE case_ref = ?"),
         ("projection: deadlines", "DELETE FROM deadlines WHERE case_ref = ?"),
         ("projection: sources", "DELETE FROM sources WHERE case_ref = ?"),
+        ("projection: closures", "DELETE FROM closures WHERE case_ref = ?"),
     ]
 
     static func run(_ arguments: [String]) throws {
@@ -96,8 +94,7 @@ enum QueryBenchmark {
                     try casebook.outcomesReport(since: yearAgo, until: asOf, by: head, localTime: localTime).rows.count
                 }, {
                     let period = [Timestamp.string(from: yearAgo), Timestamp.string(from: asOf)]
-                    _ = try raw.scan(outcomesTakedowns, period)
-                    return try raw.scan(outcomesCases, period)
+                    return try raw.scan(outcomesClosures, period)
                 }),
             ]
             print("  " + "call".padding(toLength: 30, withPad: " ", startingAt: 0) + "    rows   library      raw SQL   ratio   target")

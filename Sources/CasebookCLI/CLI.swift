@@ -65,6 +65,9 @@ public enum CLI {
     ) -> Int32 {
         var json = false
         var commandName = ""
+        // For rendering a refusal's unblocking step: the case named, and the local zone.
+        var caseReference = "CASE"
+        var localTime: LocalTime?
         do {
             let (globals, rest) = try splitGlobalOptions(arguments)
             json = globals.json
@@ -77,9 +80,11 @@ public enum CLI {
                 standardOutput((json ? help.prettySerialized() : command.spec.helpText) + "\n")
                 return ExitCode.success.rawValue
             }
-            let localTime = try LocalTime.fromEnvironment()
+            let zone = try LocalTime.fromEnvironment()
+            localTime = zone
+            if let named = parsed.positionals.first.flatMap(CaseReference.init) { caseReference = named.description }
             let invocation = Invocation(
-                arguments: parsed, globals: globals, environment: environment, localTime: localTime, clock: clock)
+                arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock)
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }
@@ -100,14 +105,15 @@ public enum CLI {
             return ExitCode.usage.rawValue
         } catch let error as CasebookError {
             let code = ExitCode(error)
-            var refusals: [Refusal] = []
+            var refusals: [Refusal] = []  // rendered below with the case named
             let message: String
             switch error {
             case .refused(let found):
                 refusals = found
                 message = "error: the step is not allowed now (\(found.count == 1 ? "1 rule blocks it" : "\(found.count) rules block it")):\n"
                     + found.map { "  - \($0.reason) [\($0.rule), \($0.clause)]" }.joined(separator: "\n")
-                    + "\nhint: " + found.map(\.unblock).joined(separator: "\n      ")
+                    + "\nhint: " + found.map { StepWords.render($0.unblock, case: caseReference, localTime: localTime) }
+                    .joined(separator: "\n      ")
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
             case .cannotCreate(let text):
@@ -115,7 +121,10 @@ public enum CLI {
             case .notFound(let text), .invalidInput(let text), .io(let text):
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
             }
-            report(json: json, code: code, message: message, refusals: refusals, standardOutput, standardError)
+            report(
+                json: json, code: code, message: message,
+                refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
+                standardError)
             return code.rawValue
         } catch {
             report(json: json, code: .internalError, message: "error: internal error: \(error)\nhint: nothing was written; please report this",
@@ -127,7 +136,7 @@ public enum CLI {
     /// Errors go to stderr as `error: …` plus a hint; with `--json`, stdout also gets one
     /// JSON object describing the error, so scripts always read one document.
     private static func report(
-        json: Bool, code: ExitCode, message: String, refusals: [Refusal], _ standardOutput: (String) -> Void,
+        json: Bool, code: ExitCode, message: String, refusals: [JSONValue], _ standardOutput: (String) -> Void,
         _ standardError: (String) -> Void
     ) {
         standardError(message + "\n")
@@ -135,7 +144,7 @@ public enum CLI {
         let value: JSONValue = [
             "error": [
                 "exitCode": .int(Int(code.rawValue)), "message": .string(message),
-                "refusals": .array(refusals.map { JSONOutput.refusal($0) }),
+                "refusals": .array(refusals),
             ]
         ]
         standardOutput(value.prettySerialized() + "\n")

@@ -219,7 +219,7 @@ import Testing
         let second = try #require(try sandbox.succeed(
             ["open", "--affected", Staff.affected, "--reported-by", Staff.affected, "--summary", "Second", "--at", When.at(0)], json: true
         ).jsonObject().string("reference"))
-        try sandbox.succeed(["evidence", "add", second, "--kind", "other", "--at", When.at(1)])
+        try sandbox.succeed(["evidence", "add", second, "--kind", "other", "--description", "a note of a call", "--at", When.at(1)])
         try sandbox.succeed(["investigate", "start", second, "--at", When.at(1)])
         let database = sandbox.database
         // One worker per case: no two processes share a stream, so none may conflict.

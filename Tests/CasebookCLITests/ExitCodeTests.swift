@@ -46,7 +46,7 @@ import Testing
             messages: ["error: say who is acting with --as STAFF-ID (or set CASEBOOK_USER)"]),
         Situation(
             name: "a URL that is not http", arguments: { ["evidence", "add", $0, "--kind", "web", "--url", "ftp://x.example/a"] },
-            status: 65, messages: ["error: --url 'ftp://x.example/a' is not an http or https URL", "hint: nothing was written"]),
+            status: 65, messages: ["error: the URL 'ftp://x.example/a' is not an http or https URL", "hint: nothing was written"]),
         Situation(
             name: "an impossible date", arguments: { ["investigate", "note", $0, "Note", "--at", "2026-02-30 10:00"] },
             status: 65, messages: ["error: --at '2026-02-30 10:00' is not a valid time"]),
@@ -109,7 +109,7 @@ import Testing
         for line in [
             "  - the investigation is not concluded [close-needs-concluded-investigation, 000 §13.3]",
             "  - T1 (chirp.example) is not resolved: no check has confirmed removal and no ISP response is recorded [close-needs-resolved-takedowns, 000 §13.5, §13.6]",
-            "  - E2 (https://forum.parents.example/t/412#p9) has no takedown request [close-needs-takedown-for-url-evidence, 000 §13.5]",
+            "  - E2 (https://forum.parents.example/t/412#p9) has no takedown request and no not-applicable declaration [close-needs-takedown-for-url-evidence, 000 §13.5]",
             "[close-needs-police-track-settled, 000 §13.7]",
             "  - no support has been offered [close-needs-support-offered, 000 §13.8]",
             "hint: casebook investigate conclude \(r)",

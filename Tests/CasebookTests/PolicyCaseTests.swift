@@ -51,15 +51,17 @@ struct PolicyCaseTests {
         state = try fixture.run(C.request(), on: reference)
         #expect(state.takedown("T1")?.deadline == requestedAt.addingTimeInterval(86_400))
         clock.advance(by: 3 * 3600)
-        try fixture.run(C.response(.noResponse), on: reference)
+        // Silence is not established three hours after asking (000 §13.5).
+        #expect(refusals { try fixture.run(C.response(.noResponse), on: reference) }.map(\.rule) == ["no-response-needs-deadline-passed"])
 
         // 24 hours pass: the request is overdue, and the next action is the ISP.
         clock.set(requestedAt.addingTimeInterval(86_400 + 3600))
+        try fixture.run(C.response(.noResponse), on: reference)
         let overdue = try casebook.overdue(asOf: clock.now, by: Staff.dsl)
         #expect(overdue.map(\.deadline.kind) == [.takedown])
         #expect(overdue.first?.deadline.subject == "T1")
         #expect(overdue.first?.lateness == 3600)
-        #expect(overdue.first?.deadline.command.contains("isp escalate CB-2026-0001 T1") == true)
+        #expect(overdue.first?.deadline.step == .step(.escalateToISP, subject: "T1"))
 
         // 000 §13.6: escalate to the ISP, which blocks the site.
         state = try fixture.run(C.escalate(), on: reference)

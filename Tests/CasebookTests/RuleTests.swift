@@ -4,9 +4,10 @@ import Testing
 
 @testable import Casebook
 
-// Every named rule of Workflow/Rules.swift (SPEC §2, policies 000 §12–§14, 002 §8–§9):
-// the step is refused when the rule does not hold — with the rule's name, its policy
-// clause and a command that unblocks it — and allowed once it does. Pure: no database.
+// Every named rule (`Rule`, guarded in the track files of Workflow/; SPEC §2, policies 000
+// §12–§14, 002 §8–§9): the step is refused when the rule does not hold — with the rule's
+// name, its policy clause and the step that unblocks it — and allowed once it does. Pure:
+// no database.
 
 private typealias C = Commands
 
@@ -27,8 +28,8 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     /// The rules the refusal names (the rule under test first).
     var rules: [String]
     var clause: String
-    /// Text the refusal's `unblock` must contain (the command that unblocks it).
-    var unblock: String
+    /// A step the refusal's `unblock` refers to; nil when nothing unblocks it.
+    var unblock: Step?
     var refusedSetup: [CaseCommand]
     var command: CaseCommand
     var allowedSetup: [CaseCommand]
@@ -43,197 +44,224 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
 private let ruleCases: [RuleCase] = [
     // The case itself (SPEC §2.8).
     RuleCase(
-        rules: ["case-is-open"], clause: "SPEC §2.8", unblock: "casebook reopen CB-2026-0001 --reason",
+        rules: ["case-is-open"], clause: "SPEC §2.8", unblock: .reopen,
         refusedSetup: closable + [C.close], command: C.web("https://other.example.com/2"), allowedSetup: closable),
     RuleCase(
-        rules: ["reopen-needs-closed-case"], clause: "SPEC §2.8", unblock: "nothing", refusedSetup: closable,
+        rules: ["reopen-needs-closed-case"], clause: "SPEC §2.8", unblock: nil, refusedSetup: closable,
         command: C.reopen, allowedSetup: closable + [C.close]),
     // Investigation (000 §12.2, §13.3–§13.4, §14).
     RuleCase(
-        rules: ["investigation-needs-evidence"], clause: "000 §12.2, §13.3", unblock: "casebook evidence add CB-2026-0001",
+        rules: ["investigation-needs-evidence"], clause: "000 §12.2, §13.3", unblock: .addEvidence,
         refusedSetup: [], command: C.start, allowedSetup: [C.email]),
     RuleCase(
-        rules: ["investigation-starts-once"], clause: "000 §13.3", unblock: "nothing", refusedSetup: [C.web(), C.start],
+        rules: ["investigation-starts-once"], clause: "000 §13.3", unblock: nil, refusedSetup: [C.web(), C.start],
         command: C.start, allowedSetup: [C.web()]),
     RuleCase(
-        rules: ["investigation-started"], clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001",
+        rules: ["investigation-started"], clause: "000 §13.3", unblock: .startInvestigation,
         refusedSetup: [C.web()], command: .addNote("spoke to the pupil's parents"), allowedSetup: [C.web(), C.start]),
     RuleCase(
-        rules: ["investigation-started"], clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001",
+        rules: ["investigation-started"], clause: "000 §13.3", unblock: .startInvestigation,
         refusedSetup: [C.web()], command: C.source(.pupil, ref: "@handle"), allowedSetup: [C.web(), C.start]),
     RuleCase(
-        rules: ["investigation-started"], clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001",
+        rules: ["investigation-started"], clause: "000 §13.3", unblock: .startInvestigation,
         refusedSetup: [C.web()], command: C.threatening, allowedSetup: [C.web(), C.start]),
     RuleCase(
         rules: ["investigation-started", "conclusion-needs-source", "conclusion-needs-threat-assessment"],
-        clause: "000 §13.3", unblock: "casebook investigate start CB-2026-0001", refusedSetup: [C.web()],
+        clause: "000 §13.3", unblock: .startInvestigation, refusedSetup: [C.web()],
         command: C.conclude, allowedSetup: [C.web(), C.start, C.source(.unknown), C.threatening]),
     RuleCase(
-        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: "nothing: the conclusion stands",
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: nil,
         refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.source(.parent),
         allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening]),
     RuleCase(
-        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: "nothing: the conclusion stands",
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: nil,
         refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.notThreatening,
         allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening]),
     RuleCase(
-        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: "nothing: the conclusion stands",
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: nil,
         refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.conclude,
         allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening]),
     RuleCase(
         rules: ["behaviour-referral-needs-pupil-source"], clause: "000 §13.4",
-        unblock: "casebook investigate source CB-2026-0001 --kind pupil", refusedSetup: [C.web(), C.start, C.source(.parent)],
+        unblock: .identifySource, refusedSetup: [C.web(), C.start, C.source(.parent)],
         command: .referBehaviour(pupil: "Pupil A, Year 9"), allowedSetup: [C.web(), C.start, C.source(.pupil)]),
     RuleCase(
         rules: ["investigation-started", "behaviour-referral-needs-pupil-source"], clause: "000 §13.3",
-        unblock: "casebook investigate start CB-2026-0001", refusedSetup: [C.web()],
+        unblock: .startInvestigation, refusedSetup: [C.web()],
         command: .referBehaviour(pupil: "Pupil A, Year 9"), allowedSetup: [C.web(), C.start, C.source(.pupil)]),
     RuleCase(
         rules: ["disciplinary-referral-needs-staff-source"], clause: "000 §14.1, §14.4",
-        unblock: "casebook investigate source CB-2026-0001 --kind staff", refusedSetup: [C.web(), C.start, C.source(.pupil)],
+        unblock: .identifySource, refusedSetup: [C.web(), C.start, C.source(.pupil)],
         command: .referDisciplinary(staff: Staff.colleague.id),
         allowedSetup: [C.web(), C.start, C.source(.staff, ref: Staff.colleague.id)]),
     RuleCase(
-        rules: ["conclusion-needs-source"], clause: "000 §13.4", unblock: "casebook investigate source CB-2026-0001 --kind",
+        rules: ["conclusion-needs-source"], clause: "000 §13.4", unblock: .identifySource,
         refusedSetup: [C.web(), C.start, C.threatening], command: C.conclude,
         allowedSetup: [C.web(), C.start, C.threatening, C.source(.unknown)]),
     RuleCase(
-        rules: ["conclusion-needs-threat-assessment"], clause: "000 §13.7", unblock: "casebook investigate assess CB-2026-0001",
+        rules: ["conclusion-needs-threat-assessment"], clause: "000 §13.7", unblock: .assessThreat,
         refusedSetup: [C.web(), C.start, C.source(.external)], command: C.conclude,
         allowedSetup: [C.web(), C.start, C.source(.external), C.notThreatening]),
     // Host takedown (000 §13.5–§13.6).
     RuleCase(
-        rules: ["takedown-needs-investigation"], clause: "000 §13.3, §13.5", unblock: "casebook investigate start CB-2026-0001",
+        rules: ["takedown-needs-investigation"], clause: "000 §13.3, §13.5", unblock: .startInvestigation,
         refusedSetup: [C.web()], command: C.request(), allowedSetup: [C.web(), C.start]),
     RuleCase(
         rules: ["takedown-needs-url-evidence"], clause: "000 §12.2, §13.5",
-        unblock: "casebook evidence add CB-2026-0001 --kind web|social --url URL", refusedSetup: [C.email, C.start],
+        unblock: .addEvidence, refusedSetup: [C.email, C.start],
         command: C.request(["E1"]), allowedSetup: [C.email, C.start, C.web()], allowedCommand: C.request(["E2"])),
     RuleCase(
-        rules: ["takedown-declared-not-applicable"], clause: "000 §13.5", unblock: "nothing",
+        rules: ["takedown-declared-not-applicable"], clause: "000 §13.5", unblock: .withdraw,
         refusedSetup: [C.web(), C.start, C.notApplicable], command: C.request(), allowedSetup: [C.web(), C.start]),
     RuleCase(
-        rules: ["not-applicable-without-requests"], clause: "000 §13.5", unblock: "nothing: resolve the requests",
+        rules: ["not-applicable-without-requests"], clause: "000 §13.5", unblock: nil,
         refusedSetup: [C.web(), C.start, C.request()], command: C.notApplicable, allowedSetup: [C.web(), C.start]),
     RuleCase(
-        rules: ["takedown-declared-not-applicable"], clause: "000 §13.5", unblock: "nothing",
+        rules: ["takedown-declared-not-applicable"], clause: "000 §13.5", unblock: .withdraw,
         refusedSetup: [C.email, C.notApplicable], command: C.notApplicable, allowedSetup: [C.email]),
     RuleCase(
-        rules: ["host-response-once"], clause: "000 §13.5", unblock: "casebook takedown check CB-2026-0001 T1",
+        rules: ["host-response-once"], clause: "000 §13.5", unblock: .checkRemoval,
         refusedSetup: [C.web(), C.start, C.request(), C.response(.refused)], command: C.response(.removed),
         allowedSetup: [C.web(), C.start, C.request()]),
     RuleCase(
-        rules: ["check-needs-host-response"], clause: "000 §13.6", unblock: "casebook takedown response CB-2026-0001 T1",
-        refusedSetup: [C.web(), C.start, C.request()], command: C.check(.removed),
-        allowedSetup: [C.web(), C.start, C.request(), C.response(.removed)]),
+        rules: ["no-response-needs-deadline-passed"], clause: "000 §13.5", unblock: .recordHostResponse,
+        refusedSetup: [C.web(), C.start, C.request()], command: C.response(.noResponse),
+        allowedSetup: [C.web(), C.start, C.request()], allowedCommand: C.response(.refused), checkAvailability: false),
     RuleCase(
-        rules: ["isp-escalation-once"], clause: "000 §13.6", unblock: "casebook isp response CB-2026-0001 T1",
+        rules: ["isp-escalation-once"], clause: "000 §13.6", unblock: .recordISPResponse,
         refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()], command: C.escalate(),
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused)]),
     RuleCase(
         rules: ["isp-needs-uncooperative-host"], clause: "000 §13.6",
-        unblock: "casebook takedown response CB-2026-0001 T1 --result refused|no-response",
+        unblock: .recordHostResponse,
         refusedSetup: [C.web(), C.start, C.request()], command: C.escalate(),
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused)]),
     RuleCase(
-        rules: ["isp-needs-uncooperative-host"], clause: "000 §13.6", unblock: "nothing: the request is resolved",
+        rules: ["isp-needs-uncooperative-host"], clause: "000 §13.6", unblock: nil,
         refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.check(.amended)], command: C.escalate(),
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.check(.stillPresent)]),
     RuleCase(
-        rules: ["isp-response-needs-escalation"], clause: "000 §13.6", unblock: "casebook isp escalate CB-2026-0001 T1",
+        rules: ["isp-response-needs-escalation"], clause: "000 §13.6", unblock: .escalateToISP,
         refusedSetup: [C.web(), C.start, C.request(), C.response(.refused)], command: C.ispResponse(),
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()]),
     RuleCase(
-        rules: ["isp-response-once"], clause: "000 §13.6", unblock: "nothing",
+        rules: ["isp-response-once"], clause: "000 §13.6", unblock: nil,
         refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate(), C.ispResponse()],
         command: C.ispResponse("T1", .siteClosed),
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()]),
     // Police (000 §13.7).
     RuleCase(
         rules: ["police-needs-threatening-material"], clause: "000 §13.7",
-        unblock: "casebook investigate assess CB-2026-0001 --threatening",
+        unblock: .assessThreat,
         refusedSetup: [C.web(), C.start, C.notThreatening, C.consent(.given)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
         rules: ["police-needs-threatening-material"], clause: "000 §13.7",
-        unblock: "casebook investigate assess CB-2026-0001 --threatening", refusedSetup: [C.web(), C.start, C.consent(.given)],
+        unblock: .assessThreat, refusedSetup: [C.web(), C.start, C.consent(.given)],
         command: C.refer, allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
         rules: ["police-needs-consent"], clause: "000 §13.7",
-        unblock: "casebook police consent CB-2026-0001 --given --by t.jones", refusedSetup: [C.web(), C.start, C.threatening],
+        unblock: .recordConsent, refusedSetup: [C.web(), C.start, C.threatening],
         command: C.refer, allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
-        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: "child-protection override",
+        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: .referToPolice,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.declined)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.declined), C.consent(.given)]),
     RuleCase(
-        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: "--given --by t.jones",
+        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: .recordConsent,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.consent(.withdrawn)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
         rules: ["police-needs-threatening-material", "police-needs-consent"], clause: "000 §13.7",
-        unblock: "casebook investigate assess CB-2026-0001 --threatening", refusedSetup: [C.web(), C.start],
+        unblock: .assessThreat, refusedSetup: [C.web(), C.start],
         command: C.refer, allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
-        rules: ["police-referral-once"], clause: "000 §13.7", unblock: "nothing",
+        rules: ["police-referral-once"], clause: "000 §13.7", unblock: nil,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
         rules: ["consent-by-affected-person"], clause: "000 §13.7",
-        unblock: "casebook police consent CB-2026-0001 --given|--declined|--withdrawn --by t.jones", refusedSetup: [C.web()],
+        unblock: .recordConsent, refusedSetup: [C.web()],
         command: C.consent(.given, by: Staff.colleague.id), allowedSetup: [C.web()], allowedCommand: C.consent(.given),
         checkAvailability: false),
     RuleCase(
-        rules: ["consent-by-affected-person"], clause: "000 §13.7", unblock: "--by t.jones", refusedSetup: [],
+        rules: ["consent-by-affected-person"], clause: "000 §13.7", unblock: .recordConsent, refusedSetup: [],
         command: C.consent(.declined, by: Staff.head.id), allowedSetup: [], allowedCommand: C.consent(.declined),
         checkAvailability: false),
+    RuleCase(
+        rules: ["police-notice-needs-withdrawn-consent"], clause: "000 §13.7", unblock: nil,
+        refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer], command: .notifyPolice,
+        allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer, C.consent(.withdrawn)]),
+    // Corrections (SPEC §2.9).
+    RuleCase(
+        rules: ["source-change-needs-referral-withdrawn"], clause: "000 §13.4, §14.1", unblock: .withdraw,
+        refusedSetup: [C.web(), C.start, C.source(.staff), .referDisciplinary(staff: Staff.colleague.id)], command: C.source(.pupil),
+        allowedSetup: [
+            C.web(), C.start, C.source(.staff), .referDisciplinary(staff: Staff.colleague.id), C.withdraw("R1"),
+        ], checkAvailability: false),
+    RuleCase(
+        rules: ["source-change-needs-referral-withdrawn"], clause: "000 §13.4, §14.1", unblock: .withdraw,
+        refusedSetup: [C.web(), C.start, C.source(.pupil), .referBehaviour(pupil: "Pupil A")], command: C.withdraw("source"),
+        allowedSetup: [C.web(), C.start, C.source(.pupil), .referBehaviour(pupil: "Pupil A"), C.withdraw("R1")],
+        checkAvailability: false),
+    RuleCase(
+        rules: ["entry-withdrawn"], clause: "SPEC §2.9", unblock: nil, refusedSetup: [C.web(), C.withdraw("E1")],
+        command: C.withdraw("E1"), allowedSetup: [C.web()], checkAvailability: false),
+    RuleCase(
+        rules: ["entry-withdrawn"], clause: "SPEC §2.9", unblock: nil,
+        refusedSetup: [C.web(), C.start, C.request(), C.withdraw("T1")], command: C.check(.removed),
+        allowedSetup: [C.web(), C.start, C.request()], checkAvailability: false),
+    RuleCase(
+        rules: ["investigation-not-concluded"], clause: "000 §13.3", unblock: nil,
+        refusedSetup: [C.web(), C.start, C.source(.pupil), C.threatening, C.conclude], command: C.withdraw("assessment"),
+        allowedSetup: [C.web(), C.start, C.source(.pupil), C.threatening], checkAvailability: false),
     // Support (000 §13.8).
     RuleCase(
-        rules: ["support-response-needs-offer"], clause: "000 §13.8", unblock: "casebook support offer CB-2026-0001",
+        rules: ["support-response-needs-offer"], clause: "000 §13.8", unblock: .offerSupport,
         refusedSetup: [], command: .recordSupportResponse(.accepted), allowedSetup: [C.support]),
     // Closing (SPEC §2.8): one missing step at a time.
     RuleCase(
         rules: ["close-needs-concluded-investigation"], clause: "000 §13.3",
-        unblock: "casebook investigate conclude CB-2026-0001", refusedSetup: closable.filter { $0 != C.conclude },
+        unblock: .concludeInvestigation, refusedSetup: closable.filter { $0 != C.conclude },
         command: C.close, allowedSetup: closable),
     RuleCase(
         rules: ["close-needs-concluded-investigation", "close-needs-takedown-for-url-evidence"], clause: "000 §13.3",
-        unblock: "casebook investigate start CB-2026-0001", refusedSetup: [C.web(), C.support], command: C.close,
+        unblock: .startInvestigation, refusedSetup: [C.web(), C.support], command: C.close,
         allowedSetup: closable),
     RuleCase(
         rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6",
-        unblock: "casebook takedown check CB-2026-0001 T1 --result removed|amended",
+        unblock: .checkRemoval,
         refusedSetup: closable.filter { $0 != C.check(.removed) }, command: C.close, allowedSetup: closable),
     RuleCase(
-        rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: "isp response CB-2026-0001 T1",
+        rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: .recordISPResponse,
         refusedSetup: refusedByHost + [C.escalate()], command: C.close,
         allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused)]),
     RuleCase(
         rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5",
-        unblock: "casebook takedown request CB-2026-0001 --evidence E2", refusedSetup: closable + [C.social("https://chirp.example/p/9")],
+        unblock: .requestTakedown, refusedSetup: closable + [C.social("https://chirp.example/p/9")],
         command: C.close,
         allowedSetup: closable + [
             C.social("https://chirp.example/p/9"), C.request(["E2"]), C.response("T2", .amended), C.check("T2", .amended),
         ]),
     RuleCase(
-        rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5", unblock: "takedown not-applicable CB-2026-0001",
+        rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5", unblock: .declareTakedownNotApplicable,
         refusedSetup: [C.web(), C.start, C.source(.parent), C.notThreatening, C.conclude, C.support], command: C.close,
         allowedSetup: [C.web(), C.start, C.source(.parent), C.notThreatening, C.conclude, C.support, C.notApplicable]),
     RuleCase(
         rules: ["close-needs-police-track-settled"], clause: "000 §13.7",
-        unblock: "casebook police consent CB-2026-0001 --given|--declined --by t.jones",
+        unblock: .recordConsent,
         refusedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 }, command: C.close,
         allowedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.declined)]),
     RuleCase(
-        rules: ["close-needs-police-track-settled"], clause: "000 §13.7", unblock: "casebook police refer CB-2026-0001 --force",
+        rules: ["close-needs-police-track-settled"], clause: "000 §13.7", unblock: .referToPolice,
         refusedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.given)], command: C.close,
         allowedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.given), C.refer]),
     RuleCase(
-        rules: ["close-needs-police-track-settled"], clause: "000 §13.7", unblock: "--by t.jones",
+        rules: ["close-needs-police-track-settled"], clause: "000 §13.7", unblock: .recordConsent,
         refusedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 }, command: C.close,
         allowedSetup: closable.map { $0 == C.notThreatening ? C.threatening : $0 } + [C.consent(.given), C.consent(.withdrawn)]),
     RuleCase(
-        rules: ["close-needs-support-offered"], clause: "000 §13.8", unblock: "casebook support offer CB-2026-0001",
+        rules: ["close-needs-support-offered"], clause: "000 §13.8", unblock: .offerSupport,
         refusedSetup: closable.filter { $0 != C.support }, command: C.close, allowedSetup: closable),
 ]
 
@@ -257,11 +285,14 @@ struct RuleTests {
         let found = refusals { _ = try pure.decide(rule.command) }
         #expect(found.map(\.rule) == rule.rules)
         #expect(found.first?.clause == rule.clause)
-        let unblock = found.first?.unblock ?? ""
-        #expect(unblock.contains(rule.unblock), "unblock was: \(unblock)")
+        let unblock = found.first?.unblock.steps ?? []
+        if let step = rule.unblock {
+            #expect(unblock.contains(step), "unblock was: \(String(describing: found.first?.unblock))")
+        } else {
+            #expect(unblock.isEmpty, "unblock was: \(String(describing: found.first?.unblock))")
+        }
         for refusal in found {
             #expect(!refusal.reason.isEmpty)
-            #expect(!refusal.unblock.isEmpty)
             #expect(refusal.clause.contains("§"))
         }
         if rule.checkAvailability {
@@ -283,36 +314,39 @@ struct RuleTests {
         }
     }
 
-    @Test func everyRuleInRulesSwiftIsCovered() throws {
-        let source = try String(contentsOfFile: Self.rulesFile, encoding: .utf8)
-        var named = Set<String>()
-        var rest = Substring(source)
-        while let range = rest.range(of: "rule: \"") {
-            rest = rest[range.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            named.insert(String(rest[..<end]))
-            rest = rest[end...]
-        }
-        #expect(named.count >= 25)
-        // needs-takedown-request is availability's own rule (see perRequestStepsWithoutARequest).
-        let covered = Set(ruleCases.flatMap(\.rules)).union(["needs-takedown-request"])
+    @Test func everyRuleIsCovered() throws {
+        // Every rule a refusal can name is in `Rule`; each has a scenario that triggers it:
+        // the rule cases above, and here the two that are not `decide`'s.
+        var covered = Set(ruleCases.flatMap(\.rules))
+        let pure = try built([C.web(), C.start])
+        covered.formUnion(pure.availability(.checkRemoval).blockers.map(\.rule))  // availability's own rule
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        covered.formUnion(refusals { try fixture.casebook.redact(reference, version: 1, reason: "erasure", by: Staff.head) }.map(\.rule))
+        let named = Set(Rule.allCases.map(\.rawValue))
         #expect(named.subtracting(covered).isEmpty, "rules without a test: \(named.subtracting(covered).sorted())")
+        #expect(covered.subtracting(named).isEmpty, "tests of rules that do not exist: \(covered.subtracting(named).sorted())")
+        for rule in Rule.allCases { #expect(rule.clause.contains("§"), "\(rule) has no clause") }
+        // No source file names a rule except through `Rule`: every `Refusal(` in Workflow/ takes a `Rule`.
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/Casebook/Workflow")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let source = try String(contentsOfFile: folder.appendingPathComponent(file).path, encoding: .utf8)
+            #expect(!source.contains("Refusal(rule:") || file == "Refusal.swift", "\(file) names a rule by string")
+        }
     }
-
-    static let rulesFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/Casebook/Workflow/Rules.swift").path
 
     @Test func perRequestStepsWithoutARequest() throws {
         let pure = try built([C.web(), C.start])
         for step in [Step.recordHostResponse, .checkRemoval, .escalateToISP, .recordISPResponse] {
             let available = pure.availability(step)
             #expect(available.blockers.map(\.rule) == ["needs-takedown-request"])
-            #expect(available.blockers.first?.unblock.contains("takedown request CB-2026-0001") == true)
+            #expect(available.blockers.first?.unblock == .step(.requestTakedown, subject: "E1"))
         }
         let error = casebookError { _ = try pure.decide(C.response(.removed)) }
         #expect(error?.isNotFound == true)
         let declared = try built([C.email, C.notApplicable])
-        #expect(declared.availability(.checkRemoval).blockers.first?.unblock.contains("not applicable") == true)
+        #expect(declared.availability(.checkRemoval).blockers.first?.unblock == .none("takedown was declared not applicable"))
     }
 
     @Test func takedownOfEvidenceWithoutAURLIsRefused() throws {
@@ -334,9 +368,22 @@ struct RuleTests {
         for kind in EvidenceKind.allCases {
             var pure = try PureCase.open()
             #expect(!pure.allows(C.start))
-            try pure.apply(.addEvidence(EvidenceDraft(kind: kind, url: kind.needsURL ? "https://x.example.com/a" : nil)))
+            try pure.apply(
+                .addEvidence(EvidenceDraft(kind: kind, url: kind.needsURL ? "https://x.example.com/a" : nil, description: "what it shows")))
             #expect(pure.allows(C.start), "after \(kind) evidence")
         }
+    }
+
+    @Test func evidenceNeedsAFileAURLOrADescription() throws {
+        let pure = try PureCase.open()
+        for draft in [EvidenceDraft(kind: .other), EvidenceDraft(kind: .email, description: "  \n ")] {
+            let error = casebookError { _ = try pure.decide(.addEvidence(draft)) }
+            #expect(error?.isInvalidInput == true)
+            #expect(error?.description.contains("at least a file, a URL or a description") == true)
+        }
+        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .other, description: "a note of the call"))))
+        let file = StoredFile(name: "call.wav", sha256: String(repeating: "a", count: 64), size: 10, mediaType: "audio/wav")
+        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .voicemail, files: [file]))))
     }
 
     @Test func takedownDeadlineIs24HoursAfterTheRequest() throws {
@@ -362,7 +409,7 @@ struct RuleTests {
 
     static let escalationCases: [EscalationCase] = [
         .init(name: "host refused", afterRequest: [C.response(.refused)], at: 3600, allowed: true),
-        .init(name: "no response", afterRequest: [C.response(.noResponse)], at: 3600, allowed: true),
+        .init(name: "no host response, a check found it still present", afterRequest: [C.check(.stillPresent)], at: 3600, allowed: true),
         .init(
             name: "check found it still present", afterRequest: [C.response(.removed), C.check(.stillPresent)], at: 3600,
             allowed: true),
@@ -381,7 +428,7 @@ struct RuleTests {
             name: "refused, then a check confirmed amendment", afterRequest: [C.response(.refused), C.check(.amended)], at: 3600,
             allowed: false),
         .init(
-            name: "still present, then removed", afterRequest: [C.response(.noResponse), C.check(.stillPresent), C.check(.removed)],
+            name: "still present, then removed", afterRequest: [C.response(.refused), C.check(.stillPresent), C.check(.removed)],
             at: 3600, allowed: false),
     ]
 
@@ -485,6 +532,13 @@ struct RuleTests {
         #expect(pure.availability(.referDisciplinary).isAllowed == (kind == .staff))
     }
 
+    @Test func aStaffDirectoryThatCannotBeReadIsNotNotFound() throws {
+        let pure = try built([C.web(), C.start, C.source(.staff)])
+        let broken = DecisionContext(now: pure.now, actor: Staff.head) { _ in throw CasebookError.io("disk I/O error") }
+        let error = casebookError { _ = try Workflow.decide(.referDisciplinary(staff: Staff.colleague.id), state: pure.state, context: broken) }
+        #expect(error == .io("disk I/O error"))
+    }
+
     @Test func disciplinaryReferralNamesAKnownMember() throws {
         let pure = try built([C.web(), C.start, C.source(.staff)])
         #expect(casebookError { _ = try pure.decide(.referDisciplinary(staff: "nobody")) }?.isNotFound == true)
@@ -529,7 +583,7 @@ struct RuleTests {
         C.web("https://z.example.com/9"), C.start, .addNote("note"), C.source(.pupil), C.threatening,
         .referBehaviour(pupil: "Pupil C"), .referDisciplinary(staff: Staff.colleague.id), C.conclude, C.request(),
         C.response(.removed), C.check(.removed), C.notApplicable, C.escalate(), C.ispResponse(), C.consent(.given), C.refer,
-        C.support, .recordSupportResponse(.accepted), C.close, C.reopen,
+        C.support, .recordSupportResponse(.accepted), .notifyPolice, C.withdraw("N1"), C.close, C.reopen,
     ]
 
     @Test func oneOfEachStepCoversEveryStep() {
@@ -573,12 +627,12 @@ struct RuleTests {
         #expect(pure.allows(note, at: pure.now.addingTimeInterval(300)))
         #expect(casebookError { _ = try pure.decide(note, at: pure.now.addingTimeInterval(301)) }?.isInvalidInput == true)
         #expect(casebookError { _ = try pure.decide(C.close, at: pure.now.addingTimeInterval(3600)) }?.isInvalidInput == true)
-        let future = EvidenceDraft(kind: .email, capturedAt: pure.now.addingTimeInterval(301))
+        let future = EvidenceDraft(kind: .email, capturedAt: pure.now.addingTimeInterval(301), description: "d")
         #expect(casebookError { _ = try pure.decide(.addEvidence(future)) }?.isInvalidInput == true)
-        let posted = EvidenceDraft(kind: .email, capturedAt: pure.now.addingTimeInterval(-60), postedAt: pure.now)
+        let posted = EvidenceDraft(kind: .email, capturedAt: pure.now.addingTimeInterval(-60), postedAt: pure.now, description: "d")
         #expect(casebookError { _ = try pure.decide(.addEvidence(posted)) }?.isInvalidInput == true)
         // Evidence captured before the report is ordinary.
-        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .email, capturedAt: fixtureStart.addingTimeInterval(-86_400)))))
+        #expect(pure.allows(.addEvidence(EvidenceDraft(kind: .email, capturedAt: fixtureStart.addingTimeInterval(-86_400), description: "d"))))
     }
 
     @Test func timesBeforeTheCaseOpenedAreRefused() throws {

@@ -27,17 +27,17 @@ import Testing
         #expect(throws: CasebookError.invalidInput("--platform contains the control character U+001B (ESC) at character 6; it must be one line of text")) {
             try TextField.validate("Chirp\u{1B}", field: "--platform", allowsNewlines: false)
         }
-        #expect(throws: CasebookError.invalidInput("note contains the control character U+0085 (NEL) at character 2; only line feeds and tabs are allowed")) {
-            try TextField.validate("a\u{85}b", field: "note", allowsNewlines: true)
+        #expect(throws: CasebookError.invalidInput("the note contains the control character U+0085 (NEL) at character 2; only line feeds and tabs are allowed")) {
+            try TextField.validate("a\u{85}b", field: "the note", allowsNewlines: true)
         }
     }
 
     @Test func paragraphFieldsAcceptLineFeedsAndOthersDoNot() throws {
-        #expect(try Workflow.text("line one\nline two", "note") == "line one\nline two")
-        #expect(try Workflow.text("line one\nline two", "--summary") == "line one\nline two")
+        #expect(try Workflow.text("line one\nline two", "the note") == "line one\nline two")
+        #expect(try Workflow.text("line one\nline two", "the summary") == "line one\nline two")
         #expect(throws: CasebookError.self) { try Workflow.text("Hill\nPrimary", "--school") }
         #expect(throws: CasebookError.self) { try Workflow.text("Sam\tJones", "--name") }
-        #expect(throws: CasebookError.self) { try Workflow.text("ok\r\nnot ok", "note") }
+        #expect(throws: CasebookError.self) { try Workflow.text("ok\r\nnot ok", "the note") }
     }
 
     @Test func escapingShowsEveryControlCharacter() {

@@ -126,7 +126,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("https://chirp.example:99999/", "--url 'https://chirp.example:99999/' has the port 99999, which is out of range: ports run from 1 to 65535"),
+        ("https://chirp.example:99999/", "the URL 'https://chirp.example:99999/' has the port 99999, which is out of range: ports run from 1 to 65535"),
         ("https://user:pass@chirp.example/", "has a user name or password before its host (user:pass@…); give the address without it"),
         ("http://[zz::1]/", "'[zz::1]' is not a valid IPv6 address"),
         ("http://1.2.3.256/", "the host '1.2.3.256' ends in a number, so it must be an IPv4 address, and it is not a valid one"),
@@ -136,7 +136,7 @@ import Testing
         ("not-a-url", "'not-a-url' is not a URL: give the full address"),
         ("https://", "'https://' has no host"),
         ("https://a b.example/", "contains a space at character 10"),
-        ("https://chirp.example/\u{1B}[2J", "--url contains the control character U+001B (ESC) at character 23"),
+        ("https://chirp.example/\u{1B}[2J", "the URL contains the control character U+001B (ESC) at character 23"),
         ("http://a\u{200B}b.example/", "contains U+200B, which no domain may hold"),
     ])
     func refusalsSayWhatIsWrong(input: String, message: String) {

@@ -60,6 +60,8 @@ public enum CaseEvent: Sendable, Equatable {
     case consentRecorded(decision: ConsentDecision, by: String)
     /// The case was referred to the police (000 §13.7, §14.5).
     case policeReferred(force: String, reference: String?, overrideReason: String?)
+    /// The force was told that the affected person withdrew consent after the referral.
+    case policeNotified
     /// Support was offered, with the services signposted (000 §13.8).
     case supportOffered(services: [String])
     /// The affected person accepted or declined the support.
@@ -68,6 +70,9 @@ public enum CaseEvent: Sendable, Equatable {
     case closed(outcome: String, action: CloseAction)
     /// A closed case was reopened.
     case reopened(reason: String)
+    /// An entry (`E2`, `N1`, `R1`, `T1`, `source`, `assessment`, `consent`,
+    /// `not-applicable`) was withdrawn as entered in error (SPEC §2.9). It stays in the record.
+    case withdrawn(item: String, reason: String)
     /// An earlier event's payload was erased (UK GDPR); the chain still verifies.
     case redaction(version: Int, reason: String)
     /// An event whose payload was redacted: only its type is known.

@@ -1,40 +1,72 @@
 import EventLog
 
+/// The one table of case event type names: each ``CaseEvent`` case's stable name, stored in
+/// the `events.type` column and hashed into the chain. Coding, redaction and reports use
+/// these values; nothing else spells a type name.
+public enum CaseEventType: String, Sendable, CaseIterable {
+    case opened = "CaseOpened"
+    case evidenceCaptured = "EvidenceCaptured"
+    case investigationStarted = "InvestigationStarted"
+    case noteAdded = "InvestigationNoteAdded"
+    case sourceIdentified = "SourceIdentified"
+    case threatAssessed = "ThreatAssessed"
+    case behaviourReferral = "BehaviourReferralMade"
+    case disciplinaryReferral = "DisciplinaryReferralMade"
+    case investigationConcluded = "InvestigationConcluded"
+    case takedownRequested = "TakedownRequested"
+    case hostResponded = "HostResponded"
+    case removalChecked = "RemovalChecked"
+    case takedownNotApplicable = "TakedownNotApplicable"
+    case ispEscalated = "ISPEscalated"
+    case ispResponded = "ISPResponded"
+    case consentRecorded = "ConsentRecorded"
+    case policeReferred = "PoliceReferred"
+    case policeNotified = "PoliceNotified"
+    case supportOffered = "SupportOffered"
+    case supportResponded = "SupportResponded"
+    case closed = "CaseClosed"
+    case reopened = "CaseReopened"
+    case withdrawn = "EntryWithdrawn"
+    case redaction = "EventRedacted"
+}
+
 /// How case events become stored type names and JSON payloads, and back.
 extension CaseEvent {
     /// The payload version written with every event.
     static let payloadVersion = 1
 
     /// The type name of ``evidenceCaptured(_:)``.
-    public static let evidenceCapturedType = "EvidenceCaptured"
+    public static let evidenceCapturedType = CaseEventType.evidenceCaptured.rawValue
     /// The type name of ``noteAdded(text:)``.
-    public static let noteAddedType = "InvestigationNoteAdded"
+    public static let noteAddedType = CaseEventType.noteAdded.rawValue
 
-    /// The stable type name stored in the `events.type` column.
+    /// The stable type name stored in the `events.type` column (see ``CaseEventType``).
     public var typeName: String {
         switch self {
-        case .opened: return "CaseOpened"
-        case .evidenceCaptured: return Self.evidenceCapturedType
-        case .investigationStarted: return "InvestigationStarted"
-        case .noteAdded: return Self.noteAddedType
-        case .sourceIdentified: return "SourceIdentified"
-        case .threatAssessed: return "ThreatAssessed"
-        case .behaviourReferral: return "BehaviourReferralMade"
-        case .disciplinaryReferral: return "DisciplinaryReferralMade"
-        case .investigationConcluded: return "InvestigationConcluded"
-        case .takedownRequested: return "TakedownRequested"
-        case .hostResponded: return "HostResponded"
-        case .removalChecked: return "RemovalChecked"
-        case .takedownNotApplicable: return "TakedownNotApplicable"
-        case .ispEscalated: return "ISPEscalated"
-        case .ispResponded: return "ISPResponded"
-        case .consentRecorded: return "ConsentRecorded"
-        case .policeReferred: return "PoliceReferred"
-        case .supportOffered: return "SupportOffered"
-        case .supportResponded: return "SupportResponded"
-        case .closed: return "CaseClosed"
-        case .reopened: return "CaseReopened"
-        case .redaction: return "EventRedacted"
+        case .opened: return CaseEventType.opened.rawValue
+        case .evidenceCaptured: return CaseEventType.evidenceCaptured.rawValue
+        case .investigationStarted: return CaseEventType.investigationStarted.rawValue
+        case .noteAdded: return CaseEventType.noteAdded.rawValue
+        case .sourceIdentified: return CaseEventType.sourceIdentified.rawValue
+        case .threatAssessed: return CaseEventType.threatAssessed.rawValue
+        case .behaviourReferral: return CaseEventType.behaviourReferral.rawValue
+        case .disciplinaryReferral: return CaseEventType.disciplinaryReferral.rawValue
+        case .investigationConcluded: return CaseEventType.investigationConcluded.rawValue
+        case .takedownRequested: return CaseEventType.takedownRequested.rawValue
+        case .hostResponded: return CaseEventType.hostResponded.rawValue
+        case .removalChecked: return CaseEventType.removalChecked.rawValue
+        case .takedownNotApplicable: return CaseEventType.takedownNotApplicable.rawValue
+        case .ispEscalated: return CaseEventType.ispEscalated.rawValue
+        case .ispResponded: return CaseEventType.ispResponded.rawValue
+        case .consentRecorded: return CaseEventType.consentRecorded.rawValue
+        case .policeReferred: return CaseEventType.policeReferred.rawValue
+        case .policeNotified: return CaseEventType.policeNotified.rawValue
+        case .supportOffered: return CaseEventType.supportOffered.rawValue
+        case .supportResponded: return CaseEventType.supportResponded.rawValue
+        case .closed: return CaseEventType.closed.rawValue
+        case .reopened: return CaseEventType.reopened.rawValue
+        case .withdrawn: return CaseEventType.withdrawn.rawValue
+        case .redaction: return CaseEventType.redaction.rawValue
         case .redacted(let type): return type
         }
     }
@@ -92,6 +124,8 @@ extension CaseEvent {
         case .supportResponded(let response): fields = ["response": .string(response.rawValue)]
         case .closed(let outcome, let action): fields = ["outcome": .string(outcome), "action": .string(action.rawValue)]
         case .reopened(let reason): fields = ["reason": .string(reason)]
+        case .withdrawn(let item, let reason): fields = ["item": .string(item), "reason": .string(reason)]
+        case .policeNotified: fields = [:]
         case .redaction(let version, let reason): fields = ["version": .int(version), "reason": .string(reason)]
         case .redacted: return .null
         }
@@ -156,8 +190,9 @@ extension CaseEvent {
 
     private static func decode(type: String, _ json: JSONValue) throws -> CaseEvent {
         let f = Fields(json: json, type: type)
-        switch type {
-        case "CaseOpened":
+        guard let known = CaseEventType(rawValue: type) else { throw PayloadError(type: type, field: "type") }
+        switch known {
+        case .opened:
             guard let reference = CaseReference(try f.string("reference")) else {
                 throw PayloadError(type: type, field: "reference")
             }
@@ -171,7 +206,7 @@ extension CaseEvent {
                         return category
                     },
                     discoveredAt: try f.string("discoveredAt")))
-        case Self.evidenceCapturedType:
+        case .evidenceCaptured:
             return .evidenceCaptured(
                 Evidence(
                     id: try f.string("id"), kind: try f.word("kind", as: EvidenceKind.self), url: f.optionalString("url"),
@@ -179,47 +214,48 @@ extension CaseEvent {
                     postedAt: f.optionalString("postedAt"), platform: f.optionalString("platform"),
                     description: f.optionalString("description"),
                     files: try (json["files"]?.array ?? []).map(f.file)))
-        case "InvestigationStarted": return .investigationStarted
-        case Self.noteAddedType: return .noteAdded(text: try f.string("text"))
-        case "SourceIdentified":
+        case .investigationStarted: return .investigationStarted
+        case .noteAdded: return .noteAdded(text: try f.string("text"))
+        case .sourceIdentified:
             return .sourceIdentified(kind: try f.word("kind", as: SourceKind.self), ref: f.optionalString("ref"))
-        case "ThreatAssessed":
+        case .threatAssessed:
             guard let threatening = json["threatening"]?.bool else { throw PayloadError(type: type, field: "threatening") }
             return .threatAssessed(isThreatening: threatening, rationale: try f.string("rationale"))
-        case "BehaviourReferralMade": return .behaviourReferral(pupil: try f.string("pupil"))
-        case "DisciplinaryReferralMade": return .disciplinaryReferral(staff: try f.string("staff"))
-        case "InvestigationConcluded":
+        case .behaviourReferral: return .behaviourReferral(pupil: try f.string("pupil"))
+        case .disciplinaryReferral: return .disciplinaryReferral(staff: try f.string("staff"))
+        case .investigationConcluded:
             return .investigationConcluded(finding: try f.word("finding", as: Finding.self), summary: try f.string("summary"))
-        case "TakedownRequested":
+        case .takedownRequested:
             return .takedownRequested(
                 TakedownRequest(
                     id: try f.string("id"), host: try f.string("host"), evidence: try f.strings("evidence"),
                     method: try f.word("method", as: TakedownMethod.self),
                     sentBy: try f.word("sentBy", as: RequestSender.self), deadline: try f.string("deadline")))
-        case "HostResponded":
+        case .hostResponded:
             return .hostResponded(request: try f.string("request"), result: try f.word("result", as: HostResponse.self))
-        case "RemovalChecked":
+        case .removalChecked:
             let file = try json["file"].flatMap { $0.isNull ? nil : try f.file($0) }
             return .removalChecked(
                 request: try f.string("request"), result: try f.word("result", as: CheckResult.self), file: file)
-        case "TakedownNotApplicable": return .takedownNotApplicable(reason: try f.string("reason"))
-        case "ISPEscalated": return .ispEscalated(request: try f.string("request"), isp: try f.string("isp"))
-        case "ISPResponded":
+        case .takedownNotApplicable: return .takedownNotApplicable(reason: try f.string("reason"))
+        case .ispEscalated: return .ispEscalated(request: try f.string("request"), isp: try f.string("isp"))
+        case .ispResponded:
             return .ispResponded(request: try f.string("request"), result: try f.word("result", as: ISPResponse.self))
-        case "ConsentRecorded":
+        case .consentRecorded:
             return .consentRecorded(decision: try f.word("decision", as: ConsentDecision.self), by: try f.string("by"))
-        case "PoliceReferred":
+        case .policeReferred:
             return .policeReferred(
                 force: try f.string("force"), reference: f.optionalString("reference"),
                 overrideReason: f.optionalString("overrideReason"))
-        case "SupportOffered": return .supportOffered(services: try f.strings("services"))
-        case "SupportResponded": return .supportResponded(try f.word("response", as: SupportResponse.self))
-        case "CaseClosed": return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))
-        case "CaseReopened": return .reopened(reason: try f.string("reason"))
-        case "EventRedacted":
+        case .supportOffered: return .supportOffered(services: try f.strings("services"))
+        case .supportResponded: return .supportResponded(try f.word("response", as: SupportResponse.self))
+        case .closed: return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))
+        case .reopened: return .reopened(reason: try f.string("reason"))
+        case .redaction:
             guard let version = json["version"]?.int else { throw PayloadError(type: type, field: "version") }
             return .redaction(version: version, reason: try f.string("reason"))
-        default: throw PayloadError(type: type, field: "type")
+        case .withdrawn: return .withdrawn(item: try f.string("item"), reason: try f.string("reason"))
+        case .policeNotified: return .policeNotified
         }
     }
 

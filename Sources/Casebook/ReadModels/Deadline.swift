@@ -6,10 +6,12 @@ public struct Deadline: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         /// A takedown request's 24 hours without confirmed removal: escalate to the ISP (000 §13.6).
         case takedown
-        /// URL evidence with no takedown request 24 hours after the report (000 §13.5).
+        /// URL evidence with no takedown request 24 hours after it was added (000 §13.5).
         case requestTakedown = "request-takedown"
         /// An urgent (`child-mentioned`) case not yet investigated (001 §8.6).
         case investigateUrgent = "investigate-urgent"
+        /// Consent withdrawn after the police referral: tell the force (000 §13.7).
+        case tellPolice = "tell-police"
     }
 
     /// The case.
@@ -22,7 +24,7 @@ public struct Deadline: Sendable, Equatable {
     public var due: Date
 
     /// Whether it is overdue at an instant: from the deadline itself on, the same instant
-    /// from which ISP escalation is allowed (``Rules``' `isp-needs-uncooperative-host`).
+    /// from which ISP escalation is allowed (`isp-needs-uncooperative-host`).
     public func isOverdue(at instant: Date) -> Bool { instant >= due }
 
     /// The next action, in plain words for anyone reading a report.
@@ -31,19 +33,23 @@ public struct Deadline: Sendable, Equatable {
         case .takedown: return "escalate \(subject) to the internet service provider (000 §13.6)"
         case .requestTakedown: return "ask the host to remove the material of \(subject) (000 §13.5)"
         case .investigateUrgent: return "start the investigation now: a child is mentioned (001 §8.6)"
+        case .tellPolice: return "tell the force that consent was withdrawn (000 §13.7)"
         }
     }
 
-    /// The command that takes the next action.
-    public var command: String {
+    /// The step that takes the next action, for a front end to render.
+    public var step: StepReference {
         switch kind {
-        case .takedown: return "casebook isp escalate \(reference) \(subject) --isp NAME"
-        case .requestTakedown: return "casebook takedown request \(reference) --evidence \(subject) --method M"
-        case .investigateUrgent: return "casebook investigate start \(reference)"
+        case .takedown: return .step(.escalateToISP, subject: subject)
+        case .requestTakedown: return .step(.requestTakedown, subject: subject)
+        case .investigateUrgent: return .step(.startInvestigation)
+        case .tellPolice: return .step(.notifyPolice)
         }
     }
 
-    /// Everything due on a case as its state stands (none once it is closed).
+    /// Everything due on a case as its state stands (none once it is closed). Deadlines
+    /// run from when their entry was added: URL evidence added after a reopening is due 24
+    /// hours after it was added, not after the original report.
     public static func of(_ state: CaseState) -> [Deadline] {
         guard state.status == .open else { return [] }
         var deadlines: [Deadline] = []
@@ -51,17 +57,17 @@ public struct Deadline: Sendable, Equatable {
             deadlines.append(
                 Deadline(reference: state.reference, kind: .investigateUrgent, subject: state.reference.description, due: state.openedAt))
         }
-        if state.takedownNotApplicable == nil {
-            let covered = Set(state.takedowns.flatMap(\.request.evidence))
-            for item in state.evidence where item.isURLEvidence && !covered.contains(item.id) {
-                deadlines.append(
-                    Deadline(
-                        reference: state.reference, kind: .requestTakedown, subject: item.id,
-                        due: state.openedAt.addingTimeInterval(Workflow.takedownWindow)))
-            }
+        for item in state.uncoveredURLEvidence {
+            deadlines.append(
+                Deadline(
+                    reference: state.reference, kind: .requestTakedown, subject: item.id,
+                    due: item.addedAt.addingTimeInterval(Workflow.takedownWindow)))
         }
-        for takedown in state.takedowns where !takedown.isResolved && takedown.isp == nil {
+        for takedown in state.liveTakedowns where !takedown.isResolved && takedown.isp == nil {
             deadlines.append(Deadline(reference: state.reference, kind: .takedown, subject: takedown.request.id, due: takedown.deadline))
+        }
+        if let since = state.policeToBeToldSince {
+            deadlines.append(Deadline(reference: state.reference, kind: .tellPolice, subject: state.reference.description, due: since))
         }
         return deadlines
     }

@@ -6,7 +6,7 @@ import Foundation
 /// events gives the same rows.
 enum Projection {
     /// The read-model tables, emptied and refilled by a rebuild.
-    static let tables = ["staff", "cases", "takedowns", "deadlines", "sources"]
+    static let tables = ["staff", "cases", "takedowns", "deadlines", "sources", "closures"]
 
     /// Writes every row derived from one case's state, replacing the old ones.
     static func write(_ state: CaseState, to database: Database) throws {
@@ -23,8 +23,7 @@ enum Projection {
         var referrals: [String] = []
         if !state.behaviourReferrals.isEmpty { referrals.append("behaviour") }
         if !state.disciplinaryReferrals.isEmpty { referrals.append("disciplinary") }
-        let police =
-            state.policeReferral.map { $0.overrideReason == nil ? "referred" : "referred-override" } ?? "not-referred"
+        let police = policeWord(state.policeReferral)
         try database.run(
             """
             INSERT OR REPLACE INTO cases (reference, year, number, school, affected, status, is_urgent, categories,
@@ -43,7 +42,7 @@ enum Projection {
                 Timestamp.string(from: state.updatedAt),
             ])
         try database.run("DELETE FROM takedowns WHERE case_ref = ?", [reference])
-        for takedown in state.takedowns {
+        for takedown in state.liveTakedowns {
             try database.run(
                 """
                 INSERT INTO takedowns (case_ref, id, host, evidence, method, sent_by, requested_at, deadline_at, response,
@@ -64,9 +63,48 @@ enum Projection {
                 "INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)",
                 [reference, deadline.kind.rawValue, deadline.subject, Timestamp.string(from: deadline.due)])
         }
+        try writeClosures(state, to: database)
         try database.run("DELETE FROM sources WHERE case_ref = ?", [reference])
         if let ref = state.source?.ref {
             try database.run("INSERT INTO sources (ref, case_ref) VALUES (?, ?)", [SourceReference.normalized(ref), reference])
+        }
+    }
+
+    /// `not-referred`, `referred`, or `referred-override`.
+    static func policeWord(_ referral: CaseState.PoliceReferral?) -> String {
+        referral.map { $0.overrideReason == nil ? "referred" : "referred-override" } ?? "not-referred"
+    }
+
+    /// One row per closure in the case's history (the outcomes report reads these).
+    private static func writeClosures(_ state: CaseState, to database: Database) throws {
+        let reference = state.reference.description
+        try database.run("DELETE FROM closures WHERE case_ref = ?", [reference])
+        for (index, record) in state.closures.enumerated() {
+            let takedowns = record.takedowns.map { timing in
+                Timestamp.string(from: timing.requestedAt) + "/" + (timing.removedAt.map(Timestamp.string(from:)) ?? "")
+            }
+            try database.run(
+                """
+                INSERT INTO closures (case_ref, number, closed_at, reopened_at, finding, source_kind, threat, referrals,
+                    police, action, outcome, removed_at, takedowns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    reference, index + 1, Timestamp.string(from: record.closure.at), record.reopenedAt.map(Timestamp.string(from:)),
+                    record.finding?.rawValue, record.sourceKind?.rawValue,
+                    record.isThreatening.map { $0 ? "threatening" : "not-threatening" }, record.referrals.joined(separator: ","),
+                    policeWord(record.policeReferral), record.closure.action.rawValue, record.closure.outcome,
+                    record.removedAt.map(Timestamp.string(from:)), takedowns.joined(separator: ";"),
+                ])
+        }
+    }
+
+    /// Reads a closure's `takedowns` column back.
+    static func takedownTimings(_ text: String) -> [Outcomes.TakedownTiming] {
+        text.split(separator: ";").compactMap { item in
+            let parts = item.split(separator: "/", omittingEmptySubsequences: false)
+            guard let requested = parts.first.flatMap({ Timestamp.date(from: String($0)) }) else { return nil }
+            return Outcomes.TakedownTiming(requestedAt: requested, removedAt: parts.dropFirst().first.flatMap { Timestamp.date(from: String($0)) })
         }
     }
 

@@ -17,7 +17,7 @@ public struct Outcomes: Sendable {
         }
     }
 
-    /// One closed case.
+    /// One closure of a case (a case closed twice has a row per closure).
     public struct Row: Sendable, Equatable {
         /// The case reference.
         public var reference: CaseReference
@@ -47,6 +47,8 @@ public struct Outcomes: Sendable {
         public var removedAt: Date?
         /// Each takedown request: when made, and when removal was first confirmed.
         public var takedowns: [TakedownTiming]
+        /// When the case was reopened after this closure; nil while the closure stands.
+        public var reopenedAt: Date? = nil
 
         /// Hours from the report to the first confirmed removal, to a tenth; nil when not removed.
         public var hoursToRemoval: Double? { removedAt.map { Timeline.hours($0.timeIntervalSince(openedAt)) } }
@@ -182,7 +184,8 @@ public struct Outcomes: Sendable {
     /// One row's cells, in ``columns`` order.
     func cells(_ row: Row) -> [String] {
         [
-            row.reference.description, row.school, localTime.formatDate(row.openedAt), localTime.formatDate(row.closedAt),
+            row.reference.description, row.school, localTime.formatDate(row.openedAt),
+            localTime.formatDate(row.closedAt) + (row.reopenedAt == nil ? "" : " (later reopened)"),
             row.categories.joined(separator: ", "), row.sourceKind ?? "", row.referrals.joined(separator: ", "),
             row.threat ?? "", row.police, row.finding ?? "", row.action ?? "", row.removal,
             row.removedWithin24Hours.map { $0 ? "yes" : "no" } ?? "no request", row.outcome ?? "",

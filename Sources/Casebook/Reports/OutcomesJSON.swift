@@ -36,6 +36,8 @@ extension Outcomes {
                         "school": .string(row.school),
                         "openedAt": .string(Timestamp.string(from: row.openedAt)),
                         "closedAt": .string(Timestamp.string(from: row.closedAt)),
+                        "laterReopened": .bool(row.reopenedAt != nil),
+                        "reopenedAt": JSONValue(row.reopenedAt.map(Timestamp.string(from:))),
                         "categories": .array(row.categories.map(JSONValue.string)),
                         "sourceKind": JSONValue(row.sourceKind),
                         "referrals": .array(row.referrals.map(JSONValue.string)),

@@ -40,6 +40,14 @@ extension Timeline {
             let before = state
             if index > 0 { state = state.evolve(event, at: occurredAt, actor: stored.actor) }
             let narration = narrator.narrate(event, stored: stored, before: before, at: occurredAt)
+            if case .withdrawn(let item, let reason) = event, let entry = CorrectionsTrack.Item(item),
+                let version = CorrectionsTrack.version(of: entry, in: before),
+                let index = rows.firstIndex(where: { $0.event.version == version })
+            {
+                // The entry's own row stays, marked withdrawn with who, when and why.
+                let flag = narrator.withdrawnFlag(item, by: stored.actor, at: occurredAt, reason: reason, version: stored.version)
+                rows[index].flags.append(flag)
+            }
             rows.append(
                 Row(
                     event: stored, occurredAt: occurredAt, when: localTime.formatWithSeconds(occurredAt),
@@ -55,7 +63,9 @@ extension Timeline {
                 kind: .overdue,
                 text: "OVERDUE since \(localTime.format(deadline.due)) (\(Timeline.hoursText(hoursLate)) late): \(deadline.nextAction)")
             // Rows are still in version order here, one per decoded event.
-            if let index = decoded.firstIndex(where: { Self.startsClock(of: deadline, $0) }) {
+            // The force is to be told of the latest withdrawal; every other clock starts once.
+            let starts = { (event: CaseEvent) in Self.startsClock(of: deadline, event) }
+            if let index = deadline.kind == .tellPolice ? decoded.lastIndex(where: starts) : decoded.firstIndex(where: starts) {
                 rows[index].flags.append(flag)
             }
         }
@@ -90,6 +100,8 @@ extension Timeline {
             if case .evidenceCaptured(let evidence) = event { return evidence.id == deadline.subject }
         case .takedown:
             if case .takedownRequested(let request) = event { return request.id == deadline.subject }
+        case .tellPolice:
+            if case .consentRecorded(.withdrawn, _) = event { return true }
         }
         return false
     }

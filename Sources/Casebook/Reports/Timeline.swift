@@ -80,6 +80,9 @@ public struct Timeline: Sendable {
             case childProtectionOverride = "child-protection-override"
             /// The event's payload was erased; the chain still verifies.
             case redacted
+            /// The entry was withdrawn as entered in error (SPEC §2.9): kept, but ignored by
+            /// the workflow from the withdrawal on.
+            case withdrawn
         }
 
         /// What kind of flag.

@@ -89,7 +89,7 @@ public enum TimelineExport {
 
         // Every redaction is recorded by an EventRedacted event of the same stream.
         var recorded: Set<Int> = []
-        for event in own where event.type == "EventRedacted" {
+        for event in own where event.type == CaseEventType.redaction.rawValue {
             if case .redaction(let version, _)? = try? CaseEvent(type: event.type, payload: event.payload) {
                 recorded.insert(version)
             }

@@ -124,6 +124,7 @@ extension Timeline {
         case .overdue: return "overdue"
         case .childProtectionOverride: return "override"
         case .redacted: return "redacted"
+        case .withdrawn: return "withdrawn"
         }
     }
 
@@ -164,6 +165,8 @@ extension Timeline {
         tr.override td { background: #fff6f6; }
         tr.overdue td { background: #fffaf2; }
         tr.redacted td { color: #444; background: #f6f6f6; }
+        .flag.withdrawn { border-color: #a60; color: #630; background: #fff4e0; }
+        tr.withdrawn td { color: #555; font-style: italic; }
         .alert { border: 2px solid #b00; padding: 2mm 3mm; margin: 4mm 0 0; }
         .alert.overdue { border-color: #c60; }
         .alert h2 { border: none; margin: 0 0 1mm; }

@@ -33,7 +33,7 @@ struct TimelineNarrator {
             case .evidenceCaptured, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .policeReferred, .supportOffered,
-                .supportResponded, .closed, .reopened, .redaction, .redacted:
+                .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn:
                 break
             }
         }
@@ -162,6 +162,13 @@ struct TimelineNarrator {
             }
             if let reference { narration.details.append("Crime reference: \(reference)") }
             return narration
+        case .policeNotified:
+            return Narration(
+                what: "The police (\(state.policeReferral?.force ?? "the force")) told that consent was withdrawn",
+                details: ["Policy: 000 §13.7"])
+        case .withdrawn(let item, let reason):
+            return Narration(
+                what: "\(Self.entryName(item, state)) withdrawn as entered in error", details: ["Entry: \(item)", "Reason: \(reason)"])
         case .supportOffered(let services):
             return Narration(
                 what: "Support offered: \(services.joined(separator: "; "))", details: services.map { "Service signposted: \($0)" })
@@ -185,6 +192,30 @@ struct TimelineNarrator {
             narration.flags.append(Timeline.Flag(kind: .redacted, text: flag + "; its SHA-256 is kept, so the chain still verifies"))
             return narration
         }
+    }
+
+    /// An entry in words: `Evidence E2`, `Note N1`, `Referral R1 (disciplinary, c.smith)`, `The source`.
+    static func entryName(_ item: String, _ state: CaseState) -> String {
+        switch CorrectionsTrack.Item(item) {
+        case .evidence(let id)?: return "Evidence \(id)"
+        case .note(let id)?: return "Note \(id)"
+        case .referral(let id)?:
+            guard let referral = state.referrals.first(where: { $0.id == id }) else { return "Referral \(id)" }
+            return "Referral \(id) (\(InvestigationTrack.describe(referral.kind)))"
+        case .takedown(let id)?: return "Takedown request \(id)"
+        case .source?: return "The source" + (state.source.map { " (\($0.kind.rawValue))" } ?? "")
+        case .assessment?: return "The threat assessment"
+        case .consent?: return "The consent decision" + (state.consent.map { " (\($0.rawValue))" } ?? "")
+        case .notApplicable?: return "The not-applicable declaration"
+        case nil: return item
+        }
+    }
+
+    /// The flag an entry's own row carries once it is withdrawn: who, when and why.
+    func withdrawnFlag(_ item: String, by actor: String, at date: Date, reason: String, version: Int) -> Timeline.Flag {
+        Timeline.Flag(
+            kind: .withdrawn,
+            text: "WITHDRAWN as entered in error by \(person(actor).label) on \(localTime.format(date)) (version \(version)): \(reason)")
     }
 
     /// A stored UTC time in the local zone; the text itself when it is not one.

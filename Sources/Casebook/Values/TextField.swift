@@ -7,11 +7,11 @@
 /// hold anything (the file can be edited), so ``escaped(_:keepingLines:)`` is applied to
 /// every value printed for people.
 public enum TextField {
-    /// The fields (named as the command line names them) that hold paragraphs of free text
+    /// The fields (named as the domain names them, e.g. "the summary") that hold paragraphs of free text
     /// and so accept line feeds and tabs: a note, summaries, rationales, reasons,
     /// descriptions and outcomes.
     public static let multilineFields: Set<String> = [
-        "note", "--summary", "--rationale", "--reason", "--override-reason", "--description", "--outcome",
+        "the note", "the summary", "the rationale", "the reason", "the override reason", "the description", "the outcome",
     ]
 
     /// Whether the field named accepts line feeds and tabs.

@@ -28,7 +28,7 @@ public struct WebURL: Sendable, Equatable {
 
     /// Parses `text` (surrounding spaces ignored); ``CasebookError/invalidInput(_:)`` naming
     /// `field` and saying what is wrong otherwise.
-    public static func parse(_ text: String, field: String = "--url") throws -> WebURL {
+    public static func parse(_ text: String, field: String = "the URL") throws -> WebURL {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let shown = "\(field) '\(TextField.escaped(String(trimmed.prefix(200))))'"
         guard trimmed.count <= maximumLength else {

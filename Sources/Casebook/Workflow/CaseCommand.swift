@@ -19,10 +19,13 @@ public enum CaseCommand: Sendable, Equatable {
     case recordISPResponse(request: String, ISPResponse)
     case recordConsent(ConsentDecision, by: String)
     case referToPolice(force: String, reference: String?, overrideReason: String?)
+    case notifyPolice
     case offerSupport(services: [String])
     case recordSupportResponse(SupportResponse)
     case close(outcome: String, action: CloseAction)
     case reopen(reason: String)
+    /// Withdraws an entry made in error (see ``CorrectionsTrack`` for the names).
+    case withdraw(item: String, reason: String)
 
     /// The step this command takes.
     public var step: Step {
@@ -43,10 +46,12 @@ public enum CaseCommand: Sendable, Equatable {
         case .recordISPResponse: return .recordISPResponse
         case .recordConsent: return .recordConsent
         case .referToPolice: return .referToPolice
+        case .notifyPolice: return .notifyPolice
         case .offerSupport: return .offerSupport
         case .recordSupportResponse: return .recordSupportResponse
         case .close: return .close
         case .reopen: return .reopen
+        case .withdraw: return .withdraw
         }
     }
 
@@ -66,6 +71,9 @@ public enum CaseCommand: Sendable, Equatable {
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return .overrideConsent
+        case .withdraw(let item, _):
+            // Who may withdraw an entry is who may take the step that made it.
+            return CorrectionsTrack.Item(item)?.step == .addEvidence ? .addEvidence : .advanceCase
         default: return .advanceCase
         }
     }
@@ -142,11 +150,11 @@ public struct DecisionContext {
     public var occurredAt: Date
     /// Who acts.
     public var actor: StaffMember
-    /// Looks up a member of staff.
-    public var staff: (String) -> StaffMember?
+    /// Looks up a member of staff: nil when there is none; throws when the directory cannot be read.
+    public var staff: (String) throws -> StaffMember?
 
     /// Creates a context.
-    public init(now: Date, occurredAt: Date? = nil, actor: StaffMember, staff: @escaping (String) -> StaffMember?) {
+    public init(now: Date, occurredAt: Date? = nil, actor: StaffMember, staff: @escaping (String) throws -> StaffMember?) {
         self.now = now
         self.occurredAt = occurredAt ?? now
         self.actor = actor

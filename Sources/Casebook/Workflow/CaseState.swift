@@ -2,7 +2,9 @@ import Foundation
 
 /// A case as its events have made it: the value the workflow rules read.
 ///
-/// Built only by ``CaseState/evolve(_:with:at:)``; never stored, always derived.
+/// Built only by ``CaseState/evolve(_:at:actor:)``; never stored, always derived. Entries
+/// withdrawn as entered in error (SPEC §2.9) stay in their lists, marked with their
+/// ``Withdrawal``; the rules, deadlines and reports read only the live ones.
 public struct CaseState: Sendable, Equatable {
     /// Whether the case is open or closed.
     public enum Status: String, Sendable, Equatable {
@@ -22,6 +24,18 @@ public struct CaseState: Sendable, Equatable {
         case concluded(Finding, summary: String)
     }
 
+    /// Who withdrew an entry as entered in error, when and why (SPEC §2.9).
+    public struct Withdrawal: Sendable, Equatable {
+        /// The member of staff who withdrew it.
+        public var by: String
+        /// When.
+        public var at: Date
+        /// Why.
+        public var reason: String
+        /// The version of the withdrawal event.
+        public var version: Int
+    }
+
     /// One evidence item as captured.
     public struct EvidenceItem: Sendable, Equatable {
         /// `E1`, …
@@ -30,9 +44,46 @@ public struct CaseState: Sendable, Equatable {
         public var details: CaseEvent.Evidence?
         /// Who captured it.
         public var capturedBy: String
+        /// When it was added to the case (the event's time): its deadlines run from here.
+        public var addedAt: Date
+        /// The version of the event that added it.
+        public var version: Int
+        /// Set when it was withdrawn as entered in error.
+        public var withdrawal: Withdrawal?
 
         /// Whether it points at material on a host, which a takedown request must cover.
         public var isURLEvidence: Bool { details?.kind.needsURL ?? false }
+    }
+
+    /// An investigation note (`N1`, `N2`, … by order).
+    public struct Note: Sendable, Equatable {
+        /// `N1`, …
+        public var id: String
+        /// The text; `[redacted]` once erased.
+        public var text: String
+        /// The version of the event that added it.
+        public var version: Int
+        /// Set when it was withdrawn as entered in error.
+        public var withdrawal: Withdrawal?
+    }
+
+    /// A behaviour or disciplinary referral (`R1`, `R2`, … by order, both kinds together).
+    public struct Referral: Sendable, Equatable {
+        /// Which procedure.
+        public enum Kind: Sendable, Equatable {
+            /// The behaviour policy, for a pupil (000 §13.4).
+            case behaviour(pupil: String)
+            /// The disciplinary procedure, for a member of staff (000 §14).
+            case disciplinary(staff: String)
+        }
+        /// `R1`, …
+        public var id: String
+        /// The procedure and who is referred.
+        public var kind: Kind
+        /// The version of the event that made it.
+        public var version: Int
+        /// Set when it was withdrawn as entered in error.
+        public var withdrawal: Withdrawal?
     }
 
     /// A takedown request and what followed it (000 §13.5–§13.6).
@@ -53,9 +104,26 @@ public struct CaseState: Sendable, Equatable {
         public var isp: String?
         /// The ISP's answer.
         public var ispResponse: ISPResponse?
+        /// The version of the request event.
+        public var version: Int = 0
+        /// Set when it was withdrawn as entered in error.
+        public var withdrawal: Withdrawal?
 
         /// Resolved: a check confirmed removal or amendment, or the ISP answered (SPEC §2.8).
         public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil }
+    }
+
+    /// A declaration that takedown does not apply, covering the URL evidence live when it
+    /// was made (SPEC §2.4).
+    public struct NotApplicable: Sendable, Equatable {
+        /// Why.
+        public var reason: String
+        /// The URL evidence items it covers.
+        public var covers: [String]
+        /// The version of the declaration.
+        public var version: Int
+        /// Set when it was withdrawn as entered in error.
+        public var withdrawal: Withdrawal?
     }
 
     /// The reference.
@@ -66,36 +134,36 @@ public struct CaseState: Sendable, Equatable {
     public var openedAt: Date
     /// Open or closed.
     public var status: Status = .open
-    /// Evidence items in capture order.
+    /// Evidence items in capture order, withdrawn ones included.
     public var evidence: [EvidenceItem] = []
     /// The investigation.
     public var investigation: Investigation = .notStarted
-    /// Investigation notes.
-    public var notes: [String] = []
-    /// The identified source.
+    /// Investigation notes, withdrawn ones included.
+    public var notes: [Note] = []
+    /// The identified source (nil once withdrawn).
     public var source: Source?
-    /// The threat assessment: nil until assessed.
-    public var isThreatening: Bool?
-    /// The rationale of the threat assessment.
-    public var threatRationale: String?
-    /// Behaviour referrals (pupil references).
-    public var behaviourReferrals: [String] = []
-    /// Disciplinary referrals (staff ids).
-    public var disciplinaryReferrals: [String] = []
-    /// Takedown requests in order.
+    /// The threat assessment (nil once withdrawn).
+    public var assessment: Assessment?
+    /// Referrals in order, withdrawn ones included.
+    public var referrals: [Referral] = []
+    /// Takedown requests in order, withdrawn ones included.
     public var takedowns: [Takedown] = []
-    /// Why takedown does not apply, when declared.
-    public var takedownNotApplicable: String?
-    /// The affected person's latest decision on a police referral.
-    public var consent: ConsentDecision?
+    /// Not-applicable declarations in order, withdrawn ones included.
+    public var notApplicable: [NotApplicable] = []
+    /// The affected person's latest decision on a police referral (nil once withdrawn as an error).
+    public var consentRecord: Consent?
     /// The police referral, once made.
     public var policeReferral: PoliceReferral?
+    /// When consent was withdrawn after the police referral: the force must be told (SPEC §2.6).
+    public var policeToBeToldSince: Date?
     /// Services signposted, once support was offered.
     public var supportServices: [String]?
     /// The answer to the support offered.
     public var supportResponse: SupportResponse?
     /// The outcome and action when closed.
     public var closure: Closure?
+    /// Every closure in order, each with the outcome facts as they stood (SPEC §2.8).
+    public var closures: [ClosureRecord] = []
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.
@@ -104,8 +172,41 @@ public struct CaseState: Sendable, Equatable {
     /// Whether `child-mentioned` makes this case urgent (001 §8.6).
     public var isUrgent: Bool { opened.categories.contains(.childMentioned) }
 
-    /// The first confirmed removal or amendment of any request.
-    public var firstRemovalAt: Date? { takedowns.compactMap(\.removalConfirmedAt).min() }
+    /// Evidence not withdrawn.
+    public var liveEvidence: [EvidenceItem] { evidence.filter { $0.withdrawal == nil } }
+    /// Takedown requests not withdrawn.
+    public var liveTakedowns: [Takedown] { takedowns.filter { $0.withdrawal == nil } }
+    /// Not-applicable declarations not withdrawn.
+    public var liveNotApplicable: [NotApplicable] { notApplicable.filter { $0.withdrawal == nil } }
+    /// Notes not withdrawn.
+    public var liveNotes: [Note] { notes.filter { $0.withdrawal == nil } }
+
+    /// The reason of the latest live not-applicable declaration.
+    public var takedownNotApplicable: String? { liveNotApplicable.last?.reason }
+    /// Whether the material is threatening; nil until assessed.
+    public var isThreatening: Bool? { assessment?.isThreatening }
+    /// The rationale of the threat assessment.
+    public var threatRationale: String? { assessment?.rationale }
+    /// The affected person's latest decision.
+    public var consent: ConsentDecision? { consentRecord?.decision }
+    /// Live behaviour referrals (pupil references).
+    public var behaviourReferrals: [String] {
+        referrals.compactMap { if $0.withdrawal == nil, case .behaviour(let pupil) = $0.kind { pupil } else { nil } }
+    }
+    /// Live disciplinary referrals (staff ids).
+    public var disciplinaryReferrals: [String] {
+        referrals.compactMap { if $0.withdrawal == nil, case .disciplinary(let staff) = $0.kind { staff } else { nil } }
+    }
+
+    /// The first confirmed removal or amendment of any live request.
+    public var firstRemovalAt: Date? { liveTakedowns.compactMap(\.removalConfirmedAt).min() }
+
+    /// Live URL evidence covered by neither a live request nor a live declaration.
+    public var uncoveredURLEvidence: [EvidenceItem] {
+        let requested = Set(liveTakedowns.flatMap(\.request.evidence))
+        let declared = Set(liveNotApplicable.flatMap(\.covers))
+        return liveEvidence.filter { $0.isURLEvidence && !requested.contains($0.id) && !declared.contains($0.id) }
+    }
 
     /// Finds an evidence item by id (case-insensitive: `e1` is `E1`).
     public func evidenceItem(_ id: String) -> EvidenceItem? {
@@ -123,6 +224,26 @@ public struct CaseState: Sendable, Equatable {
         public var kind: SourceKind
         /// An optional reference, such as an account handle.
         public var ref: String?
+        /// The version of the event that identified it.
+        public var version: Int = 0
+    }
+
+    /// The threat assessment (000 §13.7).
+    public struct Assessment: Sendable, Equatable {
+        /// Threatening or intimidating, or not.
+        public var isThreatening: Bool
+        /// Why.
+        public var rationale: String
+        /// The version of the event that recorded it.
+        public var version: Int
+    }
+
+    /// The affected person's decision on a police referral (000 §13.7).
+    public struct Consent: Sendable, Equatable {
+        /// Given, declined or withdrawn.
+        public var decision: ConsentDecision
+        /// The version of the event that recorded it.
+        public var version: Int
     }
 
     /// A police referral (000 §13.7).
@@ -145,5 +266,28 @@ public struct CaseState: Sendable, Equatable {
         public var action: CloseAction
         /// When it closed.
         public var at: Date
+    }
+
+    /// One closure in the case's history, with the outcome facts HR reads as they stood
+    /// when it closed, and when it was reopened (nil while it stands).
+    public struct ClosureRecord: Sendable, Equatable {
+        /// The outcome, action and time.
+        public var closure: Closure
+        /// The kind of source, if identified.
+        public var sourceKind: SourceKind?
+        /// `behaviour`, `disciplinary`: the live referrals' kinds.
+        public var referrals: [String]
+        /// Threatening or not, once assessed.
+        public var isThreatening: Bool?
+        /// The police referral, if made.
+        public var policeReferral: PoliceReferral?
+        /// The finding.
+        public var finding: Finding?
+        /// Each live request's time and confirmed removal.
+        public var takedowns: [Outcomes.TakedownTiming]
+        /// The first confirmed removal of any of them.
+        public var removedAt: Date?
+        /// When the case was reopened after this closure.
+        public var reopenedAt: Date?
     }
 }

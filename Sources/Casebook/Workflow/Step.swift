@@ -1,27 +1,33 @@
-/// The steps of a case's workflow, by the command that takes them. `show` lists each as
-/// allowed now or blocked, using the same guards that ``Workflow/decide(_:state:context:)``
-/// enforces.
+import Foundation
+
+/// The steps of a case's workflow. `show` lists each as allowed now or blocked, using the
+/// step table (``Workflow/guards(for:)``) that ``Workflow/decide(_:state:context:)`` enforces.
+///
+/// Raw values are stable identifiers for JSON and code, not command-line words: each front
+/// end names the steps in its own words.
 public enum Step: String, Sendable, CaseIterable {
-    case addEvidence = "evidence add"
-    case startInvestigation = "investigate start"
-    case addNote = "investigate note"
-    case identifySource = "investigate source"
-    case assessThreat = "investigate assess"
-    case referBehaviour = "refer behaviour"
-    case referDisciplinary = "refer disciplinary"
-    case concludeInvestigation = "investigate conclude"
-    case requestTakedown = "takedown request"
-    case recordHostResponse = "takedown response"
-    case checkRemoval = "takedown check"
-    case declareTakedownNotApplicable = "takedown not-applicable"
-    case escalateToISP = "isp escalate"
-    case recordISPResponse = "isp response"
-    case recordConsent = "police consent"
-    case referToPolice = "police refer"
-    case offerSupport = "support offer"
-    case recordSupportResponse = "support response"
+    case addEvidence
+    case startInvestigation
+    case addNote
+    case identifySource
+    case assessThreat
+    case referBehaviour
+    case referDisciplinary
+    case concludeInvestigation
+    case requestTakedown
+    case recordHostResponse
+    case checkRemoval
+    case declareTakedownNotApplicable
+    case escalateToISP
+    case recordISPResponse
+    case recordConsent
+    case referToPolice
+    case notifyPolice
+    case offerSupport
+    case recordSupportResponse
     case close
     case reopen
+    case withdraw
 }
 
 /// A step and whether it may be taken now.
@@ -35,4 +41,29 @@ public struct StepAvailability: Sendable, Equatable {
 
     /// Whether the step may be taken now.
     public var isAllowed: Bool { blockers.isEmpty }
+}
+
+/// What would unblock a refusal, or what is due: a reference to a step that a front end
+/// renders in its own words (the command line as `casebook takedown request CB-2026-0001
+/// --evidence E3 --method M`; a web page as a form).
+public indirect enum StepReference: Sendable, Equatable {
+    /// Take `step` on the case. `subject` names what it acts on (`E3`, `T1`, the affected
+    /// person's staff id for consent, the item to withdraw); `choice` the answer that would
+    /// unblock (`pupil`, `given|declined`, `refused`), alternatives separated by `|`.
+    case step(Step, subject: String? = nil, choice: String? = nil)
+    /// Any one of these.
+    case anyOf([StepReference])
+    /// Time must pass: the step becomes possible at this instant.
+    case wait(until: Date)
+    /// Nothing unblocks it; why.
+    case none(String)
+
+    /// The steps referred to, in order.
+    public var steps: [Step] {
+        switch self {
+        case .step(let step, _, _): return [step]
+        case .anyOf(let references): return references.flatMap(\.steps)
+        case .wait, .none: return []
+        }
+    }
 }

@@ -2,7 +2,7 @@ import Casebook
 import EventLog
 import Foundation
 
-/// `police consent|refer`, `support offer|response`, `close`, `reopen`.
+/// `police consent|refer|notified`, `support offer|response`, `close`, `reopen`.
 enum ClosingCommands {
     static let consent = CaseCommands.step(
         CommandSpec(
@@ -45,6 +45,15 @@ enum ClosingCommands {
             return "\(state.reference) referred to \(referral.force)"
                 + (referral.overrideReason.map { " WITHOUT CONSENT (child-protection override: \($0))" } ?? "") + "."
         })
+
+    static let notified = CaseCommands.step(
+        CommandSpec(
+            name: "police notified",
+            summary: "Record that the force was told the affected person withdrew consent after the referral (000 §13.7).",
+            positionals: [CaseCommands.casePositional],
+            examples: ["casebook --as smt.jones police notified CB-2026-0001 --at '2026-11-21 10:30'"]),
+        make: { _, _ in .notifyPolice },
+        describe: { state, _, _ in "Recorded: \(state.policeReferral?.force ?? "the force") told that consent was withdrawn on \(state.reference)." })
 
     static let offerSupport = CaseCommands.step(
         CommandSpec(

@@ -56,7 +56,7 @@ enum EvidenceCommands {
                 continue
             }
             table.rows.append([
-                item.id, details.kind.rawValue,
+                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), details.kind.rawValue,
                 invocation.show(Timestamp.date(from: details.capturedAt)), details.url ?? "",
                 details.files.map(\.name).joined(separator: ", "),
             ])

@@ -19,9 +19,18 @@ enum ReadCommands {
         let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
         let text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
         var json = JSONOutput.state(state).object ?? [:]
-        json["allowed"] = .array(steps.filter(\.isAllowed).map { ["step": .string($0.step.rawValue), "subjects": .array($0.subjects.map { .string($0) })] })
+        let reference = state.reference.description
+        json["allowed"] = .array(
+            steps.filter(\.isAllowed).map {
+                ["step": .string(StepWords.command($0.step)), "id": .string($0.step.rawValue), "subjects": .array($0.subjects.map { .string($0) })]
+            })
         json["blocked"] = .array(
-            steps.filter { !$0.isAllowed }.map { ["step": .string($0.step.rawValue), "because": .array($0.blockers.map(JSONOutput.refusal))] })
+            steps.filter { !$0.isAllowed }.map {
+                [
+                    "step": .string(StepWords.command($0.step)), "id": .string($0.step.rawValue),
+                    "because": .array($0.blockers.map { JSONOutput.refusal($0, case: reference, localTime: invocation.localTime) }),
+                ]
+            })
         json["overdue"] = .array(overdue.map(JSONOutput.deadline))
         json["repeatSourceCases"] = .array(repeats.map { .string($0.description) })
         return Output(text: text, json: .object(json))
@@ -76,7 +85,8 @@ enum ReadCommands {
             [
                 $0.deadline.reference.description, "\($0.deadline.kind.rawValue) \($0.deadline.subject)",
                 invocation.localTime.format($0.deadline.due), Self.duration($0.lateness),
-                $0.deadline.nextAction + ": " + $0.deadline.command,
+                $0.deadline.nextAction + ": "
+                    + StepWords.render($0.deadline.step, case: $0.deadline.reference.description, localTime: invocation.localTime),
             ]
         }
         let text = items.isEmpty

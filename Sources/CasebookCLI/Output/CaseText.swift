@@ -17,7 +17,7 @@ enum CaseText {
         lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
         lines.append("Summary:     \(state.opened.summary)")
         lines.append("")
-        lines.append("Evidence:    \(state.evidence.isEmpty ? "none" : state.evidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
+        lines.append("Evidence:    \(state.liveEvidence.isEmpty ? "none" : state.liveEvidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
         let investigation: String
         switch state.investigation {
         case .notStarted: investigation = "not started"
@@ -29,10 +29,17 @@ enum CaseText {
             + (repeats.isEmpty ? "" : "   REPEAT SOURCE: also in \(repeats.map(\.description).joined(separator: ", ")) (001 §8.5)"))
         lines.append("  threat:    \(state.isThreatening.map { $0 ? "threatening or intimidating" : "not threatening" } ?? "—")"
             + (state.threatRationale.map { " — \($0)" } ?? ""))
-        let referrals = state.behaviourReferrals.map { "behaviour (\($0))" } + state.disciplinaryReferrals.map { "disciplinary (\($0))" }
+        let referrals = state.referrals.filter { $0.withdrawal == nil }.map { referral in
+            switch referral.kind {
+            case .behaviour(let pupil): return "\(referral.id) behaviour (\(pupil))"
+            case .disciplinary(let staff): return "\(referral.id) disciplinary (\(staff))"
+            }
+        }
         lines.append("  referrals: \(referrals.isEmpty ? "—" : referrals.joined(separator: ", "))")
-        lines.append("Takedown:    \(state.takedownNotApplicable.map { "not applicable — \($0)" } ?? (state.takedowns.isEmpty ? "no requests" : "\(state.takedowns.count) request\(state.takedowns.count == 1 ? "" : "s")"))")
-        for takedown in state.takedowns {
+        let live = state.liveTakedowns
+        lines.append("Takedown:    \(live.isEmpty ? "no requests" : "\(live.count) request\(live.count == 1 ? "" : "s")")"
+            + state.liveNotApplicable.map { "; not applicable for \($0.covers.isEmpty ? "the case" : $0.covers.joined(separator: ",")) — \($0.reason)" }.joined())
+        for takedown in live {
             var line = "  \(takedown.request.id) \(takedown.request.host) (\(takedown.request.evidence.joined(separator: ","))) by \(takedown.request.method.rawValue), sent by \(takedown.request.sentBy.rawValue); due \(time(takedown.deadline))"
             line += "; response \(takedown.response?.rawValue ?? "—"); check \(takedown.check?.rawValue ?? "—")"
             if let isp = takedown.isp { line += "; ISP \(isp): \(takedown.ispResponse?.rawValue ?? "awaiting")" }
@@ -44,26 +51,40 @@ enum CaseText {
                 + ($0.overrideReason.map { " — CHILD-PROTECTION OVERRIDE, without consent: \($0)" } ?? "")
         } ?? "not referred"
         lines.append("Police:      consent \(state.consent?.rawValue ?? "not recorded"); \(police)")
+        if state.policeToBeToldSince != nil {
+            lines.append("  TO DO:     tell the force that consent was withdrawn, then record it: casebook police notified \(state.reference)")
+        }
         lines.append("Support:     \(state.supportServices.map { "offered (\($0.joined(separator: ", "))); \(state.supportResponse?.rawValue ?? "no answer yet")" } ?? "not offered")")
+        let withdrawn = withdrawnEntries(state)
+        if !withdrawn.isEmpty {
+            lines.append("Withdrawn:   \(withdrawn.joined(separator: ", ")) (entered in error; kept in the timeline)")
+        }
         if let closure = state.closure {
             lines.append("Closed:      \(time(closure.at)) — \(closure.action.rawValue): \(closure.outcome)")
         }
         if !overdue.isEmpty {
             lines.append("")
             lines.append("OVERDUE:")
-            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(deadline.command)") }
+            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(StepWords.render(deadline.step, case: state.reference.description, localTime: localTime))") }
         }
         lines.append("")
         lines.append("Allowed now:")
         for step in steps where step.isAllowed {
-            lines.append("  casebook \(step.step.rawValue) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+            lines.append("  casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
         }
         lines.append("Blocked:")
         for step in steps where !step.isAllowed {
-            lines.append("  \(step.step.rawValue):")
+            lines.append("  \(StepWords.command(step.step)):")
             for blocker in step.blockers { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
         }
         // Each line holds values from the database: escaped, so none can fake a line.
         return lines.map { TextField.escaped($0) }.joined(separator: "\n")
+    }
+
+    /// The entries withdrawn as entered in error, by name, in the order they were made.
+    static func withdrawnEntries(_ state: CaseState) -> [String] {
+        state.evidence.filter { $0.withdrawal != nil }.map(\.id) + state.notes.filter { $0.withdrawal != nil }.map(\.id)
+            + state.referrals.filter { $0.withdrawal != nil }.map(\.id) + state.takedowns.filter { $0.withdrawal != nil }.map(\.request.id)
+            + (state.notApplicable.contains { $0.withdrawal != nil } ? ["not-applicable"] : [])
     }
 }

@@ -6,10 +6,12 @@ import Foundation
 enum JSONOutput {
     static func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamp.string(from: $0)) } ?? .null }
 
-    static func refusal(_ refusal: Refusal) -> JSONValue {
+    /// A refusal: `unblock` is the command to type; `steps` the same, structured.
+    static func refusal(_ refusal: Refusal, case reference: String, localTime: LocalTime?) -> JSONValue {
         [
             "rule": .string(refusal.rule), "clause": .string(refusal.clause), "reason": .string(refusal.reason),
-            "unblock": .string(refusal.unblock),
+            "unblock": .string(StepWords.render(refusal.unblock, case: reference, localTime: localTime)),
+            "steps": .array(StepWords.json(refusal.unblock)),
         ]
     }
 
@@ -25,7 +27,7 @@ enum JSONOutput {
         [
             "case": .string(deadline.reference.description), "kind": .string(deadline.kind.rawValue),
             "subject": .string(deadline.subject), "due": time(deadline.due), "nextAction": .string(deadline.nextAction),
-            "command": .string(deadline.command),
+            "command": .string(StepWords.render(deadline.step, case: deadline.reference.description, localTime: nil)),
         ]
     }
 
@@ -43,15 +45,23 @@ enum JSONOutput {
 
     static func evidence(_ item: CaseState.EvidenceItem) -> JSONValue {
         guard let details = item.details else {
-            return ["id": .string(item.id), "redacted": true, "capturedBy": .string(item.capturedBy)]
+            return [
+                "id": .string(item.id), "redacted": true, "capturedBy": .string(item.capturedBy),
+                "withdrawn": withdrawal(item.withdrawal),
+            ]
         }
         return [
             "id": .string(item.id), "redacted": false, "kind": .string(details.kind.rawValue), "url": JSONValue(details.url),
             "host": JSONValue(details.host), "capturedAt": .string(details.capturedAt), "postedAt": JSONValue(details.postedAt),
             "platform": JSONValue(details.platform), "description": JSONValue(details.description),
-            "capturedBy": .string(item.capturedBy),
+            "capturedBy": .string(item.capturedBy), "withdrawn": withdrawal(item.withdrawal),
             "files": .array(details.files.map { file(of: $0) }),
         ]
+    }
+
+    /// Who withdrew an entry, when and why; null while it stands.
+    static func withdrawal(_ withdrawal: CaseState.Withdrawal?) -> JSONValue {
+        withdrawal.map { ["by": .string($0.by), "at": time($0.at), "reason": .string($0.reason)] } ?? .null
     }
 
     static func file(of file: StoredFile) -> JSONValue {
@@ -74,7 +84,7 @@ enum JSONOutput {
         value["source"] = state.source.map { ["kind": .string($0.kind.rawValue), "ref": JSONValue($0.ref)] } ?? .null
         value["threatening"] = state.isThreatening.map { .bool($0) } ?? .null
         value["rationale"] = JSONValue(state.threatRationale)
-        value["notes"] = .int(state.notes.count)
+        value["notes"] = .int(state.liveNotes.count)
         value["behaviourReferrals"] = .array(state.behaviourReferrals.map { .string($0) })
         value["disciplinaryReferrals"] = .array(state.disciplinaryReferrals.map { .string($0) })
         return .object(value)
@@ -88,8 +98,11 @@ enum JSONOutput {
             "categories": .array(state.opened.categories.map { .string($0.rawValue) }), "urgent": .bool(state.isUrgent),
             "status": .string(state.status.rawValue), "openedAt": time(state.openedAt),
             "discoveredAt": .string(state.opened.discoveredAt), "version": .int(state.version),
-            "evidence": .array(state.evidence.map(evidence)), "investigation": investigation(state),
-            "takedowns": .array(state.takedowns.map(takedown)),
+            "evidence": .array(state.liveEvidence.map(evidence)), "investigation": investigation(state),
+            "takedowns": .array(state.liveTakedowns.map(takedown)),
+            "takedownNotApplicableCovers": .array(state.liveNotApplicable.flatMap(\.covers).map { .string($0) }),
+            "withdrawn": .array(CaseText.withdrawnEntries(state).map { .string($0) }),
+            "policeToBeTold": .bool(state.policeToBeToldSince != nil),
             "takedownNotApplicable": JSONValue(state.takedownNotApplicable),
             "consent": JSONValue(state.consent?.rawValue),
             "policeReferral": state.policeReferral.map {

@@ -187,6 +187,7 @@ enum Commands {
     static let support = CaseCommand.offerSupport(services: ["Employee assistance programme", "Stress counselling service"])
     static let close = CaseCommand.close(outcome: "material removed; advice given", action: .advice)
     static let reopen = CaseCommand.reopen(reason: "the material reappeared")
+    static func withdraw(_ item: String) -> CaseCommand { .withdraw(item: item, reason: "entered in error") }
 }
 
 // MARK: Real database files

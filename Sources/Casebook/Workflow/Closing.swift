@@ -1,0 +1,119 @@
+import Foundation
+
+/// Closing and reopening (SPEC §2.8): a case closes once every track is complete; a closed
+/// case can be reopened, and its earlier closures stay closures in its history.
+enum ClosingTrack {
+    // MARK: The step table's entries
+
+    static let close = StepGuards(guards: [complete])
+    static let reopen = StepGuards(guards: [caseIsClosed], needsOpenCase: false)
+
+    // MARK: Guards
+
+    /// Steps other than reopening need an open case (the step table applies it to every step).
+    static let caseIsOpen = Guard("case-is-open") { input in
+        guard input.state.status == .closed else { return nil }
+        return Refusal(.caseIsOpen, reason: "\(input.state.reference) is closed", unblock: .step(.reopen))
+    }
+
+    /// Only a closed case can be reopened.
+    static let caseIsClosed = Guard("reopen-needs-closed-case") { input in
+        guard input.state.status == .open else { return nil }
+        return Refusal(.reopenNeedsClosedCase, reason: "\(input.state.reference) is open", unblock: .none("the case is already open"))
+    }
+
+    /// Every reason the case cannot close yet, listed together.
+    static let complete = Guard(all: "close-needs-every-track-complete") { input in
+        let state = input.state
+        var refusals: [Refusal] = []
+        if case .concluded = state.investigation {} else {
+            refusals.append(
+                Refusal(
+                    .closeNeedsConcludedInvestigation, reason: "the investigation is not concluded",
+                    unblock: .step(state.investigation == .notStarted ? .startInvestigation : .concludeInvestigation)))
+        }
+        for takedown in state.liveTakedowns where !takedown.isResolved {
+            let id = takedown.request.id
+            refusals.append(
+                Refusal(
+                    .closeNeedsResolvedTakedowns,
+                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP response is recorded",
+                    unblock: .anyOf([
+                        .step(.checkRemoval, subject: id, choice: "removed|amended"),
+                        .step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id),
+                    ])))
+        }
+        for item in state.uncoveredURLEvidence {
+            refusals.append(
+                Refusal(
+                    .closeNeedsTakedownForURLEvidence,
+                    reason: "\(item.id) (\(item.details?.url ?? "URL")) has no takedown request and no not-applicable declaration",
+                    unblock: .anyOf([.step(.requestTakedown, subject: item.id), .step(.declareTakedownNotApplicable)])))
+        }
+        if let refusal = policeSettled(state) { refusals.append(refusal) }
+        if state.supportServices == nil {
+            refusals.append(
+                Refusal(.closeNeedsSupportOffered, reason: "no support has been offered", unblock: .step(.offerSupport)))
+        }
+        return refusals
+    }
+
+    /// The police track is settled: not threatening, consent declined or withdrawn, or
+    /// referred — and the force told of consent withdrawn after the referral.
+    static func policeSettled(_ state: CaseState) -> Refusal? {
+        if state.policeToBeToldSince != nil {
+            return Refusal(
+                .closeNeedsPoliceTrackSettled,
+                reason: "consent was withdrawn after the police referral and the force has not been told",
+                unblock: .step(.notifyPolice))
+        }
+        if state.policeReferral != nil || state.isThreatening != true { return nil }
+        if state.consent == .declined || state.consent == .withdrawn { return nil }
+        return Refusal(
+            .closeNeedsPoliceTrackSettled,
+            reason: state.consent == .given
+                ? "the material is threatening and consent was given, but no police referral is recorded"
+                : "the material is threatening and the affected person's decision on a police referral is not recorded",
+            unblock: state.consent == .given
+                ? .step(.referToPolice)
+                : .step(.recordConsent, subject: state.opened.affected, choice: "given|declined"))
+    }
+
+    // MARK: Decisions
+
+    static func close(_ outcome: String, _ action: CloseAction) throws -> Workflow.Decision {
+        Workflow.Decision(events: [.closed(outcome: try Workflow.text(outcome, "the outcome"), action: action)])
+    }
+
+    static func reopen(_ reason: String) throws -> Workflow.Decision {
+        Workflow.Decision(events: [.reopened(reason: try Workflow.text(reason, "the reason"))])
+    }
+}
+
+// MARK: Evolution
+
+extension CaseState {
+    /// Closing keeps the outcome facts as they stand, for the report of the period it happened in.
+    mutating func close(_ outcome: String, _ action: CloseAction, at date: Date) {
+        let closure = Closure(outcome: outcome, action: action, at: date)
+        status = .closed
+        self.closure = closure
+        var finding: Finding?
+        if case .concluded(let concluded, _) = investigation { finding = concluded }
+        var kinds: [String] = []
+        if !behaviourReferrals.isEmpty { kinds.append("behaviour") }
+        if !disciplinaryReferrals.isEmpty { kinds.append("disciplinary") }
+        closures.append(
+            ClosureRecord(
+                closure: closure, sourceKind: source?.kind, referrals: kinds, isThreatening: isThreatening,
+                policeReferral: policeReferral, finding: finding,
+                takedowns: liveTakedowns.map { Outcomes.TakedownTiming(requestedAt: $0.requestedAt, removedAt: $0.removalConfirmedAt) },
+                removedAt: firstRemovalAt))
+    }
+
+    mutating func reopen(at date: Date) {
+        status = .open
+        closure = nil
+        if !closures.isEmpty { closures[closures.count - 1].reopenedAt = date }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The police track (SPEC §2.6, 000 §13.7, §14.5): the affected person's consent, the
+/// referral (or the child-protection override), and telling the force when consent is
+/// withdrawn after the referral.
+enum PoliceTrack {
+    // MARK: The step table's entries
+
+    static let consent = StepGuards(guards: [])
+    static let refer = StepGuards(guards: [notReferred, materialThreatening, consentGiven])
+    static let notify = StepGuards(guards: [forceToBeTold])
+
+    // MARK: Guards
+
+    /// The police referral needs material assessed as threatening or intimidating.
+    static let materialThreatening = Guard("police-needs-threatening-material") { input in
+        let state = input.state
+        guard state.isThreatening != true else { return nil }
+        return Refusal(
+            .policeNeedsThreateningMaterial,
+            reason: state.isThreatening == nil
+                ? "the threat has not been assessed" : "the threat assessment says the material is not threatening or intimidating",
+            unblock: .step(.assessThreat, choice: "threatening"))
+    }
+
+    /// The police referral needs the affected person's consent, not withdrawn (the
+    /// child-protection override waives it).
+    static let consentGiven = Guard("police-needs-consent") { input in
+        let state = input.state
+        let reason: String
+        switch state.consent {
+        case .given?: return nil
+        case nil: reason = "the affected person's consent is not recorded"
+        case .declined?: reason = "the affected person declined consent"
+        case .withdrawn?: reason = "the affected person withdrew consent"
+        }
+        return Refusal(
+            .policeNeedsConsent, reason: reason,
+            unblock: .anyOf([
+                .step(.recordConsent, subject: state.opened.affected, choice: ConsentDecision.given.rawValue),
+                .step(.referToPolice, choice: "override"),
+            ]))
+    }
+
+    /// One police referral per case.
+    static let notReferred = Guard("police-referral-once") { input in
+        guard let referral = input.state.policeReferral else { return nil }
+        return Refusal(
+            .policeReferralOnce, reason: "the case was already referred to \(referral.force)",
+            unblock: .none("add a note for later contact with the police"))
+    }
+
+    /// Telling the force follows consent withdrawn after the referral.
+    static let forceToBeTold = Guard("police-notice-needs-withdrawn-consent") { input in
+        guard input.state.policeToBeToldSince == nil else { return nil }
+        return Refusal(
+            .policeNoticeNeedsWithdrawnConsent,
+            reason: "there is nothing to tell the force: consent has not been withdrawn since the referral",
+            unblock: .none("nothing is due"))
+    }
+
+    /// Consent is the affected person's to give (000 §13.7).
+    static func consentByAffected(_ state: CaseState, by person: String) -> Refusal? {
+        guard person != state.opened.affected else { return nil }
+        return Refusal(
+            .consentByAffectedPerson, reason: "consent is \(state.opened.affected)'s to give, not \(person)'s",
+            unblock: .step(.recordConsent, subject: state.opened.affected))
+    }
+
+    // MARK: Decisions
+
+    static func consent(
+        _ decision: ConsentDecision, by person: String, _ state: CaseState, _ context: DecisionContext
+    ) throws -> Workflow.Decision {
+        let member = try Workflow.existingStaff(person, role: "person giving consent", context)
+        return Workflow.Decision(
+            events: [.consentRecorded(decision: decision, by: member.id)],
+            refusals: [consentByAffected(state, by: member.id)].compactMap { $0 })
+    }
+
+    static func refer(force: String, reference: String?, overrideReason: String?) throws -> Workflow.Decision {
+        let force = try Workflow.text(force, "the police force")
+        let reference = try Workflow.optionalText(reference, "the crime reference")
+        let overrideReason = try Workflow.optionalText(overrideReason, "the override reason")
+        return Workflow.Decision(
+            events: [.policeReferred(force: force, reference: reference, overrideReason: overrideReason)],
+            waived: overrideReason == nil ? [] : [Rule.policeNeedsConsent.rawValue])
+    }
+}
+
+// MARK: Evolution
+
+extension CaseState {
+    mutating func recordConsent(_ decision: ConsentDecision, at date: Date) {
+        consentRecord = Consent(decision: decision, version: version)
+        if decision == .withdrawn, policeReferral != nil, policeToBeToldSince == nil { policeToBeToldSince = date }
+    }
+}

@@ -1,0 +1,83 @@
+import EventLog
+import Foundation
+
+/// The report and evidence capture (SPEC §2.1–§2.2, 000 §12): opening a case and adding
+/// evidence items `E1`, `E2`, … at any time while it is open.
+enum EvidenceTrack {
+    // MARK: Guards
+
+    /// Evidence can be added whenever the case is open.
+    static let addEvidence = StepGuards(guards: [])
+
+    // MARK: Decisions
+
+    /// Validates a new case and gives its opening event.
+    static func open(_ draft: CaseDraft, reference: CaseReference, context: DecisionContext) throws -> CaseEvent.Opened {
+        try context.actor.require(.openCase)
+        try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: "the report's time")
+        let affected = try Workflow.existingStaff(draft.affected, role: "affected person", context)
+        let reporter = try Workflow.existingStaff(draft.reportedBy, role: "reporter", context)
+        let discovered = draft.discoveredAt ?? context.occurredAt
+        try Workflow.checkNotFuture(discovered, now: context.now, field: "the discovery time")
+        guard discovered <= context.occurredAt else {
+            throw CasebookError.invalidInput(
+                "the discovery time is after the report's time: material is discovered before it is reported")
+        }
+        return CaseEvent.Opened(
+            reference: reference, school: try Workflow.text(draft.school, "the school", allowEmpty: true),
+            affected: affected.id, reportedBy: reporter.id, reportedTo: context.actor.id,
+            summary: try Workflow.text(draft.summary, "the summary"), categories: Array(Set(draft.categories)).sorted(),
+            discoveredAt: Timestamp.string(from: discovered))
+    }
+
+    static func addEvidence(_ draft: EvidenceDraft, _ state: CaseState, _ context: DecisionContext) throws -> Workflow.Decision {
+        Workflow.Decision(events: [.evidenceCaptured(try evidence(draft, id: "E\(state.evidence.count + 1)", context: context))])
+    }
+
+    static func evidence(_ draft: EvidenceDraft, id: String, context: DecisionContext) throws -> CaseEvent.Evidence {
+        var host: String?
+        var url: String?
+        if let given = draft.url {
+            host = try WebURL.parse(given).host
+            url = given.trimmingCharacters(in: .whitespaces)
+        } else if draft.kind.needsURL {
+            throw CasebookError.invalidInput("\(draft.kind.rawValue) evidence needs the URL (the address of the material)")
+        }
+        let captured = draft.capturedAt ?? context.occurredAt
+        try Workflow.checkNotFuture(captured, now: context.now, field: "the capture time")
+        if let posted = draft.postedAt {
+            try Workflow.checkNotFuture(posted, now: context.now, field: "the posting time")
+            guard posted <= captured else {
+                throw CasebookError.invalidInput("the posting time is after the capture time: material is posted before it is captured")
+            }
+        }
+        let description = try Workflow.optionalText(draft.description, "the description")
+        guard url != nil || description != nil || !draft.files.isEmpty else {
+            throw CasebookError.invalidInput(
+                "an evidence item needs at least a file, a URL or a description: there is nothing to keep")
+        }
+        return CaseEvent.Evidence(
+            id: id, kind: draft.kind, url: url, host: host, capturedAt: Timestamp.string(from: captured),
+            postedAt: draft.postedAt.map(Timestamp.string(from:)),
+            platform: try Workflow.optionalText(draft.platform, "the platform"), description: description, files: draft.files)
+    }
+}
+
+// MARK: Evolution
+
+extension CaseState {
+    /// The state right after a case is opened.
+    public init(opened: CaseEvent.Opened, at date: Date) {
+        self.reference = opened.reference
+        self.opened = opened
+        self.openedAt = date
+        self.updatedAt = date
+        self.version = 1
+    }
+
+    mutating func captureEvidence(_ evidence: CaseEvent.Evidence?, at date: Date, actor: String) {
+        self.evidence.append(
+            EvidenceItem(
+                id: evidence?.id ?? "E\(self.evidence.count + 1)", details: evidence, capturedBy: actor, addedAt: date, version: version))
+    }
+}

@@ -1,0 +1,99 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// The command line's words for the library's steps: which command takes each step, and
+/// how a refusal's ``StepReference`` reads as a command to type
+/// (`casebook takedown request CB-2026-0001 --evidence E3 --method M`).
+enum StepWords {
+    /// The command that takes a step.
+    static func command(_ step: Step) -> String {
+        switch step {
+        case .addEvidence: return "evidence add"
+        case .startInvestigation: return "investigate start"
+        case .addNote: return "investigate note"
+        case .identifySource: return "investigate source"
+        case .assessThreat: return "investigate assess"
+        case .referBehaviour: return "refer behaviour"
+        case .referDisciplinary: return "refer disciplinary"
+        case .concludeInvestigation: return "investigate conclude"
+        case .requestTakedown: return "takedown request"
+        case .recordHostResponse: return "takedown response"
+        case .checkRemoval: return "takedown check"
+        case .declareTakedownNotApplicable: return "takedown not-applicable"
+        case .escalateToISP: return "isp escalate"
+        case .recordISPResponse: return "isp response"
+        case .recordConsent: return "police consent"
+        case .referToPolice: return "police refer"
+        case .notifyPolice: return "police notified"
+        case .offerSupport: return "support offer"
+        case .recordSupportResponse: return "support response"
+        case .close: return "close"
+        case .reopen: return "reopen"
+        case .withdraw: return "withdraw"
+        }
+    }
+
+    /// `--a|--b` from `a|b`.
+    private static func flags(_ choice: String) -> String {
+        choice.split(separator: "|").map { "--\($0)" }.joined(separator: "|")
+    }
+
+    /// The arguments after the case reference that take a step with this subject and choice.
+    private static func arguments(_ step: Step, subject: String?, choice: String?) -> String {
+        switch step {
+        case .addEvidence:
+            return choice.map { "--kind \($0) --url URL" } ?? "--kind KIND [--url URL] [--file PATH] [--description TEXT]"
+        case .startInvestigation, .notifyPolice: return ""
+        case .addNote: return "TEXT"
+        case .identifySource:
+            return "--kind \(choice ?? SourceKind.allCases.map(\.rawValue).joined(separator: "|"))" + (choice == nil ? "" : " [--ref TEXT]")
+        case .assessThreat: return "\(flags(choice ?? "threatening|not-threatening")) --rationale TEXT"
+        case .referBehaviour: return "--pupil REF"
+        case .referDisciplinary: return "--staff ID"
+        case .concludeInvestigation: return "--finding F --summary TEXT"
+        case .requestTakedown: return "--evidence \(subject ?? "E1") --method M"
+        case .recordHostResponse: return "\(subject ?? "T1") --result \(choice ?? HostResponse.allCases.map(\.rawValue).joined(separator: "|"))"
+        case .checkRemoval: return "\(subject ?? "T1") --result \(choice ?? "RESULT")"
+        case .declareTakedownNotApplicable: return "--reason TEXT"
+        case .escalateToISP: return "\(subject ?? "T1") --isp NAME"
+        case .recordISPResponse: return "\(subject ?? "T1") --result RESULT"
+        case .recordConsent: return "\(flags(choice ?? "given|declined|withdrawn")) --by \(subject ?? "ID")"
+        case .referToPolice:
+            return choice == "override"
+                ? "--force NAME --override-reason TEXT (a child-protection override: headteacher or safeguarding lead)"
+                : "--force NAME"
+        case .offerSupport: return "--service NAME"
+        case .recordSupportResponse: return "--accepted|--declined"
+        case .close: return "--outcome TEXT --action ACTION"
+        case .reopen: return "--reason TEXT"
+        case .withdraw: return "\(subject ?? "ITEM") --reason TEXT"
+        }
+    }
+
+    /// A step reference as a command to type, or in words when no command unblocks it.
+    static func render(_ reference: StepReference, case caseReference: String, localTime: LocalTime?) -> String {
+        switch reference {
+        case .step(let step, let subject, let choice):
+            let arguments = arguments(step, subject: subject, choice: choice)
+            return "casebook \(command(step)) \(caseReference)" + (arguments.isEmpty ? "" : " " + arguments)
+        case .anyOf(let references):
+            return references.map { render($0, case: caseReference, localTime: localTime) }.joined(separator: ", or ")
+        case .wait(let instant):
+            return "wait until \(localTime.map { $0.format(instant) } ?? Timestamp.string(from: instant))"
+        case .none(let why):
+            return "nothing: \(why)"
+        }
+    }
+
+    /// The structured form for `--json`: each step referred to, with its subject and choice.
+    static func json(_ reference: StepReference) -> [JSONValue] {
+        switch reference {
+        case .step(let step, let subject, let choice):
+            return [["step": .string(step.rawValue), "command": .string(command(step)), "subject": JSONValue(subject), "choice": JSONValue(choice)]]
+        case .anyOf(let references): return references.flatMap(json)
+        case .wait(let instant): return [["waitUntil": .string(Timestamp.string(from: instant))]]
+        case .none: return []
+        }
+    }
+}
