@@ -291,6 +291,7 @@ public final class Server: @unchecked Sendable {
         let limits = configuration.limits
         var source = SocketSource(fd: fd, deadline: Deadline(after: configuration.requestTimeout))
         var reservation: UInt64 = 0
+        var received: UInt64 = 0
         defer { release(reservation) }
         let response: Response
         do {
@@ -301,6 +302,7 @@ public final class Server: @unchecked Sendable {
             }
             reservation = length
             let request = try WireDecoder.requestBody(&source, length: length, limits: limits)
+            received = length
             response = handler(request, peer)
         } catch let error as WireError {
             configuration.log("\(peer): refused a request: \(error)")
@@ -315,7 +317,7 @@ public final class Server: @unchecked Sendable {
             configuration.log("\(peer): reading the request failed: \(error); connection dropped")
             return
         }
-        reply(response, to: fd, until: Deadline(after: configuration.responseTimeout), peer: peer, received: reservation)
+        reply(response, to: fd, until: Deadline(after: configuration.responseTimeout), peer: peer, received: received)
     }
 
     /// Sends a response (or, when it cannot be encoded, an internal error in its place).

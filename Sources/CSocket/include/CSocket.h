@@ -29,7 +29,8 @@ int csocket_peer_credentials(int fd, uid_t *uid, gid_t *gid, pid_t *pid);
 ssize_t csocket_send(int fd, const void *buffer, size_t length, int nonblocking);
 
 /// Installs handlers for SIGTERM and SIGINT that write the signal's number (one byte) to
-/// write_fd (which should be non-blocking), and ignores SIGPIPE. 0, or -1 with errno.
+/// write_fd (which should be non-blocking), unblocks them in the calling thread, and ignores
+/// SIGPIPE. 0, or -1 with errno.
 int csocket_install_stop_signals(int write_fd);
 
 /// Makes the handlers do nothing (call before closing the pipe): SIGTERM and SIGINT stay
