@@ -124,6 +124,11 @@ public struct Request: Sendable, Equatable {
         self.stdin = stdin
         self.inputFiles = inputFiles
     }
+
+    /// The part of a process's environment a client forwards (``forwardedEnvironmentNames``).
+    public static func forwardedEnvironment(from environment: [String: String]) -> [String: String] {
+        environment.filter { forwardedEnvironmentNames.contains($0.key) }
+    }
 }
 
 /// A file the command produced, for the client to write with its own permissions.
@@ -189,7 +194,9 @@ public enum WireError: Error, Equatable, CustomStringConvertible {
         case .unsupportedVersion(let version):
             return "the other side speaks version \(version) of the Casebook server protocol; this one speaks version \(wireVersion)"
         case .wrongKind: return "the frame received is of the wrong kind"
-        case .tooLarge(let what, let size, let limit): return "\(what) is too large (\(size); the limit is \(limit))"
+        case .tooLarge(let what, let size, let limit):
+            let unit = what.hasPrefix("the number of") ? "" : " bytes"
+            return "\(what) is too large (\(size)\(unit); the limit is \(limit)\(unit))"
         case .malformed(let reason): return "malformed frame: \(reason)"
         }
     }

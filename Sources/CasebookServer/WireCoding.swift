@@ -176,10 +176,12 @@ extension ByteSource {
         return bytes
     }
 
-    /// Reads `count` bytes (already checked against a limit) a mebibyte at a time, so what is
-    /// held grows with what has arrived rather than with what the peer announced.
+    /// Reads `count` bytes (already checked against a limit) a mebibyte at a time. The
+    /// storage is reserved once (no copies as it grows); the kernel backs its pages only as
+    /// they are written, so resident memory grows with what has arrived rather than with
+    /// what the peer announced.
     mutating func data(_ count: UInt64) throws -> Data {
-        var data = Data()
+        var data = Data(capacity: Int(count))
         var remaining = count
         let chunk: UInt64 = 1 << 20
         var buffer = [UInt8](repeating: 0, count: Int(Swift.min(count, chunk)))

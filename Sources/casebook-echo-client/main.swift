@@ -16,10 +16,7 @@ guard let socket = arguments.first else {
     FileHandle.standardError.write(Data("usage: casebook-echo-client SOCKET [ARGUMENT…]\n".utf8))
     exit(64)
 }
-var environment: [String: String] = [:]
-for name in forwardedEnvironmentNames {
-    if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
-}
+let environment = Request.forwardedEnvironment(from: ProcessInfo.processInfo.environment)
 do {
     let response = try Client(socketPath: socket).send(Request(arguments: Array(arguments.dropFirst()), environment: environment))
     FileHandle.standardOutput.write(response.stdout)

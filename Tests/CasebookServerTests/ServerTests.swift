@@ -208,4 +208,49 @@ struct ServerTests {
         #expect(response.exitCode == 65)
         #expect(String(decoding: response.stderr, as: UTF8.self).hasPrefix("error: the server could not read the request: the bytes received are not a Casebook request"))
     }
+
+    @Test func aClientThatNeverTakesItsAnswerIsDroppedAndOthersAreServed() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.sock")
+        let running = try InProcessServer(socket: path, configure: { $0.responseTimeout = .seconds(1) }) { request, _ in
+            // Far more than a socket buffer holds.
+            Response(exitCode: 0, stdout: request.arguments == ["big"] ? Data(count: 32 << 20) : Data("small".utf8))
+        }
+        defer { running.stop() }
+        let sleeper = try RawConnection(to: path)
+        sleeper.send(Array(try WireEncoder.encode(Request(arguments: ["big"]))))
+        // It never reads: the server gives up on it after a second.
+        #expect(eventually { running.log.contains { $0.contains("the response could not be delivered (timedOut)") } }, "\(running.log)")
+        #expect(try Client(socketPath: path).send(Request(arguments: [])).stdout == Data("small".utf8))
+    }
+
+    @Test func aServerThatHangsUpIsReportedAsSuch() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.sock")
+        // A listener that takes the request and closes without a word.
+        let listener = csocket_unix_stream()
+        #expect(csocket_bind(listener, path) == 0)
+        #expect(listen(listener, 1) == 0)
+        defer { close(listener) }
+        Thread {
+            let connection = csocket_accept(listener)
+            var buffer = [UInt8](repeating: 0, count: 16)
+            _ = read(connection, &buffer, buffer.count)
+            close(connection)
+        }.start()
+        #expect(throws: ClientError.closed(path)) { try Client(socketPath: path).send(Request(arguments: ["list"])) }
+        #expect(ClientError.closed(path).exitCode == 74)
+    }
+
+    @Test func theClientBoundsTheAnswerItReads() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("s.sock")
+        let running = try InProcessServer(socket: path) { _, _ in Response(exitCode: 0, stdout: Data(count: 5000)) }
+        defer { running.stop() }
+        var client = Client(socketPath: path)
+        client.limits.maxResponseBytes = 1000
+        #expect(throws: ClientError.badResponse(.tooLarge(what: "the response", size: 5031, limit: 1000))) {
+            try client.send(Request(arguments: []))
+        }
+    }
 }

@@ -133,6 +133,11 @@ struct WireTests {
         }
     }
 
+    @Test func aClientForwardsOnlyTheZoneAndTheClaimedUser() {
+        let environment = ["TZ": "Europe/London", "CASEBOOK_USER": "head", "CASEBOOK_DB": "/tmp/x.sqlite", "HOME": "/home/a"]
+        #expect(Request.forwardedEnvironment(from: environment) == ["TZ": "Europe/London", "CASEBOOK_USER": "head"])
+    }
+
     @Test func textMustBeUTF8WithoutNUL() throws {
         let invalid: [UInt8] = [0x66, 0xff, 0x6f]
         let frame = Data(requestHeader(bodyLength: 9 + 3) + sectionHeader(tag: 1, length: 3) + invalid)
