@@ -34,11 +34,18 @@ let package = Package(
         .executableTarget(name: "casebook-floor", dependencies: ["CSQLite"]),
         // A tiny writer used by the multi-process and crash tests of the event log.
         .executableTarget(name: "eventlog-tool", dependencies: ["EventLog", "CasebookSchema"]),
+        // Server mode's transport: the wire protocol, the Unix-socket server and client.
+        .target(name: "CSocket"),
+        .target(name: "CasebookServer", dependencies: ["CSocket"]),
+        // A server and a client around an echoing handler, used only by CasebookServerTests.
+        .executableTarget(name: "casebook-echo-server", dependencies: ["CasebookServer"]),
+        .executableTarget(name: "casebook-echo-client", dependencies: ["CasebookServer"]),
         // Helpers shared by the test targets (a seeded generator, a strict CSV reader).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema", "TestSupport"]),
         .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog", "TestSupport"]),
         .testTarget(name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"]),
+        .testTarget(name: "CasebookServerTests", dependencies: ["CasebookServer", "CSocket"]),
     ],
     swiftLanguageModes: [.v6]
 )
