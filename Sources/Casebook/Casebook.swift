@@ -21,17 +21,29 @@ public final class Casebook {
     /// The clock's reading now.
     public var now: Date { store.clock() }
 
-    /// Creates a new database with its first headteacher.
+    /// Creates a new database with its first headteacher, trust-wide (SPEC §8).
+    ///
+    /// - Parameters:
+    ///   - identities: How the acting member is established; recorded in the staff stream.
+    ///   - adminLogin: The operating-system login that acts as the headteacher (required
+    ///     for ``IdentityMode/verified``: the login that ran `init`).
     public static func create(
-        at path: String, admin: String, name: String, clock: @escaping @Sendable () -> Date = { Date() }
+        at path: String, admin: String, name: String, identities: IdentityMode = .claimed, adminLogin: String? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Casebook {
         _ = try StaffID.validate(admin, field: "--admin")
         let name = try Workflow.text(name, "--name")
+        let login = try adminLogin.map { try LoginName.validate($0, field: "login of the user running init") }
+        if identities == .verified, login == nil {
+            throw CasebookError.invalidInput(
+                "cannot tell which login is running init (user id \(getuid()) has no name); use --claimed-identities only for a demonstration")
+        }
         let store = try translatingErrors { try EventStore.create(at: path, schema: schema, clock: clock) }
         let casebook = Casebook(store: store)
-        let member = StaffMember(id: admin, name: name, role: .headteacher)
+        let member = StaffMember(id: admin, name: name, role: .headteacher, login: identities == .verified ? login : nil)
         do {
             try casebook.appendStaff(.added(member), actor: admin, at: casebook.now)
+            try casebook.appendStaff(.identityModeSet(identities), actor: admin, at: casebook.now)
         } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error
@@ -49,9 +61,7 @@ public final class Casebook {
     /// A member of staff, or nil.
     public func member(_ id: String) throws -> StaffMember? {
         var found: StaffMember?
-        try store.database.forEachRow("SELECT id, name, role FROM staff WHERE id = ?", [id]) { row in
-            if let role = Role(rawValue: row.text(2)) { found = StaffMember(id: row.text(0), name: row.text(1), role: role) }
-        }
+        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff WHERE id = ?", [id]) { found = StaffRows.member($0) }
         return found
     }
 
@@ -68,8 +78,8 @@ public final class Casebook {
     public func staff(as actor: StaffMember) throws -> [StaffMember] {
         try actor.require(.viewStaff)
         var members: [StaffMember] = []
-        try store.database.forEachRow("SELECT id, name, role FROM staff ORDER BY id") { row in
-            if let role = Role(rawValue: row.text(2)) { members.append(StaffMember(id: row.text(0), name: row.text(1), role: role)) }
+        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff ORDER BY id") { row in
+            if let member = StaffRows.member(row) { members.append(member) }
         }
         return members
     }
@@ -84,7 +94,7 @@ public final class Casebook {
         guard try self.member(member.id) == nil else {
             throw CasebookError.invalidInput("a member of staff '\(member.id)' already exists")
         }
-        try appendStaff(.added(StaffMember(id: member.id, name: name, role: member.role)), actor: actor.id, at: occurred)
+        try appendStaff(.added(try checkedNewMember(member, name: name, by: actor)), actor: actor.id, at: occurred)
     }
 
     private func appendStaff(_ event: StaffEvent, actor: String, at date: Date) throws {
@@ -117,7 +127,7 @@ public final class Casebook {
     /// The stored events of a case, oldest first; ``CasebookError/notFound(_:)`` when there is no such case.
     public func events(of reference: CaseReference) throws -> [RecordedEvent] {
         let events = try store.events(in: reference.stream)
-        guard !events.isEmpty else { throw CasebookError.notFound("no case \(reference); see 'casebook list'") }
+        guard !events.isEmpty else { throw CaseAccess.noSuchCase(reference) }
         return events
     }
 
@@ -133,7 +143,10 @@ public final class Casebook {
         _ command: CaseCommand, on reference: CaseReference, by actor: StaffMember, at date: Date? = nil,
         files: [[UInt8]] = []
     ) throws -> (events: [CaseEvent], state: CaseState) {
-        let state = try self.state(of: reference)
+        // The role first, as the workflow checks it, then whether the actor may see the case.
+        try actor.require(command.permission)
+        let state = try visibleState(of: reference, by: actor)
+        try checkNamedStaff(in: command)
         let context = try decisionContext(actor: actor, at: date)
         let events = try Workflow.decide(command, state: state, context: context)
         let occurred = Timestamp.string(from: context.occurredAt)
@@ -170,9 +183,7 @@ public final class Casebook {
         let database = store.database
         return DecisionContext(now: now, occurredAt: date, actor: actor) { id in
             var found: StaffMember?
-            try? database.forEachRow("SELECT id, name, role FROM staff WHERE id = ?", [id]) { row in
-                if let role = Role(rawValue: row.text(2)) { found = StaffMember(id: row.text(0), name: row.text(1), role: role) }
-            }
+            try? database.forEachRow("SELECT \(StaffRows.columns) FROM staff WHERE id = ?", [id]) { found = StaffRows.member($0) }
             return found
         }
     }

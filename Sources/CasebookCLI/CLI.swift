@@ -11,10 +11,12 @@ public enum CLI {
     ///   - arguments: the arguments after the program name.
     ///   - environment: `CASEBOOK_DB`, `CASEBOOK_USER`, `TZ`.
     ///   - clock: the clock (the real one in the binary).
+    ///   - login: the operating-system login of the caller (SPEC §8): by default the one of
+    ///     this process's real user id; a server passes its peer's. nil when it has no name.
     ///   - standardOutput, standardError: where to write.
     public static func run(
         _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-        clock: @escaping @Sendable () -> Date = { Date() },
+        clock: @escaping @Sendable () -> Date = { Date() }, login: String? = loginName(uid: getuid()),
         standardOutput: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
         standardError: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) -> Int32 {
@@ -34,7 +36,8 @@ public enum CLI {
             }
             let localTime = try LocalTime.fromEnvironment()
             let invocation = Invocation(
-                arguments: parsed, globals: globals, environment: environment, localTime: localTime, clock: clock)
+                arguments: parsed, globals: globals, environment: environment, localTime: localTime, clock: clock,
+                callerLogin: login)
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }
@@ -59,6 +62,8 @@ public enum CLI {
                 message = "error: the step is not allowed now (\(found.count == 1 ? "1 rule blocks it" : "\(found.count) rules block it")):\n"
                     + found.map { "  - \($0.reason) [\($0.rule), \($0.clause)]" }.joined(separator: "\n")
                     + "\nhint: " + found.map(\.unblock).joined(separator: "\n      ")
+            case .notPermitted(let text) where text.hasSuffix("; " + Casebook.mappingHint):
+                message = "error: \(text.dropLast(Casebook.mappingHint.count + 2))\nhint: \(Casebook.mappingHint)"
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
             case .notFound(let text), .invalidInput(let text), .cannotCreate(let text), .io(let text):

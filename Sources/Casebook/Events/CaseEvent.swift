@@ -68,6 +68,10 @@ public enum CaseEvent: Sendable, Equatable {
     case closed(outcome: String, action: CloseAction)
     /// A closed case was reopened.
     case reopened(reason: String)
+    /// A member of staff was excluded from the case (`restrict --exclude`, SPEC §8).
+    case accessRestricted(staff: String, reason: String)
+    /// An exclusion was undone (`restrict --include`).
+    case accessRestored(staff: String, reason: String?)
     /// An earlier event's payload was erased (UK GDPR); the chain still verifies.
     case redaction(version: Int, reason: String)
     /// An event whose payload was redacted: only its type is known.

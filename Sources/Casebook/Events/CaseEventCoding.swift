@@ -34,6 +34,8 @@ extension CaseEvent {
         case .supportResponded: return "SupportResponded"
         case .closed: return "CaseClosed"
         case .reopened: return "CaseReopened"
+        case .accessRestricted: return "AccessRestricted"
+        case .accessRestored: return "AccessRestored"
         case .redaction: return "EventRedacted"
         case .redacted(let type): return type
         }
@@ -92,6 +94,8 @@ extension CaseEvent {
         case .supportResponded(let response): fields = ["response": .string(response.rawValue)]
         case .closed(let outcome, let action): fields = ["outcome": .string(outcome), "action": .string(action.rawValue)]
         case .reopened(let reason): fields = ["reason": .string(reason)]
+        case .accessRestricted(let staff, let reason): fields = ["staff": .string(staff), "reason": .string(reason)]
+        case .accessRestored(let staff, let reason): fields = ["staff": .string(staff), "reason": JSONValue(reason)]
         case .redaction(let version, let reason): fields = ["version": .int(version), "reason": .string(reason)]
         case .redacted: return .null
         }
@@ -216,6 +220,8 @@ extension CaseEvent {
         case "SupportResponded": return .supportResponded(try f.word("response", as: SupportResponse.self))
         case "CaseClosed": return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))
         case "CaseReopened": return .reopened(reason: try f.string("reason"))
+        case "AccessRestricted": return .accessRestricted(staff: try f.string("staff"), reason: try f.string("reason"))
+        case "AccessRestored": return .accessRestored(staff: try f.string("staff"), reason: f.optionalString("reason"))
         case "EventRedacted":
             guard let version = json["version"]?.int else { throw PayloadError(type: type, field: "version") }
             return .redaction(version: version, reason: try f.string("reason"))

@@ -96,6 +96,8 @@ public struct CaseState: Sendable, Equatable {
     public var supportResponse: SupportResponse?
     /// The outcome and action when closed.
     public var closure: Closure?
+    /// Staff excluded from the case with `restrict` (SPEC §8), in order.
+    public var excluded: [String] = []
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.

@@ -80,6 +80,10 @@ extension CaseState {
         case .reopened:
             self.status = .open
             self.closure = nil
+        case .accessRestricted(let staff, _):
+            self.excluded.append(staff)
+        case .accessRestored(let staff, _):
+            self.excluded.removeAll { $0.caseInsensitiveCompare(staff) == .orderedSame }
         case .redaction:
             break
         case .redacted(let type):

@@ -46,7 +46,7 @@ enum EvidenceCommands {
             name: "evidence list", summary: "List a case's evidence items and their files.",
             positionals: [CaseCommands.casePositional], examples: ["casebook --as smt.jones evidence list CB-2026-0001"])
     ) { invocation in
-        let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor())
+        let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
         var table = Table(header: ["ID", "KIND", "CAPTURED", "URL", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {
@@ -71,7 +71,8 @@ enum EvidenceCommands {
             examples: ["casebook --as smt.jones evidence get CB-2026-0001 E1 --out ./export"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        let state = try casebook.show(try invocation.caseReference(), by: try invocation.actor())
+        let actor = try invocation.actor()
+        let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
         let id = invocation.positional(1)
         guard let item = state.evidenceItem(id) else {
             throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'")
@@ -95,6 +96,8 @@ enum EvidenceCommands {
             lines.append("\(path)  sha256 \(file.sha256)  verified")
             written.append(["path": .string(path), "sha256": .string(file.sha256), "size": .int(file.size)])
         }
+        // Recorded once the files are in place (SPEC §8, who looked).
+        try casebook.recordExport(.caseRead(case: state.reference, view: .evidenceGet, evidence: item.id), by: actor)
         let text = lines.isEmpty ? "\(item.id) has no files." : lines.joined(separator: "\n")
         return Output(text: text, json: .array(written))
     }

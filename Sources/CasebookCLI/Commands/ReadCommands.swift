@@ -12,13 +12,19 @@ enum ReadCommands {
             examples: ["casebook --as smt.jones show CB-2026-0001"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        let state = try casebook.show(try invocation.caseReference(), by: try invocation.actor())
+        let actor = try invocation.actor()
         let asOf = try invocation.time("as-of") ?? invocation.clock()
+        let state = try casebook.show(try invocation.caseReference(), by: actor)
         let steps = Workflow.availability(of: state, now: asOf)
-        let repeats = try casebook.casesWithSameSource(as: state)
+        let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor)
         let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
-        let text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
+        let claimed = try casebook.identityMode() == .claimed
+        var text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
+        if claimed, let firstLine = text.firstIndex(of: "\n") {
+            text.insert(contentsOf: IdentityMode.claimedNotice + "\n", at: text.index(after: firstLine))
+        }
         var json = JSONOutput.state(state).object ?? [:]
+        json["identities"] = .string(claimed ? "claimed" : "verified")
         json["allowed"] = .array(steps.filter(\.isAllowed).map { ["step": .string($0.step.rawValue), "subjects": .array($0.subjects.map { .string($0) })] })
         json["blocked"] = .array(
             steps.filter { !$0.isAllowed }.map { ["step": .string($0.step.rawValue), "because": .array($0.blockers.map(JSONOutput.refusal))] })
