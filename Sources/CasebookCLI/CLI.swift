@@ -62,8 +62,8 @@ public enum CLI {
                 message = "error: the step is not allowed now (\(found.count == 1 ? "1 rule blocks it" : "\(found.count) rules block it")):\n"
                     + found.map { "  - \($0.reason) [\($0.rule), \($0.clause)]" }.joined(separator: "\n")
                     + "\nhint: " + found.map(\.unblock).joined(separator: "\n      ")
-            case .notPermitted(let text) where text.hasSuffix("; " + Casebook.mappingHint):
-                message = "error: \(text.dropLast(Casebook.mappingHint.count + 2))\nhint: \(Casebook.mappingHint)"
+            case .notPermitted(let text) where text.contains("\nhint: "):
+                message = "error: \(text)"
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
             case .notFound(let text), .invalidInput(let text), .cannotCreate(let text), .io(let text):

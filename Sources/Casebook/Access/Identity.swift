@@ -69,21 +69,23 @@ extension Casebook {
             if let named { _ = try StaffID.validate(named, field: "--as") }
             guard let login else {
                 throw CasebookError.notPermitted(
-                    "cannot tell who is running casebook: user id \(getuid()) has no login name; " + Self.mappingHint)
+                    "cannot tell who is running casebook: the user id has no login name\nhint: " + Self.mappingHint)
             }
             guard let member = try member(login: login) else {
-                throw CasebookError.notPermitted("the login '\(login)' is not mapped to a current member of staff; " + Self.mappingHint)
+                throw CasebookError.notPermitted(
+                    "the login '\(login)' is not mapped to a current member of staff\nhint: " + Self.mappingHint)
             }
             if let named, named.lowercased() != member.id.lowercased() {
                 throw CasebookError.notPermitted(
-                    "the login '\(login)' acts as \(member.id), but --as (or CASEBOOK_USER) names '\(named)'; "
-                        + "leave --as out, or give --as \(member.id)")
+                    "the login '\(login)' acts as \(member.id), but --as (or CASEBOOK_USER) names '\(named)'\n"
+                        + "hint: leave --as out, or give --as \(member.id)")
             }
             return member
         }
     }
 
-    /// What to do about an unmapped login.
+    /// What to do about an unmapped login. (Identity refusals carry their own `hint:` line
+    /// after the message; front ends print it instead of their usual one.)
     public static let mappingHint = "ask the headteacher to run 'casebook staff login ID LOGIN'"
 }
 
