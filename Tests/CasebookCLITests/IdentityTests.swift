@@ -212,6 +212,13 @@ import Testing
         #expect(changed.stdout == "smt.jones (Sam Jones) now has the hr role.\n")
         #expect(try sandbox.run(["outcomes"], as: Staff.manager).status == 0)
         #expect(try sandbox.run(["show", r], as: Staff.manager).status == 77)
+        // "Allowed now" follows the reader's role: a safeguarding lead may add evidence, not
+        // advance the case.
+        let shown = try sandbox.succeed(["show", r], as: Staff.safeguarding).stdout
+        let allowed = try #require(shown.components(separatedBy: "Allowed now:\n").last?.components(separatedBy: "Blocked:").first)
+        #expect(allowed.contains("casebook evidence add \(r)"))
+        #expect(!allowed.contains("investigate note"))
+        #expect(shown.contains("    - dsl.khan has the safeguarding-lead role, which may not advance cases [role-may-not, SPEC §5]"))
         // Scope, login, leaving.
         #expect(try sandbox.succeed(["staff", "school", Staff.safeguarding, "--school", "Dale High"], as: Staff.head).stdout
             == "dsl.khan (Imran Khan) is now Dale High.\n")

@@ -15,7 +15,7 @@ enum ReadCommands {
         let actor = try invocation.actor()
         let asOf = try invocation.time("as-of") ?? invocation.clock()
         let state = try casebook.show(try invocation.caseReference(), by: actor)
-        let steps = Workflow.availability(of: state, now: asOf)
+        let steps = Workflow.availability(of: state, now: asOf, for: actor)
         let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor)
         let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
