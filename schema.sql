@@ -96,6 +96,8 @@ CREATE TABLE case_access (
     reason   TEXT NOT NULL,                      -- affected, source, disciplinary, excluded
     PRIMARY KEY (case_ref, staff_id, reason)
 ) WITHOUT ROWID;
+-- A list reads the actor's few rows once (NOT IN), not one probe per case listed.
+CREATE INDEX case_access_by_staff ON case_access (staff_id, case_ref);
 
 -- One row per case (streams `case/…`): what `list` and `outcomes` read.
 CREATE TABLE cases (

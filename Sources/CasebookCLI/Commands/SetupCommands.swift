@@ -74,13 +74,15 @@ enum SetupCommands {
             discussion: """
                 Without --school or --trust-wide a member is trust-wide while nobody in the directory is \
                 scoped to a school (a trust of one school need not think about it); once someone is, one \
-                of them must be given.
+                of them must be given. A headteacher scoped to a school adds members to it.
                 """)
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         var scope = try Self.scope(invocation)
-        if scope == nil {
+        if scope == nil, actor.scope != .trustWide {
+            scope = actor.scope  // a headteacher scoped to one school adds to it
+        } else if scope == nil {
             if try casebook.hasSchoolScopedStaff() {
                 throw CommandError.usage("give --school NAME or --trust-wide: the directory has staff scoped to a school")
             }
