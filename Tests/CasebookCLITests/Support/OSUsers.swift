@@ -47,7 +47,12 @@ final class OSUsers {
         do {
             for _ in 0..<count {
                 let name = "cbt" + String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(9))
-                let status = try Self.tool("/usr/sbin/useradd", ["-M", "-N", "-s", "/usr/sbin/nologin", name])
+                // useradd exits 10 when another process holds /etc/passwd's lock: try again.
+                var status = try Self.tool("/usr/sbin/useradd", ["-M", "-N", "-s", "/usr/sbin/nologin", name])
+                for _ in 0..<20 where status == 10 {
+                    usleep(100_000)
+                    status = try Self.tool("/usr/sbin/useradd", ["-M", "-N", "-s", "/usr/sbin/nologin", name])
+                }
                 guard status == 0, let entry = getpwnam(name) else { throw Failure(message: "useradd \(name) exited \(status)") }
                 made.append(User(name: name, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid))
             }
