@@ -78,8 +78,26 @@ CREATE TABLE staff (
     id       TEXT PRIMARY KEY,
     name     TEXT NOT NULL,
     role     TEXT NOT NULL,
-    added_at TEXT NOT NULL
+    added_at TEXT NOT NULL,
+    login    TEXT,                               -- operating-system login (SPEC §8), if mapped
+    school   TEXT,                               -- NULL: trust-wide
+    left_at  TEXT                                -- set by `staff leave`
 );
+-- Who is acting is looked up by login on every command; a login maps to at most one
+-- current member.
+CREATE UNIQUE INDEX staff_by_login ON staff (login) WHERE login IS NOT NULL AND left_at IS NULL;
+
+-- Who may not see a case (SPEC §8, conflicts of interest): the affected person, a staff
+-- source, anyone referred for discipline, anyone excluded with `restrict`. Staff ids are
+-- lowercased. `list`, `overdue` and `outcomes` leave out the cases where the actor has a row.
+CREATE TABLE case_access (
+    case_ref TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    reason   TEXT NOT NULL,                      -- affected, source, disciplinary, excluded
+    PRIMARY KEY (case_ref, staff_id, reason)
+) WITHOUT ROWID;
+-- A list reads the actor's few rows once (NOT IN), not one probe per case listed.
+CREATE INDEX case_access_by_staff ON case_access (staff_id, case_ref);
 
 -- One row per case (streams `case/…`): what `list` and `outcomes` read.
 CREATE TABLE cases (

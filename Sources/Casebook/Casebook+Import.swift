@@ -78,7 +78,8 @@ extension Casebook {
                     let number =
                         (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1
                     let reference = CaseReference(year: year, number: number)
-                    let opened = try Workflow.open(script.draft, reference: reference, context: openContext)
+                    let draft = try draftForOpening(script.draft, by: opener)
+                    let opened = try Workflow.open(draft, reference: reference, context: openContext)
                     var state = CaseState(opened: opened, at: openContext.occurredAt)
                     events.removeAll(keepingCapacity: true)
                     events.append(
@@ -86,6 +87,9 @@ extension Casebook {
                             occurredAt: Timestamp.string(from: openContext.occurredAt), actor: opener.id))
                     for step in script.steps {
                         let stepActor = step.actor ?? actor
+                        try stepActor.require(step.command.permission)
+                        try CaseAccess.check(state, by: stepActor)
+                        try checkNamedStaff(in: step.command)
                         let context = try decisionContext(actor: stepActor, at: step.at)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
                         try storeFiles(step.files, referencedBy: step.command, in: writer)

@@ -257,5 +257,6 @@ extension Casebook {
     public func backup(to path: String, by actor: StaffMember) throws {
         try actor.require(.backup)
         try Self.translatingErrors { try store.backup(to: path) }
+        try recordExport(.backupMade, by: actor)
     }
 }

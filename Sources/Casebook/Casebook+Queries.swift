@@ -49,12 +49,15 @@ extension Casebook {
             conditions.append("school = ?")
             values.append(school)
         }
+        let visible = CaseAccess.visibleCases(to: actor)
+        conditions.append(visible.sql)
+        values += visible.values
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         var rows: [CaseSummary] = []
         try store.database.forEachRow(
             """
             SELECT reference, school, affected, status, is_urgent, categories, opened_at, closed_at, investigation, updated_at
-            FROM cases \(whereClause) ORDER BY year DESC, number DESC
+            FROM cases c \(whereClause) ORDER BY year DESC, number DESC
             """, values
         ) { row in
             guard let reference = CaseReference(row.text(0)) else { return }
@@ -74,12 +77,13 @@ extension Casebook {
     public func overdue(asOf: Date, by actor: StaffMember) throws -> [OverdueItem] {
         try actor.require(.readCases)
         var items: [OverdueItem] = []
+        let visible = CaseAccess.visibleCases(to: actor)
         try store.database.forEachRow(
             """
             SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school
             FROM deadlines d JOIN cases c ON c.reference = d.case_ref
-            WHERE d.due_at <= ? ORDER BY d.due_at, d.case_ref, d.subject
-            """, [Timestamp.string(from: asOf)]
+            WHERE d.due_at <= ? AND \(visible.sql) ORDER BY d.due_at, d.case_ref, d.subject
+            """, [Timestamp.string(from: asOf)] + visible.values
         ) { row in
             guard let reference = CaseReference(row.text(0)), let kind = Deadline.Kind(rawValue: row.text(1)),
                 let due = Timestamp.date(from: row.text(3))
@@ -94,21 +98,33 @@ extension Casebook {
 
     /// Other cases whose source has the same reference (e.g. account handle): repeated
     /// comments from one source call for blocking or banning (001 §8.5).
-    public func casesWithSameSource(as state: CaseState) throws -> [CaseReference] {
+    /// Only the cases `actor` may see are named, when given.
+    public func casesWithSameSource(as state: CaseState, visibleTo actor: StaffMember? = nil) throws -> [CaseReference] {
         guard let ref = state.source?.ref else { return [] }
         var references: [CaseReference] = []
+        let visible = actor.map { CaseAccess.visibleCases(to: $0) } ?? (sql: "1", values: [])
         try store.database.forEachRow(
-            "SELECT case_ref FROM sources WHERE ref = ? AND case_ref <> ? ORDER BY case_ref",
-            [SourceReference.normalized(ref), state.reference.description]
+            """
+            SELECT s.case_ref FROM sources s JOIN cases c ON c.reference = s.case_ref
+            WHERE s.ref = ? AND s.case_ref <> ? AND \(visible.sql) ORDER BY s.case_ref
+            """,
+            [SourceReference.normalized(ref), state.reference.description] + visible.values
         ) { row in
             if let reference = CaseReference(row.text(0)) { references.append(reference) }
         }
         return references
     }
 
-    /// A case's state for someone allowed to read cases.
-    public func show(_ reference: CaseReference, by actor: StaffMember) throws -> CaseState {
+    /// A case's state for someone allowed to read cases who may see it (``CaseAccess``),
+    /// recorded in the `audit` stream as a read of `view` (SPEC §8, who looked). Pass nil to
+    /// record nothing yet, when the read counts only once something is written
+    /// (`evidence get` records with ``recordExport(_:by:at:)`` once its files are in place).
+    public func show(
+        _ reference: CaseReference, by actor: StaffMember, recording view: AuditEvent.CaseView? = .show
+    ) throws -> CaseState {
         try actor.require(.readCases)
-        return try state(of: reference)
+        let state = try visibleState(of: reference, by: actor)
+        if let view { try recordExport(.caseRead(case: reference, view: view, evidence: nil), by: actor) }
+        return state
     }
 }

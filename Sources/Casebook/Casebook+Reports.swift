@@ -32,6 +32,7 @@ extension Casebook {
         localTime: LocalTime, at: Date? = nil
     ) throws -> ReportExport {
         try actor.require(.readCases)
+        try checkAccess(to: reference, by: actor)
         let recipient = try Self.recipientText(recipient)
         let exportedAt = now
         let (timeline, attachments) = try makeTimeline(
@@ -61,9 +62,10 @@ extension Casebook {
                 let events = try events(of: reference)
                 var names: [String: String] = [:]
                 try store.database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
-                let timeline = try Timeline(
+                var timeline = try Timeline(
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
                     asOf: asOf, localTime: localTime)
+                timeline.identitiesClaimed = try identityMode() == .claimed
                 var attachments: [String: TimelineAttachment] = [:]
                 if embedImages {
                     for file in timeline.rows.flatMap(\.files) where attachments[file.sha256] == nil {
@@ -156,7 +158,10 @@ extension Casebook {
         let sinceText = since.map(Timestamp.string(from:)) ?? ""
         let untilText = until.map(Timestamp.string(from:)) ?? "9999"
         // One row per closure in the period (served by closures_by_closed): a case closed,
-        // reopened and closed again is in each period's report once per closure.
+        // reopened and closed again is in each period's report once per closure. Only the
+        // cases the actor may see (their school's, none they are involved in).
+        let visible = CaseAccess.visibleCases(to: actor, alias: "k")
+        let values: [any SQLBindable] = [sinceText, untilText] + visible.values
         return try Self.translatingErrors {
             try readTransaction {
                 var rows: [Outcomes.Row] = []
@@ -165,8 +170,8 @@ extension Casebook {
                     SELECT k.reference, k.school, k.opened_at, c.closed_at, k.categories, c.source_kind, c.referrals,
                         c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at
                     FROM closures c JOIN cases k ON k.reference = c.case_ref
-                    WHERE c.closed_at >= ? AND c.closed_at < ? ORDER BY c.closed_at, k.year, k.number, c.number
-                    """, [sinceText, untilText]
+                    WHERE c.closed_at >= ? AND c.closed_at < ? AND \(visible.sql) ORDER BY c.closed_at, k.year, k.number, c.number
+                    """, values
                 ) { row in
                     guard let reference = CaseReference(row.text(0)), let opened = Timestamp.date(from: row.text(2)),
                         let closed = Timestamp.date(from: row.text(3))
@@ -182,8 +187,10 @@ extension Casebook {
                             takedowns: Projection.takedownTimings(row.text(13)),
                             reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
                 }
-                return Outcomes(
+                var report = Outcomes(
                     rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)
+                report.identitiesClaimed = try identityMode() == .claimed
+                return report
             }
         }
     }
@@ -203,21 +210,54 @@ extension Casebook {
         }
     }
 
-    /// Every export ever made, oldest first (headteacher only: ``Permission/readAudit``).
-    public func auditTrail(by actor: StaffMember) throws -> [AuditEntry] {
-        try actor.require(.readAudit)
-        return try Self.translatingErrors {
+    /// The audit trail, oldest first: every export and every read (SPEC §8), recorded in
+    /// the trail itself once read.
+    ///
+    /// A trust-wide headteacher reads all of it; a headteacher scoped to one school reads the
+    /// entries about that school's cases and those about no case; a safeguarding lead reads
+    /// the trail of one case (`reference`) they may see. Entries about a case the reader is
+    /// involved in are left out.
+    ///
+    /// - Parameters:
+    ///   - reference: Only the entries about this case.
+    ///   - since: Only the entries from this instant.
+    public func auditTrail(case reference: CaseReference? = nil, since: Date? = nil, by actor: StaffMember) throws -> [AuditEntry] {
+        if actor.role.may(.readAudit) {
+            if let reference { try checkAccess(to: reference, by: actor) }
+        } else if actor.role == .safeguardingLead {
+            guard let reference else {
+                throw CasebookError.notPermitted(
+                    "\(actor.id) has the safeguarding-lead role, which may read the audit trail of one case: give --case CASE")
+            }
+            try checkAccess(to: reference, by: actor)
+        } else {
+            try actor.require(.readAudit)
+        }
+        let entries: [AuditEntry] = try Self.translatingErrors {
             try readTransaction {
                 var names: [String: String] = [:]
                 try store.database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
-                return try store.events(in: AuditEvent.stream).map { stored in
-                    AuditEntry(
-                        version: stored.version, occurredAt: Timestamp.date(from: stored.occurredAt) ?? .distantPast,
-                        actor: stored.actor, actorName: names[stored.actor],
-                        event: try AuditEvent(type: stored.type, payload: stored.payload), hash: stored.hash)
+                var visible: [CaseReference: Bool] = [:]
+                let sinceText = since.map(Timestamp.string(from:))
+                var entries: [AuditEntry] = []
+                for stored in try store.events(in: AuditEvent.stream) {
+                    if let sinceText, stored.occurredAt < sinceText { continue }
+                    let event = try AuditEvent(type: stored.type, payload: stored.payload)
+                    if let reference, event.caseReference != reference { continue }
+                    if let about = event.caseReference, reference == nil {
+                        if visible[about] == nil { visible[about] = (try? checkAccess(to: about, by: actor)) != nil }
+                        if visible[about] != true { continue }
+                    }
+                    entries.append(
+                        AuditEntry(
+                            version: stored.version, occurredAt: Timestamp.date(from: stored.occurredAt) ?? .distantPast,
+                            actor: stored.actor, actorName: names[stored.actor], event: event, hash: stored.hash))
                 }
+                return entries
             }
         }
+        try recordExport(.auditRead(case: reference, since: since.map(Timestamp.string(from:))), by: actor)
+        return entries
     }
 }
 

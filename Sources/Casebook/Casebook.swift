@@ -21,18 +21,30 @@ public final class Casebook {
     /// The clock's reading now.
     public var now: Date { store.clock() }
 
-    /// Creates a new database with its first headteacher.
+    /// Creates a new database with its first headteacher, trust-wide (SPEC §8).
+    ///
+    /// - Parameters:
+    ///   - identities: How the acting member is established; recorded in the staff stream.
+    ///   - adminLogin: The operating-system login that acts as the headteacher (required
+    ///     for ``IdentityMode/verified``: the login that ran `init`).
     public static func create(
-        at path: String, admin: String, name: String, clock: @escaping @Sendable () -> Date = { Date() }
+        at path: String, admin: String, name: String, identities: IdentityMode = .claimed, adminLogin: String? = nil,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Casebook {
         _ = try StaffID.validate(admin, field: "--admin")
         let name = try Workflow.text(name, "--name")
-        let member = StaffMember(id: admin, name: name, role: .headteacher)
-        // The file appears at `path` only with its schema and first headteacher in it.
+        let login = try adminLogin.map { try LoginName.validate($0, field: "login of the user running init") }
+        if identities == .verified, login == nil {
+            throw CasebookError.invalidInput(
+                "cannot tell which login is running init (user id \(getuid()) has no name); use --claimed-identities only for a demonstration")
+        }
+        let member = StaffMember(id: admin, name: name, role: .headteacher, login: identities == .verified ? login : nil)
+        // The file appears at `path` only with its schema, first headteacher and identity mode in it.
         let store = try translatingErrors {
             try EventStore.create(at: path, schema: schema, clock: clock) { store in
                 let casebook = Casebook(store: store)
                 try casebook.appendStaff(.added(member), actor: admin, at: casebook.now)
+                try casebook.appendStaff(.identityModeSet(identities), actor: admin, at: casebook.now)
             }
         }
         return Casebook(store: store)
@@ -48,9 +60,7 @@ public final class Casebook {
     /// A member of staff, or nil.
     public func member(_ id: String) throws -> StaffMember? {
         var found: StaffMember?
-        try store.database.forEachRow("SELECT id, name, role FROM staff WHERE id = ?", [id]) { row in
-            if let role = Role(rawValue: row.text(2)) { found = StaffMember(id: row.text(0), name: row.text(1), role: role) }
-        }
+        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff WHERE id = ?", [id]) { found = StaffRows.member($0) }
         return found
     }
 
@@ -67,8 +77,8 @@ public final class Casebook {
     public func staff(as actor: StaffMember) throws -> [StaffMember] {
         try actor.require(.viewStaff)
         var members: [StaffMember] = []
-        try store.database.forEachRow("SELECT id, name, role FROM staff ORDER BY id") { row in
-            if let role = Role(rawValue: row.text(2)) { members.append(StaffMember(id: row.text(0), name: row.text(1), role: role)) }
+        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff ORDER BY id") { row in
+            if let member = StaffRows.member(row) { members.append(member) }
         }
         return members
     }
@@ -80,7 +90,8 @@ public final class Casebook {
         let name = try Workflow.text(member.name, "--name")
         let occurred = date ?? now
         try Workflow.checkNotFuture(occurred, now: now, field: "--at")
-        try appendStaff(.added(StaffMember(id: member.id, name: name, role: member.role)), actor: actor.id, at: occurred) {
+        let newMember = try checkedNewMember(member, name: name, by: actor)
+        try appendStaff(.added(newMember), actor: actor.id, at: occurred) {
             // Under the write lock, so two processes adding the same id cannot both succeed.
             // Ids are unique whatever their case: `smt` and `SMT` would be one person to a reader.
             if let existing = try StaffID.existing(member.id, in: store.database) {
@@ -124,7 +135,7 @@ public final class Casebook {
     /// The stored events of a case, oldest first; ``CasebookError/notFound(_:)`` when there is no such case.
     public func events(of reference: CaseReference) throws -> [RecordedEvent] {
         let events = try store.events(in: reference.stream)
-        guard !events.isEmpty else { throw CasebookError.notFound("no case \(reference); see 'casebook list'") }
+        guard !events.isEmpty else { throw CaseAccess.noSuchCase(reference) }
         return events
     }
 
@@ -147,9 +158,12 @@ public final class Casebook {
         _ command: CaseCommand, on reference: CaseReference, by actor: StaffMember, at date: Date? = nil,
         files: [[UInt8]] = [], expectedVersion: Int? = nil
     ) throws -> (events: [CaseEvent], state: CaseState) {
-        try Self.translatingErrors {
+        // The role first, as the workflow checks it; then the named staff (no leavers).
+        try actor.require(command.permission)
+        try checkNamedStaff(in: command)
+        return try Self.translatingErrors {
             try store.write { writer in
-                let state = try self.state(of: reference)
+                let state = try visibleState(of: reference, by: actor)
                 if let expectedVersion, expectedVersion != state.version {
                     throw CasebookError.conflict(
                         "\(reference) is at version \(state.version), not \(expectedVersion) as expected: it changed since it was read; read it again before deciding")

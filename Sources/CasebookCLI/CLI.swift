@@ -26,17 +26,19 @@ public enum CLI {
     ///   - arguments: the arguments after the program name.
     ///   - environment: `CASEBOOK_DB`, `CASEBOOK_USER`, `TZ`.
     ///   - clock: the clock (the real one in the binary).
+    ///   - login: the operating-system login of the caller (SPEC §8): by default the one of
+    ///     this process's real user id; a server passes its peer's. nil when it has no name.
     ///   - standardOutput, standardError: where to write; they throw when they cannot.
     public static func run(
         _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
-        clock: @escaping @Sendable () -> Date = { Date() },
+        clock: @escaping @Sendable () -> Date = { Date() }, login: String? = loginName(uid: getuid()),
         standardOutput: (String) throws -> Void = StandardStream.output,
         standardError: (String) throws -> Void = StandardStream.error
     ) -> Int32 {
         var streamFailure: Error?
         var recorded: String?
         let code = execute(
-            arguments, environment: environment, clock: clock, recorded: &recorded,
+            arguments, environment: environment, clock: clock, login: login, recorded: &recorded,
             standardOutput: { text in
                 guard streamFailure == nil else { return }
                 do { try standardOutput(text) } catch { streamFailure = error }
@@ -60,7 +62,7 @@ public enum CLI {
     /// Runs the command and prints its output or error; `recorded` is set once the command
     /// has done something that stays done.
     private static func execute(
-        _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date,
+        _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
         recorded: inout String?, standardOutput: (String) -> Void, standardError: (String) -> Void
     ) -> Int32 {
         var json = false
@@ -84,7 +86,8 @@ public enum CLI {
             localTime = zone
             if let named = parsed.positionals.first.flatMap(CaseReference.init) { caseReference = named.description }
             let invocation = Invocation(
-                arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock)
+                arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock,
+                callerLogin: login)
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }
@@ -114,6 +117,8 @@ public enum CLI {
                     + found.map { "  - \($0.reason) [\($0.rule), \($0.clause)]" }.joined(separator: "\n")
                     + "\nhint: " + found.map { StepWords.render($0.unblock, case: caseReference, localTime: localTime) }
                     .joined(separator: "\n      ")
+            case .notPermitted(let text) where text.contains("\nhint: "):
+                message = "error: \(text)"
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
             case .cannotCreate(let text):

@@ -82,17 +82,21 @@ final class Invocation {
     let environment: [String: String]
     let localTime: LocalTime
     let clock: @Sendable () -> Date
+    /// The caller's operating-system login (SPEC §8): the process's, or a server's peer's.
+    let callerLogin: String?
     private var openedCasebook: Casebook?
+    private var resolvedActor: StaffMember?
 
     init(
         arguments: ParsedArguments, globals: GlobalOptions, environment: [String: String], localTime: LocalTime,
-        clock: @escaping @Sendable () -> Date
+        clock: @escaping @Sendable () -> Date, callerLogin: String?
     ) {
         self.arguments = arguments
         self.globals = globals
         self.environment = environment
         self.localTime = localTime
         self.clock = clock
+        self.callerLogin = callerLogin
     }
 
     /// `--db`, else `CASEBOOK_DB`, else `./casebook.sqlite`.
@@ -108,12 +112,19 @@ final class Invocation {
         return casebook
     }
 
-    /// The acting member of staff: `--as`, else `CASEBOOK_USER`.
+    /// The acting member of staff (SPEC §8): the one mapped to the caller's login, which
+    /// `--as` (else `CASEBOOK_USER`) may confirm; in a claimed-identities database, the one
+    /// `--as` names.
     func actor() throws -> StaffMember {
-        guard let id = globals.actor ?? environment["CASEBOOK_USER"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+        if let resolvedActor { return resolvedActor }
+        let named = globals.actor ?? environment["CASEBOOK_USER"].flatMap({ $0.isEmpty ? nil : $0 })
+        let casebook = try casebook()
+        if named == nil, try casebook.identityMode() == .claimed {
             throw CommandError.usage("say who is acting with --as STAFF-ID (or set CASEBOOK_USER)")
         }
-        return try casebook().actor(id)
+        let actor = try casebook.resolveActor(login: callerLogin, named: named)
+        resolvedActor = actor
+        return actor
     }
 
     /// The value of an option that the spec marks required.

@@ -410,7 +410,8 @@ import Testing
 
                 Global options:
                       --db <path>       The database file.
-                      --as <staff-id>   The acting member of staff (default: $CASEBOOK_USER).
+                      --as <staff-id>   Who is acting (default: $CASEBOOK_USER); must be the
+                                        member your login maps to.
                       --json            Print one JSON value on stdout instead of text.
 
                 Examples:
@@ -447,8 +448,8 @@ import Testing
 
                 Global options:
                       --db <path>               The database file.
-                      --as <staff-id>           The acting member of staff (default:
-                                                $CASEBOOK_USER).
+                      --as <staff-id>           Who is acting (default: $CASEBOOK_USER); must be
+                                                the member your login maps to.
                       --json                    Print one JSON value on stdout instead of text.
                 """)
         #expect(spec.helpText.split(separator: "\n").allSatisfy { $0.count <= 80 || $0.hasPrefix("Usage:") || $0.contains("--override-reason <") })

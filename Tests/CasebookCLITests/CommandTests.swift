@@ -51,7 +51,7 @@ import Testing
     @Test func staffAddAndList() throws {
         let sandbox = try Sandbox(.staff)
         let added = try sandbox.succeed(["staff", "add", "z.obrien", "--name", "Zoë Ó'Brien", "--role", "hr", "--at", When.at(1)], as: Staff.head)
-        #expect(added.stdout == "Added z.obrien (Zoë Ó'Brien) as hr.\n")
+        #expect(added.stdout == "Added z.obrien (Zoë Ó'Brien) as hr, trust-wide, with no login yet.\n")
         let json = try sandbox.succeed(
             ["staff", "add", "p.singh", "--name", "Priya Singh", "--role", "safeguarding-lead"], as: Staff.head, json: true
         ).jsonObject()
@@ -62,7 +62,7 @@ import Testing
         let table = try sandbox.succeed(["staff", "list"], as: Staff.manager).stdout
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("NAME") == true && lines.first?.contains("ROLE") == true)
-        #expect(lines.contains { $0.hasPrefix("z.obrien") && $0.contains("Zoë Ó'Brien") && $0.hasSuffix("hr") })
+        #expect(lines.contains { $0.hasPrefix("z.obrien") && $0.contains("Zoë Ó'Brien") && $0.contains(" hr ") && $0.hasSuffix("current") })
         // Aligned columns: every row's NAME starts in the same column as the header's.
         let nameColumn = try #require(lines.first?.range(of: "NAME")).lowerBound.utf16Offset(in: lines[0])
         for line in lines.dropFirst() {
@@ -437,7 +437,7 @@ import Testing
     @Test func verifyRebuildAndBackup() throws {
         let sandbox = try Sandbox(.openCase)
         let count = try sandbox.events().count
-        #expect(count == 12)
+        #expect(count == 13)
         let verified = try sandbox.succeed(["verify"], as: Staff.safeguarding)
         #expect(verified.stdout.hasPrefix("Checked \(count) events in 2 streams"))
         #expect(verified.stdout.hasSuffix("OK: nothing was altered.\n"))

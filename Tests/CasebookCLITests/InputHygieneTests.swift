@@ -114,7 +114,7 @@ import Testing
         try sandbox.succeed(["staff", "add", "gmt.person", "--name", "G", "--role", "staff", "--at", "2026-10-25T01:30:00+00:00"], as: Staff.head)
         try sandbox.succeed(["staff", "add", "bst.person", "--name", "B", "--role", "staff", "--at", "2026-10-25T01:30:00+01:00"], as: Staff.head)
         let times = try SQLiteFile(sandbox.database).rows(
-            "SELECT json_extract(payload, '$.id'), occurred_at FROM events WHERE stream = 'staff' AND version > 6 ORDER BY version")
+            "SELECT json_extract(payload, '$.id'), occurred_at FROM events WHERE stream = 'staff' AND version > 7 ORDER BY version")
         #expect(times.map { $0.map { String($0.dropFirst(5)) } } == [
             ["gmt.person", "2026-10-25T01:30:00.000Z"], ["bst.person", "2026-10-25T00:30:00.000Z"],
         ])

@@ -1,7 +1,8 @@
 import EventLog
 
-/// Events of the `audit` stream: who exported what, for whom, when and in which format.
-/// Records of who a case was shared with are part of safeguarding record-keeping (SPEC §6).
+/// Events of the `audit` stream: who exported what, for whom, when and in which format, and
+/// who looked at what (SPEC §8). Records of who a case was shared with are part of
+/// safeguarding record-keeping (SPEC §6).
 ///
 /// Type names (``typeName``) are stable: they are stored and hashed. Every payload carries
 /// `"v": 1`. Who exported and when are the event's own `actor` and `occurred_at`.
@@ -10,6 +11,28 @@ public enum AuditEvent: Sendable, Equatable {
     case timelineExported(case: CaseReference, format: TimelineFormat, recipient: String?)
     /// The HR outcomes report was exported for the cases closed in `[since, until)`.
     case outcomesExported(since: String?, until: String?, format: OutcomesFormat)
+    /// A case's content was read: `show`, `evidence list`, or `evidence get` of one item.
+    case caseRead(case: CaseReference, view: CaseView, evidence: String?)
+    /// The audit trail was read, for one case or all, from a date or from the start.
+    case auditRead(case: CaseReference?, since: String?)
+    /// The whole database was copied (`backup`).
+    case backupMade
+
+    /// What a ``caseRead(case:view:evidence:)`` showed.
+    public enum CaseView: String, Sendable, CaseIterable {
+        case show
+        case evidenceList = "evidence list"
+        case evidenceGet = "evidence get"
+    }
+
+    /// The case the event is about, if one.
+    public var caseReference: CaseReference? {
+        switch self {
+        case .timelineExported(let reference, _, _), .caseRead(let reference, _, _): return reference
+        case .auditRead(let reference, _): return reference
+        case .outcomesExported, .backupMade: return nil
+        }
+    }
 
     /// The stream that holds the audit trail.
     public static let stream = "audit"
@@ -22,6 +45,9 @@ public enum AuditEvent: Sendable, Equatable {
         switch self {
         case .timelineExported: return "TimelineExported"
         case .outcomesExported: return "OutcomesExported"
+        case .caseRead: return "CaseRead"
+        case .auditRead: return "AuditRead"
+        case .backupMade: return "BackupMade"
         }
     }
 
@@ -33,6 +59,12 @@ public enum AuditEvent: Sendable, Equatable {
             fields = ["case": .string(reference.description), "format": .string(format.rawValue), "recipient": JSONValue(recipient)]
         case .outcomesExported(let since, let until, let format):
             fields = ["since": JSONValue(since), "until": JSONValue(until), "format": .string(format.rawValue)]
+        case .caseRead(let reference, let view, let evidence):
+            fields = ["case": .string(reference.description), "view": .string(view.rawValue), "evidence": JSONValue(evidence)]
+        case .auditRead(let reference, let since):
+            fields = ["case": JSONValue(reference?.description), "since": JSONValue(since)]
+        case .backupMade:
+            fields = [:]
         }
         fields["v"] = .int(Self.payloadVersion)
         return .object(fields)
@@ -61,6 +93,20 @@ public enum AuditEvent: Sendable, Equatable {
                 throw CaseEvent.PayloadError(type: type, field: "format")
             }
             self = .outcomesExported(since: try optional("since"), until: try optional("until"), format: format)
+        case "CaseRead":
+            guard let reference = json["case"]?.string.flatMap(CaseReference.init) else {
+                throw CaseEvent.PayloadError(type: type, field: "case")
+            }
+            guard let view = json["view"]?.string.flatMap(CaseView.init(rawValue:)) else {
+                throw CaseEvent.PayloadError(type: type, field: "view")
+            }
+            self = .caseRead(case: reference, view: view, evidence: try optional("evidence"))
+        case "AuditRead":
+            let reference = try optional("case")
+            guard reference.map({ CaseReference($0) != nil }) ?? true else { throw CaseEvent.PayloadError(type: type, field: "case") }
+            self = .auditRead(case: reference.flatMap(CaseReference.init), since: try optional("since"))
+        case "BackupMade":
+            self = .backupMade
         default:
             throw CaseEvent.PayloadError(type: type, field: "type")
         }

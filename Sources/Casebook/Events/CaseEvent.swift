@@ -73,6 +73,10 @@ public enum CaseEvent: Sendable, Equatable {
     /// An entry (`E2`, `N1`, `R1`, `T1`, `source`, `assessment`, `consent`,
     /// `not-applicable`) was withdrawn as entered in error (SPEC §2.9). It stays in the record.
     case withdrawn(item: String, reason: String)
+    /// A member of staff was excluded from the case (`restrict --exclude`, SPEC §8).
+    case accessRestricted(staff: String, reason: String)
+    /// An exclusion was undone (`restrict --include`).
+    case accessRestored(staff: String, reason: String?)
     /// An earlier event's payload was erased (UK GDPR); the chain still verifies.
     case redaction(version: Int, reason: String)
     /// An event whose payload was redacted: only its type is known.

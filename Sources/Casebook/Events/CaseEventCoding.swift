@@ -27,6 +27,8 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case closed = "CaseClosed"
     case reopened = "CaseReopened"
     case withdrawn = "EntryWithdrawn"
+    case accessRestricted = "AccessRestricted"
+    case accessRestored = "AccessRestored"
     case redaction = "EventRedacted"
 }
 
@@ -66,6 +68,8 @@ extension CaseEvent {
         case .closed: return CaseEventType.closed.rawValue
         case .reopened: return CaseEventType.reopened.rawValue
         case .withdrawn: return CaseEventType.withdrawn.rawValue
+        case .accessRestricted: return CaseEventType.accessRestricted.rawValue
+        case .accessRestored: return CaseEventType.accessRestored.rawValue
         case .redaction: return CaseEventType.redaction.rawValue
         case .redacted(let type): return type
         }
@@ -126,6 +130,8 @@ extension CaseEvent {
         case .reopened(let reason): fields = ["reason": .string(reason)]
         case .withdrawn(let item, let reason): fields = ["item": .string(item), "reason": .string(reason)]
         case .policeNotified: fields = [:]
+        case .accessRestricted(let staff, let reason): fields = ["staff": .string(staff), "reason": .string(reason)]
+        case .accessRestored(let staff, let reason): fields = ["staff": .string(staff), "reason": JSONValue(reason)]
         case .redaction(let version, let reason): fields = ["version": .int(version), "reason": .string(reason)]
         case .redacted: return .null
         }
@@ -251,6 +257,8 @@ extension CaseEvent {
         case .supportResponded: return .supportResponded(try f.word("response", as: SupportResponse.self))
         case .closed: return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))
         case .reopened: return .reopened(reason: try f.string("reason"))
+        case .accessRestricted: return .accessRestricted(staff: try f.string("staff"), reason: try f.string("reason"))
+        case .accessRestored: return .accessRestored(staff: try f.string("staff"), reason: f.optionalString("reason"))
         case .redaction:
             guard let version = json["version"]?.int else { throw PayloadError(type: type, field: "version") }
             return .redaction(version: version, reason: try f.string("reason"))

@@ -6,7 +6,7 @@ import Foundation
 /// events gives the same rows.
 enum Projection {
     /// The read-model tables, emptied and refilled by a rebuild.
-    static let tables = ["staff", "cases", "takedowns", "deadlines", "sources", "closures"]
+    static let tables = ["staff", "cases", "takedowns", "deadlines", "sources", "closures", "case_access"]
 
     /// Writes every row derived from one case's state, replacing the old ones.
     static func write(_ state: CaseState, to database: Database) throws {
@@ -68,6 +68,7 @@ enum Projection {
         if let ref = state.source?.ref {
             try database.run("INSERT INTO sources (ref, case_ref) VALUES (?, ?)", [SourceReference.normalized(ref), reference])
         }
+        try CaseAccess.project(state, to: database)
     }
 
     /// `not-referred`, `referred`, or `referred-override`.
@@ -113,8 +114,13 @@ enum Projection {
         switch event {
         case .added(let member):
             try database.run(
-                "INSERT OR REPLACE INTO staff (id, name, role, added_at) VALUES (?, ?, ?, ?)",
-                [member.id, member.name, member.role.rawValue, date])
+                "INSERT OR REPLACE INTO staff (id, name, role, added_at, login, school, left_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                [member.id, member.name, member.role.rawValue, date, member.login, member.scope.school])
+        case .loginChanged(let id, let login): try database.run("UPDATE staff SET login = ? WHERE id = ?", [login, id])
+        case .roleChanged(let id, let role): try database.run("UPDATE staff SET role = ? WHERE id = ?", [role.rawValue, id])
+        case .scopeChanged(let id, let scope): try database.run("UPDATE staff SET school = ? WHERE id = ?", [scope.school, id])
+        case .left(let id): try database.run("UPDATE staff SET left_at = ? WHERE id = ?", [date, id])
+        case .identityModeSet: break
         }
     }
 }

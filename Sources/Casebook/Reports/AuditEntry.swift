@@ -38,6 +38,16 @@ public struct AuditEntry: Sendable, Equatable {
             let from = since.map { "from \($0)" } ?? "from the start"
             let to = until.map { "until \($0)" } ?? "until now"
             return "exported the outcomes report (cases closed \(from) \(to)) as \(format.rawValue)"
+        case .caseRead(let reference, let view, let evidence):
+            switch view {
+            case .show: return "read \(reference) (show)"
+            case .evidenceList: return "listed the evidence of \(reference)"
+            case .evidenceGet: return "wrote out the files of \(reference) \(evidence ?? "evidence")"
+            }
+        case .auditRead(let reference, let since):
+            return "read the audit trail" + (reference.map { " of \($0)" } ?? "") + (since.map { " since \($0)" } ?? "")
+        case .backupMade:
+            return "backed up the whole database"
         }
     }
 }

@@ -106,6 +106,8 @@ public struct Outcomes: Sendable {
     public var exportedAt: Date
     /// The zone times are shown in.
     public var localTime: LocalTime
+    /// Whether the database trusts `--as` as given (SPEC §8): the notice then says so.
+    public var identitiesClaimed = false
 
     /// Creates a report from its rows.
     init(rows: [Row], since: Date?, until: Date?, exportedBy: StaffMember, exportedAt: Date, localTime: LocalTime) {
@@ -173,6 +175,7 @@ public struct Outcomes: Sendable {
         "CONFIDENTIAL — HR outcomes of online-abuse cases \(period). Exported by "
             + "\(Timeline.Person(id: exportedBy.id, name: exportedBy.name).label) on \(localTime.formatWithSeconds(exportedAt)). "
             + "No evidence content or notes are included; share only with those hearing the case."
+            + (identitiesClaimed ? " " + IdentityMode.claimedNotice : "")
     }
 
     /// The columns every tabular format shows, with each row's cells.

@@ -141,6 +141,8 @@ public struct Timeline: Sendable {
     public var staffNames: [String: String]
     /// The zone times are shown in.
     public var localTime: LocalTime
+    /// Whether the database trusts `--as` as given (SPEC §8): the notice then says so.
+    public var identitiesClaimed = false
 
     /// Police referrals made under the child-protection override, in time order.
     public var overrides: [Row] { rows.filter { $0.flags.contains { $0.kind == .childProtectionOverride } } }
@@ -153,12 +155,13 @@ public struct Timeline: Sendable {
         let by = Person(id: exportedBy.id, name: exportedBy.name).label
         let when = localTime.formatWithSeconds(exportedAt)
         let opening = "CONFIDENTIAL — safeguarding record of case \(header.reference). Exported by \(by)"
+        let claimed = identitiesClaimed ? " " + IdentityMode.claimedNotice : ""
         guard let recipient else {
             return "\(opening) with no recipient named (internal use) on \(when). Do not share it outside the "
-                + "school's safeguarding and senior leadership team."
+                + "school's safeguarding and senior leadership team." + claimed
         }
         return "\(opening) for \(recipient) on \(when). Share only with the named recipient; do not copy or forward "
-            + "it further."
+            + "it further." + claimed
     }
 
     /// How to check that the chronology was not altered, with the chain head to compare.

@@ -139,10 +139,11 @@ public enum TimelineExport {
         let rebuilt: JSONValue
         do {
             let localTime = try LocalTime(identifier: zone)
-            rebuilt = try Timeline(
+            var timeline = try Timeline(
                 events: events, staffNames: names, exportedBy: StaffMember(id: byID, name: byName, role: byRole),
-                recipient: recipient.string, exportedAt: exportedAt, asOf: asOf, localTime: localTime
-            ).jsonValue
+                recipient: recipient.string, exportedAt: exportedAt, asOf: asOf, localTime: localTime)
+            timeline.identitiesClaimed = json["identities"]?.string == IdentityMode.claimed.rawValue
+            rebuilt = timeline.jsonValue
         } catch {
             problem("the events do not make a case that can be read back: \(error)")
             return problems

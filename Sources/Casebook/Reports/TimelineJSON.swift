@@ -24,6 +24,7 @@ extension Timeline {
             "asOf": .string(Timestamp.string(from: asOf)),
             "timeZone": .string(localTime.identifier),
             "confidentiality": .string(confidentialityNotice),
+            "identities": .string(identitiesClaimed ? IdentityMode.claimed.rawValue : IdentityMode.verified.rawValue),
             "staff": .object(staffNames.mapValues(JSONValue.string)),
             "overdue": .array(
                 overdue.map { step in

@@ -30,6 +30,7 @@ struct TimelineNarrator {
             case .opened(let opened): ids += [opened.affected, opened.reportedBy, opened.reportedTo]
             case .consentRecorded(_, let by): ids.append(by)
             case .disciplinaryReferral(let staff): ids.append(staff)
+            case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
             case .evidenceCaptured, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .policeReferred, .supportOffered,
@@ -178,6 +179,13 @@ struct TimelineNarrator {
             return Narration(what: "Case closed: action \(action.rawValue)", details: ["Outcome: \(outcome)", "Action: \(action.rawValue)"])
         case .reopened(let reason):
             return Narration(what: "Case reopened", details: ["Reason: \(reason)"])
+        case .accessRestricted(let staff, let reason):
+            return Narration(
+                what: "\(person(staff).label) excluded from the case", details: ["Excluded: \(person(staff).label)", "Reason: \(reason)"])
+        case .accessRestored(let staff, let reason):
+            return Narration(
+                what: "\(person(staff).label) no longer excluded from the case",
+                details: ["Included again: \(person(staff).label)"] + (reason.map { ["Reason: \($0)"] } ?? []))
         case .redaction(let version, let reason):
             return Narration(
                 what: "Version \(version) redacted (payload erased; the hash chain still verifies)",

@@ -164,6 +164,8 @@ public struct CaseState: Sendable, Equatable {
     public var closure: Closure?
     /// Every closure in order, each with the outcome facts as they stood (SPEC §2.8).
     public var closures: [ClosureRecord] = []
+    /// Staff excluded from the case with `restrict` (SPEC §8), in order.
+    public var excluded: [String] = []
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.

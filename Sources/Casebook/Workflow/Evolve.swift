@@ -43,6 +43,8 @@ extension CaseState {
         case .closed(let outcome, let action): close(outcome, action, at: date)
         case .reopened: reopen(at: date)
         case .withdrawn(let item, let reason): withdraw(item, reason: reason, at: date, actor: actor)
+        case .accessRestricted(let staff, _): excluded.append(staff)
+        case .accessRestored(let staff, _): excluded.removeAll { $0.caseInsensitiveCompare(staff) == .orderedSame }
         case .redaction: break
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the

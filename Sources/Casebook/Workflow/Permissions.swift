@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case rebuild = "rebuild read models"
     /// `backup`.
     case backup = "back up the database"
+    /// `restrict`: exclude a member of staff from a case, or undo it (SPEC §8).
+    case restrictAccess = "restrict who may see a case"
 }
 
 extension Role {
@@ -37,11 +39,13 @@ extension Role {
         case .seniorManager:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup: return false
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess:
+                return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes: return true
+            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess:
+                return true
             case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
             }
         case .hr:
@@ -60,12 +64,23 @@ public struct StaffMember: Sendable, Equatable, Codable {
     public var name: String
     /// Their role.
     public var role: Role
+    /// The operating-system login that acts as them (SPEC §8), if mapped.
+    public var login: String?
+    /// The school whose cases they see and act on, or the whole trust.
+    public var scope: StaffScope
+    /// Whether they have left (`staff leave`): they can no longer act or be chosen.
+    public var hasLeft: Bool
 
     /// Creates a staff member.
-    public init(id: String, name: String, role: Role) {
+    public init(
+        id: String, name: String, role: Role, login: String? = nil, scope: StaffScope = .trustWide, hasLeft: Bool = false
+    ) {
         self.id = id
         self.name = name
         self.role = role
+        self.login = login
+        self.scope = scope
+        self.hasLeft = hasLeft
     }
 
     /// Throws ``CasebookError/notPermitted(_:)`` unless their role allows it.

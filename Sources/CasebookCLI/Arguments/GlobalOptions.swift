@@ -40,7 +40,7 @@ enum GlobalOption: String, CaseIterable {
         case .actor:
             OptionSpec(
                 name: rawValue, valueName: "staff-id",
-                help: "The acting member of staff (default: $CASEBOOK_USER)."
+                help: "Who is acting (default: $CASEBOOK_USER); must be the member your login maps to."
             )
         case .json:
             OptionSpec(name: rawValue, help: "Print one JSON value on stdout instead of text.")

@@ -5,7 +5,8 @@ import EventLog
 enum Commands {
     static let all: [Command] = [
         help,
-        SetupCommands.initialize, SetupCommands.addStaff, SetupCommands.listStaff,
+        SetupCommands.initialize, SetupCommands.addStaff, SetupCommands.listStaff, SetupCommands.login, SetupCommands.role,
+        SetupCommands.school, SetupCommands.leave,
         CaseCommands.open,
         EvidenceCommands.add, EvidenceCommands.list, EvidenceCommands.get,
         InvestigationCommands.start, InvestigationCommands.note, InvestigationCommands.source,
@@ -15,7 +16,7 @@ enum Commands {
         TakedownCommands.escalate, TakedownCommands.ispResponse,
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.notified, ClosingCommands.offerSupport,
         ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
-        ReadCommands.show, ReadCommands.list, ReadCommands.overdue,
+        ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
         MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
         DemoCommand.demo,
@@ -48,6 +49,8 @@ enum Commands {
             \(table.rendered)
 
             Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --as STAFF-ID (default $CASEBOOK_USER), --json.
+            Who acts: the member mapped to your login (staff login); --as may confirm it. A database made with
+            'init --claimed-identities' trusts --as instead (demonstrations and tests only).
             Times: 2026-11-20 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
             Exit codes: 0 ok, 1 refused by the workflow, 3 verify found a break, 64 usage, 65 invalid input,
             66 not found, 70 internal, 73 cannot create, 74 I/O, 75 conflict (retry), 77 not permitted.

@@ -34,7 +34,11 @@ enum DemoCommand {
             }
             files[name] = path
         }
-        var transcript: [String] = ["Casebook demo: a complete case from policy 000 §12–§13, in \(database)", ""]
+        var transcript: [String] = [
+            "Casebook demo: a complete case from policy 000 §12–§13, in \(database)",
+            "The demo database is made with --claimed-identities: each step says who acts with --as, and the",
+            "record says the identities were claimed, not verified. A real database maps each member to a login.", "",
+        ]
         // The case runs over three days ending now, so that the host's 24 hours really pass.
         let now = invocation.clock()
         let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 3 * 86_400)
@@ -47,7 +51,7 @@ enum DemoCommand {
             var out = ""
             var err = ""
             let code = CLI.run(
-                arguments, environment: invocation.environment, clock: invocation.clock,
+                arguments, environment: invocation.environment, clock: invocation.clock, login: invocation.callerLogin,
                 standardOutput: { out += $0 }, standardError: { err += $0 })
             guard code == 0 else {
                 throw CasebookError.io("the demo step 'casebook \(words.joined(separator: " "))' failed (exit \(code)): \(err)")
@@ -62,7 +66,7 @@ enum DemoCommand {
                 reference = String(out[match])
             }
         }
-        try run(["init", "--admin", "head", "--name", "Dr Priya Okafor", ], as: nil)
+        try run(["init", "--admin", "head", "--name", "Dr Priya Okafor", "--claimed-identities"], as: nil)
         try run(["staff", "add", "smt.jones", "--name", "Sam Jones", "--role", "senior-manager", "--at", at(0)], as: "head")
         try run(["staff", "add", "dsl.khan", "--name", "Imran Khan", "--role", "safeguarding-lead", "--at", at(0)], as: "head")
         try run(["staff", "add", "hr.lee", "--name", "Morgan Lee", "--role", "hr", "--at", at(0)], as: "head")

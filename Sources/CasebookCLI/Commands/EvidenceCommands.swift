@@ -48,7 +48,7 @@ enum EvidenceCommands {
             name: "evidence list", summary: "List a case's evidence items and their files.",
             positionals: [CaseCommands.casePositional], examples: ["casebook --as smt.jones evidence list CB-2026-0001"])
     ) { invocation in
-        let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor())
+        let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
         var table = Table(header: ["ID", "KIND", "CAPTURED", "URL", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {
@@ -77,7 +77,8 @@ enum EvidenceCommands {
             examples: ["casebook --as smt.jones evidence get CB-2026-0001 E1 --out ./CB-2026-0001-E1"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        let state = try casebook.show(try invocation.caseReference(), by: try invocation.actor())
+        let actor = try invocation.actor()
+        let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
         let id = invocation.positional(1)
         guard let item = state.evidenceItem(id) else {
             throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'")
@@ -113,7 +114,10 @@ enum EvidenceCommands {
         return Output(
             text: lines.joined(separator: "\n"), json: .array(written),
             recorded: "wrote \(files.count) file\(files.count == 1 ? "" : "s") of \(item.id) to \(folder)",
-            delivery: Delivery(path: folder, content: .folder(files)))
+            delivery: Delivery(path: folder, content: .folder(files)) {
+                // Recorded once the files are in place (SPEC §8, who looked).
+                try casebook.recordExport(.caseRead(case: state.reference, view: .evidenceGet, evidence: item.id), by: actor)
+            })
     }
 
     /// `name`, or `name (2)`, `name (3)`… before its extension, whichever is not yet taken.

@@ -12,13 +12,19 @@ enum ReadCommands {
             examples: ["casebook --as smt.jones show CB-2026-0001"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        let state = try casebook.show(try invocation.caseReference(), by: try invocation.actor())
+        let actor = try invocation.actor()
         let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let steps = Workflow.availability(of: state, now: asOf)
-        let repeats = try casebook.casesWithSameSource(as: state)
+        let state = try casebook.show(try invocation.caseReference(), by: actor)
+        let steps = Workflow.availability(of: state, now: asOf, for: actor)
+        let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor)
         let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
-        let text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
+        let claimed = try casebook.identityMode() == .claimed
+        var text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
+        if claimed, let firstLine = text.firstIndex(of: "\n") {
+            text.insert(contentsOf: IdentityMode.claimedNotice + "\n", at: text.index(after: firstLine))
+        }
         var json = JSONOutput.state(state).object ?? [:]
+        json["identities"] = .string(claimed ? "claimed" : "verified")
         let reference = state.reference.description
         json["allowed"] = .array(
             steps.filter(\.isAllowed).map {

@@ -57,10 +57,23 @@ enum ReportCommands {
 
     static let audit = Command(
         spec: CommandSpec(
-            name: "audit", summary: "Who exported which case or report, for whom, when and in which format (headteacher only).",
-            examples: ["casebook --as head audit"])
+            name: "audit",
+            summary: "Who looked at or exported which case or report, and when (headteacher; the safeguarding lead for one case).",
+            options: [
+                OptionSpec(name: "case", valueName: "case", help: "Only the entries about this case."),
+                OptionSpec(name: "since", valueName: "date", help: "Only the entries from this date or time."),
+            ],
+            examples: ["casebook audit", "casebook audit --case CB-2026-0001 --since 2026-09-01"],
+            discussion: "Reading the audit trail is itself recorded in it.")
     ) { invocation in
-        let entries = try invocation.casebook().auditTrail(by: try invocation.actor())
+        let reference = try invocation.optional("case").map { text in
+            guard let reference = CaseReference(text) else {
+                throw CasebookError.invalidInput("'\(text.prefix(60))' is not a case reference: use the form CB-2026-0001")
+            }
+            return reference
+        }
+        let since = try invocation.time("since")
+        let entries = try invocation.casebook().auditTrail(case: reference, since: since, by: try invocation.actor())
         var table = Table(header: ["WHEN", "WHO", "WHAT"])
         table.rows = entries.map { entry in
             [
@@ -68,7 +81,7 @@ enum ReportCommands {
                 entry.actorName.map { "\($0) (\(entry.actor))" } ?? entry.actor, entry.summary,
             ]
         }
-        let text = entries.isEmpty ? "Nothing has been exported." : table.rendered
+        let text = entries.isEmpty ? "Nothing has been read or exported." : table.rendered
         return Output(
             text: text,
             json: .array(

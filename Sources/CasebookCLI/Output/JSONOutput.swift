@@ -16,7 +16,10 @@ enum JSONOutput {
     }
 
     static func staff(_ member: StaffMember) -> JSONValue {
-        ["id": .string(member.id), "name": .string(member.name), "role": .string(member.role.rawValue)]
+        [
+            "id": .string(member.id), "name": .string(member.name), "role": .string(member.role.rawValue),
+            "login": JSONValue(member.login), "school": JSONValue(member.scope.school), "left": .bool(member.hasLeft),
+        ]
     }
 
     static func event(_ event: CaseEvent) -> JSONValue {

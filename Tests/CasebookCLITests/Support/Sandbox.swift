@@ -159,7 +159,7 @@ enum Templates {
             let result = try CasebookBinary.run(["--db", database] + arguments, in: directory)
             guard result.status == 0 else { throw TemplateFailure(arguments: arguments, result: result) }
         }
-        try run(["init", "--admin", Staff.head, "--name", "Dr Priya Okafor"])
+        try run(["init", "--admin", Staff.head, "--name", "Dr Priya Okafor", "--claimed-identities"])
         for (id, name, role) in [
             (Staff.manager, "Sam Jones", "senior-manager"), (Staff.safeguarding, "Imran Khan", "safeguarding-lead"),
             (Staff.hr, "Morgan Lee", "hr"), (Staff.affected, "Ada Pennington", "staff"), (Staff.other, "Kit Marsh", "staff"),

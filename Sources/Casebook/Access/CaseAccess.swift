@@ -1,0 +1,161 @@
+import EventLog
+import Foundation
+
+/// Why a member of staff may not see or act on a case (SPEC §8, conflicts of interest).
+public enum Involvement: String, Sendable, CaseIterable {
+    /// The person the material is about.
+    case affected
+    /// A member of staff identified as the source: `investigate source --kind staff --ref ID`.
+    case source
+    /// Referred to the disciplinary procedure on the case.
+    case disciplinary
+    /// Excluded with `restrict CASE --exclude ID`.
+    case excluded
+
+    /// The refusal's words.
+    var refusal: String {
+        switch self {
+        case .affected, .source, .disciplinary: return "you are involved in this case"
+        case .excluded: return "you are excluded from this case"
+        }
+    }
+}
+
+extension CaseState {
+    /// Everyone who may not see the case, with why: ids lowercased (staff ids are unique
+    /// without regard to case), each reason once.
+    public var involvement: [(staff: String, reason: Involvement)] {
+        var list: [(staff: String, reason: Involvement)] = [(opened.affected.lowercased(), .affected)]
+        if let source, source.kind == .staff, let ref = source.ref?.trimmingCharacters(in: .whitespaces), !ref.isEmpty {
+            list.append((ref.lowercased(), .source))
+        }
+        list += disciplinaryReferrals.map { ($0.lowercased(), .disciplinary) }
+        list += excluded.map { ($0.lowercased(), .excluded) }
+        var seen: Set<String> = []
+        return list.filter { seen.insert("\($0.staff) \($0.reason.rawValue)").inserted }
+    }
+
+    /// Why `id` may not see the case, or nil. An involvement (affected, source,
+    /// disciplinary) is named before an exclusion.
+    public func involvement(of id: String) -> Involvement? {
+        let key = id.lowercased()
+        return involvement.first { $0.staff == key }?.reason
+    }
+}
+
+/// The access rules of SPEC §8 for one case and one member: scope first, then conflicts of
+/// interest. A case outside the member's scope is answered exactly as a case that does not
+/// exist (exit 66, the same message), so a refusal never reveals that it exists.
+public enum CaseAccess {
+    /// The error for a case that does not exist, or that the member may not know of.
+    public static func noSuchCase(_ reference: CaseReference) -> CasebookError {
+        CasebookError.notFound("no case \(reference); see 'casebook list'")
+    }
+
+    /// Throws unless `actor` may see and act on the case.
+    public static func check(_ state: CaseState, by actor: StaffMember) throws {
+        try check(reference: state.reference, school: state.opened.school, involvement: state.involvement(of: actor.id), by: actor)
+    }
+
+    static func check(reference: CaseReference, school: String, involvement: Involvement?, by actor: StaffMember) throws {
+        guard actor.scope.includes(school: school) else { throw noSuchCase(reference) }
+        if let involvement {
+            throw CasebookError.notPermitted("\(involvement.refusal) (\(reference)), so you may not see or act on it")
+        }
+    }
+
+    /// The condition that keeps a query of `cases` (as `alias`) to the cases `actor` may see.
+    static func visibleCases(to actor: StaffMember, alias: String = "c") -> (sql: String, values: [any SQLBindable]) {
+        // The actor's rows are read once through case_access_by_staff, not probed per case.
+        var sql = "\(alias).reference NOT IN (SELECT case_ref FROM case_access WHERE staff_id = ?)"
+        var values: [any SQLBindable] = [actor.id.lowercased()]
+        if let school = actor.scope.school {
+            sql = "\(alias).school = ? COLLATE NOCASE AND " + sql
+            values.insert(school, at: 0)
+        }
+        return (sql, values)
+    }
+
+    /// Writes the case's `case_access` rows, replacing the old ones.
+    static func project(_ state: CaseState, to database: Database) throws {
+        let reference = state.reference.description
+        try database.run("DELETE FROM case_access WHERE case_ref = ?", [reference])
+        for (staff, reason) in state.involvement {
+            try database.run(
+                "INSERT INTO case_access (case_ref, staff_id, reason) VALUES (?, ?, ?)", [reference, staff, reason.rawValue])
+        }
+    }
+}
+
+extension Casebook {
+    /// Throws unless `actor` may see the case, read from the read models (no replay): for
+    /// reads that do not need the case's state.
+    public func checkAccess(to reference: CaseReference, by actor: StaffMember) throws {
+        guard let school = try store.database.scalarText("SELECT school FROM cases WHERE reference = ?", [reference.description])
+        else { throw CaseAccess.noSuchCase(reference) }
+        var reasons: [Involvement] = []
+        try store.database.forEachRow(
+            "SELECT reason FROM case_access WHERE case_ref = ? AND staff_id = ?", [reference.description, actor.id.lowercased()]
+        ) { row in
+            if let reason = Involvement(rawValue: row.text(0)) { reasons.append(reason) }
+        }
+        let involvement = Involvement.allCases.first { reasons.contains($0) }
+        try CaseAccess.check(reference: reference, school: school, involvement: involvement, by: actor)
+    }
+
+    /// A case's state for a member who may see it (``CaseAccess``).
+    func visibleState(of reference: CaseReference, by actor: StaffMember) throws -> CaseState {
+        let state = try self.state(of: reference)
+        try CaseAccess.check(state, by: actor)
+        return state
+    }
+
+    /// Excludes a member of staff from a case, or undoes it (`restrict`; headteacher and
+    /// safeguarding lead). Recorded as a case event, shown in the timeline.
+    ///
+    /// - Parameters:
+    ///   - staff: The member to exclude or include again.
+    ///   - exclude: true to exclude, false to undo an exclusion.
+    ///   - reason: Why (required to exclude).
+    @discardableResult
+    public func restrict(
+        _ reference: CaseReference, staff: String, exclude: Bool, reason: String?, by actor: StaffMember, at date: Date? = nil
+    ) throws -> CaseState {
+        try actor.require(.restrictAccess)
+        let state = try visibleState(of: reference, by: actor)
+        let occurredAt = date ?? now
+        try Workflow.checkNotFuture(occurredAt, now: now, field: "--at")
+        guard occurredAt >= state.openedAt else {
+            throw CasebookError.invalidInput("--at is before \(reference) was opened")
+        }
+        _ = try StaffID.validate(staff, field: exclude ? "--exclude" : "--include")
+        guard let member = try member(staff) else {
+            throw CasebookError.notFound("no member of staff '\(staff)'; see 'casebook staff list'")
+        }
+        let isExcluded = state.excluded.contains { $0.caseInsensitiveCompare(member.id) == .orderedSame }
+        let event: CaseEvent
+        if exclude {
+            guard member.id.lowercased() != actor.id.lowercased() else {
+                throw CasebookError.invalidInput("you cannot exclude yourself; ask another headteacher or safeguarding lead")
+            }
+            guard !isExcluded else { throw CasebookError.invalidInput("\(member.id) is already excluded from \(reference)") }
+            event = .accessRestricted(staff: member.id, reason: try Workflow.text(reason ?? "", "--reason"))
+        } else {
+            guard isExcluded else {
+                throw CasebookError.invalidInput(
+                    "\(member.id) is not excluded from \(reference) (only an exclusion made with --exclude can be undone)")
+            }
+            event = .accessRestored(staff: member.id, reason: try Workflow.optionalText(reason, "--reason"))
+        }
+        let next = state.evolve(event, at: occurredAt, actor: actor.id)
+        try Self.translatingErrors {
+            try store.write { writer in
+                try writer.append(
+                    [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
+                    expectedVersion: state.version)
+                try Projection.write(next, to: writer.database)
+            }
+        }
+        return next
+    }
+}

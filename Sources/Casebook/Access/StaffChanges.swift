@@ -1,0 +1,115 @@
+import EventLog
+import Foundation
+
+/// Staff changes as events (SPEC §8): logins, roles, schools, leavers. Headteacher only; a
+/// headteacher scoped to one school manages that school's staff only.
+extension Casebook {
+    /// Maps a member to an operating-system login (`staff login ID LOGIN`). A login maps to
+    /// at most one current member.
+    public func setLogin(_ id: String, login: String, by actor: StaffMember, at date: Date? = nil) throws {
+        let login = try LoginName.validate(login)
+        try changeStaff(id, by: actor, at: date) { member, _ in
+            guard member.login != login else { throw CasebookError.invalidInput("\(member.id) already has the login '\(login)'") }
+            return .loginChanged(id: member.id, login: login)
+        }
+    }
+
+    /// Changes a member's role (`staff role ID --role R`).
+    public func changeRole(_ id: String, to role: Role, by actor: StaffMember, at date: Date? = nil) throws {
+        try changeStaff(id, by: actor, at: date) { member, _ in
+            guard member.role != role else { throw CasebookError.invalidInput("\(member.id) already has the \(role.rawValue) role") }
+            return .roleChanged(id: member.id, role: role)
+        }
+    }
+
+    /// Changes a member's scope (`staff school ID (--school S | --trust-wide)`).
+    public func changeScope(_ id: String, to scope: StaffScope, by actor: StaffMember, at date: Date? = nil) throws {
+        let scope = try Self.checkedScope(scope)
+        try changeStaff(id, by: actor, at: date) { member, _ in
+            guard member.scope != scope else { throw CasebookError.invalidInput("\(member.id) is already \(scope.label)") }
+            try Self.requireWithinScope(scope, of: actor)
+            return .scopeChanged(id: member.id, scope: scope)
+        }
+    }
+
+    /// Records that a member has left (`staff leave ID`): they can no longer act or be chosen;
+    /// their history stays.
+    public func leave(_ id: String, by actor: StaffMember, at date: Date? = nil) throws {
+        try changeStaff(id, by: actor, at: date) { member, _ in
+            guard member.id.lowercased() != actor.id.lowercased() else {
+                throw CasebookError.invalidInput("you cannot record your own leaving; ask another headteacher")
+            }
+            return .left(id: member.id)
+        }
+    }
+
+    /// Whether any current member is scoped to one school: then `staff add` needs `--school`
+    /// or `--trust-wide` (a trust of one school need not think about scope).
+    public func hasSchoolScopedStaff() throws -> Bool {
+        try store.database.scalarInt("SELECT count(*) FROM staff WHERE school IS NOT NULL AND left_at IS NULL") ?? 0 > 0
+    }
+
+    /// The member `addStaff` will add, checked: the login free, the scope within the actor's.
+    func checkedNewMember(_ member: StaffMember, name: String, by actor: StaffMember) throws -> StaffMember {
+        let scope = try Self.checkedScope(member.scope)
+        try Self.requireWithinScope(scope, of: actor)
+        let login = try member.login.map { try LoginName.validate($0, field: "--login") }
+        if let login, let holder = try self.member(login: login) {
+            throw CasebookError.invalidInput("the login '\(login)' already acts as \(holder.id): a login maps to one current member")
+        }
+        return StaffMember(id: member.id, name: name, role: member.role, login: login, scope: scope)
+    }
+
+    /// Appends one change to an existing, current member, decided under the write lock so
+    /// two changes cannot both pass the checks.
+    private func changeStaff(
+        _ id: String, by actor: StaffMember, at date: Date?, _ decide: (StaffMember, Database) throws -> StaffEvent
+    ) throws {
+        try actor.require(.manageStaff)
+        _ = try StaffID.validate(id)
+        let occurred = date ?? now
+        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        let occurredText = Timestamp.string(from: occurred)
+        try Self.translatingErrors {
+            try store.write { writer in
+                guard let member = try member(id) else {
+                    throw CasebookError.notFound("no member of staff '\(id)'; see 'casebook staff list'")
+                }
+                guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left (staff leave); nothing can change") }
+                guard actor.scope.school.map({ member.scope.includes(school: $0) && member.scope != .trustWide }) ?? true else {
+                    throw CasebookError.notPermitted(
+                        "\(actor.id) manages the staff of \(actor.scope.label) only; \(member.id) is \(member.scope.label)")
+                }
+                let event = try decide(member, writer.database)
+                if case .loginChanged(_, let login) = event, let holder = try self.member(login: login) {
+                    throw CasebookError.invalidInput(
+                        "the login '\(login)' already acts as \(holder.id): a login maps to one current member")
+                }
+                try writer.append(
+                    [NewEvent(type: event.typeName, occurredAt: occurredText, actor: actor.id, payload: event.payload.serializedBytes())],
+                    to: StaffEvent.stream, expectedVersion: try store.version(of: StaffEvent.stream))
+                try Projection.write(event, at: occurredText, to: writer.database)
+                let heads = try writer.database.scalarInt(
+                    "SELECT count(*) FROM staff WHERE role = 'headteacher' AND school IS NULL AND left_at IS NULL") ?? 0
+                guard heads > 0 else {
+                    throw CasebookError.invalidInput(
+                        "\(member.id) is the last trust-wide headteacher: add another before changing their role, school or leaving")
+                }
+            }
+        }
+    }
+
+    /// A school name trimmed and checked; trust-wide as it is.
+    static func checkedScope(_ scope: StaffScope) throws -> StaffScope {
+        guard let school = scope.school else { return .trustWide }
+        return .school(try Workflow.text(school, "--school"))
+    }
+
+    /// A school-scoped actor may give only their own school.
+    static func requireWithinScope(_ scope: StaffScope, of actor: StaffMember) throws {
+        guard let own = actor.scope.school else { return }
+        guard let school = scope.school, StaffScope.sameSchool(own, school) else {
+            throw CasebookError.notPermitted("\(actor.id) manages the staff of \(own) only; they cannot make someone \(scope.label)")
+        }
+    }
+}
