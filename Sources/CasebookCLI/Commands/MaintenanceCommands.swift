@@ -8,7 +8,7 @@ enum MaintenanceCommands {
         spec: CommandSpec(
             name: "verify",
             summary: "Check the whole log (every stream's hash chain, every stored file, the read models), or a JSON timeline export on its own; exits 3 on any break.",
-            options: [OptionSpec(name: "export", valueName: "file", help: "A JSON timeline export to check without the database.")],
+            options: [OptionSpec(name: "export", valueName: "file", help: "A JSON timeline export to check without the database.", file: .input)],
             examples: ["casebook --as dsl.khan verify", "casebook verify --export CB-2026-0001.json"])
     ) { invocation in
         if let path = invocation.optional("export") { return try verifyExport(path, invocation) }
@@ -75,13 +75,26 @@ enum MaintenanceCommands {
     static let backup = Command(
         spec: CommandSpec(
             name: "backup", summary: "Copy the database with SQLite's online backup API, consistent while others write (headteacher only).",
-            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).")],
+            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).", file: .output)],
             examples: ["casebook --as head backup --out casebook-2026-11-20.sqlite"])
     ) { invocation in
         let out = invocation.value("out")
-        try invocation.casebook().backup(to: out, by: try invocation.actor())
+        let text = "Backed up to \(out) (integrity check ok)."
+        guard case .remote = invocation.files else {
+            try invocation.casebook().backup(to: out, by: try invocation.actor())
+            return Output(text: text, json: ["backup": .string(out)], recorded: "wrote the backup \(out)")
+        }
+        // Server mode: the copy is made in the database's own folder (which only the server
+        // can read), handed to the client to write, and removed here.
+        let database = invocation.databasePath
+        let folder = (database as NSString).deletingLastPathComponent
+        let copy = (folder.isEmpty ? "." : folder) + "/.casebook-backup-\(UUID().uuidString).sqlite"
+        defer { unlink(copy) }
+        try invocation.casebook().backup(to: copy, by: try invocation.actor())
+        guard let data = FileManager.default.contents(atPath: copy) else { throw CasebookError.io("cannot read the backup made at \(copy)") }
         return Output(
-            text: "Backed up to \(out) (integrity check ok).", json: ["backup": .string(out)], recorded: "wrote the backup \(out)")
+            text: text, json: ["backup": .string(out)], recorded: "handed the backup \(out) to your command",
+            delivery: Delivery(path: out, content: .file([UInt8](data))))
     }
 
     static let redact = Command(
