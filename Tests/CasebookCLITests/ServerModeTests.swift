@@ -107,6 +107,14 @@ import Testing
         let got = try remote(["evidence", "get", reference, "E1", "--out", "E1"])
         #expect(got.status == 0, "\(got)")
         #expect(FileManager.default.contents(atPath: sandbox.path("E1/screenshot-post.png")) == FileManager.default.contents(atPath: fixture))
+        // An export is recorded when the server hands it over: a client that then cannot write
+        // it says so (74), and the audit trail shows the export.
+        let exports = try sandbox.run(["--json", "audit", "--case", reference]).jsonArray().count
+        let unwritable = try remote(["timeline", reference, "--out", "missing/timeline.txt"])
+        #expect(unwritable.status == 74, "\(unwritable)")
+        #expect(unwritable.stderr.hasPrefix("error: the export was recorded but could not be written: "), "\(unwritable)")
+        #expect(unwritable.stdout.isEmpty)
+        #expect(try sandbox.run(["--json", "audit", "--case", reference]).jsonArray().count == exports + 2)  // the export, and the audit read
         let backup = try remote(["backup", "--out", "copy.sqlite"])
         #expect(backup.status == 0, "\(backup)")
         let copied = try remote(["--json", "list"])
@@ -122,6 +130,8 @@ import Testing
         let otherDatabase = try remote(["--db", sandbox.path("other.sqlite"), "list"])
         #expect(otherDatabase.status == 64, "\(otherDatabase)")
         #expect(otherDatabase.stderr.hasPrefix("error: the server chooses the database"))
+        let otherAsJSON = try remote(["--json", "--db", sandbox.path("other.sqlite"), "list"])
+        #expect(try ((otherAsJSON.jsonObject()["error"] as? [String: Any])?["exitCode"] as? Int) == 64, "\(otherAsJSON)")
         for arguments in [["init", "--admin", "x", "--name", "X"], ["demo"]] {
             let refused = try remote(arguments)
             #expect(refused.status == 64, "\(refused)")

@@ -72,15 +72,22 @@ enum ServerCommands {
     /// forwarded variables are the command's input, nothing more.
     static func handle(_ request: Request, from peer: Peer, database: String) -> Response {
         if let (globals, rest) = try? splitGlobalOptions(request.arguments) {
+            // Refused as the command line refuses a usage error: stderr, and with --json one object on stdout.
+            func refuse(_ message: String) -> Response {
+                var output = ""
+                var error = ""
+                CLI.report(json: globals.json, code: .usage, message: message, refusals: [], { output += $0 }, { error += $0 })
+                return Response(exitCode: ExitCode.usage.rawValue, stdout: Data(output.utf8), stderr: Data(error.utf8))
+            }
             if globals.db != nil {
-                return .error(
-                    64, "the server chooses the database; --db cannot be given through it",
-                    hint: "leave --db out, or run without --server (unset CASEBOOK_SERVER) for a database of your own")
+                return refuse(
+                    "error: the server chooses the database; --db cannot be given through it\n"
+                        + "hint: leave --db out, or run without --server (unset CASEBOOK_SERVER) for a database of your own")
             }
             if let (command, _) = try? CLI.resolve(rest), notServed.contains(command.spec.name) {
-                return .error(
-                    64, "'\(command.spec.name)' is not run through the Casebook server",
-                    hint: "run it without --server (unset CASEBOOK_SERVER), as the account that owns the database")
+                return refuse(
+                    "error: '\(command.spec.name)' is not run through the Casebook server\n"
+                        + "hint: run it without --server (unset CASEBOOK_SERVER), as the account that owns the database")
             }
         }
         var environment = Request.forwardedEnvironment(from: request.environment)

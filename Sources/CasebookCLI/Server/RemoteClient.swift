@@ -86,17 +86,21 @@ enum RemoteClient {
             response = try client.send(
                 Request(arguments: withoutServerOption(arguments), environment: Request.forwardedEnvironment(from: environment), inputFiles: inputs))
         } catch {
-            try? standardError("error: \(error)\nhint: \(error.hint)\n")
+            CLI.report(
+                json: globals.json, code: ExitCode(rawValue: error.exitCode) ?? .io, message: "error: \(error)\nhint: \(error.hint)",
+                refusals: [], { try? standardOutput($0) }, { try? standardError($0) })
             return error.exitCode
         }
-        var code = response.exitCode
-        var problem: String?
         do {
             try write(response.outputFiles, expected: outputs)
         } catch {
-            problem = "error: the export was recorded but could not be written: \(error)\n"
-                + "hint: the server recorded it as handed to you; choose a folder you can write to and run the command again\n"
-            code = ExitCode.io.rawValue
+            // The server has recorded the export as handed over (docs/SECURITY.md); its
+            // confirmation is not printed, since the file is not there.
+            try? standardError(String(decoding: response.stderr, as: UTF8.self))
+            return fail(
+                .io,
+                "error: the export was recorded but could not be written: \(error)\n"
+                    + "hint: the audit trail shows it as handed to you; choose a new path you can write to and run the command again")
         }
         do {
             try standardOutput(String(decoding: response.stdout, as: UTF8.self))
@@ -105,8 +109,7 @@ enum RemoteClient {
             try? standardError("error: \(error) (the server ran the command: exit \(response.exitCode))\nhint: do not run the command again\n")
             return ExitCode.io.rawValue
         }
-        if let problem { try? standardError(problem) }
-        return code
+        return response.exitCode
     }
 
     /// The arguments without `--server SOCKET` (or `--server=SOCKET`) before `--`.
