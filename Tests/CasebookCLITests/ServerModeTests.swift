@@ -107,6 +107,11 @@ import Testing
         let got = try remote(["evidence", "get", reference, "E1", "--out", "E1"])
         #expect(got.status == 0, "\(got)")
         #expect(FileManager.default.contents(atPath: sandbox.path("E1/screenshot-post.png")) == FileManager.default.contents(atPath: fixture))
+        // verify --export reads its file on the client's side.
+        #expect(try remote(["timeline", reference, "--format", "json", "--out", "timeline.json"]).status == 0)
+        let verified = try remote(["verify", "--export", "timeline.json"])
+        #expect(verified.status == 0, "\(verified)")
+        #expect(verified.stdout == (try sandbox.run(["verify", "--export", "timeline.json"])).stdout)
         // An export is recorded when the server hands it over: a client that then cannot write
         // it says so (74), and the audit trail shows the export.
         let exports = try sandbox.run(["--json", "audit", "--case", reference]).jsonArray().count
