@@ -1,4 +1,5 @@
 import Casebook
+import CasebookServer
 import EventLog
 import Foundation
 
@@ -87,6 +88,17 @@ enum MaintenanceCommands {
         // Server mode: the copy is made in the database's own folder (which only the server
         // can read), handed to the client to write, and removed here.
         let database = invocation.databasePath
+        // The answer is bounded: refuse before copying (and recording) what cannot be sent.
+        // (The database and its write-ahead log together bound the copy's size.)
+        let size = [database, database + "-wal"].reduce(UInt64(0)) { total, path in
+            total + (((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0)
+        }
+        let limit = WireLimits().maxResponseBytes - 1024 * 1024
+        guard size <= limit else {
+            throw CasebookError.invalidInput(
+                "the database is \(size) bytes, more than a backup through the server can carry (\(limit) bytes); "
+                    + "ask IT to back it up on the server (docs/DEPLOYMENT.md, Backups)")
+        }
         let folder = (database as NSString).deletingLastPathComponent
         let copy = (folder.isEmpty ? "." : folder) + "/.casebook-backup-\(UUID().uuidString).sqlite"
         defer { unlink(copy) }
