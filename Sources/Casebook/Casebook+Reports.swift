@@ -33,7 +33,9 @@ extension Casebook {
         case .json: document = timeline.json()
         case .csv: document = timeline.csv()
         }
-        try recordExport(.timelineExported(case: reference, format: format, recipient: recipient), by: actor, at: exportedAt)
+        try recordExport(
+            .timelineExported(case: reference, format: format, recipient: recipient, chainHead: timeline.header.chainHead),
+            by: actor, at: exportedAt)
         return document
     }
 
@@ -201,7 +203,7 @@ extension Casebook {
                     AuditEntry(
                         version: stored.version, occurredAt: Timestamp.date(from: stored.occurredAt) ?? .distantPast,
                         actor: stored.actor, actorName: names[stored.actor],
-                        event: try AuditEvent(type: stored.type, payload: stored.payload), hash: stored.hash)
+                        event: try AuditEvent(stored: stored), hash: stored.hash)
                 }
             }
         }

@@ -61,6 +61,7 @@ public enum CLI {
                     + "\nhint: " + found.map(\.unblock).joined(separator: "\n      ")
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
+            case .damaged(let text): message = "error: \(text)\nhint: nothing was written; run 'casebook verify' to see what was altered or damaged"
             case .notFound(let text), .invalidInput(let text), .cannotCreate(let text), .io(let text):
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
             }

@@ -62,6 +62,15 @@ final class Invocation {
         return casebook
     }
 
+    /// The database opened for reading only (no write lock; works on a read-only file or
+    /// folder); later calls of ``casebook()`` and ``actor()`` use this connection.
+    func readOnlyCasebook() throws -> Casebook {
+        if let openedCasebook { return openedCasebook }
+        let casebook = try Casebook.openReadOnly(at: databasePath, clock: clock)
+        openedCasebook = casebook
+        return casebook
+    }
+
     /// The acting member of staff: `--as`, else `CASEBOOK_USER`.
     func actor() throws -> StaffMember {
         guard let id = globals.actor ?? environment["CASEBOOK_USER"].flatMap({ $0.isEmpty ? nil : $0 }) else {

@@ -17,6 +17,12 @@ public final class EventStore {
         try schema.migrate(database, isNew: isNew)
     }
 
+    /// A store over a connection opened read-only (``openReadOnly(at:schema:clock:)``).
+    init(readOnly database: Database, clock: @escaping @Sendable () -> Date) {
+        self.database = database
+        self.clock = clock
+    }
+
     /// Creates a new database file (mode 0600) with the schema; fails if a file exists.
     public static func create(
         at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }

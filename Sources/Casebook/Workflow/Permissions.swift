@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case rebuild = "rebuild read models"
     /// `backup`.
     case backup = "back up the database"
+    /// `checkpoint`: write a witness of the log head.
+    case checkpoint = "write checkpoints"
 }
 
 extension Role {
@@ -37,11 +39,13 @@ extension Role {
         case .seniorManager:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup: return false
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .checkpoint:
+                return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes: return true
+            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .checkpoint:
+                return true
             case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
             }
         case .hr:

@@ -17,7 +17,7 @@ enum Commands {
         ClosingCommands.close, ClosingCommands.reopen,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
-        MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
+        MaintenanceCommands.verify, MaintenanceCommands.checkpoint, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
         DemoCommand.demo,
     ]
 

@@ -1,0 +1,167 @@
+/// The head of the whole log: how many events it holds and a SHA-256 chain over every
+/// event's `hash` in position (commit) order.
+///
+/// ```
+/// head_0 = 64 zeros
+/// head_n = SHA256(head_(n-1) ‖ hash_n)
+/// ```
+/// where `head_(n-1)` and `hash_n` are their 64-character lowercase hex text (so 128 ASCII
+/// bytes are hashed each step) and the head is stored as lowercase hex. Each stream's hash
+/// chain proves a stream unaltered; the log head proves that no stream was deleted or
+/// shortened and no event inserted among the ones it covers.
+public struct LogHead: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// Events covered.
+    public var eventCount: Int
+    /// `head_n`, lowercase hex.
+    public var hash: String
+
+    /// Creates a head.
+    public init(eventCount: Int, hash: String) {
+        self.eventCount = eventCount
+        self.hash = hash
+    }
+
+    /// The head of an empty log.
+    public static let empty = LogHead(eventCount: 0, hash: HashChain.genesis)
+
+    /// The head once one more event (with chain hash `eventHash`) is appended.
+    public func appending(_ eventHash: String) -> LogHead {
+        var hasher = SHA256()
+        hasher.update(hash)
+        hasher.update(eventHash)
+        return LogHead(eventCount: eventCount + 1, hash: Hex.encode(hasher.finalize()))
+    }
+
+    public var description: String { "\(eventCount) events, head \(hash)" }
+}
+
+/// A stream's last event: its version and chain hash.
+public struct StreamHead: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// The stream.
+    public var stream: String
+    /// Its last version.
+    public var version: Int
+    /// That event's chain hash.
+    public var hash: String
+
+    /// Creates a stream head.
+    public init(stream: String, version: Int, hash: String) {
+        self.stream = stream
+        self.version = version
+        self.hash = hash
+    }
+
+    public var description: String { "\(stream) v\(version) \(hash)" }
+}
+
+/// What a checkpoint witnesses: the log head and every stream's head at one moment.
+public struct LogCheckpoint: Sendable, Equatable {
+    /// The log head.
+    public var logHead: LogHead
+    /// Every stream's head, by stream name.
+    public var streams: [StreamHead]
+
+    /// Creates a checkpoint.
+    public init(logHead: LogHead, streams: [StreamHead]) {
+        self.logHead = logHead
+        self.streams = streams
+    }
+}
+
+extension EventStore {
+    /// The log head and every stream's head, read in one read transaction (or the open one).
+    public func checkpoint() throws -> LogCheckpoint {
+        try reading {
+            var head = LogHead.empty
+            let statement = try database.prepare("SELECT hash FROM events ORDER BY position")
+            try statement.forEachRow { head = head.appending($0.text(0)) }
+            return LogCheckpoint(logHead: head, streams: try streamHeads())
+        }
+    }
+
+    /// Every stream's last event, by stream name.
+    public func streamHeads() throws -> [StreamHead] {
+        var heads: [StreamHead] = []
+        let statement = try database.prepare(
+            """
+            SELECT e.stream, e.version, e.hash FROM events e
+            JOIN (SELECT stream, max(version) AS version FROM events GROUP BY stream) last
+                ON last.stream = e.stream AND last.version = e.version
+            ORDER BY e.stream
+            """)
+        try statement.forEachRow { heads.append(StreamHead(stream: $0.text(0), version: $0.int(1), hash: $0.text(2))) }
+        return heads
+    }
+
+    /// What differs between the log and a checkpoint taken earlier: each stream the
+    /// checkpoint holds must still hold the same event at the checkpoint's version, and the
+    /// log head over the first `eventCount` events must be the checkpoint's. Events added
+    /// after the checkpoint are not breaks.
+    public func compare(with checkpoint: LogCheckpoint) throws -> [ChainBreak] {
+        try reading {
+            var breaks: [ChainBreak] = []
+            let event = try database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+            for head in checkpoint.streams {
+                let version = try database.scalarInt("SELECT max(version) FROM events WHERE stream = ?", [head.stream]) ?? 0
+                if version == 0 {
+                    breaks.append(
+                        ChainBreak(
+                            stream: head.stream, version: head.version, kind: .deletedStream,
+                            detail: "the checkpoint holds \(head.version) events of this stream; the database has none"))
+                    continue
+                }
+                if version < head.version {
+                    breaks.append(
+                        ChainBreak(
+                            stream: head.stream, version: version + 1, kind: .shortenedStream,
+                            detail: version + 1 == head.version
+                                ? "version \(head.version) is in the checkpoint but not in the database"
+                                : "versions \(version + 1)–\(head.version) are in the checkpoint but not in the database"))
+                    continue
+                }
+                try event.bind([head.stream, head.version])
+                let stored = try event.step() ? event.text(0) : ""
+                event.reset()
+                if stored != head.hash {
+                    breaks.append(
+                        ChainBreak(
+                            stream: head.stream, version: head.version, kind: .rewrittenChain,
+                            detail: "the hash is \(stored.prefix(12))…, the checkpoint's \(head.hash.prefix(12))…: the history up to here was rewritten"))
+                }
+            }
+            // The log head over the checkpoint's events, and which of those events it does not hold.
+            let versions = Dictionary(checkpoint.streams.map { ($0.stream, $0.version) }, uniquingKeysWith: max)
+            var head = LogHead.empty
+            var inserted: [ChainBreak] = []
+            let first = try database.prepare("SELECT stream, version, hash FROM events ORDER BY position LIMIT ?")
+            try first.forEachRow([checkpoint.logHead.eventCount]) { row in
+                let stream = row.text(0)
+                let version = row.int(1)
+                head = head.appending(row.text(2))
+                if version > versions[stream] ?? 0 {
+                    inserted.append(
+                        ChainBreak(
+                            stream: stream, version: version, kind: .insertedBeforeCheckpoint,
+                            detail: "committed among the checkpoint's \(checkpoint.logHead.eventCount) events, but not one of them"))
+                }
+            }
+            if head != checkpoint.logHead {
+                breaks += inserted
+                if inserted.isEmpty {
+                    breaks.append(
+                        ChainBreak(
+                            stream: "log", version: checkpoint.logHead.eventCount, kind: .logHeadDiffers,
+                            detail: head.eventCount < checkpoint.logHead.eventCount
+                                ? "the database holds \(head.eventCount) events; the checkpoint \(checkpoint.logHead.eventCount)"
+                                : "the log head over the first \(head.eventCount) events is \(head.hash.prefix(12))…, the checkpoint's \(checkpoint.logHead.hash.prefix(12))…"))
+                }
+            }
+            return breaks
+        }
+    }
+
+    /// Runs `body` in the open transaction, or in a read transaction of its own.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        database.isInTransaction ? try body() : try database.transaction(.deferred, body)
+    }
+}
