@@ -46,7 +46,7 @@ enum MaintenanceCommands {
         for item in report.breaks { lines.append("BREAK \(item.stream) v\(item.version): \(item.kind.rawValue): \(item.detail)") }
         for item in report.missingFiles { lines.append("MISSING FILE \(item)") }
         for item in report.projectionDifferences { lines.append("READ MODEL \(item)") }
-        for item in report.redacted { lines.append("redacted (chain intact, recorded): \(item.stream) v\(item.version)") }
+        for item in report.redacted { lines.append("redacted (chain intact): \(item.stream) v\(item.version)") }
         lines.append("Log head: \(report.logHead.eventCount) events, SHA-256 \(report.logHead.hash)")
         lines.append(report.isIntact ? "OK: nothing was altered." : "FAILED: the log has been altered or damaged.")
         return Output(

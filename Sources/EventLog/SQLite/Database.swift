@@ -92,7 +92,7 @@ public final class Database {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
         // A read-only connection changes nothing, not even the journal mode.
-        if mode == .readOnly { return }
+        if mode == .readOnly || mode == .memory { return }
         do {
             let journal = try scalarText("PRAGMA journal_mode=WAL")
             guard journal?.lowercased() == "wal" else {
