@@ -64,7 +64,8 @@ extension Casebook {
             let database = store.database
             try createScratchTables()
             defer { dropScratchTables() }
-            return try database.transaction(.deferred) {
+            // A read transaction, always rolled back: it wrote only to the private copies.
+            return try store.readSnapshot {
                 // The first read fixes the snapshot; the background connection covers the same events.
                 let last = Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
                 var checker = DomainCheck(staff: try StaffTimeline(store))
@@ -201,7 +202,7 @@ private struct FileCheck: Sendable {
 
     static func run(path: String, through position: Int64) throws -> FileCheck {
         let store = try EventStore.openReadOnly(at: path, schema: Casebook.schema)
-        return try store.reading {
+        return try store.readSnapshot {
             let damage = try store.integrityBreaks()
             var verifier = ChainVerifier()
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in

@@ -160,6 +160,15 @@ extension EventStore {
         }
     }
 
+    /// Runs `body` in a read transaction of its own that is always rolled back, never
+    /// committed: it takes no write lock on the database, and on a damaged file even the
+    /// COMMIT of reads can fail. Writes `body` makes to `temp` tables are undone too.
+    public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        try database.execute("BEGIN DEFERRED")
+        defer { try? database.execute("ROLLBACK") }
+        return try body()
+    }
+
     /// Runs `body` in the open transaction, or in a read transaction of its own.
     public func reading<T>(_ body: () throws -> T) throws -> T {
         database.isInTransaction ? try body() : try database.transaction(.deferred, body)

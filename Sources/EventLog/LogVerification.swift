@@ -122,8 +122,10 @@ extension EventStore {
         let statement = try database.prepare("PRAGMA integrity_check")
         do {
             try statement.forEachRow { row in
-                let line = row.text(0)
-                if line != "ok" { found.append(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: line)) }
+                // One row may hold several lines, the first naming the database ("*** in database main ***").
+                for line in row.text(0).split(separator: "\n") where line != "ok" && !line.hasPrefix("*** in database") {
+                    found.append(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: String(line)))
+                }
             }
         } catch let error as SQLiteError where error.isCorrupt {
             found.append(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: error.message))
