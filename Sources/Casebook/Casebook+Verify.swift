@@ -21,9 +21,10 @@ public struct VerificationReport: Sendable {
     public var checkpoint: LogCheckpoint
     /// Whether a checkpoint was compared.
     public var checkedCheckpoint: Bool
-    /// Whether the file was read without its `-wal` file (opened immutable: a read-only
-    /// folder where SQLite cannot create its WAL index).
-    public var isImmutable: Bool
+    /// Whether the file was read without the `-wal` file beside it (opened immutable: a
+    /// read-only folder where SQLite cannot create its WAL index): changes still in that
+    /// file were not checked.
+    public var skipsWriteAheadLog: Bool
 
     /// The log head.
     public var logHead: LogHead { checkpoint.logHead }
@@ -100,7 +101,7 @@ extension Casebook {
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
                     missingFiles: checker.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
-                    checkedCheckpoint: checkpoint != nil, isImmutable: database.isImmutable || file.isImmutable)
+                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog)
             }
         }
     }
@@ -198,7 +199,7 @@ extension Casebook {
 private struct FileCheck: Sendable {
     var breaks: [ChainBreak]
     var logHead: LogHead
-    var isImmutable: Bool
+    var skipsWriteAheadLog: Bool
 
     static func run(path: String, through position: Int64) throws -> FileCheck {
         let store = try EventStore.openReadOnly(at: path, schema: Casebook.schema)
@@ -212,7 +213,7 @@ private struct FileCheck: Sendable {
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { _ in
                 head = try store.logHead(through: position)
             }
-            return FileCheck(breaks: damage + verifier.breaks, logHead: head, isImmutable: store.database.isImmutable)
+            return FileCheck(breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog)
         }
     }
 }

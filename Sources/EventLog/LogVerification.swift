@@ -8,8 +8,9 @@ public struct LogVerification: Sendable {
     public var chains: ChainVerifier
     /// The log head and every stream's head, as the snapshot holds them.
     public var checkpoint: LogCheckpoint
-    /// Whether the file was read as immutable, without its `-wal` file (a read-only folder).
-    public var isImmutable: Bool
+    /// Whether the file was read as immutable, without the `-wal` file beside it (a
+    /// read-only folder without the WAL index).
+    public var skipsWriteAheadLog: Bool
 }
 
 extension Schema {
@@ -112,7 +113,7 @@ extension EventStore {
         try Self.recordingDamage(isDamaged: !damage.isEmpty, into: &chains) { try checkBlobs(into: &$0) }
         let head = try Self.recordingDamage(isDamaged: !damage.isEmpty) { try logHead() } ?? .empty
         return LogVerification(
-            chains: chains, checkpoint: LogCheckpoint(logHead: head, streams: heads), isImmutable: database.isImmutable)
+            chains: chains, checkpoint: LogCheckpoint(logHead: head, streams: heads), skipsWriteAheadLog: database.skipsWriteAheadLog)
     }
 
     /// What SQLite's `PRAGMA integrity_check` finds wrong with the file's pages and indexes,

@@ -34,9 +34,10 @@ enum MaintenanceCommands {
             "Checked \(report.eventCount) events in \(report.streamCount) streams, the stored files, the schema, "
                 + "who acted, and the read models, in one read snapshot."
         ]
-        if report.isImmutable {
+        if report.skipsWriteAheadLog {
             lines.append(
-                "note: the folder is read-only, so SQLite read the database file alone: changes still in its -wal file were not checked")
+                "note: the folder is read-only and SQLite cannot open the -wal file beside the database without its -shm: "
+                    + "the database file alone was checked, not the changes still in the -wal file")
         }
         if let witness {
             lines.append(
@@ -54,7 +55,7 @@ enum MaintenanceCommands {
             json: [
                 "intact": .bool(report.isIntact), "events": .int(report.eventCount), "streams": .int(report.streamCount),
                 "logHead": ["events": .int(report.logHead.eventCount), "hash": .string(report.logHead.hash)],
-                "checkpoint": .bool(report.checkedCheckpoint), "immutable": .bool(report.isImmutable),
+                "checkpoint": .bool(report.checkedCheckpoint), "skippedWriteAheadLog": .bool(report.skipsWriteAheadLog),
                 "breaks": .array(report.breaks.map(Self.json)),
                 "redacted": .array(report.redacted.map { ["stream": .string($0.stream), "version": .int($0.version)] }),
                 "missingFiles": .array(report.missingFiles.map { .string($0) }),

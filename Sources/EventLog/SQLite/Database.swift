@@ -24,8 +24,9 @@ public final class Database {
         /// Open an existing file for reading only (SQLITE_OPEN_READONLY): works on a file or
         /// folder this process cannot write, and takes no write lock. When even a read-only
         /// open fails because the folder is not writable (SQLite cannot create the WAL index,
-        /// `-shm`), the file is opened as immutable (`?immutable=1`): SQLite then reads the
-        /// main file alone, without locks and without the `-wal` file (see ``isImmutable``).
+        /// `-shm`, as on a read-only filesystem), the file is opened as immutable
+        /// (`?immutable=1`): SQLite then reads the main file alone, without locks and
+        /// without a `-wal` file (see ``isImmutable``, ``skipsWriteAheadLog``).
         case readOnly
         /// A private database in memory.
         case memory
@@ -42,8 +43,11 @@ public final class Database {
     }
 
     /// Whether the file was opened as immutable (``OpenMode/readOnly`` on a folder that
-    /// cannot be written): committed changes still in its `-wal` file are not read.
+    /// cannot be written).
     public private(set) var isImmutable = false
+    /// Whether it was opened as immutable while a non-empty `-wal` file lies beside it:
+    /// committed changes still in that file are not read.
+    public private(set) var skipsWriteAheadLog = false
 
     /// Opens a database file and applies the connection pragmas.
     public init(path: String, mode: OpenMode) throws {
@@ -80,6 +84,8 @@ public final class Database {
                 code = sqlite3_open_v2(
                     Self.immutableURI(path), &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
                 isImmutable = code == SQLITE_OK
+                let log = try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber
+                skipsWriteAheadLog = isImmutable && (log?.intValue ?? 0) > 0
             }
         }
         guard code == SQLITE_OK, let handle else {
