@@ -94,9 +94,9 @@ extension EventStore {
     }
 
     /// What differs between the log and a checkpoint taken earlier: each stream the
-    /// checkpoint holds must still hold the same event at the checkpoint's version, and the
-    /// log head over the first `eventCount` events must be the checkpoint's. Events added
-    /// after the checkpoint are not breaks.
+    /// checkpoint holds must still hold the same event at the checkpoint's version, no other
+    /// event may have been committed before the checkpoint's events, and the log head over
+    /// them must be the checkpoint's. Events added after the checkpoint are not breaks.
     public func compare(with checkpoint: LogCheckpoint) throws -> [ChainBreak] {
         try reading {
             var breaks: [ChainBreak] = []
@@ -129,32 +129,48 @@ extension EventStore {
                             detail: "the hash is \(stored.prefix(12))…, the checkpoint's \(head.hash.prefix(12))…: the history up to here was rewritten"))
                 }
             }
-            // The log head over the checkpoint's events, and which of those events it does not hold.
+            // The checkpoint's events are each stream's first versions up to its head there.
+            // Another event committed before one of them was inserted into that history; the
+            // log head over them, in position order, must be the checkpoint's.
             let versions = Dictionary(checkpoint.streams.map { ($0.stream, $0.version) }, uniquingKeysWith: max)
             var head = LogHead.empty
+            var pending: [ChainBreak] = []
+            var pendingCount = 0
             var inserted: [ChainBreak] = []
-            let first = try database.prepare("SELECT stream, version, hash FROM events ORDER BY position LIMIT ?")
-            try first.forEachRow([checkpoint.logHead.eventCount]) { row in
+            var insertedCount = 0
+            let all = try database.prepare("SELECT stream, version, hash FROM events ORDER BY position")
+            try all.forEachRow { row in
                 let stream = row.text(0)
                 let version = row.int(1)
-                head = head.appending(row.text(2))
-                if version > versions[stream] ?? 0 {
-                    inserted.append(
-                        ChainBreak(
-                            stream: stream, version: version, kind: .insertedBeforeCheckpoint,
-                            detail: "committed among the checkpoint's \(checkpoint.logHead.eventCount) events, but not one of them"))
+                if version <= versions[stream] ?? 0 {
+                    head = head.appending(row.text(2))
+                    insertedCount += pendingCount
+                    inserted += pending.prefix(max(0, 20 - inserted.count))
+                    pending.removeAll()
+                    pendingCount = 0
+                } else {
+                    pendingCount += 1
+                    if pending.count < 20 {
+                        pending.append(
+                            ChainBreak(
+                                stream: stream, version: version, kind: .insertedBeforeCheckpoint,
+                                detail: "committed before events the checkpoint holds, but not one of them"))
+                    }
                 }
             }
-            if head != checkpoint.logHead {
-                breaks += inserted
-                if inserted.isEmpty {
-                    breaks.append(
-                        ChainBreak(
-                            stream: "log", version: checkpoint.logHead.eventCount, kind: .logHeadDiffers,
-                            detail: head.eventCount < checkpoint.logHead.eventCount
-                                ? "the database holds \(head.eventCount) events; the checkpoint \(checkpoint.logHead.eventCount)"
-                                : "the log head over the first \(head.eventCount) events is \(head.hash.prefix(12))…, the checkpoint's \(checkpoint.logHead.hash.prefix(12))…"))
-                }
+            breaks += inserted
+            if insertedCount > inserted.count {
+                breaks.append(
+                    ChainBreak(
+                        stream: "log", version: checkpoint.logHead.eventCount, kind: .insertedBeforeCheckpoint,
+                        detail: "and \(insertedCount - inserted.count) more events inserted before the checkpoint's"))
+            }
+            if breaks.isEmpty, head != checkpoint.logHead {
+                breaks.append(
+                    ChainBreak(
+                        stream: "log", version: checkpoint.logHead.eventCount, kind: .logHeadDiffers,
+                        detail: "the log head over the checkpoint's \(head.eventCount) events is \(head.hash.prefix(12))…, "
+                            + "the checkpoint's \(checkpoint.logHead.hash.prefix(12))… over \(checkpoint.logHead.eventCount): they were reordered"))
             }
             return breaks
         }
