@@ -77,7 +77,10 @@ extension Casebook {
                     let thread = BackgroundFileCheck(path: database.path, through: last)
                     defer { background = thread.wait() }
                     do {
-                        streams = try store.verifyStreams(schema: Self.schema, isStreamName: Self.isStreamName) { event, chains in
+                        // The payload hashes are checked by the background connection.
+                        streams = try store.verifyStreams(
+                            schema: Self.schema, isStreamName: Self.isStreamName, checksPayloads: false
+                        ) { event, chains in
                             try checker.add(event, chains: &chains, store: store)
                         }
                         if var (chains, heads) = streams {
@@ -210,8 +213,10 @@ private struct FileCheck: Sendable {
                 try store.checkBlobs(into: &verifier)
             }
             var head = LogHead.empty
-            try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { _ in
-                head = try store.logHead(through: position)
+            try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
+                let (logHead, tampered) = try store.checkPayloadsAndLogHead(through: position)
+                head = logHead
+                for found in tampered { verifier.record(found) }
             }
             return FileCheck(breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog)
         }

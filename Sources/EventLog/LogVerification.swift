@@ -158,9 +158,10 @@ extension EventStore {
     /// by stream; each event is handed to `visit` after its chain is checked. Returns the
     /// breaks and every stream's head.
     public func verifyStreams(
-        schema: Schema, isStreamName: (String) -> Bool, visit: (RecordedEvent, inout ChainVerifier) throws -> Void
+        schema: Schema, isStreamName: (String) -> Bool, checksPayloads: Bool = true,
+        visit: (RecordedEvent, inout ChainVerifier) throws -> Void
     ) throws -> (ChainVerifier, [StreamHead]) {
-        var chains = ChainVerifier()
+        var chains = ChainVerifier(checksPayloads: checksPayloads)
         for difference in try schema.differences(in: database) {
             chains.record(ChainBreak(stream: "schema", version: 0, kind: .alteredSchema, detail: difference))
         }
@@ -192,6 +193,28 @@ extension EventStore {
         let statement = try database.prepare("SELECT hash FROM events WHERE position <= ? ORDER BY position")
         try statement.forEachRow([position ?? .max]) { head = head.appending($0.text(0)) }
         return head
+    }
+
+    /// The log head over the events up to a position, and every payload re-hashed against
+    /// its `payload_sha256` (``ChainBreak/Kind/tamperedPayload`` breaks), in one pass in
+    /// position order: the half of the chain check that ``verifyStreams(schema:isStreamName:checksPayloads:visit:)``
+    /// leaves to another connection when `checksPayloads` is false.
+    public func checkPayloadsAndLogHead(through position: Int64? = nil) throws -> (LogHead, [ChainBreak]) {
+        var head = LogHead.empty
+        var breaks: [ChainBreak] = []
+        let statement = try database.prepare(
+            "SELECT stream, version, payload, payload_sha256, hash FROM events WHERE position <= ? ORDER BY position")
+        try statement.forEachRow([position ?? .max]) { row in
+            head = head.appending(row.text(4))
+            guard !row.isNull(2) else { return }
+            let matches = row.withBytes(2) { Hex.encode(SHA256.hash($0)) == row.text(3) }
+            if !matches {
+                breaks.append(
+                    ChainBreak(
+                        stream: row.text(0), version: row.int(1), kind: .tamperedPayload, detail: ChainVerifier.tamperedPayloadDetail))
+            }
+        }
+        return (head, breaks)
     }
 
     /// Every stored file's hash, size and media type against its bytes.

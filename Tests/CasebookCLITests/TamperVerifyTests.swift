@@ -87,6 +87,20 @@ import Testing
             "BREAK \(fixture.stream) v\(version): unrecorded-erasure: the payload was erased, but no EventRedacted event of the case records it")
     }
 
+    @Test func aChangedPayloadByteIsCaughtByTheChain() throws {
+        let fixture = try Fixture()
+        let note = try fixture.file.version(of: "InvestigationNoteAdded", in: fixture.stream)
+        try fixture.file.withoutTriggers {
+            try fixture.file.execute(
+                """
+                UPDATE events SET payload = replace(payload, 'recognised', 'recognized')
+                WHERE stream = '\(fixture.stream)' AND version = \(note)
+                """)
+        }
+        try fixture.expectBreak(
+            "BREAK \(fixture.stream) v\(note): tampered-payload: the payload's SHA-256 is not the stored payload_sha256")
+    }
+
     @Test func aDeletedCaseStreamWithItsReadModelRowsIsCaughtByTheCheckpoint() throws {
         let fixture = try Fixture()
         let last = try #require(try fixture.file.events(in: fixture.stream).last?.version)
