@@ -13,22 +13,19 @@ extension Casebook {
         var pending: [RecordedEvent] = []
         try store.forEachEventByStream { event in
             if let last = pending.last, last.stream != event.stream {
-                try project(pending, to: database) { _, _ in }
+                try project(pending, to: database)
                 pending.removeAll(keepingCapacity: true)
             }
             pending.append(event)
         }
-        try project(pending, to: database) { _, _ in }
+        try project(pending, to: database)
     }
 
-    /// Writes the read-model rows of one stream's events (a case's, or the staff
-    /// directory's), handing `visit` every case event as it is decoded.
-    private static func project(
-        _ events: [RecordedEvent], to database: Database, visit: (RecordedEvent, CaseEvent) -> Void
-    ) throws {
+    /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
+    private static func project(_ events: [RecordedEvent], to database: Database) throws {
         guard let first = events.first else { return }
         if first.stream.hasPrefix("case/") {
-            try Projection.write(try CaseState.replay(events, visit: visit), to: database)
+            try Projection.write(try CaseState.replay(events), to: database)
         } else if first.stream == StaffEvent.stream {
             for event in events {
                 try Projection.write(try StaffEvent(stored: event), at: event.occurredAt, to: database)
