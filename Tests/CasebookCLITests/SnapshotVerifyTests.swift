@@ -25,9 +25,11 @@ import Testing
 
     /// A copy of the sandbox's database (with whatever `-wal` it has) in a folder of its
     /// own, made read-only: file 0400, folder 0500, and — as root, whom modes do not stop —
-    /// seen through a read-only bind mount. Calls `body` with the path to verify.
+    /// seen through a read-only bind mount, or, where root may not mount, owned by and run
+    /// as `nobody`. Calls `body` with the path to verify and how to run the binary on it.
     static func readOnlyCopy(
-        of sandbox: Sandbox, files: [String] = ["casebook.sqlite"], _ body: (String) throws -> Void
+        of sandbox: Sandbox, files: [String] = ["casebook.sqlite"],
+        _ body: (String, _ run: ([String]) throws -> CLIResult) throws -> Void
     ) throws {
         let source = sandbox.path("read-only-source")
         try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
@@ -37,30 +39,42 @@ import Testing
         }
         chmod(source, 0o500)
         defer { chmod(source, 0o700) }
+        let direct: ([String]) throws -> CLIResult = { try CasebookBinary.run($0, in: sandbox.directory) }
         guard geteuid() == 0 else {
-            try body(source + "/casebook.sqlite")
+            try body(source + "/casebook.sqlite", direct)
             return
         }
         let mountPoint = sandbox.path("read-only")
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        try #require(try tool("/usr/bin/mount", ["--bind", source, mountPoint]) == 0, "mount --bind needs CAP_SYS_ADMIN")
-        defer { _ = try? tool("/usr/bin/umount", [mountPoint]) }
-        try #require(try tool("/usr/bin/mount", ["-o", "remount,bind,ro", mountPoint]) == 0)
-        // Proof that nothing can be written there, not even by root.
-        #expect(!FileManager.default.createFile(atPath: mountPoint + "/probe", contents: Data()))
-        try body(mountPoint + "/casebook.sqlite")
+        if try tool("/usr/bin/mount", ["--bind", source, mountPoint]) == 0 {
+            defer { _ = try? tool("/usr/bin/umount", [mountPoint]) }
+            try #require(try tool("/usr/bin/mount", ["-o", "remount,bind,ro", mountPoint]) == 0)
+            // Proof that nothing can be written there, not even by root.
+            #expect(!FileManager.default.createFile(atPath: mountPoint + "/probe", contents: Data()))
+            try body(mountPoint + "/casebook.sqlite", direct)
+            return
+        }
+        // No mounting here (no CAP_SYS_ADMIN): the modes, for an account they bind.
+        for name in files { chown(source + "/" + name, 65534, 65534) }
+        chown(source, 65534, 65534)
+        let binary = try CasebookBinary.url().path
+        try body(source + "/casebook.sqlite") { arguments in
+            try CasebookBinary.start(
+                ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments, in: sandbox.directory,
+                executable: URL(fileURLWithPath: "/usr/bin/setpriv")
+            ).finish()
+        }
     }
 
     @Test func verifyWorksOnAReadOnlyFileInAReadOnlyFolder() throws {
         let sandbox = try Sandbox(.closedCase)
-        try Self.readOnlyCopy(of: sandbox) { path in
-            let result = try CasebookBinary.run(["--db", path, "--as", Staff.safeguarding, "verify"], in: sandbox.directory)
+        try Self.readOnlyCopy(of: sandbox) { path, run in
+            let result = try run(["--db", path, "--as", Staff.safeguarding, "verify"])
             #expect(result.status == 0, "\(result)")
             #expect(result.stdout.contains("OK: nothing was altered."), "\(result)")
             #expect(!result.stdout.contains("note:"), "\(result)")
             // A command that writes is refused there, as an I/O error or a read-only database.
-            let write = try CasebookBinary.run(
-                ["--db", path, "--as", Staff.manager, "reopen", sandbox.reference, "--reason", "x"], in: sandbox.directory)
+            let write = try run(["--db", path, "--as", Staff.manager, "reopen", sandbox.reference, "--reason", "x"])
             #expect(write.status != 0, "\(write)")
         }
     }
@@ -73,8 +87,8 @@ import Testing
         _ = try writer.scalar("SELECT count(*) FROM events")
         try sandbox.succeed(["reopen", sandbox.reference, "--reason", "New posts", "--at", When.at(30)])
         #expect(FileManager.default.fileExists(atPath: sandbox.database + "-wal"))
-        try Self.readOnlyCopy(of: sandbox, files: ["casebook.sqlite", "casebook.sqlite-wal"]) { path in
-            let result = try CasebookBinary.run(["--db", path, "--as", Staff.safeguarding, "verify"], in: sandbox.directory)
+        try Self.readOnlyCopy(of: sandbox, files: ["casebook.sqlite", "casebook.sqlite-wal"]) { path, run in
+            let result = try run(["--db", path, "--as", Staff.safeguarding, "verify"])
             #expect(result.status == 0, "\(result)")
             #expect(result.stdout.contains("note: the folder is read-only and SQLite cannot open the -wal file"), "\(result)")
         }
