@@ -22,7 +22,10 @@ let package = Package(
         .target(name: "CasebookSchema"),
         // The fixtures/ files, compiled in the same way, for `casebook demo`.
         .target(name: "CasebookFixtures"),
-        .target(name: "EventLog", dependencies: ["CSQLite"]),
+        // SHA-256's compression function on the CPU's SHA instructions (x86 SHA-NI, ARMv8
+        // SHA2), chosen at run time; EventLog's Swift SHA256 falls back to portable code.
+        .target(name: "CSHA256"),
+        .target(name: "EventLog", dependencies: ["CSQLite", "CSHA256"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
         .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
