@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a caller may do inside one write transaction of the ``EventStore``: append to
 /// streams, store blobs, redact a payload, and update its own read models through
 /// ``database``.
@@ -125,7 +127,12 @@ public struct EventWriter {
 
     static func checkField(_ name: String, _ value: String) throws {
         guard !value.isEmpty else { throw EventLogError.invalidField(name: name, reason: "is empty") }
-        guard !value.utf8.contains(0x0A) else {
+        let hasLineFeed =
+            value.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.baseAddress.map { memchr($0, 0x0A, utf8.count) != nil } ?? false
+            }
+            ?? value.utf8.contains(0x0A)
+        guard !hasLineFeed else {
             throw EventLogError.invalidField(name: name, reason: "contains a line feed, the chain's separator")
         }
     }
