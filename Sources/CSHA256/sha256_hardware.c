@@ -56,24 +56,39 @@ static void compress_blocks(uint32_t *state, const uint8_t *data, size_t blocks)
     for (; blocks > 0; blocks--, data += 64) {
         const __m128i abef_in = abef;
         const __m128i cdgh_in = cdgh;
-        __m128i w[4];
-        for (int group = 0; group < 16; group++) {
-            __m128i words;
-            if (group < 4) {
-                words = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(data + 16 * group)), byte_swap);
-            } else {
-                // w[group % 4] holds W[t-16..t-13]; the next slots hold the three groups after it.
-                __m128i oldest = w[group & 3], older = w[(group + 1) & 3];
-                __m128i old = w[(group + 2) & 3], last = w[(group + 3) & 3];
-                words = _mm_sha256msg1_epu32(oldest, older);            // W[t-16] + σ0(W[t-15])
-                words = _mm_add_epi32(words, _mm_alignr_epi8(last, old, 4)); // + W[t-7]
-                words = _mm_sha256msg2_epu32(words, last);              // + σ1(W[t-2])
-            }
-            w[group & 3] = words;
-            __m128i wk = _mm_add_epi32(words, _mm_loadu_si128((const __m128i *)(const void *)(round_constants + 4 * group)));
-            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
-            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+        // m0…m3 hold the last four groups of the schedule; written out so they stay in registers.
+        __m128i m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)data), byte_swap);
+        __m128i m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(data + 16)), byte_swap);
+        __m128i m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(data + 32)), byte_swap);
+        __m128i m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(data + 48)), byte_swap);
+// Four rounds on the group `words` (t = 4 × group … 4 × group + 3).
+#define CSHA256_ROUNDS(words, group)                                                                   \
+    do {                                                                                               \
+        __m128i wk = _mm_add_epi32(words, _mm_loadu_si128((const __m128i *)(const void *)(round_constants + 4 * (group)))); \
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);                                                  \
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));                         \
+    } while (0)
+// The next group into `oldest` (W[t-16…t-13]) from it and the three after it:
+// W[t-16] + σ0(W[t-15]), + W[t-7], + σ1(W[t-2]).
+#define CSHA256_SCHEDULE(oldest, older, old, last)                                                     \
+    oldest = _mm_sha256msg2_epu32(                                                                     \
+        _mm_add_epi32(_mm_sha256msg1_epu32(oldest, older), _mm_alignr_epi8(last, old, 4)), last)
+        CSHA256_ROUNDS(m0, 0);
+        CSHA256_ROUNDS(m1, 1);
+        CSHA256_ROUNDS(m2, 2);
+        CSHA256_ROUNDS(m3, 3);
+        for (int group = 4; group < 16; group += 4) {
+            CSHA256_SCHEDULE(m0, m1, m2, m3);
+            CSHA256_ROUNDS(m0, group);
+            CSHA256_SCHEDULE(m1, m2, m3, m0);
+            CSHA256_ROUNDS(m1, group + 1);
+            CSHA256_SCHEDULE(m2, m3, m0, m1);
+            CSHA256_ROUNDS(m2, group + 2);
+            CSHA256_SCHEDULE(m3, m0, m1, m2);
+            CSHA256_ROUNDS(m3, group + 3);
         }
+#undef CSHA256_ROUNDS
+#undef CSHA256_SCHEDULE
         abef = _mm_add_epi32(abef, abef_in);
         cdgh = _mm_add_epi32(cdgh, cdgh_in);
     }
@@ -125,21 +140,35 @@ static void compress_blocks(uint32_t *state, const uint8_t *data, size_t blocks)
     for (; blocks > 0; blocks--, data += 64) {
         const uint32x4_t abcd_in = abcd;
         const uint32x4_t efgh_in = efgh;
-        uint32x4_t w[4];
-        for (int group = 0; group < 16; group++) {
-            uint32x4_t words;
-            if (group < 4) {
-                words = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(data + 16 * group)));
-            } else {
-                words = vsha256su0q_u32(w[group & 3], w[(group + 1) & 3]);
-                words = vsha256su1q_u32(words, w[(group + 2) & 3], w[(group + 3) & 3]);
-            }
-            w[group & 3] = words;
-            uint32x4_t wk = vaddq_u32(words, vld1q_u32(round_constants + 4 * group));
-            uint32x4_t abcd_before = abcd;
-            abcd = vsha256hq_u32(abcd, efgh, wk);
-            efgh = vsha256h2q_u32(efgh, abcd_before, wk);
+        uint32x4_t m0 = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(data)));
+        uint32x4_t m1 = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(data + 16)));
+        uint32x4_t m2 = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(data + 32)));
+        uint32x4_t m3 = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(data + 48)));
+#define CSHA256_ROUNDS(words, group)                                             \
+    do {                                                                         \
+        uint32x4_t wk = vaddq_u32(words, vld1q_u32(round_constants + 4 * (group))); \
+        uint32x4_t abcd_before = abcd;                                           \
+        abcd = vsha256hq_u32(abcd, efgh, wk);                                    \
+        efgh = vsha256h2q_u32(efgh, abcd_before, wk);                            \
+    } while (0)
+#define CSHA256_SCHEDULE(oldest, older, old, last) \
+    oldest = vsha256su1q_u32(vsha256su0q_u32(oldest, older), old, last)
+        CSHA256_ROUNDS(m0, 0);
+        CSHA256_ROUNDS(m1, 1);
+        CSHA256_ROUNDS(m2, 2);
+        CSHA256_ROUNDS(m3, 3);
+        for (int group = 4; group < 16; group += 4) {
+            CSHA256_SCHEDULE(m0, m1, m2, m3);
+            CSHA256_ROUNDS(m0, group);
+            CSHA256_SCHEDULE(m1, m2, m3, m0);
+            CSHA256_ROUNDS(m1, group + 1);
+            CSHA256_SCHEDULE(m2, m3, m0, m1);
+            CSHA256_ROUNDS(m2, group + 2);
+            CSHA256_SCHEDULE(m3, m0, m1, m2);
+            CSHA256_ROUNDS(m3, group + 3);
         }
+#undef CSHA256_ROUNDS
+#undef CSHA256_SCHEDULE
         abcd = vaddq_u32(abcd, abcd_in);
         efgh = vaddq_u32(efgh, efgh_in);
     }

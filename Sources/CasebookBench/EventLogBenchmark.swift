@@ -34,7 +34,7 @@ import Foundation
 /// every aggregate.
 enum EventLogBenchmark {
     static let summary =
-        "append vs raw SQLite inserts (and the Python eventsourcing library with --peer PYTHON); read and verify [--streams N] [--per-stream N] [--batch N[,N…]] [--rounds N] [--directory D] [--peer PYTHON] [--peer-script PATH]"
+        "append vs raw SQLite inserts (and the Python eventsourcing library with --peer PYTHON); read and verify [--streams N] [--per-stream N] [--batch N[,N…]] [--rounds N] [--directory D] [--peer PYTHON] [--peer-script PATH] [--only append,raw,raw-schema]"
 
     /// The phases timed in every round.
     enum Phase: String, CaseIterable {
@@ -47,7 +47,7 @@ enum EventLogBenchmark {
 
     static func run(_ arguments: [String]) throws {
         let options = try BenchmarkOptions(
-            arguments, known: ["streams", "per-stream", "batch", "rounds", "directory", "peer", "peer-script"])
+            arguments, known: ["streams", "per-stream", "batch", "rounds", "directory", "peer", "peer-script", "only"])
         let streams = try options.integer("streams", default: 1_000)
         let perStream = try options.integer("per-stream", default: 100)
         let rounds = min(try options.integer("rounds", default: 5), streams)
@@ -65,6 +65,17 @@ enum EventLogBenchmark {
 
         print("Event log: \(grouped(streams)) streams × \(grouped(perStream)) events = \(grouped(total)) events; \(rounds) rounds, phases interleaved")
         print("machine: \(Machine.summary()); SQLite \(String(cString: sqlite3_libversion())); SHA-256 on \(SHA256.hardwareName ?? "portable Swift")")
+        // --only append,raw,raw-schema: run just those phases (to profile one; no reading back without append).
+        let only = try options.text("only").map { list in
+            try list.split(separator: ",").map { name -> Phase in
+                switch name {
+                case "append": return .append
+                case "raw": return .raw
+                case "raw-schema": return .rawSchema
+                default: throw BenchmarkUsageError(description: "'--only' takes append, raw, raw-schema; not '\(name)'")
+                }
+            }
+        }
         let peerPython = options.text("peer")
         let peerScript = options.text("peer-script") ?? "Benchmarks/peer/eventsourcing_peer.py"
 
@@ -82,6 +93,7 @@ enum EventLogBenchmark {
             if let peer, firstPeer == nil { print("peer: \(try peer.info())") }
             var phases: [Phase] = [.append, .raw, .rawSchema]
             if peer != nil { phases += [.peerSave, .peerInsert] }
+            if let only { phases = phases.filter { only.contains($0) } }
 
             var seconds: [Phase: Double] = [:]
             var roundRatios: [Phase: [Double]] = [:]
@@ -110,7 +122,7 @@ enum EventLogBenchmark {
 
             print("\ntransactions of \(grouped(batch)) events:")
             for phase in phases { report(phase.rawValue, count: total, seconds: seconds[phase] ?? .nan) }
-            let appendSeconds = seconds[.append] ?? .nan
+            guard let appendSeconds = seconds[.append] else { continue }
             if let rawSeconds = seconds[.raw] {
                 let ratio = rawSeconds / appendSeconds
                 print(String(
@@ -128,7 +140,7 @@ enum EventLogBenchmark {
                     format: "  append/%@ %.2f× (rounds %@)", phase.rawValue, peerSeconds / appendSeconds,
                     range(roundRatios[phase] ?? [])))
             }
-            if firstLog == nil {
+            if firstLog == nil, phases.contains(.append) {
                 firstLog = logPath
                 firstPeer = peer
             }
