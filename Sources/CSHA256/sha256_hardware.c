@@ -116,7 +116,8 @@ static void compress_blocks(uint32_t *state, const uint8_t *data, size_t blocks)
 #if defined(__clang__)
 #define CSHA256_KERNEL __attribute__((target("sha2")))
 #else
-#define CSHA256_KERNEL __attribute__((target("+sha2")))
+// GCC 12 names the SHA2 instructions "crypto" (with AES); later releases also take "+sha2".
+#define CSHA256_KERNEL __attribute__((target("+crypto")))
 #endif
 
 static int cpu_has_instructions(void) {

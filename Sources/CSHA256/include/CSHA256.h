@@ -13,6 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Nullability for Swift's importer; other compilers ignore it.
+#if !defined(__clang__)
+#define _Nullable
+#define _Nonnull
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
