@@ -34,7 +34,7 @@ import Foundation
 /// every aggregate.
 enum EventLogBenchmark {
     static let summary =
-        "append vs raw SQLite inserts (and the Python eventsourcing library with --peer PYTHON); read and verify [--streams N] [--per-stream N] [--batch N[,N…]] [--rounds N] [--directory D] [--peer PYTHON] [--peer-script PATH] [--only append,raw,raw-schema]"
+        "append vs raw SQLite inserts (and the Python eventsourcing library with --peer PYTHON); read and verify [--streams N] [--per-stream N] [--batch N[,N…]] [--rounds N] [--directory D] [--peer PYTHON] [--peer-script PATH] [--only append,raw,raw-schema] [--drop-trigger NAME]"
 
     /// The phases timed in every round.
     enum Phase: String, CaseIterable {
@@ -47,7 +47,7 @@ enum EventLogBenchmark {
 
     static func run(_ arguments: [String]) throws {
         let options = try BenchmarkOptions(
-            arguments, known: ["streams", "per-stream", "batch", "rounds", "directory", "peer", "peer-script", "only"])
+            arguments, known: ["streams", "per-stream", "batch", "rounds", "directory", "peer", "peer-script", "only", "drop-trigger"])
         let streams = try options.integer("streams", default: 1_000)
         let perStream = try options.integer("per-stream", default: 100)
         let rounds = min(try options.integer("rounds", default: 5), streams)
@@ -76,6 +76,16 @@ enum EventLogBenchmark {
                 }
             }
         }
+        // --drop-trigger NAME: an experiment, not Casebook — the append and real-schema databases
+        // without one of the schema's triggers, to measure what it costs.
+        let dropTrigger = options.text("drop-trigger")
+        if let dropTrigger {
+            guard dropTrigger.allSatisfy({ $0.isLetter || $0 == "_" }) else {
+                throw BenchmarkUsageError(description: "'--drop-trigger' takes a trigger's name, not '\(dropTrigger)'")
+            }
+            print("EXPERIMENT: the append and real-schema databases without trigger \(dropTrigger)")
+        }
+        let schemaSQL = String(cString: casebook_schema_sql()) + (dropTrigger.map { "\nDROP TRIGGER \($0);\n" } ?? "")
         let peerPython = options.text("peer")
         let peerScript = options.text("peer-script") ?? "Benchmarks/peer/eventsourcing_peer.py"
 
@@ -86,9 +96,10 @@ enum EventLogBenchmark {
             let place = directory.appendingPathComponent("batch-\(batch)")
             try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
             let logPath = place.appendingPathComponent("eventlog.sqlite").path
-            let store = try EventStore.create(at: logPath, schema: schema)
-            let raw = try RawLog(path: place.appendingPathComponent("raw.sqlite").path, withSchema: false)
-            let rawSchema = try RawLog(path: place.appendingPathComponent("raw-schema.sqlite").path, withSchema: true)
+            let store = try EventStore.create(
+                at: logPath, schema: Schema(migrations: [.init(version: 1, sql: schemaSQL)]))
+            let raw = try RawLog(path: place.appendingPathComponent("raw.sqlite").path, schemaSQL: nil)
+            let rawSchema = try RawLog(path: place.appendingPathComponent("raw-schema.sqlite").path, schemaSQL: schemaSQL)
             let peer = try peerPython.map { try PeerProcess(python: $0, script: peerScript, directory: place.path) }
             if let peer, firstPeer == nil { print("peer: \(try peer.info())") }
             var phases: [Phase] = [.append, .raw, .rawSchema]
@@ -148,7 +159,7 @@ enum EventLogBenchmark {
 
         guard let logPath = firstLog else { return }
         print("\nreading back (transactions of \(grouped(batches[0]))):")
-        let store = try EventStore.open(at: logPath, schema: schema)
+        let store = try EventStore.open(at: logPath, schema: Schema(migrations: [.init(version: 1, sql: schemaSQL)]))
         var readCount = 0
         var payloadBytes = 0
         let readSeconds = try measure {
@@ -234,8 +245,8 @@ enum EventLogBenchmark {
         let handle: OpaquePointer
         let insert: OpaquePointer
 
-        /// A plain table (`withSchema` false), or the real schema with its triggers.
-        init(path: String, withSchema: Bool) throws {
+        /// A plain table (`schemaSQL` nil), or the real schema with its triggers.
+        init(path: String, schemaSQL: String?) throws {
             var handle: OpaquePointer?
             guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
                 let handle
@@ -252,7 +263,7 @@ enum EventLogBenchmark {
                 """
             // The same pragmas as a Casebook connection (recursive_triggers matters only with the triggers).
             let setUp = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;"
-                + (withSchema ? String(cString: casebook_schema_sql()) : plainTable)
+                + (schemaSQL ?? plainTable)
             guard sqlite3_exec(handle, setUp, nil, nil, nil) == SQLITE_OK else {
                 defer { sqlite3_close_v2(handle) }
                 throw BenchmarkFailure(description: String(cString: sqlite3_errmsg(handle)))
