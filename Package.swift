@@ -25,7 +25,10 @@ let package = Package(
         // renameat2(RENAME_NOREPLACE), which Glibc's Swift module does not import: new files
         // are moved into place without ever replacing what is there (SPEC §5).
         .target(name: "CFileSystem"),
-        .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem"]),
+        // SHA-256's compression function on the CPU's SHA instructions (x86 SHA-NI, ARMv8
+        // SHA2), chosen at run time; EventLog's Swift SHA256 falls back to portable code.
+        .target(name: "CSHA256"),
+        .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
         .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),

@@ -14,6 +14,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("queries", QueryBenchmark.summary, QueryBenchmark.run),
     ("maintenance", MaintenanceBenchmark.summary, MaintenanceBenchmark.run),
     ("timeline", TimelineBenchmark.summary, TimelineBenchmark.run),
+    ("sha256", SHA256Benchmark.summary, SHA256Benchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

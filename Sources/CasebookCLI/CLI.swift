@@ -139,6 +139,7 @@ public enum CLI {
                 message = "error: \(text)"
             case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
             case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
+            case .damaged(let text): message = "error: \(text)\nhint: nothing was written; run 'casebook verify' to see what was altered or damaged"
             case .cannotCreate(let text):
                 message = "error: \(text)\nhint: nothing was written; choose a new name: Casebook never replaces a file"
             case .notFound(let text), .invalidInput(let text), .io(let text):

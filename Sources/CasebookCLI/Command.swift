@@ -120,6 +120,15 @@ final class Invocation {
         return casebook
     }
 
+    /// The database opened for reading only (no write lock; works on a read-only file or
+    /// folder); later calls of ``casebook()`` and ``actor()`` use this connection.
+    func readOnlyCasebook() throws -> Casebook {
+        if let openedCasebook { return openedCasebook }
+        let casebook = try Casebook.openReadOnly(at: databasePath, clock: clock)
+        openedCasebook = casebook
+        return casebook
+    }
+
     /// The acting member of staff (SPEC §8): the one mapped to the caller's login, which
     /// `--as` (else `CASEBOOK_USER`) may confirm; in a claimed-identities database, the one
     /// `--as` names.

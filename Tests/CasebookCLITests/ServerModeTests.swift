@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import CasebookCLI
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -53,6 +55,24 @@ import Testing
     }
 
     static let year = Calendar.utcForTests.component(.year, from: Date())
+
+    // MARK: Which options name files
+
+    /// Every option whose value is a file or folder says whether the command reads or
+    /// writes it, so that through the server the client reads or writes it (a command that
+    /// forgot would read or write on the server's side).
+    @Test func everyOptionNamingAFileSaysWhetherItIsReadOrWritten() {
+        for command in Commands.all where command.spec.name != "serve" {
+            for option in command.spec.options where ["file", "dir", "path"].contains(option.valueName ?? "") {
+                #expect(option.file != .none, "casebook \(command.spec.name) --\(option.name)")
+            }
+        }
+        let marked = Commands.all.flatMap { command in command.spec.options.filter { $0.file != .none }.map { "\(command.spec.name) --\($0.name)" } }
+        #expect(Set(marked).isSuperset(of: [
+            "evidence add --file", "takedown check --file", "verify --export", "verify --checkpoint", "evidence get --out",
+            "timeline --out", "outcomes --out", "backup --out", "checkpoint --out",
+        ]))
+    }
 
     // MARK: One login (runs everywhere)
 
@@ -107,6 +127,10 @@ import Testing
         let got = try remote(["evidence", "get", reference, "E1", "--out", "E1"])
         #expect(got.status == 0, "\(got)")
         #expect(FileManager.default.contents(atPath: sandbox.path("E1/screenshot-post.png")) == FileManager.default.contents(atPath: fixture))
+        // A checkpoint is written by the client, and read back by it for verify --checkpoint.
+        let checkpoint = try remote(["checkpoint", "--out", "checkpoint.json"])
+        #expect(checkpoint.status == 0, "\(checkpoint)")
+        #expect(try remote(["verify", "--checkpoint", "checkpoint.json"]).status == 0)
         // verify --export reads its file on the client's side.
         #expect(try remote(["timeline", reference, "--format", "json", "--out", "timeline.json"]).status == 0)
         let verified = try remote(["verify", "--export", "timeline.json"])

@@ -18,7 +18,7 @@ enum Commands {
         ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
-        MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
+        MaintenanceCommands.verify, MaintenanceCommands.checkpoint, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
         DemoCommand.demo, ServerCommands.serve,
     ]
 
