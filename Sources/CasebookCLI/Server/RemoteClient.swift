@@ -19,7 +19,7 @@ enum RemoteClient {
             // A malformed global option is reported the same way here, opening nothing.
             return nil
         }
-        return globals.server ?? environment["CASEBOOK_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+        return [globals.server, environment["CASEBOOK_SERVER"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
     }
 
     /// Runs one command line through the server at `socket` and returns the exit code.
