@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CSHA256"),
         .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
-        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
+        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
         .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
         // The floor of SPEC §7 for one CLI command: start, open with the same pragmas, insert one row.

@@ -19,7 +19,7 @@ enum Commands {
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
         MaintenanceCommands.verify, MaintenanceCommands.checkpoint, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
-        DemoCommand.demo,
+        DemoCommand.demo, ServerCommands.serve,
     ]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })
