@@ -119,13 +119,8 @@ enum MaintenanceCommands {
         let actor = try invocation.actor()
         let witness = CheckpointFile(
             checkpoint: try casebook.checkpoint(by: actor), takenAt: Timestamp.string(from: casebook.now), takenBy: actor.id)
-        // Server mode: the client writes the file, never the server (SPEC §8).
-        var delivery: Delivery?
-        if case .remote = invocation.files {
-            delivery = Delivery(path: out, content: .file(Array(witness.json().utf8)))
-        } else {
-            try PrivateOutput.writeNew(witness.json(), to: out, database: invocation.databasePath)
-        }
+        // Written like every other output file (SPEC §5); in server mode by the client.
+        let delivery = Delivery(path: out, content: .file(Array(witness.json().utf8)))
         let head = witness.checkpoint.logHead
         return Output(
             text: "Wrote a checkpoint of \(head.eventCount) events in \(witness.checkpoint.streams.count) streams to \(out) "
