@@ -100,7 +100,7 @@ extension Casebook {
                         }
                     }
                     try writer.append(events, to: reference.stream, expectedVersion: 0)
-                    try Projection.write(state, to: writer.database)
+                    try Projection.write(state, settings: try settings(), to: writer.database)
                     states.append(state)
                 }
                 return states

@@ -33,25 +33,26 @@ extension Casebook {
 
     static func rebuildProjections(_ database: Database, _ store: EventStore) throws {
         for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+        let settings = try Settings.replay(try store.events(in: SettingsEvent.stream))
         var pending: [RecordedEvent] = []
         try store.forEachEventByStream { event in
             if let last = pending.last, last.stream != event.stream {
-                try project(pending, to: database) { _, _ in }
+                try project(pending, settings: settings, to: database) { _, _ in }
                 pending.removeAll(keepingCapacity: true)
             }
             pending.append(event)
         }
-        try project(pending, to: database) { _, _ in }
+        try project(pending, settings: settings, to: database) { _, _ in }
     }
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff
     /// directory's), handing `visit` every case event as it is decoded.
     private static func project(
-        _ events: [RecordedEvent], to database: Database, visit: (RecordedEvent, CaseEvent) -> Void
+        _ events: [RecordedEvent], settings: Settings, to database: Database, visit: (RecordedEvent, CaseEvent) -> Void
     ) throws {
         guard let first = events.first else { return }
         if first.stream.hasPrefix("case/") {
-            try Projection.write(try CaseState.replay(events, visit: visit), to: database)
+            try Projection.write(try CaseState.replay(events, visit: visit), settings: settings, to: database)
         } else if first.stream == StaffEvent.stream {
             for event in events {
                 try Projection.write(try StaffEvent(type: event.type, payload: event.payload), at: event.occurredAt, to: database)
@@ -85,6 +86,7 @@ extension Casebook {
                         try database.execute("DELETE FROM main.\(table)")
                     }
                     var rebuildError: Error?
+                    let settings = try Settings.replay(try store.events(in: SettingsEvent.stream))
                     var pending: [RecordedEvent] = []
                     var files: [(event: RecordedEvent, file: StoredFile)] = []
                     func flush() throws {
@@ -94,7 +96,7 @@ extension Casebook {
                         var decoded = false
                         if rebuildError == nil {
                             do {
-                                try Self.project(pending, to: database) { stored, event in
+                                try Self.project(pending, settings: settings, to: database) { stored, event in
                                     for file in Self.files(of: event) { files.append((stored, file)) }
                                 }
                                 decoded = true
@@ -248,7 +250,7 @@ extension Casebook {
                     to: reference.stream, expectedVersion: events.count)
                 // The state no longer knows the redacted details; write what remains.
                 let remaining = try CaseState.replay(try store.events(in: reference.stream))
-                try Projection.write(remaining, to: writer.database)
+                try Projection.write(remaining, settings: try settings(), to: writer.database)
             }
         }
     }

@@ -50,7 +50,7 @@ public struct Deadline: Sendable, Equatable {
     /// Everything due on a case as its state stands (none once it is closed). Deadlines
     /// run from when their entry was added: URL evidence added after a reopening is due 24
     /// hours after it was added, not after the original report.
-    public static func of(_ state: CaseState) -> [Deadline] {
+    public static func of(_ state: CaseState, settings: Settings = .defaults) -> [Deadline] {
         guard state.status == .open else { return [] }
         var deadlines: [Deadline] = []
         if state.isUrgent, state.investigation == .notStarted {

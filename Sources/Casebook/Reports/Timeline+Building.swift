@@ -12,11 +12,12 @@ extension Timeline {
     ///   - exportedAt: When it is exported.
     ///   - asOf: The instant deadlines are evaluated at.
     ///   - localTime: The zone times are shown in.
+    ///   - settings: The waiting times deadlines read (SPEC §10).
     /// - Throws: ``CasebookError/notFound(_:)`` for no events; ``CasebookError/invalidInput(_:)``
     ///   or ``CaseEvent/PayloadError`` when the events do not make a case.
     public init(
         events: [RecordedEvent], staffNames: [String: String], exportedBy: StaffMember, recipient: String?,
-        exportedAt: Date, asOf: Date, localTime: LocalTime
+        exportedAt: Date, asOf: Date, localTime: LocalTime, settings: Settings = .defaults
     ) throws {
         let ordered = events.sorted { $0.version < $1.version }
         guard let first = ordered.first, let last = ordered.last else {
@@ -56,7 +57,7 @@ extension Timeline {
         }
         // Flag what is past due at the as-of instant on the row that started the clock.
         var overdue: [OverdueStep] = []
-        for deadline in Deadline.of(state) where deadline.isOverdue(at: asOf) {
+        for deadline in Deadline.of(state, settings: settings) where deadline.isOverdue(at: asOf) {
             let hoursLate = Timeline.hours(asOf.timeIntervalSince(deadline.due))
             overdue.append(OverdueStep(deadline: deadline, hoursLate: hoursLate))
             let flag = Flag(

@@ -142,7 +142,7 @@ public struct CaseDraft: Sendable, Equatable {
 }
 
 /// What a decision needs besides the state: the clock, the moment the step happened,
-/// who acts, and the staff directory.
+/// who acts, the staff directory and the settings.
 public struct DecisionContext {
     /// The clock's reading.
     public var now: Date
@@ -152,12 +152,18 @@ public struct DecisionContext {
     public var actor: StaffMember
     /// Looks up a member of staff: nil when there is none; throws when the directory cannot be read.
     public var staff: (String) throws -> StaffMember?
+    /// The settings as they stand (waiting times, SPEC §10).
+    public var settings: Settings
 
     /// Creates a context.
-    public init(now: Date, occurredAt: Date? = nil, actor: StaffMember, staff: @escaping (String) throws -> StaffMember?) {
+    public init(
+        now: Date, occurredAt: Date? = nil, actor: StaffMember, settings: Settings = .defaults,
+        staff: @escaping (String) throws -> StaffMember?
+    ) {
         self.now = now
         self.occurredAt = occurredAt ?? now
         self.actor = actor
+        self.settings = settings
         self.staff = staff
     }
 }

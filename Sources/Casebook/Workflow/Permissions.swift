@@ -28,6 +28,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case backup = "back up the database"
     /// `restrict`: exclude a member of staff from a case, or undo it (SPEC §8).
     case restrictAccess = "restrict who may see a case"
+    /// `settings set`: waiting times the workflow reads (SPEC §10).
+    case manageSettings = "change settings"
 }
 
 extension Role {
@@ -39,14 +41,15 @@ extension Role {
         case .seniorManager:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess:
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess,
+                .manageSettings:
                 return false
             }
         case .safeguardingLead:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
+            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .manageSettings: return false
             }
         case .hr:
             return permission == .readOutcomes

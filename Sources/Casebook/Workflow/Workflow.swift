@@ -55,7 +55,7 @@ public enum Workflow {
             throw CasebookError.refused([closed])
         }
         let decision = try decideTrack(command, state, context)
-        let stepRefusals = table.refusals(state, takedown: decision.takedown, now: at).filter { !decision.waived.contains($0.rule) }
+        let stepRefusals = table.refusals(state, takedown: decision.takedown, now: at, settings: context.settings).filter { !decision.waived.contains($0.rule) }
         // An argument rule the step table already names (no URL evidence at all) is said once.
         let refusals = stepRefusals + decision.refusals.filter { refusal in !stepRefusals.contains { $0.rule == refusal.rule } }
         if !refusals.isEmpty { throw CasebookError.refused(refusals) }
@@ -95,19 +95,21 @@ public enum Workflow {
     // MARK: What is allowed now
 
     /// Every step, allowed now or blocked and why, from the step table `decide` enforces.
-    public static func availability(of state: CaseState, now: Date) -> [StepAvailability] {
-        Step.allCases.map { availability(of: $0, in: state, now: now) }
+    public static func availability(of state: CaseState, now: Date, settings: Settings = .defaults) -> [StepAvailability] {
+        Step.allCases.map { availability(of: $0, in: state, now: now, settings: settings) }
     }
 
     /// One step, allowed now or blocked and why.
-    public static func availability(of step: Step, in state: CaseState, now: Date) -> StepAvailability {
+    public static func availability(
+        of step: Step, in state: CaseState, now: Date, settings: Settings = .defaults
+    ) -> StepAvailability {
         let table = guards(for: step)
         var subjects: [String] = []
         var blockers: [Refusal] = []
         if table.isPerRequest {
-            (subjects, blockers) = perRequest(state, table, now: now)
+            (subjects, blockers) = perRequest(state, table, now: now, settings: settings)
         } else {
-            blockers = table.refusals(state, takedown: nil, now: now)
+            blockers = table.refusals(state, takedown: nil, now: now, settings: settings)
             if step == .withdraw, blockers.isEmpty { subjects = CorrectionsTrack.liveItems(state) }
         }
         return StepAvailability(step: step, subjects: subjects, blockers: blockers)
@@ -115,11 +117,13 @@ public enum Workflow {
 
     /// A per-request step: allowed for the live requests whose guards pass; otherwise
     /// blocked by every live request's reason (or by having no live request at all).
-    private static func perRequest(_ state: CaseState, _ table: StepGuards, now: Date) -> ([String], [Refusal]) {
+    private static func perRequest(
+        _ state: CaseState, _ table: StepGuards, now: Date, settings: Settings
+    ) -> ([String], [Refusal]) {
         if let closed = ClosingTrack.caseIsOpen.check(GuardInput(state: state, now: now)).first { return ([], [closed]) }
         let live = state.liveTakedowns
         if live.isEmpty { return ([], [TakedownTrack.needsRequest(state)]) }
-        let results = live.map { ($0.request.id, table.refusals(state, takedown: $0, now: now)) }
+        let results = live.map { ($0.request.id, table.refusals(state, takedown: $0, now: now, settings: settings)) }
         let allowed = results.filter { $0.1.isEmpty }.map(\.0)
         return allowed.isEmpty ? ([], results.flatMap(\.1)) : (allowed, [])
     }

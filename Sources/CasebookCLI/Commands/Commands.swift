@@ -17,6 +17,7 @@ enum Commands {
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.notified, ClosingCommands.offerSupport,
         ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
+        SettingsCommands.set, SettingsCommands.list,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
         MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
         DemoCommand.demo,

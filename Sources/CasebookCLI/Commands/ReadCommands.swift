@@ -15,9 +15,10 @@ enum ReadCommands {
         let actor = try invocation.actor()
         let asOf = try invocation.time("as-of") ?? invocation.clock()
         let state = try casebook.show(try invocation.caseReference(), by: actor)
-        let steps = Workflow.availability(of: state, now: asOf, for: actor)
+        let settings = try casebook.settings()
+        let steps = Workflow.availability(of: state, now: asOf, settings: settings, for: actor)
         let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor)
-        let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
+        let overdue = Deadline.of(state, settings: settings).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
         var text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
         if claimed, let firstLine = text.firstIndex(of: "\n") {
