@@ -108,7 +108,7 @@ extension Casebook {
                         if !decoded {
                             // The rebuild has stopped: decode the events that carry files one by one.
                             for stored in pending where stored.stream.hasPrefix("case/") && stored.payload != nil
-                                && (stored.type == CaseEvent.evidenceCapturedType || stored.type == "RemovalChecked")
+                                && [CaseEvent.evidenceCapturedType, "RemovalChecked", "HostResponded"].contains(stored.type)
                             {
                                 guard let event = try? CaseEvent(type: stored.type, payload: stored.payload) else { continue }
                                 for file in Self.files(of: event) { files.append((stored, file)) }
@@ -213,7 +213,7 @@ extension Casebook {
     private static func files(of event: CaseEvent) -> [StoredFile] {
         switch event {
         case .evidenceCaptured(let evidence): return evidence.files
-        case .removalChecked(_, _, let file?): return [file]
+        case .removalChecked(_, _, let file?), .hostResponded(_, _, let file?): return [file]
         default: return []
         }
     }

@@ -232,7 +232,7 @@ struct GeneratedSequenceTests {
         let available = Workflow.availability(of: state, now: step.now).first { $0.step == step.command.step }!
         let perRequest: String?
         switch step.command {
-        case .recordHostResponse(let id, _), .checkRemoval(let id, _, _), .escalateToISP(let id, _), .recordISPResponse(let id, _):
+        case .recordHostResponse(let id, _, _), .checkRemoval(let id, _, _), .escalateToISP(let id, _), .recordISPResponse(let id, _):
             perRequest = state.takedown(id)?.request.id
         default: perRequest = nil
         }

@@ -109,8 +109,11 @@ extension CaseEvent {
                 "evidence": .array(request.evidence.map { .string($0) }), "method": .string(request.method.rawValue),
                 "sentBy": .string(request.sentBy.rawValue), "deadline": .string(request.deadline),
             ]
-        case .hostResponded(let request, let result):
+            // Written only when given, so requests without one keep their earlier shape.
+            if let reference = request.platformReference { fields["platformReference"] = .string(reference) }
+        case .hostResponded(let request, let result, let file):
             fields = ["request": .string(request), "result": .string(result.rawValue)]
+            if let file { fields["file"] = Self.json(file) }
         case .removalChecked(let request, let result, let file):
             fields = [
                 "request": .string(request), "result": .string(result.rawValue), "file": file.map(Self.json) ?? .null,
@@ -236,9 +239,12 @@ extension CaseEvent {
                 TakedownRequest(
                     id: try f.string("id"), host: try f.string("host"), evidence: try f.strings("evidence"),
                     method: try f.word("method", as: TakedownMethod.self),
-                    sentBy: try f.word("sentBy", as: RequestSender.self), deadline: try f.string("deadline")))
+                    sentBy: try f.word("sentBy", as: RequestSender.self), deadline: try f.string("deadline"),
+                    platformReference: f.optionalString("platformReference")))
         case .hostResponded:
-            return .hostResponded(request: try f.string("request"), result: try f.word("result", as: HostResponse.self))
+            let file = try json["file"].flatMap { $0.isNull ? nil : try f.file($0) }
+            return .hostResponded(
+                request: try f.string("request"), result: try f.word("result", as: HostResponse.self), file: file)
         case .removalChecked:
             let file = try json["file"].flatMap { $0.isNull ? nil : try f.file($0) }
             return .removalChecked(

@@ -100,17 +100,29 @@ struct TimelineNarrator {
                 what: "Investigation concluded: \(finding.rawValue)", details: ["Finding: \(finding.rawValue)", "Summary: \(summary)"])
         case .takedownRequested(let request):
             let sender = request.sentBy == .school ? "sent by the school" : "sent by the complainant with the school's support"
-            return Narration(
+            var narration = Narration(
                 what: "Takedown \(request.id) requested from host \(request.host) by \(request.method.rawValue) (\(sender)); "
-                    + "due \(time(request.deadline))",
+                    + "due \(time(request.deadline))" + (request.platformReference.map { "; platform reference \($0)" } ?? ""),
                 details: [
                     "Host: \(request.host)", "Evidence: \(request.evidence.joined(separator: ", "))",
                     "Method: \(request.method.rawValue)", "Sent by: \(request.sentBy.rawValue)",
                     "Deadline: \(time(request.deadline)) (24 hours after the request)",
                 ])
-        case .hostResponded(let id, let result):
-            return Narration(
-                what: "Host \(host(id, state)) responded to \(id): \(result.rawValue)", details: ["Response: \(result.rawValue)"])
+            if let reference = request.platformReference { narration.details.append("Platform reference: \(reference)") }
+            return narration
+        case .hostResponded(let id, let result, let file):
+            var narration = Narration(
+                what: "Host \(host(id, state)) responded to \(id): \(result.rawValue)"
+                    + (file.map { " (reply kept: \($0.name))" } ?? ""),
+                details: ["Response: \(result.rawValue)"])
+            if let reference = state.takedown(id)?.request.platformReference {
+                narration.details.append("Platform reference: \(reference)")
+            }
+            if let file {
+                narration.details.append("Platform's reply: " + fileLine(file))
+                narration.files = [file]
+            }
+            return narration
         case .removalChecked(let id, let result, let file):
             var narration = Narration(what: "Removal check for \(id) (host \(host(id, state))): \(result.rawValue)")
             narration.details.append("Result: \(result.rawValue)")

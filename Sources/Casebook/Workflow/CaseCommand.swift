@@ -11,8 +11,10 @@ public enum CaseCommand: Sendable, Equatable {
     case referBehaviour(pupil: String)
     case referDisciplinary(staff: String)
     case concludeInvestigation(Finding, summary: String)
-    case requestTakedown(evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender)
-    case recordHostResponse(request: String, HostResponse)
+    case requestTakedown(
+        evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender, platformReference: String? = nil)
+    /// The host's response; `file` keeps the platform's reply.
+    case recordHostResponse(request: String, HostResponse, file: StoredFile? = nil)
     case checkRemoval(request: String, CheckResult, file: StoredFile?)
     case declareTakedownNotApplicable(reason: String)
     case escalateToISP(request: String, isp: String)
@@ -59,7 +61,7 @@ public enum CaseCommand: Sendable, Equatable {
     public var files: [StoredFile] {
         switch self {
         case .addEvidence(let draft): return draft.files
-        case .checkRemoval(_, _, let file?): return [file]
+        case .checkRemoval(_, _, let file?), .recordHostResponse(_, _, let file?): return [file]
         default: return []
         }
     }

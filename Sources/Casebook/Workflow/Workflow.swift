@@ -73,9 +73,11 @@ public enum Workflow {
         case .referBehaviour(let pupil): return try InvestigationTrack.referBehaviour(pupil)
         case .referDisciplinary(let staff): return try InvestigationTrack.referDisciplinary(staff, context)
         case .concludeInvestigation(let finding, let summary): return try InvestigationTrack.conclude(finding, summary)
-        case .requestTakedown(let evidence, let host, let method, let sentBy):
-            return try TakedownTrack.request(evidence, host: host, method: method, sentBy: sentBy, state, at: context.occurredAt)
-        case .recordHostResponse(let id, let result): return try TakedownTrack.response(id, result, state, at: context.occurredAt)
+        case .requestTakedown(let evidence, let host, let method, let sentBy, let platformReference):
+            return try TakedownTrack.request(
+                evidence, host: host, method: method, sentBy: sentBy, platformReference: platformReference, state, at: context.occurredAt)
+        case .recordHostResponse(let id, let result, let file):
+            return try TakedownTrack.response(id, result, file: file, state, at: context.occurredAt)
         case .checkRemoval(let id, let result, let file): return try TakedownTrack.check(id, result, file, state, at: context.occurredAt)
         case .declareTakedownNotApplicable(let reason): return try TakedownTrack.declareNotApplicable(reason, state)
         case .escalateToISP(let id, let isp): return try ISPTrack.escalate(id, isp: isp, state, at: context.occurredAt)
