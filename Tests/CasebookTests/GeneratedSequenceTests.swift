@@ -112,8 +112,16 @@ struct CommandGenerator {
                 sentBy: random.pick(RequestSender.allCases))
         case 11, 12: return .recordHostResponse(request: takedownID(state), random.pick(HostResponse.allCases))
         case 13, 14: return .checkRemoval(request: takedownID(state), random.pick(CheckResult.allCases), file: nil)
-        case 16: return .escalateToISP(request: takedownID(state), isp: "ISP \(random.below(3))")
-        case 17: return .recordISPResponse(request: takedownID(state), random.pick(ISPResponse.allCases))
+        case 16:
+            // Beyond the host: the ISP, or a helpline (SPEC §10).
+            if random.chance(40) {
+                return .escalateToHelpline(
+                    request: takedownID(state), random.pick(Helpline.allCases), reference: random.chance(50) ? "REF-1" : nil)
+            }
+            return .escalateToISP(request: takedownID(state), isp: "ISP \(random.below(3))")
+        case 17:
+            if random.chance(40) { return .recordHelplineResponse(request: takedownID(state), random.pick(HelplineResult.allCases)) }
+            return .recordISPResponse(request: takedownID(state), random.pick(ISPResponse.allCases))
         case 18:
             let person = random.chance(85) ? state.opened.affected : random.pick([Staff.colleague.id, Staff.head.id, "nobody"])
             return .recordConsent(random.pick(ConsentDecision.allCases), by: person)
@@ -232,7 +240,8 @@ struct GeneratedSequenceTests {
         let available = Workflow.availability(of: state, now: step.now).first { $0.step == step.command.step }!
         let perRequest: String?
         switch step.command {
-        case .recordHostResponse(let id, _, _), .checkRemoval(let id, _, _), .escalateToISP(let id, _), .recordISPResponse(let id, _):
+        case .recordHostResponse(let id, _, _), .checkRemoval(let id, _, _), .escalateToISP(let id, _), .recordISPResponse(let id, _),
+            .escalateToHelpline(let id, _, _), .recordHelplineResponse(let id, _):
             perRequest = state.takedown(id)?.request.id
         default: perRequest = nil
         }
@@ -361,6 +370,10 @@ struct GeneratedSequenceTests {
         case .declareTakedownNotApplicable: return .declareTakedownNotApplicable(reason: "private message")
         case .escalateToISP: return request.map { .escalateToISP(request: $0, isp: "ISP") }
         case .recordISPResponse: return request.map { .recordISPResponse(request: $0, .blocked) }
+        case .escalateToPOSH: return request.map { .escalateToHelpline(request: $0, .posh, reference: nil) }
+        case .escalateToReportHarmfulContent:
+            return request.map { .escalateToHelpline(request: $0, .reportHarmfulContent, reference: "RHC-1") }
+        case .recordHelplineResponse: return request.map { .recordHelplineResponse(request: $0, .removed) }
         case .recordConsent: return .recordConsent(.given, by: state.opened.affected)
         case .referToPolice: return .referToPolice(force: "Force", reference: nil, overrideReason: nil)
         case .notifyPolice: return .notifyPolice

@@ -56,6 +56,10 @@ public enum CaseEvent: Sendable, Equatable {
     case ispEscalated(request: String, isp: String)
     /// The ISP answered.
     case ispResponded(request: String, result: ISPResponse)
+    /// A takedown request was escalated to a helpline (SPEC §10).
+    case helplineEscalated(request: String, helpline: Helpline, reference: String?)
+    /// The helpline answered.
+    case helplineResponded(request: String, result: HelplineResult)
     /// The affected person gave, declined or withdrew consent to a police referral (000 §13.7).
     case consentRecorded(decision: ConsentDecision, by: String)
     /// The case was referred to the police (000 §13.7, §14.5).

@@ -12,6 +12,11 @@ public struct Deadline: Sendable, Equatable {
         case investigateUrgent = "investigate-urgent"
         /// Consent withdrawn after the police referral: tell the force (000 §13.7).
         case tellPolice = "tell-police"
+        /// POSH's wait after the platform report is over and the request is unresolved:
+        /// a helpline escalation is possible and not taken (SPEC §10).
+        case helpline
+        /// A helpline escalation without a response after `helpline.response-days` (SPEC §10).
+        case helplineResponse = "helpline-response"
     }
 
     /// The case.
@@ -34,6 +39,8 @@ public struct Deadline: Sendable, Equatable {
         case .requestTakedown: return "ask the host to remove the material of \(subject) (000 §13.5)"
         case .investigateUrgent: return "start the investigation now: a child is mentioned (001 §8.6)"
         case .tellPolice: return "tell the force that consent was withdrawn (000 §13.7)"
+        case .helpline: return "escalate \(subject) to a helpline: POSH, or Report Harmful Content with the platform's reply (SPEC §10)"
+        case .helplineResponse: return "ask the helpline about \(subject) and record its response (SPEC §10)"
         }
     }
 
@@ -44,6 +51,8 @@ public struct Deadline: Sendable, Equatable {
         case .requestTakedown: return .step(.requestTakedown, subject: subject)
         case .investigateUrgent: return .step(.startInvestigation)
         case .tellPolice: return .step(.notifyPolice)
+        case .helpline: return .step(.escalateToPOSH, subject: subject)
+        case .helplineResponse: return .step(.recordHelplineResponse, subject: subject)
         }
     }
 
@@ -65,6 +74,21 @@ public struct Deadline: Sendable, Equatable {
         }
         for takedown in state.liveTakedowns where !takedown.isResolved && takedown.isp == nil {
             deadlines.append(Deadline(reference: state.reference, kind: .takedown, subject: takedown.request.id, due: takedown.deadline))
+        }
+        for takedown in state.liveTakedowns where !takedown.isResolved {
+            let id = takedown.request.id
+            if let escalation = takedown.helpline {
+                deadlines.append(
+                    Deadline(
+                        reference: state.reference, kind: .helplineResponse, subject: id,
+                        due: escalation.at.addingTimeInterval(settings.helplineResponseWindow)))
+            } else if takedown.isp == nil {
+                // Not listed once the ISP is asked: a route beyond the host is being taken.
+                deadlines.append(
+                    Deadline(
+                        reference: state.reference, kind: .helpline, subject: id,
+                        due: HelplineTrack.poshWaitOver(takedown, settings)))
+            }
         }
         if let since = state.policeToBeToldSince {
             deadlines.append(Deadline(reference: state.reference, kind: .tellPolice, subject: state.reference.description, due: since))

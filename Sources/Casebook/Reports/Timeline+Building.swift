@@ -103,6 +103,10 @@ extension Timeline {
             if case .takedownRequested(let request) = event { return request.id == deadline.subject }
         case .tellPolice:
             if case .consentRecorded(.withdrawn, _) = event { return true }
+        case .helpline:
+            if case .takedownRequested(let request) = event { return request.id == deadline.subject }
+        case .helplineResponse:
+            if case .helplineEscalated(let id, _, _) = event { return id == deadline.subject }
         }
         return false
     }

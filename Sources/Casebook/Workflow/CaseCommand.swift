@@ -19,6 +19,8 @@ public enum CaseCommand: Sendable, Equatable {
     case declareTakedownNotApplicable(reason: String)
     case escalateToISP(request: String, isp: String)
     case recordISPResponse(request: String, ISPResponse)
+    case escalateToHelpline(request: String, Helpline, reference: String?)
+    case recordHelplineResponse(request: String, HelplineResult)
     case recordConsent(ConsentDecision, by: String)
     case referToPolice(force: String, reference: String?, overrideReason: String?)
     case notifyPolice
@@ -46,6 +48,8 @@ public enum CaseCommand: Sendable, Equatable {
         case .declareTakedownNotApplicable: return .declareTakedownNotApplicable
         case .escalateToISP: return .escalateToISP
         case .recordISPResponse: return .recordISPResponse
+        case .escalateToHelpline(_, let helpline, _): return helpline == .posh ? .escalateToPOSH : .escalateToReportHarmfulContent
+        case .recordHelplineResponse: return .recordHelplineResponse
         case .recordConsent: return .recordConsent
         case .referToPolice: return .referToPolice
         case .notifyPolice: return .notifyPolice

@@ -34,6 +34,8 @@ extension CaseState {
         case .takedownNotApplicable(let reason): declareNotApplicable(reason)
         case .ispEscalated(let id, let isp): updateTakedown(id) { $0.isp = isp }
         case .ispResponded(let id, let result): updateTakedown(id) { $0.ispResponse = result }
+        case .helplineEscalated(let id, let helpline, let reference): escalateToHelpline(id, helpline, reference: reference, at: date)
+        case .helplineResponded(let id, let result): recordHelplineResponse(id, result, at: date)
         case .consentRecorded(let decision, _): recordConsent(decision, at: date)
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)

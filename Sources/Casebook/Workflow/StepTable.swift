@@ -69,6 +69,9 @@ extension Workflow {
         case .declareTakedownNotApplicable: return TakedownTrack.notApplicable
         case .escalateToISP: return ISPTrack.escalate
         case .recordISPResponse: return ISPTrack.response
+        case .escalateToPOSH: return HelplineTrack.escalatePOSH
+        case .escalateToReportHarmfulContent: return HelplineTrack.escalateReportHarmfulContent
+        case .recordHelplineResponse: return HelplineTrack.response
         case .recordConsent: return PoliceTrack.consent
         case .referToPolice: return PoliceTrack.refer
         case .notifyPolice: return PoliceTrack.notify

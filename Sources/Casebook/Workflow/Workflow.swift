@@ -82,6 +82,9 @@ public enum Workflow {
         case .declareTakedownNotApplicable(let reason): return try TakedownTrack.declareNotApplicable(reason, state)
         case .escalateToISP(let id, let isp): return try ISPTrack.escalate(id, isp: isp, state, at: context.occurredAt)
         case .recordISPResponse(let id, let result): return try ISPTrack.response(id, result, state, at: context.occurredAt)
+        case .escalateToHelpline(let id, let helpline, let reference):
+            return try HelplineTrack.escalate(id, to: helpline, reference: reference, state, at: context.occurredAt)
+        case .recordHelplineResponse(let id, let result): return try HelplineTrack.response(id, result, state, at: context.occurredAt)
         case .recordConsent(let decision, let person): return try PoliceTrack.consent(decision, by: person, state, context)
         case .referToPolice(let force, let reference, let overrideReason):
             return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason)

@@ -14,6 +14,7 @@ enum Commands {
         InvestigationCommands.referBehaviour, InvestigationCommands.referDisciplinary,
         TakedownCommands.request, TakedownCommands.response, TakedownCommands.check, TakedownCommands.notApplicable,
         TakedownCommands.escalate, TakedownCommands.ispResponse,
+        HelplineCommands.escalate, HelplineCommands.response,
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.notified, ClosingCommands.offerSupport,
         ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
