@@ -114,13 +114,15 @@ struct CommandGenerator {
         case 13, 14: return .checkRemoval(request: takedownID(state), random.pick(CheckResult.allCases), file: nil)
         case 16:
             // Beyond the host: the ISP, or a helpline (SPEC §10).
-            if random.chance(40) {
+            if random.chance(30) {
                 return .escalateToHelpline(
                     request: takedownID(state), random.pick(Helpline.allCases), reference: random.chance(50) ? "REF-1" : nil)
             }
             return .escalateToISP(request: takedownID(state), isp: "ISP \(random.below(3))")
         case 17:
-            if random.chance(40) { return .recordHelplineResponse(request: takedownID(state), random.pick(HelplineResult.allCases)) }
+            if state.takedowns.contains(where: { $0.helpline != nil && $0.helplineResult == nil }), random.chance(60) {
+                return .recordHelplineResponse(request: takedownID(state), random.pick(HelplineResult.allCases))
+            }
             return .recordISPResponse(request: takedownID(state), random.pick(ISPResponse.allCases))
         case 18:
             let person = random.chance(85) ? state.opened.affected : random.pick([Staff.colleague.id, Staff.head.id, "nobody"])
@@ -334,6 +336,7 @@ struct GeneratedSequenceTests {
                 case .closed: seen.insert("closed")
                 case .reopened: seen.insert("reopened")
                 case .ispEscalated: seen.insert("escalated")
+                case .helplineEscalated: seen.insert("helpline")
                 case .policeReferred(_, _, let reason): seen.insert(reason == nil ? "referred" : "overridden")
                 case .takedownNotApplicable: seen.insert("not-applicable")
                 default: break
@@ -347,6 +350,8 @@ struct GeneratedSequenceTests {
         for name in ["closed", "reopened", "escalated", "referred", "overridden", "not-applicable"] {
             #expect(counts[name, default: 0] >= 15, "sequences with \(name): \(counts[name, default: 0])")
         }
+        // Helpline escalations (SPEC §10) wait on a refusal, a check or POSH's 48 hours: rarer.
+        #expect(counts["helpline", default: 0] >= 8, "sequences with helpline: \(counts["helpline", default: 0])")
     }
 
     /// A command for `step` with arguments that no argument rule refuses (the step table
