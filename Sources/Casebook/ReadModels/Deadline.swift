@@ -84,10 +84,14 @@ public struct Deadline: Sendable, Equatable {
                         due: escalation.at.addingTimeInterval(settings.helplineResponseWindow)))
             } else if takedown.isp == nil {
                 // Not listed once the ISP is asked: a route beyond the host is being taken.
+                // Due when POSH's wait is over, or with the 24 hours once the platform refused
+                // or the material was found still there (POSH may be asked at once then).
+                let wait = HelplineTrack.poshWaitOver(takedown, settings)
+                let uncooperative = takedown.response == .refused || takedown.check == .stillPresent
                 deadlines.append(
                     Deadline(
                         reference: state.reference, kind: .helpline, subject: id,
-                        due: HelplineTrack.poshWaitOver(takedown, settings)))
+                        due: uncooperative ? min(wait, takedown.deadline) : wait))
             }
         }
         if let since = state.policeToBeToldSince {
