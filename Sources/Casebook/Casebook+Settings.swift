@@ -24,11 +24,11 @@ extension Casebook {
         try actor.require(.readCases)
         return try Self.translatingErrors {
             try store.events(in: SettingsEvent.stream).map { stored in
-                guard case .changed(let key, let value) = try SettingsEvent(type: stored.type, payload: stored.payload) else {
-                    preconditionFailure("SettingsEvent has one case")
+                switch try SettingsEvent(type: stored.type, payload: stored.payload) {
+                case .changed(let key, let value):
+                    return SettingChange(
+                        key: key, value: value, actor: stored.actor, at: Timestamp.date(from: stored.occurredAt) ?? .distantPast)
                 }
-                return SettingChange(
-                    key: key, value: value, actor: stored.actor, at: Timestamp.date(from: stored.occurredAt) ?? .distantPast)
             }
         }
     }

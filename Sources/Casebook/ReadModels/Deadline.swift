@@ -27,6 +27,18 @@ public struct Deadline: Sendable, Equatable {
     public var subject: String
     /// When it is due.
     public var due: Date
+    /// The version of the event that started its clock (the timeline flags that row); nil
+    /// when read back from the `deadlines` read model.
+    public var startedBy: Int?
+
+    /// Creates a deadline.
+    public init(reference: CaseReference, kind: Kind, subject: String, due: Date, startedBy: Int? = nil) {
+        self.reference = reference
+        self.kind = kind
+        self.subject = subject
+        self.due = due
+        self.startedBy = startedBy
+    }
 
     /// Whether it is overdue at an instant: from the deadline itself on, the same instant
     /// from which ISP escalation is allowed (`isp-needs-uncooperative-host`).
@@ -64,16 +76,21 @@ public struct Deadline: Sendable, Equatable {
         var deadlines: [Deadline] = []
         if state.isUrgent, state.investigation == .notStarted {
             deadlines.append(
-                Deadline(reference: state.reference, kind: .investigateUrgent, subject: state.reference.description, due: state.openedAt))
+                Deadline(
+                    reference: state.reference, kind: .investigateUrgent, subject: state.reference.description, due: state.openedAt,
+                    startedBy: 1))
         }
         for item in state.uncoveredURLEvidence {
             deadlines.append(
                 Deadline(
                     reference: state.reference, kind: .requestTakedown, subject: item.id,
-                    due: item.addedAt.addingTimeInterval(Workflow.takedownWindow)))
+                    due: item.addedAt.addingTimeInterval(Workflow.takedownWindow), startedBy: item.version))
         }
         for takedown in state.liveTakedowns where !takedown.isResolved && takedown.isp == nil {
-            deadlines.append(Deadline(reference: state.reference, kind: .takedown, subject: takedown.request.id, due: takedown.deadline))
+            deadlines.append(
+                Deadline(
+                    reference: state.reference, kind: .takedown, subject: takedown.request.id, due: takedown.deadline,
+                    startedBy: takedown.version))
         }
         for takedown in state.liveTakedowns where !takedown.isResolved {
             let id = takedown.request.id
@@ -81,7 +98,7 @@ public struct Deadline: Sendable, Equatable {
                 deadlines.append(
                     Deadline(
                         reference: state.reference, kind: .helplineResponse, subject: id,
-                        due: escalation.at.addingTimeInterval(settings.helplineResponseWindow)))
+                        due: escalation.at.addingTimeInterval(settings.helplineResponseWindow), startedBy: escalation.version))
             } else if takedown.isp == nil {
                 // Not listed once the ISP is asked: a route beyond the host is being taken.
                 // Due when POSH's wait is over, or with the 24 hours once the platform refused
@@ -91,11 +108,14 @@ public struct Deadline: Sendable, Equatable {
                 deadlines.append(
                     Deadline(
                         reference: state.reference, kind: .helpline, subject: id,
-                        due: uncooperative ? min(wait, takedown.deadline) : wait))
+                        due: uncooperative ? min(wait, takedown.deadline) : wait, startedBy: takedown.version))
             }
         }
         if let since = state.policeToBeToldSince {
-            deadlines.append(Deadline(reference: state.reference, kind: .tellPolice, subject: state.reference.description, due: since))
+            deadlines.append(
+                Deadline(
+                    reference: state.reference, kind: .tellPolice, subject: state.reference.description, due: since,
+                    startedBy: state.consentRecord?.version))
         }
         return deadlines
     }

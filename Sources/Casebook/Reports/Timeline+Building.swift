@@ -63,10 +63,8 @@ extension Timeline {
             let flag = Flag(
                 kind: .overdue,
                 text: "OVERDUE since \(localTime.format(deadline.due)) (\(Timeline.hoursText(hoursLate)) late): \(deadline.nextAction)")
-            // Rows are still in version order here, one per decoded event.
-            // The force is to be told of the latest withdrawal; every other clock starts once.
-            let starts = { (event: CaseEvent) in Self.startsClock(of: deadline, event) }
-            if let index = deadline.kind == .tellPolice ? decoded.lastIndex(where: starts) : decoded.firstIndex(where: starts) {
+            // Rows are still in version order here, one per event: the deadline names its row.
+            if let version = deadline.startedBy, let index = rows.firstIndex(where: { $0.event.version == version }) {
                 rows[index].flags.append(flag)
             }
         }
@@ -89,25 +87,5 @@ extension Timeline {
         }
         self.staffNames = mentioned
         self.localTime = localTime
-    }
-
-    /// Whether an event started a deadline's clock: the opening of an urgent case, the
-    /// evidence item's capture, or the takedown request.
-    private static func startsClock(of deadline: Deadline, _ event: CaseEvent) -> Bool {
-        switch deadline.kind {
-        case .investigateUrgent:
-            if case .opened = event { return true }
-        case .requestTakedown:
-            if case .evidenceCaptured(let evidence) = event { return evidence.id == deadline.subject }
-        case .takedown:
-            if case .takedownRequested(let request) = event { return request.id == deadline.subject }
-        case .tellPolice:
-            if case .consentRecorded(.withdrawn, _) = event { return true }
-        case .helpline:
-            if case .takedownRequested(let request) = event { return request.id == deadline.subject }
-        case .helplineResponse:
-            if case .helplineEscalated(let id, _, _) = event { return id == deadline.subject }
-        }
-        return false
     }
 }

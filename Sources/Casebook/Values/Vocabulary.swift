@@ -61,27 +61,6 @@ public enum ISPResponse: String, Codable, Sendable, CaseIterable {
     case blocked, siteClosed = "site-closed", refused, noResponse = "no-response"
 }
 
-/// The helplines a school can escalate to beyond the host (SPEC §10).
-public enum Helpline: String, Codable, Sendable, CaseIterable {
-    /// The Professionals Online Safety Helpline, for people who work with children.
-    case posh
-    /// Report Harmful Content.
-    case reportHarmfulContent = "report-harmful-content"
-
-    /// Its name in words.
-    public var name: String {
-        switch self {
-        case .posh: return "the Professionals Online Safety Helpline (POSH)"
-        case .reportHarmfulContent: return "Report Harmful Content"
-        }
-    }
-}
-
-/// A helpline's answer to an escalation (SPEC §10).
-public enum HelplineResult: String, Codable, Sendable, CaseIterable {
-    case removed, refused, advice, noResponse = "no-response"
-}
-
 /// The affected person's decision on a police referral (000 §13.7).
 public enum ConsentDecision: String, Codable, Sendable, CaseIterable {
     case given, declined, withdrawn

@@ -121,7 +121,8 @@ enum HelplineTrack {
 
 extension CaseState {
     mutating func escalateToHelpline(_ id: String, _ helpline: Helpline, reference: String?, at date: Date) {
-        updateTakedown(id) { $0.helpline = HelplineEscalation(helpline: helpline, reference: reference, at: date) }
+        let version = version
+        updateTakedown(id) { $0.helpline = HelplineEscalation(helpline: helpline, reference: reference, at: date, version: version) }
     }
 
     /// A helpline's `removed` counts as the material's removal, as a check confirming it does.
@@ -133,6 +134,27 @@ extension CaseState {
     }
 }
 
+/// The helplines a school can escalate to beyond the host (SPEC §10).
+public enum Helpline: String, Codable, Sendable, CaseIterable {
+    /// The Professionals Online Safety Helpline, for people who work with children.
+    case posh
+    /// Report Harmful Content.
+    case reportHarmfulContent = "report-harmful-content"
+
+    /// Its name in words.
+    public var name: String {
+        switch self {
+        case .posh: return "the Professionals Online Safety Helpline (POSH)"
+        case .reportHarmfulContent: return "Report Harmful Content"
+        }
+    }
+}
+
+/// A helpline's answer to an escalation (SPEC §10).
+public enum HelplineResult: String, Codable, Sendable, CaseIterable {
+    case removed, refused, advice, noResponse = "no-response"
+}
+
 /// A request escalated to a helpline (SPEC §10).
 public struct HelplineEscalation: Sendable, Equatable {
     /// Which helpline.
@@ -141,4 +163,6 @@ public struct HelplineEscalation: Sendable, Equatable {
     public var reference: String?
     /// When.
     public var at: Date
+    /// The version of the escalation event (its deadline's clock starts there).
+    public var version: Int
 }
