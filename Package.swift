@@ -47,7 +47,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema", "TestSupport"]),
         .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog", "TestSupport"]),
-        .testTarget(name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"]),
+        .testTarget(
+            name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"],
+            exclude: ["Support/Scripts"]),
         .testTarget(name: "CasebookServerTests", dependencies: ["CasebookServer", "CSocket"]),
     ],
     swiftLanguageModes: [.v6]

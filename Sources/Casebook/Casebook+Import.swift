@@ -71,9 +71,11 @@ extension Casebook {
                 var states: [CaseState] = []
                 states.reserveCapacity(scripts.count)
                 var events: [NewEvent] = []
+                // Read once for the batch: the settings cannot change inside this transaction.
+                let settings = try settings()
                 for script in scripts {
                     let opener = script.openedBy ?? actor
-                    let openContext = try decisionContext(actor: opener, at: script.openedAt)
+                    let openContext = try decisionContext(actor: opener, at: script.openedAt, settings: settings)
                     let year = Calendar.utc.component(.year, from: openContext.occurredAt)
                     let number =
                         (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1
@@ -90,7 +92,7 @@ extension Casebook {
                         try stepActor.require(step.command.permission)
                         try CaseAccess.check(state, by: stepActor)
                         try checkNamedStaff(in: step.command)
-                        let context = try decisionContext(actor: stepActor, at: step.at)
+                        let context = try decisionContext(actor: stepActor, at: step.at, settings: settings)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
                         try storeFiles(step.files, referencedBy: step.command, in: writer)
                         let occurred = Timestamp.string(from: context.occurredAt)
@@ -100,7 +102,7 @@ extension Casebook {
                         }
                     }
                     try writer.append(events, to: reference.stream, expectedVersion: 0)
-                    try Projection.write(state, to: writer.database)
+                    try Projection.write(state, settings: settings, to: writer.database)
                     states.append(state)
                 }
                 return states

@@ -10,22 +10,23 @@ extension Casebook {
 
     static func rebuildProjections(_ database: Database, _ store: EventStore) throws {
         for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+        let settings = try Settings.replay(try store.events(in: SettingsEvent.stream))
         var pending: [RecordedEvent] = []
         try store.forEachEventByStream { event in
             if let last = pending.last, last.stream != event.stream {
-                try project(pending, to: database)
+                try project(pending, settings: settings, to: database)
                 pending.removeAll(keepingCapacity: true)
             }
             pending.append(event)
         }
-        try project(pending, to: database)
+        try project(pending, settings: settings, to: database)
     }
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
-    private static func project(_ events: [RecordedEvent], to database: Database) throws {
+    private static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
         guard let first = events.first else { return }
         if first.stream.hasPrefix("case/") {
-            try Projection.write(try CaseState.replay(events), to: database)
+            try Projection.write(try CaseState.replay(events), settings: settings, to: database)
         } else if first.stream == StaffEvent.stream {
             for event in events {
                 try Projection.write(try StaffEvent(stored: event), at: event.occurredAt, to: database)
@@ -67,7 +68,7 @@ extension Casebook {
                 try writer.redact(stream: reference.stream, version: version)
                 // The state no longer knows the redacted details; write what remains.
                 let remaining = try CaseState.replay(try store.events(in: reference.stream))
-                try Projection.write(remaining, to: writer.database)
+                try Projection.write(remaining, settings: try settings(), to: writer.database)
             }
         }
     }

@@ -66,7 +66,7 @@ extension Casebook {
                 try store.database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
                 var timeline = try Timeline(
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
-                    asOf: asOf, localTime: localTime)
+                    asOf: asOf, localTime: localTime, settings: try settings())
                 timeline.identitiesClaimed = try identityMode() == .claimed
                 var attachments: [String: TimelineAttachment] = [:]
                 if embedImages {

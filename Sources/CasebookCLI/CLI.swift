@@ -113,7 +113,8 @@ public enum CLI {
                 try Casebook.translatingErrors { try invocation.deliver(delivery) }
             }
             recorded = output.recorded
-            standardOutput((json ? output.json.prettySerialized() : output.text) + "\n")
+            // Empty text prints nothing at all (`digest` with nothing due: a mailer sends nothing).
+            if json || !output.text.isEmpty { standardOutput((json ? output.json.prettySerialized() : output.text) + "\n") }
             return output.exitCode.rawValue
         } catch let error as UsageError {
             report(json: json, code: .usage, message: error.rendered(commandName: commandName), refusals: [],

@@ -153,7 +153,7 @@ extension Casebook {
                 try writer.append(
                     [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
                     expectedVersion: state.version)
-                try Projection.write(next, to: writer.database)
+                try Projection.write(next, settings: try settings(), to: writer.database)
             }
         }
         return next

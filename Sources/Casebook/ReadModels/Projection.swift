@@ -9,7 +9,7 @@ enum Projection {
     static let tables = ["staff", "cases", "takedowns", "deadlines", "sources", "closures", "case_access"]
 
     /// Writes every row derived from one case's state, replacing the old ones.
-    static func write(_ state: CaseState, to database: Database) throws {
+    static func write(_ state: CaseState, settings: Settings, to database: Database) throws {
         let reference = state.reference.description
         let investigation: String
         var finding: String?
@@ -57,18 +57,24 @@ enum Projection {
                     takedown.isResolved, takedown.removalConfirmedAt.map(Timestamp.string(from:)),
                 ])
         }
-        try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
-        for deadline in Deadline.of(state) {
-            try database.run(
-                "INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)",
-                [reference, deadline.kind.rawValue, deadline.subject, Timestamp.string(from: deadline.due)])
-        }
+        try writeDeadlines(state, settings: settings, to: database)
         try writeClosures(state, to: database)
         try database.run("DELETE FROM sources WHERE case_ref = ?", [reference])
         if let ref = state.source?.ref {
             try database.run("INSERT INTO sources (ref, case_ref) VALUES (?, ?)", [SourceReference.normalized(ref), reference])
         }
         try CaseAccess.project(state, to: database)
+    }
+
+    /// A case's deadlines, which read the settings' waiting times (written again when a setting changes).
+    static func writeDeadlines(_ state: CaseState, settings: Settings, to database: Database) throws {
+        let reference = state.reference.description
+        try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
+        for deadline in Deadline.of(state, settings: settings) {
+            try database.run(
+                "INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)",
+                [reference, deadline.kind.rawValue, deadline.subject, Timestamp.string(from: deadline.due)])
+        }
     }
 
     /// `not-referred`, `referred`, or `referred-override`.

@@ -11,12 +11,16 @@ public enum CaseCommand: Sendable, Equatable {
     case referBehaviour(pupil: String)
     case referDisciplinary(staff: String)
     case concludeInvestigation(Finding, summary: String)
-    case requestTakedown(evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender)
-    case recordHostResponse(request: String, HostResponse)
+    case requestTakedown(
+        evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender, platformReference: String? = nil)
+    /// The host's response; `file` keeps the platform's reply.
+    case recordHostResponse(request: String, HostResponse, file: StoredFile? = nil)
     case checkRemoval(request: String, CheckResult, file: StoredFile?)
     case declareTakedownNotApplicable(reason: String)
     case escalateToISP(request: String, isp: String)
     case recordISPResponse(request: String, ISPResponse)
+    case escalateToHelpline(request: String, Helpline, reference: String?)
+    case recordHelplineResponse(request: String, HelplineResult)
     case recordConsent(ConsentDecision, by: String)
     case referToPolice(force: String, reference: String?, overrideReason: String?)
     case notifyPolice
@@ -44,6 +48,8 @@ public enum CaseCommand: Sendable, Equatable {
         case .declareTakedownNotApplicable: return .declareTakedownNotApplicable
         case .escalateToISP: return .escalateToISP
         case .recordISPResponse: return .recordISPResponse
+        case .escalateToHelpline(_, let helpline, _): return helpline == .posh ? .escalateToPOSH : .escalateToReportHarmfulContent
+        case .recordHelplineResponse: return .recordHelplineResponse
         case .recordConsent: return .recordConsent
         case .referToPolice: return .referToPolice
         case .notifyPolice: return .notifyPolice
@@ -59,7 +65,7 @@ public enum CaseCommand: Sendable, Equatable {
     public var files: [StoredFile] {
         switch self {
         case .addEvidence(let draft): return draft.files
-        case .checkRemoval(_, _, let file?): return [file]
+        case .checkRemoval(_, _, let file?), .recordHostResponse(_, _, let file?): return [file]
         default: return []
         }
     }
@@ -142,7 +148,7 @@ public struct CaseDraft: Sendable, Equatable {
 }
 
 /// What a decision needs besides the state: the clock, the moment the step happened,
-/// who acts, and the staff directory.
+/// who acts, the staff directory and the settings.
 public struct DecisionContext {
     /// The clock's reading.
     public var now: Date
@@ -152,12 +158,18 @@ public struct DecisionContext {
     public var actor: StaffMember
     /// Looks up a member of staff: nil when there is none; throws when the directory cannot be read.
     public var staff: (String) throws -> StaffMember?
+    /// The settings as they stand (waiting times, SPEC §10).
+    public var settings: Settings
 
     /// Creates a context.
-    public init(now: Date, occurredAt: Date? = nil, actor: StaffMember, staff: @escaping (String) throws -> StaffMember?) {
+    public init(
+        now: Date, occurredAt: Date? = nil, actor: StaffMember, settings: Settings = .defaults,
+        staff: @escaping (String) throws -> StaffMember?
+    ) {
         self.now = now
         self.occurredAt = occurredAt ?? now
         self.actor = actor
+        self.settings = settings
         self.staff = staff
     }
 }

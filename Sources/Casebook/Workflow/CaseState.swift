@@ -104,13 +104,17 @@ public struct CaseState: Sendable, Equatable {
         public var isp: String?
         /// The ISP's answer.
         public var ispResponse: ISPResponse?
+        /// The helpline escalated to (SPEC §10).
+        public var helpline: HelplineEscalation?
+        /// The helpline's answer.
+        public var helplineResult: HelplineResult?
         /// The version of the request event.
         public var version: Int = 0
         /// Set when it was withdrawn as entered in error.
         public var withdrawal: Withdrawal?
 
-        /// Resolved: a check confirmed removal or amendment, or the ISP answered (SPEC §2.8).
-        public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil }
+        /// Resolved: a check confirmed removal or amendment, or the ISP or a helpline answered (SPEC §2.8, §10).
+        public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil || helplineResult != nil }
     }
 
     /// A declaration that takedown does not apply, covering the URL evidence live when it

@@ -37,10 +37,11 @@ enum ClosingTrack {
             refusals.append(
                 Refusal(
                     .closeNeedsResolvedTakedowns,
-                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP response is recorded",
+                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded",
                     unblock: .anyOf([
                         .step(.checkRemoval, subject: id, choice: "removed|amended"),
                         .step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id),
+                        .step(takedown.helpline == nil ? .escalateToPOSH : .recordHelplineResponse, subject: id),
                     ])))
         }
         for item in state.uncoveredURLEvidence {

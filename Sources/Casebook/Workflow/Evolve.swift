@@ -29,11 +29,13 @@ extension CaseState {
         case .disciplinaryReferral(let staff): refer(.disciplinary(staff: staff))
         case .investigationConcluded(let finding, let summary): investigation = .concluded(finding, summary: summary)
         case .takedownRequested(let request): requestTakedown(request, at: date)
-        case .hostResponded(let id, let result): updateTakedown(id) { $0.response = result }
+        case .hostResponded(let id, let result, _): updateTakedown(id) { $0.response = result }
         case .removalChecked(let id, let result, _): checkRemoval(id, result, at: date)
         case .takedownNotApplicable(let reason): declareNotApplicable(reason)
         case .ispEscalated(let id, let isp): updateTakedown(id) { $0.isp = isp }
         case .ispResponded(let id, let result): updateTakedown(id) { $0.ispResponse = result }
+        case .helplineEscalated(let id, let helpline, let reference): escalateToHelpline(id, helpline, reference: reference, at: date)
+        case .helplineResponded(let id, let result): recordHelplineResponse(id, result, at: date)
         case .consentRecorded(let decision, _): recordConsent(decision, at: date)
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)

@@ -30,6 +30,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case restrictAccess = "restrict who may see a case"
     /// `checkpoint`: write a witness of the log head.
     case checkpoint = "write checkpoints"
+    /// `settings set`: waiting times the workflow reads (SPEC §10).
+    case manageSettings = "change settings"
 }
 
 extension Role {
@@ -41,14 +43,15 @@ extension Role {
         case .seniorManager:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint:
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
+                .manageSettings:
                 return false
             }
         case .safeguardingLead:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
+            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .manageSettings: return false
             }
         case .hr:
             return permission == .readOutcomes

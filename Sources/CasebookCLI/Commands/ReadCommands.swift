@@ -15,9 +15,10 @@ enum ReadCommands {
         let actor = try invocation.actor()
         let asOf = try invocation.time("as-of") ?? invocation.clock()
         let state = try casebook.show(try invocation.caseReference(), by: actor)
-        let steps = Workflow.availability(of: state, now: asOf, for: actor)
+        let settings = try casebook.settings()
+        let steps = Workflow.availability(of: state, now: asOf, settings: settings, for: actor)
         let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor)
-        let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
+        let overdue = Deadline.of(state, settings: settings).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
         var text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
         if claimed, let firstLine = text.firstIndex(of: "\n") {
@@ -81,9 +82,27 @@ enum ReadCommands {
         spec: CommandSpec(
             name: "overdue",
             summary: "What is past due on open cases, the latest first, each with its next action (SPEC §6).",
-            options: [OptionSpec(name: "as-of", valueName: "time", help: "Evaluate at another instant (default: now).")],
-            examples: ["casebook --as dsl.khan overdue", "casebook --as dsl.khan overdue --as-of '2026-03-29 11:00'"])
+            options: [
+                OptionSpec(name: "as-of", valueName: "time", help: "Evaluate at another instant (default: now)."),
+                OptionSpec(name: "format", valueName: "format", help: "text (default), or ics: every open deadline as a calendar (RFC 5545)."),
+                OptionSpec(name: "for", valueName: "id", help: "With ics: another member's deadlines (headteacher, safeguarding lead)."),
+                OptionSpec(name: "out", valueName: "file", help: "With ics: write the calendar to a new file.", file: .output),
+            ],
+            examples: [
+                "casebook --as dsl.khan overdue", "casebook --as dsl.khan overdue --as-of '2026-03-29 11:00'",
+                "casebook --as smt.jones overdue --format ics --out deadlines.ics",
+            ])
     ) { invocation in
+        switch invocation.optional("format") {
+        case "ics"?:
+            if invocation.optional("as-of") != nil { throw CommandError.usage("--as-of does not apply to --format ics: the calendar holds every open deadline") }
+            return try ReminderCommands.calendar(invocation)
+        case nil, "text"?:
+            if invocation.optional("for") != nil || invocation.optional("out") != nil {
+                throw CommandError.usage("--for and --out go with --format ics")
+            }
+        case let other?: throw CommandError.usage("--format must be text or ics, not '\(other)'")
+        }
         let asOf = try invocation.time("as-of") ?? invocation.clock()
         let items = try invocation.casebook().overdue(asOf: asOf, by: try invocation.actor())
         var table = Table(header: ["CASE", "WHAT", "DUE", "LATE", "NEXT ACTION"])
