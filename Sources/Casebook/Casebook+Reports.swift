@@ -183,8 +183,7 @@ extension Casebook {
                             categories: list(4), sourceKind: row.optionalText(5), referrals: list(6),
                             threat: row.optionalText(7), police: row.text(8), finding: row.optionalText(9),
                             action: row.optionalText(10), outcome: row.optionalText(11),
-                            removedAt: row.optionalText(12).flatMap(Timestamp.date(from:)),
-                            takedowns: Projection.takedownTimings(row.text(13)),
+                            removal: Projection.removal(row.text(13)),
                             reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
                 }
                 var report = Outcomes(

@@ -278,7 +278,8 @@ import TestSupport
         #expect(row.string("sourceKind") == "pupil")
         #expect(row.array("referrals") as? [String] == ["behaviour"])
         #expect(row.array("categories") as? [String] == ["harassment", "threat"])
-        let hours = try #require((row["hoursToRemoval"] as? NSNumber)?.doubleValue)
+        #expect(row.string("material") == "all-down")
+        let hours = try #require((row["longestHoursToRemoval"] as? NSNumber)?.doubleValue)
         #expect(hours > 0 && hours <= 18)
         #expect(WhenUTC.all(in: json))
 

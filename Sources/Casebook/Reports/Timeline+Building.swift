@@ -74,7 +74,7 @@ extension Timeline {
         self.header = Header(
             reference: opened.reference, school: opened.school, affected: narrator.person(opened.affected),
             status: state.status, isUrgent: state.isUrgent, categories: opened.categories, summary: opened.summary,
-            openedAt: openedAt, closedAt: state.closure?.at, removalConfirmedAt: state.firstRemovalAt,
+            openedAt: openedAt, closedAt: state.closure?.at, removal: state.removal,
             chainHead: ChainHead(stream: last.stream, version: last.version, hash: last.hash))
         self.rows = rows
         self.overdue = overdue

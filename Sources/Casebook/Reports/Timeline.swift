@@ -54,20 +54,10 @@ public struct Timeline: Sendable {
         public var openedAt: Date
         /// When it was closed, if it is.
         public var closedAt: Date?
-        /// The first confirmed removal or amendment of the material.
-        public var removalConfirmedAt: Date?
+        /// The removal figures, per request and for the case (see ``Removal``).
+        public var removal: Removal
         /// The last event of the stream.
         public var chainHead: ChainHead
-
-        /// Hours from the report to the first confirmed removal, to a tenth; nil when not removed.
-        public var hoursToRemoval: Double? {
-            removalConfirmedAt.map { Timeline.hours($0.timeIntervalSince(openedAt)) }
-        }
-
-        /// `26.5 hours`, or `not removed`.
-        public var removal: String {
-            hoursToRemoval.map { Timeline.hoursText($0) } ?? "not removed"
-        }
     }
 
     /// Something a reader must not miss on a row.

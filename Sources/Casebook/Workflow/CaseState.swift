@@ -104,6 +104,10 @@ public struct CaseState: Sendable, Equatable {
         public var isp: String?
         /// The ISP's answer.
         public var ispResponse: ISPResponse?
+        /// When the ISP's answer was recorded as happening.
+        public var ispRespondedAt: Date?
+        /// When the latest removal check was made.
+        public var checkedAt: Date?
         /// The version of the request event.
         public var version: Int = 0
         /// Set when it was withdrawn as entered in error.
@@ -203,6 +207,9 @@ public struct CaseState: Sendable, Equatable {
     /// The first confirmed removal or amendment of any live request.
     public var firstRemovalAt: Date? { liveTakedowns.compactMap(\.removalConfirmedAt).min() }
 
+    /// The removal figures, per request and for the case (one computation for every report).
+    public var removal: Removal { Removal.of(self) }
+
     /// Live URL evidence covered by neither a live request nor a live declaration.
     public var uncoveredURLEvidence: [EvidenceItem] {
         let requested = Set(liveTakedowns.flatMap(\.request.evidence))
@@ -285,10 +292,8 @@ public struct CaseState: Sendable, Equatable {
         public var policeReferral: PoliceReferral?
         /// The finding.
         public var finding: Finding?
-        /// Each live request's time and confirmed removal.
-        public var takedowns: [Outcomes.TakedownTiming]
-        /// The first confirmed removal of any of them.
-        public var removedAt: Date?
+        /// The removal figures as they stood (per request and for the case).
+        public var removal: Removal
         /// When the case was reopened after this closure.
         public var reopenedAt: Date?
     }

@@ -33,7 +33,11 @@ extension CaseState {
         case .removalChecked(let id, let result, _): checkRemoval(id, result, at: date)
         case .takedownNotApplicable(let reason): declareNotApplicable(reason)
         case .ispEscalated(let id, let isp): updateTakedown(id) { $0.isp = isp }
-        case .ispResponded(let id, let result): updateTakedown(id) { $0.ispResponse = result }
+        case .ispResponded(let id, let result):
+            updateTakedown(id) {
+                $0.ispResponse = result
+                $0.ispRespondedAt = date
+            }
         case .consentRecorded(let decision, _): recordConsent(decision, at: date)
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)

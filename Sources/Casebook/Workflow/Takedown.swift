@@ -176,6 +176,7 @@ extension CaseState {
     mutating func checkRemoval(_ id: String, _ result: CheckResult, at date: Date) {
         updateTakedown(id) { takedown in
             takedown.check = result
+            takedown.checkedAt = date
             // The material reappearing undoes an earlier removal: the time to removal
             // counts to the removal that stands.
             if !result.confirmsRemoval {

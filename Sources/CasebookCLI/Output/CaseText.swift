@@ -39,13 +39,18 @@ enum CaseText {
         let live = state.liveTakedowns
         lines.append("Takedown:    \(live.isEmpty ? "no requests" : "\(live.count) request\(live.count == 1 ? "" : "s")")"
             + state.liveNotApplicable.map { "; not applicable for \($0.covers.isEmpty ? "the case" : $0.covers.joined(separator: ",")) — \($0.reason)" }.joined())
+        let removal = state.removal
         for takedown in live {
             var line = "  \(takedown.request.id) \(takedown.request.host) (\(takedown.request.evidence.joined(separator: ","))) by \(takedown.request.method.rawValue), sent by \(takedown.request.sentBy.rawValue); due \(time(takedown.deadline))"
             line += "; response \(takedown.response?.rawValue ?? "—"); check \(takedown.check?.rawValue ?? "—")"
             if let isp = takedown.isp { line += "; ISP \(isp): \(takedown.ispResponse?.rawValue ?? "awaiting")" }
-            line += takedown.isResolved ? "; RESOLVED" : ""
+            line += takedown.isResolved ? "; resolved for closing" : "; not resolved for closing"
             lines.append(line)
+            if let request = removal.requests.first(where: { $0.id == takedown.request.id }) {
+                lines.append("      material: " + Removal.requestText(request, localTime))
+            }
         }
+        lines.append("Material:    \(removal.statusText(localTime)); \(removal.within24HoursText)")
         let police = state.policeReferral.map {
             "referred to \($0.force)" + ($0.reference.map { " (\($0))" } ?? "")
                 + ($0.overrideReason.map { " — CHILD-PROTECTION OVERRIDE, without consent: \($0)" } ?? "")
