@@ -46,7 +46,7 @@ extension Casebook {
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff
     /// directory's), handing `visit` every case event as it is decoded.
-    private static func project(
+    static func project(
         _ events: [RecordedEvent], to database: Database, visit: (RecordedEvent, CaseEvent) -> Void
     ) throws {
         guard let first = events.first else { return }

@@ -99,8 +99,20 @@ extension Casebook {
     /// Other cases whose source has the same reference (e.g. account handle): repeated
     /// comments from one source call for blocking or banning (001 §8.5).
     /// Only the cases `actor` may see are named, when given.
-    public func casesWithSameSource(as state: CaseState, visibleTo actor: StaffMember? = nil) throws -> [CaseReference] {
+    /// With `asOf`, the cases sharing the source now are replayed as the record stood then
+    /// and kept when they shared it then (a case whose source was changed since is not found).
+    public func casesWithSameSource(
+        as state: CaseState, visibleTo actor: StaffMember? = nil, asOf: Date? = nil
+    ) throws -> [CaseReference] {
         guard let ref = state.source?.ref else { return [] }
+        if let asOf {
+            return try casesWithSameSource(as: state, visibleTo: nil).filter { reference in
+                guard let then = try? self.state(of: reference, asOf: asOf),
+                    then.source?.ref.map(SourceReference.normalized) == SourceReference.normalized(ref)
+                else { return false }
+                return actor.map { (try? CaseAccess.check(then, by: $0)) != nil } ?? true
+            }
+        }
         var references: [CaseReference] = []
         let visible = actor.map { CaseAccess.visibleCases(to: $0) } ?? (sql: "1", values: [])
         try store.database.forEachRow(
@@ -119,11 +131,13 @@ extension Casebook {
     /// recorded in the `audit` stream as a read of `view` (SPEC §8, who looked). Pass nil to
     /// record nothing yet, when the read counts only once something is written
     /// (`evidence get` records with ``recordExport(_:by:at:)`` once its files are in place).
+    ///
+    /// With `asOf`, the case as the record stood then (see ``withRecord(asOf:_:)``).
     public func show(
-        _ reference: CaseReference, by actor: StaffMember, recording view: AuditEvent.CaseView? = .show
+        _ reference: CaseReference, by actor: StaffMember, recording view: AuditEvent.CaseView? = .show, asOf: Date? = nil
     ) throws -> CaseState {
         try actor.require(.readCases)
-        let state = try visibleState(of: reference, by: actor)
+        let state = try visibleState(of: reference, by: actor, asOf: asOf)
         if let view { try recordExport(.caseRead(case: reference, view: view, evidence: nil), by: actor) }
         return state
     }

@@ -81,6 +81,8 @@ public struct Outcomes: Sendable {
     public var localTime: LocalTime
     /// Whether the database trusts `--as` as given (SPEC §8): the notice then says so.
     public var identitiesClaimed = false
+    /// With `--as-of`: the instant whose record the report shows.
+    public var asOf: Date?
 
     /// Creates a report from its rows.
     init(rows: [Row], since: Date?, until: Date?, exportedBy: StaffMember, exportedAt: Date, localTime: LocalTime) {
@@ -148,6 +150,7 @@ public struct Outcomes: Sendable {
         "CONFIDENTIAL — HR outcomes of online-abuse cases \(period). Exported by "
             + "\(Timeline.Person(id: exportedBy.id, name: exportedBy.name).label) on \(localTime.formatWithSeconds(exportedAt)). "
             + "No evidence content or notes are included; share only with those hearing the case."
+            + (asOf.map { " As the record stood at \(localTime.format($0)): entries recorded later are left out." } ?? "")
             + (identitiesClaimed ? " " + IdentityMode.claimedNotice : "")
     }
 

@@ -8,15 +8,16 @@ enum ReadCommands {
         spec: CommandSpec(
             name: "show", summary: "Show a case: its state, tracks, deadlines, the steps allowed now and why the others are blocked.",
             positionals: [CaseCommands.casePositional],
-            options: [OptionSpec(name: "as-of", valueName: "time", help: "Evaluate deadlines at another instant (default: now).")],
-            examples: ["casebook --as smt.jones show CB-2026-0001"])
+            options: [Self.asOfOption],
+            examples: ["casebook --as smt.jones show CB-2026-0001", "casebook --as smt.jones show CB-2026-0001 --as-of '2026-03-29 11:00'"])
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let state = try casebook.show(try invocation.caseReference(), by: actor)
+        let recordAsOf = try invocation.time("as-of")
+        let asOf = recordAsOf ?? invocation.clock()
+        let state = try casebook.show(try invocation.caseReference(), by: actor, asOf: recordAsOf)
         let steps = Workflow.availability(of: state, now: asOf, for: actor)
-        let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor)
+        let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor, asOf: recordAsOf)
         let overdue = Deadline.of(state).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
         var text = CaseText.render(state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime)
@@ -48,14 +49,19 @@ enum ReadCommands {
             options: [
                 OptionSpec(name: "open", help: "Only open cases."), OptionSpec(name: "closed", help: "Only closed cases."),
                 OptionSpec(name: "school", valueName: "name", help: "Only this school's cases."),
+                Self.asOfOption,
             ],
             examples: ["casebook --as smt.jones list --open"])
     ) { invocation in
         let open = invocation.arguments.flag("open")
         let closed = invocation.arguments.flag("closed")
         if open && closed { throw CommandError.usage("give --open or --closed, not both") }
-        let cases = try invocation.casebook().list(
-            status: open ? .open : closed ? .closed : nil, school: invocation.optional("school"), by: try invocation.actor())
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let school = invocation.optional("school")
+        let cases = try casebook.withRecord(asOf: try invocation.time("as-of")) {
+            try casebook.list(status: open ? .open : closed ? .closed : nil, school: school, by: actor)
+        }
         var table = Table(header: ["CASE", "STATUS", "SCHOOL", "AFFECTED", "OPENED", "INVESTIGATION", "CATEGORIES"])
         table.rows = cases.map {
             [
@@ -81,11 +87,14 @@ enum ReadCommands {
         spec: CommandSpec(
             name: "overdue",
             summary: "What is past due on open cases, the latest first, each with its next action (SPEC §6).",
-            options: [OptionSpec(name: "as-of", valueName: "time", help: "Evaluate at another instant (default: now).")],
+            options: [Self.asOfOption],
             examples: ["casebook --as dsl.khan overdue", "casebook --as dsl.khan overdue --as-of '2026-03-29 11:00'"])
     ) { invocation in
-        let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let items = try invocation.casebook().overdue(asOf: asOf, by: try invocation.actor())
+        let recordAsOf = try invocation.time("as-of")
+        let asOf = recordAsOf ?? invocation.clock()
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let items = try casebook.withRecord(asOf: recordAsOf) { try casebook.overdue(asOf: asOf, by: actor) }
         var table = Table(header: ["CASE", "WHAT", "DUE", "LATE", "NEXT ACTION"])
         table.rows = items.map {
             [
@@ -110,6 +119,11 @@ enum ReadCommands {
                 }),
             ])
     }
+
+    /// `--as-of`, the same for every read.
+    static let asOfOption = OptionSpec(
+        name: "as-of", valueName: "time",
+        help: "The record as it stood then: only what had happened and been recorded by then; deadlines evaluated then.")
 
     /// `2d 3h`, `5h 12m`, `40m`, `12s`.
     static func duration(_ seconds: TimeInterval) -> String {

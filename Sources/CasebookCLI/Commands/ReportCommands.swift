@@ -13,7 +13,7 @@ enum ReportCommands {
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, html, json or csv."),
                 OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
                 OptionSpec(name: "recipient", valueName: "name", help: "Who it is being shared with."),
-                OptionSpec(name: "as-of", valueName: "time", help: "Evaluate deadlines at another instant (default: now)."),
+                ReadCommands.asOfOption,
             ],
             examples: [
                 "casebook --as dsl.khan timeline CB-2026-0001 --format html --out CB-2026-0001.html --recipient 'Northshire Police'",
@@ -41,6 +41,7 @@ enum ReportCommands {
                 OptionSpec(name: "until", valueName: "date", help: "Closed before (local date or time)."),
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, json or csv."),
                 OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+                ReadCommands.asOfOption,
             ],
             examples: ["casebook --as hr.lee outcomes --since 2026-09-01 --until 2027-09-01 --format csv --out outcomes.csv"])
     ) { invocation in
@@ -51,7 +52,9 @@ enum ReportCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         return try deliver(format: format.rawValue, subject: "outcomes", invocation) {
-            try casebook.outcomesExport(since: since, until: until, format: format, by: actor, localTime: invocation.localTime)
+            try casebook.outcomesExport(
+                since: since, until: until, format: format, by: actor, localTime: invocation.localTime,
+                asOf: try invocation.time("as-of"))
         }
     }
 
