@@ -239,6 +239,12 @@ extension Casebook {
         guard !target.isRedacted else { throw CasebookError.invalidInput("\(reference) version \(version) is already redacted") }
         let context = try decisionContext(actor: actor, at: date)
         try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: "--at")
+        // An erasure never happens before what it erases.
+        if let erased = Timestamp.date(from: target.occurredAt), context.occurredAt < erased {
+            throw CasebookError.invalidInput(
+                "--at \(Timestamp.string(from: context.occurredAt)) is before version \(version) happened (\(target.occurredAt)): "
+                    + "a redaction is dated on or after the event it erases")
+        }
         let event = CaseEvent.redaction(version: version, reason: reason)
         try Self.translatingErrors {
             try store.write { writer in

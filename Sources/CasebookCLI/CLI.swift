@@ -127,7 +127,7 @@ public enum CLI {
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
             }
             report(
-                json: json, code: code, message: message,
+                json: json, code: code, message: localTime.map { ErrorTimes.localized(message, $0) } ?? message,
                 refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
                 standardError)
             return code.rawValue

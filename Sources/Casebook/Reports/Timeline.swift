@@ -73,6 +73,9 @@ public struct Timeline: Sendable {
             /// The entry was withdrawn as entered in error (SPEC §2.9): kept, but ignored by
             /// the workflow from the withdrawal on.
             case withdrawn
+            /// Recorded more than an hour after it happened (typed in later, `--at`):
+            /// backdating is allowed, and always visible.
+            case lateEntry = "late-entry"
         }
 
         /// What kind of flag.
@@ -168,4 +171,18 @@ public struct Timeline: Sendable {
 
     /// `26.5 hours`.
     static func hoursText(_ hours: Double) -> String { String(format: "%.1f hours", hours) }
+
+    /// More than this between happening and being recorded makes an entry late.
+    static let lateEntryThreshold: TimeInterval = 3600
+
+    /// `recorded 2026-04-02 13:00 BST (3 days after)` for an entry recorded more than an
+    /// hour after it happened; nil otherwise.
+    static func lateEntryText(occurredAt: Date, recordedAt: Date, localTime: LocalTime) -> String? {
+        let gap = recordedAt.timeIntervalSince(occurredAt)
+        guard gap > lateEntryThreshold else { return nil }
+        let days = Int(gap / 86_400)
+        let hours = Int(gap / 3600)
+        let after = days >= 1 ? "\(days) day\(days == 1 ? "" : "s") after" : "\(hours) hour\(hours == 1 ? "" : "s") after"
+        return "recorded \(localTime.format(recordedAt)) (\(after))"
+    }
 }
