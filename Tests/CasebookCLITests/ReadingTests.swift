@@ -111,4 +111,35 @@ struct ReadingTests {
         #expect(short.status == 65, "\(short)")
         #expect(short.stderr.contains("20/11/2026 14:05"), "the message shows the UK form: \(short)")
     }
+
+    @Test func showListsOnlyTheViewersStepsAndNamesTheRoleForTheRest() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        let lead = try sandbox.succeed(["show", r], as: Staff.safeguarding).stdout
+        let allowed = try #require(lead.components(separatedBy: "Allowed now:\n").last?.components(separatedBy: "Blocked:").first)
+        #expect(allowed.contains("  casebook evidence add \(r)"), "\(lead)")
+        // A safeguarding lead may not advance the case: never told to, but told who may.
+        #expect(!allowed.contains("  casebook investigate note"), "\(lead)")
+        #expect(allowed.contains("  for a senior manager or the headteacher: investigate note"), "\(lead)")
+        #expect(!lead.contains("role-may-not"), "\(lead)")
+        let manager = try sandbox.succeed(["show", r], as: Staff.manager).stdout
+        #expect(manager.contains("  casebook investigate note \(r)"), "\(manager)")
+        #expect(!manager.contains("for a senior manager"), "\(manager)")
+        // overdue names who takes the next action.
+        let overdue = try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout
+        #expect(overdue.contains("for a senior manager or the headteacher: escalate T1"), "\(overdue)")
+        let json = try sandbox.succeed(["overdue"], as: Staff.safeguarding, json: true).jsonObject()
+        #expect(json.objects("items").first?["who"] as? [String] == ["senior-manager", "headteacher"])
+    }
+
+    @Test func aClosedCaseSaysOnceThatOnlyReopeningIsPossible() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let r = sandbox.reference
+        let lead = try sandbox.succeed(["show", r], as: Staff.safeguarding).stdout
+        #expect(lead.contains("Closed: only reopen is possible, by a senior manager or the headteacher"), "\(lead)")
+        #expect(!lead.contains("is closed"), "\(lead)")
+        let manager = try sandbox.succeed(["show", r], as: Staff.manager).stdout
+        #expect(manager.contains("Closed: only reopening is possible: casebook reopen \(r)"), "\(manager)")
+        #expect(manager.components(separatedBy: "\n").filter { $0.contains("closed") || $0.contains("Closed") }.count <= 3, "\(manager)")
+    }
 }

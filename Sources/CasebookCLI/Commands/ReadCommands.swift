@@ -100,7 +100,7 @@ enum ReadCommands {
             [
                 $0.deadline.reference.description, "\($0.deadline.kind.rawValue) \($0.deadline.subject)",
                 invocation.localTime.format($0.deadline.due), Self.duration($0.lateness),
-                $0.deadline.nextAction + ": "
+                ($0.deadline.step.steps.first.map { "for \(StepWords.who($0)): " } ?? "") + $0.deadline.nextAction + ": "
                     + StepWords.render($0.deadline.step, case: $0.deadline.reference.description, localTime: invocation.localTime),
             ]
         }
@@ -115,6 +115,7 @@ enum ReadCommands {
                     var value = JSONOutput.deadline($0.deadline).object ?? [:]
                     value["lateSeconds"] = .int(Int($0.lateness))
                     value["school"] = .string($0.school)
+                    value["who"] = .array(($0.deadline.step.steps.first.map(Workflow.roles(for:)) ?? []).map { .string($0.rawValue) })
                     return .object(value)
                 }),
             ])

@@ -73,14 +73,35 @@ enum CaseText {
             for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(StepWords.render(deadline.step, case: state.reference.description, localTime: localTime))") }
         }
         lines.append("")
-        lines.append("Allowed now:")
-        for step in steps where step.isAllowed {
-            lines.append("  casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+        func command(_ step: StepAvailability) -> String {
+            "casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|"))
         }
-        lines.append("Blocked:")
-        for step in steps where !step.isAllowed {
-            lines.append("  \(StepWords.command(step.step)):")
-            for blocker in step.blockers { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
+        func workflowBlockers(_ step: StepAvailability) -> [Refusal] { step.blockers.filter { $0.rule != Workflow.roleRule } }
+        func roleBlocked(_ step: StepAvailability) -> Bool { step.blockers.contains { $0.rule == Workflow.roleRule } }
+        if state.status == .closed {
+            // One line, not a refusal per step: only reopening is possible.
+            let reopen = steps.first { $0.step == .reopen }
+            if let reopen, reopen.isAllowed {
+                lines.append("Closed: only reopening is possible: \(command(reopen))")
+            } else {
+                lines.append("Closed: only reopen is possible, by \(StepWords.who(.reopen))")
+            }
+        } else {
+            lines.append("Allowed now:")
+            let mine = steps.filter(\.isAllowed)
+            if mine.isEmpty { lines.append("  nothing you may do now") }
+            for step in mine { lines.append("  " + command(step)) }
+            // Allowed by the workflow, but for another role: named, so no one is told to do
+            // what they will be refused.
+            let others = steps.filter { roleBlocked($0) && workflowBlockers($0).isEmpty }
+            for step in others {
+                lines.append("  for \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+            }
+            lines.append("Blocked:")
+            for step in steps where !workflowBlockers(step).isEmpty {
+                lines.append("  \(StepWords.command(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
+                for blocker in workflowBlockers(step) { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
+            }
         }
         // Each line holds values from the database: escaped, so none can fake a line.
         return lines.map { TextField.escaped($0) }.joined(separator: "\n")
