@@ -160,8 +160,20 @@ public struct CaseState: Sendable, Equatable {
     public var policeReferral: PoliceReferral?
     /// When consent was withdrawn after the police referral: the force must be told (SPEC §2.6).
     public var policeToBeToldSince: Date?
-    /// Services signposted, once support was offered.
+    /// Services signposted, once support was offered (the latest offer).
     public var supportServices: [String]?
+    /// Every support offer in order (a second offer does not hide the first).
+    public var supportOffers: [SupportOffer] = []
+
+    /// One support offer: the services signposted, when and by whom.
+    public struct SupportOffer: Sendable, Equatable {
+        /// The services.
+        public var services: [String]
+        /// When.
+        public var at: Date
+        /// Who offered it.
+        public var by: String
+    }
     /// The answer to the support offered.
     public var supportResponse: SupportResponse?
     /// The outcome and action when closed.

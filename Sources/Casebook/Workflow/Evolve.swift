@@ -42,7 +42,9 @@ extension CaseState {
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)
         case .policeNotified: policeToBeToldSince = nil
-        case .supportOffered(let services): supportServices = services
+        case .supportOffered(let services):
+            supportServices = services
+            supportOffers.append(SupportOffer(services: services, at: date, by: actor))
         case .supportResponded(let response): supportResponse = response
         case .closed(let outcome, let action): close(outcome, action, at: date)
         case .reopened: reopen(at: date)

@@ -32,6 +32,9 @@ enum Commands {
     ) { invocation in
         let words = invocation.arguments.positionals.joined(separator: " ")
         if !words.isEmpty {
+            if byName[words] == nil, let group = groupHelp(words) {
+                return Output(text: group, json: ["group": .string(words), "help": .string(group)])
+            }
             guard let command = byName[words] else {
                 throw UsageError(
                     message: "Unknown command '\(words)'", suggestion: suggestion(for: words, among: Array(byName.keys)),
@@ -56,5 +59,15 @@ enum Commands {
             66 not found, 70 internal, 73 cannot create, 74 I/O, 75 conflict (retry), 77 not permitted.
             """
         return Output(text: text, json: .array(all.map { ["command": .string($0.spec.name), "summary": .string($0.spec.summary)] }))
+    }
+
+    /// A group's commands and what each does (`casebook help takedown`, `casebook takedown
+    /// --help`, a bare `casebook takedown`); nil when no command starts with `group`.
+    static func groupHelp(_ group: String) -> String? {
+        let members = all.filter { $0.spec.name.hasPrefix(group + " ") }
+        guard !members.isEmpty else { return nil }
+        var table = Table(header: ["COMMAND", "WHAT IT DOES"])
+        table.rows = members.map { ["casebook " + $0.spec.name, $0.spec.summary] }
+        return "casebook \(group): \(members.count) commands.\n\n\(table.rendered)\n\nSee 'casebook \(group) SUBCOMMAND --help' for one."
     }
 }

@@ -20,7 +20,9 @@ enum ReportCommands {
                 "casebook --as dsl.khan timeline CB-2026-0001 --format json --out CB-2026-0001.json",
             ])
     ) { invocation in
-        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) } ?? .text
+        // With --json and no --format, the report's own JSON.
+        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) }
+            ?? (invocation.globals.json ? .json : .text)
         let reference = try invocation.caseReference()
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
@@ -45,7 +47,8 @@ enum ReportCommands {
             ],
             examples: ["casebook --as hr.lee outcomes --since 2026-09-01 --until 2027-09-01 --format csv --out outcomes.csv"])
     ) { invocation in
-        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: OutcomesFormat.self) } ?? .text
+        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: OutcomesFormat.self) }
+            ?? (invocation.globals.json ? .json : .text)
         let since = try invocation.time("since")
         let until = try invocation.time("until")
         if let since, let until, since >= until { throw CasebookError.invalidInput("--since must be before --until") }

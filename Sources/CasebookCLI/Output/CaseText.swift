@@ -6,13 +6,15 @@ import Foundation
 /// allowed now or blocked (from the library's own guards).
 enum CaseText {
     static func render(
-        _ state: CaseState, steps: [StepAvailability], overdue: [Deadline], repeats: [CaseReference], localTime: LocalTime
+        _ state: CaseState, steps: [StepAvailability], overdue: [Deadline], repeats: [CaseReference], localTime: LocalTime,
+        names: [String: String] = [:]
     ) -> String {
         func time(_ date: Date?) -> String { date.map(localTime.format) ?? "—" }
+        func person(_ id: String) -> String { names[id.lowercased()].map { "\($0) (\(id))" } ?? id }
         var lines: [String] = []
         lines.append("\(state.reference)  \(state.status.rawValue.uppercased())\(state.isUrgent ? "  URGENT (child mentioned, 001 §8.6)" : "")")
         lines.append("School:      \(state.opened.school.isEmpty ? "—" : state.opened.school)")
-        lines.append("Affected:    \(state.opened.affected)   reported by \(state.opened.reportedBy) to \(state.opened.reportedTo)")
+        lines.append("Affected:    \(person(state.opened.affected))   reported by \(person(state.opened.reportedBy)) to \(person(state.opened.reportedTo))")
         lines.append("Opened:      \(time(state.openedAt))   discovered \(time(Timestamp.date(from: state.opened.discoveredAt)))")
         lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
         lines.append("Summary:     \(state.opened.summary)")
@@ -36,6 +38,11 @@ enum CaseText {
             }
         }
         lines.append("  referrals: \(referrals.isEmpty ? "—" : referrals.joined(separator: ", "))")
+        let notes = state.liveNotes
+        lines.append(notes.isEmpty ? "  notes:     —" : "  notes:")
+        for note in notes {
+            lines.append("    \(note.id): " + note.text.replacingOccurrences(of: "\n", with: "\n        "))
+        }
         let live = state.liveTakedowns
         lines.append("Takedown:    \(live.isEmpty ? "no requests" : "\(live.count) request\(live.count == 1 ? "" : "s")")"
             + state.liveNotApplicable.map { "; not applicable for \($0.covers.isEmpty ? "the case" : $0.covers.joined(separator: ",")) — \($0.reason)" }.joined())
@@ -59,7 +66,14 @@ enum CaseText {
         if state.policeToBeToldSince != nil {
             lines.append("  TO DO:     tell the force that consent was withdrawn, then record it: casebook police notified \(state.reference)")
         }
-        lines.append("Support:     \(state.supportServices.map { "offered (\($0.joined(separator: ", "))); \(state.supportResponse?.rawValue ?? "no answer yet")" } ?? "not offered")")
+        if state.supportOffers.isEmpty {
+            lines.append("Support:     not offered")
+        } else {
+            lines.append("Support:     \(state.supportResponse.map { "answer recorded: \($0.rawValue)" } ?? "no answer yet")")
+            for offer in state.supportOffers {
+                lines.append("  offered \(time(offer.at)) by \(person(offer.by)): \(offer.services.joined(separator: ", "))")
+            }
+        }
         let withdrawn = withdrawnEntries(state)
         if !withdrawn.isEmpty {
             lines.append("Withdrawn:   \(withdrawn.joined(separator: ", ")) (entered in error; kept in the timeline)")
