@@ -84,4 +84,19 @@ struct FindingTests {
         #expect(timeline["document"] == nil)
         #expect(timeline["events"] != nil || timeline["case"] != nil, "\(timeline.keys)")
     }
+
+    @Test func evidenceListAndRemovalCheckFiles() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        let list = try sandbox.succeed(["evidence", "list", r]).stdout
+        #expect(list.contains("PLATFORM") && list.contains("Chirp") && list.contains("Post naming her street"), "\(list)")
+        try sandbox.succeed(["takedown", "check", r, "T1", "--result", "removed", "--file", CasebookBinary.fixture("removal-check.png")])
+        let folder = sandbox.path("T1-checks")
+        let got = try sandbox.succeed(["evidence", "get", r, "T1", "--out", folder])
+        #expect(got.stdout.contains("removal-check.png"), "\(got)")
+        let written = try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent("removal-check.png"))
+        let fixture = try Data(contentsOf: URL(fileURLWithPath: CasebookBinary.fixture("removal-check.png")))
+        #expect(written == fixture)
+        #expect(try sandbox.run(["evidence", "get", r, "T9", "--out", sandbox.path("none")], as: Staff.manager).status == 66)
+    }
 }
