@@ -106,7 +106,8 @@ extension Casebook {
                         if !decoded {
                             // The rebuild has stopped: decode the events that carry files one by one.
                             for stored in pending where stored.stream.hasPrefix("case/") && stored.payload != nil
-                                && (stored.type == CaseEvent.evidenceCapturedType || stored.type == "RemovalChecked")
+                                && (stored.type == CaseEvent.evidenceCapturedType || stored.type == "RemovalChecked"
+                                    || stored.type == CaseEventType.evidenceFilesAttached.rawValue)
                             {
                                 guard let event = try? CaseEvent(type: stored.type, payload: stored.payload) else { continue }
                                 for file in Self.files(of: event) { files.append((stored, file)) }
@@ -211,6 +212,7 @@ extension Casebook {
     private static func files(of event: CaseEvent) -> [StoredFile] {
         switch event {
         case .evidenceCaptured(let evidence): return evidence.files
+        case .evidenceFilesAttached(_, let files): return files
         case .removalChecked(_, _, let file?): return [file]
         default: return []
         }

@@ -99,4 +99,24 @@ struct FindingTests {
         #expect(written == fixture)
         #expect(try sandbox.run(["evidence", "get", r, "T9", "--out", sandbox.path("none")], as: Staff.manager).status == 66)
     }
+
+    @Test func filesAreAttachedToAnExistingEvidenceItemAsAnEvent() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        let attached = try sandbox.succeed(["evidence", "attach", r, "E2", "--file", CasebookBinary.fixture("screenshot-comment.jpg")])
+        #expect(attached.stdout.contains("1 file added to E2"), "\(attached)")
+        #expect(try sandbox.events().last?.type == "EvidenceFilesAttached")
+        let folder = sandbox.path("E2")
+        try sandbox.succeed(["evidence", "get", r, "E2", "--out", folder])
+        let written = try Data(contentsOf: URL(fileURLWithPath: folder).appendingPathComponent("screenshot-comment.jpg"))
+        #expect(written == (try Data(contentsOf: URL(fileURLWithPath: CasebookBinary.fixture("screenshot-comment.jpg")))))
+        #expect(try sandbox.run(["verify"], as: Staff.head).status == 0)
+        // Not to an item that does not exist, nor to one withdrawn; nothing is written.
+        try sandbox.succeed(["withdraw", r, "E2", "--reason", "Wrong forum."], as: Staff.manager)
+        let before = try sandbox.dump()
+        #expect(try sandbox.run(["evidence", "attach", r, "E7", "--file", CasebookBinary.fixture("screenshot-comment.jpg")], as: Staff.manager).status == 66)
+        #expect(try sandbox.run(["evidence", "attach", r, "E2", "--file", CasebookBinary.fixture("screenshot-comment.jpg")], as: Staff.manager).status == 1)
+        #expect(try sandbox.run(["evidence", "attach", r, "E1"], as: Staff.manager).status == 64)
+        #expect(try sandbox.dump() == before)
+    }
 }

@@ -20,6 +20,7 @@ extension CaseState {
             // A second CaseOpened cannot be appended (decide never emits one); keep the first.
             break
         case .evidenceCaptured(let evidence): captureEvidence(evidence, at: date, actor: actor)
+        case .evidenceFilesAttached(let id, let files): attachFiles(files, to: id)
         case .investigationStarted: investigation = .started
         case .noteAdded(let text): addNote(text)
         case .sourceIdentified(let kind, let ref): source = Source(kind: kind, ref: ref, version: version)

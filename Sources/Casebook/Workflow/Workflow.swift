@@ -14,7 +14,9 @@ public enum Workflow {
     /// The longest free text accepted.
     public static let maximumTextLength = 20_000
     /// The event types whose payload may be redacted: the others carry the workflow's state.
-    public static let redactableTypes: Set<String> = [CaseEventType.evidenceCaptured.rawValue, CaseEventType.noteAdded.rawValue]
+    public static let redactableTypes: Set<String> = [
+        CaseEventType.evidenceCaptured.rawValue, CaseEventType.evidenceFilesAttached.rawValue, CaseEventType.noteAdded.rawValue,
+    ]
 
     // MARK: Opening
 
@@ -66,6 +68,7 @@ public enum Workflow {
     private static func decideTrack(_ command: CaseCommand, _ state: CaseState, _ context: DecisionContext) throws -> Decision {
         switch command {
         case .addEvidence(let draft): return try EvidenceTrack.addEvidence(draft, state, context)
+        case .attachFiles(let id, let files): return try EvidenceTrack.attachFiles(id, files, state)
         case .startInvestigation: return Decision(events: [.investigationStarted])
         case .addNote(let note): return try InvestigationTrack.addNote(note)
         case .identifySource(let kind, let ref): return try InvestigationTrack.identifySource(kind, ref: ref, state)

@@ -43,6 +43,31 @@ enum EvidenceCommands {
             return TextField.escaped(text, keepingLines: true)
         })
 
+    static let attach = CaseCommands.step(
+        CommandSpec(
+            name: "evidence attach", summary: "Add files to an evidence item captured earlier (hashed and stored like the first).",
+            positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E2.")],
+            options: [
+                OptionSpec(
+                    name: "file", valueName: "path", isRepeatable: true, isRequired: true,
+                    help: "A screenshot, saved email or audio file (64 MiB at most).")
+            ],
+            examples: ["casebook --as smt.jones evidence attach CB-2026-0001 E2 --file reply.png --file thread.png"]),
+        files: { invocation in
+            try invocation.arguments.values("file").map { path in
+                (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
+            }
+        },
+        make: { invocation, files in .attachFiles(evidence: invocation.positional(1), files: files) },
+        describe: { state, events, _ in
+            guard case .evidenceFilesAttached(let id, let files)? = events.first else { return "Attached." }
+            var text = "\(files.count) file\(files.count == 1 ? "" : "s") added to \(id) on \(state.reference)"
+            for file in files {
+                text += "\n  \(TextField.escaped(file.name))  \(file.mediaType)  \(file.size) bytes  sha256 \(file.sha256)"
+            }
+            return TextField.escaped(text, keepingLines: true)
+        })
+
     static let list = Command(
         spec: CommandSpec(
             name: "evidence list", summary: "List a case's evidence items and their files.",
