@@ -54,7 +54,7 @@ enum Commands {
             Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --as STAFF-ID (default $CASEBOOK_USER), --json.
             Who acts: the member mapped to your login (staff login); --as may confirm it. A database made with
             'init --claimed-identities' trusts --as instead (demonstrations and tests only).
-            Times: 2026-11-20 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
+            Times: 2026-11-20 14:05 or 20/11/2026 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
             Exit codes: 0 ok, 1 refused by the workflow, 3 verify found a break, 64 usage, 65 invalid input,
             66 not found, 70 internal, 73 cannot create, 74 I/O, 75 conflict (retry), 77 not permitted.
             """
