@@ -87,7 +87,7 @@ import Testing
         BadInput(name: "unknown case on a step", arguments: { _ in ["investigate", "note", unknownCase, "Note"] },
                  status: 66, message: "no case \(unknownCase)"),
         BadInput(name: "unknown evidence in a request", arguments: { ["takedown", "request", $0, "--evidence", "E9", "--method", "form"] },
-                 status: 66, message: "has no evidence item or takedown request 'E9'"),
+                 status: 66, message: "has no evidence item 'E9'"),
         BadInput(name: "unknown evidence to get", arguments: { ["evidence", "get", $0, "E9", "--out", "out"] },
                  status: 66, message: "has no evidence item or takedown request 'E9'"),
         BadInput(name: "unknown takedown request", arguments: { ["takedown", "response", $0, "T9", "--result", "removed"] },
