@@ -64,7 +64,10 @@ public struct Deadline: Sendable, Equatable {
                     due: item.addedAt.addingTimeInterval(Workflow.takedownWindow)))
         }
         for takedown in state.liveTakedowns where !takedown.isResolved && takedown.isp == nil {
-            deadlines.append(Deadline(reference: state.reference, kind: .takedown, subject: takedown.request.id, due: takedown.deadline))
+            // Material back after a confirmed removal (often after a reopening) is due from
+            // when it came back, not from the original request's 24 hours.
+            let due = max(takedown.deadline, takedown.reappearedAt ?? takedown.deadline)
+            deadlines.append(Deadline(reference: state.reference, kind: .takedown, subject: takedown.request.id, due: due))
         }
         if let since = state.policeToBeToldSince {
             deadlines.append(Deadline(reference: state.reference, kind: .tellPolice, subject: state.reference.description, due: since))

@@ -108,6 +108,9 @@ public struct CaseState: Sendable, Equatable {
         public var ispRespondedAt: Date?
         /// When the latest removal check was made.
         public var checkedAt: Date?
+        /// When a check found the material back after a confirmed removal (the latest
+        /// such time): its escalation is due from then, not from the original request.
+        public var reappearedAt: Date?
         /// The version of the request event.
         public var version: Int = 0
         /// Set when it was withdrawn as entered in error.

@@ -180,6 +180,7 @@ extension CaseState {
             // The material reappearing undoes an earlier removal: the time to removal
             // counts to the removal that stands.
             if !result.confirmsRemoval {
+                if takedown.removalConfirmedAt != nil { takedown.reappearedAt = date }
                 takedown.removalConfirmedAt = nil
             } else if takedown.removalConfirmedAt == nil {
                 takedown.removalConfirmedAt = date

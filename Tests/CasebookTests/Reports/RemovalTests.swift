@@ -265,4 +265,31 @@ struct RemovalTests {
         #expect(state.removal.within24HoursText == "2 of 2 requests within 24 h")
         #expect(state.removal.isAllWithin24Hours == true)
     }
+
+    @Test func materialBackAfterAReopeningIsDueFromWhenItCameBack() throws {
+        let opened = CaseEvent.Opened(
+            reference: CaseReference(year: 2026, number: 9), school: "Hill Primary", affected: "t.adams", reportedBy: "t.adams",
+            reportedTo: "smt.jones", summary: "reposted", categories: [.harassment], discoveredAt: Timestamp.string(from: Self.start))
+        func at(_ hours: Double) -> Date { Self.start.addingTimeInterval(hours * 3600) }
+        var state = CaseState(opened: opened, at: Self.start)
+        state = state.evolve(
+            .evidenceCaptured(
+                CaseEvent.Evidence(
+                    id: "E1", kind: .web, url: "https://a.example.com/p", host: "a.example.com", capturedAt: Timestamp.string(from: at(0)),
+                    postedAt: nil, platform: nil, description: nil, files: [])), at: at(0), actor: "smt.jones")
+        state = state.evolve(
+            .takedownRequested(
+                CaseEvent.TakedownRequest(
+                    id: "T1", host: "a.example.com", evidence: ["E1"], method: .form, sentBy: .school,
+                    deadline: Timestamp.string(from: at(25)))), at: at(1), actor: "smt.jones")
+        state = state.evolve(.removalChecked(request: "T1", result: .removed, file: nil), at: at(22.8), actor: "smt.jones")
+        state = state.evolve(.closed(outcome: "done", action: .advice), at: at(30), actor: "smt.jones")
+        state = state.evolve(.reopened(reason: "it is back"), at: at(720), actor: "smt.jones")
+        state = state.evolve(.removalChecked(request: "T1", result: .stillPresent, file: nil), at: at(721), actor: "smt.jones")
+        // Due when it came back, not 30 days late from the first request's 24 hours.
+        #expect(Deadline.of(state).map(\.due) == [at(721)])
+        #expect(state.removal.status == .stillOnline)
+        // The first closure keeps its own figures: down 21.8 hours after the request.
+        #expect(state.closures.first?.removal.longestHours == 21.8)
+    }
 }
