@@ -25,9 +25,12 @@ let package = Package(
         // renameat2(RENAME_NOREPLACE), which Glibc's Swift module does not import: new files
         // are moved into place without ever replacing what is there (SPEC §5).
         .target(name: "CFileSystem"),
-        .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem"]),
+        // SHA-256's compression function on the CPU's SHA instructions (x86 SHA-NI, ARMv8
+        // SHA2), chosen at run time; EventLog's Swift SHA256 falls back to portable code.
+        .target(name: "CSHA256"),
+        .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
-        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
+        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
         .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
         // The floor of SPEC §7 for one CLI command: start, open with the same pragmas, insert one row.

@@ -3,6 +3,7 @@
 -- This file is the schema the program runs: it is compiled into the binary (C23 #embed in
 -- Sources/CasebookSchema) and applied to a new database, after which PRAGMA user_version
 -- is 1. A later version adds a migration; it never edits what a released version created.
+-- (Casebook has not been released: version 1 is still edited in place.)
 
 -- The event log (SPEC §4). One row per event; never updated or deleted, except that a
 -- redaction may set payload to NULL (payload_sha256 stays, so the chain still verifies).
@@ -34,6 +35,36 @@ BEGIN
     SELECT RAISE(ABORT, 'events are append-only: an event cannot be replaced');
 END;
 
+-- What may be redacted (SPEC §4): the types whose payload may be erased, and the type of
+-- the event that records an erasure. That event is appended first, to the same stream, in
+-- the same transaction, and its payload names the erased version in its "version" field.
+-- The program's data, not the user's: fixed by the triggers below, and `verify` compares
+-- these rows with the ones this file creates.
+CREATE TABLE redaction_rules (
+    type        TEXT PRIMARY KEY,                -- an event type whose payload may be erased
+    recorded_by TEXT NOT NULL                    -- the type of the event that records it
+) WITHOUT ROWID;
+INSERT INTO redaction_rules (type, recorded_by) VALUES
+    ('EvidenceCaptured', 'EventRedacted'),
+    ('InvestigationNoteAdded', 'EventRedacted');
+
+CREATE TRIGGER redaction_rules_no_insert BEFORE INSERT ON redaction_rules
+BEGIN
+    SELECT RAISE(ABORT, 'the redaction rules are fixed by the schema');
+END;
+
+CREATE TRIGGER redaction_rules_no_update BEFORE UPDATE ON redaction_rules
+BEGIN
+    SELECT RAISE(ABORT, 'the redaction rules are fixed by the schema');
+END;
+
+CREATE TRIGGER redaction_rules_no_delete BEFORE DELETE ON redaction_rules
+BEGIN
+    SELECT RAISE(ABORT, 'the redaction rules are fixed by the schema');
+END;
+
+-- The one update allowed: a payload set to NULL, every other field unchanged, on a type
+-- the rules let be redacted, when a later event of the same stream records the erasure.
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 WHEN NOT (
     OLD.payload IS NOT NULL AND NEW.payload IS NULL
@@ -41,9 +72,14 @@ WHEN NOT (
     AND NEW.type IS OLD.type AND NEW.occurred_at IS OLD.occurred_at AND NEW.recorded_at IS OLD.recorded_at
     AND NEW.actor IS OLD.actor AND NEW.payload_sha256 IS OLD.payload_sha256
     AND NEW.prev_hash IS OLD.prev_hash AND NEW.hash IS OLD.hash
+    AND EXISTS (
+        SELECT 1 FROM redaction_rules AS rule JOIN events AS record ON record.type = rule.recorded_by
+        WHERE rule.type = OLD.type AND record.stream = OLD.stream AND record.version > OLD.version
+            AND json_valid(record.payload) AND json_extract(record.payload, '$.version') = OLD.version
+    )
 )
 BEGIN
-    SELECT RAISE(ABORT, 'events are append-only: only a redaction may clear a payload');
+    SELECT RAISE(ABORT, 'events are append-only: only a recorded redaction of a redactable event may clear a payload');
 END;
 
 -- Evidence files, content-addressed: the same bytes are kept once.

@@ -54,7 +54,7 @@ extension Casebook {
             var pending: [RecordedEvent] = []
             func flush() throws {
                 guard !pending.isEmpty else { return }
-                try Self.project(pending, to: database) { _, _ in }
+                try Self.project(pending, to: database)
                 pending.removeAll(keepingCapacity: true)
             }
             try store.forEachEventByStream { event in

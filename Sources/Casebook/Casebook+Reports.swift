@@ -47,7 +47,9 @@ extension Casebook {
         case .csv: document = timeline.csv()
         }
         return ReportExport(document: document) {
-            try self.recordExport(.timelineExported(case: reference, format: format, recipient: recipient), by: actor, at: exportedAt)
+            try self.recordExport(
+                .timelineExported(case: reference, format: format, recipient: recipient, chainHead: timeline.header.chainHead),
+                by: actor, at: exportedAt)
         }
     }
 
@@ -246,7 +248,7 @@ extension Casebook {
                 var entries: [AuditEntry] = []
                 for stored in try store.events(in: AuditEvent.stream) {
                     if let sinceText, stored.occurredAt < sinceText { continue }
-                    let event = try AuditEvent(type: stored.type, payload: stored.payload)
+                    let event = try AuditEvent(stored: stored)
                     if let reference, event.caseReference != reference { continue }
                     if let about = event.caseReference, reference == nil {
                         if visible[about] == nil { visible[about] = (try? checkAccess(to: about, by: actor)) != nil }

@@ -14,7 +14,7 @@ public final class Casebook {
     /// The schema the program runs: the repository's schema.sql, compiled in.
     public static let schema = Schema(migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
 
-    private init(store: EventStore) {
+    init(store: EventStore) {
         self.store = store
     }
 

@@ -28,7 +28,7 @@ public enum ExitCode: Int32, Sendable {
     init(_ error: CasebookError) {
         switch error {
         case .refused: self = .refused
-        case .invalidInput: self = .invalidInput
+        case .invalidInput, .damaged: self = .invalidInput
         case .notFound: self = .notFound
         case .notPermitted: self = .notPermitted
         case .conflict: self = .conflict

@@ -15,6 +15,35 @@ public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible 
         case brokenLink = "broken-link"
         /// A stored file's bytes do not match their hash or size.
         case badBlob = "bad-blob"
+        /// A stored file's media type is not the one its bytes give.
+        case wrongMediaType = "wrong-media-type"
+        /// A payload was erased (NULL) with no redaction recorded for it, or on a type that
+        /// cannot be redacted.
+        case unrecordedErasure = "unrecorded-erasure"
+        /// The tables, indexes or triggers (or the schema's fixed rows) are not the ones the
+        /// schema creates.
+        case alteredSchema = "altered-schema"
+        /// A stream name the application does not use.
+        case badStreamName = "bad-stream-name"
+        /// A payload that cannot be read as its type.
+        case undecodablePayload = "undecodable-payload"
+        /// The event's actor was not a member of staff with a role allowed that step when
+        /// the event was committed.
+        case unauthorisedActor = "unauthorised-actor"
+        /// SQLite's `PRAGMA integrity_check` found the file's pages or indexes damaged.
+        case damagedFile = "damaged-file"
+        /// A stream a checkpoint holds has no events any more.
+        case deletedStream = "deleted-stream"
+        /// A stream has fewer events than a checkpoint holds.
+        case shortenedStream = "shortened-stream"
+        /// A stream's event at a checkpoint's (or an export's) version has another hash.
+        case rewrittenChain = "rewritten-chain"
+        /// Events committed before a checkpoint that it does not hold.
+        case insertedBeforeCheckpoint = "inserted-before-checkpoint"
+        /// The log head over a checkpoint's events is not the checkpoint's.
+        case logHeadDiffers = "log-head-differs"
+        /// The database no longer holds the chain an export was made from.
+        case divergedFromExport = "diverged-from-export"
     }
 
     /// The stream (or `blobs` for a blob).
@@ -72,8 +101,16 @@ public struct ChainVerifier: Sendable {
     private var lastVersion = 0
     private var lastPosition: Int64 = 0
 
+    /// Whether ``check(_:)`` re-hashes each payload; off when another pass does it
+    /// (``EventStore/checkPayloadsAndLogHead(through:)``), so two threads share the work.
+    public var checksPayloads = true
+
+    static let tamperedPayloadDetail = "the payload's SHA-256 is not the stored payload_sha256"
+
     /// Creates an empty verifier.
-    public init() {}
+    public init(checksPayloads: Bool = true) {
+        self.checksPayloads = checksPayloads
+    }
 
     /// Checks one event against its own fields and the event before it.
     public mutating func check(_ event: RecordedEvent) {
@@ -107,8 +144,8 @@ public struct ChainVerifier: Sendable {
         }
         // The payload against its hash.
         if let payload = event.payload {
-            if HashChain.payloadHash(payload) != event.payloadSHA256 {
-                record(.tamperedPayload, "the payload's SHA-256 is not the stored payload_sha256")
+            if checksPayloads, HashChain.payloadHash(payload) != event.payloadSHA256 {
+                record(.tamperedPayload, Self.tamperedPayloadDetail)
             }
         } else {
             redacted.append(EventReference(stream: event.stream, version: event.version))
@@ -120,6 +157,16 @@ public struct ChainVerifier: Sendable {
         lastVersion = event.version
         lastHash = event.hash
         lastPosition = event.position
+    }
+
+    /// Records a break found by another check (schema, names, actors, checkpoints).
+    public mutating func record(_ found: ChainBreak) {
+        breaks.append(found)
+    }
+
+    /// Takes an event off the redacted list: its erasure is a break, recorded separately.
+    public mutating func removeRedacted(_ reference: EventReference) {
+        redacted.removeAll { $0 == reference }
     }
 
     /// Records a blob whose bytes do not match.

@@ -17,6 +17,12 @@ public final class EventStore {
         try schema.migrate(database, isNew: isNew)
     }
 
+    /// A store over a connection opened read-only (``openReadOnly(at:schema:clock:)``).
+    init(readOnly database: Database, clock: @escaping @Sendable () -> Date) {
+        self.database = database
+        self.clock = clock
+    }
+
     /// Creates a new database file (mode 0600) with the schema, and whatever `prepare`
     /// writes into it (a first event); fails if anything is at the path.
     ///

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a caller may do inside one write transaction of the ``EventStore``: append to
 /// streams, store blobs, redact a payload, and update its own read models through
 /// ``database``.
@@ -31,20 +33,24 @@ public struct EventWriter {
         guard version == expectedVersion else {
             throw EventLogError.conflict(stream: stream, expected: expectedVersion, actual: version)
         }
-        let insert = try database.cached(
-            """
-            INSERT INTO events (stream, version, type, occurred_at, recorded_at, actor, payload, payload_sha256, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let insert = try database.cached(Self.insertSQL)
         var recorded: [RecordedEvent] = []
         recorded.reserveCapacity(events.count)
+        // The stream and recorded_at are the same for every event: bound once (SQLite keeps
+        // a copy across resets). The other texts are bound in place for each row's step,
+        // from one reused buffer, and unbound when this call ends.
+        insert.reset()
+        try insert.bindText(stream, at: 1)
+        try insert.bindText(recordedAt, at: 5)
+        defer { insert.clearBindings() }
+        var texts = TextParameters(capacity: 512)
         for event in events {
             try Self.checkField("type", event.type)
             try Self.checkField("actor", event.actor)
             guard Timestamp.isValid(event.occurredAt) else {
                 throw EventLogError.invalidField(name: "occurred_at", reason: "is not UTC RFC 3339 with milliseconds")
             }
-            guard String(validating: event.payload, as: UTF8.self) != nil else {
+            guard Self.isUTF8(event.payload) else {
                 throw EventLogError.invalidField(name: "payload", reason: "is not valid UTF-8")
             }
             version += 1
@@ -52,13 +58,15 @@ public struct EventWriter {
             let hash = HashChain.hash(
                 prevHash: prevHash, stream: stream, version: version, type: event.type, occurredAt: event.occurredAt,
                 recordedAt: recordedAt, actor: event.actor, payloadSHA256: payloadSHA256)
-            try insert.bind([
-                stream, version, event.type, event.occurredAt, recordedAt, event.actor, SQLValue.null, payloadSHA256,
-                prevHash, hash,
-            ])
-            try insert.bind(utf8: event.payload, at: 7)
-            try insert.step()
-            insert.reset()
+            texts.removeAll()
+            texts.add(event.type, at: 3)
+            texts.add(event.occurredAt, at: 4)
+            texts.add(event.actor, at: 6)
+            texts.add(payloadSHA256, at: 8)
+            texts.add(prevHash, at: 9)
+            texts.add(hash, at: 10)
+            try insert.bind(.integer(Int64(version)), at: 2)
+            try insert.step(binding: texts, utf8: event.payload, at: 7)
             recorded.append(
                 RecordedEvent(
                     position: database.lastInsertedRowID, stream: stream, version: version, type: event.type,
@@ -67,6 +75,26 @@ public struct EventWriter {
             prevHash = hash
         }
         return recorded
+    }
+
+    static let insertSQL = """
+        INSERT INTO events (stream, version, type, occurred_at, recorded_at, actor, payload, payload_sha256, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// Whether bytes are valid UTF-8: a word at a time while they are ASCII (as JSON
+    /// payloads mostly are), the standard library's check from the first byte that is not.
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset + 8 <= raw.count {
+                if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+                offset += 8
+            }
+            while offset < raw.count, raw[offset] < 0x80 { offset += 1 }
+            if offset == raw.count { return true }
+            return String(validating: raw, as: UTF8.self) != nil
+        }
     }
 
     /// Erases one event's payload (UK GDPR erasure, retention), keeping its
@@ -99,7 +127,12 @@ public struct EventWriter {
 
     static func checkField(_ name: String, _ value: String) throws {
         guard !value.isEmpty else { throw EventLogError.invalidField(name: name, reason: "is empty") }
-        guard !value.utf8.contains(0x0A) else {
+        let hasLineFeed =
+            value.utf8.withContiguousStorageIfAvailable { utf8 in
+                utf8.baseAddress.map { memchr($0, 0x0A, utf8.count) != nil } ?? false
+            }
+            ?? value.utf8.contains(0x0A)
+        guard !hasLineFeed else {
             throw EventLogError.invalidField(name: name, reason: "contains a line feed, the chain's separator")
         }
     }

@@ -14,7 +14,7 @@ public enum HashChain {
 
     /// SHA-256 of payload bytes, as lowercase hex.
     public static func payloadHash(_ payload: [UInt8]) -> String {
-        Hex.encode(SHA256.hash(payload))
+        SHA256.hex(payload)
     }
 
     /// The chain hash of one event from its fields.
@@ -22,23 +22,23 @@ public enum HashChain {
         prevHash: String, stream: String, version: Int, type: String, occurredAt: String, recordedAt: String,
         actor: String, payloadSHA256: String
     ) -> String {
+        let newline: UInt8 = 0x0A
         var hasher = SHA256()
-        let newline: [UInt8] = [0x0A]
         hasher.update(prevHash)
         hasher.update(stream)
-        hasher.update(newline)
-        hasher.update(String(version))
-        hasher.update(newline)
+        hasher.update(byte: newline)
+        hasher.update(decimal: version)
+        hasher.update(byte: newline)
         hasher.update(type)
-        hasher.update(newline)
+        hasher.update(byte: newline)
         hasher.update(occurredAt)
-        hasher.update(newline)
+        hasher.update(byte: newline)
         hasher.update(recordedAt)
-        hasher.update(newline)
+        hasher.update(byte: newline)
         hasher.update(actor)
-        hasher.update(newline)
+        hasher.update(byte: newline)
         hasher.update(payloadSHA256)
-        return Hex.encode(hasher.finalize())
+        return hasher.finalizeHex()
     }
 
     /// The chain hash recomputed from a recorded event's own fields.

@@ -1,10 +1,34 @@
+import CSHA256
+
 /// SHA-256 (NIST FIPS 180-4), written here so Casebook depends on nothing but
 /// Foundation and libsqlite3.
 ///
 /// Use ``SHA256/hash(_:)-(UnsafeRawBufferPointer)`` for one buffer, or feed
 /// several pieces with ``update(_:)-(UnsafeRawBufferPointer)`` and
 /// ``finalize()``.
+///
+/// The compression function runs on the CPU's SHA instructions when it has them (the x86
+/// SHA extensions, or ARMv8's SHA2 instructions; target `CSHA256`, checked once at run
+/// time) and in portable Swift otherwise. Both give the same digests; tests and
+/// `casebook-bench sha256` pick one with ``init(implementation:)``.
 public struct SHA256: Sendable {
+    /// Where the compression function runs.
+    public enum Implementation: String, Sendable, CaseIterable {
+        /// FIPS 180-4 in Swift: runs everywhere.
+        case portable
+        /// The CPU's SHA instructions (see ``SHA256/hardwareName``).
+        case hardware
+    }
+
+    /// The CPU's SHA instructions this process uses ("x86 SHA extensions", "ARMv8 SHA2"),
+    /// or nil when the CPU has none and every digest is computed in portable Swift.
+    public static let hardwareName: String? = csha256_hardware_name().map { String(cString: $0) }
+
+    /// What a hasher made with ``init()`` uses: the hardware when present.
+    public static var preferredImplementation: Implementation {
+        csha256_hardware_available() != 0 ? .hardware : .portable
+    }
+
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a,
         0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
@@ -15,9 +39,28 @@ public struct SHA256: Sendable {
     /// How many bytes of ``block`` are filled.
     private var blockCount = 0
     private var length: UInt64 = 0
+    /// Whether blocks go to the CPU's SHA instructions.
+    private let usesHardware: Bool
 
-    /// Creates a hasher with the initial hash value of FIPS 180-4 §5.3.3.
-    public init() {}
+    /// Creates a hasher with the initial hash value of FIPS 180-4 §5.3.3, on the CPU's SHA
+    /// instructions when it has them.
+    public init() {
+        usesHardware = csha256_hardware_available() != 0
+    }
+
+    /// Creates a hasher on one implementation; nil for ``Implementation/hardware`` when the
+    /// CPU lacks the instructions (``hardwareName`` is nil).
+    public init?(implementation: Implementation) {
+        switch implementation {
+        case .portable: usesHardware = false
+        case .hardware:
+            guard csha256_hardware_available() != 0 else { return nil }
+            usesHardware = true
+        }
+    }
+
+    /// The implementation this hasher runs on.
+    public var implementation: Implementation { usesHardware ? .hardware : .portable }
 
     /// Adds bytes to the message.
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
@@ -35,13 +78,14 @@ public struct SHA256: Sendable {
             offset = take
             if blockCount == 64 {
                 var full = block
-                withUnsafeBytes(of: &full) { compress($0.baseAddress!) }
+                withUnsafeBytes(of: &full) { compress($0.baseAddress!, blocks: 1) }
                 blockCount = 0
             }
         }
-        while count - offset >= 64 {
-            compress(base + offset)
-            offset += 64
+        let fullBlocks = (count - offset) / 64
+        if fullBlocks > 0 {
+            compress(base + offset, blocks: fullBlocks)
+            offset += fullBlocks * 64
         }
         if offset < count {
             let rest = count - offset
@@ -63,8 +107,55 @@ public struct SHA256: Sendable {
         string.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Adds one byte to the message.
+    mutating func update(byte: UInt8) {
+        if blockCount < 63 {
+            let filled = blockCount
+            withUnsafeMutableBytes(of: &block) { $0[filled] = byte }
+            blockCount += 1
+            length &+= 1
+        } else {
+            withUnsafeBytes(of: byte) { update($0) }
+        }
+    }
+
+    /// Adds an integer's decimal text (`String(value)`'s UTF-8 bytes) to the message.
+    mutating func update(decimal value: Int) {
+        // 20 digits and a sign hold any Int.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var magnitude = value.magnitude
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                buffer[start] = 0x2D
+            }
+            update(UnsafeRawBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
     /// Pads the message and returns the 32-byte digest.
     public mutating func finalize() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+            finalize(into: UnsafeMutableRawPointer(digest.baseAddress!))
+            count = 32
+        }
+    }
+
+    /// Pads the message and returns the digest as 64 lowercase hex digits.
+    mutating func finalizeHex() -> String {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { finalize(into: $0.baseAddress!) }
+        return withUnsafeBytes(of: &digest) { Hex.encode($0) }
+    }
+
+    /// Pads the message and writes the 32-byte digest to `digest`.
+    mutating func finalize(into digest: UnsafeMutableRawPointer) {
         let bitLength = length &* 8
         var last = block
         let filled = blockCount
@@ -72,30 +163,25 @@ public struct SHA256: Sendable {
         // block when it fits after the message's last bytes, else in two.
         let needsTwoBlocks = withUnsafeMutableBytes(of: &last) { (bytes: UnsafeMutableRawBufferPointer) -> Bool in
             bytes[filled] = 0x80
-            for index in (filled + 1)..<64 { bytes[index] = 0 }
+            (bytes.baseAddress! + filled + 1).initializeMemory(as: UInt8.self, repeating: 0, count: 63 - filled)
             return filled >= 56
         }
         if needsTwoBlocks {
-            withUnsafeBytes(of: &last) { compress($0.baseAddress!) }
+            withUnsafeBytes(of: &last) { compress($0.baseAddress!, blocks: 1) }
             last = (0, 0, 0, 0, 0, 0, 0, 0)
         }
-        withUnsafeMutableBytes(of: &last) { (bytes: UnsafeMutableRawBufferPointer) in
-            for index in 0..<8 { bytes[56 + index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(56 - 8 * index)) }
-        }
-        withUnsafeBytes(of: &last) { compress($0.baseAddress!) }
+        last.7 = bitLength.bigEndian
+        withUnsafeBytes(of: &last) { compress($0.baseAddress!, blocks: 1) }
         blockCount = 0
         let words = state
-        return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
-            func put(_ word: UInt32, _ index: Int) {
-                digest[index * 4] = UInt8(truncatingIfNeeded: word >> 24)
-                digest[index * 4 + 1] = UInt8(truncatingIfNeeded: word >> 16)
-                digest[index * 4 + 2] = UInt8(truncatingIfNeeded: word >> 8)
-                digest[index * 4 + 3] = UInt8(truncatingIfNeeded: word)
-            }
-            put(words.0, 0); put(words.1, 1); put(words.2, 2); put(words.3, 3)
-            put(words.4, 4); put(words.5, 5); put(words.6, 6); put(words.7, 7)
-            count = 32
-        }
+        digest.storeBytes(of: words.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        digest.storeBytes(of: words.1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        digest.storeBytes(of: words.2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        digest.storeBytes(of: words.3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        digest.storeBytes(of: words.4.bigEndian, toByteOffset: 16, as: UInt32.self)
+        digest.storeBytes(of: words.5.bigEndian, toByteOffset: 20, as: UInt32.self)
+        digest.storeBytes(of: words.6.bigEndian, toByteOffset: 24, as: UInt32.self)
+        digest.storeBytes(of: words.7.bigEndian, toByteOffset: 28, as: UInt32.self)
     }
 
     /// The digest of one buffer.
@@ -110,6 +196,14 @@ public struct SHA256: Sendable {
         bytes.withUnsafeBytes { hash($0) }
     }
 
+    /// The digest of a byte array on one implementation; nil when it is
+    /// ``Implementation/hardware`` and the CPU lacks the instructions.
+    public static func hash(_ bytes: [UInt8], using implementation: Implementation) -> [UInt8]? {
+        guard var hasher = SHA256(implementation: implementation) else { return nil }
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
     /// The digest of a string's UTF-8 bytes.
     public static func hash(_ string: String) -> [UInt8] {
         var hasher = SHA256()
@@ -119,7 +213,9 @@ public struct SHA256: Sendable {
 
     /// The lowercase hex digest of a byte array (64 characters).
     public static func hex(_ bytes: [UInt8]) -> String {
-        Hex.encode(hash(bytes))
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalizeHex()
     }
 
     private static let k: [UInt32] = [
@@ -133,8 +229,20 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    /// Processes one 64-byte block (FIPS 180-4 §6.2.2).
-    private mutating func compress(_ block: UnsafeRawPointer) {
+    /// Processes `blocks` consecutive 64-byte blocks.
+    private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        if usesHardware {
+            let words = data.assumingMemoryBound(to: UInt8.self)
+            _ = withUnsafeMutableBytes(of: &state) { state in
+                csha256_compress_hardware(state.baseAddress!.assumingMemoryBound(to: UInt32.self), words, blocks)
+            }
+        } else {
+            for index in 0..<blocks { compressPortable(data + index * 64) }
+        }
+    }
+
+    /// Processes one 64-byte block in Swift (FIPS 180-4 §6.2.2).
+    private mutating func compressPortable(_ block: UnsafeRawPointer) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for t in 0..<16 {
                 let b = block + t * 4
@@ -177,17 +285,27 @@ private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
 
 /// Lowercase hexadecimal text for bytes, as the hash chain stores it.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// Encodes bytes as lowercase hex.
     public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { encode($0) }
+    }
+
+    /// Encodes bytes as lowercase hex.
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            for (index, byte) in bytes.enumerated() {
-                out[index * 2] = digits[Int(byte >> 4)]
-                out[index * 2 + 1] = digits[Int(byte & 0x0f)]
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                out[index &* 2] = digit(byte >> 4)
+                out[index &* 2 &+ 1] = digit(byte & 0x0f)
             }
             return bytes.count * 2
         }
+    }
+
+    /// The ASCII lowercase hex digit of a value 0...15.
+    @inline(__always)
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? 0x30 &+ value : 0x57 &+ value
     }
 
     /// Whether the text is exactly 64 lowercase hex digits (a SHA-256 as stored).

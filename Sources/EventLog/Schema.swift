@@ -42,6 +42,10 @@ public struct Schema: Sendable {
         if version == 0 && !isNew {
             throw EventLogError.incompatibleSchema("the file is empty: it is not a database of this program's")
         }
+        if version < 0 {
+            throw EventLogError.incompatibleSchema(
+                "the database's header gives schema version \(version), which no version of this program writes")
+        }
         if version > currentVersion {
             throw EventLogError.incompatibleSchema(
                 "the database is at schema version \(version); this program knows up to \(currentVersion)")

@@ -23,7 +23,22 @@ public enum Timestamp {
 
     /// Parses the stored shape back to an instant; nil for any other text.
     public static func date(from text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        milliseconds(text).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    /// Whether text is in the stored shape.
+    public static func isValid(_ text: String) -> Bool { milliseconds(text) != nil }
+
+    /// Milliseconds since 1970 of text in the stored shape; nil for any other text.
+    /// Reads the string's UTF-8 in place (no copy: `append` checks every event's time).
+    static func milliseconds(_ text: String) -> Int64? {
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ milliseconds(UnsafeRawBufferPointer($0)) }) {
+            return parsed
+        }
+        return Array(text.utf8).withUnsafeBytes { milliseconds($0) }
+    }
+
+    private static func milliseconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58,
             bytes[16] == 58, bytes[19] == 46, bytes[23] == 90
         else { return nil }
@@ -42,12 +57,8 @@ public enum Timestamp {
             day <= daysInMonth(year: year, month: month), hour < 24, minute < 60, second < 60
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
-        let milliseconds = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
-        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
     }
-
-    /// Whether text is in the stored shape.
-    public static func isValid(_ text: String) -> Bool { date(from: text) != nil }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)

@@ -512,7 +512,7 @@ import Testing
             "investigate note", "investigate source", "investigate assess", "investigate conclude", "refer behaviour",
             "refer disciplinary", "takedown request", "takedown response", "takedown check", "takedown not-applicable",
             "isp escalate", "isp response", "police consent", "police refer", "support offer", "support response", "close",
-            "reopen", "show", "list", "overdue", "timeline", "outcomes", "audit", "verify", "rebuild", "backup", "redact", "demo",
+            "reopen", "show", "list", "overdue", "timeline", "outcomes", "audit", "verify", "checkpoint", "rebuild", "backup", "redact", "demo",
             "help",
         ] {
             #expect(commands.contains(required), "help does not list \(required)")

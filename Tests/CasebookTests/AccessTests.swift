@@ -277,9 +277,15 @@ import Testing
         _ = try casebook.outcomes(since: nil, until: nil, format: .csv, by: Staff.hr, localTime: Self.london)
 
         let all = try casebook.auditTrail(by: Staff.head)
+        let exportedHead: Timeline.ChainHead? = all.compactMap { entry -> Timeline.ChainHead? in
+            if case .timelineExported(_, _, _, let head) = entry.event { return head }
+            return nil
+        }.first
+        #expect(exportedHead != nil)
         #expect(all.map(\.event) == [
             .caseRead(case: hill, view: .show, evidence: nil), .caseRead(case: hill, view: .evidenceList, evidence: nil),
-            .caseRead(case: dale, view: .show, evidence: nil), .timelineExported(case: hill, format: .json, recipient: nil),
+            .caseRead(case: dale, view: .show, evidence: nil),
+            .timelineExported(case: hill, format: .json, recipient: nil, chainHead: exportedHead),
             .outcomesExported(since: nil, until: nil, format: .csv),
         ])
         #expect(all.map(\.actor) == ["sm", "dsl", "sm.dale", "dsl", "hr1"])

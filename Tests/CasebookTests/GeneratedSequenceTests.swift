@@ -306,7 +306,7 @@ struct GeneratedSequenceTests {
                             "refusal without rule, clause or unblock: \(refusal)")
                     }
                 case .invalidInput, .notFound, .notPermitted: break
-                case .conflict, .cannotCreate, .io: checker.check(false, "a pure decision failed with \(error)")
+                case .conflict, .cannotCreate, .io, .damaged: checker.check(false, "a pure decision failed with \(error)")
                 }
             }
         }

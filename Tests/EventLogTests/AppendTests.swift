@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 import EventLog
 
@@ -189,6 +190,90 @@ import EventLog
         }
         let count = try store.eventCount()
         #expect(count == 0)
+    }
+
+    @Test("Payloads are accepted exactly when they are UTF-8, wherever a bad or multi-byte sequence falls")
+    func payloadUTF8CheckAgreesWithTheStandardLibrary() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        var generator = SplitMix64(seed: 0x0_07F8_2026)
+        var payloads: [[UInt8]] = []
+        // A bad byte or a good two-, three- or four-byte sequence at every offset of a
+        // 20-byte ASCII run (before, across and after the 8-byte words), then random bytes.
+        for offset in 0...20 {
+            for insert: [UInt8] in [[0xFF], [0xC3], [0xC3, 0xA9], [0xE2, 0x80, 0x94], [0xF0, 0x9F, 0x93, 0xB7], [0xED, 0xA0, 0x80]] {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 20)
+                bytes.insert(contentsOf: insert, at: offset)
+                payloads.append(bytes)
+            }
+        }
+        for _ in 0..<150 {
+            let count = Int.random(in: 0...40, using: &generator)
+            payloads.append((0..<count).map { _ in
+                Int.random(in: 0..<8, using: &generator) == 0
+                    ? UInt8.random(in: 0x80...0xFF, using: &generator) : UInt8.random(in: 0x20..<0x7F, using: &generator)
+            })
+        }
+        var version = 0
+        for payload in payloads {
+            let valid = String(validating: payload, as: UTF8.self) != nil
+            let event = NewEvent(type: "NoteAdded", occurredAt: "2026-11-20T09:00:00.000Z", actor: "staff-1", payload: payload)
+            if valid {
+                try store.append([event], to: Fixture.stream, expectedVersion: version)
+                version += 1
+                let stored = try store.database.scalarText(
+                    "SELECT hex(CAST(payload AS BLOB)) FROM events WHERE stream = ? AND version = ?", [Fixture.stream, version])
+                #expect(stored == payload.map { String(format: "%02X", $0) }.joined(), "\(payload)")
+            } else {
+                #expect(throws: EventLogError.invalidField(name: "payload", reason: "is not valid UTF-8"), "\(payload)") {
+                    try store.append([event], to: Fixture.stream, expectedVersion: version)
+                }
+            }
+        }
+        #expect(try store.eventCount() == version)
+        #expect(version > 30 && version < payloads.count - 30)
+    }
+
+    @Test("An empty payload is stored as empty text, not NULL, with the empty string's digest")
+    func emptyPayload() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let event = NewEvent(type: "Marker", occurredAt: "2026-11-20T09:00:00.000Z", actor: "staff-1", payload: [])
+        let recorded = try store.append([event, event], to: Fixture.stream, expectedVersion: 0)
+        let emptyDigest = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        #expect(recorded.map(\.payloadSHA256) == [emptyDigest, emptyDigest])
+        #expect(try store.database.scalarInt("SELECT count(*) FROM events WHERE payload IS NOT NULL AND payload = ''") == 2)
+        #expect(try store.events(in: Fixture.stream) == recorded)
+        #expect(try store.verifyChains().isIntact)
+    }
+
+    @Test("One transaction appending to several streams stores each event's own fields")
+    func severalStreamsInOneTransaction() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let other = "case/CB-2026-0002"
+        let recorded = try store.write { writer in
+            try writer.append(Fixture.events(1...3), to: Fixture.stream, expectedVersion: 0)
+                + writer.append([Fixture.event(4, type: "NoteAdded", actor: "ms-ŋ")], to: other, expectedVersion: 0)
+                + writer.append(Fixture.events(5...6), to: Fixture.stream, expectedVersion: 3)
+        }
+        #expect(recorded.map(\.stream) == [Fixture.stream, Fixture.stream, Fixture.stream, other, Fixture.stream, Fixture.stream])
+        #expect(recorded.map(\.version) == [1, 2, 3, 1, 4, 5])
+        // Read back with plain SQL: every column as stored.
+        var rows: [[String]] = []
+        try store.database.forEachRow(
+            "SELECT stream, version, type, occurred_at, recorded_at, actor, payload, payload_sha256, prev_hash, hash FROM events ORDER BY position"
+        ) { row in rows.append((0..<10).map { row.text($0) }) }
+        let expected = recorded.map {
+            [$0.stream, String($0.version), $0.type, $0.occurredAt, $0.recordedAt, $0.actor, $0.payloadText ?? "?",
+             $0.payloadSHA256, $0.prevHash, $0.hash]
+        }
+        #expect(rows == expected)
+        #expect(rows[3][2] == "NoteAdded" && rows[3][5] == "ms-ŋ" && rows[3][8] == HashChain.genesis)
+        #expect(rows[4][8] == rows[2][9])
+        #expect(try store.verifyChains().isIntact)
+        // A statement run after the appends has no parameter left over from them.
+        #expect(try store.database.scalarInt("SELECT count(*) FROM events WHERE stream = ?", [other]) == 1)
     }
 
     @Test("forEachEvent visits every event once, in position order, at any page size",

@@ -12,12 +12,9 @@ import EventLog
         try store.append(Fixture.events(1...4), to: Fixture.stream, expectedVersion: 0)
         let before = try store.events(in: Fixture.stream)
         try store.write { writer in
+            // The caller records the redaction first, in the same transaction.
+            try writer.append([Fixture.redaction(of: 2)], to: Fixture.stream, expectedVersion: 4)
             try writer.redact(stream: Fixture.stream, version: 2)
-            // The caller records the redaction as an event in the same transaction.
-            try writer.append(
-                [NewEvent(type: "PayloadRedacted", occurredAt: "2026-11-21T08:00:00.000Z", actor: "dsl",
-                          payload: Array(#"{"version":2}"#.utf8))],
-                to: Fixture.stream, expectedVersion: 4)
         }
         let after = try store.events(in: Fixture.stream)
         #expect(after.count == 5)
@@ -36,19 +33,19 @@ import EventLog
     func redactingTwiceFails() throws {
         let fixture = try StoreFixture()
         let store = fixture.store
-        try store.append(Fixture.events(1...2), to: Fixture.stream, expectedVersion: 0)
+        try store.append(Fixture.events(1...2) + [Fixture.redaction(of: 1)], to: Fixture.stream, expectedVersion: 0)
         try store.write { try $0.redact(stream: Fixture.stream, version: 1) }
         #expect(throws: EventLogError.alreadyRedacted(stream: Fixture.stream, version: 1)) {
             try store.write { try $0.redact(stream: Fixture.stream, version: 1) }
         }
-        #expect(throws: EventLogError.eventNotFound(stream: Fixture.stream, version: 3)) {
-            try store.write { try $0.redact(stream: Fixture.stream, version: 3) }
+        #expect(throws: EventLogError.eventNotFound(stream: Fixture.stream, version: 4)) {
+            try store.write { try $0.redact(stream: Fixture.stream, version: 4) }
         }
         #expect(throws: EventLogError.eventNotFound(stream: "staff", version: 1)) {
             try store.write { try $0.redact(stream: "staff", version: 1) }
         }
         let events = try store.events(in: Fixture.stream)
-        #expect(events.map(\.isRedacted) == [true, false])
+        #expect(events.map(\.isRedacted) == [true, false, false])
     }
 
     @Test("A redaction rolled back with its transaction leaves the payload")
@@ -56,7 +53,7 @@ import EventLog
         struct Refused: Error, Equatable {}
         let fixture = try StoreFixture()
         let store = fixture.store
-        try store.append(Fixture.events(1...1), to: Fixture.stream, expectedVersion: 0)
+        try store.append(Fixture.events(1...1) + [Fixture.redaction(of: 1)], to: Fixture.stream, expectedVersion: 0)
         #expect(throws: Refused()) {
             try store.write { writer in
                 try writer.redact(stream: Fixture.stream, version: 1)

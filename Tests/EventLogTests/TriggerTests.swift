@@ -77,12 +77,14 @@ import EventLog
         #expect(try Self.snapshot(of: store) == before)
     }
 
-    @Test("An UPDATE setting only payload to NULL succeeds: that is redaction; it cannot be undone")
+    @Test("An UPDATE setting only payload to NULL succeeds once a later event records it: that is redaction; it cannot be undone")
     func redactionIsTheOneUpdate() throws {
         let fixture = try Self.filledStore()
         let store = fixture.store
+        let count = try store.version(of: Fixture.stream)
+        try store.append([Fixture.redaction(of: 2)], to: Fixture.stream, expectedVersion: count)
         let before = try store.events(in: Fixture.stream)
-        try store.database.execute("UPDATE events SET payload = NULL WHERE version = 2")
+        try store.database.execute("UPDATE events SET payload = NULL WHERE stream = '\(Fixture.stream)' AND version = 2")
         let after = try store.events(in: Fixture.stream)
         #expect(after[1].payload == nil)
         var expected = before
@@ -92,5 +94,55 @@ import EventLog
         #expect(throws: SQLiteError.self) {
             try store.database.execute("UPDATE events SET payload = '{\"item\":\"E2\"}' WHERE version = 2")
         }
+    }
+
+    /// Payload erasures the trigger refuses: no record, a record of another version, a
+    /// record before the event, a type that cannot be redacted, a record of the wrong type.
+    enum UnrecordedErasure: String, CaseIterable, CustomTestStringConvertible {
+        case noRecord = "no redaction recorded"
+        case recordOfAnotherVersion = "a record naming another version"
+        case recordInAnotherStream = "a record in another stream"
+        case notRedactable = "a type that cannot be redacted (CaseClosed)"
+        case recordOfWrongType = "a record of another type naming the version"
+        var testDescription: String { rawValue }
+    }
+
+    @Test("Setting a payload to NULL without a recorded redaction of a redactable type is refused", arguments: UnrecordedErasure.allCases)
+    func unrecordedErasureIsRefused(_ erasure: UnrecordedErasure) throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        let type = erasure == .notRedactable ? "CaseClosed" : "EvidenceCaptured"
+        try store.append([Fixture.event(1), Fixture.event(2, type: type)], to: Fixture.stream, expectedVersion: 0)
+        switch erasure {
+        case .noRecord, .notRedactable: break
+        case .recordOfAnotherVersion: try store.append([Fixture.redaction(of: 1)], to: Fixture.stream, expectedVersion: 2)
+        case .recordInAnotherStream: try store.append([Fixture.redaction(of: 2)], to: "case/CB-2026-0002", expectedVersion: 0)
+        case .recordOfWrongType:
+            var record = Fixture.redaction(of: 2)
+            record.type = "InvestigationNoteAdded"
+            try store.append([record], to: Fixture.stream, expectedVersion: 2)
+        }
+        if erasure == .notRedactable {
+            try store.append([Fixture.redaction(of: 2)], to: Fixture.stream, expectedVersion: 2)
+        }
+        let before = try Self.snapshot(of: store)
+        let error = #expect(throws: SQLiteError.self) {
+            try store.database.execute("UPDATE events SET payload = NULL WHERE stream = '\(Fixture.stream)' AND version = 2")
+        }
+        #expect(error?.isConstraint == true)
+        #expect(error?.message.contains("only a recorded redaction of a redactable event") == true)
+        #expect(try Self.snapshot(of: store) == before)
+    }
+
+    @Test("The redaction rules are fixed: rows cannot be added, changed or deleted", arguments: [
+        "INSERT INTO redaction_rules (type, recorded_by) VALUES ('CaseClosed', 'EventRedacted')",
+        "UPDATE redaction_rules SET type = 'CaseClosed'",
+        "DELETE FROM redaction_rules",
+    ])
+    func redactionRulesAreFixed(sql: String) throws {
+        let fixture = try StoreFixture()
+        let error = #expect(throws: SQLiteError.self) { try fixture.store.database.execute(sql) }
+        #expect(error?.message.contains("the redaction rules are fixed by the schema") == true)
+        #expect(try fixture.store.database.scalarInt("SELECT count(*) FROM redaction_rules") == 2)
     }
 }

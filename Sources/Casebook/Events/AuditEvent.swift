@@ -7,8 +7,10 @@ import EventLog
 /// Type names (``typeName``) are stable: they are stored and hashed. Every payload carries
 /// `"v": 1`. Who exported and when are the event's own `actor` and `occurred_at`.
 public enum AuditEvent: Sendable, Equatable {
-    /// A case's timeline was exported, optionally for a named recipient.
-    case timelineExported(case: CaseReference, format: TimelineFormat, recipient: String?)
+    /// A case's timeline was exported, optionally for a named recipient, up to the chain
+    /// head it shows (its last version and hash: `verify` checks the database still holds
+    /// it). Entries recorded before chain heads were kept have none.
+    case timelineExported(case: CaseReference, format: TimelineFormat, recipient: String?, chainHead: Timeline.ChainHead?)
     /// The HR outcomes report was exported for the cases closed in `[since, until)`.
     case outcomesExported(since: String?, until: String?, format: OutcomesFormat)
     /// A case's content was read: `show`, `evidence list`, or `evidence get` of one item.
@@ -28,7 +30,7 @@ public enum AuditEvent: Sendable, Equatable {
     /// The case the event is about, if one.
     public var caseReference: CaseReference? {
         switch self {
-        case .timelineExported(let reference, _, _), .caseRead(let reference, _, _): return reference
+        case .timelineExported(let reference, _, _, _), .caseRead(let reference, _, _): return reference
         case .auditRead(let reference, _): return reference
         case .outcomesExported, .backupMade: return nil
         }
@@ -55,8 +57,9 @@ public enum AuditEvent: Sendable, Equatable {
     public var payload: JSONValue {
         var fields: [String: JSONValue]
         switch self {
-        case .timelineExported(let reference, let format, let recipient):
+        case .timelineExported(let reference, let format, let recipient, let head):
             fields = ["case": .string(reference.description), "format": .string(format.rawValue), "recipient": JSONValue(recipient)]
+            if let head { fields["chainHead"] = ["version": .int(head.version), "hash": .string(head.hash)] }
         case .outcomesExported(let since, let until, let format):
             fields = ["since": JSONValue(since), "until": JSONValue(until), "format": .string(format.rawValue)]
         case .caseRead(let reference, let view, let evidence):
@@ -87,7 +90,14 @@ public enum AuditEvent: Sendable, Equatable {
             guard let format = json["format"]?.string.flatMap(TimelineFormat.init(rawValue:)) else {
                 throw CaseEvent.PayloadError(type: type, field: "format")
             }
-            self = .timelineExported(case: reference, format: format, recipient: try optional("recipient"))
+            var head: Timeline.ChainHead?
+            if let value = json["chainHead"], !value.isNull {
+                guard let version = value["version"]?.int, let hash = value["hash"]?.string else {
+                    throw CaseEvent.PayloadError(type: type, field: "chainHead")
+                }
+                head = Timeline.ChainHead(stream: reference.stream, version: version, hash: hash)
+            }
+            self = .timelineExported(case: reference, format: format, recipient: try optional("recipient"), chainHead: head)
         case "OutcomesExported":
             guard let format = json["format"]?.string.flatMap(OutcomesFormat.init(rawValue:)) else {
                 throw CaseEvent.PayloadError(type: type, field: "format")

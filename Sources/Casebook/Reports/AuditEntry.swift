@@ -31,7 +31,7 @@ public struct AuditEntry: Sendable, Equatable {
     /// for DC Rao, Metropolitan Police".
     public var summary: String {
         switch event {
-        case .timelineExported(let reference, let format, let recipient):
+        case .timelineExported(let reference, let format, let recipient, _):
             return "exported the timeline of \(reference) as \(format.rawValue)"
                 + (recipient.map { " for \($0)" } ?? " (no recipient named)")
         case .outcomesExported(let since, let until, let format):

@@ -22,7 +22,7 @@ extension Timeline {
         guard let first = ordered.first, let last = ordered.last else {
             throw CasebookError.notFound("the case has no events")
         }
-        let decoded = try ordered.map { try CaseEvent(type: $0.type, payload: $0.payload) }
+        let decoded = try ordered.map { try CaseEvent(stored: $0) }
         guard case .opened(let opened) = decoded[0], let openedAt = Timestamp.date(from: first.occurredAt) else {
             throw CasebookError.invalidInput("\(first.stream) does not begin with CaseOpened")
         }

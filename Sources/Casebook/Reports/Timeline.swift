@@ -32,6 +32,13 @@ public struct Timeline: Sendable {
         public var version: Int
         /// The last event's chain hash.
         public var hash: String
+
+        /// Creates a chain head.
+        public init(stream: String, version: Int, hash: String) {
+            self.stream = stream
+            self.version = version
+            self.hash = hash
+        }
     }
 
     /// The facts at the top of a chronology.

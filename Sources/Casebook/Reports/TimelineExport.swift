@@ -69,6 +69,7 @@ public enum TimelineExport {
         for event in events { verifier.check(event) }
         result.breaks = verifier.breaks
         result.redacted = verifier.redacted
+        result.events = events.map { StreamHead(stream: $0.stream, version: $0.version, hash: $0.hash) }
 
         // The chain head the header states.
         let own = events.filter { $0.stream == reference.stream }

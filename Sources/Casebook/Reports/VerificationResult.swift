@@ -33,6 +33,9 @@ public struct VerificationResult: Sendable, Equatable {
     public var redacted: [EventReference]
     /// Everything else found wrong.
     public var problems: [Problem]
+    /// Every exported event's stream, version and chain hash, in version order: what
+    /// ``Casebook/compare(exported:)`` looks for in a database.
+    public var events: [StreamHead] = []
 
     /// Creates a result.
     public init(

@@ -22,7 +22,12 @@ public struct LocalTime: Sendable {
     /// The zone named by `TZ`, or Europe/London.
     public static func fromEnvironment() throws -> LocalTime {
         // getenv, not ProcessInfo's environment, which copies every variable into a dictionary.
-        let name = getenv("TZ").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
+        try fromTZ(getenv("TZ").map { String(cString: $0) })
+    }
+
+    /// The zone a `TZ` value names (`Europe/London` when it is nil or empty).
+    public static func fromTZ(_ value: String?) throws -> LocalTime {
+        let name = value.flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
         return try LocalTime(identifier: name.hasPrefix(":") ? String(name.dropFirst()) : name)
     }
 

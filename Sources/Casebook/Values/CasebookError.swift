@@ -16,6 +16,9 @@ public enum CasebookError: Error, Equatable, Sendable {
     case cannotCreate(String)
     /// The file could not be read or written (exit 74).
     case io(String)
+    /// A stored record cannot be read: the database is damaged or was edited (exit 65);
+    /// `casebook verify` says what and where.
+    case damaged(String)
 }
 
 extension CasebookError: CustomStringConvertible {
@@ -23,7 +26,7 @@ extension CasebookError: CustomStringConvertible {
         switch self {
         case .refused(let refusals): return refusals.map(\.description).joined(separator: "\n")
         case .invalidInput(let message), .notFound(let message), .notPermitted(let message),
-            .conflict(let message), .cannotCreate(let message), .io(let message):
+            .conflict(let message), .cannotCreate(let message), .io(let message), .damaged(let message):
             return message
         }
     }

@@ -74,13 +74,13 @@ extension CaseState {
     /// that no payload is decoded twice.
     static func replay(_ events: [RecordedEvent], visit: (RecordedEvent, CaseEvent) -> Void) throws -> CaseState {
         guard let first = events.first else { throw CasebookError.notFound("the case has no events") }
-        let firstEvent = try CaseEvent(type: first.type, payload: first.payload)
+        let firstEvent = try CaseEvent(stored: first)
         guard case .opened(let opened) = firstEvent, let openedAt = Timestamp.date(from: first.occurredAt)
-        else { throw CasebookError.invalidInput("\(first.stream) does not begin with CaseOpened") }
+        else { throw CasebookError.damaged("\(first.stream) does not begin with CaseOpened at version 1") }
         visit(first, firstEvent)
         var state = CaseState(opened: opened, at: openedAt)
         for stored in events.dropFirst() {
-            let event = try CaseEvent(type: stored.type, payload: stored.payload)
+            let event = try CaseEvent(stored: stored)
             visit(stored, event)
             state.apply(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
         }

@@ -28,6 +28,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case backup = "back up the database"
     /// `restrict`: exclude a member of staff from a case, or undo it (SPEC §8).
     case restrictAccess = "restrict who may see a case"
+    /// `checkpoint`: write a witness of the log head.
+    case checkpoint = "write checkpoints"
 }
 
 extension Role {
@@ -39,12 +41,12 @@ extension Role {
         case .seniorManager:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess:
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint:
                 return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess:
+            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint:
                 return true
             case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
             }

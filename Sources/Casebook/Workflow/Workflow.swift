@@ -14,9 +14,7 @@ public enum Workflow {
     /// The longest free text accepted.
     public static let maximumTextLength = 20_000
     /// The event types whose payload may be redacted: the others carry the workflow's state.
-    public static let redactableTypes: Set<String> = [
-        CaseEventType.evidenceCaptured.rawValue, CaseEventType.evidenceFilesAttached.rawValue, CaseEventType.noteAdded.rawValue,
-    ]
+    public static let redactableTypes: Set<String> = [CaseEventType.evidenceCaptured.rawValue, CaseEventType.noteAdded.rawValue]
 
     // MARK: Opening
 

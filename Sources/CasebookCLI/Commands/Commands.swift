@@ -18,8 +18,8 @@ enum Commands {
         ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
-        MaintenanceCommands.verify, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
-        DemoCommand.demo,
+        MaintenanceCommands.verify, MaintenanceCommands.checkpoint, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
+        DemoCommand.demo, ServerCommands.serve,
     ]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })

@@ -14,7 +14,7 @@ enum EvidenceCommands {
                 OptionSpec(name: "captured-at", valueName: "time", help: "When it was captured (default: --at)."),
                 OptionSpec(name: "posted-at", valueName: "time", help: "When it was posted, if known."),
                 OptionSpec(name: "platform", valueName: "name", help: "The platform or site."),
-                OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot, saved email or audio file (64 MiB at most)."),
+                OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input),
                 OptionSpec(name: "description", valueName: "text", help: "What it shows."),
             ],
             examples: [
@@ -50,7 +50,7 @@ enum EvidenceCommands {
             options: [
                 OptionSpec(
                     name: "file", valueName: "path", isRepeatable: true, isRequired: true,
-                    help: "A screenshot, saved email or audio file (64 MiB at most).")
+                    help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input)
             ],
             examples: ["casebook --as smt.jones evidence attach CB-2026-0001 E2 --file reply.png --file thread.png"]),
         files: { invocation in
@@ -100,7 +100,7 @@ enum EvidenceCommands {
             options: [
                 OptionSpec(
                     name: "out", valueName: "dir", isRequired: true,
-                    help: "The new folder to create (must not exist); it appears with every file, or not at all.")
+                    help: "The new folder to create (must not exist); it appears with every file, or not at all.", file: .output)
             ],
             examples: ["casebook --as smt.jones evidence get CB-2026-0001 E1 --out ./CB-2026-0001-E1"])
     ) { invocation in

@@ -11,7 +11,7 @@ enum ReportCommands {
             positionals: [CaseCommands.casePositional],
             options: [
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, html, json or csv."),
-                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout.", file: .output),
                 OptionSpec(name: "recipient", valueName: "name", help: "Who it is being shared with."),
                 ReadCommands.asOfOption,
             ],
@@ -42,7 +42,7 @@ enum ReportCommands {
                 OptionSpec(name: "since", valueName: "date", help: "Closed on or after (local date or time)."),
                 OptionSpec(name: "until", valueName: "date", help: "Closed before (local date or time)."),
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, json or csv."),
-                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout.", file: .output),
                 ReadCommands.asOfOption,
             ],
             examples: ["casebook --as hr.lee outcomes --since 2026-09-01 --until 2027-09-01 --format csv --out outcomes.csv"])

@@ -54,7 +54,7 @@ enum TakedownCommands {
             positionals: [CaseCommands.casePositional, requestPositional],
             options: [
                 OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(CheckResult.choices)."),
-                OptionSpec(name: "file", valueName: "path", help: "A screenshot of what the check found."),
+                OptionSpec(name: "file", valueName: "path", help: "A screenshot of what the check found.", file: .input),
             ],
             examples: ["casebook --as smt.jones takedown check CB-2026-0001 T1 --result removed --file gone.png"]),
         files: { invocation in

@@ -21,6 +21,15 @@ public final class Database {
         case createNew
         /// Open an existing file; fails when it is missing.
         case existing
+        /// Open an existing file for reading only (SQLITE_OPEN_READONLY): works on a file or
+        /// folder this process cannot write, and takes no write lock. When even a read-only
+        /// open fails because the folder is not writable (SQLite cannot create the WAL index,
+        /// `-shm`, as on a read-only filesystem), the file is opened as immutable
+        /// (`?immutable=1`): SQLite then reads the main file alone, without locks and
+        /// without a `-wal` file (see ``isImmutable``, ``skipsWriteAheadLog``).
+        case readOnly
+        /// A private database in memory.
+        case memory
     }
 
     /// Errors opening a file, before SQLite is involved.
@@ -32,6 +41,13 @@ public final class Database {
         /// The file could not be created.
         case cannotCreate(String, errno: Int32)
     }
+
+    /// Whether the file was opened as immutable (``OpenMode/readOnly`` on a folder that
+    /// cannot be written).
+    public private(set) var isImmutable = false
+    /// Whether it was opened as immutable while a non-empty `-wal` file lies beside it:
+    /// committed changes still in that file are not read.
+    public private(set) var skipsWriteAheadLog = false
 
     /// Opens a database file and applies the connection pragmas.
     public init(path: String, mode: OpenMode) throws {
@@ -46,12 +62,32 @@ public final class Database {
                 throw OpenError.cannotCreate(path, errno: code)
             }
             close(fd)
-        case .existing:
+        case .existing, .readOnly:
             guard FileManager.default.fileExists(atPath: path) else { throw OpenError.missing(path) }
+        case .memory:
+            break
         }
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
-        let code = sqlite3_open_v2(path, &handle, flags, nil)
+        var code: Int32
+        switch mode {
+        case .createNew, .existing:
+            code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        case .memory:
+            code = sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
+        case .readOnly:
+            code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+            // SQLite opens lazily: read the header now, so that a folder where the WAL index
+            // cannot be created shows here rather than at the first query.
+            if code == SQLITE_OK, let opened = handle, Self.cannotRead(opened), access(Self.folder(of: path), W_OK) != 0 {
+                sqlite3_close_v2(opened)
+                handle = nil
+                code = sqlite3_open_v2(
+                    Self.immutableURI(path), &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
+                isImmutable = code == SQLITE_OK
+                let log = try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber
+                skipsWriteAheadLog = isImmutable && (log?.intValue ?? 0) > 0
+            }
+        }
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
@@ -61,6 +97,8 @@ public final class Database {
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        // A read-only connection changes nothing, not even the journal mode.
+        if mode == .readOnly || mode == .memory { return }
         do {
             let journal = try scalarText("PRAGMA journal_mode=WAL")
             guard journal?.lowercased() == "wal" else {
@@ -74,6 +112,26 @@ public final class Database {
             sqlite3_close_v2(handle)
             throw error
         }
+    }
+
+    /// Whether a first read of the schema fails (a read-only open of a WAL file whose
+    /// `-shm` cannot be created fails only then).
+    private static func cannotRead(_ handle: OpaquePointer) -> Bool {
+        sqlite3_exec(handle, "SELECT count(*) FROM sqlite_schema", nil, nil, nil) != SQLITE_OK
+    }
+
+    private static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded as a URI path.
+    private static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+        return "file:" + encoded + "?immutable=1"
     }
 
     deinit {

@@ -22,13 +22,17 @@ struct AuditTrailTests {
         let trail = try fixture.casebook.auditTrail(by: Staff.head)
         #expect(trail.count == TimelineFormat.allCases.count + 2)
         #expect(trail.map(\.version) == Array(1...trail.count))
+        func head(_ reference: CaseReference) throws -> Timeline.ChainHead {
+            let last = try #require(fixture.casebook.store.events(in: reference.stream).last)
+            return Timeline.ChainHead(stream: last.stream, version: last.version, hash: last.hash)
+        }
         for (entry, format) in zip(trail, TimelineFormat.allCases) {
-            #expect(entry.event == .timelineExported(case: fixture.complete, format: format, recipient: "DC Rao"))
+            #expect(entry.event == .timelineExported(case: fixture.complete, format: format, recipient: "DC Rao", chainHead: try head(fixture.complete)))
             #expect(entry.actor == "dsl")
             #expect(entry.actorName == "Dee Lead")
             #expect(entry.occurredAt == ReportFixture.exportTime)
         }
-        #expect(trail[5].event == .timelineExported(case: fixture.urgent, format: .html, recipient: nil))
+        #expect(trail[5].event == .timelineExported(case: fixture.urgent, format: .html, recipient: nil, chainHead: try head(fixture.urgent)))
         #expect(trail[5].actor == "sm")
         #expect(
             trail[6].event
@@ -77,8 +81,10 @@ struct AuditTrailTests {
 
     @Test func auditEventsRoundTripThroughTheirPayloads() throws {
         let events: [AuditEvent] = [
-            .timelineExported(case: CaseReference(year: 2026, number: 7), format: .csv, recipient: "Panel"),
-            .timelineExported(case: CaseReference(year: 2026, number: 8), format: .html, recipient: nil),
+            .timelineExported(case: CaseReference(year: 2026, number: 7), format: .csv, recipient: "Panel", chainHead: nil),
+            .timelineExported(
+                case: CaseReference(year: 2026, number: 8), format: .html, recipient: nil,
+                chainHead: Timeline.ChainHead(stream: "case/CB-2026-0008", version: 3, hash: String(repeating: "ab", count: 32))),
             .outcomesExported(since: nil, until: "2026-04-01T00:00:00.000Z", format: .md),
         ]
         for event in events {

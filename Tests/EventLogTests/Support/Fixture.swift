@@ -46,6 +46,14 @@ enum Fixture {
         return references
     }
 
+    /// The event that records the redaction of `version`, as the schema's redaction rules
+    /// name it: an `EventRedacted` whose payload's `version` is the erased version.
+    static func redaction(of version: Int) -> NewEvent {
+        NewEvent(
+            type: "EventRedacted", occurredAt: "2026-11-21T08:00:00.000Z", actor: "dsl",
+            payload: Array(#"{"version":\#(version),"reason":"erasure","v":1}"#.utf8))
+    }
+
     /// Removes the append-only triggers, as an attacker with the file and the sqlite3 shell could.
     static func dropTriggers(_ store: EventStore) throws {
         try store.database.execute(

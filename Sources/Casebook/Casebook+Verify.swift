@@ -1,0 +1,462 @@
+import EventLog
+import Foundation
+
+/// What `casebook verify` found.
+public struct VerificationReport: Sendable {
+    /// Every break, each naming its stream and version (`file`, `schema`, `blobs` and `log`
+    /// for what belongs to no stream): chains, stored files, schema, stream names, payloads,
+    /// erasures, actors, the file's pages, and a checkpoint's or the audit trail's exports.
+    public var breaks: [ChainBreak]
+    /// Events redacted with the chain intact and the redaction recorded (not breaks).
+    public var redacted: [EventReference]
+    /// Read-model rows that differ from a fresh rebuild: `table: row`.
+    public var projectionDifferences: [String]
+    /// Evidence files referred to by events but not stored.
+    public var missingFiles: [String]
+    /// Events checked.
+    public var eventCount: Int
+    /// Streams checked.
+    public var streamCount: Int
+    /// The log head and every stream's head in the snapshot verified.
+    public var checkpoint: LogCheckpoint
+    /// Whether a checkpoint was compared.
+    public var checkedCheckpoint: Bool
+    /// Whether the file was read without the `-wal` file beside it (opened immutable: a
+    /// read-only folder where SQLite cannot create its WAL index): changes still in that
+    /// file were not checked.
+    public var skipsWriteAheadLog: Bool
+
+    /// The log head.
+    public var logHead: LogHead { checkpoint.logHead }
+
+    /// Whether everything verified.
+    public var isIntact: Bool { breaks.isEmpty && projectionDifferences.isEmpty && missingFiles.isEmpty }
+}
+
+extension Casebook {
+    /// Opens an existing database for reading only (no write lock, no migration): for
+    /// `verify`, which works on a read-only file, folder or copy.
+    public static func openReadOnly(at path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Casebook {
+        Casebook(store: try translatingErrors { try EventStore.openReadOnly(at: path, schema: schema, clock: clock) })
+    }
+
+    /// Whether a stream name is one Casebook writes: `staff`, `audit`, or `case/CB-YYYY-NNNN`.
+    public static func isStreamName(_ name: String) -> Bool {
+        if name == StaffEvent.stream || name == AuditEvent.stream { return true }
+        guard name.hasPrefix("case/"), let reference = CaseReference(String(name.dropFirst(5))) else { return false }
+        return reference.stream == name
+    }
+
+    /// Checks everything a consistent rewrite of the file could hide, in one read snapshot
+    /// (no write lock: writers carry on), without writing to the database.
+    ///
+    /// On this connection, one pass over the events grouped by stream re-computes every
+    /// chain, checks every stream name, decodes every payload, checks that every erased
+    /// payload has its redaction recorded and that every event's actor was a member of
+    /// staff with a role allowed that step when it was committed, and replays every stream
+    /// into private (`temp`) copies of the read models, compared with the stored ones at the
+    /// end. The schema is compared with a fresh database of `schema.sql`. Meanwhile a second
+    /// connection, on a thread of its own, runs `PRAGMA integrity_check`, re-hashes every
+    /// stored file (and sniffs its media type) and computes the log head over the same
+    /// events. With a checkpoint, it also proves the log still holds the checkpoint's history.
+    public func verify(by actor: StaffMember, against checkpoint: LogCheckpoint? = nil) throws -> VerificationReport {
+        try actor.require(.verify)
+        return try Self.translatingErrors {
+            let database = store.database
+            try createScratchTables()
+            defer { dropScratchTables() }
+            // A read transaction, always rolled back: it wrote only to the private copies.
+            return try store.readSnapshot {
+                // The first read fixes the snapshot; the background connection covers the same events.
+                let last = Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
+                var checker = DomainCheck(staff: try StaffTimeline(store))
+                var background: Result<FileCheck, Error>?
+                var streams: (ChainVerifier, [StreamHead])?
+                var damage: [ChainBreak] = []
+                do {
+                    let thread = BackgroundFileCheck(path: database.path, through: last)
+                    defer { background = thread.wait() }
+                    do {
+                        // The payload hashes are checked by the background connection.
+                        streams = try store.verifyStreams(
+                            schema: Self.schema, isStreamName: Self.isStreamName, checksPayloads: false
+                        ) { event, chains in
+                            try checker.add(event, chains: &chains, store: store)
+                        }
+                        if var (chains, heads) = streams {
+                            try checker.flush(chains: &chains, store: store)
+                            try checker.checkExports(chains: &chains, store: store)
+                            streams = (chains, heads)
+                        }
+                    } catch let error as SQLiteError where error.isCorrupt {
+                        damage.append(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: "cannot be read: \(error.message)"))
+                    }
+                }
+                let file = try (background ?? .failure(CasebookError.io("the file could not be checked"))).get()
+                var chains = streams?.0 ?? ChainVerifier()
+                for found in file.breaks + damage { chains.record(found) }
+                if let checkpoint {
+                    for found in try store.compare(with: checkpoint) { chains.record(found) }
+                }
+                let differences = damage.isEmpty && file.breaks.allSatisfy { $0.kind != .damagedFile }
+                    ? try projectionDifferences() : []
+                return VerificationReport(
+                    breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
+                    missingFiles: checker.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
+                    checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
+                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog)
+            }
+        }
+    }
+
+    /// The log head and every stream's head now, for a checkpoint file (headteacher, DSL).
+    public func checkpoint(by actor: StaffMember) throws -> LogCheckpoint {
+        try actor.require(.checkpoint)
+        return try Self.translatingErrors { try store.checkpoint() }
+    }
+
+    /// Whether the database still holds the chain a timeline export was made from: the
+    /// first version whose hash differs (or that the database lacks), as a
+    /// ``ChainBreak/Kind/divergedFromExport`` break; none when it holds every exported event.
+    public func compare(exported events: [StreamHead]) throws -> [ChainBreak] {
+        try Self.translatingErrors {
+            try store.reading {
+                let statement = try store.database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+                for event in events.sorted(by: { $0.version < $1.version }) {
+                    try statement.bind([event.stream, event.version])
+                    let stored = try statement.step() ? statement.text(0) : nil
+                    statement.reset()
+                    if stored != event.hash {
+                        return [
+                            ChainBreak(
+                                stream: event.stream, version: event.version, kind: .divergedFromExport,
+                                detail: stored == nil
+                                    ? "the export holds this version; the database does not"
+                                    : "the database's hash is \(stored?.prefix(12) ?? "")…, the export's \(event.hash.prefix(12))…: the history was changed after the export")
+                        ]
+                    }
+                }
+                return []
+            }
+        }
+    }
+
+    // MARK: Private copies of the read models
+
+    /// Creates `temp` tables (and indexes) named like the read models, from a fresh
+    /// database of the schema: unqualified names resolve to `temp` first, so the
+    /// projections write there, and the stored rows in `main` are never touched.
+    private func createScratchTables() throws {
+        let fresh = try Self.schema.freshDatabase()
+        let names = Projection.tables.map { "'\($0)'" }.joined(separator: ", ")
+        var statements: [String] = []
+        try fresh.forEachRow(
+            "SELECT sql FROM sqlite_schema WHERE tbl_name IN (\(names)) AND sql IS NOT NULL ORDER BY type = 'index', name"
+        ) { row in
+            let sql = row.text(0)
+            for (prefix, replacement) in [
+                ("CREATE TABLE ", "CREATE TEMP TABLE "), ("CREATE INDEX ", "CREATE INDEX temp."),
+                ("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX temp."),
+            ] where sql.hasPrefix(prefix) {
+                statements.append(replacement + sql.dropFirst(prefix.count))
+            }
+        }
+        dropScratchTables()
+        for statement in statements { try store.database.execute(statement) }
+    }
+
+    private func dropScratchTables() {
+        for table in Projection.tables { try? store.database.execute("DROP TABLE IF EXISTS temp.\(table)") }
+    }
+
+    /// Rows that differ between the stored read models (`main`) and the ones just rebuilt
+    /// (`temp`), at most 20 each way per table.
+    private func projectionDifferences() throws -> [String] {
+        let database = store.database
+        var differences: [String] = []
+        for table in Projection.tables {
+            for (label, query) in [
+                ("stored but not rebuilt", "SELECT * FROM main.\(table) EXCEPT SELECT * FROM temp.\(table)"),
+                ("rebuilt but not stored", "SELECT * FROM temp.\(table) EXCEPT SELECT * FROM main.\(table)"),
+            ] {
+                let statement = try database.prepare(query + " LIMIT 20")
+                try statement.forEachRow { row in
+                    let cells = (0..<row.columnCount).map { index -> String in
+                        switch row.value(index) {
+                        case .null: return "NULL"
+                        case .integer(let value): return String(value)
+                        case .real(let value): return String(value)
+                        case .text(let value): return value.count > 40 ? String(value.prefix(40)) + "…" : value
+                        case .blob(let bytes): return "<\(bytes.count) bytes>"
+                        }
+                    }
+                    differences.append("\(table): \(label): \(cells.joined(separator: " | "))")
+                }
+            }
+        }
+        return differences
+    }
+}
+
+/// What the second connection checks: the file's pages, every stored file, the log head.
+private struct FileCheck: Sendable {
+    var breaks: [ChainBreak]
+    var logHead: LogHead
+    var skipsWriteAheadLog: Bool
+
+    static func run(path: String, through position: Int64) throws -> FileCheck {
+        let store = try EventStore.openReadOnly(at: path, schema: Casebook.schema)
+        return try store.readSnapshot {
+            let damage = try store.integrityBreaks()
+            var verifier = ChainVerifier()
+            try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
+                try store.checkBlobs(into: &verifier)
+            }
+            var head = LogHead.empty
+            try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
+                let (logHead, tampered) = try store.checkPayloadsAndLogHead(through: position)
+                head = logHead
+                for found in tampered { verifier.record(found) }
+            }
+            return FileCheck(breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog)
+        }
+    }
+}
+
+/// ``FileCheck/run(path:through:)`` on a thread of its own; ``wait()`` gives its result.
+private final class BackgroundFileCheck: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the thread before it signals `done`; read after `wait()`.
+    private var result: Result<FileCheck, Error> = .failure(CasebookError.io("the file check did not run"))
+
+    init(path: String, through position: Int64) {
+        let thread = Thread { [self] in
+            result = Result { try FileCheck.run(path: path, through: position) }
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    func wait() -> Result<FileCheck, Error> {
+        done.wait()
+        return result
+    }
+}
+
+/// Who was a member of staff, with which role, from which position of the log: the staff
+/// stream replayed, so each event's actor is judged by the directory when it was committed.
+private struct StaffTimeline {
+    /// Each member's role from each position on; nil from the moment they left.
+    private var roles: [String: [(position: Int64, role: Role?)]] = [:]
+
+    init(_ store: EventStore) throws {
+        for stored in try store.events(in: StaffEvent.stream) {
+            switch try? StaffEvent(type: stored.type, payload: stored.payload) {
+            case .added(let member)?: roles[member.id, default: []].append((stored.position, member.role))
+            case .roleChanged(let id, let role)?: roles[id, default: []].append((stored.position, role))
+            case .left(let id)?: roles[id, default: []].append((stored.position, nil))
+            case .loginChanged?, .scopeChanged?, .identityModeSet?, nil: continue
+            }
+        }
+    }
+
+    /// The member's role just before `position`, or nil when they were not (or no longer) staff.
+    func role(of id: String, before position: Int64) -> Role? {
+        roles[id]?.last { $0.position < position }?.role ?? nil
+    }
+}
+
+/// The checks that need to know what events mean, fed one stream at a time.
+private struct DomainCheck {
+    let staff: StaffTimeline
+    private var pending: [RecordedEvent] = []
+    /// Evidence files referred to but not stored.
+    private(set) var missingFiles: [String] = []
+    /// The chain heads the audit trail says were exported: (stream, version, hash, audit version).
+    private var exports: [(head: StreamHead, audit: Int)] = []
+
+    init(staff: StaffTimeline) {
+        self.staff = staff
+    }
+
+    /// Takes the next event; checks the previous stream when a new one begins.
+    mutating func add(_ event: RecordedEvent, chains: inout ChainVerifier, store: EventStore) throws {
+        if let last = pending.last, last.stream != event.stream { try flush(chains: &chains, store: store) }
+        pending.append(event)
+    }
+
+    /// Checks the stream held so far.
+    mutating func flush(chains: inout ChainVerifier, store: EventStore) throws {
+        guard let first = pending.first else { return }
+        defer { pending.removeAll(keepingCapacity: true) }
+        if first.stream == StaffEvent.stream {
+            try checkStaff(chains: &chains, store: store)
+        } else if first.stream == AuditEvent.stream {
+            checkAudit(chains: &chains)
+        } else if Casebook.isStreamName(first.stream) {
+            try checkCase(chains: &chains, store: store)
+        }
+    }
+
+    private func record(_ stored: RecordedEvent, _ kind: ChainBreak.Kind, _ detail: String, in chains: inout ChainVerifier) {
+        chains.record(ChainBreak(stream: stored.stream, version: stored.version, kind: kind, detail: detail))
+    }
+
+    /// Whether the actor could take this step when the event was committed.
+    private func checkActor(_ stored: RecordedEvent, needs permission: Permission, chains: inout ChainVerifier) {
+        guard let role = staff.role(of: stored.actor, before: stored.position) else {
+            record(stored, .unauthorisedActor, "\(stored.actor.prefix(64)) was not a member of staff when this \(stored.type) was committed", in: &chains)
+            return
+        }
+        if !role.may(permission) {
+            record(stored, .unauthorisedActor, "\(stored.actor) had the \(role.rawValue) role, which may not \(permission.rawValue)", in: &chains)
+        }
+    }
+
+    private mutating func checkStaff(chains: inout ChainVerifier, store: EventStore) throws {
+        for stored in pending {
+            let event: StaffEvent
+            do {
+                event = try StaffEvent(type: stored.type, payload: stored.payload)
+            } catch {
+                record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
+                continue
+            }
+            // `init` adds the first headteacher, who acts as themselves: the one bootstrap.
+            var isBootstrap = false
+            if case .added(let member) = event {
+                isBootstrap = stored.version == 1 && member.role == .headteacher && member.id == stored.actor
+            }
+            if !isBootstrap { checkActor(stored, needs: .manageStaff, chains: &chains) }
+            try Projection.write(event, at: stored.occurredAt, to: store.database)
+        }
+    }
+
+    private mutating func checkAudit(chains: inout ChainVerifier) {
+        for stored in pending {
+            let event: AuditEvent
+            do {
+                event = try AuditEvent(type: stored.type, payload: stored.payload)
+            } catch {
+                record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
+                continue
+            }
+            switch event {
+            case .timelineExported(let reference, _, _, let head):
+                checkActor(stored, needs: .readCases, chains: &chains)
+                if let head {
+                    exports.append((StreamHead(stream: reference.stream, version: head.version, hash: head.hash), stored.version))
+                }
+            case .outcomesExported:
+                checkActor(stored, needs: .readOutcomes, chains: &chains)
+            case .caseRead:
+                checkActor(stored, needs: .readCases, chains: &chains)
+            case .auditRead(let reference, _):
+                // The headteacher reads any audit; the safeguarding lead one case's (SPEC §8).
+                checkActor(stored, needs: reference == nil ? .readAudit : .readCases, chains: &chains)
+            case .backupMade:
+                checkActor(stored, needs: .backup, chains: &chains)
+            }
+        }
+    }
+
+    private mutating func checkCase(chains: inout ChainVerifier, store: EventStore) throws {
+        var decoded: [(stored: RecordedEvent, event: CaseEvent)] = []
+        decoded.reserveCapacity(pending.count)
+        for stored in pending {
+            do {
+                decoded.append((stored, try CaseEvent(type: stored.type, payload: stored.payload)))
+            } catch {
+                record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
+            }
+        }
+        // Every erased payload: a redactable type, and a later EventRedacted naming it.
+        var recordedBy: [Int: Int] = [:]
+        for (stored, event) in decoded {
+            if case .redaction(let version, _) = event, version < stored.version, recordedBy[version] == nil {
+                recordedBy[version] = stored.version
+            }
+        }
+        for stored in pending where stored.payload == nil {
+            let reference = EventReference(stream: stored.stream, version: stored.version)
+            if !Workflow.redactableTypes.contains(stored.type) {
+                chains.removeRedacted(reference)
+                record(stored, .unrecordedErasure, "the payload was erased, but a \(stored.type.prefix(64)) event cannot be redacted", in: &chains)
+            } else if recordedBy[stored.version] == nil {
+                chains.removeRedacted(reference)
+                record(stored, .unrecordedErasure, "the payload was erased, but no EventRedacted event of the case records it", in: &chains)
+            }
+        }
+        for (stored, event) in decoded { checkActor(stored, needs: event.permission, chains: &chains) }
+        // The read models, replayed into the private copies.
+        let reference = String(pending[0].stream.dropFirst("case/".count))
+        guard decoded.count == pending.count, case .opened(let opened)? = decoded.first?.event,
+            let openedAt = Timestamp.date(from: pending[0].occurredAt)
+        else {
+            if decoded.count == pending.count {
+                record(pending[0], .undecodablePayload, "the case does not begin with CaseOpened", in: &chains)
+            }
+            // Not rebuilt: its stored rows are carried over, so only the break is reported.
+            for (table, key) in [("cases", "reference"), ("takedowns", "case_ref"), ("deadlines", "case_ref"), ("sources", "case_ref")] {
+                try store.database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
+            }
+            return
+        }
+        var state = CaseState(opened: opened, at: openedAt)
+        for (stored, event) in decoded.dropFirst() {
+            state.apply(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
+        }
+        try Projection.write(state, to: store.database)
+        for (stored, event) in decoded {
+            for file in event.files where try !store.hasBlob(file.sha256) {
+                missingFiles.append("\(stored.stream) v\(stored.version): \(file.name) (\(file.sha256))")
+            }
+        }
+    }
+
+    /// Every chain head the audit trail says was exported is still in the database.
+    func checkExports(chains: inout ChainVerifier, store: EventStore) throws {
+        let statement = try store.database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+        for (head, audit) in exports {
+            try statement.bind([head.stream, head.version])
+            let stored = try statement.step() ? statement.text(0) : nil
+            statement.reset()
+            if stored != head.hash {
+                chains.record(
+                    ChainBreak(
+                        stream: head.stream, version: head.version, kind: .divergedFromExport,
+                        detail: "audit v\(audit) records an export of this chain up to here with hash \(head.hash.prefix(12))…; the database "
+                            + (stored.map { "holds \($0.prefix(12))…" } ?? "no longer holds this version")))
+            }
+        }
+    }
+}
+
+extension CaseEvent {
+    /// What the actor's role needed to record this event: the permission of the command
+    /// that gives it (``CaseCommand/permission``), opening, or redaction.
+    var permission: Permission {
+        switch self {
+        case .opened: return .openCase
+        case .redaction: return .redact
+        case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
+        case .policeReferred(let force, let reference, let overrideReason):
+            return CaseCommand.referToPolice(force: force, reference: reference, overrideReason: overrideReason).permission
+        case .redacted(let type): return type == Self.evidenceCapturedType ? .addEvidence : .advanceCase
+        case .withdrawn(let item, let reason): return CaseCommand.withdraw(item: item, reason: reason).permission
+        case .accessRestricted, .accessRestored: return .restrictAccess
+        default: return .advanceCase
+        }
+    }
+
+    /// The files the event refers to (evidence files, a removal check's screenshot).
+    var files: [StoredFile] {
+        switch self {
+        case .evidenceCaptured(let evidence): return evidence.files
+        case .evidenceFilesAttached(_, let files): return files
+        case .removalChecked(_, _, let file?): return [file]
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,192 @@
+/// The head of the whole log: how many events it holds and a SHA-256 chain over every
+/// event's `hash` in position (commit) order.
+///
+/// ```
+/// head_0 = 64 zeros
+/// head_n = SHA256(head_(n-1) ‖ hash_n)
+/// ```
+/// where `head_(n-1)` and `hash_n` are their 64-character lowercase hex text (so 128 ASCII
+/// bytes are hashed each step) and the head is stored as lowercase hex. Each stream's hash
+/// chain proves a stream unaltered; the log head proves that no stream was deleted or
+/// shortened and no event inserted among the ones it covers.
+public struct LogHead: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// Events covered.
+    public var eventCount: Int
+    /// `head_n`, lowercase hex.
+    public var hash: String
+
+    /// Creates a head.
+    public init(eventCount: Int, hash: String) {
+        self.eventCount = eventCount
+        self.hash = hash
+    }
+
+    /// The head of an empty log.
+    public static let empty = LogHead(eventCount: 0, hash: HashChain.genesis)
+
+    /// The head once one more event (with chain hash `eventHash`) is appended.
+    public func appending(_ eventHash: String) -> LogHead {
+        var hasher = SHA256()
+        hasher.update(hash)
+        hasher.update(eventHash)
+        return LogHead(eventCount: eventCount + 1, hash: Hex.encode(hasher.finalize()))
+    }
+
+    public var description: String { "\(eventCount) events, head \(hash)" }
+}
+
+/// A stream's last event: its version and chain hash.
+public struct StreamHead: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// The stream.
+    public var stream: String
+    /// Its last version.
+    public var version: Int
+    /// That event's chain hash.
+    public var hash: String
+
+    /// Creates a stream head.
+    public init(stream: String, version: Int, hash: String) {
+        self.stream = stream
+        self.version = version
+        self.hash = hash
+    }
+
+    public var description: String { "\(stream) v\(version) \(hash)" }
+}
+
+/// What a checkpoint witnesses: the log head and every stream's head at one moment.
+public struct LogCheckpoint: Sendable, Equatable {
+    /// The log head.
+    public var logHead: LogHead
+    /// Every stream's head, by stream name.
+    public var streams: [StreamHead]
+
+    /// Creates a checkpoint.
+    public init(logHead: LogHead, streams: [StreamHead]) {
+        self.logHead = logHead
+        self.streams = streams
+    }
+}
+
+extension EventStore {
+    /// The log head and every stream's head, read in one read transaction (or the open one).
+    public func checkpoint() throws -> LogCheckpoint {
+        try reading {
+            var head = LogHead.empty
+            let statement = try database.prepare("SELECT hash FROM events ORDER BY position")
+            try statement.forEachRow { head = head.appending($0.text(0)) }
+            return LogCheckpoint(logHead: head, streams: try streamHeads())
+        }
+    }
+
+    /// Every stream's last event, by stream name.
+    public func streamHeads() throws -> [StreamHead] {
+        var heads: [StreamHead] = []
+        let statement = try database.prepare(
+            """
+            SELECT e.stream, e.version, e.hash FROM events e
+            JOIN (SELECT stream, max(version) AS version FROM events GROUP BY stream) last
+                ON last.stream = e.stream AND last.version = e.version
+            ORDER BY e.stream
+            """)
+        try statement.forEachRow { heads.append(StreamHead(stream: $0.text(0), version: $0.int(1), hash: $0.text(2))) }
+        return heads
+    }
+
+    /// What differs between the log and a checkpoint taken earlier: each stream the
+    /// checkpoint holds must still hold the same event at the checkpoint's version, no other
+    /// event may have been committed before the checkpoint's events, and the log head over
+    /// them must be the checkpoint's. Events added after the checkpoint are not breaks.
+    public func compare(with checkpoint: LogCheckpoint) throws -> [ChainBreak] {
+        try reading {
+            var breaks: [ChainBreak] = []
+            let event = try database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+            for head in checkpoint.streams {
+                let version = try database.scalarInt("SELECT max(version) FROM events WHERE stream = ?", [head.stream]) ?? 0
+                if version == 0 {
+                    breaks.append(
+                        ChainBreak(
+                            stream: head.stream, version: head.version, kind: .deletedStream,
+                            detail: "the checkpoint holds \(head.version) events of this stream; the database has none"))
+                    continue
+                }
+                if version < head.version {
+                    breaks.append(
+                        ChainBreak(
+                            stream: head.stream, version: version + 1, kind: .shortenedStream,
+                            detail: version + 1 == head.version
+                                ? "version \(head.version) is in the checkpoint but not in the database"
+                                : "versions \(version + 1)–\(head.version) are in the checkpoint but not in the database"))
+                    continue
+                }
+                try event.bind([head.stream, head.version])
+                let stored = try event.step() ? event.text(0) : ""
+                event.reset()
+                if stored != head.hash {
+                    breaks.append(
+                        ChainBreak(
+                            stream: head.stream, version: head.version, kind: .rewrittenChain,
+                            detail: "the hash is \(stored.prefix(12))…, the checkpoint's \(head.hash.prefix(12))…: the history up to here was rewritten"))
+                }
+            }
+            // The checkpoint's events are each stream's first versions up to its head there.
+            // Another event committed before one of them was inserted into that history; the
+            // log head over them, in position order, must be the checkpoint's.
+            let versions = Dictionary(checkpoint.streams.map { ($0.stream, $0.version) }, uniquingKeysWith: max)
+            var head = LogHead.empty
+            var pending: [ChainBreak] = []
+            var pendingCount = 0
+            var inserted: [ChainBreak] = []
+            var insertedCount = 0
+            let all = try database.prepare("SELECT stream, version, hash FROM events ORDER BY position")
+            try all.forEachRow { row in
+                let stream = row.text(0)
+                let version = row.int(1)
+                if version <= versions[stream] ?? 0 {
+                    head = head.appending(row.text(2))
+                    insertedCount += pendingCount
+                    inserted += pending.prefix(max(0, 20 - inserted.count))
+                    pending.removeAll()
+                    pendingCount = 0
+                } else {
+                    pendingCount += 1
+                    if pending.count < 20 {
+                        pending.append(
+                            ChainBreak(
+                                stream: stream, version: version, kind: .insertedBeforeCheckpoint,
+                                detail: "committed before events the checkpoint holds, but not one of them"))
+                    }
+                }
+            }
+            breaks += inserted
+            if insertedCount > inserted.count {
+                breaks.append(
+                    ChainBreak(
+                        stream: "log", version: checkpoint.logHead.eventCount, kind: .insertedBeforeCheckpoint,
+                        detail: "and \(insertedCount - inserted.count) more events inserted before the checkpoint's"))
+            }
+            if breaks.isEmpty, head != checkpoint.logHead {
+                breaks.append(
+                    ChainBreak(
+                        stream: "log", version: checkpoint.logHead.eventCount, kind: .logHeadDiffers,
+                        detail: "the log head over the checkpoint's \(head.eventCount) events is \(head.hash.prefix(12))…, "
+                            + "the checkpoint's \(checkpoint.logHead.hash.prefix(12))… over \(checkpoint.logHead.eventCount): they were reordered"))
+            }
+            return breaks
+        }
+    }
+
+    /// Runs `body` in a read transaction of its own that is always rolled back, never
+    /// committed: it takes no write lock on the database, and on a damaged file even the
+    /// COMMIT of reads can fail. Writes `body` makes to `temp` tables are undone too.
+    public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        try database.execute("BEGIN DEFERRED")
+        defer { try? database.execute("ROLLBACK") }
+        return try body()
+    }
+
+    /// Runs `body` in the open transaction, or in a read transaction of its own.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        database.isInTransaction ? try body() : try database.transaction(.deferred, body)
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+
+/// What the generic checks of a whole log found: every chain and stored file, the schema,
+/// the stream names, the file's pages, and the log head. The caller adds what only it
+/// can check (payloads, actors) to ``chains``.
+public struct LogVerification: Sendable {
+    /// Every break found, and the events redacted with the chain intact.
+    public var chains: ChainVerifier
+    /// The log head and every stream's head, as the snapshot holds them.
+    public var checkpoint: LogCheckpoint
+    /// Whether the file was read as immutable, without the `-wal` file beside it (a
+    /// read-only folder without the WAL index).
+    public var skipsWriteAheadLog: Bool
+}
+
+extension Schema {
+    /// A private in-memory database with every step of this schema applied: what a new
+    /// file holds.
+    public func freshDatabase() throws -> Database {
+        let fresh = try Database(path: ":memory:", mode: .memory)
+        for migration in migrations {
+            try fresh.execute(migration.sql)
+            try fresh.execute("PRAGMA user_version = \(migration.version)")
+        }
+        return fresh
+    }
+
+    /// How `database`'s tables, indexes, views and triggers, and the rows the schema itself
+    /// inserts (fixed data such as rules the triggers read), differ from a fresh database of
+    /// this schema. SQLite's own statistics tables (`sqlite_stat…`) are not compared.
+    public func differences(in database: Database) throws -> [String] {
+        let fresh = try freshDatabase()
+        func objects(_ database: Database) throws -> [String: (type: String, sql: String)] {
+            var found: [String: (type: String, sql: String)] = [:]
+            let statement = try database.prepare(
+                "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%'")
+            try statement.forEachRow { row in
+                found[row.text(1)] = (row.text(0), "\(row.text(2))\n\(row.optionalText(3) ?? "")")
+            }
+            return found
+        }
+        let expected = try objects(fresh)
+        let actual = try objects(database)
+        var differences: [String] = []
+        for name in Set(expected.keys).union(actual.keys).sorted() {
+            switch (expected[name], actual[name]) {
+            case (let wanted?, nil): differences.append("\(wanted.type) \(name) is missing")
+            case (nil, let found?): differences.append("\(found.type) \(name) is not in the schema")
+            case (let wanted?, let found?) where wanted.type != found.type || wanted.sql != found.sql:
+                differences.append("\(found.type) \(name) is not the schema's")
+            default: break
+            }
+        }
+        // The rows the schema inserts (read from the fresh copy, never trusted from the file).
+        let tables = try fresh.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        var fixed: [String] = []
+        try tables.forEachRow { fixed.append($0.text(0)) }
+        for table in fixed.sorted() where try fresh.scalarInt("SELECT count(*) FROM \"\(table)\"") ?? 0 > 0 {
+            guard actual[table]?.type == "table" else { continue }
+            func rows(_ database: Database) throws -> [String] {
+                var rows: [String] = []
+                let statement = try database.prepare("SELECT * FROM main.\"\(table)\"")
+                try statement.forEachRow { row in
+                    rows.append((0..<row.columnCount).map { "\(row.value($0))" }.joined(separator: " | "))
+                }
+                return rows.sorted()
+            }
+            if try rows(fresh) != rows(database) { differences.append("the fixed rows of table \(table) are not the schema's") }
+        }
+        return differences
+    }
+}
+
+extension EventStore {
+    /// Opens an existing database for reading only: no migration, no write lock, no change
+    /// to the file; works on a read-only file or folder. A schema version other than the
+    /// current one is refused as incompatible.
+    public static func openReadOnly(
+        at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> EventStore {
+        let database: Database
+        do {
+            database = try Database(path: path, mode: .readOnly)
+        } catch Database.OpenError.missing(let path) {
+            throw EventLogError.databaseMissing(path)
+        }
+        let version = try database.scalarInt("PRAGMA user_version") ?? 0
+        guard version == schema.currentVersion else {
+            if version == 0 {
+                throw EventLogError.incompatibleSchema("the file is not a database of this program's")
+            }
+            throw EventLogError.incompatibleSchema(
+                "the database is at schema version \(version); this program knows up to \(schema.currentVersion)")
+        }
+        return EventStore(readOnly: database, clock: clock)
+    }
+
+    /// Checks the whole log inside the open (read) transaction, on this connection:
+    /// ``integrityBreaks()``, the schema against `schema`, ``verifyStreams(isStreamName:visit:)``,
+    /// ``checkBlobs(into:)`` and the log head. Each event is handed to `visit` as read
+    /// (grouped by stream, in version order), so the caller can check what it means.
+    public func verifyLog(
+        schema: Schema, isStreamName: (String) -> Bool, visit: (RecordedEvent, inout ChainVerifier) throws -> Void = { _, _ in }
+    ) throws -> LogVerification {
+        precondition(database.isInTransaction, "verifyLog reads one snapshot: call it inside a read transaction")
+        let damage = try integrityBreaks()
+        let streams = try Self.recordingDamage(isDamaged: !damage.isEmpty) {
+            try verifyStreams(schema: schema, isStreamName: isStreamName, visit: visit)
+        }
+        var chains = streams?.0 ?? ChainVerifier()
+        let heads = streams?.1 ?? []
+        for found in damage { chains.record(found) }
+        try Self.recordingDamage(isDamaged: !damage.isEmpty, into: &chains) { try checkBlobs(into: &$0) }
+        let head = try Self.recordingDamage(isDamaged: !damage.isEmpty) { try logHead() } ?? .empty
+        return LogVerification(
+            chains: chains, checkpoint: LogCheckpoint(logHead: head, streams: heads), skipsWriteAheadLog: database.skipsWriteAheadLog)
+    }
+
+    /// What SQLite's `PRAGMA integrity_check` finds wrong with the file's pages and indexes,
+    /// in its own words, as ``ChainBreak/Kind/damagedFile`` breaks of the stream `file`.
+    public func integrityBreaks() throws -> [ChainBreak] {
+        var found: [ChainBreak] = []
+        let statement = try database.prepare("PRAGMA integrity_check")
+        do {
+            try statement.forEachRow { row in
+                // One row may hold several lines, the first naming the database ("*** in database main ***").
+                for line in row.text(0).split(separator: "\n") where line != "ok" && !line.hasPrefix("*** in database") {
+                    found.append(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: String(line)))
+                }
+            }
+        } catch let error as SQLiteError where error.isCorrupt {
+            found.append(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: error.message))
+        }
+        return found
+    }
+
+    /// Runs `body`; when the file is damaged, a corruption error it meets is recorded as a
+    /// ``ChainBreak/Kind/damagedFile`` break instead of thrown.
+    public static func recordingDamage(
+        isDamaged: Bool, into verifier: inout ChainVerifier, _ body: (inout ChainVerifier) throws -> Void
+    ) throws {
+        do {
+            try body(&verifier)
+        } catch let error as SQLiteError where isDamaged && error.isCorrupt {
+            verifier.record(ChainBreak(stream: "file", version: 0, kind: .damagedFile, detail: "cannot be read: \(error.message)"))
+        }
+    }
+
+    private static func recordingDamage<T>(isDamaged: Bool, _ body: () throws -> T) throws -> T? {
+        do {
+            return try body()
+        } catch let error as SQLiteError where isDamaged && error.isCorrupt {
+            return nil
+        }
+    }
+
+    /// Every stream's chain and name, and the schema, in one pass over the events grouped
+    /// by stream; each event is handed to `visit` after its chain is checked. Returns the
+    /// breaks and every stream's head.
+    public func verifyStreams(
+        schema: Schema, isStreamName: (String) -> Bool, checksPayloads: Bool = true,
+        visit: (RecordedEvent, inout ChainVerifier) throws -> Void
+    ) throws -> (ChainVerifier, [StreamHead]) {
+        var chains = ChainVerifier(checksPayloads: checksPayloads)
+        for difference in try schema.differences(in: database) {
+            chains.record(ChainBreak(stream: "schema", version: 0, kind: .alteredSchema, detail: difference))
+        }
+        var heads: [StreamHead] = []
+        let statement = try database.prepare("SELECT \(Self.columns) FROM events ORDER BY stream, version")
+        try statement.forEachRow { row in
+            let event = Self.event(from: row)
+            if heads.last?.stream != event.stream {
+                if !isStreamName(event.stream) {
+                    chains.record(
+                        ChainBreak(
+                            stream: event.stream, version: event.version, kind: .badStreamName,
+                            detail: "'\(event.stream.prefix(80))' is not a stream name this program uses"))
+                }
+                heads.append(StreamHead(stream: event.stream, version: event.version, hash: event.hash))
+            } else {
+                heads[heads.count - 1].version = event.version
+                heads[heads.count - 1].hash = event.hash
+            }
+            chains.check(event)
+            try visit(event, &chains)
+        }
+        return (chains, heads)
+    }
+
+    /// The log head over the events up to a position (all when nil), in position order.
+    public func logHead(through position: Int64? = nil) throws -> LogHead {
+        var head = LogHead.empty
+        let statement = try database.prepare("SELECT hash FROM events WHERE position <= ? ORDER BY position")
+        try statement.forEachRow([position ?? .max]) { head = head.appending($0.text(0)) }
+        return head
+    }
+
+    /// The log head over the events up to a position, and every payload re-hashed against
+    /// its `payload_sha256` (``ChainBreak/Kind/tamperedPayload`` breaks), in one pass in
+    /// position order: the half of the chain check that ``verifyStreams(schema:isStreamName:checksPayloads:visit:)``
+    /// leaves to another connection when `checksPayloads` is false.
+    public func checkPayloadsAndLogHead(through position: Int64? = nil) throws -> (LogHead, [ChainBreak]) {
+        var head = LogHead.empty
+        var breaks: [ChainBreak] = []
+        let statement = try database.prepare(
+            "SELECT stream, version, payload, payload_sha256, hash FROM events WHERE position <= ? ORDER BY position")
+        try statement.forEachRow([position ?? .max]) { row in
+            head = head.appending(row.text(4))
+            guard !row.isNull(2) else { return }
+            let matches = row.withBytes(2) { Hex.encode(SHA256.hash($0)) == row.text(3) }
+            if !matches {
+                breaks.append(
+                    ChainBreak(
+                        stream: row.text(0), version: row.int(1), kind: .tamperedPayload, detail: ChainVerifier.tamperedPayloadDetail))
+            }
+        }
+        return (head, breaks)
+    }
+
+    /// Every stored file's hash, size and media type against its bytes.
+    public func checkBlobs(into verifier: inout ChainVerifier) throws {
+        let statement = try database.prepare("SELECT sha256, size, media_type, data FROM blobs ORDER BY sha256")
+        try statement.forEachRow { row in
+            let key = row.text(0)
+            let size = row.int(1)
+            let mediaType = row.text(2)
+            row.withBytes(3) { data in
+                if data.count != size {
+                    verifier.recordBadBlob(key, detail: "size is \(data.count), stored as \(size)")
+                } else if Hex.encode(SHA256.hash(data)) != key {
+                    verifier.recordBadBlob(key, detail: "the bytes' SHA-256 is not the key")
+                } else {
+                    let sniffed = MediaType.sniff(data)
+                    if sniffed != mediaType {
+                        verifier.record(
+                            ChainBreak(
+                                stream: "blobs", version: 0, kind: .wrongMediaType,
+                                detail: "\(key): stored as \(mediaType.prefix(80)), but its bytes are \(sniffed)"))
+                    }
+                }
+            }
+        }
+    }
+}
