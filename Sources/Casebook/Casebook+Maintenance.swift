@@ -23,7 +23,7 @@ extension Casebook {
     }
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
-    private static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
+    static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
         guard let first = events.first else { return }
         if first.stream.hasPrefix("case/") {
             try Projection.write(try CaseState.replay(events), settings: settings, to: database)
@@ -57,6 +57,12 @@ extension Casebook {
         guard !target.isRedacted else { throw CasebookError.invalidInput("\(reference) version \(version) is already redacted") }
         let context = try decisionContext(actor: actor, at: date)
         try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: "--at")
+        // An erasure never happens before what it erases.
+        if let erased = Timestamp.date(from: target.occurredAt), context.occurredAt < erased {
+            throw CasebookError.invalidInput(
+                "--at \(Timestamp.string(from: context.occurredAt)) is before version \(version) happened (\(target.occurredAt)): "
+                    + "a redaction is dated on or after the event it erases")
+        }
         let event = CaseEvent.redaction(version: version, reason: reason)
         try Self.translatingErrors {
             try store.write { writer in

@@ -455,7 +455,7 @@ extension CaseEvent {
         switch self {
         case .opened: return .openCase
         case .redaction: return .redact
-        case .evidenceCaptured: return .addEvidence
+        case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):
             return CaseCommand.referToPolice(force: force, reference: reference, overrideReason: overrideReason).permission
         case .redacted(let type): return type == Self.evidenceCapturedType ? .addEvidence : .advanceCase
@@ -469,6 +469,7 @@ extension CaseEvent {
     var files: [StoredFile] {
         switch self {
         case .evidenceCaptured(let evidence): return evidence.files
+        case .evidenceFilesAttached(_, let files): return files
         case .removalChecked(_, _, let file?), .hostResponded(_, _, let file?): return [file]
         default: return []
         }

@@ -147,7 +147,7 @@ public enum CLI {
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
             }
             report(
-                json: json, code: code, message: message,
+                json: json, code: code, message: localTime.map { ErrorTimes.localized(message, $0) } ?? message,
                 refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
                 standardError)
             return code.rawValue
@@ -190,13 +190,18 @@ public enum CLI {
         }
         let groups = Set(Commands.all.map { String($0.spec.name.split(separator: " ")[0]) })
         if groups.contains(first) {
+            // `casebook takedown --help`: the group's commands.
+            if arguments.dropFirst().first.map({ $0 == "--help" || $0 == "-h" }) == true {
+                return (Commands.help, [first])
+            }
             let subcommands = Commands.all.filter { $0.spec.name.hasPrefix(first + " ") }
             let choices = subcommands.map { String($0.spec.name.split(separator: " ")[1]) }
             let typed = words.dropFirst().first
             throw UsageError(
                 message: typed.map { "Unknown command '\(first) \($0)'" } ?? "Missing subcommand for '\(first)'",
                 suggestion: typed.flatMap { suggestion(for: $0, among: choices) }.map { "\(first) \($0)" },
-                usage: "casebook \(first) " + choices.joined(separator: "|") + " ...")
+                usage: "casebook \(first) " + choices.joined(separator: "|") + " ..."
+                    + (typed == nil ? "\n\n" + (Commands.groupHelp(first) ?? "") : ""))
         }
         throw UsageError(
             message: "Unknown command '\(first)'", suggestion: suggestion(for: first, among: Array(groups)),

@@ -72,8 +72,9 @@ struct HelplinePolicyTests {
         try fixture.run(C.support, on: reference)
         let closed = try fixture.run(.close(outcome: "removed through POSH", action: .advice), on: reference)
         #expect(closed.status == .closed)
-        #expect(closed.closures.last?.removedAt == removedAt)
-        #expect(closed.closures.last?.takedowns.first?.removedAt == removedAt)
+        #expect(closed.closures.last?.removal.allDownAt == removedAt)
+        #expect(closed.closures.last?.removal.requests.first?.resolvedAt == removedAt)
+        #expect(closed.closures.last?.removal.requests.first?.resolution == .removedViaHelpline)
         #expect(try fixture.caseRow(reference)["removed_at"] == .some(Timestamp.string(from: removedAt)))
 
         // Every timeline format carries the platform's reference, its reply and the helpline.

@@ -104,8 +104,8 @@ extension Casebook {
     }
 
     /// A case's state for a member who may see it (``CaseAccess``).
-    func visibleState(of reference: CaseReference, by actor: StaffMember) throws -> CaseState {
-        let state = try self.state(of: reference)
+    func visibleState(of reference: CaseReference, by actor: StaffMember, asOf: Date? = nil) throws -> CaseState {
+        let state = try self.state(of: reference, asOf: asOf)
         try CaseAccess.check(state, by: actor)
         return state
     }

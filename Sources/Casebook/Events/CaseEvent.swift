@@ -30,6 +30,9 @@ public enum CaseEvent: Sendable, Equatable {
     case opened(Opened)
     /// An evidence item was captured (000 §12.2).
     case evidenceCaptured(Evidence)
+    /// More files for an evidence item captured earlier (`evidence attach`), hashed and
+    /// stored like the first.
+    case evidenceFilesAttached(evidence: String, files: [StoredFile])
     /// The investigation began (000 §13.3).
     case investigationStarted
     /// A note was added to the investigation.

@@ -6,6 +6,7 @@ import EventLog
 public enum CaseEventType: String, Sendable, CaseIterable {
     case opened = "CaseOpened"
     case evidenceCaptured = "EvidenceCaptured"
+    case evidenceFilesAttached = "EvidenceFilesAttached"
     case investigationStarted = "InvestigationStarted"
     case noteAdded = "InvestigationNoteAdded"
     case sourceIdentified = "SourceIdentified"
@@ -49,6 +50,7 @@ extension CaseEvent {
         switch self {
         case .opened: return CaseEventType.opened.rawValue
         case .evidenceCaptured: return CaseEventType.evidenceCaptured.rawValue
+        case .evidenceFilesAttached: return CaseEventType.evidenceFilesAttached.rawValue
         case .investigationStarted: return CaseEventType.investigationStarted.rawValue
         case .noteAdded: return CaseEventType.noteAdded.rawValue
         case .sourceIdentified: return CaseEventType.sourceIdentified.rawValue
@@ -98,6 +100,8 @@ extension CaseEvent {
                 "postedAt": JSONValue(evidence.postedAt), "platform": JSONValue(evidence.platform),
                 "description": JSONValue(evidence.description), "files": .array(evidence.files.map(Self.json)),
             ]
+        case .evidenceFilesAttached(let evidence, let files):
+            fields = ["evidence": .string(evidence), "files": .array(files.map(Self.json))]
         case .investigationStarted: fields = [:]
         case .noteAdded(let text): fields = ["text": .string(text)]
         case .sourceIdentified(let kind, let ref): fields = ["kind": .string(kind.rawValue), "ref": JSONValue(ref)]
@@ -223,6 +227,8 @@ extension CaseEvent {
                         return category
                     },
                     discoveredAt: try f.string("discoveredAt")))
+        case .evidenceFilesAttached:
+            return .evidenceFilesAttached(evidence: try f.string("evidence"), files: try (json["files"]?.array ?? []).map(f.file))
         case .evidenceCaptured:
             return .evidenceCaptured(
                 Evidence(

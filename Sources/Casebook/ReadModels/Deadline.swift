@@ -89,8 +89,10 @@ public struct Deadline: Sendable, Equatable {
         for takedown in state.liveTakedowns where !takedown.isResolved && takedown.isp == nil {
             deadlines.append(
                 Deadline(
-                    reference: state.reference, kind: .takedown, subject: takedown.request.id, due: takedown.deadline,
-                    startedBy: takedown.version))
+                    // Material back after a confirmed removal (often after a reopening) is due from
+                    // when it came back, not from the original request's 24 hours.
+                    reference: state.reference, kind: .takedown, subject: takedown.request.id,
+                    due: max(takedown.deadline, takedown.reappearedAt ?? takedown.deadline), startedBy: takedown.version))
         }
         for takedown in state.liveTakedowns where !takedown.isResolved {
             let id = takedown.request.id

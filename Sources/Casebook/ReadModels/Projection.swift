@@ -87,9 +87,6 @@ enum Projection {
         let reference = state.reference.description
         try database.run("DELETE FROM closures WHERE case_ref = ?", [reference])
         for (index, record) in state.closures.enumerated() {
-            let takedowns = record.takedowns.map { timing in
-                Timestamp.string(from: timing.requestedAt) + "/" + (timing.removedAt.map(Timestamp.string(from:)) ?? "")
-            }
             try database.run(
                 """
                 INSERT INTO closures (case_ref, number, closed_at, reopened_at, finding, source_kind, threat, referrals,
@@ -101,18 +98,15 @@ enum Projection {
                     record.finding?.rawValue, record.sourceKind?.rawValue,
                     record.isThreatening.map { $0 ? "threatening" : "not-threatening" }, record.referrals.joined(separator: ","),
                     policeWord(record.policeReferral), record.closure.action.rawValue, record.closure.outcome,
-                    record.removedAt.map(Timestamp.string(from:)), takedowns.joined(separator: ";"),
+                    record.removal.allDownAt.map(Timestamp.string(from:)), record.removal.jsonValue.serialized(),
                 ])
         }
     }
 
-    /// Reads a closure's `takedowns` column back.
-    static func takedownTimings(_ text: String) -> [Outcomes.TakedownTiming] {
-        text.split(separator: ";").compactMap { item in
-            let parts = item.split(separator: "/", omittingEmptySubsequences: false)
-            guard let requested = parts.first.flatMap({ Timestamp.date(from: String($0)) }) else { return nil }
-            return Outcomes.TakedownTiming(requestedAt: requested, removedAt: parts.dropFirst().first.flatMap { Timestamp.date(from: String($0)) })
-        }
+    /// Reads a closure's `takedowns` column back (``Removal/jsonValue``); nothing to remove
+    /// when it is not that form (a read model written before it: `casebook rebuild`).
+    static func removal(_ text: String) -> Removal {
+        (try? JSONValue.parse(text)).flatMap(Removal.init(json:)) ?? Removal(requests: [], status: .nothingToRemove)
     }
 
     /// Writes a staff directory event.

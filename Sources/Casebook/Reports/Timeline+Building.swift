@@ -49,11 +49,17 @@ extension Timeline {
                 let flag = narrator.withdrawnFlag(item, by: stored.actor, at: occurredAt, reason: reason, version: stored.version)
                 rows[index].flags.append(flag)
             }
+            var flags = narration.flags
+            if let recordedAt = Timestamp.date(from: stored.recordedAt),
+                let late = Timeline.lateEntryText(occurredAt: occurredAt, recordedAt: recordedAt, localTime: localTime)
+            {
+                flags.append(Flag(kind: .lateEntry, text: late))
+            }
             rows.append(
                 Row(
                     event: stored, occurredAt: occurredAt, when: localTime.formatWithSeconds(occurredAt),
                     actor: narrator.person(stored.actor), what: narration.what, details: narration.details,
-                    files: narration.files, flags: narration.flags))
+                    files: narration.files, flags: flags))
         }
         // Flag what is past due at the as-of instant on the row that started the clock.
         var overdue: [OverdueStep] = []
@@ -73,7 +79,7 @@ extension Timeline {
         self.header = Header(
             reference: opened.reference, school: opened.school, affected: narrator.person(opened.affected),
             status: state.status, isUrgent: state.isUrgent, categories: opened.categories, summary: opened.summary,
-            openedAt: openedAt, closedAt: state.closure?.at, removalConfirmedAt: state.firstRemovalAt,
+            openedAt: openedAt, closedAt: state.closure?.at, removal: state.removal,
             chainHead: ChainHead(stream: last.stream, version: last.version, hash: last.hash))
         self.rows = rows
         self.overdue = overdue

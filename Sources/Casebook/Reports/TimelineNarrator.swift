@@ -31,7 +31,7 @@ struct TimelineNarrator {
             case .consentRecorded(_, let by): ids.append(by)
             case .disciplinaryReferral(let staff): ids.append(staff)
             case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
-            case .evidenceCaptured, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
+            case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
                 .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn:
@@ -58,6 +58,11 @@ struct TimelineNarrator {
                 narration.details.append("Urgent: a child is mentioned (001 §8.6)")
             }
             narration.details.append("Summary: \(opened.summary)")
+            return narration
+        case .evidenceFilesAttached(let id, let files):
+            var narration = Narration(what: "\(files.count) file\(files.count == 1 ? "" : "s") added to evidence \(id)")
+            for file in files { narration.details.append(fileLine(file)) }
+            narration.files = files
             return narration
         case .evidenceCaptured(let evidence):
             var what = "Evidence \(evidence.id) captured: \(evidence.kind.rawValue)"

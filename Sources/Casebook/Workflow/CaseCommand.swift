@@ -4,6 +4,8 @@ import Foundation
 /// (``Workflow/open(_:reference:context:)``): there is no case yet.
 public enum CaseCommand: Sendable, Equatable {
     case addEvidence(EvidenceDraft)
+    /// More files for an existing evidence item (`evidence attach`).
+    case attachFiles(evidence: String, files: [StoredFile])
     case startInvestigation
     case addNote(String)
     case identifySource(SourceKind, ref: String?)
@@ -34,7 +36,7 @@ public enum CaseCommand: Sendable, Equatable {
     /// The step this command takes.
     public var step: Step {
         switch self {
-        case .addEvidence: return .addEvidence
+        case .addEvidence, .attachFiles: return .addEvidence
         case .startInvestigation: return .startInvestigation
         case .addNote: return .addNote
         case .identifySource: return .identifySource
@@ -65,6 +67,7 @@ public enum CaseCommand: Sendable, Equatable {
     public var files: [StoredFile] {
         switch self {
         case .addEvidence(let draft): return draft.files
+        case .attachFiles(_, let files): return files
         case .checkRemoval(_, _, let file?), .recordHostResponse(_, _, let file?): return [file]
         default: return []
         }
@@ -73,7 +76,7 @@ public enum CaseCommand: Sendable, Equatable {
     /// What the acting role needs for this command.
     public var permission: Permission {
         switch self {
-        case .addEvidence: return .addEvidence
+        case .addEvidence, .attachFiles: return .addEvidence
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return .overrideConsent

@@ -108,8 +108,7 @@ extension CaseState {
             ClosureRecord(
                 closure: closure, sourceKind: source?.kind, referrals: kinds, isThreatening: isThreatening,
                 policeReferral: policeReferral, finding: finding,
-                takedowns: liveTakedowns.map { Outcomes.TakedownTiming(requestedAt: $0.requestedAt, removedAt: $0.removalConfirmedAt) },
-                removedAt: firstRemovalAt))
+                removal: removal))
     }
 
     mutating func reopen(at date: Date) {

@@ -129,6 +129,7 @@ extension CaseState {
     mutating func recordHelplineResponse(_ id: String, _ result: HelplineResult, at date: Date) {
         updateTakedown(id) { takedown in
             takedown.helplineResult = result
+            takedown.helplineRespondedAt = date
             if result == .removed, takedown.removalConfirmedAt == nil { takedown.removalConfirmedAt = date }
         }
     }

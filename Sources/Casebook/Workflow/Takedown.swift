@@ -181,9 +181,11 @@ extension CaseState {
     mutating func checkRemoval(_ id: String, _ result: CheckResult, at date: Date) {
         updateTakedown(id) { takedown in
             takedown.check = result
+            takedown.checkedAt = date
             // The material reappearing undoes an earlier removal: the time to removal
             // counts to the removal that stands.
             if !result.confirmsRemoval {
+                if takedown.removalConfirmedAt != nil { takedown.reappearedAt = date }
                 takedown.removalConfirmedAt = nil
             } else if takedown.removalConfirmedAt == nil {
                 takedown.removalConfirmedAt = date

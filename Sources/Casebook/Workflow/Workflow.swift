@@ -66,6 +66,7 @@ public enum Workflow {
     private static func decideTrack(_ command: CaseCommand, _ state: CaseState, _ context: DecisionContext) throws -> Decision {
         switch command {
         case .addEvidence(let draft): return try EvidenceTrack.addEvidence(draft, state, context)
+        case .attachFiles(let id, let files): return try EvidenceTrack.attachFiles(id, files, state)
         case .startInvestigation: return Decision(events: [.investigationStarted])
         case .addNote(let note): return try InvestigationTrack.addNote(note)
         case .identifySource(let kind, let ref): return try InvestigationTrack.identifySource(kind, ref: ref, state)

@@ -43,21 +43,46 @@ enum EvidenceCommands {
             return TextField.escaped(text, keepingLines: true)
         })
 
+    static let attach = CaseCommands.step(
+        CommandSpec(
+            name: "evidence attach", summary: "Add files to an evidence item captured earlier (hashed and stored like the first).",
+            positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E2.")],
+            options: [
+                OptionSpec(
+                    name: "file", valueName: "path", isRepeatable: true, isRequired: true,
+                    help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input)
+            ],
+            examples: ["casebook --as smt.jones evidence attach CB-2026-0001 E2 --file reply.png --file thread.png"]),
+        files: { invocation in
+            try invocation.arguments.values("file").map { path in
+                (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
+            }
+        },
+        make: { invocation, files in .attachFiles(evidence: invocation.positional(1), files: files) },
+        describe: { state, events, _ in
+            guard case .evidenceFilesAttached(let id, let files)? = events.first else { return "Attached." }
+            var text = "\(files.count) file\(files.count == 1 ? "" : "s") added to \(id) on \(state.reference)"
+            for file in files {
+                text += "\n  \(TextField.escaped(file.name))  \(file.mediaType)  \(file.size) bytes  sha256 \(file.sha256)"
+            }
+            return TextField.escaped(text, keepingLines: true)
+        })
+
     static let list = Command(
         spec: CommandSpec(
             name: "evidence list", summary: "List a case's evidence items and their files.",
             positionals: [CaseCommands.casePositional], examples: ["casebook --as smt.jones evidence list CB-2026-0001"])
     ) { invocation in
         let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
-        var table = Table(header: ["ID", "KIND", "CAPTURED", "URL", "FILES"])
+        var table = Table(header: ["ID", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {
-                table.rows.append([item.id, "[redacted]", "", "", ""])
+                table.rows.append([item.id, "[redacted]", "", "", "", "", ""])
                 continue
             }
             table.rows.append([
-                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), details.kind.rawValue,
-                invocation.show(Timestamp.date(from: details.capturedAt)), details.url ?? "",
+                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), details.kind.rawValue, details.platform ?? "",
+                invocation.show(Timestamp.date(from: details.capturedAt)), details.url ?? "", details.description ?? "",
                 details.files.map(\.name).joined(separator: ", "),
             ])
         }
@@ -67,8 +92,11 @@ enum EvidenceCommands {
 
     static let get = Command(
         spec: CommandSpec(
-            name: "evidence get", summary: "Write an evidence item's files into a new folder, each checked against its SHA-256.",
-            positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E1.")],
+            name: "evidence get",
+            summary: "Write an evidence item's files (or a takedown request's removal-check screenshots) into a new folder, each checked against its SHA-256.",
+            positionals: [
+                CaseCommands.casePositional, PositionalSpec(name: "item", help: "An evidence item (E1) or a takedown request (T1)."),
+            ],
             options: [
                 OptionSpec(
                     name: "out", valueName: "dir", isRequired: true,
@@ -80,13 +108,30 @@ enum EvidenceCommands {
         let actor = try invocation.actor()
         let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
         let id = invocation.positional(1)
-        guard let item = state.evidenceItem(id) else {
-            throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'")
+        let item: (id: String, files: [StoredFile])
+        if let takedown = state.takedown(id) {
+            // A takedown request: the files of its removal checks, in order.
+            var files: [StoredFile] = []
+            for stored in try casebook.events(of: state.reference) where stored.type == "RemovalChecked" && !stored.isRedacted {
+                if case .removalChecked(let request, _, let file?) = try CaseEvent(type: stored.type, payload: stored.payload),
+                    request == takedown.request.id
+                {
+                    files.append(file)
+                }
+            }
+            item = (takedown.request.id, files)
+        } else {
+            guard let evidence = state.evidenceItem(id) else {
+                throw CasebookError.notFound("\(state.reference) has no evidence item or takedown request '\(id)'")
+            }
+            guard let details = evidence.details else {
+                throw CasebookError.notFound("\(evidence.id) was redacted; its files are not released")
+            }
+            item = (evidence.id, details.files)
         }
-        guard let details = item.details else { throw CasebookError.notFound("\(item.id) was redacted; its files are not released") }
         // The stored names become file names: a database edited by hand must not be able to
         // write outside the folder. Checked for every file before anything is written.
-        for file in details.files {
+        for file in item.files {
             if let problem = FileName.problem(file.name) {
                 throw CasebookError.invalidInput(
                     "\(state.reference) \(item.id): the stored file name '\(FileName.printable(file.name))' \(problem), "
@@ -94,7 +139,7 @@ enum EvidenceCommands {
             }
         }
         // Every file is read and hash-checked before anything is written.
-        let blobs = try details.files.map { (file: $0, data: try casebook.store.blob($0.sha256).data) }
+        let blobs = try item.files.map { (file: $0, data: try casebook.store.blob($0.sha256).data) }
         let folder = invocation.value("out")
         guard !blobs.isEmpty else {
             return Output(text: "\(item.id) has no files; nothing was written.", json: .array([]))

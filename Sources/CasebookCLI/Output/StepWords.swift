@@ -102,3 +102,22 @@ enum StepWords {
         }
     }
 }
+
+extension StepWords {
+    /// `a senior manager or the headteacher`: who may take a step.
+    static func who(_ roles: [Role]) -> String {
+        roles.map { role in
+            switch role {
+            case .headteacher: return "the headteacher"
+            case .seniorManager: return "a senior manager"
+            case .safeguardingLead: return "a safeguarding lead"
+            case .hr: return "HR"
+            case .staff: return "a member of staff"
+            }
+        }.joined(separator: " or ")
+    }
+
+    /// Who may take a step.
+    static func who(_ step: Step) -> String { who(Workflow.roles(for: step)) }
+}
+
