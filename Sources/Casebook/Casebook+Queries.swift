@@ -37,6 +37,19 @@ public struct OverdueItem: Sendable, Equatable {
     public var lateness: TimeInterval
 }
 
+extension OverdueItem {
+    /// The item a `deadlines` row (case_ref, kind, subject, due_at, school) gives at `asOf`;
+    /// nil for a row this version cannot read.
+    init?(row: Statement, asOf: Date) {
+        guard let reference = CaseReference(row.text(0)), let kind = Deadline.Kind(rawValue: row.text(1)),
+            let due = Timestamp.date(from: row.text(3))
+        else { return nil }
+        self.init(
+            deadline: Deadline(reference: reference, kind: kind, subject: row.text(2), due: due), school: row.text(4),
+            lateness: asOf.timeIntervalSince(due))
+    }
+}
+
 extension Casebook {
     /// Which cases `list` shows (every one given must hold).
     public struct CaseFilter: Sendable, Equatable {
@@ -171,13 +184,7 @@ extension Casebook {
             ) ORDER BY due_at, case_ref, subject
             """, [Timestamp.string(from: asOf)] + visible.values
         ) { row in
-            guard let reference = CaseReference(row.text(0)), let kind = Deadline.Kind(rawValue: row.text(1)),
-                let due = Timestamp.date(from: row.text(3))
-            else { return }
-            items.append(
-                OverdueItem(
-                    deadline: Deadline(reference: reference, kind: kind, subject: row.text(2), due: due),
-                    school: row.text(4), lateness: asOf.timeIntervalSince(due)))
+            if let item = OverdueItem(row: row, asOf: asOf) { items.append(item) }
         }
         return items
     }

@@ -63,13 +63,7 @@ extension Casebook {
                 WHERE c.status = 'open' AND \(sql) ORDER BY d.due_at, d.case_ref, d.kind, d.subject
                 """, values
             ) { row in
-                guard let reference = CaseReference(row.text(0)), let kind = Deadline.Kind(rawValue: row.text(1)),
-                    let due = Timestamp.date(from: row.text(3))
-                else { return }
-                items.append(
-                    OverdueItem(
-                        deadline: Deadline(reference: reference, kind: kind, subject: row.text(2), due: due),
-                        school: row.text(4), lateness: asOf.timeIntervalSince(due)))
+                if let item = OverdueItem(row: row, asOf: asOf) { items.append(item) }
             }
         }
         return items
