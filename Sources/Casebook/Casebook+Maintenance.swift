@@ -3,32 +3,66 @@ import Foundation
 
 extension Casebook {
     /// Empties the read models and refills them from the events alone, in one transaction.
-    public func rebuild(by actor: StaffMember) throws {
+    ///
+    /// This connection reads the events (in the write transaction) a batch of whole streams
+    /// at a time and writes the rows; decoding and replaying each stream runs on `workers`
+    /// threads in between, and the rows are written in stream order, so the result is the
+    /// same for any number of workers. `progress` is called on this thread with the events
+    /// done so far and the log's total.
+    public func rebuild(
+        by actor: StaffMember, workers: Int = ParallelWork.defaultWorkers,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws {
         try actor.require(.rebuild)
-        try Self.translatingErrors { try store.write { writer in try Self.rebuildProjections(writer.database, store) } }
-    }
-
-    static func rebuildProjections(_ database: Database, _ store: EventStore) throws {
-        for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
-        var pending: [RecordedEvent] = []
-        try store.forEachEventByStream { event in
-            if let last = pending.last, last.stream != event.stream {
-                try project(pending, to: database)
-                pending.removeAll(keepingCapacity: true)
-            }
-            pending.append(event)
+        try Self.translatingErrors {
+            try store.write { writer in try Self.rebuildProjections(writer.database, store, workers: workers, progress: progress) }
         }
-        try project(pending, to: database)
     }
 
-    /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
-    private static func project(_ events: [RecordedEvent], to database: Database) throws {
-        guard let first = events.first else { return }
-        if first.stream.hasPrefix("case/") {
-            try Projection.write(try CaseState.replay(events), to: database)
-        } else if first.stream == StaffEvent.stream {
-            for event in events {
-                try Projection.write(try StaffEvent(stored: event), at: event.occurredAt, to: database)
+    static func rebuildProjections(
+        _ database: Database, _ store: EventStore, workers: Int = 1, progress: (Int, Int) -> Void = { _, _ in }
+    ) throws {
+        for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+        let total = try store.eventCount()
+        var done = 0
+        let reader = try StreamBatchReader(store)
+        try ParallelWork.orderedMap(
+            workers: workers, next: reader.next,
+            transform: { batch in (try batch.streams.map(Rows.init), batch.eventCount) },
+            consume: { streams, count in
+                for rows in streams { try rows.write(to: database) }
+                done += count
+                progress(done, total)
+            })
+    }
+
+    /// The read-model rows of one stream's events (a case's, or the staff directory's),
+    /// worked out on any thread and written on the connection's.
+    private enum Rows: Sendable {
+        case none
+        case state(CaseState)
+        case staff([(event: StaffEvent, occurredAt: String)])
+
+        init(_ events: [RecordedEvent]) throws {
+            guard let first = events.first else {
+                self = .none
+                return
+            }
+            if first.stream.hasPrefix("case/") {
+                self = .state(try CaseState.replay(events))
+            } else if first.stream == StaffEvent.stream {
+                self = .staff(try events.map { (try StaffEvent(stored: $0), $0.occurredAt) })
+            } else {
+                self = .none
+            }
+        }
+
+        func write(to database: Database) throws {
+            switch self {
+            case .none: break
+            case .state(let state): try Projection.write(state, to: database)
+            case .staff(let changes):
+                for change in changes { try Projection.write(change.event, at: change.occurredAt, to: database) }
             }
         }
     }
