@@ -29,16 +29,20 @@ public enum CLI {
     ///   - login: the operating-system login of the caller (SPEC §8): by default the one of
     ///     this process's real user id; a server passes its peer's. nil when it has no name.
     ///   - standardOutput, standardError: where to write; they throw when they cannot.
+    ///   - standardErrorIsTerminal: whether standard error is a terminal, where `verify` and
+    ///     `rebuild` show their progress (``ProgressReport``).
     public static func run(
         _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: @escaping @Sendable () -> Date = { Date() }, login: String? = loginName(uid: getuid()),
         standardOutput: (String) throws -> Void = StandardStream.output,
-        standardError: (String) throws -> Void = StandardStream.error
+        standardError: @escaping (String) throws -> Void = StandardStream.error,
+        standardErrorIsTerminal: Bool = isatty(STDERR_FILENO) == 1
     ) -> Int32 {
         var streamFailure: Error?
         var recorded: String?
         let code = execute(
             arguments, environment: environment, clock: clock, login: login, recorded: &recorded,
+            standardErrorIsTerminal: standardErrorIsTerminal,
             standardOutput: { text in
                 guard streamFailure == nil else { return }
                 do { try standardOutput(text) } catch { streamFailure = error }
@@ -63,7 +67,8 @@ public enum CLI {
     /// has done something that stays done.
     private static func execute(
         _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
-        recorded: inout String?, standardOutput: (String) -> Void, standardError: (String) -> Void
+        recorded: inout String?, standardErrorIsTerminal: Bool, standardOutput: (String) -> Void,
+        standardError: @escaping (String) -> Void
     ) -> Int32 {
         var json = false
         var commandName = ""
@@ -87,7 +92,7 @@ public enum CLI {
             if let named = parsed.positionals.first.flatMap(CaseReference.init) { caseReference = named.description }
             let invocation = Invocation(
                 arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock,
-                callerLogin: login)
+                callerLogin: login, progress: ProgressReport.Sink(write: standardError, isTerminal: standardErrorIsTerminal))
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }

@@ -84,13 +84,17 @@ final class Invocation {
     let clock: @Sendable () -> Date
     /// The caller's operating-system login (SPEC §8): the process's, or a server's peer's.
     let callerLogin: String?
+    /// Where `verify` and `rebuild` show their progress: standard error.
+    let progress: ProgressReport.Sink
     private var openedCasebook: Casebook?
     private var resolvedActor: StaffMember?
 
     init(
         arguments: ParsedArguments, globals: GlobalOptions, environment: [String: String], localTime: LocalTime,
-        clock: @escaping @Sendable () -> Date, callerLogin: String?
+        clock: @escaping @Sendable () -> Date, callerLogin: String?,
+        progress: ProgressReport.Sink = ProgressReport.Sink(write: { _ in }, isTerminal: false)
     ) {
+        self.progress = progress
         self.arguments = arguments
         self.globals = globals
         self.environment = environment
