@@ -6,26 +6,29 @@ extension Casebook {
     ///
     /// This connection reads the events (in the write transaction) a batch of whole streams
     /// at a time and writes the rows; decoding and replaying each stream runs on `workers`
-    /// threads in between, and the rows are written in stream order, so the result is the
+    /// threads in between (a batch of whole streams of about `batchSize` events at a time), and the rows are written in stream order, so the result is the
     /// same for any number of workers. `progress` is called on this thread with the events
     /// done so far and the log's total.
     public func rebuild(
-        by actor: StaffMember, workers: Int = ParallelWork.defaultWorkers,
+        by actor: StaffMember, workers: Int = ParallelWork.defaultWorkers, batchSize: Int = 2_000,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws {
         try actor.require(.rebuild)
         try Self.translatingErrors {
-            try store.write { writer in try Self.rebuildProjections(writer.database, store, workers: workers, progress: progress) }
+            try store.write { writer in
+                try Self.rebuildProjections(writer.database, store, workers: workers, batchSize: batchSize, progress: progress)
+            }
         }
     }
 
     static func rebuildProjections(
-        _ database: Database, _ store: EventStore, workers: Int = 1, progress: (Int, Int) -> Void = { _, _ in }
+        _ database: Database, _ store: EventStore, workers: Int = 1, batchSize: Int = 2_000,
+        progress: (Int, Int) -> Void = { _, _ in }
     ) throws {
         for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
         let total = try store.eventCount()
         var done = 0
-        let reader = try StreamBatchReader(store)
+        let reader = try StreamBatchReader(store, size: batchSize)
         try ParallelWork.orderedMap(
             workers: workers, next: reader.next,
             transform: { batch in (try batch.streams.map(Rows.init), batch.eventCount) },

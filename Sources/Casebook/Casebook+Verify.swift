@@ -62,12 +62,12 @@ extension Casebook {
     ///
     /// The CPU-bound part (each chain's hashes, decoding, the actor checks, the replay) runs
     /// on `workers` threads, a batch of whole streams at a time, while this connection reads
-    /// the next batch and writes the replayed read models: one snapshot, memory flat, the
+    /// the next batch (whole streams of about `batchSize` events) and writes the replayed read models: one snapshot, memory flat, the
     /// same breaks in the same order for any number of workers. `progress` is called on
     /// this thread with the events checked so far and the log's total.
     public func verify(
         by actor: StaffMember, against checkpoint: LogCheckpoint? = nil, workers: Int = ParallelWork.defaultWorkers,
-        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        batchSize: Int = 2_000, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> VerificationReport {
         try actor.require(.verify)
         return try Self.translatingErrors {
@@ -91,7 +91,7 @@ extension Casebook {
                         // The payload hashes are checked by the background connection.
                         streams = try store.verifyStreams(
                             schema: Self.schema, isStreamName: { Self.isStreamName($0) }, checksPayloads: false,
-                            workers: workers, check: { events, chains in try checker.check(events, chains: &chains) },
+                            workers: workers, batchSize: batchSize, check: { events, chains in try checker.check(events, chains: &chains) },
                             consume: { outcome in try written.write(outcome, store: store) },
                             progress: { progress($0, total) })
                         if let (found, heads) = streams {

@@ -193,10 +193,11 @@ extension EventStore {
     /// batch's chains, names and `check` (once per stream, after its chain) run on a worker;
     /// `consume` gets each stream's result back on this thread, in stream order, to write
     /// with this connection. Breaks come out in the same order whatever the number of
-    /// workers. `progress` is called on this thread with the events done so far.
+    /// workers. A batch holds whole streams of at least `batchSize` events (but the last).
+    /// `progress` is called on this thread with the events done so far.
     public func verifyStreams<Outcome: Sendable>(
         schema: Schema, isStreamName: @escaping @Sendable (String) -> Bool, checksPayloads: Bool = true,
-        workers: Int, check: @escaping @Sendable ([RecordedEvent], inout ChainVerifier) throws -> Outcome,
+        workers: Int, batchSize: Int = 2_000, check: @escaping @Sendable ([RecordedEvent], inout ChainVerifier) throws -> Outcome,
         consume: (Outcome) throws -> Void, progress: (Int) -> Void = { _ in }
     ) throws -> (ChainVerifier, [StreamHead]) {
         var chains = ChainVerifier(checksPayloads: checksPayloads)
@@ -205,7 +206,7 @@ extension EventStore {
         }
         var heads: [StreamHead] = []
         var done = 0
-        let reader = try StreamBatchReader(self)
+        let reader = try StreamBatchReader(self, size: batchSize)
         try ParallelWork.orderedMap(
             workers: workers, next: reader.next,
             transform: { batch -> (ChainVerifier, [StreamHead], [Outcome], Int) in
