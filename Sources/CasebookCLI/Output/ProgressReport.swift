@@ -16,13 +16,16 @@ final class ProgressReport {
     private let label: String
     private let sink: Sink
     private let isShown: Bool
-    private let started = ProgressReport.seconds()
+    private let seconds: () -> Double
+    private let started: Double
     private var lastShown: Double?
     private var showsLine = false
 
-    /// `forced`: `--progress` was given.
-    init(_ label: String, sink: Sink, forced: Bool) {
+    /// `forced`: `--progress` was given; `seconds` a monotonic clock (injected by tests).
+    init(_ label: String, sink: Sink, forced: Bool, seconds: @escaping () -> Double = ProgressReport.monotonicSeconds) {
         self.label = label
+        self.seconds = seconds
+        started = seconds()
         self.sink = sink
         isShown = sink.isTerminal || forced
     }
@@ -30,7 +33,7 @@ final class ProgressReport {
     /// Takes the events done so far and the total.
     func update(_ done: Int, _ total: Int) {
         guard isShown else { return }
-        let now = Self.seconds()
+        let now = seconds()
         if sink.isTerminal {
             guard now - started >= 1, lastShown.map({ now - $0 >= 0.1 }) ?? true else { return }
             sink.write("\r\u{1B}[K" + text(done, total))
@@ -48,7 +51,7 @@ final class ProgressReport {
         if sink.isTerminal {
             if showsLine { sink.write("\r\u{1B}[K") }
         } else {
-            sink.write(text(total, total) + String(format: " in %.1f s", Self.seconds() - started) + "\n")
+            sink.write(text(total, total) + String(format: " in %.1f s", seconds() - started) + "\n")
         }
     }
 
@@ -57,7 +60,7 @@ final class ProgressReport {
         return "\(label): \(done) of \(total) events (\(percent)%)"
     }
 
-    private static func seconds() -> Double {
+    static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
