@@ -18,10 +18,7 @@ extension Schema {
     /// file holds.
     public func freshDatabase() throws -> Database {
         let fresh = try Database(path: ":memory:", mode: .memory)
-        for migration in migrations {
-            try fresh.execute(migration.sql)
-            try fresh.execute("PRAGMA user_version = \(migration.version)")
-        }
+        for migration in migrations { try apply(migration, to: fresh) }
         return fresh
     }
 
