@@ -37,10 +37,18 @@ enum MaintenanceBenchmark {
             }
         })
         show("PRAGMA integrity_check", try measure { _ = try store.database.scalarText("PRAGMA integrity_check") })
-        show("rebuild (library)", try measure { try casebook.rebuild(by: head) })
+        // One worker (everything on this thread, in turn) against one per core, interleaved.
+        let cores = ParallelWork.defaultWorkers
         var report: VerificationReport?
-        show("verify (library)", try measure { report = try casebook.verify(by: head) })
-        guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
+        for round in 1...2 {
+            for workers in [1, cores] {
+                show("rebuild (library, \(workers) worker\(workers == 1 ? "" : "s")) round \(round)",
+                     try measure { try casebook.rebuild(by: head, workers: workers) })
+                show("verify (library, \(workers) worker\(workers == 1 ? "" : "s")) round \(round)",
+                     try measure { report = try casebook.verify(by: head, workers: workers) })
+                guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
+            }
+        }
     }
 
     static func run(_ arguments: [String]) throws {

@@ -50,7 +50,6 @@ public enum ParallelWork {
         private let condition = NSCondition()
         // Guarded by `condition`.
         private var queue: [(index: Int, item: Item)] = []
-        private var head = 0
         private var finished: [Int: Result<Output, Error>] = [:]
         private var closed = false
         private var running: Int
@@ -88,15 +87,11 @@ public enum ParallelWork {
         private func take() -> (Int, Item)? {
             condition.lock()
             defer { condition.unlock() }
-            while head == queue.count, !closed { condition.wait() }
-            guard head < queue.count, !closed else { return nil }
-            let taken = queue[head]
-            head += 1
-            if head > 64, head * 2 > queue.count {
-                queue.removeFirst(head)
-                head = 0
-            }
-            return taken
+            while queue.isEmpty, !closed { condition.wait() }
+            guard !queue.isEmpty, !closed else { return nil }
+            // At most two items a worker wait here: taking from the front is cheap, and
+            // nothing taken stays referenced.
+            return queue.removeFirst()
         }
 
         /// Waits for the result of item `index`.
