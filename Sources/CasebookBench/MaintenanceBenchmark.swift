@@ -37,15 +37,21 @@ enum MaintenanceBenchmark {
             }
         })
         show("PRAGMA integrity_check", try measure { _ = try store.database.scalarText("PRAGMA integrity_check") })
-        // One worker (everything on this thread, in turn) against one per core, interleaved.
+        // One worker (everything on this thread, in turn) against one per core, interleaved:
+        // wall time, and the CPU time (user + system) of the whole process meanwhile.
         let cores = ParallelWork.defaultWorkers
         var report: VerificationReport?
+        func timed(_ label: String, _ body: () throws -> Void) throws {
+            let cpu = processCPUSeconds()
+            let wall = try measure(body)
+            show(label, wall)
+            print(String(format: "      CPU %.2f s (%.2f cores busy)", processCPUSeconds() - cpu, (processCPUSeconds() - cpu) / wall))
+        }
         for round in 1...2 {
             for workers in [1, cores] {
-                show("rebuild (library, \(workers) worker\(workers == 1 ? "" : "s")) round \(round)",
-                     try measure { try casebook.rebuild(by: head, workers: workers) })
-                show("verify (library, \(workers) worker\(workers == 1 ? "" : "s")) round \(round)",
-                     try measure { report = try casebook.verify(by: head, workers: workers) })
+                let name = "\(workers) worker\(workers == 1 ? "" : "s")"
+                try timed("rebuild (library, \(name)) round \(round)") { try casebook.rebuild(by: head, workers: workers) }
+                try timed("verify (library, \(name)) round \(round)") { report = try casebook.verify(by: head, workers: workers) }
                 guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
             }
         }
@@ -116,4 +122,12 @@ enum MaintenanceBenchmark {
                          Double(b.rebuildRSS) / Double(a.rebuildRSS)))
         }
     }
+}
+
+/// The CPU time this process has used so far, user and system, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
