@@ -55,7 +55,7 @@ extension Casebook {
     /// payload has its redaction recorded and that every event's actor was a member of
     /// staff with a role allowed that step when it was committed, and replays every stream
     /// into private (`temp`) copies of the read models, compared with the stored ones at the
-    /// end. The schema is compared with a fresh database of `schema.sql`. Meanwhile a second
+    /// end. The schema is compared with a fresh database made as a new file is (`EventLog.sql`, then `schema.sql`). Meanwhile a second
     /// connection, on a thread of its own, runs `PRAGMA integrity_check`, re-hashes every
     /// stored file (and sniffs its media type) and computes the log head over the same
     /// events. With a checkpoint, it also proves the log still holds the checkpoint's history.
