@@ -17,8 +17,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The top-level schema.sql, compiled into the binary with C23 #embed:
-        // the file is the schema the program runs, never a copy.
+        // The top-level schema.sql (the application's part of the schema), compiled into the
+        // binary with C23 #embed: the file is the schema the program runs, never a copy.
         .target(name: "CasebookSchema"),
         // The fixtures/ files, compiled in the same way, for `casebook demo`.
         .target(name: "CasebookFixtures"),
@@ -28,7 +28,12 @@ let package = Package(
         // SHA-256's compression function on the CPU's SHA instructions (x86 SHA-NI, ARMv8
         // SHA2), chosen at run time; EventLog's Swift SHA256 falls back to portable code.
         .target(name: "CSHA256"),
-        .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256"]),
+        // The event log's own tables and triggers, Sources/EventLog/EventLog.sql, compiled in
+        // the same way: EventStore applies them before the application's schema.
+        .target(name: "CEventLogSchema"),
+        .target(
+            name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256", "CEventLogSchema"],
+            exclude: ["EventLog.sql"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
         .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
@@ -36,7 +41,7 @@ let package = Package(
         // The floor of SPEC §7 for one CLI command: start, open with the same pragmas, insert one row.
         .executableTarget(name: "casebook-floor", dependencies: ["CSQLite"]),
         // A tiny writer used by the multi-process and crash tests of the event log.
-        .executableTarget(name: "eventlog-tool", dependencies: ["EventLog", "CasebookSchema"]),
+        .executableTarget(name: "eventlog-tool", dependencies: ["EventLog"]),
         // Server mode's transport: the wire protocol, the Unix-socket server and client.
         .target(name: "CSocket"),
         .target(name: "CasebookServer", dependencies: ["CSocket"]),
@@ -45,7 +50,7 @@ let package = Package(
         .executableTarget(name: "casebook-echo-client", dependencies: ["CasebookServer"]),
         // Helpers shared by the test targets (a seeded generator, a strict CSV reader).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"]),
         .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog", "TestSupport"]),
         .testTarget(
             name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"],

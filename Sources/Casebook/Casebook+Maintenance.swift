@@ -3,33 +3,75 @@ import Foundation
 
 extension Casebook {
     /// Empties the read models and refills them from the events alone, in one transaction.
-    public func rebuild(by actor: StaffMember) throws {
+    ///
+    /// This connection reads the events (in the write transaction) a batch of whole streams
+    /// at a time and writes the rows; decoding and replaying each stream runs on `workers`
+    /// threads in between (a batch of whole streams of about `batchSize` events at a time), and the rows are written in stream order, so the result is the
+    /// same for any number of workers. `progress` is called on this thread with the events
+    /// done so far and the log's total.
+    public func rebuild(
+        by actor: StaffMember, workers: Int = ParallelWork.defaultWorkers, batchSize: Int = 2_000,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws {
         try actor.require(.rebuild)
-        try Self.translatingErrors { try store.write { writer in try Self.rebuildProjections(writer.database, store) } }
+        try Self.translatingErrors {
+            try store.write { writer in
+                try Self.rebuildProjections(writer.database, store, workers: workers, batchSize: batchSize, progress: progress)
+            }
+        }
     }
 
-    static func rebuildProjections(_ database: Database, _ store: EventStore) throws {
+    static func rebuildProjections(
+        _ database: Database, _ store: EventStore, workers: Int = 1, batchSize: Int = 2_000,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws {
         for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
         let settings = try Settings.replay(try store.events(in: SettingsEvent.stream))
-        var pending: [RecordedEvent] = []
-        try store.forEachEventByStream { event in
-            if let last = pending.last, last.stream != event.stream {
-                try project(pending, settings: settings, to: database)
-                pending.removeAll(keepingCapacity: true)
-            }
-            pending.append(event)
-        }
-        try project(pending, settings: settings, to: database)
+        let total = try store.eventCount()
+        var done = 0
+        let reader = try StreamBatchReader(store, size: batchSize)
+        try ParallelWork.orderedMap(
+            workers: workers, next: reader.next,
+            transform: { batch in (try batch.streams.map(Rows.init), batch.eventCount) },
+            consume: { streams, count in
+                for rows in streams { try rows.write(to: database, settings: settings) }
+                done += count
+                progress(done, total)
+            })
     }
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
     static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
-        guard let first = events.first else { return }
-        if first.stream.hasPrefix("case/") {
-            try Projection.write(try CaseState.replay(events), settings: settings, to: database)
-        } else if first.stream == StaffEvent.stream {
-            for event in events {
-                try Projection.write(try StaffEvent(stored: event), at: event.occurredAt, to: database)
+        try Rows(events).write(to: database, settings: settings)
+    }
+
+    /// The read-model rows of one stream's events (a case's, or the staff directory's),
+    /// worked out on any thread and written on the connection's.
+    private enum Rows: Sendable {
+        case none
+        case state(CaseState)
+        case staff([(event: StaffEvent, occurredAt: String)])
+
+        init(_ events: [RecordedEvent]) throws {
+            guard let first = events.first else {
+                self = .none
+                return
+            }
+            if first.stream.hasPrefix("case/") {
+                self = .state(try CaseState.replay(events))
+            } else if first.stream == StaffEvent.stream {
+                self = .staff(try events.map { (try StaffEvent(stored: $0), $0.occurredAt) })
+            } else {
+                self = .none
+            }
+        }
+
+        func write(to database: Database, settings: Settings) throws {
+            switch self {
+            case .none: break
+            case .state(let state): try Projection.write(state, settings: settings, to: database)
+            case .staff(let changes):
+                for change in changes { try Projection.write(change.event, at: change.occurredAt, to: database) }
             }
         }
     }

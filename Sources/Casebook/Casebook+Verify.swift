@@ -55,11 +55,20 @@ extension Casebook {
     /// payload has its redaction recorded and that every event's actor was a member of
     /// staff with a role allowed that step when it was committed, and replays every stream
     /// into private (`temp`) copies of the read models, compared with the stored ones at the
-    /// end. The schema is compared with a fresh database of `schema.sql`. Meanwhile a second
+    /// end. The schema is compared with a fresh database made as a new file is (`EventLog.sql`, then `schema.sql`). Meanwhile a second
     /// connection, on a thread of its own, runs `PRAGMA integrity_check`, re-hashes every
     /// stored file (and sniffs its media type) and computes the log head over the same
     /// events. With a checkpoint, it also proves the log still holds the checkpoint's history.
-    public func verify(by actor: StaffMember, against checkpoint: LogCheckpoint? = nil) throws -> VerificationReport {
+    ///
+    /// The CPU-bound part (each chain's hashes, decoding, the actor checks, the replay) runs
+    /// on `workers` threads, a batch of whole streams at a time, while this connection reads
+    /// the next batch (whole streams of about `batchSize` events) and writes the replayed read models: one snapshot, memory flat, the
+    /// same breaks in the same order for any number of workers. `progress` is called on
+    /// this thread with the events checked so far and the log's total.
+    public func verify(
+        by actor: StaffMember, against checkpoint: LogCheckpoint? = nil, workers: Int = ParallelWork.defaultWorkers,
+        batchSize: Int = 2_000, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> VerificationReport {
         try actor.require(.verify)
         return try Self.translatingErrors {
             let database = store.database
@@ -69,9 +78,10 @@ extension Casebook {
             return try store.readSnapshot {
                 // The first read fixes the snapshot; the background connection covers the same events.
                 let last = Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
-                var checker = DomainCheck(
-                    staff: try StaffTimeline(store),
-                    // An undecodable setting is reported as a break below; the read models then use the defaults.
+                let total = try store.eventCount()
+                let checker = DomainCheck(staff: try StaffTimeline(store))
+                // An undecodable setting is reported as a break; the read models then use the defaults.
+                var written = DomainCheck.Written(
                     settings: (try? Settings.replay(try store.events(in: SettingsEvent.stream))) ?? .defaults)
                 var background: Result<FileCheck, Error>?
                 var streams: (ChainVerifier, [StreamHead])?
@@ -82,13 +92,13 @@ extension Casebook {
                     do {
                         // The payload hashes are checked by the background connection.
                         streams = try store.verifyStreams(
-                            schema: Self.schema, isStreamName: Self.isStreamName, checksPayloads: false
-                        ) { event, chains in
-                            try checker.add(event, chains: &chains, store: store)
-                        }
-                        if var (chains, heads) = streams {
-                            try checker.flush(chains: &chains, store: store)
-                            try checker.checkExports(chains: &chains, store: store)
+                            schema: Self.schema, isStreamName: { Self.isStreamName($0) }, checksPayloads: false,
+                            workers: workers, batchSize: batchSize, check: { events, chains in try checker.check(events, chains: &chains) },
+                            consume: { outcome in try written.write(outcome, store: store) },
+                            progress: { progress($0, total) })
+                        if let (found, heads) = streams {
+                            var chains = found
+                            try written.checkExports(chains: &chains, store: store)
                             streams = (chains, heads)
                         }
                     } catch let error as SQLiteError where error.isCorrupt {
@@ -105,7 +115,7 @@ extension Casebook {
                     ? try projectionDifferences() : []
                 return VerificationReport(
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
-                    missingFiles: checker.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
+                    missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
                     checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog)
             }
@@ -249,7 +259,7 @@ private final class BackgroundFileCheck: @unchecked Sendable {
 
 /// Who was a member of staff, with which role, from which position of the log: the staff
 /// stream replayed, so each event's actor is judged by the directory when it was committed.
-private struct StaffTimeline {
+private struct StaffTimeline: Sendable {
     /// Each member's role from each position on; nil from the moment they left.
     private var roles: [String: [(position: Int64, role: Role?)]] = [:]
 
@@ -270,37 +280,98 @@ private struct StaffTimeline {
     }
 }
 
-/// The checks that need to know what events mean, fed one stream at a time.
-private struct DomainCheck {
+/// The checks that need to know what events mean, one stream at a time on any thread:
+/// decoding, recorded erasures, actors, the replay. What needs the connection (writing the
+/// replayed read models, looking up stored files) is handed back as a ``Outcome`` for
+/// ``Written`` to do on the connection's thread.
+private struct DomainCheck: Sendable {
     let staff: StaffTimeline
-    private var pending: [RecordedEvent] = []
-    /// Evidence files referred to but not stored.
-    private(set) var missingFiles: [String] = []
-    /// The chain heads the audit trail says were exported: (stream, version, hash, audit version).
-    private var exports: [(head: StreamHead, audit: Int)] = []
 
-    /// The settings the workflow read (waiting times), for the deadlines in the read models.
-    let settings: Settings
-
-    init(staff: StaffTimeline, settings: Settings) {
-        self.staff = staff
-        self.settings = settings
+    /// What one stream's check leaves for the connection.
+    struct Outcome: Sendable {
+        enum Rows: Sendable {
+            case none
+            /// The case replayed: its read-model rows.
+            case state(CaseState)
+            /// A case that could not be replayed: its stored rows are carried over.
+            case carriedOver(reference: String)
+            /// The staff directory's events, each with when it happened.
+            case staff([StaffChange])
+        }
+        struct StaffChange: Sendable {
+            var event: StaffEvent
+            var occurredAt: String
+        }
+        struct FileReference: Sendable {
+            var label: String
+            var sha256: String
+        }
+        struct Export: Sendable {
+            var head: StreamHead
+            var audit: Int
+        }
+        var rows: Rows = .none
+        /// Every file the stream's events refer to.
+        var files: [FileReference] = []
+        /// The chain heads the audit trail says were exported.
+        var exports: [Export] = []
     }
 
-    /// Takes the next event; checks the previous stream when a new one begins.
-    mutating func add(_ event: RecordedEvent, chains: inout ChainVerifier, store: EventStore) throws {
-        if let last = pending.last, last.stream != event.stream { try flush(chains: &chains, store: store) }
-        pending.append(event)
+    /// What the connection's side has written and found, in stream order.
+    struct Written {
+        /// The settings the workflow read (waiting times), for the deadlines in the read models.
+        let settings: Settings
+
+        init(settings: Settings) { self.settings = settings }
+
+        /// Evidence files referred to but not stored.
+        private(set) var missingFiles: [String] = []
+        private var exports: [Outcome.Export] = []
+
+        mutating func write(_ outcome: Outcome, store: EventStore) throws {
+            switch outcome.rows {
+            case .none: break
+            case .state(let state): try Projection.write(state, settings: settings, to: store.database)
+            case .carriedOver(let reference):
+                for table in Projection.tables where table != "staff" {
+                    let key = table == "cases" ? "reference" : "case_ref"
+                    try store.database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
+                }
+            case .staff(let changes):
+                for change in changes { try Projection.write(change.event, at: change.occurredAt, to: store.database) }
+            }
+            for file in outcome.files where try !store.hasBlob(file.sha256) {
+                missingFiles.append(file.label)
+            }
+            exports += outcome.exports
+        }
+
+        /// Every chain head the audit trail says was exported is still in the database.
+        func checkExports(chains: inout ChainVerifier, store: EventStore) throws {
+            let statement = try store.database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+            for export in exports {
+                let head = export.head
+                try statement.bind([head.stream, head.version])
+                let stored = try statement.step() ? statement.text(0) : nil
+                statement.reset()
+                if stored != head.hash {
+                    chains.record(
+                        ChainBreak(
+                            stream: head.stream, version: head.version, kind: .divergedFromExport,
+                            detail: "audit v\(export.audit) records an export of this chain up to here with hash \(head.hash.prefix(12))…; the database "
+                                + (stored.map { "holds \($0.prefix(12))…" } ?? "no longer holds this version")))
+                }
+            }
+        }
     }
 
-    /// Checks the stream held so far.
-    mutating func flush(chains: inout ChainVerifier, store: EventStore) throws {
-        guard let first = pending.first else { return }
-        defer { pending.removeAll(keepingCapacity: true) }
+    /// Checks one whole stream (its chain already checked into `chains`).
+    func check(_ pending: [RecordedEvent], chains: inout ChainVerifier) throws -> Outcome {
+        guard let first = pending.first else { return Outcome() }
         if first.stream == StaffEvent.stream {
-            try checkStaff(chains: &chains, store: store)
+            return checkStaff(pending, chains: &chains)
         } else if first.stream == AuditEvent.stream {
-            checkAudit(chains: &chains)
+            return checkAudit(pending, chains: &chains)
         } else if first.stream == SettingsEvent.stream {
             for stored in pending {
                 if (try? SettingsEvent(type: stored.type, payload: stored.payload)) == nil {
@@ -308,9 +379,11 @@ private struct DomainCheck {
                 }
                 checkActor(stored, needs: .manageSettings, chains: &chains)
             }
+            return Outcome()
         } else if Casebook.isStreamName(first.stream) {
-            try checkCase(chains: &chains, store: store)
+            return checkCase(pending, chains: &chains)
         }
+        return Outcome()
     }
 
     private func record(_ stored: RecordedEvent, _ kind: ChainBreak.Kind, _ detail: String, in chains: inout ChainVerifier) {
@@ -328,7 +401,8 @@ private struct DomainCheck {
         }
     }
 
-    private mutating func checkStaff(chains: inout ChainVerifier, store: EventStore) throws {
+    private func checkStaff(_ pending: [RecordedEvent], chains: inout ChainVerifier) -> Outcome {
+        var changes: [Outcome.StaffChange] = []
         for stored in pending {
             let event: StaffEvent
             do {
@@ -343,11 +417,13 @@ private struct DomainCheck {
                 isBootstrap = stored.version == 1 && member.role == .headteacher && member.id == stored.actor
             }
             if !isBootstrap { checkActor(stored, needs: .manageStaff, chains: &chains) }
-            try Projection.write(event, at: stored.occurredAt, to: store.database)
+            changes.append(Outcome.StaffChange(event: event, occurredAt: stored.occurredAt))
         }
+        return Outcome(rows: .staff(changes))
     }
 
-    private mutating func checkAudit(chains: inout ChainVerifier) {
+    private func checkAudit(_ pending: [RecordedEvent], chains: inout ChainVerifier) -> Outcome {
+        var outcome = Outcome()
         for stored in pending {
             let event: AuditEvent
             do {
@@ -360,7 +436,8 @@ private struct DomainCheck {
             case .timelineExported(let reference, _, _, let head):
                 checkActor(stored, needs: .readCases, chains: &chains)
                 if let head {
-                    exports.append((StreamHead(stream: reference.stream, version: head.version, hash: head.hash), stored.version))
+                    outcome.exports.append(
+                        Outcome.Export(head: StreamHead(stream: reference.stream, version: head.version, hash: head.hash), audit: stored.version))
                 }
             case .outcomesExported:
                 checkActor(stored, needs: .readOutcomes, chains: &chains)
@@ -373,9 +450,10 @@ private struct DomainCheck {
                 checkActor(stored, needs: .backup, chains: &chains)
             }
         }
+        return outcome
     }
 
-    private mutating func checkCase(chains: inout ChainVerifier, store: EventStore) throws {
+    private func checkCase(_ pending: [RecordedEvent], chains: inout ChainVerifier) -> Outcome {
         var decoded: [(stored: RecordedEvent, event: CaseEvent)] = []
         decoded.reserveCapacity(pending.count)
         for stored in pending {
@@ -412,39 +490,20 @@ private struct DomainCheck {
                 record(pending[0], .undecodablePayload, "the case does not begin with CaseOpened", in: &chains)
             }
             // Not rebuilt: its stored rows are carried over, so only the break is reported.
-            for table in Projection.tables where table != "staff" {
-                let key = table == "cases" ? "reference" : "case_ref"
-                try store.database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
-            }
-            return
+            return Outcome(rows: .carriedOver(reference: reference))
         }
         var state = CaseState(opened: opened, at: openedAt)
         for (stored, event) in decoded.dropFirst() {
             state.apply(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
         }
-        try Projection.write(state, settings: settings, to: store.database)
+        var outcome = Outcome(rows: .state(state))
         for (stored, event) in decoded {
-            for file in event.files where try !store.hasBlob(file.sha256) {
-                missingFiles.append("\(stored.stream) v\(stored.version): \(file.name) (\(file.sha256))")
+            for file in event.files {
+                outcome.files.append(
+                    Outcome.FileReference(label: "\(stored.stream) v\(stored.version): \(file.name) (\(file.sha256))", sha256: file.sha256))
             }
         }
-    }
-
-    /// Every chain head the audit trail says was exported is still in the database.
-    func checkExports(chains: inout ChainVerifier, store: EventStore) throws {
-        let statement = try store.database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
-        for (head, audit) in exports {
-            try statement.bind([head.stream, head.version])
-            let stored = try statement.step() ? statement.text(0) : nil
-            statement.reset()
-            if stored != head.hash {
-                chains.record(
-                    ChainBreak(
-                        stream: head.stream, version: head.version, kind: .divergedFromExport,
-                        detail: "audit v\(audit) records an export of this chain up to here with hash \(head.hash.prefix(12))…; the database "
-                            + (stored.map { "holds \($0.prefix(12))…" } ?? "no longer holds this version")))
-            }
-        }
+        return outcome
     }
 }
 

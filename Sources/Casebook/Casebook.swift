@@ -11,8 +11,12 @@ public final class Casebook {
     /// The event log underneath.
     public let store: EventStore
 
-    /// The schema the program runs: the repository's schema.sql, compiled in.
-    public static let schema = Schema(migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
+    /// The schema the program runs: the event log's own part (EventLog's `EventLog.sql`,
+    /// with the redactable types of ``Workflow/redactableTypes`` as its redaction rules),
+    /// then the repository's schema.sql, compiled in.
+    public static let schema = Schema(
+        redactionRules: Workflow.redactableTypes.sorted().map { .init(type: $0, recordedBy: CaseEventType.redaction.rawValue) },
+        migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
 
     init(store: EventStore) {
         self.store = store

@@ -1,4 +1,5 @@
 import CSQLite
+import Casebook
 import CasebookSchema
 import EventLog
 import Foundation
@@ -85,7 +86,11 @@ enum EventLogBenchmark {
             }
             print("EXPERIMENT: the append and real-schema databases without trigger \(dropTrigger)")
         }
-        let schemaSQL = String(cString: casebook_schema_sql()) + (dropTrigger.map { "\nDROP TRIGGER \($0);\n" } ?? "")
+        // The application's part (schema.sql), after which EventStore has applied the log's own.
+        let applicationSQL = String(cString: casebook_schema_sql()) + (dropTrigger.map { "\nDROP TRIGGER \($0);\n" } ?? "")
+        let appendSchema = Schema(redactionRules: Casebook.schema.redactionRules, migrations: [.init(version: 1, sql: applicationSQL)])
+        // Both parts for the raw inserts into the real schema (the rules' rows do not matter to an insert).
+        let schemaSQL = Schema.logSQL + applicationSQL
         let peerPython = options.text("peer")
         let peerScript = options.text("peer-script") ?? "Benchmarks/peer/eventsourcing_peer.py"
 
@@ -97,7 +102,7 @@ enum EventLogBenchmark {
             try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
             let logPath = place.appendingPathComponent("eventlog.sqlite").path
             let store = try EventStore.create(
-                at: logPath, schema: Schema(migrations: [.init(version: 1, sql: schemaSQL)]))
+                at: logPath, schema: appendSchema)
             let raw = try RawLog(path: place.appendingPathComponent("raw.sqlite").path, schemaSQL: nil)
             let rawSchema = try RawLog(path: place.appendingPathComponent("raw-schema.sqlite").path, schemaSQL: schemaSQL)
             let peer = try peerPython.map { try PeerProcess(python: $0, script: peerScript, directory: place.path) }
@@ -159,7 +164,7 @@ enum EventLogBenchmark {
 
         guard let logPath = firstLog else { return }
         print("\nreading back (transactions of \(grouped(batches[0]))):")
-        let store = try EventStore.open(at: logPath, schema: Schema(migrations: [.init(version: 1, sql: schemaSQL)]))
+        let store = try EventStore.open(at: logPath, schema: appendSchema)
         var readCount = 0
         var payloadBytes = 0
         let readSeconds = try measure {
@@ -198,9 +203,7 @@ enum EventLogBenchmark {
         print("peak RSS: \(Machine.peakResidentBytes().map(mebibytes) ?? "unknown")")
     }
 
-    static var schema: Schema {
-        Schema(migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
-    }
+    static var schema: Schema { Casebook.schema }
 
     /// `min–max` of the rounds' ratios.
     static func range(_ values: [Double]) -> String {

@@ -37,10 +37,24 @@ enum MaintenanceBenchmark {
             }
         })
         show("PRAGMA integrity_check", try measure { _ = try store.database.scalarText("PRAGMA integrity_check") })
-        show("rebuild (library)", try measure { try casebook.rebuild(by: head) })
+        // One worker (everything on this thread, in turn) against one per core, interleaved:
+        // wall time, and the CPU time (user + system) of the whole process meanwhile.
+        let cores = ParallelWork.defaultWorkers
         var report: VerificationReport?
-        show("verify (library)", try measure { report = try casebook.verify(by: head) })
-        guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
+        func timed(_ label: String, _ body: () throws -> Void) throws {
+            let cpu = processCPUSeconds()
+            let wall = try measure(body)
+            show(label, wall)
+            print(String(format: "      CPU %.2f s (%.2f cores busy)", processCPUSeconds() - cpu, (processCPUSeconds() - cpu) / wall))
+        }
+        for round in 1...2 {
+            for workers in [1, cores] {
+                let name = "\(workers) worker\(workers == 1 ? "" : "s")"
+                try timed("rebuild (library, \(name)) round \(round)") { try casebook.rebuild(by: head, workers: workers) }
+                try timed("verify (library, \(name)) round \(round)") { report = try casebook.verify(by: head, workers: workers) }
+                guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
+            }
+        }
     }
 
     static func run(_ arguments: [String]) throws {
@@ -108,4 +122,12 @@ enum MaintenanceBenchmark {
                          Double(b.rebuildRSS) / Double(a.rebuildRSS)))
         }
     }
+}
+
+/// The CPU time this process has used so far, user and system, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

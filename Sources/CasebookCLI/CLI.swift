@@ -35,27 +35,32 @@ public enum CLI {
     ///   - login: the operating-system login of the caller (SPEC §8): by default the one of
     ///     this process's real user id; a server passes its peer's. nil when it has no name.
     ///   - standardOutput, standardError: where to write; they throw when they cannot.
+    ///   - standardErrorIsTerminal: whether standard error is a terminal, where `verify` and
+    ///     `rebuild` show their progress (``ProgressReport``).
     public static func run(
         _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
         clock: @escaping @Sendable () -> Date = { Date() }, login: String? = loginName(uid: getuid()),
         standardOutput: (String) throws -> Void = StandardStream.output,
-        standardError: (String) throws -> Void = StandardStream.error
+        standardError: @escaping (String) throws -> Void = StandardStream.error,
+        standardErrorIsTerminal: Bool = isatty(STDERR_FILENO) == 1
     ) -> Int32 {
         run(
             arguments, environment: environment, clock: clock, login: login, files: .local, standardOutput: standardOutput,
-            standardError: standardError)
+            standardError: standardError, standardErrorIsTerminal: standardErrorIsTerminal)
     }
 
     /// ``run(_:environment:clock:login:standardOutput:standardError:)`` with the files of a
     /// server-mode request (`files`) in place of this machine's.
     static func run(
         _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
-        files: FileHost, standardOutput: (String) throws -> Void, standardError: (String) throws -> Void
+        files: FileHost, standardOutput: (String) throws -> Void, standardError: @escaping (String) throws -> Void,
+        standardErrorIsTerminal: Bool = false
     ) -> Int32 {
         var streamFailure: Error?
         var recorded: String?
         let code = execute(
             arguments, environment: environment, clock: clock, login: login, files: files, recorded: &recorded,
+            standardErrorIsTerminal: standardErrorIsTerminal,
             standardOutput: { text in
                 guard streamFailure == nil else { return }
                 do { try standardOutput(text) } catch { streamFailure = error }
@@ -80,7 +85,8 @@ public enum CLI {
     /// has done something that stays done.
     private static func execute(
         _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
-        files: FileHost, recorded: inout String?, standardOutput: (String) -> Void, standardError: (String) -> Void
+        files: FileHost, recorded: inout String?, standardErrorIsTerminal: Bool, standardOutput: (String) -> Void,
+        standardError: @escaping (String) -> Void
     ) -> Int32 {
         var json = false
         var commandName = ""
@@ -105,7 +111,8 @@ public enum CLI {
             if let named = parsed.positionals.first.flatMap(CaseReference.init) { caseReference = named.description }
             let invocation = Invocation(
                 arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock,
-                callerLogin: login, files: files)
+                callerLogin: login, files: files,
+                progress: ProgressReport.Sink(write: standardError, isTerminal: standardErrorIsTerminal))
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }

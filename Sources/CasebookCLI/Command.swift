@@ -91,13 +91,17 @@ final class Invocation {
     /// Where files named on the command line are read and new files go: this machine, or
     /// (in server mode) the request's files and the response.
     let files: FileHost
+    /// Where `verify` and `rebuild` show their progress: standard error.
+    let progress: ProgressReport.Sink
     private var openedCasebook: Casebook?
     private var resolvedActor: StaffMember?
 
     init(
         arguments: ParsedArguments, globals: GlobalOptions, environment: [String: String], localTime: LocalTime,
-        clock: @escaping @Sendable () -> Date, callerLogin: String?, files: FileHost = .local
+        clock: @escaping @Sendable () -> Date, callerLogin: String?, files: FileHost = .local,
+        progress: ProgressReport.Sink = ProgressReport.Sink(write: { _ in }, isTerminal: false)
     ) {
+        self.progress = progress
         self.arguments = arguments
         self.globals = globals
         self.environment = environment

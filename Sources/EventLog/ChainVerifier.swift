@@ -164,6 +164,21 @@ public struct ChainVerifier: Sendable {
         breaks.append(found)
     }
 
+    /// Adds what another verifier found in the streams after this one's (a batch of whole
+    /// streams checked on another thread), as if this one had read them.
+    public mutating func append(_ later: ChainVerifier) {
+        breaks += later.breaks
+        redacted += later.redacted
+        eventCount += later.eventCount
+        streamCount += later.streamCount
+        if later.stream != nil {
+            stream = later.stream
+            lastVersion = later.lastVersion
+            lastHash = later.lastHash
+            lastPosition = later.lastPosition
+        }
+    }
+
     /// Takes an event off the redacted list: its erasure is a break, recorded separately.
     public mutating func removeRedacted(_ reference: EventReference) {
         redacted.removeAll { $0 == reference }

@@ -18,10 +18,7 @@ extension Schema {
     /// file holds.
     public func freshDatabase() throws -> Database {
         let fresh = try Database(path: ":memory:", mode: .memory)
-        for migration in migrations {
-            try fresh.execute(migration.sql)
-            try fresh.execute("PRAGMA user_version = \(migration.version)")
-        }
+        for migration in migrations { try apply(migration, to: fresh) }
         return fresh
     }
 
@@ -184,6 +181,57 @@ extension EventStore {
             chains.check(event)
             try visit(event, &chains)
         }
+        return (chains, heads)
+    }
+
+    /// ``verifyStreams(schema:isStreamName:checksPayloads:visit:)`` with the CPU-bound part
+    /// on `workers` threads: this connection reads the events (so one snapshot holds for the
+    /// whole run, inside the caller's read transaction) in batches of whole streams; each
+    /// batch's chains, names and `check` (once per stream, after its chain) run on a worker;
+    /// `consume` gets each stream's result back on this thread, in stream order, to write
+    /// with this connection. Breaks come out in the same order whatever the number of
+    /// workers. A batch holds whole streams of at least `batchSize` events (but the last).
+    /// `progress` is called on this thread with the events done so far.
+    public func verifyStreams<Outcome: Sendable>(
+        schema: Schema, isStreamName: @escaping @Sendable (String) -> Bool, checksPayloads: Bool = true,
+        workers: Int, batchSize: Int = 2_000, check: @escaping @Sendable ([RecordedEvent], inout ChainVerifier) throws -> Outcome,
+        consume: (Outcome) throws -> Void, progress: (Int) -> Void = { _ in }
+    ) throws -> (ChainVerifier, [StreamHead]) {
+        var chains = ChainVerifier(checksPayloads: checksPayloads)
+        for difference in try schema.differences(in: database) {
+            chains.record(ChainBreak(stream: "schema", version: 0, kind: .alteredSchema, detail: difference))
+        }
+        var heads: [StreamHead] = []
+        var done = 0
+        let reader = try StreamBatchReader(self, size: batchSize)
+        try ParallelWork.orderedMap(
+            workers: workers, next: reader.next,
+            transform: { batch -> (ChainVerifier, [StreamHead], [Outcome], Int) in
+                var found = ChainVerifier(checksPayloads: checksPayloads)
+                var heads: [StreamHead] = []
+                var outcomes: [Outcome] = []
+                outcomes.reserveCapacity(batch.streams.count)
+                for events in batch.streams {
+                    guard let first = events.first, let last = events.last else { continue }
+                    if !isStreamName(first.stream) {
+                        found.record(
+                            ChainBreak(
+                                stream: first.stream, version: first.version, kind: .badStreamName,
+                                detail: "'\(first.stream.prefix(80))' is not a stream name this program uses"))
+                    }
+                    heads.append(StreamHead(stream: last.stream, version: last.version, hash: last.hash))
+                    for event in events { found.check(event) }
+                    outcomes.append(try check(events, &found))
+                }
+                return (found, heads, outcomes, batch.eventCount)
+            },
+            consume: { found, batchHeads, outcomes, count in
+                chains.append(found)
+                heads += batchHeads
+                for outcome in outcomes { try consume(outcome) }
+                done += count
+                progress(done)
+            })
         return (chains, heads)
     }
 

@@ -1,8 +1,12 @@
+import CEventLogSchema
+
 /// The SQL a database runs, versioned by `PRAGMA user_version`.
 ///
-/// The event log is generic: the caller hands it the schema (Casebook hands it the
-/// repository's `schema.sql`, compiled in), which must create the `events` and `blobs`
-/// tables this module reads and writes.
+/// Two parts, applied in one transaction: the event log's own tables and triggers
+/// (``logSQL``, `Sources/EventLog/EventLog.sql`, compiled in), which EventStore applies
+/// first, as part of version 1, with the application's ``redactionRules``; then the
+/// application's steps (Casebook hands it the repository's `schema.sql`, compiled in),
+/// which create its own tables (read models) and never the log's.
 public struct Schema: Sendable {
     /// One step from version `version - 1` to `version`.
     public struct Migration: Sendable {
@@ -18,13 +22,54 @@ public struct Schema: Sendable {
         }
     }
 
-    /// The steps, in order from version 1.
+    /// An event type whose payload may be erased, and the type of the event that records
+    /// each erasure (appended first, to the same stream, its payload naming the erased
+    /// version in a `version` field): a row of the log's `redaction_rules`.
+    public struct RedactionRule: Sendable, Equatable {
+        /// The redactable type.
+        public let type: String
+        /// The type of the event recording a redaction.
+        public let recordedBy: String
+
+        /// Creates a rule.
+        public init(type: String, recordedBy: String) {
+            self.type = type
+            self.recordedBy = recordedBy
+        }
+    }
+
+    /// The event log's tables and triggers, as compiled in: `Sources/EventLog/EventLog.sql`.
+    public static let logSQL = String(cString: eventlog_schema_sql())
+
+    /// The line of ``logSQL`` where the redaction rules are inserted: after the table,
+    /// before the triggers that fix its rows.
+    static let rulesMarker = "-- >>> the application's rules are inserted here"
+
+    /// The application's redaction rules (none: no payload may ever be erased).
+    public let redactionRules: [RedactionRule]
+    /// The application's steps, in order from version 1.
     public let migrations: [Migration]
 
-    /// Creates a schema from its migration steps.
-    public init(migrations: [Migration]) {
+    /// Creates a schema from the application's redaction rules and migration steps.
+    public init(redactionRules: [RedactionRule] = [], migrations: [Migration]) {
         precondition(migrations.enumerated().allSatisfy { $0.element.version == $0.offset + 1 }, "versions run 1, 2, …")
+        self.redactionRules = redactionRules
         self.migrations = migrations
+    }
+
+    /// Runs one step on `database`; the first one starts with the log's own part.
+    func apply(_ migration: Migration, to database: Database) throws {
+        if migration.version == 1 {
+            let parts = Self.logSQL.components(separatedBy: Self.rulesMarker)
+            guard parts.count == 2 else { throw EventLogError.incompatibleSchema("EventLog.sql has no single redaction-rules line") }
+            try database.execute(parts[0])
+            let insert = try database.prepare("INSERT INTO redaction_rules (type, recorded_by) VALUES (?, ?)")
+            for rule in redactionRules { try insert.execute([rule.type, rule.recordedBy]) }
+            // The rest of the marker's line is a comment: run from the next line on.
+            try database.execute(String(parts[1].drop { $0 != "\n" }))
+        }
+        try database.execute(migration.sql)
+        try database.execute("PRAGMA user_version = \(migration.version)")
     }
 
     /// The version a database is at once every step has run.
@@ -53,10 +98,7 @@ public struct Schema: Sendable {
         try database.transaction {
             // Re-read under the write lock: another process may have migrated meanwhile.
             let locked = try database.scalarInt("PRAGMA user_version") ?? 0
-            for migration in migrations where migration.version > locked {
-                try database.execute(migration.sql)
-                try database.execute("PRAGMA user_version = \(migration.version)")
-            }
+            for migration in migrations where migration.version > locked { try apply(migration, to: database) }
         }
     }
 }

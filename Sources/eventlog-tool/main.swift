@@ -14,7 +14,6 @@
 //
 // Exit codes: 0 done, 1 error, 3 `verify` found breaks, 64 usage, 75 gave up after conflicts.
 
-import CasebookSchema
 import EventLog
 import Foundation
 
@@ -86,7 +85,9 @@ func append(to store: EventStore, stream: String, count: Int, batch: Int, tries:
     return conflicts
 }
 
-let schema = Schema(migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
+// The event log's own schema alone (no application tables), with one redactable type.
+let schema = Schema(
+    redactionRules: [.init(type: "EvidenceCaptured", recordedBy: "EventRedacted")], migrations: [.init(version: 1, sql: "")])
 let arguments = CommandLine.arguments.dropFirst()
 guard arguments.count >= 2, let command = arguments.first else { fail(usage, status: 64) }
 let path = arguments[arguments.startIndex + 1]

@@ -1,9 +1,8 @@
 import CSQLite
-import CasebookSchema
 import Foundation
 import Testing
 
-import EventLog
+@testable import EventLog
 
 /// The schema the program runs is the repository's schema.sql, and files are created,
 /// opened and refused as they should be.
@@ -19,20 +18,22 @@ import EventLog
 
     static let query = "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"
 
-    @Test("The embedded schema is byte for byte the repository's schema.sql")
+    @Test("The embedded log schema is byte for byte Sources/EventLog/EventLog.sql, with one line for the rules")
     func embeddedSchemaIsTheFile() throws {
-        let file = try Data(contentsOf: Fixture.packageRoot.appendingPathComponent("schema.sql"))
-        let embedded = Data(String(cString: casebook_schema_sql()).utf8)
+        let file = try Data(contentsOf: Fixture.packageRoot.appendingPathComponent("Sources/EventLog/EventLog.sql"))
         #expect(!file.isEmpty)
-        #expect(embedded == file)
+        #expect(Data(Schema.logSQL.utf8) == file)
+        #expect(Schema.logSQL.components(separatedBy: "\n").filter { $0.hasPrefix(Schema.rulesMarker) }.count == 1)
     }
 
-    @Test("A new database holds exactly what schema.sql creates in a fresh in-memory database")
+    @Test("A new database holds exactly what EventLog.sql and then the application's SQL create, with the rules inserted at their line")
     func newDatabaseMatchesSchemaFile() throws {
-        let sql = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("schema.sql"), encoding: .utf8)
-        let expected = try Self.objectsCreated(inMemoryBy: sql)
-        #expect(expected.contains { $0.type == "table" && $0.name == "events" })
-        #expect(expected.contains { $0.type == "trigger" && $0.name == "blobs_no_delete" })
+        let sql = try String(contentsOf: Fixture.packageRoot.appendingPathComponent("Sources/EventLog/EventLog.sql"), encoding: .utf8)
+        let log = try Self.objectsCreated(inMemoryBy: sql)
+        #expect(log.contains { $0.type == "table" && $0.name == "events" })
+        #expect(log.contains { $0.type == "trigger" && $0.name == "blobs_no_delete" })
+        #expect(Set(log.map { $0.table }) == ["events", "blobs", "redaction_rules"], "the log's own tables only")
+        let expected = try Self.objectsCreated(inMemoryBy: sql + Fixture.applicationSQL)
         let fixture = try StoreFixture()
         let store = fixture.store
         var actual: [SchemaObject] = []
@@ -40,6 +41,17 @@ import EventLog
             actual.append(SchemaObject(type: $0.text(0), name: $0.text(1), table: $0.text(2), sql: $0.optionalText(3)))
         }
         #expect(actual == expected)
+        var rules: [String] = []
+        try store.database.forEachRow("SELECT type, recorded_by FROM redaction_rules ORDER BY type") { rules.append("\($0.text(0)) \($0.text(1))") }
+        #expect(rules == Fixture.schema.redactionRules.map { "\($0.type) \($0.recordedBy)" })
+        // An application's own SQL runs after the log's, in the same step, and its tables
+        // are compared by verify like the log's.
+        let withApp = Schema(redactionRules: [], migrations: [.init(version: 1, sql: "CREATE TABLE notes (id INTEGER PRIMARY KEY);")])
+        let fresh = try withApp.freshDatabase()
+        #expect(try fresh.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('events', 'blobs', 'notes')") == 3)
+        #expect(try fresh.scalarInt("SELECT count(*) FROM redaction_rules") == 0)
+        let differences = try withApp.differences(in: store.database)
+        #expect(differences == ["table notes is missing", "index sqlite_autoindex_staff_1 is not in the schema", "table staff is not in the schema"])
     }
 
     @Test("A new database is at user_version 1, in WAL mode, and private to its owner (0600)")

@@ -52,7 +52,7 @@ enum DemoCommand {
             var err = ""
             let code = CLI.run(
                 arguments, environment: invocation.environment, clock: invocation.clock, login: invocation.callerLogin,
-                standardOutput: { out += $0 }, standardError: { err += $0 })
+                standardOutput: { out += $0 }, standardError: { err += $0 }, standardErrorIsTerminal: false)
             guard code == 0 else {
                 throw CasebookError.io("the demo step 'casebook \(words.joined(separator: " "))' failed (exit \(code)): \(err)")
             }

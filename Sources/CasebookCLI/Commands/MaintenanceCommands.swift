@@ -16,6 +16,7 @@ enum MaintenanceCommands {
                 OptionSpec(
                     name: "checkpoint", valueName: "file",
                     help: "A checkpoint file (casebook checkpoint): prove the database still holds its history.", file: .input),
+                progressOption,
             ],
             examples: [
                 "casebook --as dsl.khan verify", "casebook --as dsl.khan verify --checkpoint checkpoint-2026-11-20.json",
@@ -30,7 +31,9 @@ enum MaintenanceCommands {
         }
         let witness = try invocation.optional("checkpoint").map { try CheckpointFile.parse(invocation.readFile($0), name: $0) }
         let casebook = try invocation.readOnlyCasebook()
-        let report = try casebook.verify(by: try invocation.actor(), against: witness?.checkpoint)
+        let progress = ProgressReport("verify", sink: invocation.progress, forced: invocation.arguments.flag("progress"))
+        let report = try casebook.verify(by: try invocation.actor(), against: witness?.checkpoint, progress: progress.update)
+        progress.finish(report.eventCount)
         var lines = [
             "Checked \(report.eventCount) events in \(report.streamCount) streams, the stored files, the schema, "
                 + "who acted, and the read models, in one read snapshot."
@@ -64,6 +67,11 @@ enum MaintenanceCommands {
             ],
             exitCode: report.isIntact ? .success : .verifyFailed)
     }
+
+    /// `--progress` of `verify` and `rebuild`.
+    static let progressOption = OptionSpec(
+        name: "progress",
+        help: "Show progress on standard error even when it is not a terminal (on a terminal it shows once a run takes more than a second).")
 
     static func json(_ item: ChainBreak) -> JSONValue {
         ["stream": .string(item.stream), "version": .int(item.version), "kind": .string(item.kind.rawValue), "detail": .string(item.detail)]
@@ -134,11 +142,14 @@ enum MaintenanceCommands {
     static let rebuild = Command(
         spec: CommandSpec(
             name: "rebuild", summary: "Empty the read models and rebuild them from the events alone (headteacher only).",
+            options: [progressOption],
             examples: ["casebook --as head rebuild"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        try casebook.rebuild(by: try invocation.actor())
+        let progress = ProgressReport("rebuild", sink: invocation.progress, forced: invocation.arguments.flag("progress"))
+        try casebook.rebuild(by: try invocation.actor(), progress: progress.update)
         let count = try casebook.store.eventCount()
+        progress.finish(count)
         return Output(
             text: "Rebuilt the read models from \(count) events.", json: ["events": .int(count)], recorded: "rebuilt the read models")
     }

@@ -26,7 +26,7 @@ enum RemoteClient {
     static func run(
         _ arguments: [String], socket: String, environment: [String: String],
         standardOutput: (String) throws -> Void = StandardStream.output,
-        standardError: (String) throws -> Void = StandardStream.error
+        standardError: @escaping (String) throws -> Void = StandardStream.error
     ) -> Int32 {
         func runHere() -> Int32 {
             CLI.run(arguments, environment: environment, standardOutput: standardOutput, standardError: standardError)

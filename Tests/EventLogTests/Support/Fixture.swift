@@ -1,11 +1,19 @@
-import CasebookSchema
 import EventLog
 import Foundation
 
 /// What the event log tests share: the real schema, a fixed clock and sample events.
 enum Fixture {
-    /// The repository's schema.sql as compiled into the binary, as version 1.
-    static let schema = Schema(migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
+    /// An application's own SQL for the tests: one read-model table, written by the
+    /// project hooks of the append tests.
+    static let applicationSQL = "CREATE TABLE staff (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, added_at TEXT NOT NULL);\n"
+
+    /// The event log's own schema (EventLog.sql, compiled in) with redaction rules of the
+    /// tests' own, and ``applicationSQL``: version 1.
+    static let schema = Schema(
+        redactionRules: [
+            .init(type: "EvidenceCaptured", recordedBy: "EventRedacted"), .init(type: "InvestigationNoteAdded", recordedBy: "EventRedacted"),
+        ],
+        migrations: [.init(version: 1, sql: applicationSQL)])
 
     /// The package's top-level directory, found from this file's place in it.
     static let packageRoot = URL(fileURLWithPath: #filePath)
