@@ -87,13 +87,52 @@ CREATE TABLE blobs (
     sha256     TEXT    PRIMARY KEY,              -- lowercase hex of data
     size       INTEGER NOT NULL,
     media_type TEXT    NOT NULL,                 -- sniffed from the bytes
-    data       BLOB    NOT NULL
+    data       BLOB                              -- NULL once purged (SPEC §9); sha256 and size stay
 );
 
-CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+-- ---- Purging stored files (SPEC §9; issue 13) -------------------------------------------
+-- A blob's bytes may be deleted (data set to NULL) only when a purge is recorded: a
+-- FilesPurged event whose payload's "erased" array names the blob, and a row here pointing
+-- at that event (so the trigger below finds it by key). Rows are never changed or deleted.
+-- `verify` reports each purged blob, and checks that its purge event names it.
+CREATE TABLE blob_purges (
+    sha256  TEXT    PRIMARY KEY,                 -- the blob whose bytes were deleted
+    stream  TEXT    NOT NULL,                    -- the FilesPurged event that recorded it
+    version INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER blob_purges_recorded BEFORE INSERT ON blob_purges
+WHEN NOT EXISTS (
+    SELECT 1 FROM events AS record, json_each(record.payload, '$.erased') AS erased
+    WHERE record.stream = NEW.stream AND record.version = NEW.version AND record.type = 'FilesPurged'
+        AND erased.value = NEW.sha256
+)
 BEGIN
-    SELECT RAISE(ABORT, 'stored files cannot be changed');
+    SELECT RAISE(ABORT, 'a purge must be recorded by a FilesPurged event naming the file');
 END;
+
+CREATE TRIGGER blob_purges_no_update BEFORE UPDATE ON blob_purges
+BEGIN
+    SELECT RAISE(ABORT, 'purge records cannot be changed');
+END;
+
+CREATE TRIGGER blob_purges_no_delete BEFORE DELETE ON blob_purges
+BEGIN
+    SELECT RAISE(ABORT, 'purge records cannot be deleted');
+END;
+
+-- The one update allowed: the bytes set to NULL, the hash, size and type unchanged, once
+-- the purge is recorded.
+CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+WHEN NOT (
+    OLD.data IS NOT NULL AND NEW.data IS NULL
+    AND NEW.sha256 IS OLD.sha256 AND NEW.size IS OLD.size AND NEW.media_type IS OLD.media_type
+    AND EXISTS (SELECT 1 FROM blob_purges WHERE sha256 = OLD.sha256)
+)
+BEGIN
+    SELECT RAISE(ABORT, 'stored files cannot be changed, only purged once the purge is recorded');
+END;
+-- ---- End of purging ----------------------------------------------------------------------
 
 CREATE TRIGGER blobs_no_replace BEFORE INSERT ON blobs
 WHEN EXISTS (SELECT 1 FROM blobs WHERE sha256 = NEW.sha256)
@@ -160,7 +199,8 @@ CREATE TABLE cases (
     removed_at      TEXT,                        -- first confirmed removal or amendment
     evidence_count  INTEGER NOT NULL,
     version         INTEGER NOT NULL,            -- the stream's version
-    updated_at      TEXT    NOT NULL             -- occurred_at of the latest event
+    updated_at      TEXT    NOT NULL,            -- occurred_at of the latest event
+    is_restricted   INTEGER NOT NULL             -- child sexual imagery: headteacher and safeguarding lead only (SPEC §9)
 );
 CREATE UNIQUE INDEX cases_by_number ON cases (year, number);
 CREATE INDEX cases_by_status ON cases (status, school, reference);

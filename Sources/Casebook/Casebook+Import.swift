@@ -82,6 +82,7 @@ extension Casebook {
                     let opened = try Workflow.open(draft, reference: reference, context: openContext)
                     var state = CaseState(opened: opened, at: openContext.occurredAt)
                     events.removeAll(keepingCapacity: true)
+                    var purges: [(events: [CaseEvent], firstVersion: Int)] = []
                     events.append(
                         CaseEvent.opened(opened).newEvent(
                             occurredAt: Timestamp.string(from: openContext.occurredAt), actor: opener.id))
@@ -92,7 +93,8 @@ extension Casebook {
                         try checkNamedStaff(in: step.command)
                         let context = try decisionContext(actor: stepActor, at: step.at)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
-                        try storeFiles(step.files, referencedBy: step.command, in: writer)
+                        try storeFiles(step.files, referencedBy: step.command, on: state, in: writer)
+                        purges.append((decided, events.count + 1))
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {
                             events.append(event.newEvent(occurredAt: occurred, actor: stepActor.id))
@@ -100,6 +102,9 @@ extension Casebook {
                         }
                     }
                     try writer.append(events, to: reference.stream, expectedVersion: 0)
+                    for purge in purges where purge.events.contains(where: { if case .filesPurged = $0 { true } else { false } }) {
+                        try purgeBlobs(purge.events, firstVersion: purge.firstVersion, stream: reference.stream, in: writer)
+                    }
                     try Projection.write(state, to: writer.database)
                     states.append(state)
                 }

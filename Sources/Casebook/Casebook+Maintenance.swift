@@ -56,14 +56,25 @@ extension Casebook {
         guard !target.isRedacted else { throw CasebookError.invalidInput("\(reference) version \(version) is already redacted") }
         let context = try decisionContext(actor: actor, at: date)
         try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: "--at")
-        let event = CaseEvent.redaction(version: version, reason: reason)
+        // Redacting an evidence item purges its files first (SPEC §9): their bytes go too.
+        var recorded: [CaseEvent] = []
+        let state = try CaseState.replay(events)
+        if let item = state.evidence.first(where: { $0.version == version }),
+            case let decision = try LawfulContentTrack.purge(item.id, reason: "redacted: \(reason)", state, context),
+            decision.refusals.isEmpty
+        {
+            recorded += decision.events
+        }
+        recorded.append(CaseEvent.redaction(version: version, reason: reason))
         try Self.translatingErrors {
             try store.write { writer in
                 // The record first: the trigger lets a payload be erased only once a later
                 // event of the same stream records the redaction.
+                let occurred = Timestamp.string(from: context.occurredAt)
                 try writer.append(
-                    [event.newEvent(occurredAt: Timestamp.string(from: context.occurredAt), actor: actor.id)],
-                    to: reference.stream, expectedVersion: events.count)
+                    recorded.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
+                    expectedVersion: events.count)
+                try purgeBlobs(recorded, firstVersion: events.count + 1, stream: reference.stream, in: writer)
                 try writer.redact(stream: reference.stream, version: version)
                 // The state no longer knows the redacted details; write what remains.
                 let remaining = try CaseState.replay(try store.events(in: reference.stream))

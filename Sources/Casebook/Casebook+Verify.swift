@@ -25,6 +25,8 @@ public struct VerificationReport: Sendable {
     /// read-only folder where SQLite cannot create its WAL index): changes still in that
     /// file were not checked.
     public var skipsWriteAheadLog: Bool
+    /// Stored files whose bytes were purged with the purge recorded (SHA-256; not breaks).
+    public var purgedFiles: [String] = []
 
     /// The log head.
     public var logHead: LogHead { checkpoint.logHead }
@@ -104,7 +106,8 @@ extension Casebook {
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
                     missingFiles: checker.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
-                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog)
+                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog,
+                    purgedFiles: file.purged)
             }
         }
     }
@@ -203,6 +206,27 @@ private struct FileCheck: Sendable {
     var breaks: [ChainBreak]
     var logHead: LogHead
     var skipsWriteAheadLog: Bool
+    var purged: [String] = []
+
+    /// Every purge record must point at a FilesPurged event that names the file (the trigger
+    /// checks it on insert; this catches a record written with the triggers dropped).
+    static func unrecordedPurges(_ store: EventStore) throws -> [ChainBreak] {
+        var breaks: [ChainBreak] = []
+        try store.database.forEachRow(
+            """
+            SELECT p.sha256, p.stream, p.version FROM blob_purges AS p WHERE NOT EXISTS (
+                SELECT 1 FROM events AS e, json_each(e.payload, '$.erased') AS x
+                WHERE e.stream = p.stream AND e.version = p.version AND e.type = ? AND x.value = p.sha256)
+            ORDER BY p.sha256
+            """, [CaseEventType.filesPurged.rawValue]
+        ) { row in
+            breaks.append(
+                ChainBreak(
+                    stream: "blobs", version: 0, kind: .badBlob,
+                    detail: "\(row.text(0)): purged, but \(row.text(1).prefix(80)) v\(row.int(2)) is not a FilesPurged event naming it"))
+        }
+        return breaks
+    }
 
     static func run(path: String, through position: Int64) throws -> FileCheck {
         let store = try EventStore.openReadOnly(at: path, schema: Casebook.schema)
@@ -211,6 +235,7 @@ private struct FileCheck: Sendable {
             var verifier = ChainVerifier()
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
                 try store.checkBlobs(into: &verifier)
+                for found in try unrecordedPurges(store) { verifier.record(found) }
             }
             var head = LogHead.empty
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
@@ -218,7 +243,9 @@ private struct FileCheck: Sendable {
                 head = logHead
                 for found in tampered { verifier.record(found) }
             }
-            return FileCheck(breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog)
+            return FileCheck(
+                breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog,
+                purged: verifier.purgedBlobs)
         }
     }
 }
@@ -446,6 +473,12 @@ extension CaseEvent {
         case .redacted(let type): return type == Self.evidenceCapturedType ? .addEvidence : .advanceCase
         case .withdrawn(let item, let reason): return CaseCommand.withdraw(item: item, reason: reason).permission
         case .accessRestricted, .accessRestored: return .restrictAccess
+        case .categoryAdded, .categoryRemoved: return .classifyCase
+        case .evidenceFlagged: return .addEvidence
+        case .referralDecision: return .recordReferralDecision
+        case .filesPurged(let purge):
+            // Child sexual imagery is purged by whoever marks it (category add, evidence flag).
+            return purge.reason == LawfulContentTrack.imageryPurgeReason ? .addEvidence : .purgeFiles
         default: return .advanceCase
         }
     }

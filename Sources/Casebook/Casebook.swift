@@ -172,10 +172,11 @@ public final class Casebook {
                 let events = try Workflow.decide(command, state: state, context: context)
                 let occurred = Timestamp.string(from: context.occurredAt)
                 let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
-                try storeFiles(files, referencedBy: command, in: writer)
+                try storeFiles(files, referencedBy: command, on: state, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
+                try purgeBlobs(events, firstVersion: state.version + 1, stream: reference.stream, in: writer)
                 try Projection.write(next, to: writer.database)
                 return (events, next)
             }
@@ -185,8 +186,19 @@ public final class Casebook {
     /// Stores the files' bytes (hashed once, by the blob store) and checks that every file
     /// the command refers to is among them or already stored, so no event can name a file
     /// the database does not hold.
-    func storeFiles(_ bytes: [[UInt8]], referencedBy command: CaseCommand, in writer: EventWriter) throws {
+    ///
+    /// The last line of the child-sexual-imagery rule (SPEC §9): whatever the decision said,
+    /// no bytes are stored for such a case or item.
+    func storeFiles(_ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, in writer: EventWriter) throws {
+        let hasFiles = !bytes.isEmpty || !command.files.isEmpty
+        if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles) {
+            throw CasebookError.invalidInput(refusal)
+        }
         let stored = try bytes.map { try writer.storeBlob($0) }
+        for info in stored where try store.isPurged(info.sha256) {
+            throw CasebookError.invalidInput(
+                "a file with SHA-256 \(info.sha256) was purged from this database; its bytes cannot be stored again")
+        }
         let given = Dictionary(stored.map { ($0.sha256, $0.size) }, uniquingKeysWith: { first, _ in first })
         for file in command.files {
             try FileName.validate(file.name)
@@ -198,10 +210,37 @@ public final class Casebook {
         }
     }
 
+    /// Deletes the bytes each purge event names as erased, once the events are appended
+    /// (the triggers let bytes go only when a recorded purge names them).
+    func purgeBlobs(_ events: [CaseEvent], firstVersion: Int, stream: String, in writer: EventWriter) throws {
+        for (offset, event) in events.enumerated() {
+            guard case .filesPurged(let purge) = event else { continue }
+            for sha in purge.erased { try writer.purgeBlob(sha, recordedBy: stream, version: firstVersion + offset) }
+        }
+    }
+
+    /// Whether a stored file is still held (not purged) by an item of a case other than `reference`.
+    func blobHeld(_ sha256: String, outside reference: CaseReference) throws -> Bool {
+        var streams: [String] = []
+        try store.database.forEachRow(
+            """
+            SELECT DISTINCT stream FROM events WHERE stream LIKE 'case/%' AND stream != ?
+                AND type IN (?, ?) AND instr(payload, ?) > 0
+            """, [reference.stream, CaseEventType.evidenceCaptured.rawValue, CaseEventType.removalChecked.rawValue, sha256]
+        ) { streams.append($0.text(0)) }
+        for stream in streams {
+            let state = try CaseState.replay(try store.events(in: stream))
+            if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
+        }
+        return false
+    }
+
     /// What `--at` and the clock give a decision. The staff lookup throws when the
     /// directory cannot be read, so an I/O error is never taken for "no such member".
     func decisionContext(actor: StaffMember, at date: Date?) throws -> DecisionContext {
-        DecisionContext(now: now, occurredAt: date, actor: actor) { [self] id in try member(id) }
+        var context = DecisionContext(now: now, occurredAt: date, actor: actor) { [self] id in try member(id) }
+        context.blobHeldElsewhere = { [self] sha, reference in try blobHeld(sha, outside: reference) }
+        return context
     }
 
     /// Stores a file's bytes as they would be stored, without a transaction: its identity.
@@ -233,6 +272,7 @@ public final class Casebook {
             case .alreadyRedacted: throw CasebookError.invalidInput(error.description)
             case .invalidField, .blobTooLarge: throw CasebookError.invalidInput(error.description)
             case .blobCorrupt: throw CasebookError.io(error.description)
+            case .blobPurged: throw CasebookError.notFound(error.description)
             }
         } catch let error as SQLiteError {
             if error.isBusy { throw CasebookError.conflict("the database is busy with another writer; run the command again") }

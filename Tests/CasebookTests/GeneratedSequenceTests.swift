@@ -129,6 +129,18 @@ struct CommandGenerator {
                 "consent", "not-applicable"]
             return .withdraw(item: random.pick(named), reason: "entered in error")
         case 26: return .notifyPolice
+        case 24 where random.chance(20):
+            // Lawful content (SPEC §9): a case turns out to involve child sexual imagery, and its referral decision.
+            switch random.below(5) {
+            case 0, 1:
+                return .changeCategory(
+                    random.chance(70) ? .childSexualImagery : .threat, add: !state.opened.categories.contains(.childSexualImagery))
+            case 2: return .flagEvidence(item: evidenceID(state))
+            default:
+                let route = random.pick(ReferralRoute.allCases)
+                return .recordReferralDecision(
+                    route, reference: route == .none ? nil : "REF\(random.below(100))", reason: route == .none ? "no criteria met" : nil)
+            }
         default: return .reopen(reason: "reason")
         }
     }
@@ -196,6 +208,9 @@ struct GeneratedSequenceTests {
             checker.check(
                 state.policeReferral != nil || state.isThreatening != true || state.consent == .declined
                     || state.consent == .withdrawn, "closed with the police track unsettled")
+            checker.check(
+                !state.involvesChildSexualImagery || !state.referralDecisions.isEmpty,
+                "closed with child sexual imagery and no referral decision")
         }
     }
 
@@ -219,7 +234,8 @@ struct GeneratedSequenceTests {
             checker.check(false, "\(step.actor.role) changed a case", "\(step)")
         }
         if step.actor.role == .safeguardingLead {
-            let allowed = step.command.permission == .addEvidence || step.command.permission == .overrideConsent
+            let allowed = [Permission.addEvidence, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles]
+                .contains(step.command.permission)
             checker.check(allowed, "safeguarding lead took \(step.command.step)")
         }
     }
@@ -368,6 +384,10 @@ struct GeneratedSequenceTests {
         case .recordSupportResponse: return .recordSupportResponse(.accepted)
         case .close: return .close(outcome: "outcome", action: .advice)
         case .reopen: return .reopen(reason: "reason")
+        case .changeCategory: return .changeCategory(.impersonation, add: !state.opened.categories.contains(.impersonation))
+        case .flagEvidence: return state.evidence.first { !$0.isChildSexualImagery }.map { .flagEvidence(item: $0.id) }
+        case .recordReferralDecision: return .recordReferralDecision(.iwf, reference: "IWF-1", reason: nil)
+        case .purgeFiles: return state.heldFiles.first.map { .purgeFiles(item: $0.item, reason: "erasure") }
         case .withdraw:
             // Evidence, notes, referrals and requests have no rule of their own beyond being live.
             let plain = state.liveEvidence.map(\.id) + state.liveNotes.map(\.id) + state.liveTakedowns.map(\.request.id)

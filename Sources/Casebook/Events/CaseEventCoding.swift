@@ -30,6 +30,12 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case accessRestricted = "AccessRestricted"
     case accessRestored = "AccessRestored"
     case redaction = "EventRedacted"
+    case categoryAdded = "CategoryAdded"
+    case categoryRemoved = "CategoryRemoved"
+    case evidenceFlagged = "EvidenceFlagged"
+    case referralDecision = "ReferralDecisionRecorded"
+    /// Named in schema.sql: the blob_purges trigger lets bytes go only when one names them.
+    case filesPurged = "FilesPurged"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -71,6 +77,11 @@ extension CaseEvent {
         case .accessRestricted: return CaseEventType.accessRestricted.rawValue
         case .accessRestored: return CaseEventType.accessRestored.rawValue
         case .redaction: return CaseEventType.redaction.rawValue
+        case .categoryAdded: return CaseEventType.categoryAdded.rawValue
+        case .categoryRemoved: return CaseEventType.categoryRemoved.rawValue
+        case .evidenceFlagged: return CaseEventType.evidenceFlagged.rawValue
+        case .referralDecision: return CaseEventType.referralDecision.rawValue
+        case .filesPurged: return CaseEventType.filesPurged.rawValue
         case .redacted(let type): return type
         }
     }
@@ -94,6 +105,7 @@ extension CaseEvent {
                 "postedAt": JSONValue(evidence.postedAt), "platform": JSONValue(evidence.platform),
                 "description": JSONValue(evidence.description), "files": .array(evidence.files.map(Self.json)),
             ]
+            if evidence.isChildSexualImagery { fields["childSexualImagery"] = .bool(true) }
         case .investigationStarted: fields = [:]
         case .noteAdded(let text): fields = ["text": .string(text)]
         case .sourceIdentified(let kind, let ref): fields = ["kind": .string(kind.rawValue), "ref": JSONValue(ref)]
@@ -133,6 +145,15 @@ extension CaseEvent {
         case .accessRestricted(let staff, let reason): fields = ["staff": .string(staff), "reason": .string(reason)]
         case .accessRestored(let staff, let reason): fields = ["staff": .string(staff), "reason": JSONValue(reason)]
         case .redaction(let version, let reason): fields = ["version": .int(version), "reason": .string(reason)]
+        case .categoryAdded(let category), .categoryRemoved(let category): fields = ["category": .string(category.rawValue)]
+        case .evidenceFlagged(let item): fields = ["item": .string(item), "childSexualImagery": .bool(true)]
+        case .referralDecision(let route, let reference, let reason):
+            fields = ["route": .string(route.rawValue), "reference": JSONValue(reference), "reason": JSONValue(reason)]
+        case .filesPurged(let purge):
+            fields = [
+                "items": .array(purge.items.map { .string($0) }), "files": .array(purge.files.map(Self.json)),
+                "erased": .array(purge.erased.map { .string($0) }), "reason": .string(purge.reason),
+            ]
         case .redacted: return .null
         }
         fields["v"] = .int(Self.payloadVersion)
@@ -219,7 +240,8 @@ extension CaseEvent {
                     host: f.optionalString("host"), capturedAt: try f.string("capturedAt"),
                     postedAt: f.optionalString("postedAt"), platform: f.optionalString("platform"),
                     description: f.optionalString("description"),
-                    files: try (json["files"]?.array ?? []).map(f.file)))
+                    files: try (json["files"]?.array ?? []).map(f.file),
+                    isChildSexualImagery: json["childSexualImagery"]?.bool ?? false))
         case .investigationStarted: return .investigationStarted
         case .noteAdded: return .noteAdded(text: try f.string("text"))
         case .sourceIdentified:
@@ -264,6 +286,18 @@ extension CaseEvent {
             return .redaction(version: version, reason: try f.string("reason"))
         case .withdrawn: return .withdrawn(item: try f.string("item"), reason: try f.string("reason"))
         case .policeNotified: return .policeNotified
+        case .categoryAdded: return .categoryAdded(try f.word("category", as: Category.self))
+        case .categoryRemoved: return .categoryRemoved(try f.word("category", as: Category.self))
+        case .evidenceFlagged: return .evidenceFlagged(item: try f.string("item"))
+        case .referralDecision:
+            return .referralDecision(
+                route: try f.word("route", as: ReferralRoute.self), reference: f.optionalString("reference"),
+                reason: f.optionalString("reason"))
+        case .filesPurged:
+            return .filesPurged(
+                Purge(
+                    items: try f.strings("items"), files: try (json["files"]?.array ?? []).map(f.file),
+                    erased: try f.strings("erased"), reason: try f.string("reason")))
         }
     }
 

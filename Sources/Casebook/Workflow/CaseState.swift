@@ -50,6 +50,11 @@ public struct CaseState: Sendable, Equatable {
         public var version: Int
         /// Set when it was withdrawn as entered in error.
         public var withdrawal: Withdrawal?
+        /// Marked as child sexual imagery after capture (`evidence flag`).
+        public var isFlaggedChildSexualImagery = false
+
+        /// Captured or marked as child sexual imagery: no file is ever kept for it (SPEC §9).
+        public var isChildSexualImagery: Bool { isFlaggedChildSexualImagery || details?.isChildSexualImagery == true }
 
         /// Whether it points at material on a host, which a takedown request must cover.
         public var isURLEvidence: Bool { details?.kind.needsURL ?? false }
@@ -104,6 +109,8 @@ public struct CaseState: Sendable, Equatable {
         public var isp: String?
         /// The ISP's answer.
         public var ispResponse: ISPResponse?
+        /// The screenshots of removal checks.
+        public var checkFiles: [StoredFile] = []
         /// The version of the request event.
         public var version: Int = 0
         /// Set when it was withdrawn as entered in error.
@@ -166,6 +173,10 @@ public struct CaseState: Sendable, Equatable {
     public var closures: [ClosureRecord] = []
     /// Staff excluded from the case with `restrict` (SPEC §8), in order.
     public var excluded: [String] = []
+    /// Referral decisions on child sexual imagery, in order (SPEC §9).
+    public var referralDecisions: [ReferralDecision] = []
+    /// Files purged, in order (SPEC §9).
+    public var purges: [PurgeRecord] = []
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.

@@ -30,6 +30,12 @@ public enum Permission: String, Sendable, CaseIterable {
     case restrictAccess = "restrict who may see a case"
     /// `checkpoint`: write a witness of the log head.
     case checkpoint = "write checkpoints"
+    /// `category add|remove`.
+    case classifyCase = "change a case's categories"
+    /// `report`: the referral decision on child sexual imagery (SPEC §9).
+    case recordReferralDecision = "record the referral decision on child sexual imagery"
+    /// `evidence purge`: delete stored files' bytes (SPEC §9).
+    case purgeFiles = "purge stored files"
 }
 
 extension Role {
@@ -40,13 +46,15 @@ extension Role {
             return true
         case .seniorManager:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint:
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
+            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
+                .recordReferralDecision, .purgeFiles:
                 return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint:
+            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
+                .classifyCase, .recordReferralDecision, .purgeFiles:
                 return true
             case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
             }
