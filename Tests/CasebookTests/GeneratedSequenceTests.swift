@@ -43,8 +43,14 @@ struct CommandGenerator {
     var random: SplitMix64
     var now: Date
 
+    var lawful: SplitMix64
+    /// Per cent of steps that are lawful-content commands: in one sequence in four.
+    let lawfulRate: Int
+
     init(seed: UInt64, start: Date) {
         random = SplitMix64(seed: seed)
+        lawful = SplitMix64(seed: seed ^ 0x1A3F)
+        lawfulRate = seed % 4 == 1 ? 2 : 0
         now = start
     }
 
@@ -87,6 +93,21 @@ struct CommandGenerator {
     }
 
     private mutating func command(for state: CaseState) -> CaseCommand {
+        // Lawful content (SPEC §9) from a stream of its own, so the other steps' draws stay as they were.
+        if lawfulRate > 0, state.involvesChildSexualImagery, state.referralDecisions.isEmpty, lawful.chance(15) {
+            let route = lawful.pick(ReferralRoute.allCases)
+            return .recordReferralDecision(
+                route, reference: route == .none ? nil : "REF\(lawful.below(100))", reason: route == .none ? "no criteria met" : nil)
+        }
+        if lawfulRate > 0, lawful.chance(lawfulRate) {
+            switch lawful.below(4) {
+            case 0, 1:
+                return .changeCategory(
+                    lawful.chance(70) ? .childSexualImagery : .threat, add: !state.opened.categories.contains(.childSexualImagery))
+            case 2: return .flagEvidence(item: "E\(1 + lawful.below(state.evidence.count + 1))")
+            default: return .recordReferralDecision(.ceop, reference: lawful.chance(80) ? "CEOP-1" : nil, reason: nil)
+            }
+        }
         let choice = random.below(28)
         // Declaring takedown not applicable shuts the takedown track: only one time in ten.
         if choice == 15, random.chance(10) { return .declareTakedownNotApplicable(reason: "private message") }
@@ -129,18 +150,6 @@ struct CommandGenerator {
                 "consent", "not-applicable"]
             return .withdraw(item: random.pick(named), reason: "entered in error")
         case 26: return .notifyPolice
-        case 24 where random.chance(20):
-            // Lawful content (SPEC §9): a case turns out to involve child sexual imagery, and its referral decision.
-            switch random.below(5) {
-            case 0, 1:
-                return .changeCategory(
-                    random.chance(70) ? .childSexualImagery : .threat, add: !state.opened.categories.contains(.childSexualImagery))
-            case 2: return .flagEvidence(item: evidenceID(state))
-            default:
-                let route = random.pick(ReferralRoute.allCases)
-                return .recordReferralDecision(
-                    route, reference: route == .none ? nil : "REF\(random.below(100))", reason: route == .none ? "no criteria met" : nil)
-            }
         default: return .reopen(reason: "reason")
         }
     }
@@ -162,7 +171,7 @@ struct SequenceChecker {
 @Suite("Generated command sequences")
 struct GeneratedSequenceTests {
     static let baseSeed: UInt64 = 0x5EED_CA5E_B00C_0000
-    static let sequenceCount = 300
+    static let sequenceCount = 360
     static let stepsPerSequence = 120
 
     // MARK: Invariants
@@ -343,6 +352,8 @@ struct GeneratedSequenceTests {
                 case .ispEscalated: seen.insert("escalated")
                 case .policeReferred(_, _, let reason): seen.insert(reason == nil ? "referred" : "overridden")
                 case .takedownNotApplicable: seen.insert("not-applicable")
+                case .categoryAdded(.childSexualImagery), .evidenceFlagged: seen.insert("imagery")
+                case .referralDecision: seen.insert("referral-decision")
                 default: break
                 }
             }
@@ -353,6 +364,10 @@ struct GeneratedSequenceTests {
         #expect(acceptedTotal > Self.sequenceCount * 10, "accepted: \(acceptedTotal)")
         for name in ["closed", "reopened", "escalated", "referred", "overridden", "not-applicable"] {
             #expect(counts[name, default: 0] >= 15, "sequences with \(name): \(counts[name, default: 0])")
+        }
+        // Lawful content (SPEC §9) runs in one sequence in four.
+        for name in ["imagery", "referral-decision"] {
+            #expect(counts[name, default: 0] >= 10, "sequences with \(name): \(counts[name, default: 0])")
         }
     }
 
@@ -483,7 +498,15 @@ struct GeneratedSequenceTests {
                 let step = generator.next(for: pure.state)
                 fixture.clock.set(step.now)
                 pure.now = step.now
-                let expected = Result { try pure.apply(step.command, by: step.actor, at: step.at) }
+                // A case involving child sexual imagery does not exist for anyone but the
+                // safeguarding lead and the headteacher (SPEC §9); the pure workflow knows no access.
+                let hidden =
+                    pure.state.involvesChildSexualImagery && step.actor.role.may(step.command.permission)
+                    && step.actor.role != .headteacher && step.actor.role != .safeguardingLead
+                let expected =
+                    hidden
+                    ? Result<[CaseEvent], Error>.failure(CaseAccess.noSuchCase(opened.reference))
+                    : Result { try pure.apply(step.command, by: step.actor, at: step.at) }
                 let actual = Result { try casebook.execute(step.command, on: opened.reference, by: step.actor, at: step.at) }
                 switch (expected, actual) {
                 case (.success(let events), .success(let result)):

@@ -84,7 +84,7 @@ public enum Workflow {
         case .recordISPResponse(let id, let result): return try ISPTrack.response(id, result, state, at: context.occurredAt)
         case .recordConsent(let decision, let person): return try PoliceTrack.consent(decision, by: person, state, context)
         case .referToPolice(let force, let reference, let overrideReason):
-            return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason, state)
+            return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason, state, context)
         case .notifyPolice: return Decision(events: [.policeNotified])
         case .offerSupport(let services): return try SupportTrack.offer(services)
         case .recordSupportResponse(let response): return Decision(events: [.supportResponded(response)])

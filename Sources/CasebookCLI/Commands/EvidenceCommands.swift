@@ -96,7 +96,7 @@ enum EvidenceCommands {
         }
         if let purge = state.purge(of: item.id) {
             throw CasebookError.notFound(
-                "\(item.id)'s files were purged on \(invocation.localTime.format(purge.at)) by \(purge.by): \(purge.purge.reason); "
+                (item.details == nil ? "\(item.id) was redacted and its files purged" : "\(item.id)'s files were purged") + " on \(invocation.localTime.format(purge.at)) by \(purge.by): \(purge.purge.reason); "
                     + "their SHA-256: " + purge.purge.files.map(\.sha256).joined(separator: ", "))
         }
         guard let details = item.details else { throw CasebookError.notFound("\(item.id) was redacted; its files are not released") }

@@ -34,9 +34,14 @@ enum LawfulContentCommands {
             name: "evidence flag",
             summary: "Mark an evidence item as child sexual imagery: its files are purged and no file may be kept for it.",
             positionals: [CaseCommands.casePositional, evidencePositional],
-            options: [OptionSpec(name: "child-sexual-imagery", isRequired: true, help: "What the item is (the one mark).")],
+            options: [OptionSpec(name: "child-sexual-imagery", help: "What the item is (the one mark; required).")],
             examples: ["casebook evidence flag CB-2026-0001 E2 --child-sexual-imagery"]),
-        make: { invocation, _ in .flagEvidence(item: invocation.positional(1)) },
+        make: { invocation, _ in
+            guard invocation.arguments.flag("child-sexual-imagery") else {
+                throw CommandError.usage("give --child-sexual-imagery: it is the one mark 'evidence flag' sets")
+            }
+            return .flagEvidence(item: invocation.positional(1))
+        },
         describe: { state, events, invocation in
             "\(invocation.positional(1).uppercased()) on \(state.reference) is marked as child sexual imagery." + purged(events)
         })
