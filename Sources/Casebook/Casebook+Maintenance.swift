@@ -81,6 +81,7 @@ extension Casebook {
                 try Projection.write(remaining, to: writer.database)
             }
         }
+        reclaimAfterPurge(recorded)
     }
 
     /// Copies the database with SQLite's online backup API (headteacher only).

@@ -161,7 +161,7 @@ public final class Casebook {
         // The role first, as the workflow checks it; then the named staff (no leavers).
         try actor.require(command.permission)
         try checkNamedStaff(in: command)
-        return try Self.translatingErrors {
+        let result: (events: [CaseEvent], state: CaseState) = try Self.translatingErrors {
             try store.write { writer in
                 let state = try visibleState(of: reference, by: actor)
                 if let expectedVersion, expectedVersion != state.version {
@@ -181,6 +181,8 @@ public final class Casebook {
                 return (events, next)
             }
         }
+        reclaimAfterPurge(result.events)
+        return result
     }
 
     /// Stores the files' bytes (hashed once, by the blob store) and checks that every file
@@ -233,6 +235,21 @@ public final class Casebook {
             if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
         }
         return false
+    }
+
+    /// After a purge: gives the freed pages back and empties the write-ahead log (best
+    /// effort: a reader holding a snapshot delays the checkpoint to the next one).
+    func reclaimAfterPurge(_ events: [CaseEvent]) {
+        guard events.contains(where: { if case .filesPurged = $0 { true } else { false } }) else { return }
+        _ = try? store.reclaimSpace()
+    }
+
+    /// Gives back the space of purged files and empties the write-ahead log (headteacher,
+    /// safeguarding lead). Returns whether the log was emptied.
+    @discardableResult
+    public func reclaimSpace(by actor: StaffMember) throws -> Bool {
+        try actor.require(.purgeFiles)
+        return try Self.translatingErrors { try store.reclaimSpace() }
     }
 
     /// What `--at` and the clock give a decision. The staff lookup throws when the

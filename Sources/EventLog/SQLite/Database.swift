@@ -100,6 +100,9 @@ public final class Database {
         // A read-only connection changes nothing, not even the journal mode.
         if mode == .readOnly || mode == .memory { return }
         do {
+            // Before the journal mode, or it does not take: on a new file, freed pages (purged
+            // files) can be given back with PRAGMA incremental_vacuum; on an existing file, no effect.
+            try execute("PRAGMA auto_vacuum=INCREMENTAL")
             let journal = try scalarText("PRAGMA journal_mode=WAL")
             guard journal?.lowercased() == "wal" else {
                 throw SQLiteError(code: SQLITE_ERROR, message: "journal_mode is \(journal ?? "unknown"), not wal")

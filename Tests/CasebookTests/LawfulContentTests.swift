@@ -1,0 +1,239 @@
+import EventLog
+import Foundation
+import Testing
+
+@testable import Casebook
+
+// Lawful content (SPEC §9): no path stores a file of child sexual imagery, such a case is
+// seen by the safeguarding lead and the headteacher only, and purged bytes are gone while
+// their hashes, and the proof of the purge, stay. A real database file on disk.
+
+private typealias C = Commands
+
+/// Bytes found nowhere else, to search the files on disk for.
+private let distinctive: [UInt8] =
+    [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("DISTINCTIVE-PURGE-MARKER-7f3e9a1c-do-not-keep".utf8)
+
+@Suite("Lawful content")
+struct LawfulContentTests {
+    // MARK: No file for child sexual imagery, whatever the path
+
+    @Test func noPathStoresAFileForAChildSexualImageryCase() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase(categories: [.childSexualImagery], by: Staff.dsl)
+        let file = try Casebook.fileInfo(name: "image.png", bytes: distinctive)
+        let attempts: [(CaseCommand, [[UInt8]])] = [
+            (.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", files: [file])), [distinctive]),
+            // The bytes alone, with a command that names no file: the last line in storeFiles.
+            (.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9")), [distinctive]),
+            (.changeCategory(.threat, add: true), [distinctive]),
+        ]
+        for (command, bytes) in attempts {
+            let error = casebookError { try fixture.run(command, on: reference, by: Staff.head, files: bytes) }
+            #expect(error?.isInvalidInput == true, "\(command): \(String(describing: error))")
+            #expect(error?.description.contains("Protection of Children Act 1978") == true)
+            #expect(error?.description.contains("never to view, copy, print, share, store or save") == true)
+            #expect(error?.description.contains("the URL, the platform, a description") == true)
+        }
+        // A takedown check's screenshot.
+        try fixture.run(C.web(), on: reference, by: Staff.head)
+        try fixture.run(C.start, on: reference, by: Staff.head)
+        try fixture.run(C.request(), on: reference, by: Staff.head)
+        let check = CaseCommand.checkRemoval(request: "T1", .stillPresent, file: file)
+        #expect(casebookError { try fixture.run(check, on: reference, by: Staff.head, files: [distinctive]) }?.isInvalidInput == true)
+        #expect(try blobCount(fixture) == 0)
+        // What is recorded instead is accepted.
+        let state = try fixture.run(
+            .addEvidence(
+                EvidenceDraft(
+                    kind: .social, url: "https://chirp.example/p/10", platform: "Chirp",
+                    description: "reported by a pupil's parent at 09:10; not viewed")), on: reference, by: Staff.dsl)
+        #expect(state.evidence.count == 2)
+    }
+
+    @Test func noPathStoresAFileForAChildSexualImageryItem() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        let file = try Casebook.fileInfo(name: "image.png", bytes: distinctive)
+        let flagged = EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", files: [file], isChildSexualImagery: true)
+        #expect(casebookError { try fixture.run(.addEvidence(flagged), on: reference, files: [distinctive]) }?.isInvalidInput == true)
+        // The library API's pure decision refuses it too, before any store.
+        let state = try fixture.casebook.state(of: reference)
+        let context = try fixture.casebook.decisionContext(actor: Staff.head, at: nil)
+        #expect(casebookError { _ = try Workflow.decide(.addEvidence(flagged), state: state, context: context) }?.isInvalidInput == true)
+        // An import: the whole batch is refused, nothing written.
+        let script = CaseScript(
+            draft: CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "imported", school: "Hill Primary"),
+            openedAt: fixture.clock.now, steps: [.init(.addEvidence(flagged), at: fixture.clock.now, files: [distinctive])])
+        let imageryScript = CaseScript(
+            draft: CaseDraft(
+                affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "imported", categories: [.childSexualImagery],
+                school: "Hill Primary"), openedAt: fixture.clock.now,
+            steps: [.init(.changeCategory(.threat, add: true), at: fixture.clock.now, files: [distinctive])])
+        for script in [script, imageryScript] {
+            let error = casebookError { try fixture.casebook.importCases([script], by: Staff.head) }
+            #expect(error?.isInvalidInput == true, "\(String(describing: error))")
+        }
+        #expect(try blobCount(fixture) == 0)
+        #expect(try fixture.casebook.store.database.scalarInt("SELECT count(*) FROM cases") == 1)
+        // A takedown check of a request covering the item is refused a file too.
+        // (Once it holds such an item, the senior manager no longer sees the case.)
+        try fixture.run(.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", isChildSexualImagery: true)), on: reference)
+        #expect(casebookError { try fixture.run(C.start, on: reference) }?.isNotFound == true)
+        try fixture.run(C.start, on: reference, by: Staff.head)
+        try fixture.run(C.request(), on: reference, by: Staff.head)
+        let check = CaseCommand.checkRemoval(request: "T1", .removed, file: file)
+        #expect(casebookError { try fixture.run(check, on: reference, by: Staff.head, files: [distinctive]) }?.isInvalidInput == true)
+        #expect(try blobCount(fixture) == 0)
+    }
+
+    // MARK: Who sees it
+
+    @Test func onlyTheSafeguardingLeadAndTheHeadteacherSeeSuchACase() throws {
+        let fixture = try ServiceFixture()
+        let ordinary = try fixture.openCase()
+        let imagery = try fixture.openCase(categories: [.childSexualImagery], by: Staff.manager)
+        let missing = CaseReference(year: 2026, number: 99)
+        let nonexistent = casebookError { _ = try fixture.casebook.show(missing, by: Staff.manager, recording: nil) }
+        let hidden = casebookError { _ = try fixture.casebook.show(imagery, by: Staff.manager, recording: nil) }
+        #expect(hidden?.isNotFound == true)
+        #expect(hidden?.description == nonexistent?.description.replacingOccurrences(of: missing.description, with: imagery.description))
+        #expect(casebookError { try fixture.run(C.email, on: imagery, by: Staff.manager) }?.isNotFound == true)
+        #expect(casebookError { try fixture.casebook.checkAccess(to: imagery, by: Staff.manager) }?.isNotFound == true)
+        for actor in [Staff.head, Staff.dsl] {
+            _ = try fixture.casebook.show(imagery, by: actor, recording: nil)
+            try fixture.casebook.checkAccess(to: imagery, by: actor)
+        }
+        let managerList = try fixture.casebook.list(by: Staff.manager).map(\.reference)
+        #expect(managerList == [ordinary])
+        #expect(Set(try fixture.casebook.list(by: Staff.head).map(\.reference)) == [ordinary, imagery])
+        // Adding the category later hides a case the manager saw.
+        try fixture.run(.changeCategory(.childSexualImagery, add: true), on: ordinary, by: Staff.manager)
+        #expect(try fixture.casebook.list(by: Staff.manager).isEmpty)
+        try fixture.expectIntactAndRebuildable()
+    }
+
+    // MARK: Closing and the police
+
+    @Test func aPoliceReferralNeedsNoConsentAndClosingNeedsTheReferralDecision() throws {
+        var pure = try PureCase.open(categories: [.childSexualImagery])
+        for command in [C.email, C.start, C.source(.pupil), C.threatening, C.conclude, C.support] { try pure.apply(command) }
+        let closing = refusals { _ = try pure.decide(C.close) }
+        #expect(closing.map(\.rule) == ["close-needs-police-track-settled", "close-needs-referral-decision"])
+        let events = try pure.apply(C.refer)
+        #expect(events == [.policeReferred(force: "Metropolitan Police", reference: nil, overrideReason: LawfulContentTrack.imageryOverrideReason)])
+        #expect(refusals { _ = try pure.decide(C.close) }.map(\.rule) == ["close-needs-referral-decision"])
+        #expect(casebookError { _ = try pure.decide(.recordReferralDecision(.police, reference: nil, reason: nil)) }?.isInvalidInput == true)
+        #expect(casebookError { _ = try pure.decide(.recordReferralDecision(.none, reference: nil, reason: nil)) }?.isInvalidInput == true)
+        #expect(casebookError { _ = try pure.decide(.recordReferralDecision(.police, reference: "X", reason: nil), by: Staff.manager) }?.isNotPermitted == true)
+        try pure.apply(.recordReferralDecision(.police, reference: "NP-26-1", reason: nil), by: Staff.dsl)
+        try pure.apply(C.close)
+        #expect(pure.state.status == .closed)
+    }
+
+    @Test func aTakedownRequestForSuchMaterialCarriesTheIWFRoute() throws {
+        var pure = try PureCase.open()
+        try pure.apply(.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/1", isChildSexualImagery: true)))
+        try pure.apply(C.web("https://chirp.example/p/2"))
+        try pure.apply(C.start)
+        try pure.apply(C.request(["E1"]))
+        try pure.apply(C.request(["E2"]))
+        let routes = pure.state.takedowns.map { Workflow.imageryRoute(for: $0.request, in: pure.state) }
+        #expect(routes[0]?.contains("Internet Watch Foundation") == true)
+        #expect(routes[1] == nil)
+    }
+
+    // MARK: Purge
+
+    @Test func categoryAddPurgesEveryFileInTheSameTransaction() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        let file = try Casebook.fileInfo(name: "image.png", bytes: distinctive)
+        try fixture.run(.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", files: [file])), on: reference, files: [distinctive])
+        let before = try fixture.casebook.events(of: reference).count
+        let result = try fixture.casebook.execute(.changeCategory(.childSexualImagery, add: true), on: reference, by: Staff.dsl)
+        #expect(result.events.map(\.typeName) == ["CategoryAdded", "FilesPurged"])
+        #expect(try fixture.casebook.events(of: reference).count == before + 2)
+        #expect(try fixture.casebook.store.isPurged(file.sha256))
+        #expect(result.state.heldFiles.isEmpty)
+        #expect(try fixture.casebook.verify(by: Staff.head).purgedFiles == [file.sha256])
+        // The bytes cannot come back.
+        let again = EvidenceDraft(kind: .email, description: "again", files: [file])
+        let other = try fixture.openCase()
+        #expect(casebookError { try fixture.run(.addEvidence(again), on: other, files: [distinctive]) }?.isInvalidInput == true)
+        try fixture.expectIntactAndRebuildable()
+    }
+
+    @Test func purgeKeepsBytesAnotherLiveItemHolds() throws {
+        let fixture = try ServiceFixture()
+        let first = try fixture.openCase()
+        let second = try fixture.openCase()
+        let file = try Casebook.fileInfo(name: "shot.png", bytes: distinctive)
+        let draft = EvidenceDraft(kind: .email, description: "the email", files: [file])
+        try fixture.run(.addEvidence(draft), on: first, files: [distinctive])
+        try fixture.run(.addEvidence(draft), on: second)
+        let purged = try fixture.casebook.execute(.purgeFiles(item: "E1", reason: "erasure"), on: first, by: Staff.head).events
+        #expect(purged == [.filesPurged(CaseEvent.Purge(items: ["E1"], files: [file], erased: [], reason: "erasure"))])
+        #expect(try !fixture.casebook.store.isPurged(file.sha256))
+        #expect(refusals { try fixture.run(.purgeFiles(item: "E1", reason: "again"), on: first, by: Staff.head) }.map(\.rule) == ["purge-needs-stored-files"])
+        #expect(casebookError { try fixture.run(.purgeFiles(item: "E1", reason: "x"), on: second, by: Staff.manager) }?.isNotPermitted == true)
+        try fixture.run(.purgeFiles(item: "E1", reason: "erasure"), on: second, by: Staff.dsl)
+        #expect(try fixture.casebook.store.isPurged(file.sha256))
+        #expect(throws: EventLogError.blobPurged(file.sha256)) { try fixture.casebook.store.blob(file.sha256) }
+        try fixture.expectIntactAndRebuildable()
+    }
+
+    @Test func theTriggersRefuseAnUnrecordedPurge() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        let file = try Casebook.fileInfo(name: "shot.png", bytes: distinctive)
+        try fixture.run(.addEvidence(EvidenceDraft(kind: .email, files: [file])), on: reference, files: [distinctive])
+        let database = fixture.casebook.store.database
+        #expect(throws: SQLiteError.self) { try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [file.sha256]) }
+        #expect(throws: SQLiteError.self) {
+            try database.run("INSERT INTO blob_purges (sha256, stream, version) VALUES (?, ?, 2)", [file.sha256, reference.stream])
+        }
+        #expect(throws: SQLiteError.self) { try database.run("UPDATE blobs SET data = x'00' WHERE sha256 = ?", [file.sha256]) }
+        #expect(try !fixture.casebook.store.isPurged(file.sha256))
+    }
+
+    @Test func purgeThenBackupLeavesTheBytesInNeitherFile() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        let file = try Casebook.fileInfo(name: "shot.png", bytes: distinctive)
+        try fixture.run(.addEvidence(EvidenceDraft(kind: .email, files: [file])), on: reference, files: [distinctive])
+        try fixture.casebook.store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        #expect(try contains(fixture.path, distinctive), "the bytes are in the database before the purge")
+        try fixture.run(.purgeFiles(item: "E1", reason: "erasure request"), on: reference, by: Staff.head)
+        try fixture.casebook.reclaimSpace(by: Staff.head)
+        for path in [fixture.path, fixture.path + "-wal"] {
+            #expect(try !contains(path, distinctive), "\(path) still holds the purged bytes")
+        }
+        let backup = fixture.path + ".backup"
+        try fixture.casebook.backup(to: backup, by: Staff.head)
+        #expect(try !contains(backup, distinctive))
+        let report = try fixture.casebook.verify(by: Staff.head)
+        #expect(report.isIntact)
+        #expect(report.purgedFiles == [file.sha256])
+    }
+
+    private func blobCount(_ fixture: ServiceFixture) throws -> Int {
+        try fixture.casebook.store.database.scalarInt("SELECT count(*) FROM blobs") ?? -1
+    }
+
+    /// Whether the file on disk holds the byte string anywhere (a missing file holds nothing).
+    private func contains(_ path: String, _ needle: [UInt8]) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        guard data.count >= needle.count else { return false }
+        // Long enough to be unique; searching for a distinctive slice is enough.
+        let marker = Array(needle.suffix(30))
+        let first = marker[0]
+        var index = 0
+        while index + marker.count <= data.count {
+            if data[index] == first, Array(data[index..<index + marker.count]) == marker { return true }
+            index += 1
+        }
+        return false
+    }
+}
