@@ -44,7 +44,7 @@ extension Casebook {
 
     /// Whether a stream name is one Casebook writes: `staff`, `audit`, or `case/CB-YYYY-NNNN`.
     public static func isStreamName(_ name: String) -> Bool {
-        if name == StaffEvent.stream || name == AuditEvent.stream { return true }
+        if name == StaffEvent.stream || name == AuditEvent.stream || name == RetentionEvent.stream { return true }
         guard name.hasPrefix("case/"), let reference = CaseReference(String(name.dropFirst(5))) else { return false }
         return reference.stream == name
     }
@@ -321,6 +321,15 @@ private struct DomainCheck {
             try checkStaff(chains: &chains, store: store)
         } else if first.stream == AuditEvent.stream {
             checkAudit(chains: &chains)
+        } else if first.stream == RetentionEvent.stream {
+            for stored in pending {
+                do {
+                    _ = try RetentionEvent(type: stored.type, payload: stored.payload)
+                    checkActor(stored, needs: .applyRetention, chains: &chains)
+                } catch {
+                    record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
+                }
+            }
         } else if Casebook.isStreamName(first.stream) {
             try checkCase(chains: &chains, store: store)
         }
@@ -474,6 +483,9 @@ extension CaseEvent {
         case .withdrawn(let item, let reason): return CaseCommand.withdraw(item: item, reason: reason).permission
         case .accessRestricted, .accessRestored: return .restrictAccess
         case .categoryAdded, .categoryRemoved: return .classifyCase
+        case .retentionDateRecorded: return .recordRetentionDate
+        case .held, .holdReleased: return .holdCases
+        case .retentionApplied: return .applyRetention
         case .evidenceFlagged: return .addEvidence
         case .referralDecision: return .recordReferralDecision
         case .filesPurged(let purge):

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Casebook
 
@@ -236,4 +237,127 @@ struct LawfulContentTests {
         }
         return false
     }
+}
+
+// MARK: Retention (SPEC §9)
+
+@Suite("Retention")
+struct RetentionTests {
+    /// One generated case: what the test knows of it, for its own calculation.
+    struct Planned {
+        var openedAt: Date
+        var closedAt: Date
+        var isStaffConduct: Bool
+        var retirement: Date?
+        var isHeld: Bool
+        var bytes: [UInt8]
+    }
+
+    /// The review date by the rule's own words, computed here from calendar components.
+    static func expectedReview(_ plan: Planned, staffYears: Int, standardYears: Int) -> Date {
+        func adding(_ years: Int, to date: Date) -> Date {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            var parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
+            parts.year = (parts.year ?? 0) + years
+            // 29 February in a year without one is 1 March.
+            if parts.month == 2, parts.day == 29, !(calendar.range(of: .day, in: .month, for: calendar.date(from: DateComponents(year: parts.year, month: 2))!)!.count == 29) {
+                parts.month = 3
+                parts.day = 1
+            }
+            return calendar.date(from: parts)!
+        }
+        if plan.isStaffConduct {
+            let fromAllegation = adding(staffYears, to: plan.openedAt)
+            return max(fromAllegation, plan.retirement ?? fromAllegation)
+        }
+        return adding(standardYears, to: plan.closedAt)
+    }
+
+    @Test func retentionApplyErasesExactlyTheDueUnheldCases() throws {
+        let now = fixtureStart
+        let fixture = try ServiceFixture(start: now)
+        let casebook = fixture.casebook
+        var random = SplitMix64(seed: 0x2E7E_0001)
+        var plans: [Planned] = []
+        var scripts: [CaseScript] = []
+        for index in 0..<40 {
+            let daysAgo = Double(200 + Int(random.below(12 * 365)))
+            let openedAt = now.addingTimeInterval(-daysAgo * 86_400)
+            func at(_ hours: Double) -> Date { openedAt.addingTimeInterval(hours * 3600) }
+            let isStaff = random.chance(35)
+            let bytes = screenshotBytes + Array("retention case \(index) \(random.below(1_000_000))".utf8)
+            let file = try Casebook.fileInfo(name: "shot\(index).png", bytes: bytes)
+            var steps: [CaseScript.Step] = [
+                .init(.addEvidence(EvidenceDraft(kind: .email, description: "email \(index)", files: [file])), at: at(1), files: [bytes]),
+                .init(C.start, at: at(2)), .init(.addNote("note \(index)"), at: at(3)),
+                .init(isStaff ? C.source(.staff, ref: Staff.colleague.id) : C.source(.parent), at: at(4)),
+                .init(C.notThreatening, at: at(5)), .init(C.conclude, at: at(6)), .init(C.support, at: at(7)),
+            ]
+            let closedAt = at(24 + Double(Int(random.below(60 * 24))))
+            steps.append(.init(C.close, at: closedAt))
+            scripts.append(
+                CaseScript(
+                    draft: CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "case \(index)", school: "Hill Primary"),
+                    openedAt: openedAt, steps: steps))
+            let retirement = isStaff && random.chance(40) ? now.addingTimeInterval(Double(Int(random.below(3 * 365)) - 365) * 86_400) : nil
+            plans.append(Planned(openedAt: openedAt, closedAt: closedAt, isStaffConduct: isStaff, retirement: retirement, isHeld: random.chance(20), bytes: bytes))
+        }
+        // One open case is never in the schedule.
+        let open = try fixture.openCase()
+        let states = try casebook.importCases(scripts, by: Staff.head)
+        try casebook.setRetentionPeriod(.standard, years: 5, by: Staff.head)
+        for (state, plan) in zip(states, plans) {
+            if let retirement = plan.retirement { try casebook.recordRetentionDate(state.reference, date: retirement, by: Staff.hr) }
+            if plan.isHeld { try casebook.hold(state.reference, reason: "tribunal claim", by: Staff.dsl) }
+        }
+        #expect(casebookError { try casebook.hold(states[0].reference, reason: "x", by: Staff.manager) }?.isNotPermitted == true)
+        #expect(casebookError { _ = try casebook.applyRetention(asOf: now, by: Staff.dsl) }?.isNotPermitted == true)
+
+        var expected: Set<CaseReference> = []
+        for (state, plan) in zip(states, plans) {
+            let review = Self.expectedReview(plan, staffYears: 10, standardYears: 5)
+            if review <= now && !plan.isHeld { expected.insert(state.reference) }
+        }
+        #expect(!expected.isEmpty && expected.count < states.count, "the generated trust has due and kept cases: \(expected.count)")
+        let schedule = try casebook.retentionSchedule(asOf: now, by: Staff.head)
+        #expect(!schedule.map(\.reference).contains(open))
+        let planned = Dictionary(uniqueKeysWithValues: zip(states.map(\.reference), plans))
+        #expect(schedule.count == plans.count)
+        for entry in schedule {
+            guard let plan = planned[entry.reference] else { continue }
+            #expect(entry.reviewDate == Self.expectedReview(plan, staffYears: 10, standardYears: 5), "\(entry.reference)")
+            #expect(entry.retentionClass == (plan.isStaffConduct ? .staffConduct : .standard))
+        }
+
+        let applied = try casebook.applyRetention(asOf: now, by: Staff.head)
+        #expect(Set(applied.map(\.reference)) == expected)
+        for (state, plan) in zip(states, plans) {
+            let sha = Hex.encode(SHA256.hash(plan.bytes))
+            let events = try casebook.events(of: state.reference)
+            let erased = expected.contains(state.reference)
+            #expect(try casebook.store.isPurged(sha) == erased, "\(state.reference)")
+            #expect(events.contains { $0.type == "RetentionApplied" } == erased)
+            // The stub: the opening and the workflow steps stay; evidence and notes are erased.
+            let redactable = events.filter { $0.type == "EvidenceCaptured" || $0.type == "InvestigationNoteAdded" }
+            #expect(redactable.allSatisfy { ($0.payload == nil) == erased })
+            #expect(events.first?.type == "CaseOpened" && events.first?.payload != nil)
+        }
+        // Nothing more is due; verify reports the purges and redactions, no break.
+        #expect(try casebook.applyRetention(asOf: now, by: Staff.head).isEmpty)
+        let report = try casebook.verify(by: Staff.head)
+        #expect(report.isIntact, "\(report.breaks)")
+        #expect(report.purgedFiles.count == expected.count)
+        // Releasing a hold makes a due case erasable.
+        if let heldIndex = plans.firstIndex(where: { $0.isHeld && Self.expectedReview($0, staffYears: 10, standardYears: 5) <= now }) {
+            try casebook.releaseHold(states[heldIndex].reference, reason: "claim settled", by: Staff.head)
+            #expect(try casebook.applyRetention(asOf: now, by: Staff.head).map(\.reference) == [states[heldIndex].reference])
+        }
+        try fixture.expectIntactAndRebuildable()
+    }
+}
+
+fileprivate extension SplitMix64 {
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }

@@ -89,6 +89,15 @@ public enum CaseEvent: Sendable, Equatable {
     case referralDecision(route: ReferralRoute, reference: String?, reason: String?)
     /// Stored files' bytes were deleted; their hashes and sizes stay (SPEC §9).
     case filesPurged(Purge)
+    /// HR recorded the accused's normal retirement date, for the retention of a staff-conduct case (SPEC §9).
+    case retentionDateRecorded(date: String)
+    /// Nothing on the case may be erased until the hold is released (`hold`).
+    case held(reason: String)
+    /// The hold was released (`hold release`).
+    case holdReleased(reason: String?)
+    /// The retention period ended: the case's evidence and notes were redacted and its
+    /// files purged in the same transaction (`retention apply`).
+    case retentionApplied(retentionClass: String, reviewDate: String)
     /// An event whose payload was redacted: only its type is known.
     case redacted(type: String)
 

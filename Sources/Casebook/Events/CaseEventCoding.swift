@@ -36,6 +36,10 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case referralDecision = "ReferralDecisionRecorded"
     /// Named in schema.sql: the blob_purges trigger lets bytes go only when one names them.
     case filesPurged = "FilesPurged"
+    case retentionDateRecorded = "RetentionDateRecorded"
+    case held = "CaseHeld"
+    case holdReleased = "HoldReleased"
+    case retentionApplied = "RetentionApplied"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -82,6 +86,10 @@ extension CaseEvent {
         case .evidenceFlagged: return CaseEventType.evidenceFlagged.rawValue
         case .referralDecision: return CaseEventType.referralDecision.rawValue
         case .filesPurged: return CaseEventType.filesPurged.rawValue
+        case .retentionDateRecorded: return CaseEventType.retentionDateRecorded.rawValue
+        case .held: return CaseEventType.held.rawValue
+        case .holdReleased: return CaseEventType.holdReleased.rawValue
+        case .retentionApplied: return CaseEventType.retentionApplied.rawValue
         case .redacted(let type): return type
         }
     }
@@ -154,6 +162,11 @@ extension CaseEvent {
                 "items": .array(purge.items.map { .string($0) }), "files": .array(purge.files.map(Self.json)),
                 "erased": .array(purge.erased.map { .string($0) }), "reason": .string(purge.reason),
             ]
+        case .retentionDateRecorded(let date): fields = ["date": .string(date)]
+        case .held(let reason): fields = ["reason": .string(reason)]
+        case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
+        case .retentionApplied(let retentionClass, let reviewDate):
+            fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
         }
         fields["v"] = .int(Self.payloadVersion)
@@ -298,6 +311,11 @@ extension CaseEvent {
                 Purge(
                     items: try f.strings("items"), files: try (json["files"]?.array ?? []).map(f.file),
                     erased: try f.strings("erased"), reason: try f.string("reason")))
+        case .retentionDateRecorded: return .retentionDateRecorded(date: try f.string("date"))
+        case .held: return .held(reason: try f.string("reason"))
+        case .holdReleased: return .holdReleased(reason: f.optionalString("reason"))
+        case .retentionApplied:
+            return .retentionApplied(retentionClass: try f.string("class"), reviewDate: try f.string("reviewDate"))
         }
     }
 

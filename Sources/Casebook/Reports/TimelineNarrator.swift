@@ -35,7 +35,8 @@ struct TimelineNarrator {
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .policeReferred, .supportOffered,
                 .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
-                .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged:
+                .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
+                .retentionApplied:
                 break
             }
         }
@@ -219,6 +220,16 @@ struct TimelineNarrator {
                     "File purged on \(day) by \(who): \(purge.reason); \(file.name), \(file.size) bytes, sha256 \(file.sha256)\(kept)")
             }
             return narration
+        case .retentionDateRecorded(let text):
+            return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
+        case .held(let reason):
+            return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
+        case .holdReleased(let reason):
+            return Narration(what: "Hold released", details: reason.map { ["Reason: \($0)"] } ?? [])
+        case .retentionApplied(let retentionClass, let reviewDate):
+            return Narration(
+                what: "Retention period ended: evidence and notes erased, files purged",
+                details: ["Retention class: \(retentionClass)", "Review date: \(time(reviewDate))"])
         case .redacted(let type):
             var narration = Narration(what: "[redacted]", details: ["Event type: \(type)"])
             var flag = "[redacted] payload erased"

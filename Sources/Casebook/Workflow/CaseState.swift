@@ -177,6 +177,12 @@ public struct CaseState: Sendable, Equatable {
     public var referralDecisions: [ReferralDecision] = []
     /// Files purged, in order (SPEC §9).
     public var purges: [PurgeRecord] = []
+    /// The accused's normal retirement date, recorded by HR (a staff-conduct case's retention).
+    public var retentionDate: Date?
+    /// Why the case is held from erasure, while it is.
+    public var hold: String?
+    /// When the retention period was applied (evidence and notes redacted, files purged).
+    public var retentionAppliedAt: Date?
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.

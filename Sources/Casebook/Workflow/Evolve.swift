@@ -54,6 +54,10 @@ extension CaseState {
         case .referralDecision(let route, let reference, let reason):
             referralDecisions.append(ReferralDecision(route: route, reference: reference, reason: reason, by: actor, at: date))
         case .filesPurged(let purge): purges.append(PurgeRecord(purge: purge, by: actor, at: date, version: version))
+        case .retentionDateRecorded(let text): retentionDate = Timestamp.date(from: text)
+        case .held(let reason): hold = reason
+        case .holdReleased: hold = nil
+        case .retentionApplied: retentionAppliedAt = date
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.

@@ -36,6 +36,12 @@ public enum Permission: String, Sendable, CaseIterable {
     case recordReferralDecision = "record the referral decision on child sexual imagery"
     /// `evidence purge`: delete stored files' bytes (SPEC §9).
     case purgeFiles = "purge stored files"
+    /// `retention-date`: the accused's normal retirement date (HR).
+    case recordRetentionDate = "record retention dates"
+    /// `hold`, `hold release`.
+    case holdCases = "hold cases from erasure"
+    /// `retention set`, `retention apply`.
+    case applyRetention = "apply the retention schedule"
 }
 
 extension Role {
@@ -48,18 +54,18 @@ extension Role {
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
-                .recordReferralDecision, .purgeFiles:
+                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention:
                 return false
             }
         case .safeguardingLead:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
-                .classifyCase, .recordReferralDecision, .purgeFiles:
+                .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup: return false
+            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention: return false
             }
         case .hr:
-            return permission == .readOutcomes
+            return permission == .readOutcomes || permission == .recordRetentionDate
         case .staff:
             return false
         }
