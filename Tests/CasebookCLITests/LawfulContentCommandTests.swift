@@ -137,3 +137,33 @@ import Testing
         return false
     }
 }
+
+@Suite struct RetentionCommandTests {
+    @Test func theScheduleHoldsAndSettings() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let r = sandbox.reference
+        let text = try sandbox.succeed(["retention"], as: Staff.head)
+        #expect(text.stdout.contains(r) && text.stdout.contains("standard") && text.stdout.contains("kept"))
+        let later = try sandbox.succeed(["retention", "--as-of", "2040-01-01", "--format", "csv"], as: Staff.head)
+        #expect(later.stdout.hasPrefix("CASE,CLASS,CLOSED,REVIEW DATE,STATUS\r\n"))
+        #expect(later.stdout.contains("\(r),standard,"))
+        #expect(later.stdout.contains(",due"))
+        #expect(try sandbox.run(["retention", "--format", "xml"], as: Staff.head).status == 64)
+        #expect(try sandbox.run(["hold", r, "--reason", "claim"], as: Staff.manager).status == 77)
+        try sandbox.succeed(["hold", r, "--reason", "Employment tribunal claim"], as: Staff.safeguarding)
+        #expect(try sandbox.run(["hold", r, "--reason", "again"], as: Staff.head).status == 65)
+        let json = try sandbox.succeed(["retention", "--as-of", "2040-01-01", "--format", "json"], as: Staff.head)
+        #expect(json.stdout.contains("\"held\":true"))
+        try sandbox.succeed(["retention-date", r, "2045-07-31"], as: Staff.hr)
+        #expect(try sandbox.run(["retention-date", r, "2045-07-31"], as: Staff.manager).status == 77)
+        #expect(try sandbox.run(["retention", "set", "standard", "--years", "0"], as: Staff.head).status == 65)
+        #expect(try sandbox.run(["retention", "set", "standard", "--years", "7"], as: Staff.safeguarding).status == 77)
+        try sandbox.succeed(["retention", "set", "standard", "--years", "7"], as: Staff.head)
+        let applied = try sandbox.succeed(["retention", "apply", "--as-of", When.at(50)], as: Staff.head)
+        #expect(applied.stdout.contains("0 cases erased."))
+        try sandbox.succeed(["hold", "release", r], as: Staff.head)
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.hasSuffix("OK: nothing was altered.\n"))
+        let timeline = try sandbox.succeed(["timeline", r], as: Staff.head)
+        #expect(timeline.stdout.contains("Held from erasure") && timeline.stdout.contains("Hold released"))
+    }
+}
