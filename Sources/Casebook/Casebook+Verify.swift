@@ -393,6 +393,8 @@ private struct DomainCheck {
                 checkActor(stored, needs: reference == nil ? .readAudit : .readCases, chains: &chains)
             case .backupMade:
                 checkActor(stored, needs: .backup, chains: &chains)
+            case .subjectAccessExported:
+                checkActor(stored, needs: .answerSubjectAccess, chains: &chains)
             }
         }
     }

@@ -167,3 +167,31 @@ import Testing
         #expect(timeline.stdout.contains("Held from erasure") && timeline.stdout.contains("Hold released"))
     }
 }
+
+@Suite struct SubjectAccessCommandTests {
+    @Test func everyEntryNamingThePersonOthersMarkedDeadlineAudited() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let out = sandbox.path("sar.json")
+        #expect(try sandbox.run(["subject-access", Staff.affected, "--out", out], as: Staff.manager).status == 77)
+        let result = try sandbox.succeed(
+            ["subject-access", Staff.affected, "--out", out, "--received", "2026-01-31 10:00"], as: Staff.head)
+        #expect(result.stdout.contains("review them before release"))
+        let export = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
+        #expect(export?["subject"] as? String == Staff.affected)
+        #expect(export?["deadline"] as? String == "2026-02-28T10:00:00.000Z")  // one calendar month, clipped to February
+        let entries = export?["entries"] as? [[String: Any]] ?? []
+        let roles = Set(entries.flatMap { $0["roles"] as? [String] ?? [] })
+        #expect(roles.isSuperset(of: ["affected", "reporter", "consenting"]), "\(roles)")
+        #expect(entries.contains { ($0["others"] as? [String] ?? []).contains { $0.hasPrefix(Staff.manager) } })
+        let attributes = try FileManager.default.attributesOfItem(atPath: out)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let audit = try sandbox.succeed(["audit"], as: Staff.head)
+        #expect(audit.stdout.contains("answered the subject access request of \(Staff.affected)"))
+        #expect(audit.stdout.contains("due by 2026-02-28"))
+        #expect(try sandbox.run(["subject-access", Staff.affected, "--out", out], as: Staff.head).status == 73)
+        let html = sandbox.path("sar.html")
+        try sandbox.succeed(["subject-access", Staff.affected, "--out", html, "--format", "html"], as: Staff.head)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("REVIEW before release"))
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.hasSuffix("OK: nothing was altered.\n"))
+    }
+}

@@ -726,7 +726,8 @@ struct RuleTests {
         for permission in Permission.allCases { #expect(Role.headteacher.may(permission)) }
         for permission in Permission.allCases {
             #expect(!Role.staff.may(permission))
-            #expect(Role.hr.may(permission) == (permission == .readOutcomes))
+            // HR also records the accused's normal retirement date (SPEC §9).
+            #expect(Role.hr.may(permission) == (permission == .readOutcomes || permission == .recordRetentionDate))
         }
         for permission in advance { #expect(Role.seniorManager.may(permission)) }
         #expect(!Role.seniorManager.may(.overrideConsent))

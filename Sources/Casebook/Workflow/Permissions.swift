@@ -42,6 +42,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case holdCases = "hold cases from erasure"
     /// `retention set`, `retention apply`.
     case applyRetention = "apply the retention schedule"
+    /// `subject-access`: export everything that names a person (SPEC §9).
+    case answerSubjectAccess = "answer subject access requests"
 }
 
 extension Role {
@@ -54,7 +56,7 @@ extension Role {
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
-                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention:
+                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess:
                 return false
             }
         case .safeguardingLead:
@@ -62,7 +64,9 @@ extension Role {
             case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
                 .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention: return false
+            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
+                .answerSubjectAccess:
+                return false
             }
         case .hr:
             return permission == .readOutcomes || permission == .recordRetentionDate

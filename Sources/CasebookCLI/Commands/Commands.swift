@@ -22,7 +22,7 @@ enum Commands {
         DemoCommand.demo,
         LawfulContentCommands.category(add: true), LawfulContentCommands.category(add: false), LawfulContentCommands.flag,
         LawfulContentCommands.purge,
-    ] + LawfulContentCommands.reports + RetentionCommands.all
+    ] + LawfulContentCommands.reports + RetentionCommands.all + [SubjectAccessCommand.command]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })
 
