@@ -361,3 +361,29 @@ fileprivate extension SplitMix64 {
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 }
+
+@Suite("Purge tampering")
+struct PurgeTamperTests {
+    /// With the triggers dropped, bytes set to NULL without a recorded purge, or a purge
+    /// record pointing at an event that does not name the file, are breaks.
+    @Test func anUnrecordedPurgeIsABreak() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        let bytes = screenshotBytes + Array("tamper".utf8)
+        let other = screenshotBytes + Array("tamper two".utf8)
+        let file = try Casebook.fileInfo(name: "a.png", bytes: bytes)
+        let second = try Casebook.fileInfo(name: "b.png", bytes: other)
+        try fixture.run(.addEvidence(EvidenceDraft(kind: .email, files: [file, second])), on: reference, files: [bytes, other])
+        let database = fixture.casebook.store.database
+        try database.execute("DROP TRIGGER blobs_no_update; DROP TRIGGER blob_purges_recorded")
+        try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [file.sha256])
+        try database.run("INSERT INTO blob_purges (sha256, stream, version) VALUES (?, ?, 1)", [second.sha256, reference.stream])
+        try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [second.sha256])
+        let report = try fixture.casebook.verify(by: Staff.head)
+        let details = report.breaks.filter { $0.kind == .badBlob }.map(\.detail)
+        #expect(details.contains { $0.hasPrefix(file.sha256) && $0.contains("no purge is recorded") }, "\(details)")
+        #expect(details.contains { $0.hasPrefix(second.sha256) && $0.contains("is not a FilesPurged event naming it") }, "\(details)")
+        #expect(report.breaks.contains { $0.kind == .alteredSchema })
+        #expect(!report.isIntact)
+    }
+}
