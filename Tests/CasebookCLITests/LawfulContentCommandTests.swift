@@ -195,3 +195,42 @@ import Testing
         #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.hasSuffix("OK: nothing was altered.\n"))
     }
 }
+
+@Suite struct LawfulContentBadInputTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        var arguments: [String]
+        var actor: String
+        var status: Int32
+        var message: String
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let r = "CB-\(When.year)-0001"
+    static let rows: [Row] = [
+        Row(arguments: ["evidence", "purge", r, "E9", "--reason", "x"], actor: Staff.head, status: 66, message: "has no evidence item 'E9'"),
+        Row(arguments: ["evidence", "purge", r, "E2", "--reason", "x"], actor: Staff.head, status: 1, message: "purge-needs-stored-files"),
+        Row(arguments: ["evidence", "purge", r, "E1", "--reason", "  "], actor: Staff.head, status: 65, message: "the reason is empty"),
+        Row(arguments: ["evidence", "flag", r, "E1"], actor: Staff.head, status: 64, message: "give --child-sexual-imagery"),
+        Row(arguments: ["category", "add", r, "nudes"], actor: Staff.head, status: 65, message: "is not a valid category"),
+        Row(arguments: ["category", "add", r, "threat"], actor: Staff.head, status: 65, message: "already has the category threat"),
+        Row(arguments: ["report", "police", r], actor: Staff.safeguarding, status: 64, message: "--reference"),
+        Row(arguments: ["report", "iwf", r, "--reference", "X"], actor: Staff.safeguarding, status: 1, message: "referral-decision-needs-child-sexual-imagery"),
+        Row(arguments: ["retention-date", r, "someday"], actor: Staff.hr, status: 65, message: "the date"),
+        Row(arguments: ["retention", "set", "forever", "--years", "5"], actor: Staff.head, status: 65, message: "forever"),
+        Row(arguments: ["retention", "set", "standard", "--years", "five"], actor: Staff.head, status: 64, message: "--years"),
+        Row(arguments: ["retention", "apply", "--as-of", "2099-01-01"], actor: Staff.head, status: 65, message: "in the future"),
+        Row(arguments: ["hold", "release", r], actor: Staff.head, status: 65, message: "is not held"),
+        Row(arguments: ["subject-access", Staff.affected, "--out", "x.pdf", "--format", "pdf"], actor: Staff.head, status: 64, message: "json or html"),
+        Row(arguments: ["subject-access", " ", "--out", "x.json"], actor: Staff.head, status: 65, message: "is empty"),
+    ]
+
+    @Test(arguments: rows)
+    func refusedWithItsCodeAndNothingChanges(_ row: Row) throws {
+        let sandbox = try Sandbox(.openCase)
+        let before = try sandbox.dump()
+        let result = try sandbox.run(row.arguments, as: row.actor)
+        #expect(result.status == row.status, "\(result)")
+        #expect(result.stderr.contains(row.message), "\(result.stderr)")
+        #expect(try sandbox.dump() == before)
+    }
+}

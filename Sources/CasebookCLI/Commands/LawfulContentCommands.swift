@@ -17,7 +17,12 @@ enum LawfulContentCommands {
                 positionals: [CaseCommands.casePositional, categoryPositional],
                 examples: ["casebook category \(add ? "add" : "remove") CB-2026-0001 child-sexual-imagery"]),
             make: { invocation, _ in
-                .changeCategory(try Invocation.word(invocation.positional(1), option: "category", as: Category.self), add: add)
+                let word = invocation.positional(1)
+                guard let category = Category(rawValue: word) else {
+                    throw CasebookError.invalidInput(
+                        "'\(TextField.escaped(String(word.prefix(60))))' is not a valid category: use one of \(Category.choices)")
+                }
+                return .changeCategory(category, add: add)
             },
             describe: { state, events, _ in
                 var text = "\(state.reference): categories now \(state.opened.categories.map(\.rawValue).joined(separator: ", "))."
