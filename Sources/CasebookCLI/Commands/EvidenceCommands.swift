@@ -110,7 +110,10 @@ enum EvidenceCommands {
             }
         }
         // Every file is read and hash-checked before anything is written.
-        let blobs = try details.files.map { (file: $0, data: try casebook.store.blob($0.sha256).data) }
+        // A file whose bytes another case's purge deleted (child sexual imagery) answers 66, not 70.
+        let blobs = try details.files.map { file in
+            (file: file, data: try Casebook.translatingErrors { try casebook.store.blob(file.sha256).data })
+        }
         let folder = invocation.value("out")
         guard !blobs.isEmpty else {
             return Output(text: "\(item.id) has no files; nothing was written.", json: .array([]))
