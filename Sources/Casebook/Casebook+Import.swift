@@ -93,7 +93,10 @@ extension Casebook {
                         try checkNamedStaff(in: step.command)
                         let context = try decisionContext(actor: stepActor, at: step.at)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
-                        try storeFiles(step.files, referencedBy: step.command, on: state, in: writer)
+                        // The state after the step matters only for bytes given with it (a bulk import gives few).
+                        let next =
+                            step.files.isEmpty ? state : decided.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: stepActor.id) }
+                        try storeFiles(step.files, referencedBy: step.command, on: state, after: next, in: writer)
                         purges.append((decided, events.count + 1))
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {

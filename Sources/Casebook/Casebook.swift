@@ -172,7 +172,7 @@ public final class Casebook {
                 let events = try Workflow.decide(command, state: state, context: context)
                 let occurred = Timestamp.string(from: context.occurredAt)
                 let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
-                try storeFiles(files, referencedBy: command, on: state, in: writer)
+                try storeFiles(files, referencedBy: command, on: state, after: next, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
@@ -191,10 +191,18 @@ public final class Casebook {
     ///
     /// The last line of the child-sexual-imagery rule (SPEC §9): whatever the decision said,
     /// no bytes are stored for such a case or item.
-    func storeFiles(_ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, in writer: EventWriter) throws {
+    func storeFiles(
+        _ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, after next: CaseState, in writer: EventWriter
+    ) throws {
         let hasFiles = !bytes.isEmpty || !command.files.isEmpty
-        if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles) {
+        if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles)
+            ?? LawfulContentTrack.fileRefusal(command, next, hasFiles: hasFiles)
+        {
             throw CasebookError.invalidInput(refusal)
+        }
+        // Bytes no file of the command names, given with a step that marks child sexual imagery.
+        if !bytes.isEmpty, command.files.isEmpty, next.involvesChildSexualImagery {
+            throw CasebookError.invalidInput(LawfulContentTrack.noFilesMessage)
         }
         let stored = try bytes.map { try writer.storeBlob($0) }
         for info in stored where try store.isPurged(info.sha256) {

@@ -29,6 +29,13 @@ struct LawfulContentTests {
             (.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9")), [distinctive]),
             (.changeCategory(.threat, add: true), [distinctive]),
         ]
+        // Bytes given with the very step that marks a case: refused too.
+        let plain = try fixture.openCase()
+        let marking = casebookError {
+            try fixture.run(.changeCategory(.childSexualImagery, add: true), on: plain, by: Staff.head, files: [distinctive])
+        }
+        #expect(marking?.isInvalidInput == true)
+        #expect(try fixture.casebook.state(of: plain).opened.categories == [.harassment])
         for (command, bytes) in attempts {
             let error = casebookError { try fixture.run(command, on: reference, by: Staff.head, files: bytes) }
             #expect(error?.isInvalidInput == true, "\(command): \(String(describing: error))")
