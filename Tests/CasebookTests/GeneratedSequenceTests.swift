@@ -402,7 +402,8 @@ struct GeneratedSequenceTests {
         case .changeCategory: return .changeCategory(.impersonation, add: !state.opened.categories.contains(.impersonation))
         case .flagEvidence: return state.evidence.first { !$0.isChildSexualImagery }.map { .flagEvidence(item: $0.id) }
         case .recordReferralDecision: return .recordReferralDecision(.iwf, reference: "IWF-1", reason: nil)
-        case .purgeFiles: return state.heldFiles.first.map { .purgeFiles(item: $0.item, reason: "erasure") }
+        case .purgeFiles:
+            return state.heldFiles.first { $0.item.hasPrefix("E") }.map { .purgeFiles(item: $0.item, reason: "erasure") }
         case .withdraw:
             // Evidence, notes, referrals and requests have no rule of their own beyond being live.
             let plain = state.liveEvidence.map(\.id) + state.liveNotes.map(\.id) + state.liveTakedowns.map(\.request.id)
