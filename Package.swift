@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "CSHA256"),
         .target(name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
-        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures"]),
+        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
         .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
         // The floor of SPEC §7 for one CLI command: start, open with the same pragmas, insert one row.
@@ -47,7 +47,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CasebookSchema", "TestSupport"]),
         .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog", "TestSupport"]),
-        .testTarget(name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"]),
+        .testTarget(
+            name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"],
+            exclude: ["Support/Scripts"]),
         .testTarget(name: "CasebookServerTests", dependencies: ["CasebookServer", "CSocket"]),
     ],
     swiftLanguageModes: [.v6]

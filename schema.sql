@@ -221,8 +221,8 @@ CREATE TABLE closures (
     police      TEXT    NOT NULL,                -- not-referred, referred, referred-override
     action      TEXT    NOT NULL,
     outcome     TEXT    NOT NULL,
-    removed_at  TEXT,                            -- first confirmed removal then
-    takedowns   TEXT    NOT NULL,                -- each live request: requested_at/removed_at, ';'-separated
+    removed_at  TEXT,                            -- when all the material was down then (Removal)
+    takedowns   TEXT    NOT NULL,                -- the removal figures then, per request: Removal's JSON
     PRIMARY KEY (case_ref, number)
 ) WITHOUT ROWID;
 CREATE INDEX closures_by_closed ON closures (closed_at);

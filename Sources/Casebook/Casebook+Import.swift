@@ -71,9 +71,11 @@ extension Casebook {
                 var states: [CaseState] = []
                 states.reserveCapacity(scripts.count)
                 var events: [NewEvent] = []
+                // Read once for the batch: the settings cannot change inside this transaction.
+                let settings = try settings()
                 for script in scripts {
                     let opener = script.openedBy ?? actor
-                    let openContext = try decisionContext(actor: opener, at: script.openedAt)
+                    let openContext = try decisionContext(actor: opener, at: script.openedAt, settings: settings)
                     let year = Calendar.utc.component(.year, from: openContext.occurredAt)
                     let number =
                         (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1
@@ -91,7 +93,7 @@ extension Casebook {
                         try stepActor.require(step.command.permission)
                         try CaseAccess.check(state, by: stepActor)
                         try checkNamedStaff(in: step.command)
-                        let context = try decisionContext(actor: stepActor, at: step.at)
+                        let context = try decisionContext(actor: stepActor, at: step.at, settings: settings)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
                         // The state after the step matters only for bytes given with it (a bulk import gives few).
                         let next =
@@ -108,7 +110,7 @@ extension Casebook {
                     for purge in purges where purge.events.contains(where: { if case .filesPurged = $0 { true } else { false } }) {
                         try purgeBlobs(purge.events, firstVersion: purge.firstVersion, stream: reference.stream, in: writer)
                     }
-                    try Projection.write(state, to: writer.database)
+                    try Projection.write(state, settings: settings, to: writer.database)
                     states.append(state)
                 }
                 return states

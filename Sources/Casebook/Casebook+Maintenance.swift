@@ -10,22 +10,23 @@ extension Casebook {
 
     static func rebuildProjections(_ database: Database, _ store: EventStore) throws {
         for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+        let settings = try Settings.replay(try store.events(in: SettingsEvent.stream))
         var pending: [RecordedEvent] = []
         try store.forEachEventByStream { event in
             if let last = pending.last, last.stream != event.stream {
-                try project(pending, to: database)
+                try project(pending, settings: settings, to: database)
                 pending.removeAll(keepingCapacity: true)
             }
             pending.append(event)
         }
-        try project(pending, to: database)
+        try project(pending, settings: settings, to: database)
     }
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
-    private static func project(_ events: [RecordedEvent], to database: Database) throws {
+    static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
         guard let first = events.first else { return }
         if first.stream.hasPrefix("case/") {
-            try Projection.write(try CaseState.replay(events), to: database)
+            try Projection.write(try CaseState.replay(events), settings: settings, to: database)
         } else if first.stream == StaffEvent.stream {
             for event in events {
                 try Projection.write(try StaffEvent(stored: event), at: event.occurredAt, to: database)
@@ -56,6 +57,12 @@ extension Casebook {
         guard !target.isRedacted else { throw CasebookError.invalidInput("\(reference) version \(version) is already redacted") }
         let context = try decisionContext(actor: actor, at: date)
         try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: "--at")
+        // An erasure never happens before what it erases.
+        if let erased = Timestamp.date(from: target.occurredAt), context.occurredAt < erased {
+            throw CasebookError.invalidInput(
+                "--at \(Timestamp.string(from: context.occurredAt)) is before version \(version) happened (\(target.occurredAt)): "
+                    + "a redaction is dated on or after the event it erases")
+        }
         // Redacting an evidence item purges its files first (SPEC §9): their bytes go too.
         var recorded: [CaseEvent] = []
         let state = try CaseState.replay(events)
@@ -78,7 +85,7 @@ extension Casebook {
                 try writer.redact(stream: reference.stream, version: version)
                 // The state no longer knows the redacted details; write what remains.
                 let remaining = try CaseState.replay(try store.events(in: reference.stream))
-                try Projection.write(remaining, to: writer.database)
+                try Projection.write(remaining, settings: try settings(), to: writer.database)
             }
         }
         reclaimAfterPurge(recorded)

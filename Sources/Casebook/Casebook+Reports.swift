@@ -37,7 +37,7 @@ extension Casebook {
         let exportedAt = now
         let (timeline, attachments) = try makeTimeline(
             reference, recipient: recipient, by: actor, localTime: localTime, asOf: at ?? exportedAt,
-            exportedAt: exportedAt, embedImages: format == .html)
+            exportedAt: exportedAt, embedImages: format == .html, filter: at != nil)
         let document: String
         switch format {
         case .text: document = timeline.text()
@@ -57,16 +57,17 @@ extension Casebook {
     /// transaction, so they are consistent with each other.
     private func makeTimeline(
         _ reference: CaseReference, recipient: String?, by actor: StaffMember, localTime: LocalTime, asOf: Date,
-        exportedAt: Date, embedImages: Bool
+        exportedAt: Date, embedImages: Bool, filter: Bool
     ) throws -> (timeline: Timeline, attachments: [String: TimelineAttachment]) {
         try Self.translatingErrors {
             try readTransaction {
-                let events = try events(of: reference)
+                // With --as-of, the record as it stood then.
+                let events = try events(of: reference, asOf: filter ? asOf : nil)
                 var names: [String: String] = [:]
                 try store.database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
                 var timeline = try Timeline(
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
-                    asOf: asOf, localTime: localTime)
+                    asOf: asOf, localTime: localTime, settings: try settings())
                 timeline.identitiesClaimed = try identityMode() == .claimed
                 var attachments: [String: TimelineAttachment] = [:]
                 if embedImages {
@@ -125,18 +126,18 @@ extension Casebook {
     ///   - actor: Who exports it; needs ``Permission/readOutcomes``.
     ///   - localTime: The zone people's times are shown in.
     public func outcomes(
-        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime
+        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil
     ) throws -> String {
-        let export = try outcomesExport(since: since, until: until, format: format, by: actor, localTime: localTime)
+        let export = try outcomesExport(since: since, until: until, format: format, by: actor, localTime: localTime, asOf: asOf)
         try export.record()
         return export.document
     }
 
     /// The same report, not yet recorded (see ``timelineExport(_:format:recipient:by:localTime:at:)``).
     public func outcomesExport(
-        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime
+        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil
     ) throws -> ReportExport {
-        let report = try outcomesReport(since: since, until: until, by: actor, localTime: localTime)
+        let report = try outcomesReport(since: since, until: until, by: actor, localTime: localTime, asOf: asOf)
         let document: String
         switch format {
         case .text: document = report.text()
@@ -154,7 +155,10 @@ extension Casebook {
 
     /// The HR outcomes report as a value, without recording an export; needs
     /// ``Permission/readOutcomes``.
-    public func outcomesReport(since: Date?, until: Date?, by actor: StaffMember, localTime: LocalTime) throws -> Outcomes {
+    /// With `asOf`, the closures as the record stood then (see ``withRecord(asOf:_:)``).
+    public func outcomesReport(
+        since: Date?, until: Date?, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil
+    ) throws -> Outcomes {
         try actor.require(.readOutcomes)
         if let since, let until, since >= until {
             throw CasebookError.invalidInput("--since must be before --until")
@@ -166,7 +170,7 @@ extension Casebook {
         // cases the actor may see (their school's, none they are involved in).
         let visible = CaseAccess.visibleCases(to: actor, alias: "k")
         let values: [any SQLBindable] = [sinceText, untilText] + visible.values
-        return try Self.translatingErrors {
+        return try withRecord(asOf: asOf) {
             try readTransaction {
                 var rows: [Outcomes.Row] = []
                 try store.database.forEachRow(
@@ -187,13 +191,13 @@ extension Casebook {
                             categories: list(4), sourceKind: row.optionalText(5), referrals: list(6),
                             threat: row.optionalText(7), police: row.text(8), finding: row.optionalText(9),
                             action: row.optionalText(10), outcome: row.optionalText(11),
-                            removedAt: row.optionalText(12).flatMap(Timestamp.date(from:)),
-                            takedowns: Projection.takedownTimings(row.text(13)),
+                            removal: Projection.removal(row.text(13)),
                             reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
                 }
                 var report = Outcomes(
                     rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)
                 report.identitiesClaimed = try identityMode() == .claimed
+                report.asOf = asOf
                 return report
             }
         }

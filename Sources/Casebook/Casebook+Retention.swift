@@ -150,7 +150,7 @@ extension Casebook {
                 try writer.append(
                     [event.newEvent(occurredAt: Timestamp.string(from: now), actor: actor.id)], to: reference.stream,
                     expectedVersion: state.version)
-                try Projection.write(next, to: writer.database)
+                try Projection.write(next, settings: try settings(), to: writer.database)
                 return next
             }
         }
@@ -226,7 +226,8 @@ extension Casebook {
                     expectedVersion: stored.count)
                 try purgeBlobs(events, firstVersion: stored.count + 1, stream: entry.reference.stream, in: writer)
                 for version in redactable { try writer.redact(stream: entry.reference.stream, version: version) }
-                try Projection.write(try CaseState.replay(try store.events(in: entry.reference.stream)), to: writer.database)
+                try Projection.write(
+                    try CaseState.replay(try store.events(in: entry.reference.stream)), settings: try settings(), to: writer.database)
             }
         }
         _ = try? store.reclaimSpace()

@@ -44,7 +44,9 @@ extension Casebook {
 
     /// Whether a stream name is one Casebook writes: `staff`, `audit`, or `case/CB-YYYY-NNNN`.
     public static func isStreamName(_ name: String) -> Bool {
-        if name == StaffEvent.stream || name == AuditEvent.stream || name == RetentionEvent.stream { return true }
+        if name == StaffEvent.stream || name == AuditEvent.stream || name == SettingsEvent.stream || name == RetentionEvent.stream {
+            return true
+        }
         guard name.hasPrefix("case/"), let reference = CaseReference(String(name.dropFirst(5))) else { return false }
         return reference.stream == name
     }
@@ -71,7 +73,10 @@ extension Casebook {
             return try store.readSnapshot {
                 // The first read fixes the snapshot; the background connection covers the same events.
                 let last = Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
-                var checker = DomainCheck(staff: try StaffTimeline(store))
+                var checker = DomainCheck(
+                    staff: try StaffTimeline(store),
+                    // An undecodable setting is reported as a break below; the read models then use the defaults.
+                    settings: (try? Settings.replay(try store.events(in: SettingsEvent.stream))) ?? .defaults)
                 var background: Result<FileCheck, Error>?
                 var streams: (ChainVerifier, [StreamHead])?
                 var damage: [ChainBreak] = []
@@ -303,8 +308,12 @@ private struct DomainCheck {
     /// The chain heads the audit trail says were exported: (stream, version, hash, audit version).
     private var exports: [(head: StreamHead, audit: Int)] = []
 
-    init(staff: StaffTimeline) {
+    /// The settings the workflow read (waiting times), for the deadlines in the read models.
+    let settings: Settings
+
+    init(staff: StaffTimeline, settings: Settings) {
         self.staff = staff
+        self.settings = settings
     }
 
     /// Takes the next event; checks the previous stream when a new one begins.
@@ -329,6 +338,13 @@ private struct DomainCheck {
                 } catch {
                     record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
                 }
+            }
+        } else if first.stream == SettingsEvent.stream {
+            for stored in pending {
+                if (try? SettingsEvent(type: stored.type, payload: stored.payload)) == nil {
+                    record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read", in: &chains)
+                }
+                checkActor(stored, needs: .manageSettings, chains: &chains)
             }
         } else if Casebook.isStreamName(first.stream) {
             try checkCase(chains: &chains, store: store)
@@ -436,7 +452,8 @@ private struct DomainCheck {
                 record(pending[0], .undecodablePayload, "the case does not begin with CaseOpened", in: &chains)
             }
             // Not rebuilt: its stored rows are carried over, so only the break is reported.
-            for (table, key) in [("cases", "reference"), ("takedowns", "case_ref"), ("deadlines", "case_ref"), ("sources", "case_ref")] {
+            for table in Projection.tables where table != "staff" {
+                let key = table == "cases" ? "reference" : "case_ref"
                 try store.database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
             }
             return
@@ -445,7 +462,7 @@ private struct DomainCheck {
         for (stored, event) in decoded.dropFirst() {
             state.apply(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
         }
-        try Projection.write(state, to: store.database)
+        try Projection.write(state, settings: settings, to: store.database)
         for (stored, event) in decoded {
             for file in event.files where try !store.hasBlob(file.sha256) {
                 missingFiles.append("\(stored.stream) v\(stored.version): \(file.name) (\(file.sha256))")
@@ -478,7 +495,7 @@ extension CaseEvent {
         switch self {
         case .opened: return .openCase
         case .redaction: return .redact
-        case .evidenceCaptured: return .addEvidence
+        case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):
             return CaseCommand.referToPolice(force: force, reference: reference, overrideReason: overrideReason).permission
         case .redacted(let type): return type == Self.evidenceCapturedType ? .addEvidence : .advanceCase
@@ -501,7 +518,8 @@ extension CaseEvent {
     var files: [StoredFile] {
         switch self {
         case .evidenceCaptured(let evidence): return evidence.files
-        case .removalChecked(_, _, let file?): return [file]
+        case .evidenceFilesAttached(_, let files): return files
+        case .removalChecked(_, _, let file?), .hostResponded(_, _, let file?): return [file]
         default: return []
         }
     }

@@ -177,7 +177,7 @@ public final class Casebook {
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
                 try purgeBlobs(events, firstVersion: state.version + 1, stream: reference.stream, in: writer)
-                try Projection.write(next, to: writer.database)
+                try Projection.write(next, settings: context.settings, to: writer.database)
                 return (events, next)
             }
         }
@@ -262,8 +262,10 @@ public final class Casebook {
 
     /// What `--at` and the clock give a decision. The staff lookup throws when the
     /// directory cannot be read, so an I/O error is never taken for "no such member".
-    func decisionContext(actor: StaffMember, at date: Date?) throws -> DecisionContext {
-        var context = DecisionContext(now: now, occurredAt: date, actor: actor) { [self] id in try member(id) }
+    func decisionContext(actor: StaffMember, at date: Date?, settings: Settings? = nil) throws -> DecisionContext {
+        var context = DecisionContext(now: now, occurredAt: date, actor: actor, settings: try settings ?? self.settings()) { [self] id in
+            try member(id)
+        }
         context.blobHeldElsewhere = { [self] sha, reference in try blobHeld(sha, outside: reference) }
         return context
     }

@@ -9,17 +9,23 @@ import Foundation
 /// ``Casebook/importCases(_:by:)`` in batches (one transaction each), so every event is
 /// decided by the workflow, hash-chained and projected exactly as the CLI would.
 enum GenerateCommand {
-    static let summary = "write a realistic database through the library: --cases N --db PATH [--schools N] [--years N] [--seed N] [--batch N]"
+    static let summary =
+        "write a realistic database through the library: --cases N --db PATH [--schools N] [--years N] [--seed N] [--batch N] [--identities claimed|verified]"
 
     static func run(_ arguments: [String]) throws {
-        let options = try BenchmarkOptions(arguments, known: ["cases", "db", "schools", "years", "seed", "batch"])
+        let options = try BenchmarkOptions(arguments, known: ["cases", "db", "schools", "years", "seed", "batch", "identities"])
         guard let path = options.text("db") else { throw BenchmarkUsageError(description: "Missing --db PATH") }
         let cases = try options.integer("cases", default: 1000)
         let batch = try options.integer("batch", default: 500)
+        // verified: the headteacher is mapped to the login running generate, so that
+        // `casebook serve` serves the database (see the `server` benchmark).
+        guard let identities = IdentityMode(rawValue: options.text("identities") ?? "claimed") else {
+            throw BenchmarkUsageError(description: "--identities is claimed or verified")
+        }
         let result = try generate(
             cases: cases, at: path, schools: try options.integer("schools", default: 8),
             years: try options.integer("years", default: 5), seed: UInt64(try options.integer("seed", default: 2026)),
-            batch: batch)
+            batch: batch, identities: identities)
         print(result.description)
     }
 
@@ -51,12 +57,14 @@ enum GenerateCommand {
     /// Generates `cases` cases into a new database at `path`.
     static func generate(
         cases: Int, at path: String, schools: Int = 8, years: Int = 5, seed: UInt64 = 2026, batch: Int = 500,
-        progress: Bool = true
+        progress: Bool = true, identities: IdentityMode = .claimed
     ) throws -> Result {
         var result = Result(path: path)
         let start = DispatchTime.now().uptimeNanoseconds
         var generator = CaseGenerator(cases: cases, schools: schools, years: years, seed: seed, now: Date())
-        let casebook = try Casebook.create(at: path, admin: generator.admin.id, name: generator.admin.name)
+        let casebook = try Casebook.create(
+            at: path, admin: generator.admin.id, name: generator.admin.name, identities: identities,
+            adminLogin: identities == .verified ? loginName(uid: getuid()) : nil)
         let setup = generator.firstReport.addingTimeInterval(-30 * 24 * 3600)
         for member in generator.staffToAdd { try casebook.addStaff(member, by: generator.admin, at: setup) }
         var done = 0

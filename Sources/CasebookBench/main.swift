@@ -10,6 +10,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("eventlog", EventLogBenchmark.summary, EventLogBenchmark.run),
     ("generate", GenerateCommand.summary, GenerateCommand.run),
     ("process", ProcessBenchmark.summary, ProcessBenchmark.run),
+    ("server", ServerBenchmark.summary, ServerBenchmark.run),
     ("queries", QueryBenchmark.summary, QueryBenchmark.run),
     ("maintenance", MaintenanceBenchmark.summary, MaintenanceBenchmark.run),
     ("timeline", TimelineBenchmark.summary, TimelineBenchmark.run),

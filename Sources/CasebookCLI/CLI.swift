@@ -13,7 +13,13 @@ public enum CLI {
             try? StandardStream.error("error: standard output is closed; nothing was done\nhint: run the command with its output going somewhere\n")
             exit(ExitCode.io.rawValue)
         }
-        exit(run(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let environment = ProcessInfo.processInfo.environment
+        // Server mode (SPEC §8): --server SOCKET or CASEBOOK_SERVER sends the command to the server.
+        if let socket = RemoteClient.socket(for: arguments, environment: environment) {
+            exit(RemoteClient.run(arguments, socket: socket, environment: environment))
+        }
+        exit(run(arguments, environment: environment))
     }
 
     /// Runs one command line and returns the process's exit code.
@@ -35,10 +41,21 @@ public enum CLI {
         standardOutput: (String) throws -> Void = StandardStream.output,
         standardError: (String) throws -> Void = StandardStream.error
     ) -> Int32 {
+        run(
+            arguments, environment: environment, clock: clock, login: login, files: .local, standardOutput: standardOutput,
+            standardError: standardError)
+    }
+
+    /// ``run(_:environment:clock:login:standardOutput:standardError:)`` with the files of a
+    /// server-mode request (`files`) in place of this machine's.
+    static func run(
+        _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
+        files: FileHost, standardOutput: (String) throws -> Void, standardError: (String) throws -> Void
+    ) -> Int32 {
         var streamFailure: Error?
         var recorded: String?
         let code = execute(
-            arguments, environment: environment, clock: clock, login: login, recorded: &recorded,
+            arguments, environment: environment, clock: clock, login: login, files: files, recorded: &recorded,
             standardOutput: { text in
                 guard streamFailure == nil else { return }
                 do { try standardOutput(text) } catch { streamFailure = error }
@@ -63,7 +80,7 @@ public enum CLI {
     /// has done something that stays done.
     private static func execute(
         _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
-        recorded: inout String?, standardOutput: (String) -> Void, standardError: (String) -> Void
+        files: FileHost, recorded: inout String?, standardOutput: (String) -> Void, standardError: (String) -> Void
     ) -> Int32 {
         var json = false
         var commandName = ""
@@ -82,20 +99,22 @@ public enum CLI {
                 standardOutput((json ? help.prettySerialized() : command.spec.helpText) + "\n")
                 return ExitCode.success.rawValue
             }
-            let zone = try LocalTime.fromEnvironment()
+            // The zone of the TZ given (a server's client's), else of this process.
+            let zone = try environment["TZ"].map(LocalTime.fromTZ) ?? LocalTime.fromEnvironment()
             localTime = zone
             if let named = parsed.positionals.first.flatMap(CaseReference.init) { caseReference = named.description }
             let invocation = Invocation(
                 arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock,
-                callerLogin: login)
+                callerLogin: login, files: files)
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }
             if let delivery = output.delivery {
-                try Casebook.translatingErrors { try delivery.deliver(protecting: invocation.databasePath) }
+                try Casebook.translatingErrors { try invocation.deliver(delivery) }
             }
             recorded = output.recorded
-            standardOutput((json ? output.json.prettySerialized() : output.text) + "\n")
+            // Empty text prints nothing at all (`digest` with nothing due: a mailer sends nothing).
+            if json || !output.text.isEmpty { standardOutput((json ? output.json.prettySerialized() : output.text) + "\n") }
             return output.exitCode.rawValue
         } catch let error as UsageError {
             report(json: json, code: .usage, message: error.rendered(commandName: commandName), refusals: [],
@@ -128,7 +147,7 @@ public enum CLI {
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
             }
             report(
-                json: json, code: code, message: message,
+                json: json, code: code, message: localTime.map { ErrorTimes.localized(message, $0) } ?? message,
                 refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
                 standardError)
             return code.rawValue
@@ -141,7 +160,7 @@ public enum CLI {
 
     /// Errors go to stderr as `error: …` plus a hint; with `--json`, stdout also gets one
     /// JSON object describing the error, so scripts always read one document.
-    private static func report(
+    static func report(
         json: Bool, code: ExitCode, message: String, refusals: [JSONValue], _ standardOutput: (String) -> Void,
         _ standardError: (String) -> Void
     ) {
@@ -171,13 +190,18 @@ public enum CLI {
         }
         let groups = Set(Commands.all.map { String($0.spec.name.split(separator: " ")[0]) })
         if groups.contains(first) {
+            // `casebook takedown --help`: the group's commands.
+            if arguments.dropFirst().first.map({ $0 == "--help" || $0 == "-h" }) == true {
+                return (Commands.help, [first])
+            }
             let subcommands = Commands.all.filter { $0.spec.name.hasPrefix(first + " ") }
             let choices = subcommands.map { String($0.spec.name.split(separator: " ")[1]) }
             let typed = words.dropFirst().first
             throw UsageError(
                 message: typed.map { "Unknown command '\(first) \($0)'" } ?? "Missing subcommand for '\(first)'",
                 suggestion: typed.flatMap { suggestion(for: $0, among: choices) }.map { "\(first) \($0)" },
-                usage: "casebook \(first) " + choices.joined(separator: "|") + " ...")
+                usage: "casebook \(first) " + choices.joined(separator: "|") + " ..."
+                    + (typed == nil ? "\n\n" + (Commands.groupHelp(first) ?? "") : ""))
         }
         throw UsageError(
             message: "Unknown command '\(first)'", suggestion: suggestion(for: first, among: Array(groups)),

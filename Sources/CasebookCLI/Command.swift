@@ -59,7 +59,11 @@ struct Delivery {
 
     /// Writes the content, then commits.
     func deliver(protecting database: String) throws {
-        let protected = NewFile.Protected(database: database)
+        try deliver(protecting: NewFile.Protected(database: database))
+    }
+
+    /// Writes the content, then commits.
+    func deliver(protecting protected: NewFile.Protected) throws {
         let placed: NewFile.Placed
         switch content {
         case .file(let bytes): placed = try NewFile.write(bytes, to: path, protecting: protected)
@@ -84,12 +88,15 @@ final class Invocation {
     let clock: @Sendable () -> Date
     /// The caller's operating-system login (SPEC §8): the process's, or a server's peer's.
     let callerLogin: String?
+    /// Where files named on the command line are read and new files go: this machine, or
+    /// (in server mode) the request's files and the response.
+    let files: FileHost
     private var openedCasebook: Casebook?
     private var resolvedActor: StaffMember?
 
     init(
         arguments: ParsedArguments, globals: GlobalOptions, environment: [String: String], localTime: LocalTime,
-        clock: @escaping @Sendable () -> Date, callerLogin: String?
+        clock: @escaping @Sendable () -> Date, callerLogin: String?, files: FileHost = .local
     ) {
         self.arguments = arguments
         self.globals = globals
@@ -97,6 +104,7 @@ final class Invocation {
         self.localTime = localTime
         self.clock = clock
         self.callerLogin = callerLogin
+        self.files = files
     }
 
     /// `--db`, else `CASEBOOK_DB`, else `./casebook.sqlite`.
@@ -191,8 +199,25 @@ final class Invocation {
         return given[0]
     }
 
-    /// Reads a file named on the command line, with the errors people need.
+    /// Reads a file named on the command line, with the errors people need: from this
+    /// machine, or in server mode from the bytes the client read and sent.
     func readFile(_ path: String) throws -> [UInt8] {
+        switch files {
+        case .local: return try Self.readLocalFile(path)
+        case .remote(let exchange): return try exchange.input(path)
+        }
+    }
+
+    /// Writes a command's new files (and commits): here, or in server mode into the response.
+    func deliver(_ delivery: Delivery) throws {
+        switch files {
+        case .local: try delivery.deliver(protecting: databasePath)
+        case .remote(let exchange): try exchange.hand(delivery)
+        }
+    }
+
+    /// Reads a file of this machine, with the errors people need.
+    static func readLocalFile(_ path: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CasebookError.notFound("no file at \(path)")

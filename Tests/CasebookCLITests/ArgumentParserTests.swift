@@ -397,22 +397,24 @@ import Testing
                 Capture a piece of evidence for a case.
 
                 Arguments:
-                  <case>                The case reference, e.g. CB-2026-0001.
+                  <case>                 The case reference, e.g. CB-2026-0001.
 
                 Options:
-                  -k, --kind <kind>     screenshot, url, message or document.
-                      --url <url>       Where the material was seen.
-                      --file <path>     A file to store with the evidence.
-                  -s, --summary <text>  What the evidence shows.
-                      --version <n>     A number.
-                  -f, --force           Do it anyway.
-                  -h, --help            Show help for this command.
+                  -k, --kind <kind>      screenshot, url, message or document.
+                      --url <url>        Where the material was seen.
+                      --file <path>      A file to store with the evidence.
+                  -s, --summary <text>   What the evidence shows.
+                      --version <n>      A number.
+                  -f, --force            Do it anyway.
+                  -h, --help             Show help for this command.
 
                 Global options:
-                      --db <path>       The database file.
-                      --as <staff-id>   Who is acting (default: $CASEBOOK_USER); must be the
-                                        member your login maps to.
-                      --json            Print one JSON value on stdout instead of text.
+                      --db <path>        The database file.
+                      --as <staff-id>    Who is acting (default: $CASEBOOK_USER); must be the
+                                         member your login maps to.
+                      --json             Print one JSON value on stdout instead of text.
+                      --server <socket>  Run the command through the Casebook server at this
+                                         socket (default: $CASEBOOK_SERVER).
 
                 Examples:
                   casebook evidence add CB-2026-0001 --kind screenshot --file shot.png
@@ -451,6 +453,8 @@ import Testing
                       --as <staff-id>           Who is acting (default: $CASEBOOK_USER); must be
                                                 the member your login maps to.
                       --json                    Print one JSON value on stdout instead of text.
+                      --server <socket>         Run the command through the Casebook server at
+                                                this socket (default: $CASEBOOK_SERVER).
                 """)
         #expect(spec.helpText.split(separator: "\n").allSatisfy { $0.count <= 80 || $0.hasPrefix("Usage:") || $0.contains("--override-reason <") })
     }

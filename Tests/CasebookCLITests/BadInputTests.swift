@@ -89,7 +89,7 @@ import Testing
         BadInput(name: "unknown evidence in a request", arguments: { ["takedown", "request", $0, "--evidence", "E9", "--method", "form"] },
                  status: 66, message: "has no evidence item 'E9'"),
         BadInput(name: "unknown evidence to get", arguments: { ["evidence", "get", $0, "E9", "--out", "out"] },
-                 status: 66, message: "has no evidence item 'E9'"),
+                 status: 66, message: "has no evidence item or takedown request 'E9'"),
         BadInput(name: "unknown takedown request", arguments: { ["takedown", "response", $0, "T9", "--result", "removed"] },
                  status: 66, message: "has no takedown request 'T9' (it has T1)"),
         BadInput(name: "unknown request to escalate", arguments: { ["isp", "escalate", $0, "T9", "--isp", "Example Telecom"] },

@@ -339,7 +339,9 @@ import Testing
     @Test func showListsTheStateAndWhatIsAllowedOrBlocked() throws {
         let sandbox = try Sandbox(.openCase)
         let r = sandbox.reference
-        let text = try sandbox.succeed(["show", r, "--as-of", When.at(3)]).stdout
+        // The template was typed in today about days ago: as of then, nothing was on record.
+        #expect(try sandbox.run(["show", r, "--as-of", When.at(3)], as: Staff.manager).status == 66)
+        let text = try sandbox.succeed(["show", r]).stdout
         #expect(text.hasPrefix("\(r)  OPEN\n"))
         #expect(text.contains("School:      Harrowgate Fields Academy"))
         #expect(text.contains("Opened:      \(London.format(When.date(0)))"))
@@ -350,12 +352,13 @@ import Testing
         #expect(text.contains("  casebook investigate note \(r)"))
         #expect(text.contains("Blocked:\n"))
         #expect(text.contains("[close-needs-concluded-investigation, 000 §13.3]"))
-        #expect(!text.contains("OVERDUE"))
-        // After T1's 24 hours, the deadline is overdue.
-        let late = try sandbox.succeed(["show", r, "--as-of", When.at(27)]).stdout
+        // T1's 24 hours have passed (the template's steps are days old): overdue now, and
+        // --as-of a later instant evaluates the deadlines then on the same record.
+        #expect(text.contains("OVERDUE:"))
+        let late = try sandbox.succeed(["show", r, "--as-of", When.at(300)]).stdout
         #expect(late.contains("OVERDUE:"))
 
-        let json = try sandbox.succeed(["show", r, "--as-of", When.at(27)], json: true).jsonObject()
+        let json = try sandbox.succeed(["show", r, "--as-of", When.at(300)], json: true).jsonObject()
         #expect(json.string("reference") == r)
         #expect(json.string("openedAt") == When.at(0))
         #expect(json.objects("takedowns").first?.string("deadline") == When.at(26))
@@ -394,19 +397,22 @@ import Testing
         let r = sandbox.reference
         #expect(try sandbox.succeed(["overdue", "--as-of", When.at(3)], as: Staff.safeguarding).stdout
             == "Nothing is overdue as of \(London.format(When.date(3))).\n")
-        let text = try sandbox.succeed(["overdue", "--as-of", When.at(30)], as: Staff.safeguarding).stdout
+        // --as-of a later instant: the same record, deadlines evaluated then.
+        let text = try sandbox.succeed(["overdue", "--as-of", When.at(300)], as: Staff.safeguarding).stdout
         #expect(text.hasPrefix("CASE"))
         #expect(text.contains("takedown T1"))
         #expect(text.contains("isp escalate \(r) T1"))
         #expect(text.contains("request-takedown E2"))
-        #expect(text.contains("2 overdue as of \(London.format(When.date(30)))."))
-        let json = try sandbox.succeed(["overdue", "--as-of", When.at(30)], as: Staff.safeguarding, json: true).jsonObject()
-        #expect(json.string("asOf") == When.at(30))
+        // POSH may be asked once its 48 hours after the request have passed (SPEC §10).
+        #expect(text.contains("helpline T1"))
+        #expect(text.contains("3 overdue as of \(London.format(When.date(300)))."))
+        let json = try sandbox.succeed(["overdue", "--as-of", When.at(300)], as: Staff.safeguarding, json: true).jsonObject()
+        #expect(json.string("asOf") == When.at(300))
         let items = json.objects("items")
         let t1 = try #require(items.first { $0.string("subject") == "T1" })
         #expect(t1.string("case") == r)
         #expect(t1.string("due") == When.at(26))
-        #expect(t1.int("lateSeconds") == 4 * 3600)
+        #expect(t1.int("lateSeconds") == 274 * 3600)
         #expect(t1.string("school") == "Harrowgate Fields Academy")
         #expect(items.contains { $0.string("subject") == "E2" && $0.string("kind") == "request-takedown" })
         #expect(WhenUTC.all(in: json))

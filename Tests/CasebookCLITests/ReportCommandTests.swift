@@ -105,9 +105,9 @@ import TestSupport
         #expect(wrapped.string("format") == "md")
         #expect(wrapped.string("document")?.contains("# Chronology of case \(r)") == true)
         #expect(try Self.audit(sandbox).count == 3)
-        // Deadlines are evaluated --as-of another instant: T1 was due 26 hours in.
-        let late = try sandbox.succeed(["timeline", r, "--format", "json", "--as-of", When.at(30)], as: Staff.manager, json: true).jsonObject()
-        #expect(late.string("asOf") == When.at(30))
+        // Deadlines are evaluated --as-of a later instant on the same record: T1 was due 26 hours in.
+        let late = try sandbox.succeed(["timeline", r, "--format", "json", "--as-of", When.at(300)], as: Staff.manager, json: true).jsonObject()
+        #expect(late.string("asOf") == When.at(300))
         #expect(!(late.array("overdue")?.isEmpty ?? true))
     }
 
@@ -278,7 +278,8 @@ import TestSupport
         #expect(row.string("sourceKind") == "pupil")
         #expect(row.array("referrals") as? [String] == ["behaviour"])
         #expect(row.array("categories") as? [String] == ["harassment", "threat"])
-        let hours = try #require((row["hoursToRemoval"] as? NSNumber)?.doubleValue)
+        #expect(row.string("material") == "all-down")
+        let hours = try #require((row["longestHoursToRemoval"] as? NSNumber)?.doubleValue)
         #expect(hours > 0 && hours <= 18)
         #expect(WhenUTC.all(in: json))
 

@@ -157,7 +157,7 @@ import Testing
         let before = try sandbox.dump()
         let existing = sandbox.path("existing.json")
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: existing))
-        for (out, status) in [(existing, Int32(73)), (sandbox.database, 73), (sandbox.database + "-wal", 73), (sandbox.path("no/such/folder/c.json"), 66)] {
+        for (out, status) in [(existing, Int32(73)), (sandbox.database, 73), (sandbox.database + "-wal", 73), (sandbox.path("no/such/folder/c.json"), 74)] {
             let result = try sandbox.run(["checkpoint", "--out", out], as: Staff.head)
             #expect(result.status == status, "\(out): \(result)")
         }

@@ -57,7 +57,8 @@ struct RobustnessTests {
         // Half a request, then gone.
         let quitter = try RawConnection(to: path)
         quitter.send(requestHeader(bodyLength: 1000) + sectionHeader(tag: 1, length: 991) + Array(repeating: 0x61, count: 400))
-        close(quitter.fd)
+        // Gone: both directions shut; the descriptor itself is closed once, by the connection.
+        shutdown(quitter.fd, Int32(SHUT_RDWR))
 
         // A request that never ends, and a connection that never says anything.
         let staller = try RawConnection(to: path)

@@ -44,13 +44,13 @@ struct CommandGenerator {
     var now: Date
 
     var lawful: SplitMix64
-    /// Per cent of steps that are lawful-content commands: in one sequence in four.
+    /// Per cent of steps that are lawful-content commands: in one sequence in six.
     let lawfulRate: Int
 
     init(seed: UInt64, start: Date) {
         random = SplitMix64(seed: seed)
         lawful = SplitMix64(seed: seed ^ 0x1A3F)
-        lawfulRate = seed % 4 == 1 ? 2 : 0
+        lawfulRate = seed % 6 == 1 ? 2 : 0
         now = start
     }
 
@@ -133,8 +133,18 @@ struct CommandGenerator {
                 sentBy: random.pick(RequestSender.allCases))
         case 11, 12: return .recordHostResponse(request: takedownID(state), random.pick(HostResponse.allCases))
         case 13, 14: return .checkRemoval(request: takedownID(state), random.pick(CheckResult.allCases), file: nil)
-        case 16: return .escalateToISP(request: takedownID(state), isp: "ISP \(random.below(3))")
-        case 17: return .recordISPResponse(request: takedownID(state), random.pick(ISPResponse.allCases))
+        case 16:
+            // Beyond the host: the ISP, or a helpline (SPEC §10).
+            if random.chance(30) {
+                return .escalateToHelpline(
+                    request: takedownID(state), random.pick(Helpline.allCases), reference: random.chance(50) ? "REF-1" : nil)
+            }
+            return .escalateToISP(request: takedownID(state), isp: "ISP \(random.below(3))")
+        case 17:
+            if state.takedowns.contains(where: { $0.helpline != nil && $0.helplineResult == nil }), random.chance(60) {
+                return .recordHelplineResponse(request: takedownID(state), random.pick(HelplineResult.allCases))
+            }
+            return .recordISPResponse(request: takedownID(state), random.pick(ISPResponse.allCases))
         case 18:
             let person = random.chance(85) ? state.opened.affected : random.pick([Staff.colleague.id, Staff.head.id, "nobody"])
             return .recordConsent(random.pick(ConsentDecision.allCases), by: person)
@@ -257,7 +267,8 @@ struct GeneratedSequenceTests {
         let available = Workflow.availability(of: state, now: step.now).first { $0.step == step.command.step }!
         let perRequest: String?
         switch step.command {
-        case .recordHostResponse(let id, _), .checkRemoval(let id, _, _), .escalateToISP(let id, _), .recordISPResponse(let id, _):
+        case .recordHostResponse(let id, _, _), .checkRemoval(let id, _, _), .escalateToISP(let id, _), .recordISPResponse(let id, _),
+            .escalateToHelpline(let id, _, _), .recordHelplineResponse(let id, _):
             perRequest = state.takedown(id)?.request.id
         default: perRequest = nil
         }
@@ -350,6 +361,7 @@ struct GeneratedSequenceTests {
                 case .closed: seen.insert("closed")
                 case .reopened: seen.insert("reopened")
                 case .ispEscalated: seen.insert("escalated")
+                case .helplineEscalated: seen.insert("helpline")
                 case .policeReferred(_, _, let reason): seen.insert(reason == nil ? "referred" : "overridden")
                 case .takedownNotApplicable: seen.insert("not-applicable")
                 case .categoryAdded(.childSexualImagery), .evidenceFlagged: seen.insert("imagery")
@@ -365,10 +377,12 @@ struct GeneratedSequenceTests {
         for name in ["closed", "reopened", "escalated", "referred", "overridden", "not-applicable"] {
             #expect(counts[name, default: 0] >= 15, "sequences with \(name): \(counts[name, default: 0])")
         }
-        // Lawful content (SPEC §9) runs in one sequence in four.
+        // Lawful content (SPEC §9) runs in one sequence in six.
         for name in ["imagery", "referral-decision"] {
             #expect(counts[name, default: 0] >= 10, "sequences with \(name): \(counts[name, default: 0])")
         }
+        // Helpline escalations (SPEC §10) wait on a refusal, a check or POSH's 48 hours: rarer.
+        #expect(counts["helpline", default: 0] >= 8, "sequences with helpline: \(counts["helpline", default: 0])")
     }
 
     /// A command for `step` with arguments that no argument rule refuses (the step table
@@ -392,6 +406,10 @@ struct GeneratedSequenceTests {
         case .declareTakedownNotApplicable: return .declareTakedownNotApplicable(reason: "private message")
         case .escalateToISP: return request.map { .escalateToISP(request: $0, isp: "ISP") }
         case .recordISPResponse: return request.map { .recordISPResponse(request: $0, .blocked) }
+        case .escalateToPOSH: return request.map { .escalateToHelpline(request: $0, .posh, reference: nil) }
+        case .escalateToReportHarmfulContent:
+            return request.map { .escalateToHelpline(request: $0, .reportHarmfulContent, reference: "RHC-1") }
+        case .recordHelplineResponse: return request.map { .recordHelplineResponse(request: $0, .removed) }
         case .recordConsent: return .recordConsent(.given, by: state.opened.affected)
         case .referToPolice: return .referToPolice(force: "Force", reference: nil, overrideReason: nil)
         case .notifyPolice: return .notifyPolice

@@ -95,6 +95,31 @@ struct LawfulContentTests {
         #expect(try blobCount(fixture) == 0)
     }
 
+    @Test func evidenceAttachAndAHostsReplyStoreNoFileForSuchAnItem() throws {
+        let fixture = try ServiceFixture()
+        let reference = try fixture.openCase()
+        let file = try Casebook.fileInfo(name: "image.png", bytes: distinctive)
+        try fixture.run(
+            .addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", isChildSexualImagery: true)), on: reference,
+            by: Staff.dsl)
+        let attach = casebookError {
+            try fixture.run(.attachFiles(evidence: "E1", files: [file]), on: reference, by: Staff.head, files: [distinctive])
+        }
+        #expect(attach?.isInvalidInput == true)
+        #expect(attach?.description.contains("Protection of Children Act 1978") == true)
+        try fixture.run(C.start, on: reference, by: Staff.head)
+        try fixture.run(C.request(), on: reference, by: Staff.head)
+        let reply = CaseCommand.recordHostResponse(request: "T1", .refused, file: file)
+        #expect(casebookError { try fixture.run(reply, on: reference, by: Staff.head, files: [distinctive]) }?.isInvalidInput == true)
+        // On a case with the category, attaching to any item is refused.
+        let imagery = try fixture.openCase(categories: [.childSexualImagery], by: Staff.dsl)
+        try fixture.run(C.email, on: imagery, by: Staff.dsl)
+        #expect(
+            casebookError { try fixture.run(.attachFiles(evidence: "E1", files: [file]), on: imagery, by: Staff.dsl, files: [distinctive]) }?
+                .isInvalidInput == true)
+        #expect(try blobCount(fixture) == 0)
+    }
+
     // MARK: Who sees it
 
     @Test func onlyTheSafeguardingLeadAndTheHeadteacherSeeSuchACase() throws {

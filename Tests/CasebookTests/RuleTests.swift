@@ -165,6 +165,36 @@ private let ruleCases: [RuleCase] = [
         refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate(), C.ispResponse()],
         command: C.ispResponse("T1", .siteClosed),
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.escalate()]),
+    // Helplines (SPEC §10, beyond 000 §13.5–§13.6).
+    RuleCase(
+        rules: ["posh-needs-refusal-or-wait"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: .recordHostResponse,
+        refusedSetup: [C.web(), C.start, C.request()], command: C.helpline(.posh),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused)]),
+    RuleCase(
+        rules: ["posh-needs-refusal-or-wait"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: .checkRemoval,
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.removed)], command: C.helpline(.posh),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.removed), C.check(.stillPresent)]),
+    RuleCase(
+        rules: ["report-harmful-content-needs-platform-reply"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: .recordHostResponse,
+        refusedSetup: [C.web(), C.start, C.request(), C.check(.stillPresent)], command: C.helpline(.reportHarmfulContent),
+        allowedSetup: [C.web(), C.start, C.request(), C.check(.stillPresent), C.response(.refused)]),
+    RuleCase(
+        rules: ["helpline-escalation-once"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: .recordHelplineResponse,
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.helpline(.posh)],
+        command: C.helpline(.reportHarmfulContent), allowedSetup: [C.web(), C.start, C.request(), C.response(.refused)]),
+    RuleCase(
+        rules: ["helpline-needs-unresolved-request"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: nil,
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.check(.removed)], command: C.helpline(.posh),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.check(.stillPresent)]),
+    RuleCase(
+        rules: ["helpline-response-needs-escalation"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: .escalateToPOSH,
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused)], command: C.helplineResponse(),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.helpline()]),
+    RuleCase(
+        rules: ["helpline-response-once"], clause: "SPEC §10, 000 §13.5–§13.6", unblock: nil,
+        refusedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.helpline(), C.helplineResponse(.advice)],
+        command: C.helplineResponse(.removed),
+        allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.helpline()]),
     // Police (000 §13.7).
     RuleCase(
         rules: ["police-needs-threatening-material"], clause: "000 §13.7",
@@ -606,7 +636,8 @@ struct RuleTests {
     static let oneOfEachStep: [CaseCommand] = [
         C.web("https://z.example.com/9"), C.start, .addNote("note"), C.source(.pupil), C.threatening,
         .referBehaviour(pupil: "Pupil C"), .referDisciplinary(staff: Staff.colleague.id), C.conclude, C.request(),
-        C.response(.removed), C.check(.removed), C.notApplicable, C.escalate(), C.ispResponse(), C.consent(.given), C.refer,
+        C.response(.removed), C.check(.removed), C.notApplicable, C.escalate(), C.ispResponse(), C.helpline(.posh),
+        C.helpline(.reportHarmfulContent), C.helplineResponse(), C.consent(.given), C.refer,
         C.support, .recordSupportResponse(.accepted), .notifyPolice, C.withdraw("N1"), C.close, C.reopen,
         .changeCategory(.threat, add: true), .flagEvidence(item: "E1"), iwfReport, .purgeFiles(item: "E1", reason: "erasure"),
     ]

@@ -117,8 +117,8 @@ extension Casebook {
     }
 
     /// A case's state for a member who may see it (``CaseAccess``).
-    func visibleState(of reference: CaseReference, by actor: StaffMember) throws -> CaseState {
-        let state = try self.state(of: reference)
+    func visibleState(of reference: CaseReference, by actor: StaffMember, asOf: Date? = nil) throws -> CaseState {
+        let state = try self.state(of: reference, asOf: asOf)
         try CaseAccess.check(state, by: actor)
         return state
     }
@@ -166,7 +166,7 @@ extension Casebook {
                 try writer.append(
                     [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
                     expectedVersion: state.version)
-                try Projection.write(next, to: writer.database)
+                try Projection.write(next, settings: try settings(), to: writer.database)
             }
         }
         return next

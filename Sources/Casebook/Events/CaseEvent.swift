@@ -30,6 +30,9 @@ public enum CaseEvent: Sendable, Equatable {
     case opened(Opened)
     /// An evidence item was captured (000 §12.2).
     case evidenceCaptured(Evidence)
+    /// More files for an evidence item captured earlier (`evidence attach`), hashed and
+    /// stored like the first.
+    case evidenceFilesAttached(evidence: String, files: [StoredFile])
     /// The investigation began (000 §13.3).
     case investigationStarted
     /// A note was added to the investigation.
@@ -46,8 +49,8 @@ public enum CaseEvent: Sendable, Equatable {
     case investigationConcluded(finding: Finding, summary: String)
     /// The host was asked to remove or amend material (000 §13.5).
     case takedownRequested(TakedownRequest)
-    /// The host answered a takedown request.
-    case hostResponded(request: String, result: HostResponse)
+    /// The host answered a takedown request; `file` keeps the platform's reply (SPEC §10).
+    case hostResponded(request: String, result: HostResponse, file: StoredFile? = nil)
     /// A check of whether the material was removed (000 §13.6).
     case removalChecked(request: String, result: CheckResult, file: StoredFile?)
     /// Takedown does not apply to this case.
@@ -56,6 +59,10 @@ public enum CaseEvent: Sendable, Equatable {
     case ispEscalated(request: String, isp: String)
     /// The ISP answered.
     case ispResponded(request: String, result: ISPResponse)
+    /// A takedown request was escalated to a helpline (SPEC §10).
+    case helplineEscalated(request: String, helpline: Helpline, reference: String?)
+    /// The helpline answered.
+    case helplineResponded(request: String, result: HelplineResult)
     /// The affected person gave, declined or withdrew consent to a police referral (000 §13.7).
     case consentRecorded(decision: ConsentDecision, by: String)
     /// The case was referred to the police (000 §13.7, §14.5).
@@ -212,12 +219,15 @@ public enum CaseEvent: Sendable, Equatable {
         public var sentBy: RequestSender
         /// 24 hours after the request (UTC text).
         public var deadline: String
+        /// The platform's own reference for the report, which the helplines ask for (SPEC §10).
+        public var platformReference: String?
 
         /// Creates a request record.
         public init(
             id: String, host: String, evidence: [String], method: TakedownMethod, sentBy: RequestSender,
-            deadline: String
+            deadline: String, platformReference: String? = nil
         ) {
+            self.platformReference = platformReference
             self.id = id
             self.host = host
             self.evidence = evidence

@@ -6,6 +6,7 @@ import EventLog
 public enum CaseEventType: String, Sendable, CaseIterable {
     case opened = "CaseOpened"
     case evidenceCaptured = "EvidenceCaptured"
+    case evidenceFilesAttached = "EvidenceFilesAttached"
     case investigationStarted = "InvestigationStarted"
     case noteAdded = "InvestigationNoteAdded"
     case sourceIdentified = "SourceIdentified"
@@ -19,6 +20,8 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case takedownNotApplicable = "TakedownNotApplicable"
     case ispEscalated = "ISPEscalated"
     case ispResponded = "ISPResponded"
+    case helplineEscalated = "HelplineEscalated"
+    case helplineResponded = "HelplineResponded"
     case consentRecorded = "ConsentRecorded"
     case policeReferred = "PoliceReferred"
     case policeNotified = "PoliceNotified"
@@ -57,6 +60,7 @@ extension CaseEvent {
         switch self {
         case .opened: return CaseEventType.opened.rawValue
         case .evidenceCaptured: return CaseEventType.evidenceCaptured.rawValue
+        case .evidenceFilesAttached: return CaseEventType.evidenceFilesAttached.rawValue
         case .investigationStarted: return CaseEventType.investigationStarted.rawValue
         case .noteAdded: return CaseEventType.noteAdded.rawValue
         case .sourceIdentified: return CaseEventType.sourceIdentified.rawValue
@@ -70,6 +74,8 @@ extension CaseEvent {
         case .takedownNotApplicable: return CaseEventType.takedownNotApplicable.rawValue
         case .ispEscalated: return CaseEventType.ispEscalated.rawValue
         case .ispResponded: return CaseEventType.ispResponded.rawValue
+        case .helplineEscalated: return CaseEventType.helplineEscalated.rawValue
+        case .helplineResponded: return CaseEventType.helplineResponded.rawValue
         case .consentRecorded: return CaseEventType.consentRecorded.rawValue
         case .policeReferred: return CaseEventType.policeReferred.rawValue
         case .policeNotified: return CaseEventType.policeNotified.rawValue
@@ -114,6 +120,8 @@ extension CaseEvent {
                 "description": JSONValue(evidence.description), "files": .array(evidence.files.map(Self.json)),
             ]
             if evidence.isChildSexualImagery { fields["childSexualImagery"] = .bool(true) }
+        case .evidenceFilesAttached(let evidence, let files):
+            fields = ["evidence": .string(evidence), "files": .array(files.map(Self.json))]
         case .investigationStarted: fields = [:]
         case .noteAdded(let text): fields = ["text": .string(text)]
         case .sourceIdentified(let kind, let ref): fields = ["kind": .string(kind.rawValue), "ref": JSONValue(ref)]
@@ -129,8 +137,11 @@ extension CaseEvent {
                 "evidence": .array(request.evidence.map { .string($0) }), "method": .string(request.method.rawValue),
                 "sentBy": .string(request.sentBy.rawValue), "deadline": .string(request.deadline),
             ]
-        case .hostResponded(let request, let result):
+            // Written only when given, so requests without one keep their earlier shape.
+            if let reference = request.platformReference { fields["platformReference"] = .string(reference) }
+        case .hostResponded(let request, let result, let file):
             fields = ["request": .string(request), "result": .string(result.rawValue)]
+            if let file { fields["file"] = Self.json(file) }
         case .removalChecked(let request, let result, let file):
             fields = [
                 "request": .string(request), "result": .string(result.rawValue), "file": file.map(Self.json) ?? .null,
@@ -138,6 +149,10 @@ extension CaseEvent {
         case .takedownNotApplicable(let reason): fields = ["reason": .string(reason)]
         case .ispEscalated(let request, let isp): fields = ["request": .string(request), "isp": .string(isp)]
         case .ispResponded(let request, let result):
+            fields = ["request": .string(request), "result": .string(result.rawValue)]
+        case .helplineEscalated(let request, let helpline, let reference):
+            fields = ["request": .string(request), "helpline": .string(helpline.rawValue), "reference": JSONValue(reference)]
+        case .helplineResponded(let request, let result):
             fields = ["request": .string(request), "result": .string(result.rawValue)]
         case .consentRecorded(let decision, let by): fields = ["decision": .string(decision.rawValue), "by": .string(by)]
         case .policeReferred(let force, let reference, let overrideReason):
@@ -246,6 +261,8 @@ extension CaseEvent {
                         return category
                     },
                     discoveredAt: try f.string("discoveredAt")))
+        case .evidenceFilesAttached:
+            return .evidenceFilesAttached(evidence: try f.string("evidence"), files: try (json["files"]?.array ?? []).map(f.file))
         case .evidenceCaptured:
             return .evidenceCaptured(
                 Evidence(
@@ -271,9 +288,12 @@ extension CaseEvent {
                 TakedownRequest(
                     id: try f.string("id"), host: try f.string("host"), evidence: try f.strings("evidence"),
                     method: try f.word("method", as: TakedownMethod.self),
-                    sentBy: try f.word("sentBy", as: RequestSender.self), deadline: try f.string("deadline")))
+                    sentBy: try f.word("sentBy", as: RequestSender.self), deadline: try f.string("deadline"),
+                    platformReference: f.optionalString("platformReference")))
         case .hostResponded:
-            return .hostResponded(request: try f.string("request"), result: try f.word("result", as: HostResponse.self))
+            let file = try json["file"].flatMap { $0.isNull ? nil : try f.file($0) }
+            return .hostResponded(
+                request: try f.string("request"), result: try f.word("result", as: HostResponse.self), file: file)
         case .removalChecked:
             let file = try json["file"].flatMap { $0.isNull ? nil : try f.file($0) }
             return .removalChecked(
@@ -282,6 +302,12 @@ extension CaseEvent {
         case .ispEscalated: return .ispEscalated(request: try f.string("request"), isp: try f.string("isp"))
         case .ispResponded:
             return .ispResponded(request: try f.string("request"), result: try f.word("result", as: ISPResponse.self))
+        case .helplineEscalated:
+            return .helplineEscalated(
+                request: try f.string("request"), helpline: try f.word("helpline", as: Helpline.self),
+                reference: f.optionalString("reference"))
+        case .helplineResponded:
+            return .helplineResponded(request: try f.string("request"), result: try f.word("result", as: HelplineResult.self))
         case .consentRecorded:
             return .consentRecorded(decision: try f.word("decision", as: ConsentDecision.self), by: try f.string("by"))
         case .policeReferred:

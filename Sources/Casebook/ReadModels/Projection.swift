@@ -9,7 +9,7 @@ enum Projection {
     static let tables = ["staff", "cases", "takedowns", "deadlines", "sources", "closures", "case_access"]
 
     /// Writes every row derived from one case's state, replacing the old ones.
-    static func write(_ state: CaseState, to database: Database) throws {
+    static func write(_ state: CaseState, settings: Settings, to database: Database) throws {
         let reference = state.reference.description
         let investigation: String
         var finding: String?
@@ -57,18 +57,24 @@ enum Projection {
                     takedown.isResolved, takedown.removalConfirmedAt.map(Timestamp.string(from:)),
                 ])
         }
-        try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
-        for deadline in Deadline.of(state) {
-            try database.run(
-                "INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)",
-                [reference, deadline.kind.rawValue, deadline.subject, Timestamp.string(from: deadline.due)])
-        }
+        try writeDeadlines(state, settings: settings, to: database)
         try writeClosures(state, to: database)
         try database.run("DELETE FROM sources WHERE case_ref = ?", [reference])
         if let ref = state.source?.ref {
             try database.run("INSERT INTO sources (ref, case_ref) VALUES (?, ?)", [SourceReference.normalized(ref), reference])
         }
         try CaseAccess.project(state, to: database)
+    }
+
+    /// A case's deadlines, which read the settings' waiting times (written again when a setting changes).
+    static func writeDeadlines(_ state: CaseState, settings: Settings, to database: Database) throws {
+        let reference = state.reference.description
+        try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
+        for deadline in Deadline.of(state, settings: settings) {
+            try database.run(
+                "INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)",
+                [reference, deadline.kind.rawValue, deadline.subject, Timestamp.string(from: deadline.due)])
+        }
     }
 
     /// `not-referred`, `referred`, or `referred-override`.
@@ -81,9 +87,6 @@ enum Projection {
         let reference = state.reference.description
         try database.run("DELETE FROM closures WHERE case_ref = ?", [reference])
         for (index, record) in state.closures.enumerated() {
-            let takedowns = record.takedowns.map { timing in
-                Timestamp.string(from: timing.requestedAt) + "/" + (timing.removedAt.map(Timestamp.string(from:)) ?? "")
-            }
             try database.run(
                 """
                 INSERT INTO closures (case_ref, number, closed_at, reopened_at, finding, source_kind, threat, referrals,
@@ -95,18 +98,15 @@ enum Projection {
                     record.finding?.rawValue, record.sourceKind?.rawValue,
                     record.isThreatening.map { $0 ? "threatening" : "not-threatening" }, record.referrals.joined(separator: ","),
                     policeWord(record.policeReferral), record.closure.action.rawValue, record.closure.outcome,
-                    record.removedAt.map(Timestamp.string(from:)), takedowns.joined(separator: ";"),
+                    record.removal.allDownAt.map(Timestamp.string(from:)), record.removal.jsonValue.serialized(),
                 ])
         }
     }
 
-    /// Reads a closure's `takedowns` column back.
-    static func takedownTimings(_ text: String) -> [Outcomes.TakedownTiming] {
-        text.split(separator: ";").compactMap { item in
-            let parts = item.split(separator: "/", omittingEmptySubsequences: false)
-            guard let requested = parts.first.flatMap({ Timestamp.date(from: String($0)) }) else { return nil }
-            return Outcomes.TakedownTiming(requestedAt: requested, removedAt: parts.dropFirst().first.flatMap { Timestamp.date(from: String($0)) })
-        }
+    /// Reads a closure's `takedowns` column back (``Removal/jsonValue``); nothing to remove
+    /// when it is not that form (a read model written before it: `casebook rebuild`).
+    static func removal(_ text: String) -> Removal {
+        (try? JSONValue.parse(text)).flatMap(Removal.init(json:)) ?? Removal(requests: [], status: .nothingToRemove)
     }
 
     /// Writes a staff directory event.

@@ -3,20 +3,6 @@ import Foundation
 /// The HR outcomes report (SPEC §6): one row per case closed in a period, with the
 /// outcome facts a disciplinary hearing needs and no evidence content or notes.
 public struct Outcomes: Sendable {
-    /// When a takedown request was made, and when its removal was first confirmed.
-    public struct TakedownTiming: Sendable, Equatable {
-        /// When the request was made.
-        public var requestedAt: Date
-        /// When a check first confirmed removal or amendment; nil when none did.
-        public var removedAt: Date?
-
-        /// Creates a timing.
-        public init(requestedAt: Date, removedAt: Date?) {
-            self.requestedAt = requestedAt
-            self.removedAt = removedAt
-        }
-    }
-
     /// One closure of a case (a case closed twice has a row per closure).
     public struct Row: Sendable, Equatable {
         /// The case reference.
@@ -43,27 +29,14 @@ public struct Outcomes: Sendable {
         public var action: String?
         /// The outcome summary given at closing.
         public var outcome: String?
-        /// The first confirmed removal or amendment of the material.
-        public var removedAt: Date?
-        /// Each takedown request: when made, and when removal was first confirmed.
-        public var takedowns: [TakedownTiming]
+        /// The removal figures as they stood at this closure (see ``Removal``).
+        public var removal: Removal
         /// When the case was reopened after this closure; nil while the closure stands.
         public var reopenedAt: Date? = nil
 
-        /// Hours from the report to the first confirmed removal, to a tenth; nil when not removed.
-        public var hoursToRemoval: Double? { removedAt.map { Timeline.hours($0.timeIntervalSince(openedAt)) } }
-
-        /// `26.5` or `not removed`.
-        public var removal: String { hoursToRemoval.map { String(format: "%.1f", $0) } ?? "not removed" }
-
-        /// Whether every takedown request had its removal confirmed within 24 hours of the
-        /// request; nil when no request was made.
-        public var removedWithin24Hours: Bool? {
-            guard !takedowns.isEmpty else { return nil }
-            return takedowns.allSatisfy { request in
-                request.removedAt.map { $0.timeIntervalSince(request.requestedAt) <= Workflow.takedownWindow } ?? false
-            }
-        }
+        /// Whether every takedown request had the material down within 24 hours of it; nil
+        /// when no request was made.
+        public var removedWithin24Hours: Bool? { removal.isAllWithin24Hours }
     }
 
     /// The counts across the rows.
@@ -84,7 +57,7 @@ public struct Outcomes: Sendable {
         public var disciplinaryReferrals: Int
         /// Cases with at least one takedown request.
         public var withTakedown: Int
-        /// Of those, cases whose every request had removal confirmed within 24 hours.
+        /// Of those, cases whose every request had the material down within 24 hours.
         public var removedWithin24Hours: Int
 
         /// The share of cases with a takedown request whose material was removed within 24
@@ -108,6 +81,8 @@ public struct Outcomes: Sendable {
     public var localTime: LocalTime
     /// Whether the database trusts `--as` as given (SPEC §8): the notice then says so.
     public var identitiesClaimed = false
+    /// With `--as-of`: the instant whose record the report shows.
+    public var asOf: Date?
 
     /// Creates a report from its rows.
     init(rows: [Row], since: Date?, until: Date?, exportedBy: StaffMember, exportedAt: Date, localTime: LocalTime) {
@@ -175,13 +150,14 @@ public struct Outcomes: Sendable {
         "CONFIDENTIAL — HR outcomes of online-abuse cases \(period). Exported by "
             + "\(Timeline.Person(id: exportedBy.id, name: exportedBy.name).label) on \(localTime.formatWithSeconds(exportedAt)). "
             + "No evidence content or notes are included; share only with those hearing the case."
+            + (asOf.map { " As the record stood at \(localTime.format($0)): entries recorded later are left out." } ?? "")
             + (identitiesClaimed ? " " + IdentityMode.claimedNotice : "")
     }
 
     /// The columns every tabular format shows, with each row's cells.
     static let columns = [
         "Reference", "School", "Opened", "Closed", "Categories", "Source", "Referrals", "Threat", "Police", "Finding",
-        "Action", "Hours to removal", "Removed within 24 h", "Outcome",
+        "Action", "Material", "Longest hours to removal", "Removed within 24 h", "Outcome",
     ]
 
     /// One row's cells, in ``columns`` order.
@@ -190,8 +166,18 @@ public struct Outcomes: Sendable {
             row.reference.description, row.school, localTime.formatDate(row.openedAt),
             localTime.formatDate(row.closedAt) + (row.reopenedAt == nil ? "" : " (later reopened)"),
             row.categories.joined(separator: ", "), row.sourceKind ?? "", row.referrals.joined(separator: ", "),
-            row.threat ?? "", row.police, row.finding ?? "", row.action ?? "", row.removal,
-            row.removedWithin24Hours.map { $0 ? "yes" : "no" } ?? "no request", row.outcome ?? "",
+            row.threat ?? "", row.police, row.finding ?? "", row.action ?? "", materialCell(row.removal),
+            row.removal.longestHours.map { String(format: "%.1f", $0) } ?? "", row.removal.within24HoursText, row.outcome ?? "",
         ]
+    }
+
+    /// The case figure in a cell: `all down 28 Mar 2026 16:00 GMT`, `still online`, …
+    func materialCell(_ removal: Removal) -> String {
+        switch removal.status {
+        case .allDown(let at): return "all down \(localTime.format(at))"
+        case .stillOnline: return "still online"
+        case .nothingToRemove: return "nothing to remove"
+        case .notApplicable: return "not applicable"
+        }
     }
 }

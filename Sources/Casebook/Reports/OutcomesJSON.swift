@@ -46,9 +46,12 @@ extension Outcomes {
                         "finding": JSONValue(row.finding),
                         "action": JSONValue(row.action),
                         "outcome": JSONValue(row.outcome),
-                        "removedAt": JSONValue(row.removedAt.map(Timestamp.string(from:))),
-                        "hoursToRemoval": row.hoursToRemoval.map(JSONValue.double) ?? .null,
+                        "material": .string(row.removal.status.word),
+                        "allDownAt": JSONValue(row.removal.allDownAt.map(Timestamp.string(from:))),
+                        "longestHoursToRemoval": row.removal.longestHours.map(JSONValue.double) ?? .null,
                         "removedWithin24Hours": row.removedWithin24Hours.map(JSONValue.bool) ?? .null,
+                        "within24Hours": .string(row.removal.within24HoursText),
+                        "removal": row.removal.json(hosts: false),
                     ]
                 }),
         ]

@@ -12,11 +12,12 @@ extension Timeline {
     ///   - exportedAt: When it is exported.
     ///   - asOf: The instant deadlines are evaluated at.
     ///   - localTime: The zone times are shown in.
+    ///   - settings: The waiting times deadlines read (SPEC §10).
     /// - Throws: ``CasebookError/notFound(_:)`` for no events; ``CasebookError/invalidInput(_:)``
     ///   or ``CaseEvent/PayloadError`` when the events do not make a case.
     public init(
         events: [RecordedEvent], staffNames: [String: String], exportedBy: StaffMember, recipient: String?,
-        exportedAt: Date, asOf: Date, localTime: LocalTime
+        exportedAt: Date, asOf: Date, localTime: LocalTime, settings: Settings = .defaults
     ) throws {
         let ordered = events.sorted { $0.version < $1.version }
         guard let first = ordered.first, let last = ordered.last else {
@@ -48,24 +49,28 @@ extension Timeline {
                 let flag = narrator.withdrawnFlag(item, by: stored.actor, at: occurredAt, reason: reason, version: stored.version)
                 rows[index].flags.append(flag)
             }
+            var flags = narration.flags
+            if let recordedAt = Timestamp.date(from: stored.recordedAt),
+                let late = Timeline.lateEntryText(occurredAt: occurredAt, recordedAt: recordedAt, localTime: localTime)
+            {
+                flags.append(Flag(kind: .lateEntry, text: late))
+            }
             rows.append(
                 Row(
                     event: stored, occurredAt: occurredAt, when: localTime.formatWithSeconds(occurredAt),
                     actor: narrator.person(stored.actor), what: narration.what, details: narration.details,
-                    files: narration.files, flags: narration.flags))
+                    files: narration.files, flags: flags))
         }
         // Flag what is past due at the as-of instant on the row that started the clock.
         var overdue: [OverdueStep] = []
-        for deadline in Deadline.of(state) where deadline.isOverdue(at: asOf) {
+        for deadline in Deadline.of(state, settings: settings) where deadline.isOverdue(at: asOf) {
             let hoursLate = Timeline.hours(asOf.timeIntervalSince(deadline.due))
             overdue.append(OverdueStep(deadline: deadline, hoursLate: hoursLate))
             let flag = Flag(
                 kind: .overdue,
                 text: "OVERDUE since \(localTime.format(deadline.due)) (\(Timeline.hoursText(hoursLate)) late): \(deadline.nextAction)")
-            // Rows are still in version order here, one per decoded event.
-            // The force is to be told of the latest withdrawal; every other clock starts once.
-            let starts = { (event: CaseEvent) in Self.startsClock(of: deadline, event) }
-            if let index = deadline.kind == .tellPolice ? decoded.lastIndex(where: starts) : decoded.firstIndex(where: starts) {
+            // Rows are still in version order here, one per event: the deadline names its row.
+            if let version = deadline.startedBy, let index = rows.firstIndex(where: { $0.event.version == version }) {
                 rows[index].flags.append(flag)
             }
         }
@@ -74,7 +79,7 @@ extension Timeline {
         self.header = Header(
             reference: opened.reference, school: opened.school, affected: narrator.person(opened.affected),
             status: state.status, isUrgent: state.isUrgent, categories: opened.categories, summary: opened.summary,
-            openedAt: openedAt, closedAt: state.closure?.at, removalConfirmedAt: state.firstRemovalAt,
+            openedAt: openedAt, closedAt: state.closure?.at, removal: state.removal,
             chainHead: ChainHead(stream: last.stream, version: last.version, hash: last.hash))
         self.rows = rows
         self.overdue = overdue
@@ -88,21 +93,5 @@ extension Timeline {
         }
         self.staffNames = mentioned
         self.localTime = localTime
-    }
-
-    /// Whether an event started a deadline's clock: the opening of an urgent case, the
-    /// evidence item's capture, or the takedown request.
-    private static func startsClock(of deadline: Deadline, _ event: CaseEvent) -> Bool {
-        switch deadline.kind {
-        case .investigateUrgent:
-            if case .opened = event { return true }
-        case .requestTakedown:
-            if case .evidenceCaptured(let evidence) = event { return evidence.id == deadline.subject }
-        case .takedown:
-            if case .takedownRequested(let request) = event { return request.id == deadline.subject }
-        case .tellPolice:
-            if case .consentRecorded(.withdrawn, _) = event { return true }
-        }
-        return false
     }
 }

@@ -61,20 +61,10 @@ public struct Timeline: Sendable {
         public var openedAt: Date
         /// When it was closed, if it is.
         public var closedAt: Date?
-        /// The first confirmed removal or amendment of the material.
-        public var removalConfirmedAt: Date?
+        /// The removal figures, per request and for the case (see ``Removal``).
+        public var removal: Removal
         /// The last event of the stream.
         public var chainHead: ChainHead
-
-        /// Hours from the report to the first confirmed removal, to a tenth; nil when not removed.
-        public var hoursToRemoval: Double? {
-            removalConfirmedAt.map { Timeline.hours($0.timeIntervalSince(openedAt)) }
-        }
-
-        /// `26.5 hours`, or `not removed`.
-        public var removal: String {
-            hoursToRemoval.map { Timeline.hoursText($0) } ?? "not removed"
-        }
     }
 
     /// Something a reader must not miss on a row.
@@ -90,6 +80,9 @@ public struct Timeline: Sendable {
             /// The entry was withdrawn as entered in error (SPEC §2.9): kept, but ignored by
             /// the workflow from the withdrawal on.
             case withdrawn
+            /// Recorded more than an hour after it happened (typed in later, `--at`):
+            /// backdating is allowed, and always visible.
+            case lateEntry = "late-entry"
         }
 
         /// What kind of flag.
@@ -185,4 +178,18 @@ public struct Timeline: Sendable {
 
     /// `26.5 hours`.
     static func hoursText(_ hours: Double) -> String { String(format: "%.1f hours", hours) }
+
+    /// More than this between happening and being recorded makes an entry late.
+    static let lateEntryThreshold: TimeInterval = 3600
+
+    /// `recorded 2026-04-02 13:00 BST (3 days after)` for an entry recorded more than an
+    /// hour after it happened; nil otherwise.
+    static func lateEntryText(occurredAt: Date, recordedAt: Date, localTime: LocalTime) -> String? {
+        let gap = recordedAt.timeIntervalSince(occurredAt)
+        guard gap > lateEntryThreshold else { return nil }
+        let days = Int(gap / 86_400)
+        let hours = Int(gap / 3600)
+        let after = days >= 1 ? "\(days) day\(days == 1 ? "" : "s") after" : "\(hours) hour\(hours == 1 ? "" : "s") after"
+        return "recorded \(localTime.format(recordedAt)) (\(after))"
+    }
 }

@@ -125,6 +125,7 @@ extension Timeline {
         case .childProtectionOverride: return "override"
         case .redacted: return "redacted"
         case .withdrawn: return "withdrawn"
+        case .lateEntry: return "late-entry"
         }
     }
 
@@ -167,6 +168,8 @@ extension Timeline {
         tr.redacted td { color: #444; background: #f6f6f6; }
         .flag.withdrawn { border-color: #a60; color: #630; background: #fff4e0; }
         tr.withdrawn td { color: #555; font-style: italic; }
+        .flag.late-entry { border-color: #06c; color: #035; background: #e8f1ff; }
+        tr.late-entry td:first-child { border-left: 4px solid #06c; }
         .alert { border: 2px solid #b00; padding: 2mm 3mm; margin: 4mm 0 0; }
         .alert.overdue { border-color: #c60; }
         .alert h2 { border: none; margin: 0 0 1mm; }

@@ -56,9 +56,8 @@ extension Timeline {
             "opened": .string(local(header.openedAt)),
             "closedAt": JSONValue(header.closedAt.map(Timestamp.string(from:))),
             "closed": JSONValue(header.closedAt.map(local)),
-            "removalConfirmedAt": JSONValue(header.removalConfirmedAt.map(Timestamp.string(from:))),
-            "hoursToRemoval": header.hoursToRemoval.map(JSONValue.double) ?? .null,
-            "removal": .string(header.removal),
+            "removal": header.removal.jsonValue,
+            "material": .string(header.removal.statusText(localTime)),
             "chainHead": [
                 "stream": .string(header.chainHead.stream), "version": .int(header.chainHead.version),
                 "hash": .string(header.chainHead.hash),

@@ -31,9 +31,9 @@ struct TimelineNarrator {
             case .consentRecorded(_, let by): ids.append(by)
             case .disciplinaryReferral(let staff): ids.append(staff)
             case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
-            case .evidenceCaptured, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
+            case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
-                .takedownNotApplicable, .ispEscalated, .ispResponded, .policeReferred, .supportOffered,
+                .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
                 .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
                 .retentionApplied:
@@ -60,6 +60,11 @@ struct TimelineNarrator {
                 narration.details.append("Urgent: a child is mentioned (001 §8.6)")
             }
             narration.details.append("Summary: \(opened.summary)")
+            return narration
+        case .evidenceFilesAttached(let id, let files):
+            var narration = Narration(what: "\(files.count) file\(files.count == 1 ? "" : "s") added to evidence \(id)")
+            for file in files { narration.details.append(fileLine(file)) }
+            narration.files = files
             return narration
         case .evidenceCaptured(let evidence):
             var what = "Evidence \(evidence.id) captured: \(evidence.kind.rawValue)"
@@ -102,17 +107,29 @@ struct TimelineNarrator {
                 what: "Investigation concluded: \(finding.rawValue)", details: ["Finding: \(finding.rawValue)", "Summary: \(summary)"])
         case .takedownRequested(let request):
             let sender = request.sentBy == .school ? "sent by the school" : "sent by the complainant with the school's support"
-            return Narration(
+            var narration = Narration(
                 what: "Takedown \(request.id) requested from host \(request.host) by \(request.method.rawValue) (\(sender)); "
-                    + "due \(time(request.deadline))",
+                    + "due \(time(request.deadline))" + (request.platformReference.map { "; platform reference \($0)" } ?? ""),
                 details: [
                     "Host: \(request.host)", "Evidence: \(request.evidence.joined(separator: ", "))",
                     "Method: \(request.method.rawValue)", "Sent by: \(request.sentBy.rawValue)",
                     "Deadline: \(time(request.deadline)) (24 hours after the request)",
                 ])
-        case .hostResponded(let id, let result):
-            return Narration(
-                what: "Host \(host(id, state)) responded to \(id): \(result.rawValue)", details: ["Response: \(result.rawValue)"])
+            if let reference = request.platformReference { narration.details.append("Platform reference: \(reference)") }
+            return narration
+        case .hostResponded(let id, let result, let file):
+            var narration = Narration(
+                what: "Host \(host(id, state)) responded to \(id): \(result.rawValue)"
+                    + (file.map { " (reply kept: \($0.name))" } ?? ""),
+                details: ["Response: \(result.rawValue)"])
+            if let reference = state.takedown(id)?.request.platformReference {
+                narration.details.append("Platform reference: \(reference)")
+            }
+            if let file {
+                narration.details.append("Platform's reply: " + fileLine(file))
+                narration.files = [file]
+            }
+            return narration
         case .removalChecked(let id, let result, let file):
             var narration = Narration(what: "Removal check for \(id) (host \(host(id, state))): \(result.rawValue)")
             narration.details.append("Result: \(result.rawValue)")
@@ -139,6 +156,22 @@ struct TimelineNarrator {
         case .ispResponded(let id, let result):
             let isp = state.takedown(id)?.isp ?? "the ISP"
             return Narration(what: "ISP \(isp) responded to \(id): \(result.rawValue)", details: ["Response: \(result.rawValue)"])
+        case .helplineEscalated(let id, let helpline, let reference):
+            var narration = Narration(
+                what: "Takedown \(id) (host \(host(id, state))) escalated to \(helpline.name)" + (reference.map { ", reference \($0)" } ?? ""),
+                details: ["Helpline: \(helpline.name)"])
+            if let reference { narration.details.append("Helpline reference: \(reference)") }
+            if let platform = state.takedown(id)?.request.platformReference {
+                narration.details.append("Platform reference: \(platform)")
+            }
+            narration.details.append("Why: \(helplineReason(id, helpline, state, at: date))")
+            narration.details.append("Policy: SPEC §10 (beyond the host and the ISP of 000 §13.5–§13.6)")
+            return narration
+        case .helplineResponded(let id, let result):
+            let helpline = state.takedown(id)?.helpline?.helpline.name ?? "the helpline"
+            var narration = Narration(what: "\(helpline) responded to \(id): \(result.rawValue)", details: ["Response: \(result.rawValue)"])
+            if result == .removed { narration.details.append("Counted as the material's removal") }
+            return narration
         case .consentRecorded(let decision, let by):
             let verb: String
             switch decision {
@@ -278,6 +311,16 @@ struct TimelineNarrator {
 
     /// The host of a takedown request, as the case stood.
     private func host(_ id: String, _ state: CaseState) -> String { state.takedown(id)?.request.host ?? "?" }
+
+    /// Why a helpline escalation was allowed (SPEC §10), as the case stood.
+    private func helplineReason(_ id: String, _ helpline: Helpline, _ state: CaseState, at date: Date) -> String {
+        guard let takedown = state.takedown(id) else { return "takedown request \(id)" }
+        if takedown.response == .refused { return "the platform refused" }
+        if takedown.check == .stillPresent { return "a removal check found the material still present" }
+        if takedown.response == .noResponse { return "the platform did not respond" }
+        let hours = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.requestedAt)))
+        return "\(hours) had passed since the platform report"
+    }
 
     /// Why an escalation to the ISP was allowed (000 §13.6), as the case stood.
     private func escalationReason(_ id: String, _ state: CaseState) -> String {

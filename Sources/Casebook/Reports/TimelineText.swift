@@ -47,7 +47,9 @@ extension Timeline {
 
     /// The header as label and value pairs, shared by the text, Markdown and CSV layouts.
     var headerFacts: [(label: String, value: String)] {
-        [
+        let removal = header.removal
+        let requests = removal.requests.map { ("Takedown \($0.id)", Removal.requestText($0, localTime)) }
+        return [
             ("Case", header.reference.description),
             ("School", header.school.isEmpty ? "(not given)" : header.school),
             ("Affected", header.affected.label),
@@ -56,7 +58,9 @@ extension Timeline {
             ("Summary", header.summary),
             ("Opened", local(header.openedAt)),
             ("Closed", header.closedAt.map(local) ?? "not closed"),
-            ("Report to removal", header.removal),
+            ("Material", removal.statusText(localTime)),
+            ("Removed within 24 h", removal.within24HoursText),
+        ] + requests + [
             ("Chain head", "version \(header.chainHead.version), hash \(header.chainHead.hash)"),
             ("Deadlines as of", local(asOf)),
         ]

@@ -22,7 +22,12 @@ public struct LocalTime: Sendable {
     /// The zone named by `TZ`, or Europe/London.
     public static func fromEnvironment() throws -> LocalTime {
         // getenv, not ProcessInfo's environment, which copies every variable into a dictionary.
-        let name = getenv("TZ").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
+        try fromTZ(getenv("TZ").map { String(cString: $0) })
+    }
+
+    /// The zone a `TZ` value names (`Europe/London` when it is nil or empty).
+    public static func fromTZ(_ value: String?) throws -> LocalTime {
+        let name = value.flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
         return try LocalTime(identifier: name.hasPrefix(":") ? String(name.dropFirst()) : name)
     }
 
@@ -77,23 +82,36 @@ public struct LocalTime: Sendable {
     }
 
     /// Parses RFC 3339 (`2026-11-20T14:05:00Z`, `…+01:00`, optional fraction), or
-    /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD` in the local zone.
+    /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD` in the local zone, or
+    /// the UK form `DD/MM/YYYY[ HH:MM[:SS]]` (four-digit year) in the local zone.
     ///
     /// A local time must name one instant: one that happens twice (the hour repeated when
     /// the clocks go back) is refused unless an offset is given, and one that never happens
     /// (the hour skipped when they go forward) is refused; each message says which and why.
     public func parse(_ text: String, field: String = "time") throws -> Date {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let typed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.isoFromUKDate(typed) ?? typed
         if let date = Self.parseRFC3339(trimmed) { return date }
         if let wall = Self.parseLocalFields(trimmed) {
             switch resolve(wall) {
             case .one(let date): return date
-            case .twice(let first, let second): throw ambiguous(trimmed, field: field, wall: wall, first, second)
-            case .never(let transition): throw skipped(trimmed, field: field, wall: wall, transition)
+            case .twice(let first, let second): throw ambiguous(typed, field: field, wall: wall, first, second)
+            case .never(let transition): throw skipped(typed, field: field, wall: wall, transition)
             }
         }
         throw CasebookError.invalidInput(
-            "\(field) '\(text.prefix(60))' is not a valid time: use 2026-11-20 14:05 (local, \(identifier)) or RFC 3339 such as 2026-11-20T14:05:00Z")
+            "\(field) '\(text.prefix(60))' is not a valid time: use 2026-11-20 14:05 or 20/11/2026 14:05 (local, \(identifier)) or RFC 3339 such as 2026-11-20T14:05:00Z")
+    }
+
+    /// `20/11/2026 14:05` → `2026-11-20 14:05` (the rest unchanged); nil when the text does
+    /// not start with `DD/MM/YYYY` followed by its end or a space.
+    static func isoFromUKDate(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 10, bytes[2] == 47, bytes[5] == 47, bytes.count == 10 || bytes[10] == 32,
+            digits(bytes, 0, 2) != nil, digits(bytes, 3, 2) != nil, digits(bytes, 6, 4) != nil
+        else { return nil }
+        let iso = bytes[6..<10] + [45] + bytes[3..<5] + [45] + bytes[0..<2] + bytes[10...]
+        return String(decoding: iso, as: UTF8.self)
     }
 
     /// The fields of `YYYY-MM-DD[( |T)HH:MM[:SS]]`, checked for range (no 31 February).

@@ -4,6 +4,8 @@ import Foundation
 /// (``Workflow/open(_:reference:context:)``): there is no case yet.
 public enum CaseCommand: Sendable, Equatable {
     case addEvidence(EvidenceDraft)
+    /// More files for an existing evidence item (`evidence attach`).
+    case attachFiles(evidence: String, files: [StoredFile])
     case startInvestigation
     case addNote(String)
     case identifySource(SourceKind, ref: String?)
@@ -11,12 +13,16 @@ public enum CaseCommand: Sendable, Equatable {
     case referBehaviour(pupil: String)
     case referDisciplinary(staff: String)
     case concludeInvestigation(Finding, summary: String)
-    case requestTakedown(evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender)
-    case recordHostResponse(request: String, HostResponse)
+    case requestTakedown(
+        evidence: [String], host: String?, method: TakedownMethod, sentBy: RequestSender, platformReference: String? = nil)
+    /// The host's response; `file` keeps the platform's reply.
+    case recordHostResponse(request: String, HostResponse, file: StoredFile? = nil)
     case checkRemoval(request: String, CheckResult, file: StoredFile?)
     case declareTakedownNotApplicable(reason: String)
     case escalateToISP(request: String, isp: String)
     case recordISPResponse(request: String, ISPResponse)
+    case escalateToHelpline(request: String, Helpline, reference: String?)
+    case recordHelplineResponse(request: String, HelplineResult)
     case recordConsent(ConsentDecision, by: String)
     case referToPolice(force: String, reference: String?, overrideReason: String?)
     case notifyPolice
@@ -39,7 +45,7 @@ public enum CaseCommand: Sendable, Equatable {
     /// The step this command takes.
     public var step: Step {
         switch self {
-        case .addEvidence: return .addEvidence
+        case .addEvidence, .attachFiles: return .addEvidence
         case .startInvestigation: return .startInvestigation
         case .addNote: return .addNote
         case .identifySource: return .identifySource
@@ -53,6 +59,8 @@ public enum CaseCommand: Sendable, Equatable {
         case .declareTakedownNotApplicable: return .declareTakedownNotApplicable
         case .escalateToISP: return .escalateToISP
         case .recordISPResponse: return .recordISPResponse
+        case .escalateToHelpline(_, let helpline, _): return helpline == .posh ? .escalateToPOSH : .escalateToReportHarmfulContent
+        case .recordHelplineResponse: return .recordHelplineResponse
         case .recordConsent: return .recordConsent
         case .referToPolice: return .referToPolice
         case .notifyPolice: return .notifyPolice
@@ -72,7 +80,8 @@ public enum CaseCommand: Sendable, Equatable {
     public var files: [StoredFile] {
         switch self {
         case .addEvidence(let draft): return draft.files
-        case .checkRemoval(_, _, let file?): return [file]
+        case .attachFiles(_, let files): return files
+        case .checkRemoval(_, _, let file?), .recordHostResponse(_, _, let file?): return [file]
         default: return []
         }
     }
@@ -80,7 +89,7 @@ public enum CaseCommand: Sendable, Equatable {
     /// What the acting role needs for this command.
     public var permission: Permission {
         switch self {
-        case .addEvidence, .flagEvidence: return .addEvidence
+        case .addEvidence, .attachFiles, .flagEvidence: return .addEvidence
         case .changeCategory: return .classifyCase
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
@@ -161,7 +170,7 @@ public struct CaseDraft: Sendable, Equatable {
 }
 
 /// What a decision needs besides the state: the clock, the moment the step happened,
-/// who acts, and the staff directory.
+/// who acts, the staff directory and the settings.
 public struct DecisionContext {
     /// The clock's reading.
     public var now: Date
@@ -174,12 +183,18 @@ public struct DecisionContext {
     /// Whether a stored file (by SHA-256) is still held by an item of a case other than the
     /// one given, so a purge keeps its bytes. The service reads the log; by default, no.
     public var blobHeldElsewhere: (String, CaseReference) throws -> Bool = { _, _ in false }
+    /// The settings as they stand (waiting times, SPEC §10).
+    public var settings: Settings
 
     /// Creates a context.
-    public init(now: Date, occurredAt: Date? = nil, actor: StaffMember, staff: @escaping (String) throws -> StaffMember?) {
+    public init(
+        now: Date, occurredAt: Date? = nil, actor: StaffMember, settings: Settings = .defaults,
+        staff: @escaping (String) throws -> StaffMember?
+    ) {
         self.now = now
         self.occurredAt = occurredAt ?? now
         self.actor = actor
+        self.settings = settings
         self.staff = staff
     }
 }

@@ -111,13 +111,26 @@ public struct CaseState: Sendable, Equatable {
         public var ispResponse: ISPResponse?
         /// The screenshots of removal checks.
         public var checkFiles: [StoredFile] = []
+        /// The helpline escalated to (SPEC §10).
+        public var helpline: HelplineEscalation?
+        /// The helpline's answer.
+        public var helplineResult: HelplineResult?
+        /// When the helpline's answer was recorded as happening.
+        public var helplineRespondedAt: Date?
+        /// When the ISP's answer was recorded as happening.
+        public var ispRespondedAt: Date?
+        /// When the latest removal check was made.
+        public var checkedAt: Date?
+        /// When a check found the material back after a confirmed removal (the latest
+        /// such time): its escalation is due from then, not from the original request.
+        public var reappearedAt: Date?
         /// The version of the request event.
         public var version: Int = 0
         /// Set when it was withdrawn as entered in error.
         public var withdrawal: Withdrawal?
 
-        /// Resolved: a check confirmed removal or amendment, or the ISP answered (SPEC §2.8).
-        public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil }
+        /// Resolved: a check confirmed removal or amendment, or the ISP or a helpline answered (SPEC §2.8, §10).
+        public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil || helplineResult != nil }
     }
 
     /// A declaration that takedown does not apply, covering the URL evidence live when it
@@ -163,8 +176,20 @@ public struct CaseState: Sendable, Equatable {
     public var policeReferral: PoliceReferral?
     /// When consent was withdrawn after the police referral: the force must be told (SPEC §2.6).
     public var policeToBeToldSince: Date?
-    /// Services signposted, once support was offered.
+    /// Services signposted, once support was offered (the latest offer).
     public var supportServices: [String]?
+    /// Every support offer in order (a second offer does not hide the first).
+    public var supportOffers: [SupportOffer] = []
+
+    /// One support offer: the services signposted, when and by whom.
+    public struct SupportOffer: Sendable, Equatable {
+        /// The services.
+        public var services: [String]
+        /// When.
+        public var at: Date
+        /// Who offered it.
+        public var by: String
+    }
     /// The answer to the support offered.
     public var supportResponse: SupportResponse?
     /// The outcome and action when closed.
@@ -219,6 +244,9 @@ public struct CaseState: Sendable, Equatable {
 
     /// The first confirmed removal or amendment of any live request.
     public var firstRemovalAt: Date? { liveTakedowns.compactMap(\.removalConfirmedAt).min() }
+
+    /// The removal figures, per request and for the case (one computation for every report).
+    public var removal: Removal { Removal.of(self) }
 
     /// Live URL evidence covered by neither a live request nor a live declaration.
     public var uncoveredURLEvidence: [EvidenceItem] {
@@ -302,10 +330,8 @@ public struct CaseState: Sendable, Equatable {
         public var policeReferral: PoliceReferral?
         /// The finding.
         public var finding: Finding?
-        /// Each live request's time and confirmed removal.
-        public var takedowns: [Outcomes.TakedownTiming]
-        /// The first confirmed removal of any of them.
-        public var removedAt: Date?
+        /// The removal figures as they stood (per request and for the case).
+        public var removal: Removal
         /// When the case was reopened after this closure.
         public var reopenedAt: Date?
     }

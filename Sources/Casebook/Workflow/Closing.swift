@@ -37,10 +37,11 @@ enum ClosingTrack {
             refusals.append(
                 Refusal(
                     .closeNeedsResolvedTakedowns,
-                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP response is recorded",
+                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded",
                     unblock: .anyOf([
                         .step(.checkRemoval, subject: id, choice: "removed|amended"),
                         .step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id),
+                        .step(takedown.helpline == nil ? .escalateToPOSH : .recordHelplineResponse, subject: id),
                     ])))
         }
         for item in state.uncoveredURLEvidence {
@@ -108,8 +109,7 @@ extension CaseState {
             ClosureRecord(
                 closure: closure, sourceKind: source?.kind, referrals: kinds, isThreatening: isThreatening,
                 policeReferral: policeReferral, finding: finding,
-                takedowns: liveTakedowns.map { Outcomes.TakedownTiming(requestedAt: $0.requestedAt, removedAt: $0.removalConfirmedAt) },
-                removedAt: firstRemovalAt))
+                removal: removal))
     }
 
     mutating func reopen(at date: Date) {

@@ -20,6 +20,7 @@ extension CaseState {
             // A second CaseOpened cannot be appended (decide never emits one); keep the first.
             break
         case .evidenceCaptured(let evidence): captureEvidence(evidence, at: date, actor: actor)
+        case .evidenceFilesAttached(let id, let files): attachFiles(files, to: id)
         case .investigationStarted: investigation = .started
         case .noteAdded(let text): addNote(text)
         case .sourceIdentified(let kind, let ref): source = Source(kind: kind, ref: ref, version: version)
@@ -29,18 +30,28 @@ extension CaseState {
         case .disciplinaryReferral(let staff): refer(.disciplinary(staff: staff))
         case .investigationConcluded(let finding, let summary): investigation = .concluded(finding, summary: summary)
         case .takedownRequested(let request): requestTakedown(request, at: date)
-        case .hostResponded(let id, let result): updateTakedown(id) { $0.response = result }
+        case .hostResponded(let id, let result, let file):
+            updateTakedown(id) { $0.response = result }
+            if let file { updateTakedown(id) { $0.checkFiles.append(file) } }
         case .removalChecked(let id, let result, let file):
             checkRemoval(id, result, at: date)
             if let file { updateTakedown(id) { $0.checkFiles.append(file) } }
         case .takedownNotApplicable(let reason): declareNotApplicable(reason)
         case .ispEscalated(let id, let isp): updateTakedown(id) { $0.isp = isp }
-        case .ispResponded(let id, let result): updateTakedown(id) { $0.ispResponse = result }
+        case .ispResponded(let id, let result):
+            updateTakedown(id) {
+                $0.ispResponse = result
+                $0.ispRespondedAt = date
+            }
+        case .helplineEscalated(let id, let helpline, let reference): escalateToHelpline(id, helpline, reference: reference, at: date)
+        case .helplineResponded(let id, let result): recordHelplineResponse(id, result, at: date)
         case .consentRecorded(let decision, _): recordConsent(decision, at: date)
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)
         case .policeNotified: policeToBeToldSince = nil
-        case .supportOffered(let services): supportServices = services
+        case .supportOffered(let services):
+            supportServices = services
+            supportOffers.append(SupportOffer(services: services, at: date, by: actor))
         case .supportResponded(let response): supportResponse = response
         case .closed(let outcome, let action): close(outcome, action, at: date)
         case .reopened: reopen(at: date)

@@ -72,7 +72,8 @@ enum LawfulContentTrack {
         if state.opened.categories.contains(.childSexualImagery) { return noFilesMessage }
         switch command {
         case .addEvidence(let draft) where draft.isChildSexualImagery: return noFilesMessage
-        case .checkRemoval(let id, _, _):
+        case .attachFiles(let id, _): return state.evidenceItem(id)?.isChildSexualImagery == true ? noFilesMessage : nil
+        case .checkRemoval(let id, _, _), .recordHostResponse(let id, _, _):
             let covered = state.takedown(id)?.request.evidence ?? []
             return state.evidence.contains { covered.contains($0.id) && $0.isChildSexualImagery } ? noFilesMessage : nil
         default: return nil
@@ -180,13 +181,21 @@ extension CaseState {
     /// Every stored file the case still holds, with the item holding it (`E2`, or `T1` for a
     /// removal check's screenshot): not purged, in the item's own record.
     public var heldFiles: [(item: String, file: StoredFile)] {
-        let purged = Set(purges.flatMap(\.items))
-        var held: [(item: String, file: StoredFile)] = []
-        for item in evidence where !purged.contains(item.id) {
-            for file in item.details?.files ?? [] { held.append((item.id, file)) }
+        // Purged per item and file: a file attached after a purge is held again.
+        var purged: Set<String> = []
+        for record in purges {
+            for item in record.items { for file in record.purge.files { purged.insert(item.uppercased() + " " + file.sha256) } }
         }
-        for takedown in takedowns where !purged.contains(takedown.request.id) {
-            for file in takedown.checkFiles { held.append((takedown.request.id, file)) }
+        var held: [(item: String, file: StoredFile)] = []
+        for item in evidence {
+            for file in item.details?.files ?? [] where !purged.contains(item.id.uppercased() + " " + file.sha256) {
+                held.append((item.id, file))
+            }
+        }
+        for takedown in takedowns {
+            for file in takedown.checkFiles where !purged.contains(takedown.request.id.uppercased() + " " + file.sha256) {
+                held.append((takedown.request.id, file))
+            }
         }
         return held
     }

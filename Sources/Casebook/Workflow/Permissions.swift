@@ -44,6 +44,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case applyRetention = "apply the retention schedule"
     /// `subject-access`: export everything that names a person (SPEC §9).
     case answerSubjectAccess = "answer subject access requests"
+    /// `settings set`: waiting times the workflow reads (SPEC §10).
+    case manageSettings = "change settings"
 }
 
 extension Role {
@@ -56,7 +58,8 @@ extension Role {
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
-                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess:
+                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
+                .manageSettings:
                 return false
             }
         case .safeguardingLead:
@@ -65,7 +68,7 @@ extension Role {
                 .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases:
                 return true
             case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
-                .answerSubjectAccess:
+                .answerSubjectAccess, .manageSettings:
                 return false
             }
         case .hr:

@@ -60,6 +60,13 @@ public enum Rule: String, Sendable, CaseIterable {
     case ispNeedsUncooperativeHost = "isp-needs-uncooperative-host"
     case ispResponseNeedsEscalation = "isp-response-needs-escalation"
     case ispResponseOnce = "isp-response-once"
+    // Helplines (Helpline.swift)
+    case helplineEscalationOnce = "helpline-escalation-once"
+    case helplineNeedsUnresolvedRequest = "helpline-needs-unresolved-request"
+    case poshNeedsRefusalOrWait = "posh-needs-refusal-or-wait"
+    case reportHarmfulContentNeedsPlatformReply = "report-harmful-content-needs-platform-reply"
+    case helplineResponseNeedsEscalation = "helpline-response-needs-escalation"
+    case helplineResponseOnce = "helpline-response-once"
     // Police (Police.swift)
     case policeNeedsThreateningMaterial = "police-needs-threatening-material"
     case policeNeedsConsent = "police-needs-consent"
@@ -100,6 +107,9 @@ public enum Rule: String, Sendable, CaseIterable {
             .noResponseNeedsDeadlinePassed:
             return "000 §13.5"
         case .ispEscalationOnce, .ispNeedsUncooperativeHost, .ispResponseNeedsEscalation, .ispResponseOnce: return "000 §13.6"
+        case .helplineEscalationOnce, .helplineNeedsUnresolvedRequest, .poshNeedsRefusalOrWait,
+            .reportHarmfulContentNeedsPlatformReply, .helplineResponseNeedsEscalation, .helplineResponseOnce:
+            return "SPEC §10, 000 §13.5–§13.6"
         case .policeNeedsThreateningMaterial, .policeNeedsConsent, .policeReferralOnce, .consentByAffectedPerson,
             .policeNoticeNeedsWithdrawnConsent:
             return "000 §13.7"

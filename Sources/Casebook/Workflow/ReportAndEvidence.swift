@@ -34,6 +34,18 @@ enum EvidenceTrack {
         Workflow.Decision(events: [.evidenceCaptured(try evidence(draft, id: "E\(state.evidence.count + 1)", context: context))])
     }
 
+    /// More files for an item captured earlier: not for a withdrawn or redacted one.
+    static func attachFiles(_ id: String, _ files: [StoredFile], _ state: CaseState) throws -> Workflow.Decision {
+        guard let item = state.evidenceItem(id) else { throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'") }
+        guard !files.isEmpty else { throw CasebookError.invalidInput("give the files to add with --file") }
+        guard item.details != nil else {
+            throw CasebookError.invalidInput("\(item.id) was redacted: capture the material again as a new item")
+        }
+        return Workflow.Decision(
+            events: [.evidenceFilesAttached(evidence: item.id, files: files)],
+            refusals: [CorrectionsTrack.withdrawnEntry(item.id, item.withdrawal)].compactMap { $0 })
+    }
+
     static func evidence(_ draft: EvidenceDraft, id: String, context: DecisionContext) throws -> CaseEvent.Evidence {
         var host: String?
         var url: String?
@@ -74,6 +86,11 @@ extension CaseState {
         self.openedAt = date
         self.updatedAt = date
         self.version = 1
+    }
+
+    mutating func attachFiles(_ files: [StoredFile], to id: String) {
+        guard let index = evidence.firstIndex(where: { $0.id == id }) else { return }
+        evidence[index].details?.files += files
     }
 
     mutating func captureEvidence(_ evidence: CaseEvent.Evidence?, at date: Date, actor: String) {

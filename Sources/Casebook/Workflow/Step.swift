@@ -20,6 +20,9 @@ public enum Step: String, Sendable, CaseIterable {
     case declareTakedownNotApplicable
     case escalateToISP
     case recordISPResponse
+    case escalateToPOSH
+    case escalateToReportHarmfulContent
+    case recordHelplineResponse
     case recordConsent
     case referToPolice
     case notifyPolice

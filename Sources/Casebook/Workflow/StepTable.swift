@@ -1,11 +1,12 @@
 import Foundation
 
 /// What a guard reads: the case as it stands, the takedown request a per-request step acts
-/// on, and the instant the step happens.
+/// on, the instant the step happens, and the settings (waiting times).
 struct GuardInput {
     var state: CaseState
     var takedown: CaseState.Takedown?
     var now: Date
+    var settings: Settings = .defaults
 
     /// The request of a per-request step; the step table only gives per-request guards one.
     var request: CaseState.Takedown {
@@ -41,8 +42,8 @@ struct StepGuards: Sendable {
     var needsOpenCase = true
 
     /// The refusals for one request (or none) at an instant: empty when allowed.
-    func refusals(_ state: CaseState, takedown: CaseState.Takedown?, now: Date) -> [Refusal] {
-        let input = GuardInput(state: state, takedown: takedown, now: now)
+    func refusals(_ state: CaseState, takedown: CaseState.Takedown?, now: Date, settings: Settings = .defaults) -> [Refusal] {
+        let input = GuardInput(state: state, takedown: takedown, now: now, settings: settings)
         if needsOpenCase, let closed = ClosingTrack.caseIsOpen.check(input).first { return [closed] }
         if isPerRequest, let takedown, let withdrawn = CorrectionsTrack.withdrawnRequest(takedown) { return [withdrawn] }
         return guards.flatMap { $0.check(input) }
@@ -68,6 +69,9 @@ extension Workflow {
         case .declareTakedownNotApplicable: return TakedownTrack.notApplicable
         case .escalateToISP: return ISPTrack.escalate
         case .recordISPResponse: return ISPTrack.response
+        case .escalateToPOSH: return HelplineTrack.escalatePOSH
+        case .escalateToReportHarmfulContent: return HelplineTrack.escalateReportHarmfulContent
+        case .recordHelplineResponse: return HelplineTrack.response
         case .recordConsent: return PoliceTrack.consent
         case .referToPolice: return PoliceTrack.refer
         case .notifyPolice: return PoliceTrack.notify

@@ -103,8 +103,10 @@ enum TakedownTrack {
     // MARK: Decisions
 
     static func request(
-        _ evidenceIDs: [String], host: String?, method: TakedownMethod, sentBy: RequestSender, _ state: CaseState, at: Date
+        _ evidenceIDs: [String], host: String?, method: TakedownMethod, sentBy: RequestSender, platformReference: String? = nil,
+        _ state: CaseState, at: Date
     ) throws -> Workflow.Decision {
+        let platformReference = try Workflow.optionalText(platformReference, "the platform reference")
         guard !evidenceIDs.isEmpty else { throw CasebookError.invalidInput("name the evidence items the request covers") }
         var items: [CaseState.EvidenceItem] = []
         var refusals: [Refusal] = []
@@ -141,15 +143,18 @@ enum TakedownTrack {
         }
         let request = CaseEvent.TakedownRequest(
             id: "T\(state.takedowns.count + 1)", host: requestHost, evidence: items.map(\.id), method: method,
-            sentBy: sentBy, deadline: Timestamp.string(from: at.addingTimeInterval(Workflow.takedownWindow)))
+            sentBy: sentBy, deadline: Timestamp.string(from: at.addingTimeInterval(Workflow.takedownWindow)),
+            platformReference: platformReference)
         return Workflow.Decision(events: [.takedownRequested(request)], refusals: refusals)
     }
 
-    static func response(_ id: String, _ result: HostResponse, _ state: CaseState, at date: Date) throws -> Workflow.Decision {
+    static func response(
+        _ id: String, _ result: HostResponse, file: StoredFile? = nil, _ state: CaseState, at date: Date
+    ) throws -> Workflow.Decision {
         let takedown = try Workflow.existingTakedown(id, state, at: date)
         let silence = result == .noResponse ? silenceEstablished(takedown, at: date) : nil
         return Workflow.Decision(
-            events: [.hostResponded(request: takedown.request.id, result: result)], takedown: takedown,
+            events: [.hostResponded(request: takedown.request.id, result: result, file: file)], takedown: takedown,
             refusals: [silence].compactMap { $0 })
     }
 
@@ -176,9 +181,11 @@ extension CaseState {
     mutating func checkRemoval(_ id: String, _ result: CheckResult, at date: Date) {
         updateTakedown(id) { takedown in
             takedown.check = result
+            takedown.checkedAt = date
             // The material reappearing undoes an earlier removal: the time to removal
             // counts to the removal that stands.
             if !result.confirmsRemoval {
+                if takedown.removalConfirmedAt != nil { takedown.reappearedAt = date }
                 takedown.removalConfirmedAt = nil
             } else if takedown.removalConfirmedAt == nil {
                 takedown.removalConfirmedAt = date

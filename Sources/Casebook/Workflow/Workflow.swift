@@ -57,7 +57,7 @@ public enum Workflow {
         let decision = try decideTrack(command, state, context)
         // No file is ever kept for child sexual imagery (SPEC §9): invalid input, whatever else is wrong.
         if let refusal = LawfulContentTrack.fileRefusal(command, state) { throw CasebookError.invalidInput(refusal) }
-        let stepRefusals = table.refusals(state, takedown: decision.takedown, now: at).filter { !decision.waived.contains($0.rule) }
+        let stepRefusals = table.refusals(state, takedown: decision.takedown, now: at, settings: context.settings).filter { !decision.waived.contains($0.rule) }
         // An argument rule the step table already names (no URL evidence at all) is said once.
         let refusals = stepRefusals + decision.refusals.filter { refusal in !stepRefusals.contains { $0.rule == refusal.rule } }
         if !refusals.isEmpty { throw CasebookError.refused(refusals) }
@@ -68,6 +68,7 @@ public enum Workflow {
     private static func decideTrack(_ command: CaseCommand, _ state: CaseState, _ context: DecisionContext) throws -> Decision {
         switch command {
         case .addEvidence(let draft): return try EvidenceTrack.addEvidence(draft, state, context)
+        case .attachFiles(let id, let files): return try EvidenceTrack.attachFiles(id, files, state)
         case .startInvestigation: return Decision(events: [.investigationStarted])
         case .addNote(let note): return try InvestigationTrack.addNote(note)
         case .identifySource(let kind, let ref): return try InvestigationTrack.identifySource(kind, ref: ref, state)
@@ -75,13 +76,18 @@ public enum Workflow {
         case .referBehaviour(let pupil): return try InvestigationTrack.referBehaviour(pupil)
         case .referDisciplinary(let staff): return try InvestigationTrack.referDisciplinary(staff, context)
         case .concludeInvestigation(let finding, let summary): return try InvestigationTrack.conclude(finding, summary)
-        case .requestTakedown(let evidence, let host, let method, let sentBy):
-            return try TakedownTrack.request(evidence, host: host, method: method, sentBy: sentBy, state, at: context.occurredAt)
-        case .recordHostResponse(let id, let result): return try TakedownTrack.response(id, result, state, at: context.occurredAt)
+        case .requestTakedown(let evidence, let host, let method, let sentBy, let platformReference):
+            return try TakedownTrack.request(
+                evidence, host: host, method: method, sentBy: sentBy, platformReference: platformReference, state, at: context.occurredAt)
+        case .recordHostResponse(let id, let result, let file):
+            return try TakedownTrack.response(id, result, file: file, state, at: context.occurredAt)
         case .checkRemoval(let id, let result, let file): return try TakedownTrack.check(id, result, file, state, at: context.occurredAt)
         case .declareTakedownNotApplicable(let reason): return try TakedownTrack.declareNotApplicable(reason, state)
         case .escalateToISP(let id, let isp): return try ISPTrack.escalate(id, isp: isp, state, at: context.occurredAt)
         case .recordISPResponse(let id, let result): return try ISPTrack.response(id, result, state, at: context.occurredAt)
+        case .escalateToHelpline(let id, let helpline, let reference):
+            return try HelplineTrack.escalate(id, to: helpline, reference: reference, state, at: context.occurredAt)
+        case .recordHelplineResponse(let id, let result): return try HelplineTrack.response(id, result, state, at: context.occurredAt)
         case .recordConsent(let decision, let person): return try PoliceTrack.consent(decision, by: person, state, context)
         case .referToPolice(let force, let reference, let overrideReason):
             return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason, state, context)
@@ -102,19 +108,21 @@ public enum Workflow {
     // MARK: What is allowed now
 
     /// Every step, allowed now or blocked and why, from the step table `decide` enforces.
-    public static func availability(of state: CaseState, now: Date) -> [StepAvailability] {
-        Step.allCases.map { availability(of: $0, in: state, now: now) }
+    public static func availability(of state: CaseState, now: Date, settings: Settings = .defaults) -> [StepAvailability] {
+        Step.allCases.map { availability(of: $0, in: state, now: now, settings: settings) }
     }
 
     /// One step, allowed now or blocked and why.
-    public static func availability(of step: Step, in state: CaseState, now: Date) -> StepAvailability {
+    public static func availability(
+        of step: Step, in state: CaseState, now: Date, settings: Settings = .defaults
+    ) -> StepAvailability {
         let table = guards(for: step)
         var subjects: [String] = []
         var blockers: [Refusal] = []
         if table.isPerRequest {
-            (subjects, blockers) = perRequest(state, table, now: now)
+            (subjects, blockers) = perRequest(state, table, now: now, settings: settings)
         } else {
-            blockers = table.refusals(state, takedown: nil, now: now)
+            blockers = table.refusals(state, takedown: nil, now: now, settings: settings)
             if step == .withdraw, blockers.isEmpty { subjects = CorrectionsTrack.liveItems(state) }
         }
         return StepAvailability(step: step, subjects: subjects, blockers: blockers)
@@ -122,11 +130,13 @@ public enum Workflow {
 
     /// A per-request step: allowed for the live requests whose guards pass; otherwise
     /// blocked by every live request's reason (or by having no live request at all).
-    private static func perRequest(_ state: CaseState, _ table: StepGuards, now: Date) -> ([String], [Refusal]) {
+    private static func perRequest(
+        _ state: CaseState, _ table: StepGuards, now: Date, settings: Settings
+    ) -> ([String], [Refusal]) {
         if let closed = ClosingTrack.caseIsOpen.check(GuardInput(state: state, now: now)).first { return ([], [closed]) }
         let live = state.liveTakedowns
         if live.isEmpty { return ([], [TakedownTrack.needsRequest(state)]) }
-        let results = live.map { ($0.request.id, table.refusals(state, takedown: $0, now: now)) }
+        let results = live.map { ($0.request.id, table.refusals(state, takedown: $0, now: now, settings: settings)) }
         let allowed = results.filter { $0.1.isEmpty }.map(\.0)
         return allowed.isEmpty ? ([], results.flatMap(\.1)) : (allowed, [])
     }

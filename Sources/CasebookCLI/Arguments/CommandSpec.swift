@@ -74,6 +74,18 @@ public struct OptionSpec: Sendable {
     public var isRequired: Bool
     /// One sentence for the help.
     public var help: String
+    /// What the value names on the caller's machine: in server mode (SPEC §8) the client
+    /// reads an input file itself and sends its bytes, and writes an output file itself.
+    public var file: FileUse
+
+    /// Whether an option's value is a path the command reads or writes.
+    public enum FileUse: Sendable {
+        case none
+        /// A file the command reads (`evidence add --file`).
+        case input
+        /// A new file or folder the command writes (`timeline --out`).
+        case output
+    }
 
     /// Creates an option; without a `valueName` it is a flag.
     public init(
@@ -82,7 +94,8 @@ public struct OptionSpec: Sendable {
         valueName: String? = nil,
         isRepeatable: Bool = false,
         isRequired: Bool = false,
-        help: String
+        help: String,
+        file: FileUse = .none
     ) {
         self.name = name
         self.short = short
@@ -90,6 +103,7 @@ public struct OptionSpec: Sendable {
         self.isRepeatable = isRepeatable
         self.isRequired = isRequired
         self.help = help
+        self.file = file
     }
 
     /// Whether the option is a flag (takes no value).

@@ -8,6 +8,9 @@ public struct GlobalOptions: Sendable, Equatable {
     public var actor: String?
     /// Whether output is one JSON value on stdout (`--json`).
     public var json: Bool
+    /// The Casebook server's socket (`--server SOCKET`), if given: the command is run there
+    /// (SPEC §8).
+    public var server: String?
 
     /// Creates global options; by default none is given.
     public init(db: String? = nil, actor: String? = nil, json: Bool = false) {
@@ -31,6 +34,8 @@ enum GlobalOption: String, CaseIterable {
     case actor = "as"
     /// `--json`.
     case json
+    /// `--server <socket>`.
+    case server
 
     /// The option's description.
     var spec: OptionSpec {
@@ -44,6 +49,10 @@ enum GlobalOption: String, CaseIterable {
             )
         case .json:
             OptionSpec(name: rawValue, help: "Print one JSON value on stdout instead of text.")
+        case .server:
+            OptionSpec(
+                name: rawValue, valueName: "socket",
+                help: "Run the command through the Casebook server at this socket (default: $CASEBOOK_SERVER).")
         }
     }
 }
@@ -102,6 +111,7 @@ public func splitGlobalOptions(
         case .database: globals.db = value
         case .actor: globals.actor = value
         case .json: globals.json = true
+        case .server: globals.server = value
         }
     }
     return (globals, rest)

@@ -8,18 +8,20 @@ enum Commands {
         SetupCommands.initialize, SetupCommands.addStaff, SetupCommands.listStaff, SetupCommands.login, SetupCommands.role,
         SetupCommands.school, SetupCommands.leave,
         CaseCommands.open,
-        EvidenceCommands.add, EvidenceCommands.list, EvidenceCommands.get,
+        EvidenceCommands.add, EvidenceCommands.attach, EvidenceCommands.list, EvidenceCommands.get,
         InvestigationCommands.start, InvestigationCommands.note, InvestigationCommands.source,
         InvestigationCommands.assess, InvestigationCommands.conclude,
         InvestigationCommands.referBehaviour, InvestigationCommands.referDisciplinary,
         TakedownCommands.request, TakedownCommands.response, TakedownCommands.check, TakedownCommands.notApplicable,
         TakedownCommands.escalate, TakedownCommands.ispResponse,
+        HelplineCommands.escalate, HelplineCommands.response,
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.notified, ClosingCommands.offerSupport,
         ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
+        SettingsCommands.set, SettingsCommands.list, ReminderCommands.digest,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
         MaintenanceCommands.verify, MaintenanceCommands.checkpoint, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
-        DemoCommand.demo,
+        DemoCommand.demo, ServerCommands.serve,
         LawfulContentCommands.category(add: true), LawfulContentCommands.category(add: false), LawfulContentCommands.flag,
         LawfulContentCommands.purge,
     ] + LawfulContentCommands.reports + RetentionCommands.all + [SubjectAccessCommand.command]
@@ -34,6 +36,9 @@ enum Commands {
     ) { invocation in
         let words = invocation.arguments.positionals.joined(separator: " ")
         if !words.isEmpty {
+            if byName[words] == nil, let group = groupHelp(words) {
+                return Output(text: group, json: ["group": .string(words), "help": .string(group)])
+            }
             guard let command = byName[words] else {
                 throw UsageError(
                     message: "Unknown command '\(words)'", suggestion: suggestion(for: words, among: Array(byName.keys)),
@@ -53,10 +58,20 @@ enum Commands {
             Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --as STAFF-ID (default $CASEBOOK_USER), --json.
             Who acts: the member mapped to your login (staff login); --as may confirm it. A database made with
             'init --claimed-identities' trusts --as instead (demonstrations and tests only).
-            Times: 2026-11-20 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
+            Times: 2026-11-20 14:05 or 20/11/2026 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
             Exit codes: 0 ok, 1 refused by the workflow, 3 verify found a break, 64 usage, 65 invalid input,
             66 not found, 70 internal, 73 cannot create, 74 I/O, 75 conflict (retry), 77 not permitted.
             """
         return Output(text: text, json: .array(all.map { ["command": .string($0.spec.name), "summary": .string($0.spec.summary)] }))
+    }
+
+    /// A group's commands and what each does (`casebook help takedown`, `casebook takedown
+    /// --help`, a bare `casebook takedown`); nil when no command starts with `group`.
+    static func groupHelp(_ group: String) -> String? {
+        let members = all.filter { $0.spec.name.hasPrefix(group + " ") }
+        guard !members.isEmpty else { return nil }
+        var table = Table(header: ["COMMAND", "WHAT IT DOES"])
+        table.rows = members.map { ["casebook " + $0.spec.name, $0.spec.summary] }
+        return "casebook \(group): \(members.count) commands.\n\n\(table.rendered)\n\nSee 'casebook \(group) SUBCOMMAND --help' for one."
     }
 }

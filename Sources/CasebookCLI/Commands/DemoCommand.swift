@@ -115,8 +115,9 @@ enum DemoCommand {
             "Education Support stress counselling line", "--at", at(11.5),
         ])
         try run(["support", "response", r, "--accepted", "--at", at(12)])
-        try run(["show", r, "--as-of", at(25.75)])
-        try run(["overdue", "--as-of", at(25.75)], as: "dsl.khan")
+        // T1's 24 hours have passed without an answer (these steps are dated days ago).
+        try run(["show", r])
+        try run(["overdue"], as: "dsl.khan")
         try run(["takedown", "response", r, "T1", "--result", "no-response", "--at", at(26)])
         try run(["isp", "escalate", r, "T1", "--isp", "Example Telecom", "--at", at(26.5)])
         try run(["isp", "response", r, "T1", "--result", "blocked", "--at", at(40)])

@@ -14,7 +14,7 @@ enum EvidenceCommands {
                 OptionSpec(name: "captured-at", valueName: "time", help: "When it was captured (default: --at)."),
                 OptionSpec(name: "posted-at", valueName: "time", help: "When it was posted, if known."),
                 OptionSpec(name: "platform", valueName: "name", help: "The platform or site."),
-                OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot, saved email or audio file (64 MiB at most)."),
+                OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input),
                 OptionSpec(name: "description", valueName: "text", help: "What it shows."),
                 OptionSpec(
                     name: "child-sexual-imagery",
@@ -54,21 +54,46 @@ enum EvidenceCommands {
             return TextField.escaped(text, keepingLines: true)
         })
 
+    static let attach = CaseCommands.step(
+        CommandSpec(
+            name: "evidence attach", summary: "Add files to an evidence item captured earlier (hashed and stored like the first).",
+            positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E2.")],
+            options: [
+                OptionSpec(
+                    name: "file", valueName: "path", isRepeatable: true, isRequired: true,
+                    help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input)
+            ],
+            examples: ["casebook --as smt.jones evidence attach CB-2026-0001 E2 --file reply.png --file thread.png"]),
+        files: { invocation in
+            try invocation.arguments.values("file").map { path in
+                (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
+            }
+        },
+        make: { invocation, files in .attachFiles(evidence: invocation.positional(1), files: files) },
+        describe: { state, events, _ in
+            guard case .evidenceFilesAttached(let id, let files)? = events.first else { return "Attached." }
+            var text = "\(files.count) file\(files.count == 1 ? "" : "s") added to \(id) on \(state.reference)"
+            for file in files {
+                text += "\n  \(TextField.escaped(file.name))  \(file.mediaType)  \(file.size) bytes  sha256 \(file.sha256)"
+            }
+            return TextField.escaped(text, keepingLines: true)
+        })
+
     static let list = Command(
         spec: CommandSpec(
             name: "evidence list", summary: "List a case's evidence items and their files.",
             positionals: [CaseCommands.casePositional], examples: ["casebook --as smt.jones evidence list CB-2026-0001"])
     ) { invocation in
         let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
-        var table = Table(header: ["ID", "KIND", "CAPTURED", "URL", "FILES"])
+        var table = Table(header: ["ID", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {
-                table.rows.append([item.id, "[redacted]", "", "", ""])
+                table.rows.append([item.id, "[redacted]", "", "", "", "", ""])
                 continue
             }
             table.rows.append([
-                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), details.kind.rawValue,
-                invocation.show(Timestamp.date(from: details.capturedAt)), details.url ?? "",
+                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), details.kind.rawValue, details.platform ?? "",
+                invocation.show(Timestamp.date(from: details.capturedAt)), details.url ?? "", details.description ?? "",
                 details.files.map(\.name).joined(separator: ", "),
             ])
         }
@@ -78,12 +103,15 @@ enum EvidenceCommands {
 
     static let get = Command(
         spec: CommandSpec(
-            name: "evidence get", summary: "Write an evidence item's files into a new folder, each checked against its SHA-256.",
-            positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E1.")],
+            name: "evidence get",
+            summary: "Write an evidence item's files (or a takedown request's removal-check screenshots) into a new folder, each checked against its SHA-256.",
+            positionals: [
+                CaseCommands.casePositional, PositionalSpec(name: "item", help: "An evidence item (E1) or a takedown request (T1)."),
+            ],
             options: [
                 OptionSpec(
                     name: "out", valueName: "dir", isRequired: true,
-                    help: "The new folder to create (must not exist); it appears with every file, or not at all.")
+                    help: "The new folder to create (must not exist); it appears with every file, or not at all.", file: .output)
             ],
             examples: ["casebook --as smt.jones evidence get CB-2026-0001 E1 --out ./CB-2026-0001-E1"])
     ) { invocation in
@@ -91,18 +119,38 @@ enum EvidenceCommands {
         let actor = try invocation.actor()
         let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
         let id = invocation.positional(1)
-        guard let item = state.evidenceItem(id) else {
-            throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'")
+        var item: (id: String, files: [StoredFile])
+        if let takedown = state.takedown(id) {
+            // A takedown request: the files of its removal checks, in order.
+            var files: [StoredFile] = []
+            for stored in try casebook.events(of: state.reference) where stored.type == "RemovalChecked" && !stored.isRedacted {
+                if case .removalChecked(let request, _, let file?) = try CaseEvent(type: stored.type, payload: stored.payload),
+                    request == takedown.request.id
+                {
+                    files.append(file)
+                }
+            }
+            item = (takedown.request.id, files)
+        } else {
+            guard let evidence = state.evidenceItem(id) else {
+                throw CasebookError.notFound("\(state.reference) has no evidence item or takedown request '\(id)'")
+            }
+            guard let details = evidence.details else {
+                throw CasebookError.notFound("\(evidence.id) was redacted; its files are not released")
+            }
+            item = (evidence.id, details.files)
         }
-        if let purge = state.purge(of: item.id) {
+        // Purged files (SPEC §9): say when, by whom and why; write only what is still held.
+        let held = Set(state.heldFiles.filter { $0.item == item.id }.map(\.file.sha256))
+        if let purge = state.purge(of: item.id), !item.files.contains(where: { held.contains($0.sha256) }) {
             throw CasebookError.notFound(
-                (item.details == nil ? "\(item.id) was redacted and its files purged" : "\(item.id)'s files were purged") + " on \(invocation.localTime.format(purge.at)) by \(purge.by): \(purge.purge.reason); "
+                "\(item.id)'s files were purged on \(invocation.localTime.format(purge.at)) by \(purge.by): \(purge.purge.reason); "
                     + "their SHA-256: " + purge.purge.files.map(\.sha256).joined(separator: ", "))
         }
-        guard let details = item.details else { throw CasebookError.notFound("\(item.id) was redacted; its files are not released") }
+        if state.purge(of: item.id) != nil { item.files = item.files.filter { held.contains($0.sha256) } }
         // The stored names become file names: a database edited by hand must not be able to
         // write outside the folder. Checked for every file before anything is written.
-        for file in details.files {
+        for file in item.files {
             if let problem = FileName.problem(file.name) {
                 throw CasebookError.invalidInput(
                     "\(state.reference) \(item.id): the stored file name '\(FileName.printable(file.name))' \(problem), "
@@ -111,7 +159,7 @@ enum EvidenceCommands {
         }
         // Every file is read and hash-checked before anything is written.
         // A file whose bytes another case's purge deleted (child sexual imagery) answers 66, not 70.
-        let blobs = try details.files.map { file in
+        let blobs = try item.files.map { file in
             (file: file, data: try Casebook.translatingErrors { try casebook.store.blob(file.sha256).data })
         }
         let folder = invocation.value("out")

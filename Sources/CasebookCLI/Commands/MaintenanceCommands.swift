@@ -1,4 +1,5 @@
 import Casebook
+import CasebookServer
 import EventLog
 import Foundation
 
@@ -11,10 +12,10 @@ enum MaintenanceCommands {
             options: [
                 OptionSpec(
                     name: "export", valueName: "file",
-                    help: "A JSON timeline export to check; also against the database when one is reachable."),
+                    help: "A JSON timeline export to check; also against the database when one is reachable.", file: .input),
                 OptionSpec(
                     name: "checkpoint", valueName: "file",
-                    help: "A checkpoint file (casebook checkpoint): prove the database still holds its history."),
+                    help: "A checkpoint file (casebook checkpoint): prove the database still holds its history.", file: .input),
             ],
             examples: [
                 "casebook --as dsl.khan verify", "casebook --as dsl.khan verify --checkpoint checkpoint-2026-11-20.json",
@@ -112,7 +113,7 @@ enum MaintenanceCommands {
         spec: CommandSpec(
             name: "checkpoint",
             summary: "Write a witness of the log head and every stream's head, to keep away from the database; 'verify --checkpoint FILE' later proves the history unchanged (headteacher, DSL).",
-            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).")],
+            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).", file: .output)],
             examples: ["casebook --as dsl.khan checkpoint --out checkpoint-2026-11-20.json"])
     ) { invocation in
         let out = invocation.value("out")
@@ -120,7 +121,8 @@ enum MaintenanceCommands {
         let actor = try invocation.actor()
         let witness = CheckpointFile(
             checkpoint: try casebook.checkpoint(by: actor), takenAt: Timestamp.string(from: casebook.now), takenBy: actor.id)
-        try PrivateOutput.writeNew(witness.json(), to: out, database: invocation.databasePath)
+        // Written like every other output file (SPEC §5); in server mode by the client.
+        let delivery = Delivery(path: out, content: .file(Array(witness.json().utf8)))
         let head = witness.checkpoint.logHead
         return Output(
             text: "Wrote a checkpoint of \(head.eventCount) events in \(witness.checkpoint.streams.count) streams to \(out) "
@@ -128,7 +130,7 @@ enum MaintenanceCommands {
             json: [
                 "file": .string(out), "events": .int(head.eventCount), "hash": .string(head.hash),
                 "streams": .int(witness.checkpoint.streams.count),
-            ])
+            ], delivery: delivery)
     }
 
     static let rebuild = Command(
@@ -146,13 +148,37 @@ enum MaintenanceCommands {
     static let backup = Command(
         spec: CommandSpec(
             name: "backup", summary: "Copy the database with SQLite's online backup API, consistent while others write (headteacher only).",
-            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).")],
+            options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).", file: .output)],
             examples: ["casebook --as head backup --out casebook-2026-11-20.sqlite"])
     ) { invocation in
         let out = invocation.value("out")
-        try invocation.casebook().backup(to: out, by: try invocation.actor())
+        let text = "Backed up to \(out) (integrity check ok)."
+        guard case .remote = invocation.files else {
+            try invocation.casebook().backup(to: out, by: try invocation.actor())
+            return Output(text: text, json: ["backup": .string(out)], recorded: "wrote the backup \(out)")
+        }
+        // Server mode: the copy is made in the database's own folder (which only the server
+        // can read), handed to the client to write, and removed here.
+        let database = invocation.databasePath
+        // The answer is bounded: refuse before copying (and recording) what cannot be sent.
+        // (The database and its write-ahead log together bound the copy's size.)
+        let size = [database, database + "-wal"].reduce(UInt64(0)) { total, path in
+            total + (((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0)
+        }
+        let limit = WireLimits().maxResponseBytes - 1024 * 1024
+        guard size <= limit else {
+            throw CasebookError.invalidInput(
+                "the database is \(size) bytes, more than a backup through the server can carry (\(limit) bytes); "
+                    + "ask IT to back it up on the server (docs/DEPLOYMENT.md, Backups)")
+        }
+        let folder = (database as NSString).deletingLastPathComponent
+        let copy = (folder.isEmpty ? "." : folder) + "/.casebook-backup-\(UUID().uuidString).sqlite"
+        defer { unlink(copy) }
+        try invocation.casebook().backup(to: copy, by: try invocation.actor())
+        guard let data = FileManager.default.contents(atPath: copy) else { throw CasebookError.io("cannot read the backup made at \(copy)") }
         return Output(
-            text: "Backed up to \(out) (integrity check ok).", json: ["backup": .string(out)], recorded: "wrote the backup \(out)")
+            text: text, json: ["backup": .string(out)], recorded: "handed the backup \(out) to your command",
+            delivery: Delivery(path: out, content: .file([UInt8](data))))
     }
 
     static let redact = Command(

@@ -11,16 +11,18 @@ enum ReportCommands {
             positionals: [CaseCommands.casePositional],
             options: [
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, html, json or csv."),
-                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout.", file: .output),
                 OptionSpec(name: "recipient", valueName: "name", help: "Who it is being shared with."),
-                OptionSpec(name: "as-of", valueName: "time", help: "Evaluate deadlines at another instant (default: now)."),
+                ReadCommands.asOfOption,
             ],
             examples: [
                 "casebook --as dsl.khan timeline CB-2026-0001 --format html --out CB-2026-0001.html --recipient 'Northshire Police'",
                 "casebook --as dsl.khan timeline CB-2026-0001 --format json --out CB-2026-0001.json",
             ])
     ) { invocation in
-        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) } ?? .text
+        // With --json and no --format, the report's own JSON.
+        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) }
+            ?? (invocation.globals.json ? .json : .text)
         let reference = try invocation.caseReference()
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
@@ -40,18 +42,22 @@ enum ReportCommands {
                 OptionSpec(name: "since", valueName: "date", help: "Closed on or after (local date or time)."),
                 OptionSpec(name: "until", valueName: "date", help: "Closed before (local date or time)."),
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, json or csv."),
-                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout."),
+                OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout.", file: .output),
+                ReadCommands.asOfOption,
             ],
             examples: ["casebook --as hr.lee outcomes --since 2026-09-01 --until 2027-09-01 --format csv --out outcomes.csv"])
     ) { invocation in
-        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: OutcomesFormat.self) } ?? .text
+        let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: OutcomesFormat.self) }
+            ?? (invocation.globals.json ? .json : .text)
         let since = try invocation.time("since")
         let until = try invocation.time("until")
         if let since, let until, since >= until { throw CasebookError.invalidInput("--since must be before --until") }
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         return try deliver(format: format.rawValue, subject: "outcomes", invocation) {
-            try casebook.outcomesExport(since: since, until: until, format: format, by: actor, localTime: invocation.localTime)
+            try casebook.outcomesExport(
+                since: since, until: until, format: format, by: actor, localTime: invocation.localTime,
+                asOf: try invocation.time("as-of"))
         }
     }
 

@@ -12,15 +12,20 @@ enum SetupCommands {
                 OptionSpec(name: "admin", valueName: "id", isRequired: true, help: "The headteacher's staff id."),
                 OptionSpec(name: "name", valueName: "name", isRequired: true, help: "The headteacher's name."),
                 OptionSpec(
+                    name: "login", valueName: "login",
+                    help: "The login the headteacher acts as (default: yours): for a server, where the service account runs init."),
+                OptionSpec(
                     name: "claimed-identities",
                     help: "Trust --as as given instead of the operating-system login: for demonstrations and tests only."),
             ],
             examples: [
                 "casebook --db school.sqlite init --admin head --name 'Dr Priya Okafor'",
                 "casebook --db practice.sqlite init --admin head --name 'Dr Priya Okafor' --claimed-identities",
+                "sudo -u casebook casebook --db /var/lib/casebook/casebook.sqlite init --admin head --name 'Dr Priya Okafor' --login p.okafor",
             ],
             discussion: """
-                The headteacher is trust-wide and acts as the login that runs init. Every later command \
+                The headteacher is trust-wide and acts as the login that runs init, or the one --login \
+                names. Every later command \
                 acts as the member mapped to the login running it (staff add --login, staff login); --as \
                 may be given but must name that member. With --claimed-identities, --as is trusted as \
                 given, and every show and export says the identities were claimed, not verified.
@@ -29,12 +34,16 @@ enum SetupCommands {
         let path = invocation.databasePath
         let admin = invocation.value("admin")
         let claimed = invocation.arguments.flag("claimed-identities")
+        if claimed, invocation.optional("login") != nil {
+            throw CommandError.usage("give --login or --claimed-identities, not both: a claimed-identities database maps no logins")
+        }
+        let login = try invocation.optional("login").map { try LoginName.validate($0) } ?? invocation.callerLogin
         _ = try Casebook.create(
             at: path, admin: admin, name: invocation.value("name"), identities: claimed ? .claimed : .verified,
-            adminLogin: invocation.callerLogin, clock: invocation.clock)
+            adminLogin: login, clock: invocation.clock)
         let identity = claimed
             ? "Identities are claimed (--as is trusted as given): for demonstrations and tests only."
-            : "\(admin) acts as the login '\(invocation.callerLogin ?? "?")'; map each member to a login with --login."
+            : "\(admin) acts as the login '\(login ?? "?")'; map each member to a login with --login."
         let next = claimed
             ? "casebook --as \(admin) staff add ID --name NAME --role ROLE"
             : "casebook staff add ID --name NAME --role ROLE --login LOGIN"
@@ -42,7 +51,7 @@ enum SetupCommands {
             text: "Created \(path) with \(admin) as headteacher.\n\(identity)\nNext: \(next)",
             json: [
                 "database": .string(path), "admin": .string(admin), "identities": .string(claimed ? "claimed" : "verified"),
-                "login": claimed ? .null : JSONValue(invocation.callerLogin),
+                "login": claimed ? .null : JSONValue(login),
             ],
             recorded: "created the database \(path) with \(admin) as headteacher")
     }

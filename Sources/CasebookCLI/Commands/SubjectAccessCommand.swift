@@ -10,7 +10,7 @@ enum SubjectAccessCommand {
             summary: "Export every entry that names a person, others' names marked for review; records the request's one-month deadline (headteacher).",
             positionals: [PositionalSpec(name: "id", help: "The person: a staff id, or a pupil's reference.")],
             options: [
-                OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file to write (must not exist)."),
+                OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file to write (must not exist).", file: .output),
                 OptionSpec(name: "format", valueName: "format", help: "json (default) or html."),
                 OptionSpec(name: "received", valueName: "time", help: "When the request was received (default: now); the deadline is one calendar month later."),
             ],

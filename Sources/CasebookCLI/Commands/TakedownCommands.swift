@@ -18,13 +18,19 @@ enum TakedownCommands {
                 OptionSpec(
                     name: "by", valueName: "sender",
                     help: "school (default), or complainant when the site insists the person asks and the school supports them."),
+                OptionSpec(
+                    name: "platform-reference", valueName: "ref",
+                    help: "The platform's own reference for the report (the helplines ask for it, SPEC §10)."),
             ],
-            examples: ["casebook --as smt.jones takedown request CB-2026-0001 --evidence E1 --method form"]),
+            examples: [
+                "casebook --as smt.jones takedown request CB-2026-0001 --evidence E1 --method form --platform-reference 'Report 88213'"
+            ]),
         make: { invocation, _ in
             .requestTakedown(
                 evidence: invocation.value("evidence").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 host: invocation.optional("host"), method: try invocation.word("method", as: TakedownMethod.self),
-                sentBy: try invocation.optional("by").map { try Invocation.word($0, option: "by", as: RequestSender.self) } ?? .school)
+                sentBy: try invocation.optional("by").map { try Invocation.word($0, option: "by", as: RequestSender.self) } ?? .school,
+                platformReference: invocation.optional("platform-reference"))
         },
         describe: { state, events, invocation in
             guard case .takedownRequested(let request)? = events.first, let takedown = state.takedown(request.id) else {
@@ -39,14 +45,24 @@ enum TakedownCommands {
         CommandSpec(
             name: "takedown response", summary: "Record the host's response to a takedown request.",
             positionals: [CaseCommands.casePositional, requestPositional],
-            options: [OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(HostResponse.choices).")],
-            examples: ["casebook --as smt.jones takedown response CB-2026-0001 T1 --result removed"]),
-        make: { invocation, _ in
-            .recordHostResponse(request: invocation.positional(1), try invocation.word("result", as: HostResponse.self))
+            options: [
+                OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(HostResponse.choices)."),
+                OptionSpec(name: "file", valueName: "path", help: "The platform's reply (a saved email or screenshot), kept like evidence.", file: .input),
+            ],
+            examples: ["casebook --as smt.jones takedown response CB-2026-0001 T1 --result refused --file reply.eml"]),
+        files: { invocation in
+            try invocation.optional("file").map { path in
+                [(name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))]
+            } ?? []
+        },
+        make: { invocation, files in
+            .recordHostResponse(
+                request: invocation.positional(1), try invocation.word("result", as: HostResponse.self), file: files.first)
         },
         describe: { state, events, _ in
-            guard case .hostResponded(let id, let result)? = events.first else { return "Recorded." }
+            guard case .hostResponded(let id, let result, let file)? = events.first else { return "Recorded." }
             return "\(id) on \(state.reference): host response \(result.rawValue)."
+                + (file.map { " The platform's reply \($0.name) is kept (SHA-256 \($0.sha256))." } ?? "")
         })
 
     static let check = CaseCommands.step(
@@ -55,7 +71,7 @@ enum TakedownCommands {
             positionals: [CaseCommands.casePositional, requestPositional],
             options: [
                 OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(CheckResult.choices)."),
-                OptionSpec(name: "file", valueName: "path", help: "A screenshot of what the check found."),
+                OptionSpec(name: "file", valueName: "path", help: "A screenshot of what the check found.", file: .input),
             ],
             examples: ["casebook --as smt.jones takedown check CB-2026-0001 T1 --result removed --file gone.png"]),
         files: { invocation in

@@ -6,13 +6,15 @@ import Foundation
 /// allowed now or blocked (from the library's own guards).
 enum CaseText {
     static func render(
-        _ state: CaseState, steps: [StepAvailability], overdue: [Deadline], repeats: [CaseReference], localTime: LocalTime
+        _ state: CaseState, steps: [StepAvailability], overdue: [Deadline], repeats: [CaseReference], localTime: LocalTime,
+        names: [String: String] = [:]
     ) -> String {
         func time(_ date: Date?) -> String { date.map(localTime.format) ?? "—" }
+        func person(_ id: String) -> String { names[id.lowercased()].map { "\($0) (\(id))" } ?? id }
         var lines: [String] = []
         lines.append("\(state.reference)  \(state.status.rawValue.uppercased())\(state.isUrgent ? "  URGENT (child mentioned, 001 §8.6)" : "")")
         lines.append("School:      \(state.opened.school.isEmpty ? "—" : state.opened.school)")
-        lines.append("Affected:    \(state.opened.affected)   reported by \(state.opened.reportedBy) to \(state.opened.reportedTo)")
+        lines.append("Affected:    \(person(state.opened.affected))   reported by \(person(state.opened.reportedBy)) to \(person(state.opened.reportedTo))")
         lines.append("Opened:      \(time(state.openedAt))   discovered \(time(Timestamp.date(from: state.opened.discoveredAt)))")
         lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
         lines.append("Summary:     \(state.opened.summary)")
@@ -49,17 +51,27 @@ enum CaseText {
             }
         }
         lines.append("  referrals: \(referrals.isEmpty ? "—" : referrals.joined(separator: ", "))")
+        let notes = state.liveNotes
+        lines.append(notes.isEmpty ? "  notes:     —" : "  notes:")
+        for note in notes {
+            lines.append("    \(note.id): " + note.text.replacingOccurrences(of: "\n", with: "\n        "))
+        }
         let live = state.liveTakedowns
         lines.append("Takedown:    \(live.isEmpty ? "no requests" : "\(live.count) request\(live.count == 1 ? "" : "s")")"
             + state.liveNotApplicable.map { "; not applicable for \($0.covers.isEmpty ? "the case" : $0.covers.joined(separator: ",")) — \($0.reason)" }.joined())
+        let removal = state.removal
         for takedown in live {
             var line = "  \(takedown.request.id) \(takedown.request.host) (\(takedown.request.evidence.joined(separator: ","))) by \(takedown.request.method.rawValue), sent by \(takedown.request.sentBy.rawValue); due \(time(takedown.deadline))"
             line += "; response \(takedown.response?.rawValue ?? "—"); check \(takedown.check?.rawValue ?? "—")"
             if let isp = takedown.isp { line += "; ISP \(isp): \(takedown.ispResponse?.rawValue ?? "awaiting")" }
-            line += takedown.isResolved ? "; RESOLVED" : ""
+            line += takedown.isResolved ? "; resolved for closing" : "; not resolved for closing"
             lines.append(line)
+            if let request = removal.requests.first(where: { $0.id == takedown.request.id }) {
+                lines.append("      material: " + Removal.requestText(request, localTime))
+            }
             if let route = Workflow.imageryRoute(for: takedown.request, in: state) { lines.append("    IWF route: \(route)") }
         }
+        lines.append("Material:    \(removal.statusText(localTime)); \(removal.within24HoursText)")
         let police = state.policeReferral.map {
             "referred to \($0.force)" + ($0.reference.map { " (\($0))" } ?? "")
                 + ($0.overrideReason.map { " — CHILD-PROTECTION OVERRIDE, without consent: \($0)" } ?? "")
@@ -68,7 +80,14 @@ enum CaseText {
         if state.policeToBeToldSince != nil {
             lines.append("  TO DO:     tell the force that consent was withdrawn, then record it: casebook police notified \(state.reference)")
         }
-        lines.append("Support:     \(state.supportServices.map { "offered (\($0.joined(separator: ", "))); \(state.supportResponse?.rawValue ?? "no answer yet")" } ?? "not offered")")
+        if state.supportOffers.isEmpty {
+            lines.append("Support:     not offered")
+        } else {
+            lines.append("Support:     \(state.supportResponse.map { "answer recorded: \($0.rawValue)" } ?? "no answer yet")")
+            for offer in state.supportOffers {
+                lines.append("  offered \(time(offer.at)) by \(person(offer.by)): \(offer.services.joined(separator: ", "))")
+            }
+        }
         let withdrawn = withdrawnEntries(state)
         if !withdrawn.isEmpty {
             lines.append("Withdrawn:   \(withdrawn.joined(separator: ", ")) (entered in error; kept in the timeline)")
@@ -82,14 +101,35 @@ enum CaseText {
             for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(StepWords.render(deadline.step, case: state.reference.description, localTime: localTime))") }
         }
         lines.append("")
-        lines.append("Allowed now:")
-        for step in steps where step.isAllowed {
-            lines.append("  casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+        func command(_ step: StepAvailability) -> String {
+            "casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|"))
         }
-        lines.append("Blocked:")
-        for step in steps where !step.isAllowed {
-            lines.append("  \(StepWords.command(step.step)):")
-            for blocker in step.blockers { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
+        func workflowBlockers(_ step: StepAvailability) -> [Refusal] { step.blockers.filter { $0.rule != Workflow.roleRule } }
+        func roleBlocked(_ step: StepAvailability) -> Bool { step.blockers.contains { $0.rule == Workflow.roleRule } }
+        if state.status == .closed {
+            // One line, not a refusal per step: only reopening is possible.
+            let reopen = steps.first { $0.step == .reopen }
+            if let reopen, reopen.isAllowed {
+                lines.append("Closed: only reopening is possible: \(command(reopen))")
+            } else {
+                lines.append("Closed: only reopen is possible, by \(StepWords.who(.reopen))")
+            }
+        } else {
+            lines.append("Allowed now:")
+            let mine = steps.filter(\.isAllowed)
+            if mine.isEmpty { lines.append("  nothing you may do now") }
+            for step in mine { lines.append("  " + command(step)) }
+            // Allowed by the workflow, but for another role: named, so no one is told to do
+            // what they will be refused.
+            let others = steps.filter { roleBlocked($0) && workflowBlockers($0).isEmpty }
+            for step in others {
+                lines.append("  for \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+            }
+            lines.append("Blocked:")
+            for step in steps where !workflowBlockers(step).isEmpty {
+                lines.append("  \(StepWords.command(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
+                for blocker in workflowBlockers(step) { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
+            }
         }
         // Each line holds values from the database: escaped, so none can fake a line.
         return lines.map { TextField.escaped($0) }.joined(separator: "\n")

@@ -43,6 +43,9 @@ enum JSONOutput {
             "response": JSONValue(takedown.response?.rawValue), "check": JSONValue(takedown.check?.rawValue),
             "removalConfirmedAt": time(takedown.removalConfirmedAt), "isp": JSONValue(takedown.isp),
             "ispResponse": JSONValue(takedown.ispResponse?.rawValue), "resolved": .bool(takedown.isResolved),
+            "platformReference": JSONValue(takedown.request.platformReference),
+            "helpline": JSONValue(takedown.helpline?.helpline.rawValue), "helplineReference": JSONValue(takedown.helpline?.reference),
+            "helplineResult": JSONValue(takedown.helplineResult?.rawValue),
         ]
     }
 

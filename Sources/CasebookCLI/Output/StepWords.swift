@@ -23,6 +23,8 @@ enum StepWords {
         case .declareTakedownNotApplicable: return "takedown not-applicable"
         case .escalateToISP: return "isp escalate"
         case .recordISPResponse: return "isp response"
+        case .escalateToPOSH, .escalateToReportHarmfulContent: return "helpline escalate"
+        case .recordHelplineResponse: return "helpline response"
         case .recordConsent: return "police consent"
         case .referToPolice: return "police refer"
         case .notifyPolice: return "police notified"
@@ -62,6 +64,9 @@ enum StepWords {
         case .declareTakedownNotApplicable: return "--reason TEXT"
         case .escalateToISP: return "\(subject ?? "T1") --isp NAME"
         case .recordISPResponse: return "\(subject ?? "T1") --result RESULT"
+        case .escalateToPOSH: return "\(subject ?? "T1") --to posh [--reference REF]"
+        case .escalateToReportHarmfulContent: return "\(subject ?? "T1") --to report-harmful-content [--reference REF]"
+        case .recordHelplineResponse: return "\(subject ?? "T1") --result \(choice ?? HelplineResult.allCases.map(\.rawValue).joined(separator: "|"))"
         case .recordConsent: return "\(flags(choice ?? "given|declined|withdrawn")) --by \(subject ?? "ID")"
         case .referToPolice:
             return choice == "override"
@@ -106,3 +111,22 @@ enum StepWords {
         }
     }
 }
+
+extension StepWords {
+    /// `a senior manager or the headteacher`: who may take a step.
+    static func who(_ roles: [Role]) -> String {
+        roles.map { role in
+            switch role {
+            case .headteacher: return "the headteacher"
+            case .seniorManager: return "a senior manager"
+            case .safeguardingLead: return "a safeguarding lead"
+            case .hr: return "HR"
+            case .staff: return "a member of staff"
+            }
+        }.joined(separator: " or ")
+    }
+
+    /// Who may take a step.
+    static func who(_ step: Step) -> String { who(Workflow.roles(for: step)) }
+}
+

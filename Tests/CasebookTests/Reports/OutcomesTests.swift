@@ -27,11 +27,19 @@ struct OutcomesTests {
         #expect(complete["police"] as? String == "referred")
         #expect(complete["finding"] as? String == "substantiated")
         #expect(complete["action"] as? String == "behaviour-sanction")
-        #expect(complete["hoursToRemoval"] as? Double == 31.0)
-        // T1 was removed in 6 hours, but T2 was only blocked by the ISP.
+        // T1 was removed 6 hours after its request, but T2 was only blocked by the ISP 46.9
+        // hours after its own: all the material was down then, one host of two within 24 h.
+        #expect(complete["material"] as? String == "all-down")
+        #expect(complete["allDownAt"] as? String == "2026-03-30T09:00:00.000Z")
+        #expect(complete["longestHoursToRemoval"] as? Double == 46.9)
+        #expect(complete["within24Hours"] as? String == "1 of 2 hosts within 24 h")
         #expect(complete["removedWithin24Hours"] as? Bool == false)
+        let perRequest = try #require((complete["removal"] as? [String: Any])?["perRequest"] as? [[String: Any]])
+        #expect(perRequest.map { $0["resolution"] as? String } == ["removed", "blocked-by-isp"])
+        #expect(perRequest.map { $0["hours"] as? Double } == [6.0, 46.9])
         #expect(cases.first?["removedWithin24Hours"] as? Bool == true)
-        #expect(cases.first?["hoursToRemoval"] as? Double == 4.0)
+        #expect(cases.first?["longestHoursToRemoval"] as? Double == 3.0)
+        #expect(cases.first?["within24Hours"] as? String == "1 of 1 host within 24 h")
 
         let summary = try #require(json["summary"] as? [String: Any])
         #expect(summary["closed"] as? Int == 2)
@@ -76,7 +84,9 @@ struct OutcomesTests {
         let reference = try #require(columns.firstIndex(of: "reference"))
         let complete = try #require(cases.first { $0[reference] == fixture.complete.description })
         #expect(complete[outcome] == "'" + ReportFixture.hostileOutcome)
-        #expect(complete[try #require(columns.firstIndex(of: "hours_to_removal"))] == "31.0")
+        #expect(complete[try #require(columns.firstIndex(of: "longest_hours_to_removal"))] == "46.9")
+        #expect(complete[try #require(columns.firstIndex(of: "removed_within_24h"))] == "1 of 2 hosts within 24 h")
+        #expect(complete[try #require(columns.firstIndex(of: "material"))] == "all down 2026-03-30 10:00 BST")
         #expect(records.contains { $0.first == "notice" && $0[1].contains("CONFIDENTIAL") })
         #expect(records.contains { $0.first == "summary" && $0[1].contains("(50%)") })
     }

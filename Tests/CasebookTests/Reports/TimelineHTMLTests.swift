@@ -99,7 +99,7 @@ struct TimelineHTMLTests {
         #expect(reader.text.contains("Dee Lead (dsl)"))
         #expect(reader.text.contains(stored.last!.hash))
         #expect(reader.text.contains("casebook verify --export FILE"))
-        #expect(reader.text.contains("31.0 hours"))
+        #expect(reader.text.contains("1 of 2 hosts within 24 h"))
     }
 
     @Test func flagsOverdueStepsAndTheChildProtectionOverride() throws {

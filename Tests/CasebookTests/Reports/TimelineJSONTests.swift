@@ -43,9 +43,12 @@ struct TimelineJSONTests {
         #expect(header["openedAt"] as? String == "2026-03-27T09:00:00.000Z")
         #expect(header["closedAt"] as? String == "2026-04-01T09:00:00.000Z")
         #expect(header["closed"] as? String == "2026-04-01 10:00 BST")
-        // Reported 27 March 09:00, removal confirmed 28 March 16:00: 31 hours.
-        #expect(header["hoursToRemoval"] as? Double == 31.0)
-        #expect(header["removal"] as? String == "31.0 hours")
+        // T1 removed 6 hours after its request; T2 blocked by the ISP 46.9 hours after its own.
+        let removal = try #require(header["removal"] as? [String: Any])
+        #expect(removal["status"] as? String == "all-down")
+        #expect(removal["longestHours"] as? Double == 46.9)
+        #expect(removal["within24Hours"] as? Int == 1)
+        #expect(header["material"] as? String == "all material down at 2026-03-30 10:00 BST (longest 46.9 h after its request)")
         #expect((header["verification"] as? String)?.contains("casebook verify --export FILE") == true)
 
         let stored = try fixture.casebook.events(of: fixture.complete)

@@ -13,7 +13,9 @@ struct TimelineTextTests {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first?.hasPrefix("CONFIDENTIAL") == true)
         #expect(lines.first?.contains("Governors' panel") == true)
-        #expect(lines.contains { $0.hasPrefix("  Report to removal:") && $0.hasSuffix("31.0 hours") })
+        #expect(lines.contains { $0.hasPrefix("  Material:") && $0.contains("all material down at 2026-03-30 10:00 BST") })
+        #expect(lines.contains { $0.hasPrefix("  Removed within 24 h:") && $0.hasSuffix("1 of 2 hosts within 24 h") })
+        #expect(lines.contains { $0.hasPrefix("  Takedown T2:") && $0.contains("blocked by the ISP") && $0.contains("46.9 h after the request (NOT within 24 h)") })
         let stored = try fixture.casebook.events(of: fixture.complete)
         // Each event starts a line with its local time, then its version right-aligned.
         let eventLines = lines.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (GMT|BST)  "#, options: .regularExpression) != nil }

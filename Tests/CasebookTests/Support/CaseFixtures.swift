@@ -178,6 +178,12 @@ enum Commands {
     static func ispResponse(_ id: String = "T1", _ result: ISPResponse = .blocked) -> CaseCommand {
         .recordISPResponse(request: id, result)
     }
+    static func helpline(_ helpline: Helpline = .posh, _ id: String = "T1", reference: String? = nil) -> CaseCommand {
+        .escalateToHelpline(request: id, helpline, reference: reference)
+    }
+    static func helplineResponse(_ result: HelplineResult = .removed, _ id: String = "T1") -> CaseCommand {
+        .recordHelplineResponse(request: id, result)
+    }
     static func consent(_ decision: ConsentDecision, by person: String = Staff.teacher.id) -> CaseCommand {
         .recordConsent(decision, by: person)
     }

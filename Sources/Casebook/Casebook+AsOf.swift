@@ -1,0 +1,72 @@
+import EventLog
+import Foundation
+
+/// `--as-of T`: the record as it stood at T (SPEC §6; issue 12 item 2).
+///
+/// Every event has two times: when it happened (`occurred_at`, which `--at` can set in the
+/// past) and when it was typed in (`recorded_at`, always the clock). The record as it
+/// stood at T holds the events that had both happened and been recorded by T; deadlines are
+/// then evaluated at T. A case's own reads (`show`, `timeline`) replay its events so
+/// filtered; the reads that go through the read models (`list`, `overdue`, `outcomes`)
+/// run against read models rebuilt from the filtered events inside a savepoint that is
+/// then rolled back — slower (a rebuild of the whole log), but exactly what a copy of the
+/// database made at T would answer, and nothing is written.
+extension Casebook {
+    /// Whether an event was on record at `instant` (a `Timestamp` string): it had happened
+    /// and been recorded by then.
+    static func wasOnRecord(_ event: RecordedEvent, at instant: String) -> Bool {
+        event.occurredAt <= instant && event.recordedAt <= instant
+    }
+
+    /// A case's stored events as the record stood at `asOf` (all of them when nil);
+    /// ``CasebookError/notFound(_:)`` when the case was not on record then.
+    public func events(of reference: CaseReference, asOf: Date?) throws -> [RecordedEvent] {
+        let events = try events(of: reference)
+        guard let asOf else { return events }
+        let instant = Timestamp.string(from: asOf)
+        let kept = events.filter { Self.wasOnRecord($0, at: instant) }
+        guard !kept.isEmpty else {
+            throw CasebookError.notFound("\(reference) was not on record at \(instant)")
+        }
+        return kept
+    }
+
+    /// A case's state as the record stood at `asOf` (now when nil).
+    public func state(of reference: CaseReference, asOf: Date?) throws -> CaseState {
+        try CaseState.replay(try events(of: reference, asOf: asOf))
+    }
+
+    /// Runs `body` against the read models as they stood at `asOf` (the current ones when
+    /// nil): they are rebuilt from the events on record then, inside a savepoint that is
+    /// rolled back once `body` returns, so nothing is changed. Record audit entries after
+    /// it returns, not inside `body` (they would be rolled back too).
+    public func withRecord<T>(asOf: Date?, _ body: () throws -> T) throws -> T {
+        guard let asOf else { return try Self.translatingErrors(body) }
+        let instant = Timestamp.string(from: asOf)
+        let database = store.database
+        return try Self.translatingErrors {
+            try database.execute("SAVEPOINT casebook_as_of")
+            defer {
+                try? database.execute("ROLLBACK TO casebook_as_of")
+                try? database.execute("RELEASE casebook_as_of")
+            }
+            for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+            // The waiting times as they were set then.
+            let settings = try Settings.replay(
+                try store.events(in: SettingsEvent.stream).filter { Self.wasOnRecord($0, at: instant) })
+            var pending: [RecordedEvent] = []
+            func flush() throws {
+                guard !pending.isEmpty else { return }
+                try Self.project(pending, settings: settings, to: database)
+                pending.removeAll(keepingCapacity: true)
+            }
+            try store.forEachEventByStream { event in
+                guard Self.wasOnRecord(event, at: instant) else { return }
+                if let last = pending.last, last.stream != event.stream { try flush() }
+                pending.append(event)
+            }
+            try flush()
+            return try body()
+        }
+    }
+}

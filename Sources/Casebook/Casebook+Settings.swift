@@ -1,0 +1,63 @@
+import EventLog
+import Foundation
+
+/// One change in the `settings` stream, for `settings list`.
+public struct SettingChange: Sendable, Equatable {
+    /// The setting.
+    public var key: Settings.Key
+    /// Its new value.
+    public var value: Int
+    /// Who changed it.
+    public var actor: String
+    /// When.
+    public var at: Date
+}
+
+extension Casebook {
+    /// The settings as they stand: the defaults, changed by the `settings` stream's events.
+    public func settings() throws -> Settings {
+        try Self.translatingErrors { try Settings.replay(try store.events(in: SettingsEvent.stream)) }
+    }
+
+    /// Every change made, oldest first.
+    public func settingChanges(by actor: StaffMember) throws -> [SettingChange] {
+        try actor.require(.readCases)
+        return try Self.translatingErrors {
+            try store.events(in: SettingsEvent.stream).map { stored in
+                switch try SettingsEvent(type: stored.type, payload: stored.payload) {
+                case .changed(let key, let value):
+                    return SettingChange(
+                        key: key, value: value, actor: stored.actor, at: Timestamp.date(from: stored.occurredAt) ?? .distantPast)
+                }
+            }
+        }
+    }
+
+    /// Changes a setting (headteacher only). The deadlines of every open case are written
+    /// again in the same transaction, so `overdue` reads the new waiting times at once.
+    @discardableResult
+    public func setSetting(_ key: String, to value: String, by actor: StaffMember, at date: Date? = nil) throws -> Settings {
+        try actor.require(.manageSettings)
+        let (key, number) = try Settings.parse(key: key, value: value)
+        let occurred = date ?? now
+        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        let event = SettingsEvent.changed(key: key, value: number)
+        return try Self.translatingErrors {
+            try store.write { writer in
+                let version = try store.version(of: SettingsEvent.stream)
+                let settings = try Settings.replay(try store.events(in: SettingsEvent.stream)).evolve(event)
+                try writer.append(
+                    [NewEvent(type: event.typeName, occurredAt: Timestamp.string(from: occurred), actor: actor.id, payload: event.payload.serializedBytes())],
+                    to: SettingsEvent.stream, expectedVersion: version)
+                var open: [CaseReference] = []
+                try writer.database.forEachRow("SELECT reference FROM cases WHERE status = 'open'") { row in
+                    if let reference = CaseReference(row.text(0)) { open.append(reference) }
+                }
+                for reference in open {
+                    try Projection.writeDeadlines(try state(of: reference), settings: settings, to: writer.database)
+                }
+                return settings
+            }
+        }
+    }
+}

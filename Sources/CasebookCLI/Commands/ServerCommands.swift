@@ -1,0 +1,105 @@
+import Casebook
+import CasebookServer
+import EventLog
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `serve`: server mode (SPEC §8). One process, run by the only account that can read the
+/// database, runs each connecting member's command as the member its login maps to.
+enum ServerCommands {
+    static let serve = Command(
+        spec: CommandSpec(
+            name: "serve", summary: "Serve the database to staff over a local socket (server mode, for several logins).",
+            options: [
+                OptionSpec(name: "socket", valueName: "path", isRequired: true, help: "The socket to listen on (its folder must exist)."),
+                OptionSpec(
+                    name: "socket-mode", valueName: "mode",
+                    help: "The socket file's mode, in octal (default 0660: the owner and the socket's group may connect)."),
+            ],
+            examples: ["casebook serve --db /var/lib/casebook/casebook.sqlite --socket /run/casebook/casebook.sock"],
+            discussion: """
+                Staff run the ordinary command with --server SOCKET (or CASEBOOK_SERVER); it sends \
+                the arguments and the files it names, read with their own permissions, and writes \
+                the files that come back. Each connection acts as the member mapped to the login \
+                the kernel reports for it (SO_PEERCRED), never as anything the request says. A \
+                database made with --claimed-identities is refused. SIGTERM or SIGINT: the \
+                commands in hand finish, the socket is removed, and serve exits 0. See \
+                docs/DEPLOYMENT.md.
+                """)
+    ) { invocation in
+        let path = invocation.databasePath
+        let database = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let socket = invocation.value("socket")
+        var configuration = ServerConfiguration(socketPath: socket)
+        if let text = invocation.optional("socket-mode") {
+            guard let mode = mode_t(text, radix: 8), mode <= 0o777 else {
+                throw CasebookError.invalidInput("'\(text.prefix(60))' is not a --socket-mode: give octal permissions such as 0660")
+            }
+            configuration.socketMode = mode
+        }
+        // The database must be there, intact enough to open, and verifying identities.
+        let casebook = try invocation.casebook()
+        guard try casebook.identityMode() == .verified else {
+            throw CasebookError.invalidInput(
+                "this database trusts --as (it was made with --claimed-identities); serve only a database made without --claimed-identities")
+        }
+        let server: Server
+        do {
+            server = try Server(configuration: configuration) { request, peer in
+                handle(request, from: peer, database: database)
+            }
+        } catch let error as ServerError {
+            switch error {
+            case .inUse, .pathExists: throw CasebookError.cannotCreate(error.description)
+            case .pathTooLong: throw CommandError.usage(error.description)
+            case .system: throw CasebookError.io(error.description)
+            }
+        }
+        server.run()
+        return Output(
+            text: "Stopped serving \(database); the socket \(socket) was removed.",
+            json: ["database": .string(database), "socket": .string(socket), "stopped": .bool(true)])
+    }
+
+    /// Commands a server does not run: they make or serve a database rather than use one.
+    static let notServed: Set<String> = ["serve", "init", "demo"]
+
+    /// Runs one request as the member mapped to the peer's login, over the served database.
+    /// Only the peer's credentials say who is acting; the request's arguments, files and
+    /// forwarded variables are the command's input, nothing more.
+    static func handle(_ request: Request, from peer: Peer, database: String) -> Response {
+        if let (globals, rest) = try? splitGlobalOptions(request.arguments) {
+            // Refused as the command line refuses a usage error: stderr, and with --json one object on stdout.
+            func refuse(_ message: String) -> Response {
+                var output = ""
+                var error = ""
+                CLI.report(json: globals.json, code: .usage, message: message, refusals: [], { output += $0 }, { error += $0 })
+                return Response(exitCode: ExitCode.usage.rawValue, stdout: Data(output.utf8), stderr: Data(error.utf8))
+            }
+            if globals.db != nil {
+                return refuse(
+                    "error: the server chooses the database; --db cannot be given through it\n"
+                        + "hint: leave --db out, or run without --server (unset CASEBOOK_SERVER) for a database of your own")
+            }
+            if let (command, _) = try? CLI.resolve(rest), notServed.contains(command.spec.name) {
+                return refuse(
+                    "error: '\(command.spec.name)' is not run through the Casebook server\n"
+                        + "hint: run it without --server (unset CASEBOOK_SERVER), as the account that owns the database")
+            }
+        }
+        var environment = Request.forwardedEnvironment(from: request.environment)
+        // The client's zone, or the default one when it has none; never the server's own.
+        environment["TZ"] = environment["TZ"] ?? ""
+        environment["CASEBOOK_DB"] = database
+        let files = RemoteFiles(inputs: request.inputFiles)
+        var output = ""
+        var error = ""
+        let code = CLI.run(
+            request.arguments, environment: environment, clock: { Date() }, login: peer.login, files: .remote(files),
+            standardOutput: { output += $0 }, standardError: { error += $0 })
+        return Response(exitCode: code, stdout: Data(output.utf8), stderr: Data(error.utf8), outputFiles: files.outputs)
+    }
+}
