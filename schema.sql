@@ -65,7 +65,8 @@ CREATE TABLE cases (
     removed_at      TEXT,                        -- first confirmed removal or amendment
     evidence_count  INTEGER NOT NULL,
     version         INTEGER NOT NULL,            -- the stream's version
-    updated_at      TEXT    NOT NULL             -- occurred_at of the latest event
+    updated_at      TEXT    NOT NULL,            -- occurred_at of the latest event
+    is_restricted   INTEGER NOT NULL             -- child sexual imagery: headteacher and safeguarding lead only (SPEC §9)
 );
 CREATE UNIQUE INDEX cases_by_number ON cases (year, number);
 CREATE INDEX cases_by_status ON cases (status, school, reference);

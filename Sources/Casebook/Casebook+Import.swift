@@ -84,6 +84,7 @@ extension Casebook {
                     let opened = try Workflow.open(draft, reference: reference, context: openContext)
                     var state = CaseState(opened: opened, at: openContext.occurredAt)
                     events.removeAll(keepingCapacity: true)
+                    var purges: [(events: [CaseEvent], firstVersion: Int)] = []
                     events.append(
                         CaseEvent.opened(opened).newEvent(
                             occurredAt: Timestamp.string(from: openContext.occurredAt), actor: opener.id))
@@ -94,7 +95,11 @@ extension Casebook {
                         try checkNamedStaff(in: step.command)
                         let context = try decisionContext(actor: stepActor, at: step.at, settings: settings)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
-                        try storeFiles(step.files, referencedBy: step.command, in: writer)
+                        // The state after the step matters only for bytes given with it (a bulk import gives few).
+                        let next =
+                            step.files.isEmpty ? state : decided.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: stepActor.id) }
+                        try storeFiles(step.files, referencedBy: step.command, on: state, after: next, in: writer)
+                        purges.append((decided, events.count + 1))
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {
                             events.append(event.newEvent(occurredAt: occurred, actor: stepActor.id))
@@ -102,6 +107,9 @@ extension Casebook {
                         }
                     }
                     try writer.append(events, to: reference.stream, expectedVersion: 0)
+                    for purge in purges where purge.events.contains(where: { if case .filesPurged = $0 { true } else { false } }) {
+                        try purgeBlobs(purge.events, firstVersion: purge.firstVersion, stream: reference.stream, in: writer)
+                    }
                     try Projection.write(state, settings: settings, to: writer.database)
                     states.append(state)
                 }

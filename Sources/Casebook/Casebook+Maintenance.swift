@@ -105,20 +105,32 @@ extension Casebook {
                 "--at \(Timestamp.string(from: context.occurredAt)) is before version \(version) happened (\(target.occurredAt)): "
                     + "a redaction is dated on or after the event it erases")
         }
-        let event = CaseEvent.redaction(version: version, reason: reason)
+        // Redacting an evidence item purges its files first (SPEC §9): their bytes go too.
+        var recorded: [CaseEvent] = []
+        let state = try CaseState.replay(events)
+        if let item = state.evidence.first(where: { $0.version == version }),
+            case let decision = try LawfulContentTrack.purge(item.id, reason: "redacted: \(reason)", state, context),
+            decision.refusals.isEmpty
+        {
+            recorded += decision.events
+        }
+        recorded.append(CaseEvent.redaction(version: version, reason: reason))
         try Self.translatingErrors {
             try store.write { writer in
                 // The record first: the trigger lets a payload be erased only once a later
                 // event of the same stream records the redaction.
+                let occurred = Timestamp.string(from: context.occurredAt)
                 try writer.append(
-                    [event.newEvent(occurredAt: Timestamp.string(from: context.occurredAt), actor: actor.id)],
-                    to: reference.stream, expectedVersion: events.count)
+                    recorded.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
+                    expectedVersion: events.count)
+                try purgeBlobs(recorded, firstVersion: events.count + 1, stream: reference.stream, in: writer)
                 try writer.redact(stream: reference.stream, version: version)
                 // The state no longer knows the redacted details; write what remains.
                 let remaining = try CaseState.replay(try store.events(in: reference.stream))
                 try Projection.write(remaining, settings: try settings(), to: writer.database)
             }
         }
+        reclaimAfterPurge(recorded)
     }
 
     /// Copies the database with SQLite's online backup API (headteacher only).

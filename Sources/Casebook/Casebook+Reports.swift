@@ -91,6 +91,8 @@ extension Casebook {
             return .image(mediaType: info.mediaType, bytes: bytes)
         } catch EventLogError.blobCorrupt {
             return .unavailable(reason: "NOT SHOWN: the stored file no longer matches its SHA-256; run 'casebook verify'")
+        } catch EventLogError.blobPurged {
+            return .unavailable(reason: "NOT SHOWN: the file was purged; its SHA-256 and size are kept")
         } catch EventLogError.blobNotFound {
             return .unavailable(reason: "NOT SHOWN: the file is not stored in the database")
         } catch {

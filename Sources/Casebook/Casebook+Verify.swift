@@ -25,6 +25,8 @@ public struct VerificationReport: Sendable {
     /// read-only folder where SQLite cannot create its WAL index): changes still in that
     /// file were not checked.
     public var skipsWriteAheadLog: Bool
+    /// Stored files whose bytes were purged with the purge recorded (SHA-256; not breaks).
+    public var purgedFiles: [String] = []
 
     /// The log head.
     public var logHead: LogHead { checkpoint.logHead }
@@ -42,7 +44,9 @@ extension Casebook {
 
     /// Whether a stream name is one Casebook writes: `staff`, `audit`, or `case/CB-YYYY-NNNN`.
     public static func isStreamName(_ name: String) -> Bool {
-        if name == StaffEvent.stream || name == AuditEvent.stream || name == SettingsEvent.stream { return true }
+        if name == StaffEvent.stream || name == AuditEvent.stream || name == SettingsEvent.stream || name == RetentionEvent.stream {
+            return true
+        }
         guard name.hasPrefix("case/"), let reference = CaseReference(String(name.dropFirst(5))) else { return false }
         return reference.stream == name
     }
@@ -117,7 +121,8 @@ extension Casebook {
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
                     missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
-                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog)
+                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog,
+                    purgedFiles: file.purged)
             }
         }
     }
@@ -216,6 +221,27 @@ private struct FileCheck: Sendable {
     var breaks: [ChainBreak]
     var logHead: LogHead
     var skipsWriteAheadLog: Bool
+    var purged: [String] = []
+
+    /// Every purge record must point at a FilesPurged event that names the file (the trigger
+    /// checks it on insert; this catches a record written with the triggers dropped).
+    static func unrecordedPurges(_ store: EventStore) throws -> [ChainBreak] {
+        var breaks: [ChainBreak] = []
+        try store.database.forEachRow(
+            """
+            SELECT p.sha256, p.stream, p.version FROM blob_purges AS p WHERE NOT EXISTS (
+                SELECT 1 FROM events AS e, json_each(e.payload, '$.erased') AS x
+                WHERE e.stream = p.stream AND e.version = p.version AND e.type = ? AND x.value = p.sha256)
+            ORDER BY p.sha256
+            """, [CaseEventType.filesPurged.rawValue]
+        ) { row in
+            breaks.append(
+                ChainBreak(
+                    stream: "blobs", version: 0, kind: .badBlob,
+                    detail: "\(row.text(0)): purged, but \(row.text(1).prefix(80)) v\(row.int(2)) is not a FilesPurged event naming it"))
+        }
+        return breaks
+    }
 
     static func run(path: String, through position: Int64) throws -> FileCheck {
         let store = try EventStore.openReadOnly(at: path, schema: Casebook.schema)
@@ -224,6 +250,7 @@ private struct FileCheck: Sendable {
             var verifier = ChainVerifier()
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
                 try store.checkBlobs(into: &verifier)
+                for found in try unrecordedPurges(store) { verifier.record(found) }
             }
             var head = LogHead.empty
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
@@ -231,7 +258,9 @@ private struct FileCheck: Sendable {
                 head = logHead
                 for found in tampered { verifier.record(found) }
             }
-            return FileCheck(breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog)
+            return FileCheck(
+                breaks: damage + verifier.breaks, logHead: head, skipsWriteAheadLog: store.database.skipsWriteAheadLog,
+                purged: verifier.purgedBlobs)
         }
     }
 }
@@ -372,6 +401,16 @@ private struct DomainCheck: Sendable {
             return checkStaff(pending, chains: &chains)
         } else if first.stream == AuditEvent.stream {
             return checkAudit(pending, chains: &chains)
+        } else if first.stream == RetentionEvent.stream {
+            for stored in pending {
+                do {
+                    _ = try RetentionEvent(type: stored.type, payload: stored.payload)
+                    checkActor(stored, needs: .applyRetention, chains: &chains)
+                } catch {
+                    record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
+                }
+            }
+            return Outcome()
         } else if first.stream == SettingsEvent.stream {
             for stored in pending {
                 if (try? SettingsEvent(type: stored.type, payload: stored.payload)) == nil {
@@ -448,6 +487,8 @@ private struct DomainCheck: Sendable {
                 checkActor(stored, needs: reference == nil ? .readAudit : .readCases, chains: &chains)
             case .backupMade:
                 checkActor(stored, needs: .backup, chains: &chains)
+            case .subjectAccessExported:
+                checkActor(stored, needs: .answerSubjectAccess, chains: &chains)
             }
         }
         return outcome
@@ -520,6 +561,15 @@ extension CaseEvent {
         case .redacted(let type): return type == Self.evidenceCapturedType ? .addEvidence : .advanceCase
         case .withdrawn(let item, let reason): return CaseCommand.withdraw(item: item, reason: reason).permission
         case .accessRestricted, .accessRestored: return .restrictAccess
+        case .categoryAdded, .categoryRemoved: return .classifyCase
+        case .retentionDateRecorded: return .recordRetentionDate
+        case .held, .holdReleased: return .holdCases
+        case .retentionApplied: return .applyRetention
+        case .evidenceFlagged: return .addEvidence
+        case .referralDecision: return .recordReferralDecision
+        case .filesPurged(let purge):
+            // Child sexual imagery is purged by whoever marks it (category add, evidence flag).
+            return purge.reason == LawfulContentTrack.imageryPurgeReason ? .addEvidence : .purgeFiles
         default: return .advanceCase
         }
     }

@@ -12,10 +12,12 @@ public final class Casebook {
     public let store: EventStore
 
     /// The schema the program runs: the event log's own part (EventLog's `EventLog.sql`,
-    /// with the redactable types of ``Workflow/redactableTypes`` as its redaction rules),
+    /// with the redactable types of ``Workflow/redactableTypes`` as its redaction rules and
+    /// `FilesPurged` as the record of a purge),
     /// then the repository's schema.sql, compiled in.
     public static let schema = Schema(
         redactionRules: Workflow.redactableTypes.sorted().map { .init(type: $0, recordedBy: CaseEventType.redaction.rawValue) },
+        purgeRecordedBy: [CaseEventType.filesPurged.rawValue],
         migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
 
     init(store: EventStore) {
@@ -165,7 +167,7 @@ public final class Casebook {
         // The role first, as the workflow checks it; then the named staff (no leavers).
         try actor.require(command.permission)
         try checkNamedStaff(in: command)
-        return try Self.translatingErrors {
+        let result: (events: [CaseEvent], state: CaseState) = try Self.translatingErrors {
             try store.write { writer in
                 let state = try visibleState(of: reference, by: actor)
                 if let expectedVersion, expectedVersion != state.version {
@@ -176,21 +178,43 @@ public final class Casebook {
                 let events = try Workflow.decide(command, state: state, context: context)
                 let occurred = Timestamp.string(from: context.occurredAt)
                 let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
-                try storeFiles(files, referencedBy: command, in: writer)
+                try storeFiles(files, referencedBy: command, on: state, after: next, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
+                try purgeBlobs(events, firstVersion: state.version + 1, stream: reference.stream, in: writer)
                 try Projection.write(next, settings: context.settings, to: writer.database)
                 return (events, next)
             }
         }
+        reclaimAfterPurge(result.events)
+        return result
     }
 
     /// Stores the files' bytes (hashed once, by the blob store) and checks that every file
     /// the command refers to is among them or already stored, so no event can name a file
     /// the database does not hold.
-    func storeFiles(_ bytes: [[UInt8]], referencedBy command: CaseCommand, in writer: EventWriter) throws {
+    ///
+    /// The last line of the child-sexual-imagery rule (SPEC §9): whatever the decision said,
+    /// no bytes are stored for such a case or item.
+    func storeFiles(
+        _ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, after next: CaseState, in writer: EventWriter
+    ) throws {
+        let hasFiles = !bytes.isEmpty || !command.files.isEmpty
+        if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles)
+            ?? LawfulContentTrack.fileRefusal(command, next, hasFiles: hasFiles)
+        {
+            throw CasebookError.invalidInput(refusal)
+        }
+        // Bytes no file of the command names, given with a step that marks child sexual imagery.
+        if !bytes.isEmpty, command.files.isEmpty, next.involvesChildSexualImagery {
+            throw CasebookError.invalidInput(LawfulContentTrack.noFilesMessage)
+        }
         let stored = try bytes.map { try writer.storeBlob($0) }
+        for info in stored where try store.isPurged(info.sha256) {
+            throw CasebookError.invalidInput(
+                "a file with SHA-256 \(info.sha256) was purged from this database; its bytes cannot be stored again")
+        }
         let given = Dictionary(stored.map { ($0.sha256, $0.size) }, uniquingKeysWith: { first, _ in first })
         for file in command.files {
             try FileName.validate(file.name)
@@ -202,12 +226,54 @@ public final class Casebook {
         }
     }
 
+    /// Deletes the bytes each purge event names as erased, once the events are appended
+    /// (the triggers let bytes go only when a recorded purge names them).
+    func purgeBlobs(_ events: [CaseEvent], firstVersion: Int, stream: String, in writer: EventWriter) throws {
+        for (offset, event) in events.enumerated() {
+            guard case .filesPurged(let purge) = event else { continue }
+            for sha in purge.erased { try writer.purgeBlob(sha, recordedBy: stream, version: firstVersion + offset) }
+        }
+    }
+
+    /// Whether a stored file is still held (not purged) by an item of a case other than `reference`.
+    func blobHeld(_ sha256: String, outside reference: CaseReference) throws -> Bool {
+        var streams: [String] = []
+        try store.database.forEachRow(
+            """
+            SELECT DISTINCT stream FROM events WHERE stream LIKE 'case/%' AND stream != ?
+                AND type IN (?, ?) AND instr(payload, ?) > 0
+            """, [reference.stream, CaseEventType.evidenceCaptured.rawValue, CaseEventType.removalChecked.rawValue, sha256]
+        ) { streams.append($0.text(0)) }
+        for stream in streams {
+            let state = try CaseState.replay(try store.events(in: stream))
+            if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
+        }
+        return false
+    }
+
+    /// After a purge: gives the freed pages back and empties the write-ahead log (best
+    /// effort: a reader holding a snapshot delays the checkpoint to the next one).
+    func reclaimAfterPurge(_ events: [CaseEvent]) {
+        guard events.contains(where: { if case .filesPurged = $0 { true } else { false } }) else { return }
+        _ = try? store.reclaimSpace()
+    }
+
+    /// Gives back the space of purged files and empties the write-ahead log (headteacher,
+    /// safeguarding lead). Returns whether the log was emptied.
+    @discardableResult
+    public func reclaimSpace(by actor: StaffMember) throws -> Bool {
+        try actor.require(.purgeFiles)
+        return try Self.translatingErrors { try store.reclaimSpace() }
+    }
+
     /// What `--at` and the clock give a decision. The staff lookup throws when the
     /// directory cannot be read, so an I/O error is never taken for "no such member".
     func decisionContext(actor: StaffMember, at date: Date?, settings: Settings? = nil) throws -> DecisionContext {
-        DecisionContext(now: now, occurredAt: date, actor: actor, settings: try settings ?? self.settings()) { [self] id in
+        var context = DecisionContext(now: now, occurredAt: date, actor: actor, settings: try settings ?? self.settings()) { [self] id in
             try member(id)
         }
+        context.blobHeldElsewhere = { [self] sha, reference in try blobHeld(sha, outside: reference) }
+        return context
     }
 
     /// Stores a file's bytes as they would be stored, without a transaction: its identity.
@@ -239,6 +305,7 @@ public final class Casebook {
             case .alreadyRedacted: throw CasebookError.invalidInput(error.description)
             case .invalidField, .blobTooLarge: throw CasebookError.invalidInput(error.description)
             case .blobCorrupt: throw CasebookError.io(error.description)
+            case .blobPurged: throw CasebookError.notFound(error.description)
             }
         } catch let error as SQLiteError {
             if error.isBusy { throw CasebookError.conflict("the database is busy with another writer; run the command again") }

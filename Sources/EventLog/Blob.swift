@@ -25,12 +25,18 @@ extension EventStore {
         try statement.bind([sha256])
         defer { statement.reset() }
         guard try statement.step() else { throw EventLogError.blobNotFound(sha256) }
+        if statement.isNull(2) { throw EventLogError.blobPurged(sha256) }
         let data = statement.bytes(2) ?? []
         let info = BlobInfo(sha256: sha256, size: statement.int(0), mediaType: statement.text(1))
         guard data.count == info.size, Hex.encode(SHA256.hash(data)) == sha256 else {
             throw EventLogError.blobCorrupt(sha256)
         }
         return (info, data)
+    }
+
+    /// Whether a blob with that hash was purged (its row stays, its bytes are gone).
+    public func isPurged(_ sha256: String) throws -> Bool {
+        try database.scalarInt("SELECT data IS NULL FROM blobs WHERE sha256 = ?", [sha256]) == 1
     }
 
     /// Whether a blob with that hash is stored.

@@ -90,6 +90,8 @@ public struct ChainVerifier: Sendable {
     public private(set) var breaks: [ChainBreak] = []
     /// Events whose payload was redacted while the chain still holds (not a break).
     public private(set) var redacted: [EventReference] = []
+    /// Blobs whose bytes were purged with the purge recorded (not a break).
+    public private(set) var purgedBlobs: [String] = []
     /// Events checked.
     public private(set) var eventCount = 0
     /// Streams seen.
@@ -189,6 +191,15 @@ public struct ChainVerifier: Sendable {
         breaks.append(ChainBreak(stream: "blobs", version: 0, kind: .badBlob, detail: "\(sha256): \(detail)"))
     }
 
+    /// Records a blob whose bytes were purged: a recorded purge is not a break, an unrecorded one is.
+    public mutating func recordPurgedBlob(_ sha256: String, isRecorded: Bool) {
+        if isRecorded {
+            purgedBlobs.append(sha256)
+        } else {
+            recordBadBlob(sha256, detail: "its bytes are gone, and no purge is recorded")
+        }
+    }
+
     /// Whether nothing was found broken.
     public var isIntact: Bool { breaks.isEmpty }
 }
@@ -205,11 +216,16 @@ extension EventStore {
     /// Re-computes every stored blob's hash and size, recording each mismatch in `verifier`;
     /// inside the open transaction, or in a read transaction of its own.
     public func verifyBlobs(into verifier: inout ChainVerifier) throws {
-        let statement = try database.prepare("SELECT sha256, size, data FROM blobs ORDER BY sha256")
+        let statement = try database.prepare(
+            "SELECT sha256, size, data, EXISTS (SELECT 1 FROM blob_purges AS p WHERE p.sha256 = blobs.sha256) FROM blobs ORDER BY sha256")
         func check() throws {
             try statement.forEachRow { row in
                 let key = row.text(0)
                 let size = row.int(1)
+                if row.isNull(2) {
+                    verifier.recordPurgedBlob(key, isRecorded: row.int(3) == 1)
+                    return
+                }
                 row.withBytes(2) { data in
                     if data.count != size {
                         verifier.recordBadBlob(key, detail: "size is \(data.count), stored as \(size)")

@@ -46,7 +46,29 @@ CREATE TABLE redaction_rules (
     type        TEXT PRIMARY KEY,                -- an event type whose payload may be erased
     recorded_by TEXT NOT NULL                    -- the type of the event that records it
 ) WITHOUT ROWID;
--- >>> the application's rules are inserted here (Schema.redactionRules), before the triggers that fix them <<<
+
+-- What may record a purge of stored bytes (SPEC §9): the type of the event whose payload's
+-- "erased" array names each purged blob. The application's (Casebook's: FilesPurged), fixed
+-- like the redaction rules.
+CREATE TABLE purge_rules (
+    recorded_by TEXT PRIMARY KEY                 -- the type of the event that records a purge
+) WITHOUT ROWID;
+-- >>> the application's rules are inserted here (Schema.redactionRules, Schema.purgeRecordedBy), before the triggers that fix them <<<
+
+CREATE TRIGGER purge_rules_no_insert BEFORE INSERT ON purge_rules
+BEGIN
+    SELECT RAISE(ABORT, 'the purge rules are fixed by the schema');
+END;
+
+CREATE TRIGGER purge_rules_no_update BEFORE UPDATE ON purge_rules
+BEGIN
+    SELECT RAISE(ABORT, 'the purge rules are fixed by the schema');
+END;
+
+CREATE TRIGGER purge_rules_no_delete BEFORE DELETE ON purge_rules
+BEGIN
+    SELECT RAISE(ABORT, 'the purge rules are fixed by the schema');
+END;
 
 CREATE TRIGGER redaction_rules_no_insert BEFORE INSERT ON redaction_rules
 BEGIN
@@ -81,18 +103,54 @@ WHEN NOT (
 BEGIN
     SELECT RAISE(ABORT, 'events are append-only: only a recorded redaction of a redactable event may clear a payload');
 END;
-
 -- Evidence files, content-addressed: the same bytes are kept once.
 CREATE TABLE blobs (
     sha256     TEXT    PRIMARY KEY,              -- lowercase hex of data
     size       INTEGER NOT NULL,
     media_type TEXT    NOT NULL,                 -- sniffed from the bytes
-    data       BLOB    NOT NULL
+    data       BLOB                              -- NULL once purged (SPEC §9); sha256 and size stay
 );
 
-CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+-- Purging stored files (SPEC §9). A blob's bytes may be deleted (data set to NULL) only when
+-- a purge is recorded: an event of a purge_rules type whose payload's "erased" array names
+-- the blob, and a row here pointing at that event (so the trigger below finds it by key).
+-- Rows are never changed or deleted. `verify` reports each purged blob.
+CREATE TABLE blob_purges (
+    sha256  TEXT    PRIMARY KEY,                 -- the blob whose bytes were deleted
+    stream  TEXT    NOT NULL,                    -- the event that recorded it
+    version INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER blob_purges_recorded BEFORE INSERT ON blob_purges
+WHEN NOT EXISTS (
+    SELECT 1 FROM events AS record, json_each(record.payload, '$.erased') AS erased
+    WHERE record.stream = NEW.stream AND record.version = NEW.version
+        AND record.type IN (SELECT recorded_by FROM purge_rules) AND erased.value = NEW.sha256
+)
 BEGIN
-    SELECT RAISE(ABORT, 'stored files cannot be changed');
+    SELECT RAISE(ABORT, 'a purge must be recorded by an event naming the file');
+END;
+
+CREATE TRIGGER blob_purges_no_update BEFORE UPDATE ON blob_purges
+BEGIN
+    SELECT RAISE(ABORT, 'purge records cannot be changed');
+END;
+
+CREATE TRIGGER blob_purges_no_delete BEFORE DELETE ON blob_purges
+BEGIN
+    SELECT RAISE(ABORT, 'purge records cannot be deleted');
+END;
+
+-- The one update allowed: the bytes set to NULL, the hash, size and type unchanged, once
+-- the purge is recorded.
+CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+WHEN NOT (
+    OLD.data IS NOT NULL AND NEW.data IS NULL
+    AND NEW.sha256 IS OLD.sha256 AND NEW.size IS OLD.size AND NEW.media_type IS OLD.media_type
+    AND EXISTS (SELECT 1 FROM blob_purges WHERE sha256 = OLD.sha256)
+)
+BEGIN
+    SELECT RAISE(ABORT, 'stored files cannot be changed, only purged once the purge is recorded');
 END;
 
 CREATE TRIGGER blobs_no_replace BEFORE INSERT ON blobs

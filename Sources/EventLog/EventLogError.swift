@@ -20,6 +20,8 @@ public enum EventLogError: Error, Equatable, Sendable {
     case blobNotFound(String)
     /// A blob's bytes no longer match their hash.
     case blobCorrupt(String)
+    /// A blob's bytes were purged (its hash and size stay).
+    case blobPurged(String)
 }
 
 extension EventLogError: CustomStringConvertible {
@@ -36,6 +38,7 @@ extension EventLogError: CustomStringConvertible {
         case .blobTooLarge(let size): return "the file is \(size) bytes; files over 64 MiB are refused"
         case .blobNotFound(let hash): return "no stored file with SHA-256 \(hash)"
         case .blobCorrupt(let hash): return "the stored file \(hash) no longer matches its hash"
+        case .blobPurged(let hash): return "the stored file \(hash) was purged: its bytes are gone, its hash and size stay"
         }
     }
 }

@@ -46,6 +46,18 @@ public final class EventStore {
         return try open(at: path, schema: schema, clock: clock)
     }
 
+    /// Gives the pages freed by purges back to the file system and empties the write-ahead
+    /// log, so no copy of purged bytes stays in either file: `PRAGMA incremental_vacuum`
+    /// (files created with auto_vacuum=INCREMENTAL), then a truncating checkpoint. Returns
+    /// whether the checkpoint completed (a reader in the middle of a snapshot holds it back).
+    @discardableResult
+    public func reclaimSpace() throws -> Bool {
+        try database.execute("PRAGMA incremental_vacuum")
+        var busy = 1
+        try database.forEachRow("PRAGMA wal_checkpoint(TRUNCATE)") { busy = $0.int(0) }
+        return busy == 0
+    }
+
     /// Opens an existing database file, migrating it to the schema's current version.
     public static func open(
         at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }

@@ -110,6 +110,21 @@ public struct EventWriter {
         try database.run("UPDATE events SET payload = NULL WHERE stream = ? AND version = ?", [stream, version])
     }
 
+    /// Deletes a blob's bytes, keeping its hash, size and media type: the one update the
+    /// triggers allow, once the event at `stream`/`version` (appended first, in the same
+    /// transaction) names the blob in its payload's `erased` array. A blob already purged,
+    /// or not stored, is left as it is. SQLite reuses the freed pages; the file shrinks with
+    /// `PRAGMA incremental_vacuum` or `VACUUM`.
+    public func purgeBlob(_ sha256: String, recordedBy stream: String, version: Int) throws {
+        guard try database.scalarInt("SELECT data IS NOT NULL FROM blobs WHERE sha256 = ?", [sha256]) == 1 else { return }
+        try database.run(
+            "INSERT OR IGNORE INTO blob_purges (sha256, stream, version) VALUES (?, ?, ?)", [sha256, stream, version])
+        // The freed pages are overwritten with zeros, not left on the free list.
+        try database.execute("PRAGMA secure_delete=ON")
+        defer { try? database.execute("PRAGMA secure_delete=OFF") }
+        try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [sha256])
+    }
+
     /// Stores a file's bytes content-addressed by SHA-256 (kept once however often stored),
     /// with the media type sniffed from the bytes.
     public func storeBlob(_ bytes: [UInt8]) throws -> BlobInfo {

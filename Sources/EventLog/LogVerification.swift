@@ -267,11 +267,16 @@ extension EventStore {
 
     /// Every stored file's hash, size and media type against its bytes.
     public func checkBlobs(into verifier: inout ChainVerifier) throws {
-        let statement = try database.prepare("SELECT sha256, size, media_type, data FROM blobs ORDER BY sha256")
+        let statement = try database.prepare(
+            "SELECT sha256, size, media_type, data, EXISTS (SELECT 1 FROM blob_purges AS p WHERE p.sha256 = blobs.sha256) FROM blobs ORDER BY sha256")
         try statement.forEachRow { row in
             let key = row.text(0)
             let size = row.int(1)
             let mediaType = row.text(2)
+            if row.isNull(3) {
+                verifier.recordPurgedBlob(key, isRecorded: row.int(4) == 1)
+                return
+            }
             row.withBytes(3) { data in
                 if data.count != size {
                     verifier.recordBadBlob(key, detail: "size is \(data.count), stored as \(size)")

@@ -47,13 +47,16 @@ public struct Schema: Sendable {
 
     /// The application's redaction rules (none: no payload may ever be erased).
     public let redactionRules: [RedactionRule]
+    /// The event types that may record a purge of stored bytes (none: no bytes may ever go).
+    public let purgeRecordedBy: [String]
     /// The application's steps, in order from version 1.
     public let migrations: [Migration]
 
     /// Creates a schema from the application's redaction rules and migration steps.
-    public init(redactionRules: [RedactionRule] = [], migrations: [Migration]) {
+    public init(redactionRules: [RedactionRule] = [], purgeRecordedBy: [String] = [], migrations: [Migration]) {
         precondition(migrations.enumerated().allSatisfy { $0.element.version == $0.offset + 1 }, "versions run 1, 2, …")
         self.redactionRules = redactionRules
+        self.purgeRecordedBy = purgeRecordedBy
         self.migrations = migrations
     }
 
@@ -65,6 +68,8 @@ public struct Schema: Sendable {
             try database.execute(parts[0])
             let insert = try database.prepare("INSERT INTO redaction_rules (type, recorded_by) VALUES (?, ?)")
             for rule in redactionRules { try insert.execute([rule.type, rule.recordedBy]) }
+            let purge = try database.prepare("INSERT INTO purge_rules (recorded_by) VALUES (?)")
+            for type in purgeRecordedBy { try purge.execute([type]) }
             // The rest of the marker's line is a comment: run from the next line on.
             try database.execute(String(parts[1].drop { $0 != "\n" }))
         }

@@ -480,7 +480,10 @@ import Testing
         #expect(redacted.stdout == "Redacted \(r) version 2; the chain still verifies and reports it as redacted.\n")
         let file = try SQLiteFile(sandbox.database)
         #expect(try file.scalar("SELECT payload FROM events WHERE stream = 'case/\(r)' AND version = 2") == "NULL")
-        #expect(try file.scalar("SELECT type FROM events WHERE stream = 'case/\(r)' AND version = 7") == "text:EventRedacted")
+        // Redacting evidence purges its files first (SPEC §9): FilesPurged, then the redaction record.
+        #expect(try file.scalar("SELECT type FROM events WHERE stream = 'case/\(r)' AND version = 7") == "text:FilesPurged")
+        #expect(try file.scalar("SELECT type FROM events WHERE stream = 'case/\(r)' AND version = 8") == "text:EventRedacted")
+        #expect(try file.scalar("SELECT count(*) FROM blobs WHERE data IS NULL") == "1")
 
         let verified = try sandbox.succeed(["verify"], as: Staff.safeguarding)
         #expect(verified.stdout.contains("redacted (chain intact): case/\(r) v2"))

@@ -43,8 +43,14 @@ struct CommandGenerator {
     var random: SplitMix64
     var now: Date
 
+    var lawful: SplitMix64
+    /// Per cent of steps that are lawful-content commands: in one sequence in six.
+    let lawfulRate: Int
+
     init(seed: UInt64, start: Date) {
         random = SplitMix64(seed: seed)
+        lawful = SplitMix64(seed: seed ^ 0x1A3F)
+        lawfulRate = seed % 6 == 1 ? 2 : 0
         now = start
     }
 
@@ -87,6 +93,21 @@ struct CommandGenerator {
     }
 
     private mutating func command(for state: CaseState) -> CaseCommand {
+        // Lawful content (SPEC §9) from a stream of its own, so the other steps' draws stay as they were.
+        if lawfulRate > 0, state.involvesChildSexualImagery, state.referralDecisions.isEmpty, lawful.chance(15) {
+            let route = lawful.pick(ReferralRoute.allCases)
+            return .recordReferralDecision(
+                route, reference: route == .none ? nil : "REF\(lawful.below(100))", reason: route == .none ? "no criteria met" : nil)
+        }
+        if lawfulRate > 0, lawful.chance(lawfulRate) {
+            switch lawful.below(4) {
+            case 0, 1:
+                return .changeCategory(
+                    lawful.chance(70) ? .childSexualImagery : .threat, add: !state.opened.categories.contains(.childSexualImagery))
+            case 2: return .flagEvidence(item: "E\(1 + lawful.below(state.evidence.count + 1))")
+            default: return .recordReferralDecision(.ceop, reference: lawful.chance(80) ? "CEOP-1" : nil, reason: nil)
+            }
+        }
         let choice = random.below(28)
         // Declaring takedown not applicable shuts the takedown track: only one time in ten.
         if choice == 15, random.chance(10) { return .declareTakedownNotApplicable(reason: "private message") }
@@ -160,7 +181,7 @@ struct SequenceChecker {
 @Suite("Generated command sequences")
 struct GeneratedSequenceTests {
     static let baseSeed: UInt64 = 0x5EED_CA5E_B00C_0000
-    static let sequenceCount = 300
+    static let sequenceCount = 360
     static let stepsPerSequence = 120
 
     // MARK: Invariants
@@ -206,6 +227,9 @@ struct GeneratedSequenceTests {
             checker.check(
                 state.policeReferral != nil || state.isThreatening != true || state.consent == .declined
                     || state.consent == .withdrawn, "closed with the police track unsettled")
+            checker.check(
+                !state.involvesChildSexualImagery || !state.referralDecisions.isEmpty,
+                "closed with child sexual imagery and no referral decision")
         }
     }
 
@@ -229,7 +253,8 @@ struct GeneratedSequenceTests {
             checker.check(false, "\(step.actor.role) changed a case", "\(step)")
         }
         if step.actor.role == .safeguardingLead {
-            let allowed = step.command.permission == .addEvidence || step.command.permission == .overrideConsent
+            let allowed = [Permission.addEvidence, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles]
+                .contains(step.command.permission)
             checker.check(allowed, "safeguarding lead took \(step.command.step)")
         }
     }
@@ -339,6 +364,8 @@ struct GeneratedSequenceTests {
                 case .helplineEscalated: seen.insert("helpline")
                 case .policeReferred(_, _, let reason): seen.insert(reason == nil ? "referred" : "overridden")
                 case .takedownNotApplicable: seen.insert("not-applicable")
+                case .categoryAdded(.childSexualImagery), .evidenceFlagged: seen.insert("imagery")
+                case .referralDecision: seen.insert("referral-decision")
                 default: break
                 }
             }
@@ -349,6 +376,10 @@ struct GeneratedSequenceTests {
         #expect(acceptedTotal > Self.sequenceCount * 10, "accepted: \(acceptedTotal)")
         for name in ["closed", "reopened", "escalated", "referred", "overridden", "not-applicable"] {
             #expect(counts[name, default: 0] >= 15, "sequences with \(name): \(counts[name, default: 0])")
+        }
+        // Lawful content (SPEC §9) runs in one sequence in six.
+        for name in ["imagery", "referral-decision"] {
+            #expect(counts[name, default: 0] >= 10, "sequences with \(name): \(counts[name, default: 0])")
         }
         // Helpline escalations (SPEC §10) wait on a refusal, a check or POSH's 48 hours: rarer.
         #expect(counts["helpline", default: 0] >= 8, "sequences with helpline: \(counts["helpline", default: 0])")
@@ -386,6 +417,11 @@ struct GeneratedSequenceTests {
         case .recordSupportResponse: return .recordSupportResponse(.accepted)
         case .close: return .close(outcome: "outcome", action: .advice)
         case .reopen: return .reopen(reason: "reason")
+        case .changeCategory: return .changeCategory(.impersonation, add: !state.opened.categories.contains(.impersonation))
+        case .flagEvidence: return state.evidence.first { !$0.isChildSexualImagery }.map { .flagEvidence(item: $0.id) }
+        case .recordReferralDecision: return .recordReferralDecision(.iwf, reference: "IWF-1", reason: nil)
+        case .purgeFiles:
+            return state.heldFiles.first { $0.item.hasPrefix("E") }.map { .purgeFiles(item: $0.item, reason: "erasure") }
         case .withdraw:
             // Evidence, notes, referrals and requests have no rule of their own beyond being live.
             let plain = state.liveEvidence.map(\.id) + state.liveNotes.map(\.id) + state.liveTakedowns.map(\.request.id)
@@ -481,7 +517,15 @@ struct GeneratedSequenceTests {
                 let step = generator.next(for: pure.state)
                 fixture.clock.set(step.now)
                 pure.now = step.now
-                let expected = Result { try pure.apply(step.command, by: step.actor, at: step.at) }
+                // A case involving child sexual imagery does not exist for anyone but the
+                // safeguarding lead and the headteacher (SPEC §9); the pure workflow knows no access.
+                let hidden =
+                    pure.state.involvesChildSexualImagery && step.actor.role.may(step.command.permission)
+                    && step.actor.role != .headteacher && step.actor.role != .safeguardingLead
+                let expected =
+                    hidden
+                    ? Result<[CaseEvent], Error>.failure(CaseAccess.noSuchCase(opened.reference))
+                    : Result { try pure.apply(step.command, by: step.actor, at: step.at) }
                 let actual = Result { try casebook.execute(step.command, on: opened.reference, by: step.actor, at: step.at) }
                 switch (expected, actual) {
                 case (.success(let events), .success(let result)):

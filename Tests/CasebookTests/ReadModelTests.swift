@@ -208,18 +208,26 @@ struct ReadModelTests {
         fixture.clock.advance(by: 3600)
         try casebook.redact(reference, version: 2, reason: "erasure request under UK GDPR", by: Staff.head)
         let after = try casebook.events(of: reference)
-        #expect(after.count == 5)
+        #expect(after.count == 6)
         #expect(after[1].payload == nil)
         #expect(after[1].payloadSHA256 == before[1].payloadSHA256)
         #expect(after[1].hash == before[1].hash)
-        #expect(after[4].type == "EventRedacted")
-        #expect(after[4].actor == Staff.head.id)
-        #expect(try CaseEvent(type: after[4].type, payload: after[4].payload) == .redaction(version: 2, reason: "erasure request under UK GDPR"))
+        // The item's files are purged first (SPEC §9), then the redaction is recorded.
+        #expect(
+            try CaseEvent(type: after[4].type, payload: after[4].payload)
+                == .filesPurged(
+                    CaseEvent.Purge(
+                        items: ["E1"], files: [file], erased: [file.sha256], reason: "redacted: erasure request under UK GDPR")))
+        #expect(try casebook.store.isPurged(file.sha256))
+        #expect(after[5].type == "EventRedacted")
+        #expect(after[5].actor == Staff.head.id)
+        #expect(try CaseEvent(type: after[5].type, payload: after[5].payload) == .redaction(version: 2, reason: "erasure request under UK GDPR"))
 
         let report = try casebook.verify(by: Staff.head)
         #expect(report.isIntact)
         #expect(report.breaks.isEmpty)
         #expect(report.redacted == [EventReference(stream: reference.stream, version: 2)])
+        #expect(report.purgedFiles == [file.sha256])
 
         // The item keeps its place and id; its details are gone; the next one is E2.
         var state = try casebook.state(of: reference)

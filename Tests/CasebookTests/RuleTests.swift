@@ -41,7 +41,23 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(rules[0]) (\(command.step.rawValue))" }
 }
 
+/// A case found to involve child sexual imagery (SPEC §9), and its referral decision.
+private let imagery = CaseCommand.changeCategory(.childSexualImagery, add: true)
+private let iwfReport = CaseCommand.recordReferralDecision(.iwf, reference: "IWF-2026-1", reason: nil)
+private let storedShot = StoredFile(name: "shot.png", sha256: String(repeating: "b", count: 64), size: 10, mediaType: "image/png")
+
 private let ruleCases: [RuleCase] = [
+    // Lawful content (SPEC §9; UKCIS 2024).
+    RuleCase(
+        rules: ["referral-decision-needs-child-sexual-imagery"], clause: "UKCIS 2024; SPEC §9", unblock: .changeCategory,
+        refusedSetup: [C.web()], command: iwfReport, allowedSetup: [C.web(), imagery]),
+    RuleCase(
+        rules: ["close-needs-referral-decision"], clause: "UKCIS 2024; SPEC §9", unblock: .recordReferralDecision,
+        refusedSetup: closable + [imagery], command: C.close, allowedSetup: closable + [imagery, iwfReport]),
+    RuleCase(
+        rules: ["purge-needs-stored-files"], clause: "SPEC §9", unblock: nil, refusedSetup: [C.email],
+        command: .purgeFiles(item: "E1", reason: "erasure"),
+        allowedSetup: [.addEvidence(EvidenceDraft(kind: .email, description: "an email", files: [storedShot]))]),
     // The case itself (SPEC §2.8).
     RuleCase(
         rules: ["case-is-open"], clause: "SPEC §2.8", unblock: .reopen,
@@ -353,6 +369,14 @@ struct RuleTests {
         let fixture = try ServiceFixture()
         let reference = try fixture.openCase()
         covered.formUnion(refusals { try fixture.casebook.redact(reference, version: 1, reason: "erasure", by: Staff.head) }.map(\.rule))
+        // No file for child sexual imagery is invalid input (65), naming its rule in the message.
+        let imageryCase = try built([imagery])
+        let withFile = CaseCommand.addEvidence(EvidenceDraft(kind: .other, description: "a copy", files: [storedShot]))
+        if let error = casebookError({ _ = try imageryCase.decide(withFile) }), error.isInvalidInput,
+            error.description.contains("[child-sexual-imagery-no-files, Protection of Children Act 1978; UKCIS 2024; SPEC §9]")
+        {
+            covered.insert("child-sexual-imagery-no-files")
+        }
         let named = Set(Rule.allCases.map(\.rawValue))
         #expect(named.subtracting(covered).isEmpty, "rules without a test: \(named.subtracting(covered).sorted())")
         #expect(covered.subtracting(named).isEmpty, "tests of rules that do not exist: \(covered.subtracting(named).sorted())")
@@ -615,13 +639,15 @@ struct RuleTests {
         C.response(.removed), C.check(.removed), C.notApplicable, C.escalate(), C.ispResponse(), C.helpline(.posh),
         C.helpline(.reportHarmfulContent), C.helplineResponse(), C.consent(.given), C.refer,
         C.support, .recordSupportResponse(.accepted), .notifyPolice, C.withdraw("N1"), C.close, C.reopen,
+        .changeCategory(.threat, add: true), .flagEvidence(item: "E1"), iwfReport, .purgeFiles(item: "E1", reason: "erasure"),
     ]
 
     @Test func oneOfEachStepCoversEveryStep() {
         #expect(Set(Self.oneOfEachStep.map(\.step)) == Set(Step.allCases))
     }
 
-    @Test(arguments: oneOfEachStep.filter { $0.step != .reopen })
+    /// A purge is allowed on a closed case (retention, erasure); every other step needs it open.
+    @Test(arguments: oneOfEachStep.filter { $0.step != .reopen && $0.step != .purgeFiles })
     func closedCaseRefusesEveryStepButReopen(_ command: CaseCommand) throws {
         let pure = try built(closable + [C.close])
         let found = refusals { _ = try pure.decide(command) }
@@ -708,6 +734,9 @@ struct RuleTests {
         #expect(pure.state.evidence.first?.capturedBy == Staff.dsl.id)
         if command.step == .addEvidence {
             #expect(pure.allows(command, by: Staff.dsl))
+        } else if [.flagEvidence, .changeCategory, .recordReferralDecision, .purgeFiles].contains(command.step) {
+            // Lawful content is the safeguarding lead's to record (SPEC §9): refused here only by its rules.
+            do { _ = try pure.decide(command, by: Staff.dsl) } catch let error as CasebookError { #expect(!error.isNotPermitted) }
         } else {
             #expect(casebookError { _ = try pure.decide(command, by: Staff.dsl) }?.isNotPermitted == true)
         }
@@ -728,7 +757,8 @@ struct RuleTests {
         for permission in Permission.allCases { #expect(Role.headteacher.may(permission)) }
         for permission in Permission.allCases {
             #expect(!Role.staff.may(permission))
-            #expect(Role.hr.may(permission) == (permission == .readOutcomes))
+            // HR also records the accused's normal retirement date (SPEC §9).
+            #expect(Role.hr.may(permission) == (permission == .readOutcomes || permission == .recordRetentionDate))
         }
         for permission in advance { #expect(Role.seniorManager.may(permission)) }
         #expect(!Role.seniorManager.may(.overrideConsent))

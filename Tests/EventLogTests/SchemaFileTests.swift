@@ -32,7 +32,7 @@ import Testing
         let log = try Self.objectsCreated(inMemoryBy: sql)
         #expect(log.contains { $0.type == "table" && $0.name == "events" })
         #expect(log.contains { $0.type == "trigger" && $0.name == "blobs_no_delete" })
-        #expect(Set(log.map { $0.table }) == ["events", "blobs", "redaction_rules"], "the log's own tables only")
+        #expect(Set(log.map { $0.table }) == ["events", "blobs", "redaction_rules", "purge_rules", "blob_purges"], "the log's own tables only")
         let expected = try Self.objectsCreated(inMemoryBy: sql + Fixture.applicationSQL)
         let fixture = try StoreFixture()
         let store = fixture.store

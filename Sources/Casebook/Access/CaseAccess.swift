@@ -54,11 +54,20 @@ public enum CaseAccess {
 
     /// Throws unless `actor` may see and act on the case.
     public static func check(_ state: CaseState, by actor: StaffMember) throws {
-        try check(reference: state.reference, school: state.opened.school, involvement: state.involvement(of: actor.id), by: actor)
+        try check(
+            reference: state.reference, school: state.opened.school, involvement: state.involvement(of: actor.id),
+            isRestricted: state.involvesChildSexualImagery, by: actor)
     }
 
-    static func check(reference: CaseReference, school: String, involvement: Involvement?, by actor: StaffMember) throws {
+    /// Whether `actor` may see cases involving child sexual imagery (SPEC §9).
+    static func seesRestricted(_ actor: StaffMember) -> Bool { LawfulContentTrack.rolesForImagery.contains(actor.role) }
+
+    static func check(
+        reference: CaseReference, school: String, involvement: Involvement?, isRestricted: Bool = false, by actor: StaffMember
+    ) throws {
         guard actor.scope.includes(school: school) else { throw noSuchCase(reference) }
+        // A case involving child sexual imagery is answered to others as one that does not exist.
+        guard !isRestricted || seesRestricted(actor) else { throw noSuchCase(reference) }
         if let involvement {
             throw CasebookError.notPermitted("\(involvement.refusal) (\(reference)), so you may not see or act on it")
         }
@@ -69,6 +78,7 @@ public enum CaseAccess {
         // The actor's rows are read once through case_access_by_staff, not probed per case.
         var sql = "\(alias).reference NOT IN (SELECT case_ref FROM case_access WHERE staff_id = ?)"
         var values: [any SQLBindable] = [actor.id.lowercased()]
+        if !seesRestricted(actor) { sql += " AND \(alias).is_restricted = 0" }
         if let school = actor.scope.school {
             sql = "\(alias).school = ? COLLATE NOCASE AND " + sql
             values.insert(school, at: 0)
@@ -91,8 +101,11 @@ extension Casebook {
     /// Throws unless `actor` may see the case, read from the read models (no replay): for
     /// reads that do not need the case's state.
     public func checkAccess(to reference: CaseReference, by actor: StaffMember) throws {
-        guard let school = try store.database.scalarText("SELECT school FROM cases WHERE reference = ?", [reference.description])
-        else { throw CaseAccess.noSuchCase(reference) }
+        var found: (school: String, isRestricted: Bool)?
+        try store.database.forEachRow("SELECT school, is_restricted FROM cases WHERE reference = ?", [reference.description]) { row in
+            found = (row.text(0), row.int(1) != 0)
+        }
+        guard let (school, isRestricted) = found else { throw CaseAccess.noSuchCase(reference) }
         var reasons: [Involvement] = []
         try store.database.forEachRow(
             "SELECT reason FROM case_access WHERE case_ref = ? AND staff_id = ?", [reference.description, actor.id.lowercased()]
@@ -100,7 +113,7 @@ extension Casebook {
             if let reason = Involvement(rawValue: row.text(0)) { reasons.append(reason) }
         }
         let involvement = Involvement.allCases.first { reasons.contains($0) }
-        try CaseAccess.check(reference: reference, school: school, involvement: involvement, by: actor)
+        try CaseAccess.check(reference: reference, school: school, involvement: involvement, isRestricted: isRestricted, by: actor)
     }
 
     /// A case's state for a member who may see it (``CaseAccess``).

@@ -19,6 +19,9 @@ public enum AuditEvent: Sendable, Equatable {
     case auditRead(case: CaseReference?, since: String?)
     /// The whole database was copied (`backup`).
     case backupMade
+    /// A subject access request was answered with an export of every entry naming the
+    /// person: when it was received and its one-calendar-month deadline (SPEC §9).
+    case subjectAccessExported(subject: String, receivedAt: String, deadline: String, format: String, entries: Int)
 
     /// What a ``caseRead(case:view:evidence:)`` showed.
     public enum CaseView: String, Sendable, CaseIterable {
@@ -32,7 +35,7 @@ public enum AuditEvent: Sendable, Equatable {
         switch self {
         case .timelineExported(let reference, _, _, _), .caseRead(let reference, _, _): return reference
         case .auditRead(let reference, _): return reference
-        case .outcomesExported, .backupMade: return nil
+        case .outcomesExported, .backupMade, .subjectAccessExported: return nil
         }
     }
 
@@ -50,6 +53,7 @@ public enum AuditEvent: Sendable, Equatable {
         case .caseRead: return "CaseRead"
         case .auditRead: return "AuditRead"
         case .backupMade: return "BackupMade"
+        case .subjectAccessExported: return "SubjectAccessExported"
         }
     }
 
@@ -68,6 +72,11 @@ public enum AuditEvent: Sendable, Equatable {
             fields = ["case": JSONValue(reference?.description), "since": JSONValue(since)]
         case .backupMade:
             fields = [:]
+        case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries):
+            fields = [
+                "subject": .string(subject), "receivedAt": .string(receivedAt), "deadline": .string(deadline),
+                "format": .string(format), "entries": .int(entries),
+            ]
         }
         fields["v"] = .int(Self.payloadVersion)
         return .object(fields)
@@ -117,6 +126,11 @@ public enum AuditEvent: Sendable, Equatable {
             self = .auditRead(case: reference.flatMap(CaseReference.init), since: try optional("since"))
         case "BackupMade":
             self = .backupMade
+        case "SubjectAccessExported":
+            guard let subject = json["subject"]?.string, let receivedAt = json["receivedAt"]?.string,
+                let deadline = json["deadline"]?.string, let format = json["format"]?.string, let entries = json["entries"]?.int
+            else { throw CaseEvent.PayloadError(type: type, field: "subject") }
+            self = .subjectAccessExported(subject: subject, receivedAt: receivedAt, deadline: deadline, format: format, entries: entries)
         default:
             throw CaseEvent.PayloadError(type: type, field: "type")
         }

@@ -86,6 +86,25 @@ public enum CaseEvent: Sendable, Equatable {
     case accessRestored(staff: String, reason: String?)
     /// An earlier event's payload was erased (UK GDPR); the chain still verifies.
     case redaction(version: Int, reason: String)
+    /// A category was added to the case (`category add`).
+    case categoryAdded(Category)
+    /// A category was removed from the case (`category remove`).
+    case categoryRemoved(Category)
+    /// An evidence item was marked as child sexual imagery (`evidence flag`, SPEC §9).
+    case evidenceFlagged(item: String)
+    /// The safeguarding lead's referral decision on child sexual imagery (SPEC §9).
+    case referralDecision(route: ReferralRoute, reference: String?, reason: String?)
+    /// Stored files' bytes were deleted; their hashes and sizes stay (SPEC §9).
+    case filesPurged(Purge)
+    /// HR recorded the accused's normal retirement date, for the retention of a staff-conduct case (SPEC §9).
+    case retentionDateRecorded(date: String)
+    /// Nothing on the case may be erased until the hold is released (`hold`).
+    case held(reason: String)
+    /// The hold was released (`hold release`).
+    case holdReleased(reason: String?)
+    /// The retention period ended: the case's evidence and notes were redacted and its
+    /// files purged in the same transaction (`retention apply`).
+    case retentionApplied(retentionClass: String, reviewDate: String)
     /// An event whose payload was redacted: only its type is known.
     case redacted(type: String)
 
@@ -144,12 +163,15 @@ public enum CaseEvent: Sendable, Equatable {
         public var description: String?
         /// Screenshots, saved emails, voicemail audio.
         public var files: [StoredFile]
+        /// Captured as child sexual imagery: never any file (SPEC §9).
+        public var isChildSexualImagery: Bool = false
 
         /// Creates an evidence item.
         public init(
             id: String, kind: EvidenceKind, url: String?, host: String?, capturedAt: String, postedAt: String?,
-            platform: String?, description: String?, files: [StoredFile]
+            platform: String?, description: String?, files: [StoredFile], isChildSexualImagery: Bool = false
         ) {
+            self.isChildSexualImagery = isChildSexualImagery
             self.id = id
             self.kind = kind
             self.url = url
@@ -159,6 +181,27 @@ public enum CaseEvent: Sendable, Equatable {
             self.platform = platform
             self.description = description
             self.files = files
+        }
+    }
+
+    /// A purge: the items whose files are purged, every file they held, and the hashes whose
+    /// bytes were deleted (a blob another live item still refers to is kept).
+    public struct Purge: Codable, Sendable, Equatable {
+        /// `E2`, or `T1` for a removal check's screenshot.
+        public var items: [String]
+        /// The files, with their hashes and sizes.
+        public var files: [StoredFile]
+        /// The SHA-256 of every blob whose bytes were deleted.
+        public var erased: [String]
+        /// Why.
+        public var reason: String
+
+        /// Creates a purge record.
+        public init(items: [String], files: [StoredFile], erased: [String], reason: String) {
+            self.items = items
+            self.files = files
+            self.erased = erased
+            self.reason = reason
         }
     }
 

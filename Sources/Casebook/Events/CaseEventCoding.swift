@@ -33,6 +33,16 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case accessRestricted = "AccessRestricted"
     case accessRestored = "AccessRestored"
     case redaction = "EventRedacted"
+    case categoryAdded = "CategoryAdded"
+    case categoryRemoved = "CategoryRemoved"
+    case evidenceFlagged = "EvidenceFlagged"
+    case referralDecision = "ReferralDecisionRecorded"
+    /// Named in schema.sql: the blob_purges trigger lets bytes go only when one names them.
+    case filesPurged = "FilesPurged"
+    case retentionDateRecorded = "RetentionDateRecorded"
+    case held = "CaseHeld"
+    case holdReleased = "HoldReleased"
+    case retentionApplied = "RetentionApplied"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -77,6 +87,15 @@ extension CaseEvent {
         case .accessRestricted: return CaseEventType.accessRestricted.rawValue
         case .accessRestored: return CaseEventType.accessRestored.rawValue
         case .redaction: return CaseEventType.redaction.rawValue
+        case .categoryAdded: return CaseEventType.categoryAdded.rawValue
+        case .categoryRemoved: return CaseEventType.categoryRemoved.rawValue
+        case .evidenceFlagged: return CaseEventType.evidenceFlagged.rawValue
+        case .referralDecision: return CaseEventType.referralDecision.rawValue
+        case .filesPurged: return CaseEventType.filesPurged.rawValue
+        case .retentionDateRecorded: return CaseEventType.retentionDateRecorded.rawValue
+        case .held: return CaseEventType.held.rawValue
+        case .holdReleased: return CaseEventType.holdReleased.rawValue
+        case .retentionApplied: return CaseEventType.retentionApplied.rawValue
         case .redacted(let type): return type
         }
     }
@@ -100,6 +119,7 @@ extension CaseEvent {
                 "postedAt": JSONValue(evidence.postedAt), "platform": JSONValue(evidence.platform),
                 "description": JSONValue(evidence.description), "files": .array(evidence.files.map(Self.json)),
             ]
+            if evidence.isChildSexualImagery { fields["childSexualImagery"] = .bool(true) }
         case .evidenceFilesAttached(let evidence, let files):
             fields = ["evidence": .string(evidence), "files": .array(files.map(Self.json))]
         case .investigationStarted: fields = [:]
@@ -148,6 +168,20 @@ extension CaseEvent {
         case .accessRestricted(let staff, let reason): fields = ["staff": .string(staff), "reason": .string(reason)]
         case .accessRestored(let staff, let reason): fields = ["staff": .string(staff), "reason": JSONValue(reason)]
         case .redaction(let version, let reason): fields = ["version": .int(version), "reason": .string(reason)]
+        case .categoryAdded(let category), .categoryRemoved(let category): fields = ["category": .string(category.rawValue)]
+        case .evidenceFlagged(let item): fields = ["item": .string(item), "childSexualImagery": .bool(true)]
+        case .referralDecision(let route, let reference, let reason):
+            fields = ["route": .string(route.rawValue), "reference": JSONValue(reference), "reason": JSONValue(reason)]
+        case .filesPurged(let purge):
+            fields = [
+                "items": .array(purge.items.map { .string($0) }), "files": .array(purge.files.map(Self.json)),
+                "erased": .array(purge.erased.map { .string($0) }), "reason": .string(purge.reason),
+            ]
+        case .retentionDateRecorded(let date): fields = ["date": .string(date)]
+        case .held(let reason): fields = ["reason": .string(reason)]
+        case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
+        case .retentionApplied(let retentionClass, let reviewDate):
+            fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
         }
         fields["v"] = .int(Self.payloadVersion)
@@ -236,7 +270,8 @@ extension CaseEvent {
                     host: f.optionalString("host"), capturedAt: try f.string("capturedAt"),
                     postedAt: f.optionalString("postedAt"), platform: f.optionalString("platform"),
                     description: f.optionalString("description"),
-                    files: try (json["files"]?.array ?? []).map(f.file)))
+                    files: try (json["files"]?.array ?? []).map(f.file),
+                    isChildSexualImagery: json["childSexualImagery"]?.bool ?? false))
         case .investigationStarted: return .investigationStarted
         case .noteAdded: return .noteAdded(text: try f.string("text"))
         case .sourceIdentified:
@@ -290,6 +325,23 @@ extension CaseEvent {
             return .redaction(version: version, reason: try f.string("reason"))
         case .withdrawn: return .withdrawn(item: try f.string("item"), reason: try f.string("reason"))
         case .policeNotified: return .policeNotified
+        case .categoryAdded: return .categoryAdded(try f.word("category", as: Category.self))
+        case .categoryRemoved: return .categoryRemoved(try f.word("category", as: Category.self))
+        case .evidenceFlagged: return .evidenceFlagged(item: try f.string("item"))
+        case .referralDecision:
+            return .referralDecision(
+                route: try f.word("route", as: ReferralRoute.self), reference: f.optionalString("reference"),
+                reason: f.optionalString("reason"))
+        case .filesPurged:
+            return .filesPurged(
+                Purge(
+                    items: try f.strings("items"), files: try (json["files"]?.array ?? []).map(f.file),
+                    erased: try f.strings("erased"), reason: try f.string("reason")))
+        case .retentionDateRecorded: return .retentionDateRecorded(date: try f.string("date"))
+        case .held: return .held(reason: try f.string("reason"))
+        case .holdReleased: return .holdReleased(reason: f.optionalString("reason"))
+        case .retentionApplied:
+            return .retentionApplied(retentionClass: try f.string("class"), reviewDate: try f.string("reviewDate"))
         }
     }
 

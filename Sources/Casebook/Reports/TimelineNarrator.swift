@@ -34,7 +34,9 @@ struct TimelineNarrator {
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
-                .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn:
+                .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
+                .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
+                .retentionApplied:
                 break
             }
         }
@@ -223,6 +225,44 @@ struct TimelineNarrator {
             return Narration(
                 what: "Version \(version) redacted (payload erased; the hash chain still verifies)",
                 details: ["Redacted version: \(version)", "Reason: \(reason)"])
+        case .categoryAdded(let category):
+            var narration = Narration(what: "Category added: \(category.rawValue)", details: ["Category: \(category.rawValue)"])
+            if category == .childSexualImagery {
+                narration.details.append("Child sexual imagery: no file is kept; only the safeguarding lead and the headteacher see the case (SPEC §9)")
+            }
+            return narration
+        case .categoryRemoved(let category):
+            return Narration(what: "Category removed: \(category.rawValue)", details: ["Category: \(category.rawValue)"])
+        case .evidenceFlagged(let item):
+            return Narration(
+                what: "Evidence \(item) marked as child sexual imagery",
+                details: ["Evidence: \(item)", "No file is kept for it (Protection of Children Act 1978; UKCIS)"])
+        case .referralDecision(let route, let reference, let reason):
+            let what = route == .none ? "Decision not to refer the child sexual imagery" : "Child sexual imagery referred to \(route.rawValue)"
+            return Narration(
+                what: what,
+                details: ["Route: \(route.rawValue)"] + (reference.map { ["Reference: \($0)"] } ?? [])
+                    + (reason.map { ["Reason: \($0)"] } ?? []))
+        case .filesPurged(let purge):
+            let who = person(stored.actor).label
+            let day = localTime.format(date)
+            var narration = Narration(what: "Files of \(purge.items.joined(separator: ", ")) purged")
+            for file in purge.files {
+                let kept = purge.erased.contains(file.sha256) ? "" : " (bytes kept: another item still holds them)"
+                narration.details.append(
+                    "File purged on \(day) by \(who): \(purge.reason); \(file.name), \(file.size) bytes, sha256 \(file.sha256)\(kept)")
+            }
+            return narration
+        case .retentionDateRecorded(let text):
+            return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
+        case .held(let reason):
+            return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
+        case .holdReleased(let reason):
+            return Narration(what: "Hold released", details: reason.map { ["Reason: \($0)"] } ?? [])
+        case .retentionApplied(let retentionClass, let reviewDate):
+            return Narration(
+                what: "Retention period ended: evidence and notes erased, files purged",
+                details: ["Retention class: \(retentionClass)", "Review date: \(time(reviewDate))"])
         case .redacted(let type):
             var narration = Narration(what: "[redacted]", details: ["Event type: \(type)"])
             var flag = "[redacted] payload erased"

@@ -1,10 +1,13 @@
 /// The closed vocabularies of a case (SPEC §2). Each raw value is the word used on the
 /// command line, in payloads and in reports.
 
-/// What the material is about. `child-mentioned` makes a case urgent (001 §8.6).
+/// What the material is about. `child-mentioned` makes a case urgent (001 §8.6);
+/// `child-sexual-imagery` means no file is ever kept and only the safeguarding lead and the
+/// headteacher see the case (SPEC §9).
 public enum Category: String, Codable, Sendable, CaseIterable, Comparable {
     case harassment, imageMisuse = "image-misuse", inaccurateContent = "inaccurate-content", threat
     case childMentioned = "child-mentioned", impersonation, other
+    case childSexualImagery = "child-sexual-imagery"
 
     public static func < (a: Category, b: Category) -> Bool { a.rawValue < b.rawValue }
 }
@@ -85,4 +88,19 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 extension RawRepresentable where RawValue == String, Self: CaseIterable {
     /// The accepted words, for error messages: `pupil, staff, parent`.
     public static var choices: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// Where the safeguarding lead referred child sexual imagery, or that they decided not to
+/// (SPEC §9, UKCIS *Sharing nudes and semi-nudes*).
+public enum ReferralRoute: String, Codable, Sendable, CaseIterable {
+    /// The police.
+    case police
+    /// The Internet Watch Foundation.
+    case iwf
+    /// Childline's Report Remove (a young person's own image).
+    case reportRemove = "report-remove"
+    /// CEOP (the National Crime Agency's child protection command).
+    case ceop
+    /// A decision not to refer, with its reason.
+    case none
 }

@@ -32,6 +32,15 @@ public enum CaseCommand: Sendable, Equatable {
     case reopen(reason: String)
     /// Withdraws an entry made in error (see ``CorrectionsTrack`` for the names).
     case withdraw(item: String, reason: String)
+    /// Adds or removes a category (`category add|remove`); adding `child-sexual-imagery`
+    /// purges every file the case holds (``LawfulContentTrack``).
+    case changeCategory(Category, add: Bool)
+    /// Marks an evidence item as child sexual imagery, purging its files.
+    case flagEvidence(item: String)
+    /// The safeguarding lead's referral decision on child sexual imagery (`report`).
+    case recordReferralDecision(ReferralRoute, reference: String?, reason: String?)
+    /// Deletes the bytes of an evidence item's files (`evidence purge`).
+    case purgeFiles(item: String, reason: String)
 
     /// The step this command takes.
     public var step: Step {
@@ -60,6 +69,10 @@ public enum CaseCommand: Sendable, Equatable {
         case .close: return .close
         case .reopen: return .reopen
         case .withdraw: return .withdraw
+        case .changeCategory: return .changeCategory
+        case .flagEvidence: return .flagEvidence
+        case .recordReferralDecision: return .recordReferralDecision
+        case .purgeFiles: return .purgeFiles
         }
     }
 
@@ -76,7 +89,10 @@ public enum CaseCommand: Sendable, Equatable {
     /// What the acting role needs for this command.
     public var permission: Permission {
         switch self {
-        case .addEvidence, .attachFiles: return .addEvidence
+        case .addEvidence, .attachFiles, .flagEvidence: return .addEvidence
+        case .changeCategory: return .classifyCase
+        case .recordReferralDecision: return .recordReferralDecision
+        case .purgeFiles: return .purgeFiles
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return .overrideConsent
@@ -105,12 +121,15 @@ public struct EvidenceDraft: Sendable, Equatable {
     public var description: String?
     /// The files.
     public var files: [StoredFile]
+    /// Child sexual imagery (`--child-sexual-imagery`): no file may be given (SPEC §9).
+    public var isChildSexualImagery: Bool
 
     /// Creates a draft.
     public init(
         kind: EvidenceKind, url: String? = nil, capturedAt: Date? = nil, postedAt: Date? = nil, platform: String? = nil,
-        description: String? = nil, files: [StoredFile] = []
+        description: String? = nil, files: [StoredFile] = [], isChildSexualImagery: Bool = false
     ) {
+        self.isChildSexualImagery = isChildSexualImagery
         self.kind = kind
         self.url = url
         self.capturedAt = capturedAt
@@ -161,6 +180,9 @@ public struct DecisionContext {
     public var actor: StaffMember
     /// Looks up a member of staff: nil when there is none; throws when the directory cannot be read.
     public var staff: (String) throws -> StaffMember?
+    /// Whether a stored file (by SHA-256) is still held by an item of a case other than the
+    /// one given, so a purge keeps its bytes. The service reads the log; by default, no.
+    public var blobHeldElsewhere: (String, CaseReference) throws -> Bool = { _, _ in false }
     /// The settings as they stand (waiting times, SPEC §10).
     public var settings: Settings
 

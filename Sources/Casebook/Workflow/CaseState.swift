@@ -50,6 +50,11 @@ public struct CaseState: Sendable, Equatable {
         public var version: Int
         /// Set when it was withdrawn as entered in error.
         public var withdrawal: Withdrawal?
+        /// Marked as child sexual imagery after capture (`evidence flag`).
+        public var isFlaggedChildSexualImagery = false
+
+        /// Captured or marked as child sexual imagery: no file is ever kept for it (SPEC §9).
+        public var isChildSexualImagery: Bool { isFlaggedChildSexualImagery || details?.isChildSexualImagery == true }
 
         /// Whether it points at material on a host, which a takedown request must cover.
         public var isURLEvidence: Bool { details?.kind.needsURL ?? false }
@@ -104,6 +109,8 @@ public struct CaseState: Sendable, Equatable {
         public var isp: String?
         /// The ISP's answer.
         public var ispResponse: ISPResponse?
+        /// The screenshots of removal checks.
+        public var checkFiles: [StoredFile] = []
         /// The helpline escalated to (SPEC §10).
         public var helpline: HelplineEscalation?
         /// The helpline's answer.
@@ -191,6 +198,16 @@ public struct CaseState: Sendable, Equatable {
     public var closures: [ClosureRecord] = []
     /// Staff excluded from the case with `restrict` (SPEC §8), in order.
     public var excluded: [String] = []
+    /// Referral decisions on child sexual imagery, in order (SPEC §9).
+    public var referralDecisions: [ReferralDecision] = []
+    /// Files purged, in order (SPEC §9).
+    public var purges: [PurgeRecord] = []
+    /// The accused's normal retirement date, recorded by HR (a staff-conduct case's retention).
+    public var retentionDate: Date?
+    /// Why the case is held from erasure, while it is.
+    public var hold: String?
+    /// When the retention period was applied (evidence and notes redacted, files purged).
+    public var retentionAppliedAt: Date?
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.

@@ -52,6 +52,7 @@ enum ClosingTrack {
                     unblock: .anyOf([.step(.requestTakedown, subject: item.id), .step(.declareTakedownNotApplicable)])))
         }
         if let refusal = policeSettled(state) { refusals.append(refusal) }
+        if let refusal = LawfulContentTrack.referralDecided(state) { refusals.append(refusal) }
         if state.supportServices == nil {
             refusals.append(
                 Refusal(.closeNeedsSupportOffered, reason: "no support has been offered", unblock: .step(.offerSupport)))

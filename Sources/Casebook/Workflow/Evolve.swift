@@ -30,8 +30,12 @@ extension CaseState {
         case .disciplinaryReferral(let staff): refer(.disciplinary(staff: staff))
         case .investigationConcluded(let finding, let summary): investigation = .concluded(finding, summary: summary)
         case .takedownRequested(let request): requestTakedown(request, at: date)
-        case .hostResponded(let id, let result, _): updateTakedown(id) { $0.response = result }
-        case .removalChecked(let id, let result, _): checkRemoval(id, result, at: date)
+        case .hostResponded(let id, let result, let file):
+            updateTakedown(id) { $0.response = result }
+            if let file { updateTakedown(id) { $0.checkFiles.append(file) } }
+        case .removalChecked(let id, let result, let file):
+            checkRemoval(id, result, at: date)
+            if let file { updateTakedown(id) { $0.checkFiles.append(file) } }
         case .takedownNotApplicable(let reason): declareNotApplicable(reason)
         case .ispEscalated(let id, let isp): updateTakedown(id) { $0.isp = isp }
         case .ispResponded(let id, let result):
@@ -55,6 +59,16 @@ extension CaseState {
         case .accessRestricted(let staff, _): excluded.append(staff)
         case .accessRestored(let staff, _): excluded.removeAll { $0.caseInsensitiveCompare(staff) == .orderedSame }
         case .redaction: break
+        case .categoryAdded(let category): changeCategory(category, add: true)
+        case .categoryRemoved(let category): changeCategory(category, add: false)
+        case .evidenceFlagged(let item): flagEvidence(item)
+        case .referralDecision(let route, let reference, let reason):
+            referralDecisions.append(ReferralDecision(route: route, reference: reference, reason: reason, by: actor, at: date))
+        case .filesPurged(let purge): purges.append(PurgeRecord(purge: purge, by: actor, at: date, version: version))
+        case .retentionDateRecorded(let text): retentionDate = Timestamp.date(from: text)
+        case .held(let reason): hold = reason
+        case .holdReleased: hold = nil
+        case .retentionApplied: retentionAppliedAt = date
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.

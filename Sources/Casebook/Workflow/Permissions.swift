@@ -30,6 +30,20 @@ public enum Permission: String, Sendable, CaseIterable {
     case restrictAccess = "restrict who may see a case"
     /// `checkpoint`: write a witness of the log head.
     case checkpoint = "write checkpoints"
+    /// `category add|remove`.
+    case classifyCase = "change a case's categories"
+    /// `report`: the referral decision on child sexual imagery (SPEC §9).
+    case recordReferralDecision = "record the referral decision on child sexual imagery"
+    /// `evidence purge`: delete stored files' bytes (SPEC §9).
+    case purgeFiles = "purge stored files"
+    /// `retention-date`: the accused's normal retirement date (HR).
+    case recordRetentionDate = "record retention dates"
+    /// `hold`, `hold release`.
+    case holdCases = "hold cases from erasure"
+    /// `retention set`, `retention apply`.
+    case applyRetention = "apply the retention schedule"
+    /// `subject-access`: export everything that names a person (SPEC §9).
+    case answerSubjectAccess = "answer subject access requests"
     /// `settings set`: waiting times the workflow reads (SPEC §10).
     case manageSettings = "change settings"
 }
@@ -42,19 +56,23 @@ extension Role {
             return true
         case .seniorManager:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify: return true
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
+                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
                 .manageSettings:
                 return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint:
+            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
+                .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .manageSettings: return false
+            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
+                .answerSubjectAccess, .manageSettings:
+                return false
             }
         case .hr:
-            return permission == .readOutcomes
+            return permission == .readOutcomes || permission == .recordRetentionDate
         case .staff:
             return false
         }

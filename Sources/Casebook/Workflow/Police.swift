@@ -27,6 +27,8 @@ enum PoliceTrack {
     /// child-protection override waives it).
     static let consentGiven = Guard("police-needs-consent") { input in
         let state = input.state
+        // Child sexual imagery: the child-protection override applies of itself (SPEC §9).
+        if state.involvesChildSexualImagery { return nil }
         let reason: String
         switch state.consent {
         case .given?: return nil
@@ -78,10 +80,17 @@ enum PoliceTrack {
             refusals: [consentByAffected(state, by: member.id)].compactMap { $0 })
     }
 
-    static func refer(force: String, reference: String?, overrideReason: String?) throws -> Workflow.Decision {
+    static func refer(
+        force: String, reference: String?, overrideReason: String?, _ state: CaseState, _ context: DecisionContext
+    ) throws -> Workflow.Decision {
         let force = try Workflow.text(force, "the police force")
         let reference = try Workflow.optionalText(reference, "the crime reference")
-        let overrideReason = try Workflow.optionalText(overrideReason, "the override reason")
+        var overrideReason = try Workflow.optionalText(overrideReason, "the override reason")
+        // Child sexual imagery: the child-protection override applies without being asked for (SPEC §9).
+        if overrideReason == nil, state.involvesChildSexualImagery {
+            try context.actor.require(.overrideConsent)
+            overrideReason = LawfulContentTrack.imageryOverrideReason
+        }
         return Workflow.Decision(
             events: [.policeReferred(force: force, reference: reference, overrideReason: overrideReason)],
             waived: overrideReason == nil ? [] : [Rule.policeNeedsConsent.rawValue])

@@ -85,6 +85,11 @@ public enum Rule: String, Sendable, CaseIterable {
     case entryWithdrawn = "entry-withdrawn"
     // Redaction (Casebook+Maintenance.swift)
     case redactEvidenceAndNotesOnly = "redact-evidence-and-notes-only"
+    // Lawful content (LawfulContent.swift)
+    case childSexualImageryNoFiles = "child-sexual-imagery-no-files"
+    case referralDecisionNeedsChildSexualImagery = "referral-decision-needs-child-sexual-imagery"
+    case closeNeedsReferralDecision = "close-needs-referral-decision"
+    case purgeNeedsStoredFiles = "purge-needs-stored-files"
 
     /// Where the rule comes from.
     public var clause: String {
@@ -116,6 +121,9 @@ public enum Rule: String, Sendable, CaseIterable {
         case .closeNeedsSupportOffered: return "000 §13.8"
         case .entryWithdrawn: return "SPEC §2.9"
         case .redactEvidenceAndNotesOnly: return "SPEC §4 (UK GDPR erasure)"
+        case .childSexualImageryNoFiles: return "Protection of Children Act 1978; UKCIS 2024; SPEC §9"
+        case .referralDecisionNeedsChildSexualImagery, .closeNeedsReferralDecision: return "UKCIS 2024; SPEC §9"
+        case .purgeNeedsStoredFiles: return "SPEC §9"
         }
     }
 }

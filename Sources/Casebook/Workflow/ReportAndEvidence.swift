@@ -71,7 +71,8 @@ enum EvidenceTrack {
         return CaseEvent.Evidence(
             id: id, kind: draft.kind, url: url, host: host, capturedAt: Timestamp.string(from: captured),
             postedAt: draft.postedAt.map(Timestamp.string(from:)),
-            platform: try Workflow.optionalText(draft.platform, "the platform"), description: description, files: draft.files)
+            platform: try Workflow.optionalText(draft.platform, "the platform"), description: description, files: draft.files,
+            isChildSexualImagery: draft.isChildSexualImagery)
     }
 }
 

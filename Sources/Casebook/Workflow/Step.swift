@@ -31,6 +31,10 @@ public enum Step: String, Sendable, CaseIterable {
     case close
     case reopen
     case withdraw
+    case changeCategory
+    case flagEvidence
+    case recordReferralDecision
+    case purgeFiles
 }
 
 /// A step and whether it may be taken now.

@@ -55,6 +55,8 @@ public enum Workflow {
             throw CasebookError.refused([closed])
         }
         let decision = try decideTrack(command, state, context)
+        // No file is ever kept for child sexual imagery (SPEC §9): invalid input, whatever else is wrong.
+        if let refusal = LawfulContentTrack.fileRefusal(command, state) { throw CasebookError.invalidInput(refusal) }
         let stepRefusals = table.refusals(state, takedown: decision.takedown, now: at, settings: context.settings).filter { !decision.waived.contains($0.rule) }
         // An argument rule the step table already names (no URL evidence at all) is said once.
         let refusals = stepRefusals + decision.refusals.filter { refusal in !stepRefusals.contains { $0.rule == refusal.rule } }
@@ -88,13 +90,18 @@ public enum Workflow {
         case .recordHelplineResponse(let id, let result): return try HelplineTrack.response(id, result, state, at: context.occurredAt)
         case .recordConsent(let decision, let person): return try PoliceTrack.consent(decision, by: person, state, context)
         case .referToPolice(let force, let reference, let overrideReason):
-            return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason)
+            return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason, state, context)
         case .notifyPolice: return Decision(events: [.policeNotified])
         case .offerSupport(let services): return try SupportTrack.offer(services)
         case .recordSupportResponse(let response): return Decision(events: [.supportResponded(response)])
         case .close(let outcome, let action): return try ClosingTrack.close(outcome, action)
         case .reopen(let reason): return try ClosingTrack.reopen(reason)
         case .withdraw(let item, let reason): return try CorrectionsTrack.withdraw(item, reason: reason, state)
+        case .changeCategory(let category, let add): return try LawfulContentTrack.changeCategory(category, add: add, state, context)
+        case .flagEvidence(let item): return try LawfulContentTrack.flag(item, state, context)
+        case .recordReferralDecision(let route, let reference, let reason):
+            return try LawfulContentTrack.referralDecision(route, reference: reference, reason: reason)
+        case .purgeFiles(let item, let reason): return try LawfulContentTrack.purge(item, reason: reason, state, context)
         }
     }
 

@@ -22,7 +22,9 @@ enum Commands {
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
         MaintenanceCommands.verify, MaintenanceCommands.checkpoint, MaintenanceCommands.rebuild, MaintenanceCommands.backup, MaintenanceCommands.redact,
         DemoCommand.demo, ServerCommands.serve,
-    ]
+        LawfulContentCommands.category(add: true), LawfulContentCommands.category(add: false), LawfulContentCommands.flag,
+        LawfulContentCommands.purge,
+    ] + LawfulContentCommands.reports + RetentionCommands.all + [SubjectAccessCommand.command]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })
 

@@ -16,12 +16,19 @@ enum EvidenceCommands {
                 OptionSpec(name: "platform", valueName: "name", help: "The platform or site."),
                 OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input),
                 OptionSpec(name: "description", valueName: "text", help: "What it shows."),
+                OptionSpec(
+                    name: "child-sexual-imagery",
+                    help: "The item is sexual imagery of a child: record where it is and what it is, never a file (SPEC §9)."),
             ],
             examples: [
                 "casebook --as smt.jones evidence add CB-2026-0001 --kind social --url https://social.example/p/123 --file post.png --platform Chirp"
             ]),
         files: { invocation in
-            try invocation.arguments.values("file").map { path in
+            // Refused before the file is even read.
+            if invocation.arguments.flag("child-sexual-imagery"), !invocation.arguments.values("file").isEmpty {
+                throw CasebookError.invalidInput(Workflow.childSexualImageryNoFiles)
+            }
+            return try invocation.arguments.values("file").map { path in
                 (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
             }
         },
@@ -31,12 +38,16 @@ enum EvidenceCommands {
                     kind: try invocation.word("kind", as: EvidenceKind.self), url: invocation.optional("url"),
                     capturedAt: try invocation.time("captured-at"), postedAt: try invocation.time("posted-at"),
                     platform: invocation.optional("platform"), description: invocation.optional("description"),
-                    files: files))
+                    files: files, isChildSexualImagery: invocation.arguments.flag("child-sexual-imagery")))
         },
         describe: { state, events, _ in
             guard case .evidenceCaptured(let evidence)? = events.first else { return "Captured." }
             var text = "\(evidence.id) captured on \(state.reference): \(evidence.kind.rawValue)"
             if let url = evidence.url { text += " \(url)" }
+            if evidence.isChildSexualImagery {
+                text += "\nChild sexual imagery: no file is kept; only the safeguarding lead and the headteacher see \(state.reference). "
+                    + "Record the referral decision: casebook report police|iwf|report-remove|ceop \(state.reference) --reference REF"
+            }
             for file in evidence.files {
                 text += "\n  \(TextField.escaped(file.name))  \(file.mediaType)  \(file.size) bytes  sha256 \(file.sha256)"
             }
@@ -108,7 +119,7 @@ enum EvidenceCommands {
         let actor = try invocation.actor()
         let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
         let id = invocation.positional(1)
-        let item: (id: String, files: [StoredFile])
+        var item: (id: String, files: [StoredFile])
         if let takedown = state.takedown(id) {
             // A takedown request: the files of its removal checks, in order.
             var files: [StoredFile] = []
@@ -129,6 +140,14 @@ enum EvidenceCommands {
             }
             item = (evidence.id, details.files)
         }
+        // Purged files (SPEC §9): say when, by whom and why; write only what is still held.
+        let held = Set(state.heldFiles.filter { $0.item == item.id }.map(\.file.sha256))
+        if let purge = state.purge(of: item.id), !item.files.contains(where: { held.contains($0.sha256) }) {
+            throw CasebookError.notFound(
+                "\(item.id)'s files were purged on \(invocation.localTime.format(purge.at)) by \(purge.by): \(purge.purge.reason); "
+                    + "their SHA-256: " + purge.purge.files.map(\.sha256).joined(separator: ", "))
+        }
+        if state.purge(of: item.id) != nil { item.files = item.files.filter { held.contains($0.sha256) } }
         // The stored names become file names: a database edited by hand must not be able to
         // write outside the folder. Checked for every file before anything is written.
         for file in item.files {
@@ -139,7 +158,10 @@ enum EvidenceCommands {
             }
         }
         // Every file is read and hash-checked before anything is written.
-        let blobs = try item.files.map { (file: $0, data: try casebook.store.blob($0.sha256).data) }
+        // A file whose bytes another case's purge deleted (child sexual imagery) answers 66, not 70.
+        let blobs = try item.files.map { file in
+            (file: file, data: try Casebook.translatingErrors { try casebook.store.blob(file.sha256).data })
+        }
         let folder = invocation.value("out")
         guard !blobs.isEmpty else {
             return Output(text: "\(item.id) has no files; nothing was written.", json: .array([]))

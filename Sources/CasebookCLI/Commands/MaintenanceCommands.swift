@@ -52,6 +52,7 @@ enum MaintenanceCommands {
         for item in report.missingFiles { lines.append("MISSING FILE \(item)") }
         for item in report.projectionDifferences { lines.append("READ MODEL \(item)") }
         for item in report.redacted { lines.append("redacted (chain intact): \(item.stream) v\(item.version)") }
+        for sha in report.purgedFiles { lines.append("purged (recorded; hash and size kept): file \(sha)") }
         lines.append("Log head: \(report.logHead.eventCount) events, SHA-256 \(report.logHead.hash)")
         lines.append(report.isIntact ? "OK: nothing was altered." : "FAILED: the log has been altered or damaged.")
         return Output(
@@ -62,6 +63,7 @@ enum MaintenanceCommands {
                 "checkpoint": .bool(report.checkedCheckpoint), "skippedWriteAheadLog": .bool(report.skipsWriteAheadLog),
                 "breaks": .array(report.breaks.map(Self.json)),
                 "redacted": .array(report.redacted.map { ["stream": .string($0.stream), "version": .int($0.version)] }),
+                "purgedFiles": .array(report.purgedFiles.map { .string($0) }),
                 "missingFiles": .array(report.missingFiles.map { .string($0) }),
                 "readModelDifferences": .array(report.projectionDifferences.map { .string($0) }),
             ],

@@ -38,6 +38,7 @@ enum TakedownCommands {
             }
             return "\(request.id) requested from \(request.host) for \(request.evidence.joined(separator: ", ")); "
                 + "deadline \(invocation.localTime.format(takedown.deadline)) (24 hours)."
+                + (Workflow.imageryRoute(for: request, in: state).map { "\nIWF route: \($0)" } ?? "")
         })
 
     static let response = CaseCommands.step(

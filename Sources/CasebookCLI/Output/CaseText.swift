@@ -18,6 +18,19 @@ enum CaseText {
         lines.append("Opened:      \(time(state.openedAt))   discovered \(time(Timestamp.date(from: state.opened.discoveredAt)))")
         lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
         lines.append("Summary:     \(state.opened.summary)")
+        if state.involvesChildSexualImagery {
+            let flagged = state.evidence.filter(\.isChildSexualImagery).map(\.id)
+            lines.append(
+                "CHILD SEXUAL IMAGERY\(flagged.isEmpty ? "" : " (\(flagged.joined(separator: ", ")))"): no file is kept; "
+                    + "only the safeguarding lead and the headteacher see this case (SPEC §9)")
+            let decisions = state.referralDecisions.map { "\($0.route.rawValue)" + ($0.reference.map { " (\($0))" } ?? "") + ($0.reason.map { " — \($0)" } ?? "") }
+            lines.append("  referral:  \(decisions.isEmpty ? "NOT RECORDED: casebook report police|iwf|report-remove|ceop \(state.reference) --reference REF, or report none --reason TEXT" : decisions.joined(separator: "; "))")
+        }
+        for record in state.purges {
+            lines.append(
+                "Purged:      \(record.items.joined(separator: ", ")) on \(time(record.at)) by \(record.by): \(record.purge.reason) ("
+                    + record.purge.files.map { "sha256 \($0.sha256)" }.joined(separator: ", ") + ")")
+        }
         lines.append("")
         lines.append("Evidence:    \(state.liveEvidence.isEmpty ? "none" : state.liveEvidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
         let investigation: String
@@ -56,6 +69,7 @@ enum CaseText {
             if let request = removal.requests.first(where: { $0.id == takedown.request.id }) {
                 lines.append("      material: " + Removal.requestText(request, localTime))
             }
+            if let route = Workflow.imageryRoute(for: takedown.request, in: state) { lines.append("    IWF route: \(route)") }
         }
         lines.append("Material:    \(removal.statusText(localTime)); \(removal.within24HoursText)")
         let police = state.policeReferral.map {

@@ -61,6 +61,7 @@ enum JSONOutput {
             "host": JSONValue(details.host), "capturedAt": .string(details.capturedAt), "postedAt": JSONValue(details.postedAt),
             "platform": JSONValue(details.platform), "description": JSONValue(details.description),
             "capturedBy": .string(item.capturedBy), "withdrawn": withdrawal(item.withdrawal),
+            "childSexualImagery": .bool(item.isChildSexualImagery),
             "files": .array(details.files.map { file(of: $0) }),
         ]
     }
@@ -120,6 +121,21 @@ enum JSONOutput {
             "closure": state.closure.map {
                 ["outcome": .string($0.outcome), "action": .string($0.action.rawValue), "at": time($0.at)]
             } ?? .null,
+            // SPEC §9: child sexual imagery, its referral decisions, purges, retention.
+            "childSexualImagery": .bool(state.involvesChildSexualImagery),
+            "referralDecisions": .array(
+                state.referralDecisions.map {
+                    ["route": .string($0.route.rawValue), "reference": JSONValue($0.reference), "reason": JSONValue($0.reason),
+                     "by": .string($0.by), "at": time($0.at)]
+                }),
+            "purges": .array(
+                state.purges.map {
+                    ["items": .array($0.items.map { .string($0) }), "reason": .string($0.purge.reason), "by": .string($0.by),
+                     "at": time($0.at), "files": .array($0.purge.files.map { .string($0.sha256) }),
+                     "erased": .array($0.purge.erased.map { .string($0) })]
+                }),
+            "hold": JSONValue(state.hold),
+            "retentionDate": time(state.retentionDate),
         ]
     }
 }

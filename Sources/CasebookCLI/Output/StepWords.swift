@@ -33,6 +33,10 @@ enum StepWords {
         case .close: return "close"
         case .reopen: return "reopen"
         case .withdraw: return "withdraw"
+        case .changeCategory: return "category add"
+        case .flagEvidence: return "evidence flag"
+        case .recordReferralDecision: return "report ROUTE"
+        case .purgeFiles: return "evidence purge"
         }
     }
 
@@ -73,6 +77,11 @@ enum StepWords {
         case .close: return "--outcome TEXT --action ACTION"
         case .reopen: return "--reason TEXT"
         case .withdraw: return "\(subject ?? "ITEM") --reason TEXT"
+        case .changeCategory: return choice ?? "CATEGORY"
+        case .flagEvidence: return "\(subject ?? "E1") --child-sexual-imagery"
+        case .recordReferralDecision:
+            return "--reference REF (ROUTE: police, iwf, report-remove or ceop), or 'casebook report none CASE --reason TEXT'"
+        case .purgeFiles: return "\(subject ?? "E1") --reason TEXT"
         }
     }
 

@@ -100,6 +100,10 @@ public final class Database {
         // A read-only connection changes nothing, not even the journal mode.
         if mode == .readOnly || mode == .memory { return }
         do {
+            // A new (empty) file only, and before the journal mode, or it does not take: freed
+            // pages (purged files) can then be given back with PRAGMA incremental_vacuum. On an
+            // existing file the pragma would write its header on every open.
+            if try scalarInt("PRAGMA page_count") == 0 { try execute("PRAGMA auto_vacuum=INCREMENTAL") }
             let journal = try scalarText("PRAGMA journal_mode=WAL")
             guard journal?.lowercased() == "wal" else {
                 throw SQLiteError(code: SQLITE_ERROR, message: "journal_mode is \(journal ?? "unknown"), not wal")

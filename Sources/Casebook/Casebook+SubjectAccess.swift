@@ -1,0 +1,162 @@
+import EventLog
+import Foundation
+
+/// The answer to a subject access request (SPEC §9): every entry that names a person, with
+/// how it names them, and the other people it names marked for review before release.
+public struct SubjectAccessExport: Sendable {
+    /// One stored event that names the person.
+    public struct Entry: Sendable {
+        /// `case/CB-2026-0001`, `staff`, `audit`, `retention`.
+        public var stream: String
+        /// Its version.
+        public var version: Int
+        /// Its type.
+        public var type: String
+        /// When it happened (UTC text).
+        public var occurredAt: String
+        /// Who recorded it.
+        public var actor: String
+        /// How it names the person: affected, reporter, recorded-the-report, actor, source,
+        /// referred, consenting, excluded, named-in-text, staff-record.
+        public var roles: [String]
+        /// The payload as stored (null once redacted).
+        public var payload: JSONValue
+        /// Other people it names: to review, and withhold or redact, before release.
+        public var others: [String]
+    }
+
+    /// The person's id (a staff id, or a pupil's reference).
+    public var subject: String
+    /// Their name, when they are in the staff directory.
+    public var name: String?
+    /// When the request was received.
+    public var receivedAt: Date
+    /// One calendar month after it was received (UK GDPR art. 12(3)).
+    public var deadline: Date
+    /// Every entry naming them, oldest first.
+    public var entries: [Entry]
+
+    /// The export as JSON.
+    public var json: JSONValue {
+        [
+            "subject": .string(subject), "name": JSONValue(name), "receivedAt": .string(Timestamp.string(from: receivedAt)),
+            "deadline": .string(Timestamp.string(from: deadline)),
+            "review": .string(
+                "Before release, review every entry's 'others': they name other people, whose details must be withheld or redacted unless they consent."),
+            "entries": .array(
+                entries.map { entry in
+                    [
+                        "stream": .string(entry.stream), "version": .int(entry.version), "type": .string(entry.type),
+                        "occurredAt": .string(entry.occurredAt), "actor": .string(entry.actor),
+                        "roles": .array(entry.roles.map { .string($0) }), "payload": entry.payload,
+                        "others": .array(entry.others.map { .string($0) }),
+                    ]
+                }),
+        ]
+    }
+
+    /// The export as a standalone HTML page.
+    public var html: String {
+        var rows = ""
+        for entry in entries {
+            let review = entry.others.isEmpty ? "" : "<p class=\"review\">REVIEW before release, names others: \(HTMLText.escape(entry.others.joined(separator: ", ")))</p>"
+            rows += """
+                <tr><td>\(HTMLText.escape(entry.stream)) v\(entry.version)</td><td>\(HTMLText.escape(entry.occurredAt))</td>\
+                <td>\(HTMLText.escape(entry.type))</td><td>\(HTMLText.escape(entry.roles.joined(separator: ", ")))</td>\
+                <td><pre>\(HTMLText.escape(entry.payload.serialized()))</pre>\(review)</td></tr>
+
+                """
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Subject access: \(HTMLText.escape(subject))</title>
+            <style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px;vertical-align:top}.review{color:#a00;font-weight:bold}pre{white-space:pre-wrap}</style>
+            </head><body>
+            <h1>Subject access request: \(HTMLText.escape(subject))\(name.map { " (\(HTMLText.escape($0)))" } ?? "")</h1>
+            <p>Received \(HTMLText.escape(Timestamp.string(from: receivedAt))); due by \(HTMLText.escape(Timestamp.string(from: deadline))) (one calendar month).</p>
+            <p class="review">Entries marked REVIEW name other people: withhold or redact their details before release.</p>
+            <table><tr><th>Entry</th><th>When</th><th>What</th><th>Names the subject as</th><th>Content</th></tr>
+            \(rows)</table></body></html>
+
+            """
+    }
+}
+
+extension Casebook {
+    /// Gathers every entry that names `subject` (headteacher): as affected, reporter,
+    /// actor, source, referred, consenting, excluded, or by name in free text; with the
+    /// other people each names, for review. Only cases in the headteacher's scope.
+    public func subjectAccess(_ subject: String, receivedAt: Date? = nil, by actor: StaffMember) throws -> SubjectAccessExport {
+        try actor.require(.answerSubjectAccess)
+        let subject = try Workflow.text(subject, "the person's id")
+        let received = receivedAt ?? now
+        try Workflow.checkNotFuture(received, now: now, field: "--received")
+        let key = subject.lowercased()
+        let directory = try staff(as: actor)
+        let name = directory.first { $0.id.lowercased() == key }?.name
+        var schools: [String: String] = [:]
+        try store.database.forEachRow("SELECT reference, school FROM cases") { schools["case/" + $0.text(0)] = $0.text(1) }
+        var entries: [SubjectAccessExport.Entry] = []
+        try Self.translatingErrors {
+            try store.reading {
+                try store.forEachEventByStream { stored in
+                    if stored.stream.hasPrefix("case/"), let school = schools[stored.stream], !actor.scope.includes(school: school) { return }
+                    let payload = try stored.payload.map { try JSONValue.parse($0) } ?? .null
+                    let text = payload.serialized().lowercased()
+                    var roles: [String] = []
+                    if stored.actor.lowercased() == key { roles.append("actor") }
+                    if stored.stream.hasPrefix("case/"), let event = try? CaseEvent(type: stored.type, payload: stored.payload) {
+                        roles += Self.roles(of: key, in: event)
+                    } else if stored.stream == StaffEvent.stream, payload["id"]?.string?.lowercased() == key || text.contains("\"\(key)\"") {
+                        roles.append("staff-record")
+                    }
+                    if let name, text.contains(name.lowercased()), !roles.contains("named-in-text") { roles.append("named-in-text") }
+                    guard !roles.isEmpty else { return }
+                    var others: [String] = []
+                    for member in directory where member.id.lowercased() != key {
+                        if text.contains("\"\(member.id.lowercased())\"") || text.contains(member.name.lowercased()) {
+                            others.append("\(member.id) (\(member.name))")
+                        }
+                    }
+                    if case .behaviourReferral(let pupil)? = try? CaseEvent(type: stored.type, payload: stored.payload),
+                        pupil.lowercased() != key
+                    {
+                        others.append("pupil \(pupil)")
+                    }
+                    entries.append(
+                        SubjectAccessExport.Entry(
+                            stream: stored.stream, version: stored.version, type: stored.type, occurredAt: stored.occurredAt,
+                            actor: stored.actor, roles: roles, payload: payload, others: others))
+                }
+            }
+        }
+        let deadline = Calendar.utc.date(byAdding: .month, value: 1, to: received) ?? received
+        return SubjectAccessExport(subject: subject, name: name, receivedAt: received, deadline: deadline, entries: entries)
+    }
+
+    /// Records the request, its deadline and the export in the audit stream.
+    public func recordSubjectAccess(_ export: SubjectAccessExport, format: String, by actor: StaffMember) throws {
+        try actor.require(.answerSubjectAccess)
+        try recordExport(
+            .subjectAccessExported(
+                subject: export.subject, receivedAt: Timestamp.string(from: export.receivedAt),
+                deadline: Timestamp.string(from: export.deadline), format: format, entries: export.entries.count),
+            by: actor)
+    }
+
+    /// How a case event names the person (lowercased id).
+    static func roles(of key: String, in event: CaseEvent) -> [String] {
+        func matches(_ value: String?) -> Bool { value?.trimmingCharacters(in: .whitespaces).lowercased() == key }
+        switch event {
+        case .opened(let opened):
+            return (matches(opened.affected) ? ["affected"] : []) + (matches(opened.reportedBy) ? ["reporter"] : [])
+                + (matches(opened.reportedTo) ? ["recorded-the-report"] : [])
+        case .sourceIdentified(_, let ref): return matches(ref) ? ["source"] : []
+        case .disciplinaryReferral(let staff): return matches(staff) ? ["referred"] : []
+        case .behaviourReferral(let pupil): return matches(pupil) ? ["referred"] : []
+        case .consentRecorded(_, let by): return matches(by) ? ["consenting"] : []
+        case .accessRestricted(let staff, _), .accessRestored(let staff, _): return matches(staff) ? ["excluded"] : []
+        default: return []
+        }
+    }
+}

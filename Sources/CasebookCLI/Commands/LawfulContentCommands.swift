@@ -1,0 +1,127 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `category add|remove`, `evidence flag`, `evidence purge`, `report ROUTE` (SPEC §9).
+enum LawfulContentCommands {
+    static let evidencePositional = PositionalSpec(name: "evidence", help: "The item, e.g. E2.")
+    static let categoryPositional = PositionalSpec(name: "category", help: "One of: \(Category.choices).")
+
+    static func category(add: Bool) -> Command {
+        CaseCommands.step(
+            CommandSpec(
+                name: add ? "category add" : "category remove",
+                summary: add
+                    ? "Add a category to a case; child-sexual-imagery purges every file it holds and restricts it to the safeguarding lead and the headteacher."
+                    : "Remove a category from a case.",
+                positionals: [CaseCommands.casePositional, categoryPositional],
+                examples: ["casebook category \(add ? "add" : "remove") CB-2026-0001 child-sexual-imagery"]),
+            make: { invocation, _ in
+                let word = invocation.positional(1)
+                guard let category = Category(rawValue: word) else {
+                    throw CasebookError.invalidInput(
+                        "'\(TextField.escaped(String(word.prefix(60))))' is not a valid category: use one of \(Category.choices)")
+                }
+                return .changeCategory(category, add: add)
+            },
+            describe: { state, events, _ in
+                var text = "\(state.reference): categories now \(state.opened.categories.map(\.rawValue).joined(separator: ", "))."
+                text += purged(events)
+                if add, state.involvesChildSexualImagery {
+                    text += "\nOnly the safeguarding lead and the headteacher can now see \(state.reference). No file may be added to it."
+                }
+                return text
+            })
+    }
+
+    static let flag = CaseCommands.step(
+        CommandSpec(
+            name: "evidence flag",
+            summary: "Mark an evidence item as child sexual imagery: its files are purged and no file may be kept for it.",
+            positionals: [CaseCommands.casePositional, evidencePositional],
+            options: [OptionSpec(name: "child-sexual-imagery", help: "What the item is (the one mark; required).")],
+            examples: ["casebook evidence flag CB-2026-0001 E2 --child-sexual-imagery"]),
+        make: { invocation, _ in
+            guard invocation.arguments.flag("child-sexual-imagery") else {
+                throw CommandError.usage("give --child-sexual-imagery: it is the one mark 'evidence flag' sets")
+            }
+            return .flagEvidence(item: invocation.positional(1))
+        },
+        describe: { state, events, invocation in
+            "\(invocation.positional(1).uppercased()) on \(state.reference) is marked as child sexual imagery." + purged(events)
+        })
+
+    static let purge = CaseCommands.step(
+        CommandSpec(
+            name: "evidence purge",
+            summary: "Delete the bytes of an evidence item's files, keeping their hashes and sizes (headteacher, safeguarding lead).",
+            positionals: [CaseCommands.casePositional, evidencePositional],
+            options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why (recorded).")],
+            examples: ["casebook evidence purge CB-2026-0001 E2 --reason 'Erasure request from the member of staff'"],
+            discussion: """
+                Bytes another live evidence item still refers to are kept (the purge says so). The space \
+                is reused by later files; to shrink the file itself, see docs/DATA-PROTECTION.md.
+                """),
+        make: { invocation, _ in .purgeFiles(item: invocation.positional(1), reason: invocation.value("reason")) },
+        describe: { _, events, _ in purged(events).trimmingCharacters(in: .newlines) })
+
+    static func report(_ route: ReferralRoute) -> Command {
+        let isNone = route == .none
+        return CaseCommands.step(
+            CommandSpec(
+                name: "report \(route.rawValue)",
+                summary: isNone
+                    ? "Record the safeguarding lead's decision not to refer child sexual imagery, with the reason (UKCIS)."
+                    : "Record that child sexual imagery was referred to \(words(route)), with its reference (UKCIS).",
+                positionals: [CaseCommands.casePositional],
+                options: [
+                    isNone
+                        ? OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why it is not referred.")
+                        : OptionSpec(name: "reference", valueName: "ref", isRequired: true, help: "The reference \(words(route)) gave.")
+                ],
+                examples: [
+                    isNone
+                        ? "casebook report none CB-2026-0001 --reason 'Image already removed; no police criteria met (UKCIS)'"
+                        : "casebook report \(route.rawValue) CB-2026-0001 --reference REF-1234"
+                ],
+                discussion: """
+                    UKCIS 'Sharing nudes and semi-nudes' says the police must be involved when an adult is \
+                    involved, there is coercion or blackmail, a child is under 13, there is immediate risk \
+                    of harm, or the content is extreme. A case involving child sexual imagery cannot close \
+                    until a decision is recorded (headteacher, safeguarding lead).
+                    """),
+            make: { invocation, _ in
+                .recordReferralDecision(route, reference: invocation.optional("reference"), reason: invocation.optional("reason"))
+            },
+            describe: { state, _, _ in
+                isNone
+                    ? "\(state.reference): decision not to refer recorded."
+                    : "\(state.reference): referral to \(words(route)) recorded."
+            })
+    }
+
+    static let reports: [Command] = ReferralRoute.allCases.map(report)
+
+    static func words(_ route: ReferralRoute) -> String {
+        switch route {
+        case .police: return "the police"
+        case .iwf: return "the Internet Watch Foundation"
+        case .reportRemove: return "Childline's Report Remove"
+        case .ceop: return "CEOP"
+        case .none: return "no one"
+        }
+    }
+
+    /// What a purge did, one line per file.
+    static func purged(_ events: [CaseEvent]) -> String {
+        var text = ""
+        for case .filesPurged(let purge) in events {
+            text += "\nPurged the files of \(purge.items.joined(separator: ", ")) (\(purge.reason)):"
+            for file in purge.files {
+                let kept = purge.erased.contains(file.sha256) ? "bytes deleted" : "bytes kept: another item still holds them"
+                text += "\n  \(TextField.escaped(file.name))  \(file.size) bytes  sha256 \(file.sha256)  \(kept)"
+            }
+        }
+        return text
+    }
+}
