@@ -276,6 +276,16 @@ public final class Casebook {
         return context
     }
 
+    /// A stored file's bytes, re-checked against its SHA-256 as they are read.
+    public func fileBytes(_ file: StoredFile) throws -> [UInt8] {
+        try Self.translatingErrors { try store.blob(file.sha256).data }
+    }
+
+    /// How many events the log holds.
+    public func eventCount() throws -> Int {
+        try Self.translatingErrors { try store.eventCount() }
+    }
+
     /// Stores a file's bytes as they would be stored, without a transaction: its identity.
     public static func fileInfo(name: String, bytes: [UInt8]) throws -> StoredFile {
         try FileName.validate(name)

@@ -160,7 +160,7 @@ enum EvidenceCommands {
         // Every file is read and hash-checked before anything is written.
         // A file whose bytes another case's purge deleted (child sexual imagery) answers 66, not 70.
         let blobs = try item.files.map { file in
-            (file: file, data: try Casebook.translatingErrors { try casebook.store.blob(file.sha256).data })
+            (file: file, data: try casebook.fileBytes(file))
         }
         let folder = invocation.value("out")
         guard !blobs.isEmpty else {

@@ -150,7 +150,7 @@ enum MaintenanceCommands {
         let casebook = try invocation.casebook()
         let progress = ProgressReport("rebuild", sink: invocation.progress, forced: invocation.arguments.flag("progress"))
         try casebook.rebuild(by: try invocation.actor(), progress: progress.update)
-        let count = try casebook.store.eventCount()
+        let count = try casebook.eventCount()
         progress.finish(count)
         return Output(
             text: "Rebuilt the read models from \(count) events.", json: ["events": .int(count)], recorded: "rebuilt the read models")
