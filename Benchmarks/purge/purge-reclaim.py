@@ -7,7 +7,7 @@ them the way the program does at the SQL level (a FilesPurged event naming them,
 blob_purges row, the bytes set to NULL with secure_delete on), and then times
 `PRAGMA incremental_vacuum` on one copy and `VACUUM` on another.
 
-Usage: scripts/purge-reclaim.py DIR [SIZE_MB] [PURGE_PERCENT]
+Usage: Benchmarks/purge/purge-reclaim.py DIR [SIZE_MB] [PURGE_PERCENT]
 """
 import json, os, shutil, sqlite3, sys, time, hashlib
 
