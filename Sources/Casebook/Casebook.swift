@@ -65,9 +65,7 @@ public final class Casebook {
 
     /// A member of staff, or nil.
     public func member(_ id: String) throws -> StaffMember? {
-        var found: StaffMember?
-        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff WHERE id = ?", [id]) { found = StaffRows.member($0) }
-        return found
+        try StaffRows.member(id: id, in: store.database)
     }
 
     /// The acting member of staff; ``CasebookError/notFound(_:)`` for an unknown id.
@@ -82,11 +80,7 @@ public final class Casebook {
     /// The staff directory, by id.
     public func staff(as actor: StaffMember) throws -> [StaffMember] {
         try actor.require(.viewStaff)
-        var members: [StaffMember] = []
-        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff ORDER BY id") { row in
-            if let member = StaffRows.member(row) { members.append(member) }
-        }
-        return members
+        return try StaffRows.all(in: store.database)
     }
 
     /// Adds a member of staff (headteacher only).
