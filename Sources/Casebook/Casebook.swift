@@ -231,14 +231,7 @@ public final class Casebook {
 
     /// Whether a stored file is still held (not purged) by an item of a case other than `reference`.
     func blobHeld(_ sha256: String, outside reference: CaseReference) throws -> Bool {
-        var streams: [String] = []
-        try store.database.forEachRow(
-            """
-            SELECT DISTINCT stream FROM events WHERE stream LIKE 'case/%' AND stream != ?
-                AND type IN (?, ?) AND instr(payload, ?) > 0
-            """, [reference.stream, CaseEventType.evidenceCaptured.rawValue, CaseEventType.removalChecked.rawValue, sha256]
-        ) { streams.append($0.text(0)) }
-        for stream in streams {
+        for stream in try CaseRows.streams(mentioning: sha256, outside: reference, in: store.database) {
             let state = try CaseState.replay(try store.events(in: stream))
             if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
         }

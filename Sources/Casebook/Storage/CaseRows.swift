@@ -180,6 +180,64 @@ enum CaseRows {
     static func highestNumber(in year: Int, in database: Database) throws -> Int {
         try database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0
     }
+
+    /// One row per closure in `since..<until` (timestamps as stored) of the cases `visible` keeps (alias `k`).
+    static func closures(
+        since sinceText: String, until untilText: String, visible: (sql: String, values: [any SQLBindable]), in database: Database
+    ) throws -> [Outcomes.Row] {
+        let values: [any SQLBindable] = [sinceText, untilText] + visible.values
+        var rows: [Outcomes.Row] = []
+        try database.forEachRow(
+            """
+            SELECT k.reference, k.school, k.opened_at, c.closed_at, k.categories, c.source_kind, c.referrals,
+                c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at
+            FROM closures c JOIN cases k ON k.reference = c.case_ref
+            WHERE c.closed_at >= ? AND c.closed_at < ? AND \(visible.sql) ORDER BY c.closed_at, k.year, k.number, c.number
+            """, values
+        ) { row in
+            guard let reference = CaseReference(row.text(0)), let opened = Timestamp.date(from: row.text(2)),
+                let closed = Timestamp.date(from: row.text(3))
+            else { return }
+            func list(_ index: Int32) -> [String] { row.text(index).split(separator: ",").map(String.init) }
+            rows.append(
+                Outcomes.Row(
+                    reference: reference, school: row.text(1), openedAt: opened, closedAt: closed,
+                    categories: list(4), sourceKind: row.optionalText(5), referrals: list(6),
+                    threat: row.optionalText(7), police: row.text(8), finding: row.optionalText(9),
+                    action: row.optionalText(10), outcome: row.optionalText(11),
+                    removal: Projection.removal(row.text(13)),
+                    reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
+        }
+        return rows
+    }
+
+    /// Every open case's reference.
+    static func openReferences(in database: Database) throws -> [CaseReference] {
+        var open: [CaseReference] = []
+        try database.forEachRow("SELECT reference FROM cases WHERE status = 'open'") { row in
+            if let reference = CaseReference(row.text(0)) { open.append(reference) }
+        }
+        return open
+    }
+
+    /// Every case's school, by its stream.
+    static func schoolsByStream(in database: Database) throws -> [String: String] {
+        var schools: [String: String] = [:]
+        try database.forEachRow("SELECT reference, school FROM cases") { schools["case/" + $0.text(0)] = $0.text(1) }
+        return schools
+    }
+
+    /// The case streams other than `reference`'s with an evidence or removal-check event naming `sha256`.
+    static func streams(mentioning sha256: String, outside reference: CaseReference, in database: Database) throws -> [String] {
+        var streams: [String] = []
+        try database.forEachRow(
+            """
+            SELECT DISTINCT stream FROM events WHERE stream LIKE 'case/%' AND stream != ?
+                AND type IN (?, ?) AND instr(payload, ?) > 0
+            """, [reference.stream, CaseEventType.evidenceCaptured.rawValue, CaseEventType.removalChecked.rawValue, sha256]
+        ) { streams.append($0.text(0)) }
+        return streams
+    }
 }
 
 extension OverdueItem {

@@ -56,4 +56,11 @@ enum StaffRows {
         try database.scalarInt(
             "SELECT count(*) FROM staff WHERE role = 'headteacher' AND school IS NULL AND left_at IS NULL") ?? 0
     }
+
+    /// Every member's name, by id.
+    static func names(in database: Database) throws -> [String: String] {
+        var names: [String: String] = [:]
+        try database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
+        return names
+    }
 }
