@@ -45,12 +45,9 @@ extension Casebook {
         let instant = Timestamp.string(from: asOf)
         let database = store.database
         return try Self.translatingErrors {
-            try database.execute("SAVEPOINT casebook_as_of")
-            defer {
-                try? database.execute("ROLLBACK TO casebook_as_of")
-                try? database.execute("RELEASE casebook_as_of")
-            }
-            for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+            try Projection.beginScratch(database)
+            defer { Projection.discardScratch(database) }
+            try Projection.clear(database)
             // The waiting times as they were set then.
             let settings = try Settings.replay(
                 try store.events(in: SettingsEvent.stream).filter { Self.wasOnRecord($0, at: instant) })

@@ -78,7 +78,7 @@ extension Casebook {
                     let openContext = try decisionContext(actor: opener, at: script.openedAt, settings: settings)
                     let year = Calendar.utc.component(.year, from: openContext.occurredAt)
                     let number =
-                        (try writer.database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0) + 1
+                        try CaseRows.highestNumber(in: year, in: writer.database) + 1
                     let reference = CaseReference(year: year, number: number)
                     let draft = try draftForOpening(script.draft, by: opener)
                     let opened = try Workflow.open(draft, reference: reference, context: openContext)

@@ -25,7 +25,7 @@ extension Casebook {
         _ database: Database, _ store: EventStore, workers: Int = 1, batchSize: Int = 2_000,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws {
-        for table in Projection.tables { try database.execute("DELETE FROM \(table)") }
+        try Projection.clear(database)
         let settings = try Settings.replay(try store.events(in: SettingsEvent.stream))
         let total = try store.eventCount()
         var done = 0

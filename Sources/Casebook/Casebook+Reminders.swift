@@ -53,35 +53,18 @@ extension Casebook {
     /// (negative while still to come).
     public func openDeadlines(for member: StaffMember, by actor: StaffMember, asOf: Date) throws -> [OverdueItem] {
         try actor.require(.readCases)
-        var items: [OverdueItem] = []
-        let (sql, values) = Self.visibleToBoth(member, actor)
-        try Self.translatingErrors {
-            try store.database.forEachRow(
-                """
-                SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school
-                FROM deadlines d JOIN cases c ON c.reference = d.case_ref
-                WHERE c.status = 'open' AND \(sql) ORDER BY d.due_at, d.case_ref, d.kind, d.subject
-                """, values
-            ) { row in
-                if let item = OverdueItem(row: row, asOf: asOf) { items.append(item) }
-            }
+        return try Self.translatingErrors {
+            try CaseRows.openDeadlines(visibleTo: member, and: actor, asOf: asOf, in: store.database)
         }
-        return items
     }
 
     /// The member's digest at `asOf`; `endOfDay` is the end of their local day.
     public func digest(for member: StaffMember, by actor: StaffMember, asOf: Date, endOfDay: Date) throws -> Digest {
         let deadlines = try openDeadlines(for: member, by: actor, asOf: asOf)
-        let (sql, values) = Self.visibleToBoth(member, actor)
         var urgent: [CaseSummary] = []
-        var open: [CaseReference] = []
         let settings = try settings()
-        try Self.translatingErrors {
-            try store.database.forEachRow(
-                "SELECT reference FROM cases c WHERE c.status = 'open' AND \(sql) ORDER BY year, number", values
-            ) { row in
-                if let reference = CaseReference(row.text(0)) { open.append(reference) }
-            }
+        let open = try Self.translatingErrors {
+            try CaseRows.openCases(visibleTo: member, and: actor, in: store.database)
         }
         var waiting: [Digest.Waiting] = []
         for reference in open {
@@ -104,12 +87,6 @@ extension Casebook {
     }
 
     /// The cases both may see (one condition when they are the same member).
-    private static func visibleToBoth(_ member: StaffMember, _ actor: StaffMember) -> (String, [any SQLBindable]) {
-        let own = CaseAccess.visibleCases(to: member)
-        guard member.id != actor.id else { return own }
-        let other = CaseAccess.visibleCases(to: actor)
-        return ("\(own.sql) AND \(other.sql)", own.values + other.values)
-    }
 }
 
 extension LocalTime {

@@ -63,8 +63,7 @@ extension Casebook {
             try readTransaction {
                 // With --as-of, the record as it stood then.
                 let events = try events(of: reference, asOf: filter ? asOf : nil)
-                var names: [String: String] = [:]
-                try store.database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
+                let names = try StaffRows.names(in: store.database)
                 var timeline = try Timeline(
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
                     asOf: asOf, localTime: localTime, settings: try settings())
@@ -169,31 +168,9 @@ extension Casebook {
         // reopened and closed again is in each period's report once per closure. Only the
         // cases the actor may see (their school's, none they are involved in).
         let visible = CaseAccess.visibleCases(to: actor, alias: "k")
-        let values: [any SQLBindable] = [sinceText, untilText] + visible.values
         return try withRecord(asOf: asOf) {
             try readTransaction {
-                var rows: [Outcomes.Row] = []
-                try store.database.forEachRow(
-                    """
-                    SELECT k.reference, k.school, k.opened_at, c.closed_at, k.categories, c.source_kind, c.referrals,
-                        c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at
-                    FROM closures c JOIN cases k ON k.reference = c.case_ref
-                    WHERE c.closed_at >= ? AND c.closed_at < ? AND \(visible.sql) ORDER BY c.closed_at, k.year, k.number, c.number
-                    """, values
-                ) { row in
-                    guard let reference = CaseReference(row.text(0)), let opened = Timestamp.date(from: row.text(2)),
-                        let closed = Timestamp.date(from: row.text(3))
-                    else { return }
-                    func list(_ index: Int32) -> [String] { row.text(index).split(separator: ",").map(String.init) }
-                    rows.append(
-                        Outcomes.Row(
-                            reference: reference, school: row.text(1), openedAt: opened, closedAt: closed,
-                            categories: list(4), sourceKind: row.optionalText(5), referrals: list(6),
-                            threat: row.optionalText(7), police: row.text(8), finding: row.optionalText(9),
-                            action: row.optionalText(10), outcome: row.optionalText(11),
-                            removal: Projection.removal(row.text(13)),
-                            reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
-                }
+                let rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: store.database)
                 var report = Outcomes(
                     rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)
                 report.identitiesClaimed = try identityMode() == .claimed
@@ -243,8 +220,7 @@ extension Casebook {
         }
         let entries: [AuditEntry] = try Self.translatingErrors {
             try readTransaction {
-                var names: [String: String] = [:]
-                try store.database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
+                let names = try StaffRows.names(in: store.database)
                 var visible: [CaseReference: Bool] = [:]
                 let sinceText = since.map(Timestamp.string(from:))
                 var entries: [AuditEntry] = []

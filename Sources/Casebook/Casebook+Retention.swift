@@ -164,13 +164,7 @@ extension Casebook {
         try actor.require(.readCases)
         let asOf = asOf ?? now
         let years = try retentionPeriods()
-        let visible = CaseAccess.visibleCases(to: actor)
-        var references: [CaseReference] = []
-        try store.database.forEachRow(
-            "SELECT c.reference FROM cases AS c WHERE c.status = 'closed' AND \(visible.sql) ORDER BY c.year, c.number", visible.values
-        ) { row in
-            if let reference = CaseReference(row.text(0)) { references.append(reference) }
-        }
+        let references = try CaseRows.closedCases(visibleTo: actor, in: store.database)
         return try references.compactMap { reference in
             let state = try self.state(of: reference)
             guard let closedAt = state.closure?.at, let reviewDate = state.reviewDate(years: years) else { return nil }

@@ -49,10 +49,7 @@ extension Casebook {
                 try writer.append(
                     [NewEvent(type: event.typeName, occurredAt: Timestamp.string(from: occurred), actor: actor.id, payload: event.payload.serializedBytes())],
                     to: SettingsEvent.stream, expectedVersion: version)
-                var open: [CaseReference] = []
-                try writer.database.forEachRow("SELECT reference FROM cases WHERE status = 'open'") { row in
-                    if let reference = CaseReference(row.text(0)) { open.append(reference) }
-                }
+                let open = try CaseRows.openReferences(in: writer.database)
                 for reference in open {
                     try Projection.writeDeadlines(try state(of: reference), settings: settings, to: writer.database)
                 }

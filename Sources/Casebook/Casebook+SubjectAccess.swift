@@ -94,8 +94,7 @@ extension Casebook {
         let key = subject.lowercased()
         let directory = try staff(as: actor)
         let name = directory.first { $0.id.lowercased() == key }?.name
-        var schools: [String: String] = [:]
-        try store.database.forEachRow("SELECT reference, school FROM cases") { schools["case/" + $0.text(0)] = $0.text(1) }
+        let schools = try CaseRows.schoolsByStream(in: store.database)
         var entries: [SubjectAccessExport.Entry] = []
         try Self.translatingErrors {
             try store.reading {

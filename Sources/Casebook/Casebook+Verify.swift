@@ -81,7 +81,7 @@ extension Casebook {
             // A read transaction, always rolled back: it wrote only to the private copies.
             return try store.readSnapshot {
                 // The first read fixes the snapshot; the background connection covers the same events.
-                let last = Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
+                let last = try EventRows.lastPosition(in: database)
                 let total = try store.eventCount()
                 let checker = DomainCheck(staff: try StaffTimeline(store))
                 // An undecodable setting is reported as a break; the read models then use the defaults.
@@ -139,11 +139,9 @@ extension Casebook {
     public func compare(exported events: [StreamHead]) throws -> [ChainBreak] {
         try Self.translatingErrors {
             try store.reading {
-                let statement = try store.database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+                let hashes = try EventRows.HashLookup(store.database)
                 for event in events.sorted(by: { $0.version < $1.version }) {
-                    try statement.bind([event.stream, event.version])
-                    let stored = try statement.step() ? statement.text(0) : nil
-                    statement.reset()
+                    let stored = try hashes.hash(stream: event.stream, version: event.version)
                     if stored != event.hash {
                         return [
                             ChainBreak(
@@ -158,62 +156,6 @@ extension Casebook {
             }
         }
     }
-
-    // MARK: Private copies of the read models
-
-    /// Creates `temp` tables (and indexes) named like the read models, from a fresh
-    /// database of the schema: unqualified names resolve to `temp` first, so the
-    /// projections write there, and the stored rows in `main` are never touched.
-    private func createScratchTables() throws {
-        let fresh = try Self.schema.freshDatabase()
-        let names = Projection.tables.map { "'\($0)'" }.joined(separator: ", ")
-        var statements: [String] = []
-        try fresh.forEachRow(
-            "SELECT sql FROM sqlite_schema WHERE tbl_name IN (\(names)) AND sql IS NOT NULL ORDER BY type = 'index', name"
-        ) { row in
-            let sql = row.text(0)
-            for (prefix, replacement) in [
-                ("CREATE TABLE ", "CREATE TEMP TABLE "), ("CREATE INDEX ", "CREATE INDEX temp."),
-                ("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX temp."),
-            ] where sql.hasPrefix(prefix) {
-                statements.append(replacement + sql.dropFirst(prefix.count))
-            }
-        }
-        dropScratchTables()
-        for statement in statements { try store.database.execute(statement) }
-    }
-
-    private func dropScratchTables() {
-        for table in Projection.tables { try? store.database.execute("DROP TABLE IF EXISTS temp.\(table)") }
-    }
-
-    /// Rows that differ between the stored read models (`main`) and the ones just rebuilt
-    /// (`temp`), at most 20 each way per table.
-    private func projectionDifferences() throws -> [String] {
-        let database = store.database
-        var differences: [String] = []
-        for table in Projection.tables {
-            for (label, query) in [
-                ("stored but not rebuilt", "SELECT * FROM main.\(table) EXCEPT SELECT * FROM temp.\(table)"),
-                ("rebuilt but not stored", "SELECT * FROM temp.\(table) EXCEPT SELECT * FROM main.\(table)"),
-            ] {
-                let statement = try database.prepare(query + " LIMIT 20")
-                try statement.forEachRow { row in
-                    let cells = (0..<row.columnCount).map { index -> String in
-                        switch row.value(index) {
-                        case .null: return "NULL"
-                        case .integer(let value): return String(value)
-                        case .real(let value): return String(value)
-                        case .text(let value): return value.count > 40 ? String(value.prefix(40)) + "…" : value
-                        case .blob(let bytes): return "<\(bytes.count) bytes>"
-                        }
-                    }
-                    differences.append("\(table): \(label): \(cells.joined(separator: " | "))")
-                }
-            }
-        }
-        return differences
-    }
 }
 
 /// What the second connection checks: the file's pages, every stored file, the log head.
@@ -223,26 +165,6 @@ private struct FileCheck: Sendable {
     var skipsWriteAheadLog: Bool
     var purged: [String] = []
 
-    /// Every purge record must point at a FilesPurged event that names the file (the trigger
-    /// checks it on insert; this catches a record written with the triggers dropped).
-    static func unrecordedPurges(_ store: EventStore) throws -> [ChainBreak] {
-        var breaks: [ChainBreak] = []
-        try store.database.forEachRow(
-            """
-            SELECT p.sha256, p.stream, p.version FROM blob_purges AS p WHERE NOT EXISTS (
-                SELECT 1 FROM events AS e, json_each(e.payload, '$.erased') AS x
-                WHERE e.stream = p.stream AND e.version = p.version AND e.type = ? AND x.value = p.sha256)
-            ORDER BY p.sha256
-            """, [CaseEventType.filesPurged.rawValue]
-        ) { row in
-            breaks.append(
-                ChainBreak(
-                    stream: "blobs", version: 0, kind: .badBlob,
-                    detail: "\(row.text(0)): purged, but \(row.text(1).prefix(80)) v\(row.int(2)) is not a FilesPurged event naming it"))
-        }
-        return breaks
-    }
-
     static func run(path: String, through position: Int64) throws -> FileCheck {
         let store = try EventStore.openReadOnly(at: path, schema: Casebook.schema)
         return try store.readSnapshot {
@@ -250,7 +172,7 @@ private struct FileCheck: Sendable {
             var verifier = ChainVerifier()
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
                 try store.checkBlobs(into: &verifier)
-                for found in try unrecordedPurges(store) { verifier.record(found) }
+                for found in try PurgeRows.unrecordedPurges(store) { verifier.record(found) }
             }
             var head = LogHead.empty
             try EventStore.recordingDamage(isDamaged: !damage.isEmpty, into: &verifier) { verifier in
@@ -362,10 +284,7 @@ private struct DomainCheck: Sendable {
             case .none: break
             case .state(let state): try Projection.write(state, settings: settings, to: store.database)
             case .carriedOver(let reference):
-                for table in Projection.tables where table != "staff" {
-                    let key = table == "cases" ? "reference" : "case_ref"
-                    try store.database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
-                }
+                try Projection.carryOver(reference, in: store.database)
             case .staff(let changes):
                 for change in changes { try Projection.write(change.event, at: change.occurredAt, to: store.database) }
             }
@@ -377,12 +296,10 @@ private struct DomainCheck: Sendable {
 
         /// Every chain head the audit trail says was exported is still in the database.
         func checkExports(chains: inout ChainVerifier, store: EventStore) throws {
-            let statement = try store.database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+            let hashes = try EventRows.HashLookup(store.database)
             for export in exports {
                 let head = export.head
-                try statement.bind([head.stream, head.version])
-                let stored = try statement.step() ? statement.text(0) : nil
-                statement.reset()
+                let stored = try hashes.hash(stream: head.stream, version: head.version)
                 if stored != head.hash {
                     chains.record(
                         ChainBreak(

@@ -65,9 +65,7 @@ public final class Casebook {
 
     /// A member of staff, or nil.
     public func member(_ id: String) throws -> StaffMember? {
-        var found: StaffMember?
-        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff WHERE id = ?", [id]) { found = StaffRows.member($0) }
-        return found
+        try StaffRows.member(id: id, in: store.database)
     }
 
     /// The acting member of staff; ``CasebookError/notFound(_:)`` for an unknown id.
@@ -82,11 +80,7 @@ public final class Casebook {
     /// The staff directory, by id.
     public func staff(as actor: StaffMember) throws -> [StaffMember] {
         try actor.require(.viewStaff)
-        var members: [StaffMember] = []
-        try store.database.forEachRow("SELECT \(StaffRows.columns) FROM staff ORDER BY id") { row in
-            if let member = StaffRows.member(row) { members.append(member) }
-        }
-        return members
+        return try StaffRows.all(in: store.database)
     }
 
     /// Adds a member of staff (headteacher only).
@@ -237,14 +231,7 @@ public final class Casebook {
 
     /// Whether a stored file is still held (not purged) by an item of a case other than `reference`.
     func blobHeld(_ sha256: String, outside reference: CaseReference) throws -> Bool {
-        var streams: [String] = []
-        try store.database.forEachRow(
-            """
-            SELECT DISTINCT stream FROM events WHERE stream LIKE 'case/%' AND stream != ?
-                AND type IN (?, ?) AND instr(payload, ?) > 0
-            """, [reference.stream, CaseEventType.evidenceCaptured.rawValue, CaseEventType.removalChecked.rawValue, sha256]
-        ) { streams.append($0.text(0)) }
-        for stream in streams {
+        for stream in try CaseRows.streams(mentioning: sha256, outside: reference, in: store.database) {
             let state = try CaseState.replay(try store.events(in: stream))
             if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
         }

@@ -72,46 +72,16 @@ public enum CaseAccess {
             throw CasebookError.notPermitted("\(involvement.refusal) (\(reference)), so you may not see or act on it")
         }
     }
-
-    /// The condition that keeps a query of `cases` (as `alias`) to the cases `actor` may see.
-    static func visibleCases(to actor: StaffMember, alias: String = "c") -> (sql: String, values: [any SQLBindable]) {
-        // The actor's rows are read once through case_access_by_staff, not probed per case.
-        var sql = "\(alias).reference NOT IN (SELECT case_ref FROM case_access WHERE staff_id = ?)"
-        var values: [any SQLBindable] = [actor.id.lowercased()]
-        if !seesRestricted(actor) { sql += " AND \(alias).is_restricted = 0" }
-        if let school = actor.scope.school {
-            sql = "\(alias).school = ? COLLATE NOCASE AND " + sql
-            values.insert(school, at: 0)
-        }
-        return (sql, values)
-    }
-
-    /// Writes the case's `case_access` rows, replacing the old ones.
-    static func project(_ state: CaseState, to database: Database) throws {
-        let reference = state.reference.description
-        try database.run("DELETE FROM case_access WHERE case_ref = ?", [reference])
-        for (staff, reason) in state.involvement {
-            try database.run(
-                "INSERT INTO case_access (case_ref, staff_id, reason) VALUES (?, ?, ?)", [reference, staff, reason.rawValue])
-        }
-    }
 }
 
 extension Casebook {
     /// Throws unless `actor` may see the case, read from the read models (no replay): for
     /// reads that do not need the case's state.
     public func checkAccess(to reference: CaseReference, by actor: StaffMember) throws {
-        var found: (school: String, isRestricted: Bool)?
-        try store.database.forEachRow("SELECT school, is_restricted FROM cases WHERE reference = ?", [reference.description]) { row in
-            found = (row.text(0), row.int(1) != 0)
+        guard let (school, isRestricted) = try CaseAccess.scope(of: reference, in: store.database) else {
+            throw CaseAccess.noSuchCase(reference)
         }
-        guard let (school, isRestricted) = found else { throw CaseAccess.noSuchCase(reference) }
-        var reasons: [Involvement] = []
-        try store.database.forEachRow(
-            "SELECT reason FROM case_access WHERE case_ref = ? AND staff_id = ?", [reference.description, actor.id.lowercased()]
-        ) { row in
-            if let reason = Involvement(rawValue: row.text(0)) { reasons.append(reason) }
-        }
+        let reasons = try CaseAccess.involvements(of: actor, in: reference, in: store.database)
         let involvement = Involvement.allCases.first { reasons.contains($0) }
         try CaseAccess.check(reference: reference, school: school, involvement: involvement, isRestricted: isRestricted, by: actor)
     }

@@ -1,27 +1,11 @@
 import EventLog
 import Foundation
 
-/// The staff read model's rows as members.
-enum StaffRows {
-    /// The columns ``member(_:)`` reads, in order.
-    static let columns = "id, name, role, login, school, left_at"
-
-    /// A row of `SELECT \(columns) FROM staff` as a member; nil for a role this version does not know.
-    static func member(_ row: Statement) -> StaffMember? {
-        guard let role = Role(rawValue: row.text(2)) else { return nil }
-        return StaffMember(
-            id: row.text(0), name: row.text(1), role: role, login: row.optionalText(3),
-            scope: StaffScope(school: row.optionalText(4)), hasLeft: row.optionalText(5) != nil)
-    }
-}
-
 extension Casebook {
     /// How identities are established in this database: the latest `IdentityModeSet` of the
     /// staff stream; ``IdentityMode/claimed`` for a database made before SPEC §8.
     public func identityMode() throws -> IdentityMode {
-        let mode = try store.database.scalarText(
-            "SELECT json_extract(payload, '$.mode') FROM events WHERE stream = ? AND type = ? ORDER BY version DESC LIMIT 1",
-            [StaffEvent.stream, StaffEvent.Kind.identityModeSet.rawValue])
+        let mode = try StaffRows.identityMode(in: store.database)
         return mode.flatMap(IdentityMode.init(rawValue:)) ?? .claimed
     }
 
@@ -32,11 +16,7 @@ extension Casebook {
 
     /// The current member mapped to an operating-system login, or nil.
     public func member(login: String) throws -> StaffMember? {
-        var found: StaffMember?
-        try store.database.forEachRow(
-            "SELECT \(StaffRows.columns) FROM staff WHERE login = ? AND left_at IS NULL", [login]
-        ) { found = StaffRows.member($0) }
-        return found
+        try StaffRows.member(login: login, in: store.database)
     }
 
     /// Who is acting (SPEC §8).

@@ -46,7 +46,7 @@ extension Casebook {
     /// Whether any current member is scoped to one school: then `staff add` needs `--school`
     /// or `--trust-wide` (a trust of one school need not think about scope).
     public func hasSchoolScopedStaff() throws -> Bool {
-        try store.database.scalarInt("SELECT count(*) FROM staff WHERE school IS NOT NULL AND left_at IS NULL") ?? 0 > 0
+        try StaffRows.hasSchoolScopedMembers(in: store.database)
     }
 
     /// The member `addStaff` will add, checked: the login free, the scope within the actor's.
@@ -89,8 +89,7 @@ extension Casebook {
                     [NewEvent(type: event.typeName, occurredAt: occurredText, actor: actor.id, payload: event.payload.serializedBytes())],
                     to: StaffEvent.stream, expectedVersion: try store.version(of: StaffEvent.stream))
                 try Projection.write(event, at: occurredText, to: writer.database)
-                let heads = try writer.database.scalarInt(
-                    "SELECT count(*) FROM staff WHERE role = 'headteacher' AND school IS NULL AND left_at IS NULL") ?? 0
+                let heads = try StaffRows.trustHeadteacherCount(in: writer.database)
                 guard heads > 0 else {
                     throw CasebookError.invalidInput(
                         "\(member.id) is the last trust-wide headteacher: add another before changing their role, school or leaving")

@@ -1,0 +1,66 @@
+import EventLog
+import Foundation
+
+/// The staff read model's rows as members.
+enum StaffRows {
+    /// The columns ``member(_:)`` reads, in order.
+    static let columns = "id, name, role, login, school, left_at"
+
+    /// A row of `SELECT \(columns) FROM staff` as a member; nil for a role this version does not know.
+    static func member(_ row: Statement) -> StaffMember? {
+        guard let role = Role(rawValue: row.text(2)) else { return nil }
+        return StaffMember(
+            id: row.text(0), name: row.text(1), role: role, login: row.optionalText(3),
+            scope: StaffScope(school: row.optionalText(4)), hasLeft: row.optionalText(5) != nil)
+    }
+
+    /// The member with this exact id, or nil.
+    static func member(id: String, in database: Database) throws -> StaffMember? {
+        var found: StaffMember?
+        try database.forEachRow("SELECT \(columns) FROM staff WHERE id = ?", [id]) { found = member($0) }
+        return found
+    }
+
+    /// The current member mapped to an operating-system login, or nil.
+    static func member(login: String, in database: Database) throws -> StaffMember? {
+        var found: StaffMember?
+        try database.forEachRow(
+            "SELECT \(columns) FROM staff WHERE login = ? AND left_at IS NULL", [login]
+        ) { found = member($0) }
+        return found
+    }
+
+    /// Every member this version knows, by id.
+    static func all(in database: Database) throws -> [StaffMember] {
+        var members: [StaffMember] = []
+        try database.forEachRow("SELECT \(columns) FROM staff ORDER BY id") { row in
+            if let member = member(row) { members.append(member) }
+        }
+        return members
+    }
+
+    /// The raw mode of the staff stream's latest `IdentityModeSet`, or nil.
+    static func identityMode(in database: Database) throws -> String? {
+        try database.scalarText(
+            "SELECT json_extract(payload, '$.mode') FROM events WHERE stream = ? AND type = ? ORDER BY version DESC LIMIT 1",
+            [StaffEvent.stream, StaffEvent.Kind.identityModeSet.rawValue])
+    }
+
+    /// Whether any current member is scoped to one school.
+    static func hasSchoolScopedMembers(in database: Database) throws -> Bool {
+        try database.scalarInt("SELECT count(*) FROM staff WHERE school IS NOT NULL AND left_at IS NULL") ?? 0 > 0
+    }
+
+    /// How many current trust-wide headteachers there are.
+    static func trustHeadteacherCount(in database: Database) throws -> Int {
+        try database.scalarInt(
+            "SELECT count(*) FROM staff WHERE role = 'headteacher' AND school IS NULL AND left_at IS NULL") ?? 0
+    }
+
+    /// Every member's name, by id.
+    static func names(in database: Database) throws -> [String: String] {
+        var names: [String: String] = [:]
+        try database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
+        return names
+    }
+}
