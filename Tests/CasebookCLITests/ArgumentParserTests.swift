@@ -313,7 +313,7 @@ import Testing
             topLevel.rendered(commandName: "") == """
                 error: Unknown command 'evidnce'
                 hint: Did you mean 'evidence'?
-                Usage: casebook [--db <path>] [--as <staff-id>] [--json] <command> ...
+                Usage: casebook [--db <path> | --server <socket>] [--as <staff-id>] [--json] <command> ...
                   See 'casebook --help' for more information.
                 """)
     }

@@ -509,7 +509,7 @@ import Testing
         let sandbox = try Sandbox(.empty)
         let help = try sandbox.run(["help"])
         #expect(help.status == 0)
-        #expect(help.stdout.contains("Usage: casebook [--db <path>] [--as <staff-id>] [--json] <command> ..."))
+        #expect(help.stdout.contains("Usage: casebook [--db <path> | --server <socket>] [--as <staff-id>] [--json] <command> ..."))
         #expect(help.stdout.contains("Exit codes: 0 ok, 1 refused by the workflow"))
         let commands = try sandbox.run(["help"], json: true).jsonArray().compactMap { ($0 as? [String: Any])?.string("command") }
         for required in [

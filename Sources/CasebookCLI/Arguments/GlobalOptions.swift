@@ -20,7 +20,7 @@ public struct GlobalOptions: Sendable, Equatable {
     }
 
     /// The usage line for errors found before a command is known.
-    public static let usage = "casebook [--db <path>] [--as <staff-id>] [--json] <command> ..."
+    public static let usage = "casebook [--db <path> | --server <socket>] [--as <staff-id>] [--json] <command> ..."
 
     /// The global options as option specs, for help screens.
     public static var specs: [OptionSpec] { GlobalOption.allCases.map(\.spec) }

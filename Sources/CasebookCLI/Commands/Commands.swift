@@ -55,7 +55,7 @@ enum Commands {
 
             \(table.rendered)
 
-            Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --as STAFF-ID (default $CASEBOOK_USER), --json.
+            Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --server SOCKET (default $CASEBOOK_SERVER: a trust server), --as STAFF-ID (default $CASEBOOK_USER), --json.
             Who acts: the member mapped to your login (staff login); --as may confirm it. A database made with
             'init --claimed-identities' trusts --as instead (demonstrations and tests only).
             Times: 2026-11-20 14:05 or 20/11/2026 14:05 in $TZ (default Europe/London), or RFC 3339. See 'casebook COMMAND --help'.
