@@ -8,9 +8,9 @@ import Foundation
 /// stood at T holds the events that had both happened and been recorded by T; deadlines are
 /// then evaluated at T. A case's own reads (`show`, `timeline`) replay its events so
 /// filtered; the reads that go through the read models (`list`, `overdue`, `outcomes`)
-/// run against read models rebuilt from the filtered events inside a savepoint that is
-/// then rolled back — slower (a rebuild of the whole log), but exactly what a copy of the
-/// database made at T would answer, and nothing is written.
+/// run against private copies of the read models rebuilt from the filtered events —
+/// slower (a rebuild of the whole log), but what a copy of the database made at T would
+/// answer, with who may see each case decided as it is now; nothing is written.
 extension Casebook {
     /// Whether an event was on record at `instant` (a `Timestamp` string): it had happened
     /// and been recorded by then.
@@ -23,6 +23,12 @@ extension Casebook {
     public func events(of reference: CaseReference, asOf: Date?) throws -> [RecordedEvent] {
         let events = try events(of: reference)
         guard let asOf else { return events }
+        return try Self.events(events, of: reference, asOf: asOf)
+    }
+
+    /// The events of `events` (one case's) on record at `asOf`; ``CasebookError/notFound(_:)``
+    /// when none was.
+    static func events(_ events: [RecordedEvent], of reference: CaseReference, asOf: Date) throws -> [RecordedEvent] {
         let instant = Timestamp.string(from: asOf)
         let kept = events.filter { Self.wasOnRecord($0, at: instant) }
         guard !kept.isEmpty else {
@@ -37,33 +43,41 @@ extension Casebook {
     }
 
     /// Runs `body` against the read models as they stood at `asOf` (the current ones when
-    /// nil): they are rebuilt from the events on record then, inside a savepoint that is
-    /// rolled back once `body` returns, so nothing is changed. Record audit entries after
-    /// it returns, not inside `body` (they would be rolled back too).
+    /// nil).
+    ///
+    /// They are rebuilt from the events on record then into private `temp` copies of the
+    /// read-model tables (unqualified names resolve to `temp` first), inside a read snapshot
+    /// that is rolled back: the stored read models are never touched and no write lock is
+    /// taken, so writers carry on (issue 18 item 3). Who may see each case is then taken
+    /// from the case as it is now — its school, its child-sexual-imagery marking and
+    /// everyone barred from it now — so `list --as-of` never shows a case hidden today
+    /// (issue 18 L2). Record audit entries after it returns, not inside `body`.
     public func withRecord<T>(asOf: Date?, _ body: () throws -> T) throws -> T {
         guard let asOf else { return try Self.translatingErrors(body) }
         let instant = Timestamp.string(from: asOf)
         let database = store.database
         return try Self.translatingErrors {
-            try Projection.beginScratch(database)
-            defer { Projection.discardScratch(database) }
-            try Projection.clear(database)
-            // The waiting times as they were set then.
-            let settings = try Settings.replay(
-                try store.events(in: SettingsEvent.stream).filter { Self.wasOnRecord($0, at: instant) })
-            var pending: [RecordedEvent] = []
-            func flush() throws {
-                guard !pending.isEmpty else { return }
-                try Self.project(pending, settings: settings, to: database)
-                pending.removeAll(keepingCapacity: true)
+            try store.readSnapshot {
+                try createScratchTables()
+                defer { dropScratchTables() }
+                // The waiting times as they were set then.
+                let settings = try Settings.replay(
+                    try store.events(in: SettingsEvent.stream).filter { Self.wasOnRecord($0, at: instant) })
+                var pending: [RecordedEvent] = []
+                func flush() throws {
+                    guard !pending.isEmpty else { return }
+                    try Self.project(pending, settings: settings, to: database)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                try store.forEachEventByStream { event in
+                    guard Self.wasOnRecord(event, at: instant) else { return }
+                    if let last = pending.last, last.stream != event.stream { try flush() }
+                    pending.append(event)
+                }
+                try flush()
+                try Projection.applyCurrentAccess(database)
+                return try body()
             }
-            try store.forEachEventByStream { event in
-                guard Self.wasOnRecord(event, at: instant) else { return }
-                if let last = pending.last, last.stream != event.stream { try flush() }
-                pending.append(event)
-            }
-            try flush()
-            return try body()
         }
     }
 }

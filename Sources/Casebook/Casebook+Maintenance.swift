@@ -83,8 +83,12 @@ extension Casebook {
         _ reference: CaseReference, version: Int, reason: String, by actor: StaffMember, at date: Date? = nil
     ) throws {
         try actor.require(.redact)
-        let reason = try Workflow.text(reason, "--reason")
+        // Scope, involvement and visibility first, as for every step: an out-of-scope case
+        // answers like a missing one, before anything about its events is said.
         let events = try events(of: reference)
+        let state = try CaseState.replay(events)
+        try CaseAccess.check(state, by: actor)
+        let reason = try Workflow.text(reason, "--reason")
         guard let target = events.first(where: { $0.version == version }) else {
             throw CasebookError.notFound("\(reference) has no event at version \(version) (it has 1–\(events.count))")
         }
@@ -107,7 +111,6 @@ extension Casebook {
         }
         // Redacting an evidence item purges its files first (SPEC §9): their bytes go too.
         var recorded: [CaseEvent] = []
-        let state = try CaseState.replay(events)
         if let item = state.evidence.first(where: { $0.version == version }),
             case let decision = try LawfulContentTrack.purge(item.id, reason: "redacted: \(reason)", state, context),
             decision.refusals.isEmpty
@@ -135,7 +138,7 @@ extension Casebook {
 
     /// Copies the database with SQLite's online backup API (headteacher only).
     public func backup(to path: String, by actor: StaffMember) throws {
-        try actor.require(.backup)
+        try actor.requireWholeRecord(.backup)
         try Self.translatingErrors { try store.backup(to: path) }
         try recordExport(.backupMade, by: actor)
     }

@@ -114,11 +114,15 @@ extension Casebook {
     ) throws -> [CaseReference] {
         guard let ref = state.source?.ref else { return [] }
         if let asOf {
-            return try casesWithSameSource(as: state, visibleTo: nil).filter { reference in
-                guard let then = try? self.state(of: reference, asOf: asOf),
-                    then.source?.ref.map(SourceReference.normalized) == SourceReference.normalized(ref)
-                else { return false }
-                return actor.map { (try? CaseAccess.check(then, by: $0)) != nil } ?? true
+            // Who may see each is decided on the case as it is now (the read models).
+            return try casesWithSameSource(as: state, visibleTo: actor).filter { reference in
+                let then: CaseState
+                do {
+                    then = try self.state(of: reference, asOf: asOf)
+                } catch CasebookError.notFound {
+                    return false  // not on record then
+                }
+                return then.source?.ref.map(SourceReference.normalized) == SourceReference.normalized(ref)
             }
         }
         return try CaseRows.sharingSource(ref, with: state.reference, visibleTo: actor, in: store.database)

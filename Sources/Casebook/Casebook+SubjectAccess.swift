@@ -87,7 +87,7 @@ extension Casebook {
     /// actor, source, referred, consenting, excluded, or by name in free text; with the
     /// other people each names, for review. Only cases in the headteacher's scope.
     public func subjectAccess(_ subject: String, receivedAt: Date? = nil, by actor: StaffMember) throws -> SubjectAccessExport {
-        try actor.require(.answerSubjectAccess)
+        try actor.requireWholeRecord(.answerSubjectAccess)
         let subject = try Workflow.text(subject, "the person's id")
         let received = receivedAt ?? now
         try Workflow.checkNotFuture(received, now: now, field: "--received")
@@ -95,6 +95,14 @@ extension Casebook {
         let directory = try staff(as: actor)
         let name = directory.first { $0.id.lowercased() == key }?.name
         let schools = try CaseRows.schoolsByStream(in: store.database)
+        // The cases the member answering may not see (involved or excluded): a request that
+        // reaches one of them is answered by someone else, never with it left out silently.
+        let barred = Set(try CaseAccess.casesBarring(actor, in: store.database))
+        func checkNotBarred(_ reference: CaseReference?) throws {
+            guard let reference, barred.contains(reference.description) else { return }
+            throw CasebookError.notPermitted(
+                "this request reaches a case you are involved in or excluded from, so another trust-wide headteacher must answer it")
+        }
         var entries: [SubjectAccessExport.Entry] = []
         try Self.translatingErrors {
             try store.reading {
@@ -111,6 +119,11 @@ extension Casebook {
                     }
                     if let name, text.contains(name.lowercased()), !roles.contains("named-in-text") { roles.append("named-in-text") }
                     guard !roles.isEmpty else { return }
+                    if stored.stream.hasPrefix("case/") {
+                        try checkNotBarred(CaseReference(String(stored.stream.dropFirst("case/".count))))
+                    } else if stored.stream == AuditEvent.stream {
+                        try checkNotBarred(try AuditEvent(stored: stored).caseReference)
+                    }
                     var others: [String] = []
                     for member in directory where member.id.lowercased() != key {
                         if text.contains("\"\(member.id.lowercased())\"") || text.contains(member.name.lowercased()) {

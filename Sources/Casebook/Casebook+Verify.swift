@@ -73,7 +73,7 @@ extension Casebook {
         by actor: StaffMember, against checkpoint: LogCheckpoint? = nil, workers: Int = ParallelWork.defaultWorkers,
         batchSize: Int = 2_000, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> VerificationReport {
-        try actor.require(.verify)
+        try actor.requireWholeRecord(.verify)
         return try Self.translatingErrors {
             let database = store.database
             try createScratchTables()
@@ -129,7 +129,7 @@ extension Casebook {
 
     /// The log head and every stream's head now, for a checkpoint file (headteacher, DSL).
     public func checkpoint(by actor: StaffMember) throws -> LogCheckpoint {
-        try actor.require(.checkpoint)
+        try actor.requireWholeRecord(.checkpoint)
         return try Self.translatingErrors { try store.checkpoint() }
     }
 

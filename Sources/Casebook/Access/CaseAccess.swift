@@ -86,11 +86,19 @@ extension Casebook {
         try CaseAccess.check(reference: reference, school: school, involvement: involvement, isRestricted: isRestricted, by: actor)
     }
 
-    /// A case's state for a member who may see it (``CaseAccess``).
+    /// A case's state for a member who may see it (``CaseAccess``), with `asOf` as the
+    /// record stood then.
+    ///
+    /// Who may see it is always decided on the case as it is **now** (scope, involvement,
+    /// exclusion, child-sexual-imagery visibility): `--as-of` changes what is shown, never
+    /// who may see it, and an out-of-scope case answers exactly like a missing one before
+    /// anything is said about the past (issue 18, L2 and L5).
     func visibleState(of reference: CaseReference, by actor: StaffMember, asOf: Date? = nil) throws -> CaseState {
-        let state = try self.state(of: reference, asOf: asOf)
-        try CaseAccess.check(state, by: actor)
-        return state
+        let events = try events(of: reference)
+        let current = try CaseState.replay(events)
+        try CaseAccess.check(current, by: actor)
+        guard let asOf else { return current }
+        return try CaseState.replay(try Self.events(events, of: reference, asOf: asOf))
     }
 
     /// Excludes a member of staff from a case, or undoes it (`restrict`; headteacher and

@@ -44,4 +44,13 @@ extension CaseAccess {
         }
         return reasons
     }
+
+    /// The references of the cases `actor` may not see for an involvement or an exclusion.
+    static func casesBarring(_ actor: StaffMember, in database: Database) throws -> [String] {
+        var references: [String] = []
+        try database.forEachRow("SELECT DISTINCT case_ref FROM case_access WHERE staff_id = ?", [actor.id.lowercased()]) { row in
+            references.append(row.text(0))
+        }
+        return references
+    }
 }

@@ -6,15 +6,18 @@ extension Projection {
         for table in tables { try database.execute("DELETE FROM \(table)") }
     }
 
-    /// Opens the savepoint inside which the read models are rebuilt as they stood at an
-    /// earlier moment (`--as-of`); ``discardScratch(_:)`` rolls it back.
-    static func beginScratch(_ database: Database) throws {
-        try database.execute("SAVEPOINT casebook_as_of")
-    }
-
-    /// Rolls back and releases the savepoint ``beginScratch(_:)`` opened, changing nothing.
-    static func discardScratch(_ database: Database) {
-        try? database.execute("ROLLBACK TO casebook_as_of")
-        try? database.execute("RELEASE casebook_as_of")
+    /// Makes the private (`temp`) read models, rebuilt as they stood at an earlier moment,
+    /// answer who may see each case as the stored (`main`) ones say it is now: each case's
+    /// school and child-sexual-imagery marking, and every involvement and exclusion.
+    static func applyCurrentAccess(_ database: Database) throws {
+        try database.execute(
+            """
+            UPDATE temp.cases SET
+                school = (SELECT m.school FROM main.cases m WHERE m.reference = temp.cases.reference),
+                is_restricted = (SELECT m.is_restricted FROM main.cases m WHERE m.reference = temp.cases.reference)
+            WHERE reference IN (SELECT reference FROM main.cases);
+            DELETE FROM temp.case_access;
+            INSERT INTO temp.case_access SELECT * FROM main.case_access;
+            """)
     }
 }
