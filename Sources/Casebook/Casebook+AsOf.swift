@@ -56,7 +56,8 @@ extension Casebook {
         guard let asOf else { return try Self.translatingErrors(body) }
         let instant = Timestamp.string(from: asOf)
         let database = store.database
-        return try Self.translatingErrors {
+        pendingReads.removeAll()
+        let result: T = try Self.translatingErrors {
             try store.readSnapshot {
                 try createScratchTables()
                 defer { dropScratchTables() }
@@ -79,5 +80,8 @@ extension Casebook {
                 return try body()
             }
         }
+        // The reads `body` made, recorded now that the snapshot is closed.
+        try recordPendingReads()
+        return result
     }
 }

@@ -72,9 +72,14 @@ extension Casebook {
 
     /// The cases a filter keeps, newest first; at most `limit` of them (the newest) when given.
     /// The newest come off the `cases_by_number` index, so a limit reads only what it shows.
+    ///
+    /// A search reads the cases' content (summaries, URLs, hosts, handles): each case it
+    /// finds is recorded as read (SPEC §8, who looked).
     public func list(_ filter: CaseFilter, limit: Int?, by actor: StaffMember) throws -> [CaseSummary] {
         try actor.require(.readCases)
-        return try CaseRows.summaries(filter, limit: limit, visibleTo: actor, in: store.database)
+        let found = try CaseRows.summaries(filter, limit: limit, visibleTo: actor, in: store.database)
+        if filter.search != nil { try recordReads(found.map(\.reference), view: .search, by: actor) }
+        return found
     }
 
     /// How many cases a filter keeps (for "N more").

@@ -80,10 +80,15 @@ extension Casebook {
             let close = Workflow.availability(of: .close, in: state, now: asOf, settings: settings)
             if !close.isAllowed { waiting.append(Digest.Waiting(reference: reference, reasons: close.blockers.map(\.reason))) }
         }
-        return Digest(
+        let digest = Digest(
             member: member, asOf: asOf, overdue: deadlines.filter { $0.deadline.isOverdue(at: asOf) },
             dueToday: deadlines.filter { !$0.deadline.isOverdue(at: asOf) && $0.deadline.due <= endOfDay }, urgent: urgent,
             waiting: waiting)
+        // What it names of each case (deadlines, next actions, reasons) is the case's content.
+        try recordReads(
+            (digest.overdue + digest.dueToday).map(\.deadline.reference) + digest.urgent.map(\.reference)
+                + digest.waiting.map(\.reference), view: .digest, by: actor)
+        return digest
     }
 
     /// The cases both may see (one condition when they are the same member).

@@ -99,6 +99,17 @@ extension Casebook {
         }
     }
 
+    /// Whether `actor` may see the case: false for a case out of scope, hidden or barred
+    /// from them; a failure to read is an error, never taken for "not visible".
+    private func mayRead(_ reference: CaseReference, by actor: StaffMember) throws -> Bool {
+        do {
+            try checkAccess(to: reference, by: actor)
+            return true
+        } catch CasebookError.notFound, CasebookError.notPermitted {
+            return false
+        }
+    }
+
     /// Runs `body` in one deferred (read) transaction, or in the open one.
     private func readTransaction<T>(_ body: () throws -> T) throws -> T {
         store.database.isInTransaction ? try body() : try store.database.transaction(.deferred, body)
@@ -185,12 +196,38 @@ extension Casebook {
     /// Records an export in the `audit` stream: `actor` exported it at `date` (default now).
     /// The stream's version is read under the write lock, so concurrent exports never conflict.
     public func recordExport(_ event: AuditEvent, by actor: StaffMember, at date: Date? = nil) throws {
+        try record([event], by: actor, at: date)
+    }
+
+    /// Records that `actor` was shown these cases' content (one `CaseRead` each, in one
+    /// transaction). Inside a read snapshot (``withRecord(asOf:_:)``) the record waits until
+    /// the snapshot ends, and is written then, before anything is shown.
+    func recordReads(_ references: [CaseReference], view: AuditEvent.CaseView, by actor: StaffMember) throws {
+        var seen: Set<CaseReference> = []
+        let events = references.filter { seen.insert($0).inserted }.map { AuditEvent.caseRead(case: $0, view: view, evidence: nil) }
+        guard !events.isEmpty else { return }
+        if store.database.isInTransaction {
+            pendingReads.append((events, actor))
+        } else {
+            try record(events, by: actor)
+        }
+    }
+
+    /// Writes the reads ``recordReads(_:view:by:)`` kept while a snapshot was open.
+    func recordPendingReads() throws {
+        let pending = pendingReads
+        pendingReads.removeAll()
+        for (events, actor) in pending { try record(events, by: actor) }
+    }
+
+    /// Appends audit events, in one transaction under the write lock.
+    private func record(_ events: [AuditEvent], by actor: StaffMember, at date: Date? = nil) throws {
         let occurred = Timestamp.string(from: date ?? now)
         try Self.translatingErrors {
             try store.write { writer in
                 let version = try store.version(of: AuditEvent.stream)
                 try writer.append(
-                    [event.newEvent(occurredAt: occurred, actor: actor.id)], to: AuditEvent.stream, expectedVersion: version)
+                    events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: AuditEvent.stream, expectedVersion: version)
             }
         }
     }
@@ -227,9 +264,9 @@ extension Casebook {
                 for stored in try store.events(in: AuditEvent.stream) {
                     if let sinceText, stored.occurredAt < sinceText { continue }
                     let event = try AuditEvent(stored: stored)
-                    if let reference, event.caseReference != reference { continue }
+                    if let reference, !event.concerns(reference) { continue }
                     if let about = event.caseReference, reference == nil {
-                        if visible[about] == nil { visible[about] = (try? checkAccess(to: about, by: actor)) != nil }
+                        if visible[about] == nil { visible[about] = try mayRead(about, by: actor) }
                         if visible[about] != true { continue }
                     }
                     entries.append(

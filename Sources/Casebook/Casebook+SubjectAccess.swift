@@ -27,6 +27,18 @@ public struct SubjectAccessExport: Sendable {
 
     /// The person's id (a staff id, or a pupil's reference).
     public var subject: String
+
+    /// The cases whose entries it holds, in order, each once: the audit trail of each
+    /// case shows the request.
+    public var cases: [CaseReference] {
+        var seen: Set<CaseReference> = []
+        return entries.compactMap { entry -> CaseReference? in
+            guard entry.stream.hasPrefix("case/"), let reference = CaseReference(String(entry.stream.dropFirst(5))) else {
+                return nil
+            }
+            return seen.insert(reference).inserted ? reference : nil
+        }
+    }
     /// Their name, when they are in the staff directory.
     public var name: String?
     /// When the request was received.
@@ -152,7 +164,8 @@ extension Casebook {
         try recordExport(
             .subjectAccessExported(
                 subject: export.subject, receivedAt: Timestamp.string(from: export.receivedAt),
-                deadline: Timestamp.string(from: export.deadline), format: format, entries: export.entries.count),
+                deadline: Timestamp.string(from: export.deadline), format: format, entries: export.entries.count,
+                cases: export.cases),
             by: actor)
     }
 

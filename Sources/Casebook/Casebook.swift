@@ -11,6 +11,10 @@ public final class Casebook {
     /// The event log underneath.
     public let store: EventStore
 
+    /// Reads of cases made inside a read snapshot, recorded once it ends
+    /// (``recordReads(_:view:by:)``).
+    var pendingReads: [(events: [AuditEvent], actor: StaffMember)] = []
+
     /// The schema the program runs: the event log's own part (EventLog's `EventLog.sql`,
     /// with the redactable types of ``Workflow/redactableTypes`` as its redaction rules and
     /// `FilesPurged` as the record of a purge),

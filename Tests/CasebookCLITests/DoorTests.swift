@@ -137,4 +137,47 @@ struct DoorTests {
         // A request that reaches none of them is answered.
         try sandbox.succeed(["subject-access", Staff.hr, "--out", sandbox.path("hr.json")], as: Staff.head)
     }
+
+    /// The summaries of the case's audit trail, as the headteacher reads it.
+    func auditOf(_ reference: String, in sandbox: Sandbox) throws -> [String] {
+        try sandbox.succeed(["audit", "--case", reference], as: Staff.head, json: true).jsonArray().compactMap {
+            ($0 as? [String: Any])?["summary"] as? String
+        }
+    }
+
+    @Test("Reads that showed content are recorded: digest, list --search, backup and subject access in audit --case")
+    func everyReadIsRecorded() throws {
+        let sandbox = try twoSchools()
+        let r = sandbox.reference
+        // The digest names T1's host and deadline.
+        let digest = try sandbox.succeed(["digest", "--as-of", Timestamp.string(from: Date())]).stdout
+        #expect(digest.contains(r), "\(digest)")
+        // A search of summaries and URLs.
+        let found = try sandbox.succeed(["list", "--search", "hf_truthteller"], json: true).jsonArray()
+        #expect(found.count == 1)
+        // The same with --as-of: recorded once the snapshot has closed.
+        let then = try sandbox.succeed(["list", "--search", "chirp.example", "--as-of", Timestamp.string(from: Date())], json: true)
+        #expect(try then.jsonArray().count == 1)
+        // A search that finds nothing reads nothing.
+        #expect(try sandbox.succeed(["list", "--search", "no-such-text"], json: true).jsonArray().isEmpty)
+        try sandbox.succeed(["backup", "--out", sandbox.path("copy.sqlite")], as: Staff.head)
+        try sandbox.succeed(["subject-access", Staff.affected, "--out", sandbox.path("sar.json")], as: Staff.head)
+        let trail = try auditOf(r, in: sandbox)
+        #expect(trail.contains("was shown \(r) in a digest"), "\(trail)")
+        #expect(trail.filter { $0 == "found \(r) in a search of the case list" }.count == 2, "\(trail)")
+        #expect(trail.contains("backed up the whole database"), "\(trail)")
+        #expect(trail.contains { $0.hasPrefix("answered the subject access request of \(Staff.affected)") }, "\(trail)")
+        // A subject access request that reached no entry of the case is not in its trail.
+        try sandbox.succeed(["subject-access", Staff.hr, "--out", sandbox.path("hr.json")], as: Staff.head)
+        #expect(!(try auditOf(r, in: sandbox)).contains { $0.contains("subject access request of \(Staff.hr)") })
+    }
+
+    @Test("The refusal to close names the request, not its host")
+    func closeRefusalNamesNoHost() throws {
+        let sandbox = try Sandbox(.openCase)
+        let refused = try sandbox.run(["close", sandbox.reference, "--outcome", "x", "--action", "none"], as: Staff.manager)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("T1 is not resolved"), "\(refused)")
+        #expect(!refused.stderr.contains("chirp.example"), "\(refused)")
+    }
 }

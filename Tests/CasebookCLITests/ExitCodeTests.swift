@@ -108,8 +108,8 @@ import Testing
         #expect(result.stderr.hasPrefix("error: the step is not allowed now (5 rules block it):\n"), "\(result)")
         for line in [
             "  - the investigation is not concluded [close-needs-concluded-investigation, 000 §13.3]",
-            "  - T1 (chirp.example) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded [close-needs-resolved-takedowns, 000 §13.5, §13.6]",
-            "  - E2 (https://forum.parents.example/t/412#p9) has no takedown request and no not-applicable declaration [close-needs-takedown-for-url-evidence, 000 §13.5]",
+            "  - T1 is not resolved: no check has confirmed removal and no ISP or helpline response is recorded [close-needs-resolved-takedowns, 000 §13.5, §13.6]",
+            "  - E2 has no takedown request and no not-applicable declaration [close-needs-takedown-for-url-evidence, 000 §13.5]",
             "[close-needs-police-track-settled, 000 §13.7]",
             "  - no support has been offered [close-needs-support-offered, 000 §13.8]",
             "hint: casebook investigate conclude \(r)",

@@ -20,14 +20,30 @@ public enum AuditEvent: Sendable, Equatable {
     /// The whole database was copied (`backup`).
     case backupMade
     /// A subject access request was answered with an export of every entry naming the
-    /// person: when it was received and its one-calendar-month deadline (SPEC §9).
-    case subjectAccessExported(subject: String, receivedAt: String, deadline: String, format: String, entries: Int)
+    /// person: when it was received and its one-calendar-month deadline (SPEC §9), and the
+    /// cases whose entries it holds (nil in entries recorded before they were kept: any case).
+    case subjectAccessExported(
+        subject: String, receivedAt: String, deadline: String, format: String, entries: Int, cases: [CaseReference]?)
 
     /// What a ``caseRead(case:view:evidence:)`` showed.
     public enum CaseView: String, Sendable, CaseIterable {
         case show
         case evidenceList = "evidence list"
         case evidenceGet = "evidence get"
+        /// A member's digest named the case with its deadlines, hosts or evidence.
+        case digest
+        /// `list` found the case by searching its summary, URLs, hosts or source handle.
+        case search = "list search"
+    }
+
+    /// Whether the event concerns `reference`: it names it, or it copied or searched the
+    /// whole record (a backup; a subject access request whose cases were not kept).
+    public func concerns(_ reference: CaseReference) -> Bool {
+        switch self {
+        case .backupMade: return true
+        case .subjectAccessExported(_, _, _, _, _, let cases): return cases?.contains(reference) ?? true
+        default: return caseReference == reference
+        }
     }
 
     /// The case the event is about, if one.
@@ -72,11 +88,12 @@ public enum AuditEvent: Sendable, Equatable {
             fields = ["case": JSONValue(reference?.description), "since": JSONValue(since)]
         case .backupMade:
             fields = [:]
-        case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries):
+        case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries, let cases):
             fields = [
                 "subject": .string(subject), "receivedAt": .string(receivedAt), "deadline": .string(deadline),
                 "format": .string(format), "entries": .int(entries),
             ]
+            if let cases { fields["cases"] = .array(cases.map { .string($0.description) }) }
         }
         fields["v"] = .int(Self.payloadVersion)
         return .object(fields)
@@ -130,7 +147,15 @@ public enum AuditEvent: Sendable, Equatable {
             guard let subject = json["subject"]?.string, let receivedAt = json["receivedAt"]?.string,
                 let deadline = json["deadline"]?.string, let format = json["format"]?.string, let entries = json["entries"]?.int
             else { throw CaseEvent.PayloadError(type: type, field: "subject") }
-            self = .subjectAccessExported(subject: subject, receivedAt: receivedAt, deadline: deadline, format: format, entries: entries)
+            var cases: [CaseReference]?
+            if let value = json["cases"], !value.isNull {
+                guard let list = value.array?.map({ $0.string.flatMap(CaseReference.init) }), !list.contains(nil) else {
+                    throw CaseEvent.PayloadError(type: type, field: "cases")
+                }
+                cases = list.compactMap { $0 }
+            }
+            self = .subjectAccessExported(
+                subject: subject, receivedAt: receivedAt, deadline: deadline, format: format, entries: entries, cases: cases)
         default:
             throw CaseEvent.PayloadError(type: type, field: "type")
         }

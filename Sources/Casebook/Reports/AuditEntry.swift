@@ -43,12 +43,14 @@ public struct AuditEntry: Sendable, Equatable {
             case .show: return "read \(reference) (show)"
             case .evidenceList: return "listed the evidence of \(reference)"
             case .evidenceGet: return "wrote out the files of \(reference) \(evidence ?? "evidence")"
+            case .digest: return "was shown \(reference) in a digest"
+            case .search: return "found \(reference) in a search of the case list"
             }
         case .auditRead(let reference, let since):
             return "read the audit trail" + (reference.map { " of \($0)" } ?? "") + (since.map { " since \($0)" } ?? "")
         case .backupMade:
             return "backed up the whole database"
-        case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries):
+        case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries, _):
             return "answered the subject access request of \(subject) (received \(receivedAt), due by \(deadline)): \(entries) entries as \(format)"
         }
     }

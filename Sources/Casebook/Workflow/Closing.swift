@@ -37,7 +37,7 @@ enum ClosingTrack {
             refusals.append(
                 Refusal(
                     .closeNeedsResolvedTakedowns,
-                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded",
+                    reason: "\(id) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded",
                     unblock: .anyOf([
                         .step(.checkRemoval, subject: id, choice: "removed|amended"),
                         .step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id),
@@ -48,7 +48,7 @@ enum ClosingTrack {
             refusals.append(
                 Refusal(
                     .closeNeedsTakedownForURLEvidence,
-                    reason: "\(item.id) (\(item.details?.url ?? "URL")) has no takedown request and no not-applicable declaration",
+                    reason: "\(item.id) has no takedown request and no not-applicable declaration",
                     unblock: .anyOf([.step(.requestTakedown, subject: item.id), .step(.declareTakedownNotApplicable)])))
         }
         if let refusal = policeSettled(state) { refusals.append(refusal) }
