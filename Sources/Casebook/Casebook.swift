@@ -8,6 +8,11 @@ import Foundation
 /// Every front end (the `casebook` command, tests, benchmarks) goes through this type,
 /// so permissions, rules and projections are the same everywhere.
 public final class Casebook {
+    /// The `PRAGMA application_id` of a Casebook database ("CBK1"): `file(1)` and SQLite
+    /// tools can tell the file is Casebook's, and Casebook refuses another program's file
+    /// without touching it.
+    public static let applicationID: Int32 = 0x4342_4B31
+
     /// The event log underneath.
     public let store: EventStore
 
@@ -22,6 +27,7 @@ public final class Casebook {
     public static let schema = Schema(
         redactionRules: Workflow.redactableTypes.sorted().map { .init(type: $0, recordedBy: CaseEventType.redaction.rawValue) },
         purgeRecordedBy: [CaseEventType.filesPurged.rawValue],
+        applicationID: Casebook.applicationID,
         migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
 
     init(store: EventStore) {
@@ -164,7 +170,7 @@ public final class Casebook {
     ) throws -> (events: [CaseEvent], state: CaseState) {
         // The role first, as the workflow checks it; then the named staff (no leavers).
         try actor.require(command.permission)
-        try checkNamedStaff(in: command)
+        let command = try checkNamedStaff(in: command)
         let result: (events: [CaseEvent], state: CaseState) = try Self.translatingErrors {
             try store.write { writer in
                 let state = try visibleState(of: reference, by: actor)
@@ -322,6 +328,9 @@ public final class Casebook {
             switch error {
             case .exists(let path): throw CasebookError.cannotCreate("a file already exists at \(path)")
             case .missing(let path): throw CasebookError.notFound("no database at \(path)")
+            case .permissionDenied(let path):
+                throw CasebookError.notPermitted(
+                    "permission denied: the database at \(path) belongs to another login; staff reach a shared database through the trust's server")
             case .cannotCreate(let path, let code):
                 throw CasebookError.cannotCreate("cannot create \(path): \(String(cString: strerror(code)))")
             }

@@ -149,8 +149,10 @@ final class Invocation {
     }
 
     /// The value of an option that the spec marks required.
-    func value(_ name: String) -> String {
-        guard let value = arguments.value(name) else { preconditionFailure("--\(name) is required by its spec") }
+    /// A spec that does not mark it required is a programmer's error: it answers this one
+    /// command with exit 70 (the server keeps serving), never a trap.
+    func value(_ name: String) throws -> String {
+        guard let value = arguments.value(name) else { throw CommandError.programmer("--\(name) is used as required, but its spec does not require it") }
         return value
     }
 
@@ -158,8 +160,10 @@ final class Invocation {
     func optional(_ name: String) -> String? { arguments.value(name) }
 
     /// The n-th positional argument (the spec makes it required).
-    func positional(_ index: Int) -> String {
-        guard index < arguments.positionals.count else { preconditionFailure("positional \(index) is required by its spec") }
+    func positional(_ index: Int) throws -> String {
+        guard index < arguments.positionals.count else {
+            throw CommandError.programmer("positional \(index) is used as required, but its spec does not require it")
+        }
         return arguments.positionals[index]
     }
 
@@ -173,7 +177,7 @@ final class Invocation {
 
     /// The case named by the first positional argument.
     func caseReference(_ index: Int = 0) throws -> CaseReference {
-        let text = positional(index)
+        let text = try positional(index)
         guard let reference = CaseReference(text) else {
             throw CasebookError.invalidInput("'\(text.prefix(60))' is not a case reference: use the form CB-2026-0001")
         }
@@ -246,6 +250,9 @@ final class Invocation {
 enum CommandError: Error {
     /// The command line is wrong, beyond what the parser checks (exit 64).
     case usage(String)
+    /// A mistake in Casebook's own code, found while running one command: that command
+    /// answers 70, and nothing else is affected.
+    case programmer(String)
 }
 
 extension OptionSpec {

@@ -67,7 +67,7 @@ public final class EventStore {
             throw EventLogError.incompatibleSchema("the file is empty: it is not a database of this program's")
         }
         do {
-            let database = try Database(path: path, mode: .existing)
+            let database = try Database(path: path, mode: .existing, accepting: schema.checkOwnership)
             return try EventStore(database: database, schema: schema, isNew: false, clock: clock)
         } catch Database.OpenError.missing(let path) {
             throw EventLogError.databaseMissing(path)

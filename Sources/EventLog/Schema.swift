@@ -51,13 +51,39 @@ public struct Schema: Sendable {
     public let purgeRecordedBy: [String]
     /// The application's steps, in order from version 1.
     public let migrations: [Migration]
+    /// The application's `PRAGMA application_id`, written into a new file's header; 0 for
+    /// none. An existing file whose header holds another id is another program's and is
+    /// refused before anything is written to it.
+    public let applicationID: Int32
 
     /// Creates a schema from the application's redaction rules and migration steps.
-    public init(redactionRules: [RedactionRule] = [], purgeRecordedBy: [String] = [], migrations: [Migration]) {
+    public init(
+        redactionRules: [RedactionRule] = [], purgeRecordedBy: [String] = [], applicationID: Int32 = 0, migrations: [Migration]
+    ) {
         precondition(migrations.enumerated().allSatisfy { $0.element.version == $0.offset + 1 }, "versions run 1, 2, …")
         self.redactionRules = redactionRules
         self.purgeRecordedBy = purgeRecordedBy
+        self.applicationID = applicationID
         self.migrations = migrations
+    }
+
+    /// Throws ``EventLogError/incompatibleSchema(_:)`` when an existing file, just opened and
+    /// not yet written to, is another program's: its header names another application, or
+    /// names none and the file lacks the log's `events` table (databases made before the id
+    /// was written have the table and no id).
+    func checkOwnership(of database: Database) throws {
+        let found = Int32(truncatingIfNeeded: try database.scalarInt("PRAGMA application_id") ?? 0)
+        if found == applicationID { return }
+        if found != 0 {
+            throw EventLogError.incompatibleSchema(
+                "the file is a SQLite database of another program (its header's application id is \(found)); nothing was changed in it")
+        }
+        let tables = try database.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        let hasLog = try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'events'") ?? 0
+        if tables > 0 && hasLog == 0 {
+            throw EventLogError.incompatibleSchema(
+                "the file is a SQLite database, but not one of this program's; nothing was changed in it")
+        }
     }
 
     /// Runs one step on `database`; the first one starts with the log's own part.
@@ -104,6 +130,7 @@ public struct Schema: Sendable {
             // Re-read under the write lock: another process may have migrated meanwhile.
             let locked = try database.scalarInt("PRAGMA user_version") ?? 0
             for migration in migrations where migration.version > locked { try apply(migration, to: database) }
+            if locked == 0, applicationID != 0 { try database.execute("PRAGMA application_id = \(applicationID)") }
         }
     }
 }

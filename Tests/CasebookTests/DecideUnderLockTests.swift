@@ -64,8 +64,8 @@ import Testing
         }
         #expect(exact == .invalidInput("a member of staff 'sm' already exists"))
         #expect(try fixture.casebook.store.eventCount() == before)
-        // Lookups stay exact.
-        #expect(try fixture.casebook.member("SM") == nil)
+        // Lookups find the one member whatever the case given (issue 18 item 8).
+        #expect(try fixture.casebook.member("SM") == Staff.manager)
         #expect(try fixture.casebook.member("sm") == Staff.manager)
     }
 }

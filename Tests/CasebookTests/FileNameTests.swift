@@ -30,6 +30,6 @@ import Testing
 
     @Test func aLibraryCallerCannotStoreABadName() throws {
         let error = #expect(throws: CasebookError.self) { try Casebook.fileInfo(name: "../x.png", bytes: [1, 2, 3]) }
-        #expect(error == .invalidInput("the file name '../x.png' contains '/': rename the file to a plain name without '/', '\\' or control characters"))
+        #expect(error == .invalidInput("the file name '../x.png' contains '/': rename the file to a plain name without '/', '\\', control or bidirectional characters"))
     }
 }

@@ -6,12 +6,26 @@ import Foundation
 extension Casebook {
     /// The members a command names (`police consent --by`, `refer disciplinary --staff`)
     /// must not have left.
-    func checkNamedStaff(in command: CaseCommand) throws {
+    ///
+    /// Returns the command with each staff id as the directory spells it: ids are unique
+    /// whatever their letter case, so `ST1` names `st1`, and the record holds `st1`.
+    func checkNamedStaff(in command: CaseCommand) throws -> CaseCommand {
         switch command {
-        case .referDisciplinary(let staff): try requireCurrent(staff, as: "member referred")
-        case .recordConsent(_, let by): try requireCurrent(by, as: "person giving consent")
-        default: break
+        case .referDisciplinary(let staff):
+            try requireCurrent(staff, as: "member referred")
+            return .referDisciplinary(staff: try canonicalStaffID(staff))
+        case .recordConsent(let decision, let by):
+            try requireCurrent(by, as: "person giving consent")
+            return .recordConsent(decision, by: try canonicalStaffID(by))
+        default:
+            return command
         }
+    }
+
+    /// The id as the staff directory spells it, or `id` as given when no member has it
+    /// (the workflow then refuses it by name).
+    func canonicalStaffID(_ id: String) throws -> String {
+        try member(id)?.id ?? id
     }
 
     /// A leaver cannot be chosen (exit 65); an unknown id is left for the workflow to refuse (66).
@@ -28,6 +42,8 @@ extension Casebook {
         var draft = draft
         try requireCurrent(draft.affected, as: "affected person")
         try requireCurrent(draft.reportedBy, as: "reporter")
+        draft.affected = try canonicalStaffID(draft.affected)
+        draft.reportedBy = try canonicalStaffID(draft.reportedBy)
         if let own = actor.scope.school {
             let given = draft.school.trimmingCharacters(in: .whitespaces)
             if given.isEmpty {

@@ -3,7 +3,7 @@ import EventLog
 extension StaffID {
     /// The stored staff id equal to `id` ignoring ASCII case (ids are ASCII), preferring an
     /// exact match; nil when there is none. Ids are unique whatever their case: `smt` and
-    /// `SMT` cannot both be added. (Lookups stay exact: `--as SMT` is not `smt`.)
+    /// `SMT` cannot both be added, and every lookup finds `smt` for `SMT`.
     static func existing(_ id: String, in database: Database) throws -> String? {
         var found: String?
         try database.forEachRow("SELECT id FROM staff WHERE id = ? COLLATE NOCASE", [id]) { row in

@@ -17,7 +17,11 @@ enum StaffRows {
     /// The member with this exact id, or nil.
     static func member(id: String, in database: Database) throws -> StaffMember? {
         var found: StaffMember?
-        try database.forEachRow("SELECT \(columns) FROM staff WHERE id = ?", [id]) { found = member($0) }
+        // Ids are unique whatever their ASCII letter case; an exact match is preferred.
+        try database.forEachRow("SELECT \(columns) FROM staff WHERE id = ? COLLATE NOCASE", [id]) { row in
+            let member = member(row)
+            if found == nil || member?.id == id { found = member }
+        }
         return found
     }
 

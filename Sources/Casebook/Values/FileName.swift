@@ -18,7 +18,19 @@ public enum FileName {
         if let (scalar, _) = TextField.forbiddenCharacter(in: name, allowsNewlines: false) {
             return scalar == "\u{0}" ? "contains a NUL character" : "contains the control character \(TextField.name(of: scalar))"
         }
+        if let scalar = name.unicodeScalars.first(where: isBidirectionalControl) {
+            return "contains the bidirectional control \(TextField.name(of: scalar)), which makes a name show as another"
+        }
         return nil
+    }
+
+    /// The invisible characters that reorder the text around them (Unicode's bidirectional
+    /// formatting characters): `evil\u{202E}gnp.exe` shows as `evilexe.png`.
+    static func isBidirectionalControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 
     /// `name` when it is a plain file name; otherwise ``CasebookError/invalidInput(_:)``.
@@ -26,7 +38,7 @@ public enum FileName {
     public static func validate(_ name: String) throws -> String {
         if let problem = problem(name) {
             throw CasebookError.invalidInput(
-                "the file name '\(printable(name))' \(problem): rename the file to a plain name without '/', '\\' or control characters")
+                "the file name '\(printable(name))' \(problem): rename the file to a plain name without '/', '\\', control or bidirectional characters")
         }
         return name
     }

@@ -108,7 +108,33 @@ private struct CommandLineParser {
             throw UsageError(message: "Missing value for '\(option.synopsis)'", usage: usage)
         }
         try ArgumentText.validate(value, for: option.longForm, usage: usage)
+        if option.file != .none { try checkPath(value, for: option) }
         result.optionValues[option.name, default: []].append(value)
+    }
+
+    /// The longest path a file option takes, in bytes (Linux's `PATH_MAX`, and the server's
+    /// limit for a path it carries).
+    static let maximumPathBytes = 4096
+
+    /// A file option's value must be a path a file can have: not empty, not longer than
+    /// `PATH_MAX`, each name in it at most 255 bytes. Said before the command does
+    /// anything, so nothing is recorded for a file that could never be written.
+    private func checkPath(_ value: String, for option: OptionSpec) throws(UsageError) {
+        let problem: String?
+        if value.isEmpty {
+            problem = "an empty path names no file"
+        } else if value.utf8.count > Self.maximumPathBytes {
+            problem = "the path is \(value.utf8.count) bytes long; at most \(Self.maximumPathBytes)"
+        } else if value.split(separator: "/").contains(where: { $0.utf8.count > 255 }) {
+            problem = "a name in the path is longer than 255 bytes"
+        } else {
+            problem = nil
+        }
+        if let problem {
+            throw UsageError(
+                message: "Invalid value '\(ArgumentText.quoted(String(value.prefix(60))))' for '\(option.synopsis)': \(problem)",
+                usage: usage)
+        }
     }
 
     /// Gives `argument` to the next positional, or to the variadic last one.

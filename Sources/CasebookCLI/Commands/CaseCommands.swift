@@ -26,8 +26,8 @@ enum CaseCommands {
         let actor = try invocation.actor()
         let categories = try Category.list(invocation.arguments.values("category"))
         let draft = CaseDraft(
-            affected: invocation.value("affected"), reportedBy: invocation.value("reported-by"),
-            summary: invocation.value("summary"), categories: categories, school: invocation.optional("school") ?? "",
+            affected: try invocation.value("affected"), reportedBy: try invocation.value("reported-by"),
+            summary: try invocation.value("summary"), categories: categories, school: invocation.optional("school") ?? "",
             discoveredAt: try invocation.time("discovered-at"))
         let state = try casebook.openCase(draft, by: actor, at: try invocation.at())
         var text = "Opened \(state.reference) for \(state.opened.affected)."

@@ -18,7 +18,7 @@ enum ClosingCommands {
         make: { invocation, _ in
             .recordConsent(
                 try Invocation.word(invocation.oneFlag(["given", "declined", "withdrawn"]), option: "consent", as: ConsentDecision.self),
-                by: invocation.value("by"))
+                by: try invocation.value("by"))
         },
         describe: { state, _, _ in "Consent \(state.consent?.rawValue ?? "?") by \(state.opened.affected) on \(state.reference)." })
 
@@ -37,7 +37,7 @@ enum ClosingCommands {
             examples: ["casebook --as smt.jones police refer CB-2026-0001 --force 'Northshire Police' --reference NP-26-118822"]),
         make: { invocation, _ in
             .referToPolice(
-                force: invocation.value("force"), reference: invocation.optional("reference"),
+                force: try invocation.value("force"), reference: invocation.optional("reference"),
                 overrideReason: invocation.optional("override-reason"))
         },
         describe: { state, _, _ in
@@ -85,7 +85,7 @@ enum ClosingCommands {
                 OptionSpec(name: "action", valueName: "action", isRequired: true, help: "One of: \(CloseAction.choices)."),
             ],
             examples: ["casebook --as smt.jones close CB-2026-0001 --outcome 'Post removed; pupil sanctioned.' --action behaviour-sanction"]),
-        make: { invocation, _ in .close(outcome: invocation.value("outcome"), action: try invocation.word("action", as: CloseAction.self)) },
+        make: { invocation, _ in .close(outcome: try invocation.value("outcome"), action: try invocation.word("action", as: CloseAction.self)) },
         describe: { state, _, _ in "\(state.reference) closed (\(state.closure?.action.rawValue ?? "?"))." })
 
     static let reopen = CaseCommands.step(
@@ -94,6 +94,6 @@ enum ClosingCommands {
             positionals: [CaseCommands.casePositional],
             options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why it is reopened.")],
             examples: ["casebook --as smt.jones reopen CB-2026-0001 --reason 'The post reappeared.'"]),
-        make: { invocation, _ in .reopen(reason: invocation.value("reason")) },
+        make: { invocation, _ in .reopen(reason: try invocation.value("reason")) },
         describe: { state, _, _ in "\(state.reference) reopened." })
 }

@@ -21,7 +21,7 @@ enum CorrectionCommands {
                 "casebook --as smt.jones withdraw CB-2026-0001 not-applicable --reason 'The post is public after all.'",
             ]),
         make: { invocation, _ in
-            .withdraw(item: invocation.positional(1), reason: invocation.value("reason"))
+            .withdraw(item: try invocation.positional(1), reason: try invocation.value("reason"))
         },
         describe: { state, events, _ in
             guard case .withdrawn(let item, _)? = events.first else { return "Withdrawn." }

@@ -69,7 +69,7 @@ enum EvidenceCommands {
                 (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
             }
         },
-        make: { invocation, files in .attachFiles(evidence: invocation.positional(1), files: files) },
+        make: { invocation, files in .attachFiles(evidence: try invocation.positional(1), files: files) },
         describe: { state, events, _ in
             guard case .evidenceFilesAttached(let id, let files)? = events.first else { return "Attached." }
             var text = "\(files.count) file\(files.count == 1 ? "" : "s") added to \(id) on \(state.reference)"
@@ -118,7 +118,7 @@ enum EvidenceCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
-        let id = invocation.positional(1)
+        let id = try invocation.positional(1)
         var item: (id: String, files: [StoredFile])
         if let takedown = state.takedown(id) {
             // A takedown request: the files of its removal checks, in order.
@@ -162,7 +162,7 @@ enum EvidenceCommands {
         let blobs = try item.files.map { file in
             (file: file, data: try casebook.fileBytes(file))
         }
-        let folder = invocation.value("out")
+        let folder = try invocation.value("out")
         guard !blobs.isEmpty else {
             return Output(text: "\(item.id) has no files; nothing was written.", json: .array([]))
         }

@@ -23,7 +23,7 @@ enum HelplineCommands {
                 """),
         make: { invocation, _ in
             .escalateToHelpline(
-                request: invocation.positional(1), try invocation.word("to", as: Helpline.self),
+                request: try invocation.positional(1), try invocation.word("to", as: Helpline.self),
                 reference: invocation.optional("reference"))
         },
         describe: { state, events, invocation in
@@ -42,7 +42,7 @@ enum HelplineCommands {
             options: [OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(HelplineResult.choices).")],
             examples: ["casebook --as smt.jones helpline response CB-2026-0001 T1 --result removed"]),
         make: { invocation, _ in
-            .recordHelplineResponse(request: invocation.positional(1), try invocation.word("result", as: HelplineResult.self))
+            .recordHelplineResponse(request: try invocation.positional(1), try invocation.word("result", as: HelplineResult.self))
         },
         describe: { state, events, _ in
             guard case .helplineResponded(let id, let result)? = events.first else { return "Recorded." }

@@ -16,7 +16,7 @@ enum InvestigationCommands {
             name: "investigate note", summary: "Add a note to the investigation.",
             positionals: [CaseCommands.casePositional, PositionalSpec(name: "text", help: "The note.")],
             examples: ["casebook --as smt.jones investigate note CB-2026-0001 'Spoke to the head of year.'"]),
-        make: { invocation, _ in .addNote(invocation.positional(1)) },
+        make: { invocation, _ in .addNote(try invocation.positional(1)) },
         describe: { state, _, _ in "Note added to \(state.reference) (\(state.notes.count) in all)." })
 
     static let source = CaseCommands.step(
@@ -46,7 +46,7 @@ enum InvestigationCommands {
         make: { invocation, _ in
             .assessThreat(
                 isThreatening: try invocation.oneFlag(["threatening", "not-threatening"]) == "threatening",
-                rationale: invocation.value("rationale"))
+                rationale: try invocation.value("rationale"))
         },
         describe: { state, _, _ in
             "Assessed \(state.reference): \(state.isThreatening == true ? "threatening or intimidating" : "not threatening")."
@@ -62,7 +62,7 @@ enum InvestigationCommands {
             ],
             examples: ["casebook --as smt.jones investigate conclude CB-2026-0001 --finding substantiated --summary 'Year 10 pupil admitted posting.'"]),
         make: { invocation, _ in
-            .concludeInvestigation(try invocation.word("finding", as: Finding.self), summary: invocation.value("summary"))
+            .concludeInvestigation(try invocation.word("finding", as: Finding.self), summary: try invocation.value("summary"))
         },
         describe: { state, _, _ in "Investigation of \(state.reference) concluded." })
 
@@ -72,7 +72,7 @@ enum InvestigationCommands {
             positionals: [CaseCommands.casePositional],
             options: [OptionSpec(name: "pupil", valueName: "ref", isRequired: true, help: "The pupil's reference in the school's records.")],
             examples: ["casebook --as smt.jones refer behaviour CB-2026-0001 --pupil Y10-0423"]),
-        make: { invocation, _ in .referBehaviour(pupil: invocation.value("pupil")) },
+        make: { invocation, _ in .referBehaviour(pupil: try invocation.value("pupil")) },
         describe: { state, _, _ in "Behaviour referral recorded on \(state.reference)." })
 
     static let referDisciplinary = CaseCommands.step(
@@ -81,6 +81,6 @@ enum InvestigationCommands {
             positionals: [CaseCommands.casePositional],
             options: [OptionSpec(name: "staff", valueName: "id", isRequired: true, help: "The member of staff referred.")],
             examples: ["casebook --as smt.jones refer disciplinary CB-2026-0001 --staff k.marsh"]),
-        make: { invocation, _ in .referDisciplinary(staff: invocation.value("staff")) },
+        make: { invocation, _ in .referDisciplinary(staff: try invocation.value("staff")) },
         describe: { state, _, _ in "Disciplinary referral recorded on \(state.reference)." })
 }

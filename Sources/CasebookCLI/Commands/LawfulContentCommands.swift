@@ -17,7 +17,7 @@ enum LawfulContentCommands {
                 positionals: [CaseCommands.casePositional, categoryPositional],
                 examples: ["casebook category \(add ? "add" : "remove") CB-2026-0001 child-sexual-imagery"]),
             make: { invocation, _ in
-                let word = invocation.positional(1)
+                let word = try invocation.positional(1)
                 guard let category = Category(rawValue: word) else {
                     throw CasebookError.invalidInput(
                         "'\(TextField.escaped(String(word.prefix(60))))' is not a valid category: use one of \(Category.choices)")
@@ -45,10 +45,11 @@ enum LawfulContentCommands {
             guard invocation.arguments.flag("child-sexual-imagery") else {
                 throw CommandError.usage("give --child-sexual-imagery: it is the one mark 'evidence flag' sets")
             }
-            return .flagEvidence(item: invocation.positional(1))
+            return .flagEvidence(item: try invocation.positional(1))
         },
         describe: { state, events, invocation in
-            "\(invocation.positional(1).uppercased()) on \(state.reference) is marked as child sexual imagery." + purged(events)
+            let item = invocation.arguments.positionals.dropFirst().first?.uppercased() ?? "The item"
+            return "\(item) on \(state.reference) is marked as child sexual imagery." + purged(events)
         })
 
     static let purge = CaseCommands.step(
@@ -62,7 +63,7 @@ enum LawfulContentCommands {
                 Bytes another live evidence item still refers to are kept (the purge says so). The space \
                 is reused by later files; to shrink the file itself, see docs/DATA-PROTECTION.md.
                 """),
-        make: { invocation, _ in .purgeFiles(item: invocation.positional(1), reason: invocation.value("reason")) },
+        make: { invocation, _ in .purgeFiles(item: try invocation.positional(1), reason: try invocation.value("reason")) },
         describe: { _, events, _ in purged(events).trimmingCharacters(in: .newlines) })
 
     static func report(_ route: ReferralRoute) -> Command {

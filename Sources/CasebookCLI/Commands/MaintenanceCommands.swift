@@ -124,7 +124,7 @@ enum MaintenanceCommands {
             options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).", file: .output)],
             examples: ["casebook --as dsl.khan checkpoint --out checkpoint-2026-11-20.json"])
     ) { invocation in
-        let out = invocation.value("out")
+        let out = try invocation.value("out")
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let witness = CheckpointFile(
@@ -162,7 +162,7 @@ enum MaintenanceCommands {
             options: [OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file (must not exist).", file: .output)],
             examples: ["casebook --as head backup --out casebook-2026-11-20.sqlite"])
     ) { invocation in
-        let out = invocation.value("out")
+        let out = try invocation.value("out")
         let text = "Backed up to \(out) (integrity check ok)."
         guard case .remote = invocation.files else {
             try invocation.casebook().backup(to: out, by: try invocation.actor())
@@ -204,11 +204,11 @@ enum MaintenanceCommands {
             examples: ["casebook --as head redact CB-2026-0001 --version 3 --reason 'Subject access erasure request 2026-114'"])
     ) { invocation in
         let reference = try invocation.caseReference()
-        guard let version = Int(invocation.value("version")), version >= 1 else {
+        guard let version = Int(try invocation.value("version")), version >= 1 else {
             throw CasebookError.invalidInput("--version must be a whole number from 1")
         }
         try invocation.casebook().redact(
-            reference, version: version, reason: invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
+            reference, version: version, reason: try invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
         return Output(
             text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted.",
             json: ["case": .string(reference.description), "version": .int(version)],

@@ -51,8 +51,8 @@ enum RetentionCommands {
             options: [OptionSpec(name: "years", valueName: "n", isRequired: true, help: "1 to 100.")],
             examples: ["casebook retention set standard --years 7"])
     ) { invocation in
-        let retentionClass = try Invocation.word(invocation.positional(0), option: "class", as: RetentionClass.self)
-        guard let years = Int(invocation.value("years")) else { throw CommandError.usage("--years takes a whole number") }
+        let retentionClass = try Invocation.word(try invocation.positional(0), option: "class", as: RetentionClass.self)
+        guard let years = Int(try invocation.value("years")) else { throw CommandError.usage("--years takes a whole number") }
         try invocation.casebook().setRetentionPeriod(retentionClass, years: years, by: try invocation.actor())
         return Output(
             text: "\(retentionClass.rawValue) cases are now kept \(years) years.",
@@ -83,7 +83,7 @@ enum RetentionCommands {
             positionals: [CaseCommands.casePositional, PositionalSpec(name: "date", help: "e.g. 2041-07-31.")],
             examples: ["casebook retention-date CB-2026-0001 2041-07-31"])
     ) { invocation in
-        let date = try invocation.localTime.parse(invocation.positional(1), field: "the date")
+        let date = try invocation.localTime.parse(try invocation.positional(1), field: "the date")
         let state = try invocation.casebook().recordRetentionDate(try invocation.caseReference(), date: date, by: try invocation.actor())
         return Output(
             text: "\(state.reference): normal retirement date \(invocation.localTime.format(date)) recorded.",
@@ -97,7 +97,7 @@ enum RetentionCommands {
             options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why (e.g. a legal claim).")],
             examples: ["casebook hold CB-2026-0001 --reason 'Employment tribunal claim'"])
     ) { invocation in
-        let state = try invocation.casebook().hold(try invocation.caseReference(), reason: invocation.value("reason"), by: try invocation.actor())
+        let state = try invocation.casebook().hold(try invocation.caseReference(), reason: try invocation.value("reason"), by: try invocation.actor())
         return Output(text: "\(state.reference) is held: nothing on it will be erased.", json: ["case": .string(state.reference.description)])
     }
 

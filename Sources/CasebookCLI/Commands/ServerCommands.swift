@@ -32,7 +32,7 @@ enum ServerCommands {
     ) { invocation in
         let path = invocation.databasePath
         let database = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        let socket = invocation.value("socket")
+        let socket = try invocation.value("socket")
         var configuration = ServerConfiguration(socketPath: socket)
         if let text = invocation.optional("socket-mode") {
             guard let mode = mode_t(text, radix: 8), mode <= 0o777 else {

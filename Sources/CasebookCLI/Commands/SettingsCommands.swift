@@ -16,8 +16,8 @@ enum SettingsCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let key = invocation.positional(0)
-        let settings = try casebook.setSetting(key, to: invocation.positional(1), by: actor, at: try invocation.at())
+        let key = try invocation.positional(0)
+        let settings = try casebook.setSetting(key, to: try invocation.positional(1), by: actor, at: try invocation.at())
         let value = Settings.Key(rawValue: key).map { settings[$0] } ?? 0
         return Output(
             text: "\(key) is now \(value).", json: ["key": .string(key), "value": .int(value)],

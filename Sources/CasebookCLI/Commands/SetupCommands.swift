@@ -32,14 +32,14 @@ enum SetupCommands {
                 """)
     ) { invocation in
         let path = invocation.databasePath
-        let admin = invocation.value("admin")
+        let admin = try invocation.value("admin")
         let claimed = invocation.arguments.flag("claimed-identities")
         if claimed, invocation.optional("login") != nil {
             throw CommandError.usage("give --login or --claimed-identities, not both: a claimed-identities database maps no logins")
         }
         let login = try invocation.optional("login").map { try LoginName.validate($0) } ?? invocation.callerLogin
         _ = try Casebook.create(
-            at: path, admin: admin, name: invocation.value("name"), identities: claimed ? .claimed : .verified,
+            at: path, admin: admin, name: try invocation.value("name"), identities: claimed ? .claimed : .verified,
             adminLogin: login, clock: invocation.clock)
         let identity = claimed
             ? "Identities are claimed (--as is trusted as given): for demonstrations and tests only."
@@ -99,7 +99,7 @@ enum SetupCommands {
             scope = .trustWide
         }
         let member = StaffMember(
-            id: invocation.positional(0), name: invocation.value("name"), role: try invocation.word("role", as: Role.self),
+            id: try invocation.positional(0), name: try invocation.value("name"), role: try invocation.word("role", as: Role.self),
             login: invocation.optional("login"), scope: scope ?? .trustWide)
         try casebook.addStaff(member, by: actor, at: try invocation.at())
         let added = try casebook.member(member.id) ?? member
@@ -129,8 +129,8 @@ enum SetupCommands {
             options: [.at], examples: ["casebook staff login smt.jones sjones"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        try casebook.setLogin(invocation.positional(0), login: invocation.positional(1), by: try invocation.actor(), at: try invocation.at())
-        return try changed(invocation, "now acts as the login '\(invocation.positional(1))'")
+        try casebook.setLogin(try invocation.positional(0), login: try invocation.positional(1), by: try invocation.actor(), at: try invocation.at())
+        return try changed(invocation, "now acts as the login '\(try invocation.positional(1))'")
     }
 
     static let role = Command(
@@ -141,7 +141,7 @@ enum SetupCommands {
             examples: ["casebook staff role smt.jones --role safeguarding-lead"])
     ) { invocation in
         let role = try invocation.word("role", as: Role.self)
-        try invocation.casebook().changeRole(invocation.positional(0), to: role, by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().changeRole(try invocation.positional(0), to: role, by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "now has the \(role.rawValue) role")
     }
 
@@ -153,7 +153,7 @@ enum SetupCommands {
             examples: ["casebook staff school smt.jones --school 'Harrowgate Fields Academy'", "casebook staff school dsl.khan --trust-wide"])
     ) { invocation in
         guard let scope = try Self.scope(invocation) else { throw CommandError.usage("give --school NAME or --trust-wide") }
-        try invocation.casebook().changeScope(invocation.positional(0), to: scope, by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().changeScope(try invocation.positional(0), to: scope, by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "is now \(scope.label)")
     }
 
@@ -163,13 +163,13 @@ enum SetupCommands {
             positionals: [PositionalSpec(name: "id", help: "Their staff id.")],
             options: [.at], examples: ["casebook staff leave smt.jones"])
     ) { invocation in
-        try invocation.casebook().leave(invocation.positional(0), by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().leave(try invocation.positional(0), by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "has left; their history stays")
     }
 
     /// "smt.jones (Sam Jones) now …", with the member as the directory now has them.
     private static func changed(_ invocation: Invocation, _ what: String) throws -> Output {
-        let id = invocation.positional(0)
+        let id = try invocation.positional(0)
         guard let member = try invocation.casebook().member(id) else { throw CasebookError.notFound("no member of staff '\(id)'") }
         return Output(text: "\(member.id) (\(member.name)) \(what).", json: JSONOutput.staff(member))
     }

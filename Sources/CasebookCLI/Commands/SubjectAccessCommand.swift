@@ -20,9 +20,9 @@ enum SubjectAccessCommand {
         guard format == "json" || format == "html" else { throw CommandError.usage("--format is json or html") }
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let export = try casebook.subjectAccess(invocation.positional(0), receivedAt: try invocation.time("received"), by: actor)
+        let export = try casebook.subjectAccess(try invocation.positional(0), receivedAt: try invocation.time("received"), by: actor)
         let bytes = format == "html" ? Array(export.html.utf8) : Array((export.json.serialized() + "\n").utf8)
-        let path = invocation.value("out")
+        let path = try invocation.value("out")
         let flagged = export.entries.filter { !$0.others.isEmpty }.count
         return Output(
             text: "Wrote \(export.entries.count) entries naming \(export.subject) to \(path); \(flagged) name other people: review them before release. "

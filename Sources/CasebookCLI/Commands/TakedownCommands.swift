@@ -27,7 +27,7 @@ enum TakedownCommands {
             ]),
         make: { invocation, _ in
             .requestTakedown(
-                evidence: invocation.value("evidence").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                evidence: try invocation.value("evidence").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                 host: invocation.optional("host"), method: try invocation.word("method", as: TakedownMethod.self),
                 sentBy: try invocation.optional("by").map { try Invocation.word($0, option: "by", as: RequestSender.self) } ?? .school,
                 platformReference: invocation.optional("platform-reference"))
@@ -57,7 +57,7 @@ enum TakedownCommands {
         },
         make: { invocation, files in
             .recordHostResponse(
-                request: invocation.positional(1), try invocation.word("result", as: HostResponse.self), file: files.first)
+                request: try invocation.positional(1), try invocation.word("result", as: HostResponse.self), file: files.first)
         },
         describe: { state, events, _ in
             guard case .hostResponded(let id, let result, let file)? = events.first else { return "Recorded." }
@@ -81,7 +81,7 @@ enum TakedownCommands {
         },
         make: { invocation, files in
             .checkRemoval(
-                request: invocation.positional(1), try invocation.word("result", as: CheckResult.self), file: files.first)
+                request: try invocation.positional(1), try invocation.word("result", as: CheckResult.self), file: files.first)
         },
         describe: { state, events, _ in
             guard case .removalChecked(let id, let result, _)? = events.first else { return "Recorded." }
@@ -95,7 +95,7 @@ enum TakedownCommands {
             positionals: [CaseCommands.casePositional],
             options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why (e.g. the material was a private message).")],
             examples: ["casebook --as smt.jones takedown not-applicable CB-2026-0001 --reason 'Private email, not published.'"]),
-        make: { invocation, _ in .declareTakedownNotApplicable(reason: invocation.value("reason")) },
+        make: { invocation, _ in .declareTakedownNotApplicable(reason: try invocation.value("reason")) },
         describe: { state, _, _ in "Takedown declared not applicable on \(state.reference)." })
 
     static let escalate = CaseCommands.step(
@@ -105,7 +105,7 @@ enum TakedownCommands {
             positionals: [CaseCommands.casePositional, requestPositional],
             options: [OptionSpec(name: "isp", valueName: "name", isRequired: true, help: "The internet service provider.")],
             examples: ["casebook --as smt.jones isp escalate CB-2026-0001 T1 --isp 'Example Telecom'"]),
-        make: { invocation, _ in .escalateToISP(request: invocation.positional(1), isp: invocation.value("isp")) },
+        make: { invocation, _ in .escalateToISP(request: try invocation.positional(1), isp: try invocation.value("isp")) },
         describe: { state, events, _ in
             guard case .ispEscalated(let id, let isp)? = events.first else { return "Escalated." }
             return "\(id) on \(state.reference) escalated to \(isp)."
@@ -118,7 +118,7 @@ enum TakedownCommands {
             options: [OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(ISPResponse.choices).")],
             examples: ["casebook --as smt.jones isp response CB-2026-0001 T1 --result blocked"]),
         make: { invocation, _ in
-            .recordISPResponse(request: invocation.positional(1), try invocation.word("result", as: ISPResponse.self))
+            .recordISPResponse(request: try invocation.positional(1), try invocation.word("result", as: ISPResponse.self))
         },
         describe: { state, events, _ in
             guard case .ispResponded(let id, let result)? = events.first else { return "Recorded." }

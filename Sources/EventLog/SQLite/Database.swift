@@ -40,6 +40,9 @@ public final class Database {
         case missing(String)
         /// The file could not be created.
         case cannotCreate(String, errno: Int32)
+        /// The file, or a folder on its path, may not be read by this process (`EACCES`):
+        /// it is there, but another login's.
+        case permissionDenied(String)
     }
 
     /// Whether the file was opened as immutable (``OpenMode/readOnly`` on a folder that
@@ -50,7 +53,11 @@ public final class Database {
     public private(set) var skipsWriteAheadLog = false
 
     /// Opens a database file and applies the connection pragmas.
-    public init(path: String, mode: OpenMode) throws {
+    ///
+    /// `accepting`, when given, runs on an existing file once it is open and before any
+    /// pragma that writes (the journal mode): it throws to leave a file that is not the
+    /// caller's untouched.
+    public init(path: String, mode: OpenMode, accepting: ((Database) throws -> Void)? = nil) throws {
         switch mode {
         case .createNew:
             // Create the file ourselves so it is born private (0600); SQLite gives its
@@ -63,7 +70,11 @@ public final class Database {
             }
             close(fd)
         case .existing, .readOnly:
-            guard FileManager.default.fileExists(atPath: path) else { throw OpenError.missing(path) }
+            var info = stat()
+            if stat(path, &info) != 0 {
+                throw errno == EACCES ? OpenError.permissionDenied(path) : OpenError.missing(path)
+            }
+            if access(path, R_OK) != 0, errno == EACCES { throw OpenError.permissionDenied(path) }
         case .memory:
             break
         }
@@ -100,6 +111,7 @@ public final class Database {
         // A read-only connection changes nothing, not even the journal mode.
         if mode == .readOnly || mode == .memory { return }
         do {
+            if mode == .existing, let accepting { try accepting(self) }
             // A new (empty) file only, and before the journal mode, or it does not take: freed
             // pages (purged files) can then be given back with PRAGMA incremental_vacuum. On an
             // existing file the pragma would write its header on every open.
