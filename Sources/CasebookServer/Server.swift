@@ -20,6 +20,16 @@ public struct ServerConfiguration: Sendable {
     public var limits = WireLimits()
     /// How long a client has, from its connection, to send its whole request.
     public var requestTimeout: Duration = .seconds(30)
+    /// How long a client has, from its connection, to send its request's header (the
+    /// announced length): a connection that says nothing gives its slot back this soon.
+    public var headerTimeout: Duration = .seconds(5)
+    /// At most this many connections of one user id are served at once; one more from
+    /// that user is answered "busy" at once, so one login cannot take every slot.
+    public var maxConnectionsPerPeer = 4
+    /// Decides at connect time, before a connection holds a slot, whether the peer may be
+    /// served at all: nil to serve it, or the answer to send instead (an account that maps
+    /// to no member of staff). Called on the accepting thread only, one peer at a time.
+    public var admission: (@Sendable (Peer) -> Response?)? = nil
     /// How long a client has to take the response, once it is ready.
     public var responseTimeout: Duration = .seconds(30)
     /// At most this many connections are served at once; one more is answered "server busy"
@@ -89,7 +99,9 @@ public final class Server: @unchecked Sendable {
     private let inFlight = DispatchGroup()
     private let lock = NSLock()
     private var active = 0
+    private var activeByPeer: [uid_t: Int] = [:]
     private var reserved: UInt64 = 0
+    private var reservedByPeer: [uid_t: UInt64] = [:]
     private var state = State.ready
 
     private enum State { case ready, running, finished }
@@ -250,24 +262,45 @@ public final class Server: @unchecked Sendable {
         unlink(configuration.socketPath)
     }
 
-    /// Serves a new connection on its own thread, or answers "busy" when enough are in hand.
+    /// Serves a new connection on its own thread, or answers at once and closes it: "busy"
+    /// when enough are in hand (in all, or of that user id), or the admission's refusal.
     private func admit(_ fd: Int32) {
-        lock.lock()
-        guard active < configuration.maxConnections else {
-            lock.unlock()
+        let now = Deadline(after: .zero)
+        let peer: Peer
+        do {
+            peer = try Peer.of(socket: fd)
+        } catch {
+            configuration.log("cannot read the peer's credentials: \(error); connection dropped")
+            close(fd)
+            return
+        }
+        if let refusal = configuration.admission?(peer) {
             // A fresh socket's buffer takes this small answer without waiting.
-            reply(busy("\(configuration.maxConnections) requests are in hand"), to: fd, until: Deadline(after: .zero), peer: nil, received: 0)
+            reply(refusal, to: fd, until: now, peer: peer, received: 0)
+            close(fd)
+            return
+        }
+        lock.lock()
+        let own = activeByPeer[peer.uid, default: 0]
+        guard active < configuration.maxConnections, own < configuration.maxConnectionsPerPeer else {
+            lock.unlock()
+            let reason = own >= configuration.maxConnectionsPerPeer
+                ? "\(own) requests of yours are in hand" : "\(configuration.maxConnections) requests are in hand"
+            reply(busy(reason), to: fd, until: now, peer: peer, received: 0)
             close(fd)
             return
         }
         active += 1
+        activeByPeer[peer.uid] = own + 1
         lock.unlock()
         inFlight.enter()
         let thread = Thread { [self] in
-            serve(fd)
+            serve(fd, peer: peer)
             close(fd)
             lock.lock()
             active -= 1
+            let left = activeByPeer[peer.uid, default: 1] - 1
+            activeByPeer[peer.uid] = left > 0 ? left : nil
             lock.unlock()
             inFlight.leave()
         }
@@ -280,23 +313,18 @@ public final class Server: @unchecked Sendable {
     }
 
     /// Reads one request, runs the handler, sends the response.
-    private func serve(_ fd: Int32) {
-        let peer: Peer
-        do {
-            peer = try Peer.of(socket: fd)
-        } catch {
-            configuration.log("cannot read the peer's credentials: \(error); connection dropped")
-            return
-        }
+    private func serve(_ fd: Int32, peer: Peer) {
         let limits = configuration.limits
-        var source = SocketSource(fd: fd, deadline: Deadline(after: configuration.requestTimeout))
+        let whole = Deadline(after: configuration.requestTimeout)
+        var source = SocketSource(fd: fd, deadline: Deadline(after: min(configuration.headerTimeout, configuration.requestTimeout)))
         var reservation: UInt64 = 0
         var received: UInt64 = 0
-        defer { release(reservation) }
+        defer { release(reservation, of: peer) }
         let response: Response
         do {
             let length = try WireDecoder.header(&source, kind: .request, limit: limits.maxRequestBytes, what: "the request")
-            guard reserve(length) else {
+            source.deadline = whole
+            guard reserve(length, for: peer) else {
                 reply(busy("too many large requests are in hand"), to: fd, until: Deadline(after: configuration.responseTimeout), peer: peer, received: 0)
                 return
             }
@@ -309,7 +337,7 @@ public final class Server: @unchecked Sendable {
             response = .error(65, "the server could not read the request: \(error)", hint: "use the casebook command of the same release as the server")
         } catch TransportError.timedOut {
             configuration.log("\(peer): the request did not arrive in time")
-            response = .error(74, "the request did not reach the server within \(configuration.requestTimeout)")
+            response = .error(74, "the request did not reach the server within \(configuration.requestTimeout) (its first bytes within \(configuration.headerTimeout))")
         } catch TransportError.closed {
             configuration.log("\(peer): disconnected before the end of its request")
             return
@@ -340,17 +368,26 @@ public final class Server: @unchecked Sendable {
         }
     }
 
-    private func reserve(_ bytes: UInt64) -> Bool {
+    /// Reserves memory for a request's body: within the budget, and within one largest
+    /// request's worth for each user id, so one login announcing large requests and sending
+    /// nothing cannot hold the budget from everyone else.
+    private func reserve(_ bytes: UInt64, for peer: Peer) -> Bool {
         lock.lock()
         defer { lock.unlock() }
+        let own = reservedByPeer[peer.uid, default: 0]
+        guard own == 0 || own + bytes <= configuration.limits.maxRequestBytes else { return false }
         guard reserved == 0 || reserved + bytes <= configuration.memoryBudget else { return false }
         reserved += bytes
+        reservedByPeer[peer.uid] = own + bytes
         return true
     }
 
-    private func release(_ bytes: UInt64) {
+    private func release(_ bytes: UInt64, of peer: Peer) {
+        guard bytes > 0 else { return }
         lock.lock()
         reserved -= bytes
+        let left = reservedByPeer[peer.uid, default: bytes] - bytes
+        reservedByPeer[peer.uid] = left > 0 ? left : nil
         lock.unlock()
     }
 }

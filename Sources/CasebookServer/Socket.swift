@@ -48,7 +48,8 @@ func wait(_ fd: Int32, for events: Int16, until deadline: Deadline) throws(Trans
 /// A connection's bytes, each read waiting no later than the deadline.
 struct SocketSource: ByteSource {
     let fd: Int32
-    let deadline: Deadline
+    /// When reading must be done by; a server moves it on once a request's header is in.
+    var deadline: Deadline
 
     mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) throws {
         var offset = 0

@@ -1,7 +1,7 @@
 // A Casebook server around an echoing handler, for CasebookServerTests only.
 //
 //     casebook-echo-server --socket PATH [--timeout SECONDS] [--max-connections N]
-//                          [--mode OCTAL] [--group GID]
+//                          [--per-peer N] [--header-timeout SECONDS] [--mode OCTAL] [--group GID]
 //
 // Prints "ready" on standard output once clients can connect; exits 0 after SIGTERM or
 // SIGINT. What a request's first argument asks for:
@@ -33,6 +33,9 @@ guard let socket = options["socket"] else { fail("--socket PATH is required") }
 var settings = ServerConfiguration(socketPath: socket)
 if let timeout = options["timeout"].flatMap(Double.init) { settings.requestTimeout = .milliseconds(Int(timeout * 1000)) }
 if let cap = options["max-connections"].flatMap(Int.init) { settings.maxConnections = cap }
+// Every connection of these tests comes from one user id: by default one may hold them all.
+settings.maxConnectionsPerPeer = options["per-peer"].flatMap(Int.init) ?? settings.maxConnections
+settings.headerTimeout = options["header-timeout"].flatMap(Double.init).map { .milliseconds(Int($0 * 1000)) } ?? settings.requestTimeout
 if let mode = options["mode"].flatMap({ mode_t($0, radix: 8) }) { settings.socketMode = mode }
 if let group = options["group"].flatMap({ gid_t($0) }) { settings.socketGroup = group }
 

@@ -58,8 +58,10 @@ import EventLog
             reported += committed
         }
         #expect(Set(reported).count == reported.count, "an event was reported twice")
-        // Writers of one stream race (so the retry path ran); writers of their own never do.
-        #expect(layout.isShared ? conflicts > 0 : conflicts == 0, "\(conflicts) conflicts")
+        // Writers of their own streams never conflict. (Writers of one stream usually race
+        // and retry, but whether they do depends on the scheduler, so it is not asserted:
+        // a test never depends on winning a race.)
+        if !layout.isShared { #expect(conflicts == 0, "\(conflicts) conflicts") }
 
         let store = try EventStore.open(at: path, schema: Fixture.schema)
         let stored = try Fixture.references(in: store)

@@ -46,6 +46,9 @@ enum ServerCommands {
             throw CasebookError.invalidInput(
                 "this database trusts --as (it was made with --claimed-identities); serve only a database made without --claimed-identities")
         }
+        // A login that maps to no member is answered at connect, before it holds a slot.
+        let admission = Admission(database: database)
+        configuration.admission = { peer in admission.check(peer) }
         let server: Server
         do {
             server = try Server(configuration: configuration) { request, peer in
@@ -62,6 +65,39 @@ enum ServerCommands {
         return Output(
             text: "Stopped serving \(database); the socket \(socket) was removed.",
             json: ["database": .string(database), "socket": .string(socket), "stopped": .bool(true)])
+    }
+
+    /// Connect-time admission (issue 18 item 3): the peer's login must map to a current
+    /// member of staff, or the connection is answered at once (77) and closed, holding no
+    /// slot. One connection of its own, used by the accepting thread only.
+    final class Admission: @unchecked Sendable {
+        private let database: String
+        private var casebook: Casebook?
+        private let lock = NSLock()
+
+        init(database: String) { self.database = database }
+
+        /// nil to serve the peer; the refusal to send otherwise.
+        func check(_ peer: Peer) -> Response? {
+            lock.lock()
+            defer { lock.unlock() }
+            do {
+                let casebook = try self.casebook ?? Casebook.open(at: database)
+                self.casebook = casebook
+                _ = try casebook.resolveActor(login: peer.login, named: nil)
+                return nil
+            } catch let error as CasebookError {
+                if case .notPermitted = error {
+                    return Response(exitCode: ExitCode.notPermitted.rawValue, stderr: Data("error: \(error)\n".utf8))
+                }
+                // Anything else (a busy or damaged file) is for the command itself to answer.
+                self.casebook = nil
+                return nil
+            } catch {
+                self.casebook = nil
+                return nil
+            }
+        }
     }
 
     /// Commands a server does not run: they make or serve a database rather than use one.

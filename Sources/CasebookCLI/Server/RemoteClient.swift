@@ -83,8 +83,9 @@ enum RemoteClient {
         client.timeout = nil
         let response: Response
         do {
-            response = try client.send(
-                Request(arguments: withoutServerOption(arguments), environment: Request.forwardedEnvironment(from: environment), inputFiles: inputs))
+            response = try sendWaitingWhileBusy(
+                Request(arguments: withoutServerOption(arguments), environment: Request.forwardedEnvironment(from: environment), inputFiles: inputs),
+                with: client)
         } catch {
             CLI.report(
                 json: globals.json, code: ExitCode(rawValue: error.exitCode) ?? .io, message: "error: \(error)\nhint: \(error.hint)",
@@ -110,6 +111,26 @@ enum RemoteClient {
             return ExitCode.io.rawValue
         }
         return response.exitCode
+    }
+
+    /// How long a command waits, in all, for a busy server before saying so (exit 75).
+    static let busyPatience: Duration = .seconds(30)
+
+    /// Sends the request; while the server answers that it is busy — which it says before
+    /// running anything (too many requests in hand, in all or of this login) — waits a
+    /// little longer each time and sends it again, for at most ``busyPatience``.
+    static func sendWaitingWhileBusy(_ request: Request, with client: Client) throws(ClientError) -> Response {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: busyPatience)
+        var pause: Duration = .milliseconds(20)
+        while true {
+            let response = try client.send(request)
+            let isBusy = response.exitCode == ExitCode.conflict.rawValue
+                && response.stderr.starts(with: Data("error: the Casebook server is busy".utf8))
+            guard isBusy, clock.now.advanced(by: pause) < end else { return response }
+            Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            pause = min(pause * 2, .seconds(1))
+        }
     }
 
     /// The arguments without `--server SOCKET` (or `--server=SOCKET`) before `--`.
