@@ -76,11 +76,10 @@ extension Casebook {
                 for script in scripts {
                     let opener = script.openedBy ?? actor
                     let openContext = try decisionContext(actor: opener, at: script.openedAt, settings: settings)
-                    let year = Calendar.utc.component(.year, from: openContext.occurredAt)
-                    let number =
-                        try CaseRows.highestNumber(in: year, in: writer.database) + 1
-                    let reference = CaseReference(year: year, number: number)
                     let draft = try draftForOpening(script.draft, by: opener)
+                    let year = Calendar.utc.component(.year, from: openContext.occurredAt)
+                    let number = try CaseRows.nextNumber(in: year, school: draft.school, in: writer.database)
+                    let reference = CaseReference(year: year, number: number)
                     let opened = try Workflow.open(draft, reference: reference, context: openContext)
                     var state = CaseState(opened: opened, at: openContext.occurredAt)
                     events.removeAll(keepingCapacity: true)

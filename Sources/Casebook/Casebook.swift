@@ -217,7 +217,7 @@ public final class Casebook {
         let stored = try bytes.map { try writer.storeBlob($0) }
         for info in stored where try store.isPurged(info.sha256) {
             throw CasebookError.invalidInput(
-                "a file with SHA-256 \(info.sha256) was purged from this database; its bytes cannot be stored again")
+                "a file with SHA-256 \(info.sha256) may not be stored: Casebook keeps no copy of bytes it was made to erase; record the item without the file, and ask the safeguarding lead if this is unexpected")
         }
         let given = Dictionary(stored.map { ($0.sha256, $0.size) }, uniquingKeysWith: { first, _ in first })
         for file in command.files {

@@ -93,9 +93,10 @@ import Testing
                 "--category", "impersonation", "--discovered-at", When.at(-2), "--at", When.at(0.5),
             ], as: Staff.safeguarding, json: true
         ).jsonObject()
-        #expect(json.string("reference") == "CB-\(year)-0002")
+        // No school given: another school than the first case's, so its own numbers (issue 18, L9).
+        #expect(json.string("reference") == "CB-\(year)-100001")
         let opened = try #require(json.object("case"))
-        #expect(opened.string("reference") == "CB-\(year)-0002")
+        #expect(opened.string("reference") == "CB-\(year)-100001")
         #expect(opened.string("status") == "open")
         #expect(opened.string("affected") == Staff.affected)
         #expect(opened.string("reportedBy") == Staff.other)

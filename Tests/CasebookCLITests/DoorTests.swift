@@ -180,4 +180,35 @@ struct DoorTests {
         #expect(refused.stderr.contains("T1 is not resolved"), "\(refused)")
         #expect(!refused.stderr.contains("chirp.example"), "\(refused)")
     }
+
+    @Test("L9: each school numbers its own cases, so a reference says nothing of another school's count")
+    func referencesArePerSchool() throws {
+        let sandbox = try twoSchools()
+        // Harrowgate has CB-YEAR-0001; three more of its cases, then Northfield's first two.
+        var harrowgate: [String] = []
+        for index in 0..<3 {
+            let opened = try sandbox.succeed([
+                "open", "--affected", Staff.affected, "--reported-by", Staff.affected, "--summary", "Post \(index)",
+                "--school", "Harrowgate Fields Academy", "--at", When.at(3),
+            ], json: true).jsonObject()
+            harrowgate.append(try #require(opened.string("reference")))
+        }
+        try sandbox.succeed(["staff", "add", "n.teacher", "--name", "Nia Teacher", "--role", "staff", "--school", Self.otherSchool], as: Staff.head)
+        var northfield: [String] = []
+        for index in 0..<2 {
+            let opened = try sandbox.succeed([
+                "open", "--affected", "n.teacher", "--reported-by", "n.teacher", "--summary", "Post \(index)", "--at", When.at(3),
+            ], as: Self.otherManager, json: true).jsonObject()
+            northfield.append(try #require(opened.string("reference")))
+        }
+        #expect(harrowgate == ["0002", "0003", "0004"].map { "CB-\(When.year)-\($0)" })
+        #expect(northfield == ["100001", "100002"].map { "CB-\(When.year)-\($0)" })
+        // Harrowgate's next case follows its own, not the trust's.
+        let next = try sandbox.succeed([
+            "open", "--affected", Staff.affected, "--reported-by", Staff.affected, "--summary", "One more",
+            "--school", "harrowgate fields academy", "--at", When.at(3),
+        ], json: true).jsonObject()
+        #expect(next.string("reference") == "CB-\(When.year)-0005")
+        try sandbox.succeed(["verify"], as: Staff.head)
+    }
 }

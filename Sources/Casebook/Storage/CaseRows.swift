@@ -181,6 +181,23 @@ enum CaseRows {
         try database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0
     }
 
+    /// The number of a school's next case in `year` (see ``CaseNumbering``): one past the
+    /// highest in the school's block, or the first of a new block.
+    static func nextNumber(in year: Int, school: String, in database: Database) throws -> Int {
+        let size = CaseNumbering.blockSize
+        if let block = try database.scalarInt(
+            "SELECT min(number) / ? FROM cases WHERE year = ? AND school = ? COLLATE NOCASE", [size, year, school])
+        {
+            let highest = try database.scalarInt(
+                "SELECT max(number) FROM cases WHERE year = ? AND number >= ? AND number < ?", [year, block * size, (block + 1) * size])
+            return try CaseNumbering.next(after: highest ?? block * size, inBlock: block)
+        }
+        guard let last = try database.scalarInt("SELECT max(number) / ? FROM cases WHERE year = ?", [size, year]) else {
+            return 1
+        }
+        return (last + 1) * size + 1
+    }
+
     /// One row per closure in `since..<until` (timestamps as stored) of the cases `visible` keeps (alias `k`).
     static func closures(
         since sinceText: String, until untilText: String, visible: (sql: String, values: [any SQLBindable]), in database: Database
