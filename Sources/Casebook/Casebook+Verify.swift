@@ -314,6 +314,7 @@ private struct DomainCheck: Sendable {
     /// Checks one whole stream (its chain already checked into `chains`).
     func check(_ pending: [RecordedEvent], chains: inout ChainVerifier) throws -> Outcome {
         guard let first = pending.first else { return Outcome() }
+        for stored in pending { checkTimes(stored, chains: &chains) }
         if first.stream == StaffEvent.stream {
             return checkStaff(pending, chains: &chains)
         } else if first.stream == AuditEvent.stream {
@@ -330,8 +331,14 @@ private struct DomainCheck: Sendable {
             return Outcome()
         } else if first.stream == SettingsEvent.stream {
             for stored in pending {
-                if (try? SettingsEvent(type: stored.type, payload: stored.payload)) == nil {
-                    record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read", in: &chains)
+                do {
+                    _ = try SettingsEvent(type: stored.type, payload: stored.payload)
+                } catch {
+                    // Out of its range (what `settings set` refuses) or not a number at all.
+                    record(
+                        stored, .undecodablePayload,
+                        "the \(stored.type.prefix(64)) payload cannot be read, or its value is outside the setting's range: \(error)",
+                        in: &chains)
                 }
                 checkActor(stored, needs: .manageSettings, chains: &chains)
             }
@@ -340,6 +347,24 @@ private struct DomainCheck: Sendable {
             return checkCase(pending, chains: &chains)
         }
         return Outcome()
+    }
+
+    /// Both times are real instants, and the event did not happen after it was recorded
+    /// (beyond the clock skew a command accepts).
+    private func checkTimes(_ stored: RecordedEvent, chains: inout ChainVerifier) {
+        do {
+            try stored.checkTimes()
+        } catch {
+            record(stored, .brokenRule, "rule event-time: \(error)", in: &chains)
+            return
+        }
+        if let occurred = Timestamp.date(from: stored.occurredAt), let recorded = Timestamp.date(from: stored.recordedAt),
+            occurred > recorded.addingTimeInterval(Workflow.futureTolerance)
+        {
+            record(
+                stored, .brokenRule, "rule event-time: it happened at \(stored.occurredAt), after it was recorded at \(stored.recordedAt)",
+                in: &chains)
+        }
     }
 
     private func record(_ stored: RecordedEvent, _ kind: ChainBreak.Kind, _ detail: String, in chains: inout ChainVerifier) {
@@ -371,6 +396,13 @@ private struct DomainCheck: Sendable {
             var isBootstrap = false
             if case .added(let member) = event {
                 isBootstrap = stored.version == 1 && member.role == .headteacher && member.id == stored.actor
+            }
+            // The identity mode is set once, by `init`, right after the first headteacher (SPEC §8).
+            if case .identityModeSet(let mode) = event, stored.version != 2 || pending.first?.actor != stored.actor {
+                record(
+                    stored, .brokenRule,
+                    "rule identity-mode-set-once: the identity mode is set once, by init; this later IdentityModeSet (\(mode.rawValue)) is not honoured",
+                    in: &chains)
             }
             if !isBootstrap { checkActor(stored, needs: .manageStaff, chains: &chains) }
             changes.append(Outcome.StaffChange(event: event, occurredAt: stored.occurredAt))
