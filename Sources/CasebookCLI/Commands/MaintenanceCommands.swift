@@ -209,8 +209,10 @@ enum MaintenanceCommands {
         }
         try invocation.casebook().redact(
             reference, version: version, reason: invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
+        let remains = LawfulContentCommands.erasureRemains(invocation)
         return Output(
-            text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted.",
+            text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted."
+                + (remains.map { "\n" + $0 } ?? ""),
             json: ["case": .string(reference.description), "version": .int(version)],
             recorded: "recorded the redaction of \(reference) version \(version)")
     }

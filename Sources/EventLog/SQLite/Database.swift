@@ -97,6 +97,9 @@ public final class Database {
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        // Deleted content (a purge, a redaction, a replaced row) is overwritten with zeros on
+        // every connection, always: never left on free pages or in unused cell space.
+        sqlite3_exec(handle, "PRAGMA secure_delete=ON", nil, nil, nil)
         // A read-only connection changes nothing, not even the journal mode.
         if mode == .readOnly || mode == .memory { return }
         do {
@@ -199,6 +202,23 @@ public final class Database {
         try statement.bind(values)
         defer { statement.reset() }
         return try statement.step() ? statement.optionalText(0) : nil
+    }
+
+    /// Copies every page of the write-ahead log into the file and truncates the log to
+    /// nothing (`PRAGMA wal_checkpoint(TRUNCATE)`), waiting at most `waitMilliseconds` for
+    /// other connections: false when one still reads the log (it then holds old pages,
+    /// which stay in the `-wal` file until a later checkpoint), true when the log is empty.
+    public func checkpointTruncating(waitMilliseconds: Int32 = 0) throws -> Bool {
+        sqlite3_busy_timeout(handle, waitMilliseconds)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds) }
+        var busy = 1
+        let statement = try prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+        do {
+            try statement.forEachRow { busy = $0.int(0) }
+        } catch let error as SQLiteError where error.isBusy {
+            return false
+        }
+        return busy == 0
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
