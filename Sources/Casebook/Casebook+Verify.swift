@@ -27,6 +27,9 @@ public struct VerificationReport: Sendable {
     public var skipsWriteAheadLog: Bool
     /// Stored files whose bytes were purged with the purge recorded (SHA-256; not breaks).
     public var purgedFiles: [String] = []
+    /// Whether a private copy of the file and its `-wal` was verified, because the `-wal`
+    /// could not be read in place (a read-only folder): the committed changes in it were checked.
+    public var verifiedPrivateCopy = false
 
     /// The log head.
     public var logHead: LogHead { checkpoint.logHead }
@@ -122,7 +125,7 @@ extension Casebook {
                     missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
                     checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog,
-                    purgedFiles: file.purged)
+                    purgedFiles: file.purged, verifiedPrivateCopy: database.snapshotOf != nil)
             }
         }
     }

@@ -88,9 +88,11 @@ extension EventStore {
     public static func openReadOnly(
         at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> EventStore {
-        let database: Database
+        var database: Database
         do {
             database = try Database(path: path, mode: .readOnly)
+            // A -wal that cannot be read in place (a read-only folder) is read from a private copy.
+            if database.skipsWriteAheadLog { database = try Database.privateSnapshot(of: path) }
         } catch Database.OpenError.missing(let path) {
             throw EventLogError.databaseMissing(path)
         }

@@ -79,7 +79,7 @@ import Testing
         }
     }
 
-    @Test func aReadOnlyFolderWithAWriteAheadLogButNoIndexIsReadAsImmutableAndSaysSo() throws {
+    @Test func aReadOnlyFolderWithAWriteAheadLogButNoIndexIsVerifiedThroughAPrivateCopyAndSaysSo() throws {
         let sandbox = try Sandbox(.closedCase)
         // A connection that keeps its changes in the -wal file (no checkpoint), still open.
         let writer = try SQLiteFile(sandbox.database)
@@ -90,7 +90,30 @@ import Testing
         try Self.readOnlyCopy(of: sandbox, files: ["casebook.sqlite", "casebook.sqlite-wal"]) { path, run in
             let result = try run(["--db", path, "--as", Staff.safeguarding, "verify"])
             #expect(result.status == 0, "\(result)")
-            #expect(result.stdout.contains("note: the folder is read-only and SQLite cannot open the -wal file"), "\(result)")
+            #expect(result.stdout.contains("note: the folder is read-only, so SQLite cannot read the -wal file beside the database in place: a private copy of both was verified"), "\(result)")
+            // The reopening, which is only in the -wal file, was read.
+            #expect(result.stdout.contains("Log head: \(try sandbox.events().count) events"), "\(result)")
+        }
+        _ = writer
+    }
+
+    @Test func aPayloadTamperedInsideTheWriteAheadLogOfAReadOnlyCopyIsABreak() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let writer = try SQLiteFile(sandbox.database)
+        try writer.execute("PRAGMA wal_autocheckpoint = 0")
+        try writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let stream = "case/\(sandbox.reference)"
+        let note = try writer.version(of: "InvestigationNoteAdded", in: stream)
+        try writer.withoutTriggers {
+            try writer.execute(
+                "UPDATE events SET payload = replace(payload, 'recognised', 'recognized') WHERE stream = '\(stream)' AND version = \(note)")
+        }
+        #expect(FileManager.default.fileExists(atPath: sandbox.database + "-wal"))
+        try Self.readOnlyCopy(of: sandbox, files: ["casebook.sqlite", "casebook.sqlite-wal"]) { path, run in
+            let result = try run(["--db", path, "--as", Staff.safeguarding, "verify"])
+            #expect(result.status == 3, "\(result)")
+            #expect(result.stdout.contains("BREAK \(stream) v\(note): tampered-payload"), "\(result)")
+            #expect(!result.stdout.contains("OK: nothing was altered."), "\(result)")
         }
         _ = writer
     }

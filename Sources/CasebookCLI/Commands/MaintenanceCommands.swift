@@ -38,6 +38,11 @@ enum MaintenanceCommands {
             "Checked \(report.eventCount) events in \(report.streamCount) streams, the stored files, the schema, "
                 + "who acted, and the read models, in one read snapshot."
         ]
+        if report.verifiedPrivateCopy {
+            lines.append(
+                "note: the folder is read-only, so SQLite cannot read the -wal file beside the database in place: "
+                    + "a private copy of both was verified (and removed), changes still in the -wal file included")
+        }
         if report.skipsWriteAheadLog {
             lines.append(
                 "note: the folder is read-only and SQLite cannot open the -wal file beside the database without its -shm: "
