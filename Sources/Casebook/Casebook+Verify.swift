@@ -439,6 +439,8 @@ private struct DomainCheck: Sendable {
                 checkActor(stored, needs: reference == nil ? .readAudit : .readCases, chains: &chains)
             case .backupMade:
                 checkActor(stored, needs: .backup, chains: &chains)
+            case .checkpointTaken:
+                checkActor(stored, needs: .checkpoint, chains: &chains)
             case .subjectAccessExported:
                 checkActor(stored, needs: .answerSubjectAccess, chains: &chains)
             }
