@@ -148,9 +148,14 @@ import Testing
         let out = sandbox.path("checkpoint.json")
         let written = try sandbox.succeed(["checkpoint", "--out", out], as: Staff.safeguarding)
         let file = try SQLiteFile(sandbox.database)
-        let names = try file.rows("SELECT DISTINCT stream FROM events ORDER BY stream").map { $0[0].replacingOccurrences(of: "text:", with: "") }
+        // The checkpoint is recorded in the audit trail after it was taken: it covers the log before that.
+        let recorded = try #require(try file.events(in: "audit").last)
+        #expect(recorded.type == "CheckpointTaken")
+        let names = try file.rows("SELECT DISTINCT stream FROM events WHERE position < \(recorded.position) ORDER BY stream").map {
+            $0[0].replacingOccurrences(of: "text:", with: "")
+        }
         #expect(names.contains("case/\(sandbox.reference)"))
-        #expect(written.stdout.hasPrefix("Wrote a checkpoint of \(try sandbox.events().count) events in \(names.count) streams to \(out)"))
+        #expect(written.stdout.hasPrefix("Wrote a checkpoint of \(try sandbox.events().count - 1) events in \(names.count) streams to \(out)"))
         let attributes = try FileManager.default.attributesOfItem(atPath: out)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
@@ -160,18 +165,19 @@ import Testing
         #expect(streams.compactMap { $0["stream"] as? String } == names)
         for stream in streams {
             let name = try #require(stream["stream"] as? String)
-            let last = try #require(try file.events(in: name).last)
+            let last = try #require(try file.events(in: name).last { $0.position < recorded.position })
             #expect(stream["version"] as? Int == last.version)
             #expect(stream["hash"] as? String == last.hash)
         }
         // The log head as README defines it: head_n = SHA256(head_(n-1) ‖ hash_n), hex text.
         var head = String(repeating: "0", count: 64)
-        for row in try file.rows("SELECT hash FROM events ORDER BY position") {
+        for row in try file.rows("SELECT hash FROM events WHERE position < \(recorded.position) ORDER BY position") {
             head = SHA256.hex(Array((head + row[0].replacingOccurrences(of: "text:", with: "")).utf8))
         }
         let logHead = try #require(json["logHead"] as? [String: Any])
         #expect(logHead["hash"] as? String == head)
         #expect(written.stdout.contains("(log head \(head))"))
+        head = SHA256.hex(Array((head + recorded.hash).utf8))
         #expect(try sandbox.run(["verify"], as: Staff.head).stdout.contains("Log head: \(try sandbox.events().count) events, SHA-256 \(head)"))
     }
 
