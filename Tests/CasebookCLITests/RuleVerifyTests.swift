@@ -1,3 +1,4 @@
+import Casebook
 import EventLog
 import Foundation
 import Testing
@@ -129,5 +130,153 @@ import Testing
         let result = try fixture.sandbox.run(["subject-access", Staff.affected, "--out", fixture.sandbox.path("sar.html")], as: Staff.head)
         #expect(result.status == 65, "\(result)")
         #expect(result.stderr.contains("case \(fixture.sandbox.reference) version 1 (CaseOpened) cannot be read"), "\(result)")
+    }
+
+    // MARK: Items 1-2: history re-decided, erasures both ways
+
+    /// A database prepared by the real binary, then a checkpoint taken (by the safeguarding
+    /// lead) before the tampering.
+    struct Prepared {
+        let sandbox: Sandbox
+        let file: SQLiteFile
+        let stream: String
+        let checkpoint: String
+
+        init(_ start: Sandbox.Start = .openCase, _ prepare: (Sandbox) throws -> Void = { _ in }) throws {
+            sandbox = try Sandbox(start)
+            try prepare(sandbox)
+            file = try SQLiteFile(sandbox.database)
+            stream = "case/\(sandbox.reference)"
+            checkpoint = sandbox.path("checkpoint.json")
+            try sandbox.succeed(["checkpoint", "--out", checkpoint], as: Staff.safeguarding)
+        }
+
+        /// `verify` with and without the checkpoint: both exit 3 and print `line`.
+        func expectBreak(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            for arguments in [["verify"], ["verify", "--checkpoint", checkpoint]] {
+                let result = try sandbox.run(arguments, as: Staff.safeguarding)
+                #expect(result.status == 3, "\(arguments): \(result)", sourceLocation: sourceLocation)
+                #expect(result.stdout.contains(line), "\(arguments): \(result)", sourceLocation: sourceLocation)
+            }
+        }
+
+        /// Appends a case event with a correct chain, as someone with the file can.
+        @discardableResult
+        func forge(_ event: CaseEvent, by actor: String, at occurredAt: String? = nil) throws -> RecordedEvent {
+            try file.forge(stream: stream, type: event.typeName, actor: actor, payload: event.payload.serialized(), occurredAt: occurredAt)
+        }
+    }
+
+    @Test func aForgedCloseOfACaseThatCouldNotCloseIsABreak() throws {
+        let prepared = try Prepared()
+        let forged = try prepared.forge(.closed(outcome: "Resolved", action: .none), by: Staff.manager)
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(forged.version): broken-rule: rule ")
+        try prepared.expectBreak("the workflow would have refused this CaseClosed")
+    }
+
+    @Test func aForgedPoliceReferralWithoutConsentIsABreak() throws {
+        let prepared = try Prepared()
+        let forged = try prepared.forge(.policeReferred(force: "Metropolitan Police", reference: nil, overrideReason: nil), by: Staff.manager)
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(forged.version): broken-rule: rule police-needs-consent: the workflow would have refused this PoliceReferred")
+    }
+
+    @Test func aNoteDatedBeforeTheCaseOpenedIsABreak() throws {
+        let prepared = try Prepared()
+        let forged = try prepared.forge(.noteAdded(text: "Backdated."), by: Staff.manager, at: When.at(-5))
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(forged.version): broken-rule: rule time-before-opening")
+    }
+
+    @Test func aNoteOnAChildSexualImageryCaseByASeniorManagerIsABreak() throws {
+        let prepared = try Prepared { sandbox in
+            try sandbox.succeed(["category", "add", sandbox.reference, "child-sexual-imagery", "--at", When.at(3)], as: Staff.head)
+        }
+        let forged = try prepared.forge(.noteAdded(text: "Seen it."), by: Staff.manager, at: When.at(4))
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(forged.version): broken-rule: rule child-sexual-imagery-visibility")
+    }
+
+    @Test func aStepByAMemberExcludedFromTheCaseIsABreak() throws {
+        let prepared = try Prepared { sandbox in
+            try sandbox.succeed(["restrict", sandbox.reference, "--exclude", Staff.manager, "--reason", "Related to the poster"], as: Staff.head)
+        }
+        let forged = try prepared.forge(.noteAdded(text: "Nothing to see."), by: Staff.manager)
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(forged.version): broken-rule: rule conflict-of-interest")
+    }
+
+    /// The first stored file of E1 (the screenshot) with its bytes.
+    static func screenshot() throws -> (sha: String, bytes: Data) {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: CasebookBinary.fixture("screenshot-post.png")))
+        return (SHA256.hex(Array(bytes)), bytes)
+    }
+
+    @Test func aChildSexualImageryPurgeWithoutTheMarkingIsABreak() throws {
+        let prepared = try Prepared()
+        let (sha, bytes) = try Self.screenshot()
+        let file = StoredFile(name: "screenshot-post.png", sha256: sha, size: bytes.count, mediaType: "image/png")
+        let forged = try prepared.forge(
+            .filesPurged(
+                CaseEvent.Purge(
+                    items: ["E1"], files: [file], erased: [sha],
+                    reason: "child sexual imagery: Casebook keeps no copy (Protection of Children Act 1978; UKCIS Sharing nudes and semi-nudes)")),
+            by: Staff.manager)
+        try prepared.file.withoutTriggers {
+            try prepared.file.execute(
+                "INSERT INTO blob_purges (sha256, stream, version) VALUES ('\(sha)', '\(prepared.stream)', \(forged.version)); UPDATE blobs SET data = NULL WHERE sha256 = '\(sha)'")
+        }
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(forged.version): broken-rule: rule imagery-purge-needs-marking")
+    }
+
+    @Test func aRedactedNoteRestoredFromABackupIsUnerased() throws {
+        var original: (version: Int, payload: String)?
+        let prepared = try Prepared(.closedCase) { sandbox in
+            let file = try SQLiteFile(sandbox.database)
+            let note = try #require(try file.events(in: "case/\(sandbox.reference)").first { $0.type == "InvestigationNoteAdded" })
+            original = (note.version, try #require(note.payloadText))
+            try sandbox.succeed(["redact", sandbox.reference, "--version", "\(note.version)", "--reason", "Erasure"], as: Staff.head)
+        }
+        let note = try #require(original)
+        try prepared.file.withoutTriggers {
+            try prepared.file.execute(
+                "UPDATE events SET payload = \(SQLiteFile.literal(note.payload)) WHERE stream = '\(prepared.stream)' AND version = \(note.version)")
+        }
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(note.version): un-erased: version ")
+        try prepared.expectBreak("redacted this payload, but it is present again")
+    }
+
+    @Test func purgedBytesPutBackAreUnerased() throws {
+        let prepared = try Prepared { sandbox in
+            try sandbox.succeed(["evidence", "purge", sandbox.reference, "E1", "--reason", "Erasure request"], as: Staff.head)
+        }
+        let (sha, bytes) = try Self.screenshot()
+        let purge = try prepared.file.version(of: "FilesPurged", in: prepared.stream)
+        try prepared.file.withoutTriggers {
+            try prepared.file.execute("UPDATE blobs SET data = X'\(bytes.map { String(format: "%02x", $0) }.joined())' WHERE sha256 = '\(sha)'")
+        }
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(purge): un-erased: the bytes of \(sha), purged by this FilesPurged, are present again")
+    }
+
+    @Test func aPurgedFilesMediaTypeOrSizeChangedIsUnerased() throws {
+        let prepared = try Prepared { sandbox in
+            try sandbox.succeed(["evidence", "purge", sandbox.reference, "E1", "--reason", "Erasure request"], as: Staff.head)
+        }
+        let (sha, _) = try Self.screenshot()
+        let purge = try prepared.file.version(of: "FilesPurged", in: prepared.stream)
+        try prepared.file.withoutTriggers {
+            try prepared.file.execute("UPDATE blobs SET media_type = 'text/html', size = 12 WHERE sha256 = '\(sha)'")
+        }
+        try prepared.expectBreak("BREAK \(prepared.stream) v\(purge): un-erased: the purged file \(sha) is stored as 12 bytes of text/html")
+    }
+
+    @Test func everyLegitimateErasureAndMarkingStillVerifies() throws {
+        let prepared = try Prepared { sandbox in
+            let r = sandbox.reference
+            try sandbox.succeed(["evidence", "purge", r, "E1", "--reason", "Erasure request"], as: Staff.head)
+            try sandbox.succeed(["redact", r, "--version", "2", "--reason", "Erasure"], as: Staff.head)
+            try sandbox.succeed(["evidence", "flag", r, "E2", "--child-sexual-imagery", "--at", When.at(3)], as: Staff.manager)
+            try sandbox.succeed(["report", "none", r, "--reason", "Not an image of a child", "--at", When.at(4)], as: Staff.safeguarding)
+        }
+        for arguments in [["verify"], ["verify", "--checkpoint", prepared.checkpoint]] {
+            let result = try prepared.sandbox.run(arguments, as: Staff.safeguarding)
+            #expect(result.status == 0, "\(arguments): \(result)")
+        }
     }
 }
