@@ -276,7 +276,8 @@ public final class Casebook {
     @discardableResult
     public func reclaimSpace(by actor: StaffMember) throws -> Bool {
         try actor.require(.purgeFiles)
-        return try Self.translatingErrors { try store.reclaimSpace() }
+        // Asked for: waits for a reader as long as any write would.
+        return try Self.translatingErrors { try store.reclaimSpace(waitMilliseconds: Database.busyTimeoutMilliseconds) }
     }
 
     /// What `--at` and the clock give a decision. The staff lookup throws when the

@@ -59,12 +59,15 @@ import Testing
         let canaries = Canaries()
         let (evidence, note) = try Self.record(sandbox, canaries)
         #expect(!Self.files(in: sandbox.directory.path, holding: canaries.file).isEmpty)
+        _ = evidence
         let evidenceVersion = try SQLiteFile(sandbox.database).events(in: "case/\(sandbox.reference)")
             .last { $0.type == "EvidenceCaptured" }?.version ?? 0
-        let purge = try sandbox.succeed(["evidence", "purge", sandbox.reference, evidence, "--reason", "Erasure request"], as: Staff.head)
-        #expect(purge.stdout.contains("bytes deleted"), "\(purge)")
-        try sandbox.succeed(["redact", sandbox.reference, "--version", "\(note)", "--reason", "Erasure request"], as: Staff.head)
+        // Redacting the evidence purges its file first, then erases its description, in one command.
         try sandbox.succeed(["redact", sandbox.reference, "--version", "\(evidenceVersion)", "--reason", "Erasure request"], as: Staff.head)
+        try sandbox.succeed(["redact", sandbox.reference, "--version", "\(note)", "--reason", "Erasure request"], as: Staff.head)
+        // And a purge of another item's file says its bytes are deleted only because they are.
+        let purge = try sandbox.succeed(["evidence", "purge", sandbox.reference, "E1", "--reason", "Erasure request"], as: Staff.head)
+        #expect(purge.stdout.contains("bytes deleted"), "\(purge)")
         for canary in canaries.all {
             #expect(Self.files(in: sandbox.directory.path, holding: canary) == [], "\(canary)")
         }
