@@ -10,6 +10,9 @@ public enum RetentionClass: String, Sendable, CaseIterable {
     /// Every other case: kept 6 years after closing.
     case standard
 
+    /// The periods `retention set` accepts, in years.
+    static let yearsRange = 1...100
+
     /// The period a trust starts with, in years.
     public var defaultYears: Int {
         switch self {
@@ -37,7 +40,8 @@ public enum RetentionEvent: Sendable, Equatable {
 
     init(type: String, payload: [UInt8]?) throws {
         guard type == Self.periodSetType, let payload, case let json = try JSONValue.parse(payload),
-            let word = json["class"]?.string, let retentionClass = RetentionClass(rawValue: word), let years = json["years"]?.int
+            let word = json["class"]?.string, let retentionClass = RetentionClass(rawValue: word), let years = json["years"]?.int,
+            RetentionClass.yearsRange.contains(years)
         else { throw CaseEvent.PayloadError(type: type, field: "class") }
         self = .periodSet(retentionClass, years: years)
     }
@@ -87,7 +91,7 @@ extension Casebook {
     public func retentionPeriods() throws -> [RetentionClass: Int] {
         var years = Dictionary(uniqueKeysWithValues: RetentionClass.allCases.map { ($0, $0.defaultYears) })
         for stored in try store.events(in: RetentionEvent.stream) {
-            if case .periodSet(let retentionClass, let value) = try RetentionEvent(type: stored.type, payload: stored.payload) {
+            if case .periodSet(let retentionClass, let value) = try RetentionEvent(stored: stored) {
                 years[retentionClass] = value
             }
         }
@@ -97,7 +101,7 @@ extension Casebook {
     /// Changes a class's period (headteacher), as an event of the `retention` stream.
     public func setRetentionPeriod(_ retentionClass: RetentionClass, years: Int, by actor: StaffMember) throws {
         try actor.require(.applyRetention)
-        guard (1...100).contains(years) else { throw CasebookError.invalidInput("--years is \(years); give 1 to 100 years") }
+        guard RetentionClass.yearsRange.contains(years) else { throw CasebookError.invalidInput("--years is \(years); give 1 to 100 years") }
         let event = RetentionEvent.periodSet(retentionClass, years: years)
         try Self.translatingErrors {
             try store.write { writer in

@@ -24,7 +24,7 @@ extension Casebook {
         try actor.require(.readCases)
         return try Self.translatingErrors {
             try store.events(in: SettingsEvent.stream).map { stored in
-                switch try SettingsEvent(type: stored.type, payload: stored.payload) {
+                switch try SettingsEvent(stored: stored) {
                 case .changed(let key, let value):
                     return SettingChange(
                         key: key, value: value, actor: stored.actor, at: Timestamp.date(from: stored.occurredAt) ?? .distantPast)

@@ -120,7 +120,13 @@ extension Casebook {
             try store.reading {
                 try store.forEachEventByStream { stored in
                     if stored.stream.hasPrefix("case/"), let school = schools[stored.stream], !actor.scope.includes(school: school) { return }
-                    let payload = try stored.payload.map { try JSONValue.parse($0) } ?? .null
+                    let payload: JSONValue
+                    do {
+                        try stored.checkTimes()
+                        payload = try stored.payload.map { try JSONValue.parse($0) } ?? .null
+                    } catch {
+                        throw CasebookError.undecodable(stored, error)
+                    }
                     let text = payload.serialized().lowercased()
                     var roles: [String] = []
                     if stored.actor.lowercased() == key { roles.append("actor") }

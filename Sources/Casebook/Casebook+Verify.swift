@@ -27,6 +27,9 @@ public struct VerificationReport: Sendable {
     public var skipsWriteAheadLog: Bool
     /// Stored files whose bytes were purged with the purge recorded (SHA-256; not breaks).
     public var purgedFiles: [String] = []
+    /// Whether a private copy of the file and its `-wal` was verified, because the `-wal`
+    /// could not be read in place (a read-only folder): the committed changes in it were checked.
+    public var verifiedPrivateCopy = false
 
     /// The log head.
     public var logHead: LogHead { checkpoint.logHead }
@@ -83,7 +86,7 @@ extension Casebook {
                 // The first read fixes the snapshot; the background connection covers the same events.
                 let last = try EventRows.lastPosition(in: database)
                 let total = try store.eventCount()
-                let checker = DomainCheck(staff: try StaffTimeline(store))
+                let checker = DomainCheck(staff: try StaffTimeline(store), settings: try SettingsTimeline(store))
                 // An undecodable setting is reported as a break; the read models then use the defaults.
                 var written = DomainCheck.Written(
                     settings: (try? Settings.replay(try store.events(in: SettingsEvent.stream))) ?? .defaults)
@@ -102,6 +105,7 @@ extension Casebook {
                             progress: { progress($0, total) })
                         if let (found, heads) = streams {
                             var chains = found
+                            for found in written.unerased { chains.record(found) }
                             try written.checkExports(chains: &chains, store: store)
                             streams = (chains, heads)
                         }
@@ -122,7 +126,7 @@ extension Casebook {
                     missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
                     checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: database.skipsWriteAheadLog || file.skipsWriteAheadLog,
-                    purgedFiles: file.purged)
+                    purgedFiles: file.purged, verifiedPrivateCopy: database.snapshotOf != nil)
             }
         }
     }
@@ -208,26 +212,56 @@ private final class BackgroundFileCheck: @unchecked Sendable {
     }
 }
 
-/// Who was a member of staff, with which role, from which position of the log: the staff
-/// stream replayed, so each event's actor is judged by the directory when it was committed.
+/// Who was a member of staff, with which role, scope and status, from which position of the
+/// log: the staff stream replayed, so each event's actor is judged by the directory when it
+/// was committed.
 private struct StaffTimeline: Sendable {
-    /// Each member's role from each position on; nil from the moment they left.
-    private var roles: [String: [(position: Int64, role: Role?)]] = [:]
+    /// Each member as they were from each position on (left members included, marked so).
+    private var members: [String: [(position: Int64, member: StaffMember)]] = [:]
 
     init(_ store: EventStore) throws {
+        var directory = StaffDirectory()
         for stored in try store.events(in: StaffEvent.stream) {
-            switch try? StaffEvent(type: stored.type, payload: stored.payload) {
-            case .added(let member)?: roles[member.id, default: []].append((stored.position, member.role))
-            case .roleChanged(let id, let role)?: roles[id, default: []].append((stored.position, role))
-            case .left(let id)?: roles[id, default: []].append((stored.position, nil))
-            case .loginChanged?, .scopeChanged?, .identityModeSet?, nil: continue
+            guard let event = try? StaffEvent(type: stored.type, payload: stored.payload) else { continue }
+            directory.apply(event)
+            let id: String
+            switch event {
+            case .added(let member): id = member.id
+            case .roleChanged(let changed, _), .loginChanged(let changed, _), .scopeChanged(let changed, _), .left(let changed):
+                id = changed
+            case .identityModeSet: continue
             }
+            if let member = directory.member(id) { members[id, default: []].append((stored.position, member)) }
         }
     }
 
+    /// The member as they were just before `position`, or nil when they were not (or no longer) staff.
+    func member(_ id: String, before position: Int64) -> StaffMember? {
+        guard let member = members[id]?.last(where: { $0.position < position })?.member, !member.hasLeft else { return nil }
+        return member
+    }
+
     /// The member's role just before `position`, or nil when they were not (or no longer) staff.
-    func role(of id: String, before position: Int64) -> Role? {
-        roles[id]?.last { $0.position < position }?.role ?? nil
+    func role(of id: String, before position: Int64) -> Role? { member(id, before: position)?.role }
+}
+
+/// The settings in force from each position of the log (undecodable changes are breaks of
+/// their own and left out).
+private struct SettingsTimeline: Sendable {
+    private var changes: [(position: Int64, settings: Settings)] = []
+
+    init(_ store: EventStore) throws {
+        var settings = Settings.defaults
+        for stored in try store.events(in: SettingsEvent.stream) {
+            guard let event = try? SettingsEvent(type: stored.type, payload: stored.payload) else { continue }
+            settings = settings.evolve(event)
+            changes.append((stored.position, settings))
+        }
+    }
+
+    /// The settings just before `position`.
+    func settings(before position: Int64) -> Settings {
+        changes.last { $0.position < position }?.settings ?? .defaults
     }
 }
 
@@ -237,6 +271,7 @@ private struct StaffTimeline: Sendable {
 /// ``Written`` to do on the connection's thread.
 private struct DomainCheck: Sendable {
     let staff: StaffTimeline
+    let settings: SettingsTimeline
 
     /// What one stream's check leaves for the connection.
     struct Outcome: Sendable {
@@ -261,9 +296,17 @@ private struct DomainCheck: Sendable {
             var head: StreamHead
             var audit: Int
         }
+        /// A file a recorded purge erased: its bytes must stay gone, its size and media type as recorded.
+        struct ErasedFile: Sendable {
+            var stream: String
+            var version: Int
+            var file: StoredFile
+        }
         var rows: Rows = .none
         /// Every file the stream's events refer to.
         var files: [FileReference] = []
+        /// Every file the stream's purges erased.
+        var erased: [ErasedFile] = []
         /// The chain heads the audit trail says were exported.
         var exports: [Export] = []
     }
@@ -291,8 +334,27 @@ private struct DomainCheck: Sendable {
             for file in outcome.files where try !store.hasBlob(file.sha256) {
                 missingFiles.append(file.label)
             }
+            for erased in outcome.erased {
+                guard let blob = try BlobRows.state(of: erased.file.sha256, in: store.database) else { continue }
+                let label = "\(erased.file.sha256)"
+                if blob.hasBytes {
+                    unerased.append(
+                        ChainBreak(
+                            stream: erased.stream, version: erased.version, kind: .unerased,
+                            detail: "the bytes of \(label), purged by this FilesPurged, are present again"))
+                } else if blob.size != erased.file.size || blob.mediaType != erased.file.mediaType {
+                    unerased.append(
+                        ChainBreak(
+                            stream: erased.stream, version: erased.version, kind: .unerased,
+                            detail: "the purged file \(label) is stored as \(blob.size) bytes of \(blob.mediaType.prefix(60)), "
+                                + "but this FilesPurged recorded \(erased.file.size) bytes of \(erased.file.mediaType.prefix(60))"))
+                }
+            }
             exports += outcome.exports
         }
+
+        /// Purged files whose bytes are back, or whose size or media type changed since.
+        private(set) var unerased: [ChainBreak] = []
 
         /// Every chain head the audit trail says was exported is still in the database.
         func checkExports(chains: inout ChainVerifier, store: EventStore) throws {
@@ -314,6 +376,7 @@ private struct DomainCheck: Sendable {
     /// Checks one whole stream (its chain already checked into `chains`).
     func check(_ pending: [RecordedEvent], chains: inout ChainVerifier) throws -> Outcome {
         guard let first = pending.first else { return Outcome() }
+        for stored in pending { checkTimes(stored, chains: &chains) }
         if first.stream == StaffEvent.stream {
             return checkStaff(pending, chains: &chains)
         } else if first.stream == AuditEvent.stream {
@@ -330,8 +393,14 @@ private struct DomainCheck: Sendable {
             return Outcome()
         } else if first.stream == SettingsEvent.stream {
             for stored in pending {
-                if (try? SettingsEvent(type: stored.type, payload: stored.payload)) == nil {
-                    record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read", in: &chains)
+                do {
+                    _ = try SettingsEvent(type: stored.type, payload: stored.payload)
+                } catch {
+                    // Out of its range (what `settings set` refuses) or not a number at all.
+                    record(
+                        stored, .undecodablePayload,
+                        "the \(stored.type.prefix(64)) payload cannot be read, or its value is outside the setting's range: \(error)",
+                        in: &chains)
                 }
                 checkActor(stored, needs: .manageSettings, chains: &chains)
             }
@@ -340,6 +409,24 @@ private struct DomainCheck: Sendable {
             return checkCase(pending, chains: &chains)
         }
         return Outcome()
+    }
+
+    /// Both times are real instants, and the event did not happen after it was recorded
+    /// (beyond the clock skew a command accepts).
+    private func checkTimes(_ stored: RecordedEvent, chains: inout ChainVerifier) {
+        do {
+            try stored.checkTimes()
+        } catch {
+            record(stored, .brokenRule, "rule event-time: \(error)", in: &chains)
+            return
+        }
+        if let occurred = Timestamp.date(from: stored.occurredAt), let recorded = Timestamp.date(from: stored.recordedAt),
+            occurred > recorded.addingTimeInterval(Workflow.futureTolerance)
+        {
+            record(
+                stored, .brokenRule, "rule event-time: it happened at \(stored.occurredAt), after it was recorded at \(stored.recordedAt)",
+                in: &chains)
+        }
     }
 
     private func record(_ stored: RecordedEvent, _ kind: ChainBreak.Kind, _ detail: String, in chains: inout ChainVerifier) {
@@ -371,6 +458,13 @@ private struct DomainCheck: Sendable {
             var isBootstrap = false
             if case .added(let member) = event {
                 isBootstrap = stored.version == 1 && member.role == .headteacher && member.id == stored.actor
+            }
+            // The identity mode is set once, by `init`, right after the first headteacher (SPEC §8).
+            if case .identityModeSet(let mode) = event, stored.version != 2 || pending.first?.actor != stored.actor {
+                record(
+                    stored, .brokenRule,
+                    "rule identity-mode-set-once: the identity mode is set once, by init; this later IdentityModeSet (\(mode.rawValue)) is not honoured",
+                    in: &chains)
             }
             if !isBootstrap { checkActor(stored, needs: .manageStaff, chains: &chains) }
             changes.append(Outcome.StaffChange(event: event, occurredAt: stored.occurredAt))
@@ -404,6 +498,8 @@ private struct DomainCheck: Sendable {
                 checkActor(stored, needs: reference == nil ? .readAudit : .readCases, chains: &chains)
             case .backupMade:
                 checkActor(stored, needs: .backup, chains: &chains)
+            case .checkpointTaken:
+                checkActor(stored, needs: .checkpoint, chains: &chains)
             case .subjectAccessExported:
                 checkActor(stored, needs: .answerSubjectAccess, chains: &chains)
             }
@@ -450,15 +546,22 @@ private struct DomainCheck: Sendable {
             // Not rebuilt: its stored rows are carried over, so only the break is reported.
             return Outcome(rows: .carriedOver(reference: reference))
         }
-        var state = CaseState(opened: opened, at: openedAt)
-        for (stored, event) in decoded.dropFirst() {
-            state.apply(event, at: Timestamp.date(from: stored.occurredAt) ?? state.updatedAt, actor: stored.actor)
-        }
+        // The history re-decided while it is replayed: every event one the workflow would
+        // have accepted then, by someone who could act on the case then.
+        let (state, broken) = HistoryRules.replay(
+            decoded, opened: opened, openedAt: openedAt, member: { staff.member($0, before: $1) },
+            settings: { settings.settings(before: $0) })
+        for found in broken + HistoryRules.unerasedPayloads(decoded, in: pending) { chains.record(found) }
         var outcome = Outcome(rows: .state(state))
         for (stored, event) in decoded {
             for file in event.files {
                 outcome.files.append(
                     Outcome.FileReference(label: "\(stored.stream) v\(stored.version): \(file.name) (\(file.sha256))", sha256: file.sha256))
+            }
+            if case .filesPurged(let purge) = event {
+                for file in purge.files where purge.erased.contains(file.sha256) {
+                    outcome.erased.append(Outcome.ErasedFile(stream: stored.stream, version: stored.version, file: file))
+                }
             }
         }
         return outcome

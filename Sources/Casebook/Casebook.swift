@@ -248,11 +248,37 @@ public final class Casebook {
         return false
     }
 
-    /// After a purge: gives the freed pages back and empties the write-ahead log (best
-    /// effort: a reader holding a snapshot delays the checkpoint to the next one).
+    /// After a purge or a redaction: gives the freed pages back and empties the write-ahead
+    /// log (best effort: a reader holding a snapshot delays it; ``completeErasure()`` says so).
     func reclaimAfterPurge(_ events: [CaseEvent]) {
-        guard events.contains(where: { if case .filesPurged = $0 { true } else { false } }) else { return }
+        let erases = events.contains {
+            switch $0 {
+            case .filesPurged, .redaction: return true
+            default: return false
+            }
+        }
+        guard erases else { return }
         _ = try? store.reclaimSpace()
+    }
+
+    /// Whether erased content (purged bytes, redacted payloads) has left every file of the
+    /// database, after trying once more to empty the write-ahead log.
+    public enum ErasureCompletion: Sendable, Equatable {
+        /// Nothing erased remains in the database, its write-ahead log or its index.
+        case complete
+        /// Another connection (a server, a running verify) is reading the write-ahead log at
+        /// this path, which still holds copies of the erased content until that reader
+        /// finishes; the next command after it empties the log.
+        case remainsInWriteAheadLog(String)
+    }
+
+    /// Empties the write-ahead log now if no other connection reads it: call after an
+    /// erasing step, and say ``ErasureCompletion/remainsInWriteAheadLog(_:)`` to the user.
+    public func completeErasure() -> ErasureCompletion {
+        let log = store.database.path + "-wal"
+        if (try? store.reclaimSpace()) == true { return .complete }
+        let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? 0
+        return size == 0 ? .complete : .remainsInWriteAheadLog(log)
     }
 
     /// Gives back the space of purged files and empties the write-ahead log (headteacher,
@@ -260,7 +286,8 @@ public final class Casebook {
     @discardableResult
     public func reclaimSpace(by actor: StaffMember) throws -> Bool {
         try actor.require(.purgeFiles)
-        return try Self.translatingErrors { try store.reclaimSpace() }
+        // Asked for: waits for a reader as long as any write would.
+        return try Self.translatingErrors { try store.reclaimSpace(waitMilliseconds: Database.busyTimeoutMilliseconds) }
     }
 
     /// What `--at` and the clock give a decision. The staff lookup throws when the

@@ -58,8 +58,10 @@ public enum CLI {
     ) -> Int32 {
         var streamFailure: Error?
         var recorded: String?
+        var recordedRead: String?
         let code = execute(
             arguments, environment: environment, clock: clock, login: login, files: files, recorded: &recorded,
+            recordedRead: &recordedRead,
             standardErrorIsTerminal: standardErrorIsTerminal,
             standardOutput: { text in
                 guard streamFailure == nil else { return }
@@ -74,6 +76,8 @@ public enum CLI {
         if let recorded {
             message = "error: \(recorded); its confirmation could not be printed (\(streamFailure))\n"
                 + "hint: do not run the command again: it was done\n"
+        } else if let recordedRead {
+            message = "error: nothing could be printed (\(streamFailure)), but \(recordedRead) was recorded in the audit trail\n"
         } else {
             message = "error: \(streamFailure)\n"
         }
@@ -85,10 +89,13 @@ public enum CLI {
     /// has done something that stays done.
     private static func execute(
         _ arguments: [String], environment: [String: String], clock: @escaping @Sendable () -> Date, login: String?,
-        files: FileHost, recorded: inout String?, standardErrorIsTerminal: Bool, standardOutput: (String) -> Void,
-        standardError: @escaping (String) -> Void
+        files: FileHost, recorded: inout String?, recordedRead: inout String?, standardErrorIsTerminal: Bool,
+        standardOutput: (String) -> Void, standardError: @escaping (String) -> Void
     ) -> Int32 {
         var json = false
+        // A read the command recorded in the audit trail before failing: said with the error.
+        var started: Invocation?
+        defer { recordedRead = started?.recordedRead }
         var commandName = ""
         // For rendering a refusal's unblocking step: the case named, and the local zone.
         var caseReference = "CASE"
@@ -113,6 +120,7 @@ public enum CLI {
                 arguments: parsed, globals: globals, environment: environment, localTime: zone, clock: clock,
                 callerLogin: login, files: files,
                 progress: ProgressReport.Sink(write: standardError, isTerminal: standardErrorIsTerminal))
+            started = invocation
             // Storage errors that reach here unwrapped (a case replayed from a damaged file, a
             // stored file read back) get the library's exit codes, never "internal error".
             let output = try Casebook.translatingErrors { try command.run(invocation) }
@@ -135,7 +143,7 @@ public enum CLI {
         } catch let error as CasebookError {
             let code = ExitCode(error)
             var refusals: [Refusal] = []  // rendered below with the case named
-            let message: String
+            var message: String
             switch error {
             case .refused(let found):
                 refusals = found
@@ -152,6 +160,10 @@ public enum CLI {
                 message = "error: \(text)\nhint: nothing was written; choose a new name: Casebook never replaces a file"
             case .notFound(let text), .invalidInput(let text), .io(let text):
                 message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
+            }
+            if let read = started?.recordedRead {
+                message = message.replacingOccurrences(of: "hint: nothing was written; ", with: "hint: ")
+                    + "\nnote: \(read) was recorded in the audit trail, though nothing could be shown"
             }
             report(
                 json: json, code: code, message: localTime.map { ErrorTimes.localized(message, $0) } ?? message,

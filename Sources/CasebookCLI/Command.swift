@@ -81,6 +81,9 @@ struct Delivery {
 /// Everything a command body can use: its parsed arguments, the globals, the environment,
 /// the local zone and the clock.
 final class Invocation {
+    /// A read the command has recorded in the audit trail ("your reading of CB-2026-0001"),
+    /// said with any error or output failure after it, so no one takes it for unrecorded.
+    var recordedRead: String?
     let arguments: ParsedArguments
     let globals: GlobalOptions
     let environment: [String: String]

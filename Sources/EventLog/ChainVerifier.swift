@@ -44,6 +44,12 @@ public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible 
         case logHeadDiffers = "log-head-differs"
         /// The database no longer holds the chain an export was made from.
         case divergedFromExport = "diverged-from-export"
+        /// An event the application's rules would not have accepted when it was recorded
+        /// (its order, guards, times, restrictions or a setting's range); the detail names
+        /// the rule.
+        case brokenRule = "broken-rule"
+        /// Content a recorded redaction or purge erased is present again.
+        case unerased = "un-erased"
     }
 
     /// The stream (or `blobs` for a blob).

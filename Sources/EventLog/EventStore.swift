@@ -50,12 +50,23 @@ public final class EventStore {
     /// log, so no copy of purged bytes stays in either file: `PRAGMA incremental_vacuum`
     /// (files created with auto_vacuum=INCREMENTAL), then a truncating checkpoint. Returns
     /// whether the checkpoint completed (a reader in the middle of a snapshot holds it back).
+    ///
+    /// `waitMilliseconds` bounds the wait for another connection's read (a server, a running
+    /// `verify`): false then says the log still holds old copies, until that reader finishes
+    /// and a later command (``open(at:schema:clock:)`` tries at once) completes the truncation.
     @discardableResult
-    public func reclaimSpace() throws -> Bool {
+    public func reclaimSpace(waitMilliseconds: Int32 = 0) throws -> Bool {
         try database.execute("PRAGMA incremental_vacuum")
-        var busy = 1
-        try database.forEachRow("PRAGMA wal_checkpoint(TRUNCATE)") { busy = $0.int(0) }
-        return busy == 0
+        return try database.checkpointTruncating(waitMilliseconds: waitMilliseconds)
+    }
+
+    /// Empties the write-ahead log when it holds anything and no other connection reads it
+    /// (never waits); true when it is empty afterwards.
+    @discardableResult
+    public func truncateWriteAheadLog() -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? NSNumber)?.intValue ?? 0
+        guard size > 0 else { return true }
+        return (try? database.checkpointTruncating(waitMilliseconds: 0)) ?? false
     }
 
     /// Opens an existing database file, migrating it to the schema's current version.
@@ -68,7 +79,12 @@ public final class EventStore {
         }
         do {
             let database = try Database(path: path, mode: .existing, accepting: schema.checkOwnership)
-            return try EventStore(database: database, schema: schema, isNew: false, clock: clock)
+            let store = try EventStore(database: database, schema: schema, isNew: false, clock: clock)
+            // What an interrupted erasure or backup left: old pages in the write-ahead log
+            // (once its reader has finished), a killed backup's temporary copy.
+            store.truncateWriteAheadLog()
+            NewFile.removeAbandoned(besideDatabase: path)
+            return store
         } catch Database.OpenError.missing(let path) {
             throw EventLogError.databaseMissing(path)
         }

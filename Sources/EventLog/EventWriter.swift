@@ -119,9 +119,9 @@ public struct EventWriter {
         guard try database.scalarInt("SELECT data IS NOT NULL FROM blobs WHERE sha256 = ?", [sha256]) == 1 else { return }
         try database.run(
             "INSERT OR IGNORE INTO blob_purges (sha256, stream, version) VALUES (?, ?, ?)", [sha256, stream, version])
-        // The freed pages are overwritten with zeros, not left on the free list.
-        try database.execute("PRAGMA secure_delete=ON")
-        defer { try? database.execute("PRAGMA secure_delete=OFF") }
+        // The freed pages are overwritten with zeros, not left on the free list: every
+        // connection has secure_delete on (``Database``); the write-ahead log's older copies
+        // go with the checkpoint after the commit (``EventStore/reclaimSpace(waitMilliseconds:)``).
         try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [sha256])
     }
 

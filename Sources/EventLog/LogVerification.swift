@@ -22,29 +22,44 @@ extension Schema {
         return fresh
     }
 
+    /// The objects `ANALYZE` may add to any database, each with the SQL SQLite itself gives
+    /// it: the only objects a file may hold beyond its schema's. Compared by exact name and
+    /// SQL, so `sqlitexstat_h` or a `sqlite_stat1` trigger is no statistics table.
+    public static let statisticsTables: [String: String] = [
+        "sqlite_stat1": "CREATE TABLE sqlite_stat1(tbl,idx,stat)",
+        "sqlite_stat4": "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)",
+    ]
+
     /// How `database`'s tables, indexes, views and triggers, and the rows the schema itself
     /// inserts (fixed data such as rules the triggers read), differ from a fresh database of
-    /// this schema. SQLite's own statistics tables (`sqlite_stat…`) are not compared.
+    /// this schema, each object by exact name, type and SQL. Only SQLite's own statistics
+    /// tables (``statisticsTables``, exactly as `ANALYZE` creates them) may be added.
     public func differences(in database: Database) throws -> [String] {
         let fresh = try freshDatabase()
+        // Keyed by type and name: a trigger may share a table's name.
         func objects(_ database: Database) throws -> [String: (type: String, sql: String)] {
             var found: [String: (type: String, sql: String)] = [:]
-            let statement = try database.prepare(
-                "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_stat%'")
+            let statement = try database.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema")
             try statement.forEachRow { row in
-                found[row.text(1)] = (row.text(0), "\(row.text(2))\n\(row.optionalText(3) ?? "")")
+                let name = row.text(1)
+                if row.text(0) == "table", row.text(2) == name, let sql = Self.statisticsTables[name], row.optionalText(3) == sql {
+                    return
+                }
+                found["\(row.text(0)) \(name)"] = (row.text(0), "\(row.text(2))\n\(row.optionalText(3) ?? "")")
             }
             return found
         }
         let expected = try objects(fresh)
         let actual = try objects(database)
         var differences: [String] = []
-        for name in Set(expected.keys).union(actual.keys).sorted() {
-            switch (expected[name], actual[name]) {
-            case (let wanted?, nil): differences.append("\(wanted.type) \(name) is missing")
-            case (nil, let found?): differences.append("\(found.type) \(name) is not in the schema")
-            case (let wanted?, let found?) where wanted.type != found.type || wanted.sql != found.sql:
-                differences.append("\(found.type) \(name) is not the schema's")
+        // In name order (then type): what a reader looks up.
+        func name(_ key: String) -> Substring { key.drop { $0 != " " } }
+        for key in Set(expected.keys).union(actual.keys).sorted(by: { (name($0), $0) < (name($1), $1) }) {
+            switch (expected[key], actual[key]) {
+            case (_?, nil): differences.append("\(key.prefix(120)) is missing")
+            case (nil, _?): differences.append("\(key.prefix(120)) is not in the schema")
+            case (let wanted?, let found?) where wanted.sql != found.sql:
+                differences.append("\(key.prefix(120)) is not the schema's")
             default: break
             }
         }
@@ -53,7 +68,7 @@ extension Schema {
         var fixed: [String] = []
         try tables.forEachRow { fixed.append($0.text(0)) }
         for table in fixed.sorted() where try fresh.scalarInt("SELECT count(*) FROM \"\(table)\"") ?? 0 > 0 {
-            guard actual[table]?.type == "table" else { continue }
+            guard actual["table \(table)"] != nil else { continue }
             func rows(_ database: Database) throws -> [String] {
                 var rows: [String] = []
                 let statement = try database.prepare("SELECT * FROM main.\"\(table)\"")
@@ -75,9 +90,11 @@ extension EventStore {
     public static func openReadOnly(
         at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> EventStore {
-        let database: Database
+        var database: Database
         do {
             database = try Database(path: path, mode: .readOnly)
+            // A -wal that cannot be read in place (a read-only folder) is read from a private copy.
+            if database.skipsWriteAheadLog { database = try Database.privateSnapshot(of: path) }
         } catch Database.OpenError.missing(let path) {
             throw EventLogError.databaseMissing(path)
         }

@@ -54,12 +54,18 @@ import Testing
         #expect(try Self.evidenceCount(sandbox) == before + 1)
     }
 
-    @Test func aReadIntoAFullOutputIsAnIOError() throws {
+    @Test func aReadIntoAFullOutputIsAnIOErrorThatSaysTheReadWasRecorded() throws {
         let sandbox = try Sandbox(.openCase)
         let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
         let result = try Self.run(["show", sandbox.reference], in: sandbox, as: Staff.manager, output: full)
         #expect(result.status == 74, "\(result)")
-        #expect(result.stderr == "error: cannot write to standard output: No space left on device\n", "\(result)")
+        #expect(
+            result.stderr
+                == "error: nothing could be printed (cannot write to standard output: No space left on device), but your reading of \(sandbox.reference) was recorded in the audit trail\n",
+            "\(result)")
+        let audit = try Self.run(["audit"], in: sandbox, as: Staff.head, output: full)
+        #expect(audit.status == 74, "\(audit)")
+        #expect(audit.stderr.contains("but your reading of the audit trail was recorded in the audit trail"), "\(audit)")
         // An error to report, with standard error full as well: still 74, no crash.
         let both = try Self.run(["show", "CB-2026-9999"], in: sandbox, as: Staff.manager, output: full, errors: full)
         #expect(both.status == 74, "\(both)")
@@ -112,5 +118,28 @@ import Testing
             result.stderr.hasPrefix(
                 "error: recorded the export of the timeline of \(sandbox.reference) in the audit trail; its confirmation could not be printed (cannot write to standard output: Broken pipe)"),
             "\(result)")
+    }
+
+    @Test func aCheckpointIsRecordedAndItsIOErrorNamesTheFileWritten() throws {
+        let sandbox = try Sandbox(.openCase)
+        let out = sandbox.path("checkpoint.json")
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let result = try Self.run(["checkpoint", "--out", out], in: sandbox, as: Staff.safeguarding, output: full)
+        #expect(result.status == 74, "\(result)")
+        #expect(result.stderr.hasPrefix("error: wrote the checkpoint \(out) and recorded it in the audit trail; its confirmation could not be printed"), "\(result)")
+        #expect(FileManager.default.fileExists(atPath: out))
+        let audit = try sandbox.succeed(["audit"], as: Staff.head)
+        #expect(audit.stdout.contains("took a checkpoint of the log"), "\(audit)")
+    }
+
+    @Test func aReadThatFailsAfterItWasRecordedSaysSo() throws {
+        let sandbox = try Sandbox(.openCase)
+        // A damaged setting: show records the read, then cannot read the waiting times.
+        try SQLiteFile(sandbox.database).forge(
+            stream: "settings", type: "SettingChanged", actor: Staff.head, payload: #"{"key":"helpline.posh.wait-hours","value":-5,"v":1}"#)
+        let result = try sandbox.run(["show", sandbox.reference], as: Staff.manager)
+        #expect(result.status == 65, "\(result)")
+        #expect(!result.stderr.contains("nothing was written"), "\(result)")
+        #expect(result.stderr.contains("note: your reading of \(sandbox.reference) was recorded in the audit trail, though nothing could be shown"), "\(result)")
     }
 }

@@ -79,7 +79,7 @@ import Testing
         }
     }
 
-    @Test func aReadOnlyFolderWithAWriteAheadLogButNoIndexIsReadAsImmutableAndSaysSo() throws {
+    @Test func aReadOnlyFolderWithAWriteAheadLogButNoIndexIsVerifiedThroughAPrivateCopyAndSaysSo() throws {
         let sandbox = try Sandbox(.closedCase)
         // A connection that keeps its changes in the -wal file (no checkpoint), still open.
         let writer = try SQLiteFile(sandbox.database)
@@ -90,7 +90,30 @@ import Testing
         try Self.readOnlyCopy(of: sandbox, files: ["casebook.sqlite", "casebook.sqlite-wal"]) { path, run in
             let result = try run(["--db", path, "--as", Staff.safeguarding, "verify"])
             #expect(result.status == 0, "\(result)")
-            #expect(result.stdout.contains("note: the folder is read-only and SQLite cannot open the -wal file"), "\(result)")
+            #expect(result.stdout.contains("note: the folder is read-only, so SQLite cannot read the -wal file beside the database in place: a private copy of both was verified"), "\(result)")
+            // The reopening, which is only in the -wal file, was read.
+            #expect(result.stdout.contains("Log head: \(try sandbox.events().count) events"), "\(result)")
+        }
+        _ = writer
+    }
+
+    @Test func aPayloadTamperedInsideTheWriteAheadLogOfAReadOnlyCopyIsABreak() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let writer = try SQLiteFile(sandbox.database)
+        try writer.execute("PRAGMA wal_autocheckpoint = 0")
+        try writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let stream = "case/\(sandbox.reference)"
+        let note = try writer.version(of: "InvestigationNoteAdded", in: stream)
+        try writer.withoutTriggers {
+            try writer.execute(
+                "UPDATE events SET payload = replace(payload, 'recognised', 'recognized') WHERE stream = '\(stream)' AND version = \(note)")
+        }
+        #expect(FileManager.default.fileExists(atPath: sandbox.database + "-wal"))
+        try Self.readOnlyCopy(of: sandbox, files: ["casebook.sqlite", "casebook.sqlite-wal"]) { path, run in
+            let result = try run(["--db", path, "--as", Staff.safeguarding, "verify"])
+            #expect(result.status == 3, "\(result)")
+            #expect(result.stdout.contains("BREAK \(stream) v\(note): tampered-payload"), "\(result)")
+            #expect(!result.stdout.contains("OK: nothing was altered."), "\(result)")
         }
         _ = writer
     }
@@ -125,9 +148,14 @@ import Testing
         let out = sandbox.path("checkpoint.json")
         let written = try sandbox.succeed(["checkpoint", "--out", out], as: Staff.safeguarding)
         let file = try SQLiteFile(sandbox.database)
-        let names = try file.rows("SELECT DISTINCT stream FROM events ORDER BY stream").map { $0[0].replacingOccurrences(of: "text:", with: "") }
+        // The checkpoint is recorded in the audit trail after it was taken: it covers the log before that.
+        let recorded = try #require(try file.events(in: "audit").last)
+        #expect(recorded.type == "CheckpointTaken")
+        let names = try file.rows("SELECT DISTINCT stream FROM events WHERE position < \(recorded.position) ORDER BY stream").map {
+            $0[0].replacingOccurrences(of: "text:", with: "")
+        }
         #expect(names.contains("case/\(sandbox.reference)"))
-        #expect(written.stdout.hasPrefix("Wrote a checkpoint of \(try sandbox.events().count) events in \(names.count) streams to \(out)"))
+        #expect(written.stdout.hasPrefix("Wrote a checkpoint of \(try sandbox.events().count - 1) events in \(names.count) streams to \(out)"))
         let attributes = try FileManager.default.attributesOfItem(atPath: out)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
@@ -137,18 +165,19 @@ import Testing
         #expect(streams.compactMap { $0["stream"] as? String } == names)
         for stream in streams {
             let name = try #require(stream["stream"] as? String)
-            let last = try #require(try file.events(in: name).last)
+            let last = try #require(try file.events(in: name).last { $0.position < recorded.position })
             #expect(stream["version"] as? Int == last.version)
             #expect(stream["hash"] as? String == last.hash)
         }
         // The log head as README defines it: head_n = SHA256(head_(n-1) ‖ hash_n), hex text.
         var head = String(repeating: "0", count: 64)
-        for row in try file.rows("SELECT hash FROM events ORDER BY position") {
+        for row in try file.rows("SELECT hash FROM events WHERE position < \(recorded.position) ORDER BY position") {
             head = SHA256.hex(Array((head + row[0].replacingOccurrences(of: "text:", with: "")).utf8))
         }
         let logHead = try #require(json["logHead"] as? [String: Any])
         #expect(logHead["hash"] as? String == head)
         #expect(written.stdout.contains("(log head \(head))"))
+        head = SHA256.hex(Array((head + recorded.hash).utf8))
         #expect(try sandbox.run(["verify"], as: Staff.head).stdout.contains("Log head: \(try sandbox.events().count) events, SHA-256 \(head)"))
     }
 

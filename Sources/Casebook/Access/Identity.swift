@@ -2,11 +2,16 @@ import EventLog
 import Foundation
 
 extension Casebook {
-    /// How identities are established in this database: the latest `IdentityModeSet` of the
-    /// staff stream; ``IdentityMode/claimed`` for a database made before SPEC §8.
+    /// How identities are established in this database: the first `IdentityModeSet` of the
+    /// staff stream, the one `init` wrote (a later one is never honoured; verify reports it);
+    /// ``IdentityMode/claimed`` for a database made before SPEC §8. A mode that cannot be
+    /// read is damage (``CasebookError/damaged(_:)``), never taken for `claimed`.
     public func identityMode() throws -> IdentityMode {
-        let mode = try StaffRows.identityMode(in: store.database)
-        return mode.flatMap(IdentityMode.init(rawValue:)) ?? .claimed
+        guard let raw = try Self.translatingErrors({ try StaffRows.identityMode(in: store.database) }) else { return .claimed }
+        guard let mode = IdentityMode(rawValue: raw) else {
+            throw CasebookError.damaged("the staff stream's identity mode '\(raw.prefix(40))' cannot be read")
+        }
+        return mode
     }
 
     /// The staff directory replayed from the `staff` stream.

@@ -61,6 +61,8 @@ public struct StaffDirectory: Sendable, Equatable {
     public private(set) var members: [String: StaffMember] = [:]
     /// How identities are established; ``IdentityMode/claimed`` until an `IdentityModeSet` says otherwise.
     public private(set) var identityMode: IdentityMode = .claimed
+    /// Whether an `IdentityModeSet` has been folded in (only the first counts).
+    private var hasIdentityMode = false
     /// The number of events folded in.
     public private(set) var version = 0
 
@@ -70,7 +72,7 @@ public struct StaffDirectory: Sendable, Equatable {
     /// The directory after every event of the `staff` stream, oldest first.
     public static func replay(_ events: [RecordedEvent]) throws -> StaffDirectory {
         var directory = StaffDirectory()
-        for event in events { directory.apply(try StaffEvent(type: event.type, payload: event.payload)) }
+        for event in events { directory.apply(try StaffEvent(stored: event)) }
         return directory
     }
 
@@ -84,7 +86,12 @@ public struct StaffDirectory: Sendable, Equatable {
         case .roleChanged(let id, let role): members[id]?.role = role
         case .scopeChanged(let id, let scope): members[id]?.scope = scope
         case .left(let id): members[id]?.hasLeft = true
-        case .identityModeSet(let mode): identityMode = mode
+        case .identityModeSet(let mode):
+            // Set once, by `init`: a later one (never written by Casebook) is not honoured.
+            if !hasIdentityMode {
+                identityMode = mode
+                hasIdentityMode = true
+            }
         }
     }
 

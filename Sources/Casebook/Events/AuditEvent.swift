@@ -19,6 +19,8 @@ public enum AuditEvent: Sendable, Equatable {
     case auditRead(case: CaseReference?, since: String?)
     /// The whole database was copied (`backup`).
     case backupMade
+    /// A checkpoint of the log was written to a file (`checkpoint`): the log head it holds.
+    case checkpointTaken(events: Int, hash: String)
     /// A subject access request was answered with an export of every entry naming the
     /// person: when it was received and its one-calendar-month deadline (SPEC §9), and the
     /// cases whose entries it holds (nil in entries recorded before they were kept: any case).
@@ -51,7 +53,7 @@ public enum AuditEvent: Sendable, Equatable {
         switch self {
         case .timelineExported(let reference, _, _, _), .caseRead(let reference, _, _): return reference
         case .auditRead(let reference, _): return reference
-        case .outcomesExported, .backupMade, .subjectAccessExported: return nil
+        case .outcomesExported, .backupMade, .checkpointTaken, .subjectAccessExported: return nil
         }
     }
 
@@ -69,6 +71,7 @@ public enum AuditEvent: Sendable, Equatable {
         case .caseRead: return "CaseRead"
         case .auditRead: return "AuditRead"
         case .backupMade: return "BackupMade"
+        case .checkpointTaken: return "CheckpointTaken"
         case .subjectAccessExported: return "SubjectAccessExported"
         }
     }
@@ -88,6 +91,8 @@ public enum AuditEvent: Sendable, Equatable {
             fields = ["case": JSONValue(reference?.description), "since": JSONValue(since)]
         case .backupMade:
             fields = [:]
+        case .checkpointTaken(let events, let hash):
+            fields = ["events": .int(events), "hash": .string(hash)]
         case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries, let cases):
             fields = [
                 "subject": .string(subject), "receivedAt": .string(receivedAt), "deadline": .string(deadline),
@@ -143,6 +148,11 @@ public enum AuditEvent: Sendable, Equatable {
             self = .auditRead(case: reference.flatMap(CaseReference.init), since: try optional("since"))
         case "BackupMade":
             self = .backupMade
+        case "CheckpointTaken":
+            guard let events = json["events"]?.int, let hash = json["hash"]?.string else {
+                throw CaseEvent.PayloadError(type: type, field: "events")
+            }
+            self = .checkpointTaken(events: events, hash: hash)
         case "SubjectAccessExported":
             guard let subject = json["subject"]?.string, let receivedAt = json["receivedAt"]?.string,
                 let deadline = json["deadline"]?.string, let format = json["format"]?.string, let entries = json["entries"]?.int

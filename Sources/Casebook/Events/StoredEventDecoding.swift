@@ -9,11 +9,54 @@ extension CasebookError {
     }
 }
 
+/// A stored time that is not a real instant in the stored shape (`2026-13-45T99:99:99.999Z`).
+struct DamagedTime: Error, CustomStringConvertible {
+    var field: String
+    var text: String
+    var description: String { "its \(field) '\(text.prefix(40))' is not a real instant" }
+}
+
+extension RecordedEvent {
+    /// Throws ``DamagedTime`` unless both times are real instants in the stored shape: every
+    /// decoding of a stored event checks them, so a damaged row is invalid input (65), never
+    /// taken for another time.
+    func checkTimes() throws {
+        if !Timestamp.isValid(occurredAt) { throw DamagedTime(field: "occurred_at", text: occurredAt) }
+        if !Timestamp.isValid(recordedAt) { throw DamagedTime(field: "recorded_at", text: recordedAt) }
+    }
+}
+
 extension CaseEvent {
     /// Decodes a stored case event; ``CasebookError/damaged(_:)`` naming the case and
-    /// version when its payload cannot be read.
+    /// version when its payload or its times cannot be read.
     init(stored: RecordedEvent) throws {
         do {
+            try stored.checkTimes()
+            try self.init(type: stored.type, payload: stored.payload)
+        } catch {
+            throw CasebookError.undecodable(stored, error)
+        }
+    }
+}
+
+extension SettingsEvent {
+    /// Decodes a stored settings event (its value in the setting's range);
+    /// ``CasebookError/damaged(_:)`` when it cannot be read.
+    init(stored: RecordedEvent) throws {
+        do {
+            try stored.checkTimes()
+            try self.init(type: stored.type, payload: stored.payload)
+        } catch {
+            throw CasebookError.undecodable(stored, error)
+        }
+    }
+}
+
+extension RetentionEvent {
+    /// Decodes a stored retention event (1 to 100 years); ``CasebookError/damaged(_:)`` when it cannot be read.
+    init(stored: RecordedEvent) throws {
+        do {
+            try stored.checkTimes()
             try self.init(type: stored.type, payload: stored.payload)
         } catch {
             throw CasebookError.undecodable(stored, error)
@@ -25,6 +68,7 @@ extension StaffEvent {
     /// Decodes a stored staff event; ``CasebookError/damaged(_:)`` when it cannot be read.
     init(stored: RecordedEvent) throws {
         do {
+            try stored.checkTimes()
             try self.init(type: stored.type, payload: stored.payload)
         } catch {
             throw CasebookError.undecodable(stored, error)
@@ -36,6 +80,7 @@ extension AuditEvent {
     /// Decodes a stored audit event; ``CasebookError/damaged(_:)`` when it cannot be read.
     init(stored: RecordedEvent) throws {
         do {
+            try stored.checkTimes()
             try self.init(type: stored.type, payload: stored.payload)
         } catch {
             throw CasebookError.undecodable(stored, error)

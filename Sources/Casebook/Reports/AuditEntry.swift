@@ -50,6 +50,8 @@ public struct AuditEntry: Sendable, Equatable {
             return "read the audit trail" + (reference.map { " of \($0)" } ?? "") + (since.map { " since \($0)" } ?? "")
         case .backupMade:
             return "backed up the whole database"
+        case .checkpointTaken(let events, let hash):
+            return "took a checkpoint of the log (\(events) events, log head \(hash.prefix(12))…)"
         case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries, _):
             return "answered the subject access request of \(subject) (received \(receivedAt), due by \(deadline)): \(entries) entries as \(format)"
         }

@@ -29,14 +29,16 @@ public enum SettingsEvent: Sendable, Equatable {
         guard let name = json["key"]?.string, let key = Settings.Key(rawValue: name) else {
             throw CaseEvent.PayloadError(type: type, field: "key")
         }
-        guard let value = json["value"]?.int else { throw CaseEvent.PayloadError(type: type, field: "value") }
+        // In the setting's range, as `settings set` accepts: a stored value outside it is damage.
+        guard let value = json["value"]?.int, key.range.contains(value) else { throw CaseEvent.PayloadError(type: type, field: "value") }
         self = .changed(key: key, value: value)
     }
 }
 
 extension Settings {
-    /// The settings after the `settings` stream's events, oldest first.
+    /// The settings after the `settings` stream's events, oldest first;
+    /// ``CasebookError/damaged(_:)`` naming the version of one that cannot be read.
     public static func replay(_ events: [RecordedEvent]) throws -> Settings {
-        try events.reduce(Settings.defaults) { $0.evolve(try SettingsEvent(type: $1.type, payload: $1.payload)) }
+        try events.reduce(Settings.defaults) { $0.evolve(try SettingsEvent(stored: $1)) }
     }
 }

@@ -43,10 +43,11 @@ enum StaffRows {
         return members
     }
 
-    /// The raw mode of the staff stream's latest `IdentityModeSet`, or nil.
+    /// The raw mode of the staff stream's first `IdentityModeSet` (the one `init` writes), or
+    /// nil. The mode is set once: a later one is a break for verify and never honoured.
     static func identityMode(in database: Database) throws -> String? {
         try database.scalarText(
-            "SELECT json_extract(payload, '$.mode') FROM events WHERE stream = ? AND type = ? ORDER BY version DESC LIMIT 1",
+            "SELECT json_extract(payload, '$.mode') FROM events WHERE stream = ? AND type = ? ORDER BY version LIMIT 1",
             [StaffEvent.stream, StaffEvent.Kind.identityModeSet.rawValue])
     }
 

@@ -115,3 +115,16 @@ extension Projection {
         }
     }
 }
+
+/// The `blobs` table, read for verify's erasure checks.
+enum BlobRows {
+    /// A stored file's recorded size and media type, and whether its bytes are present; nil
+    /// when it is not stored at all.
+    static func state(of sha256: String, in database: Database) throws -> (size: Int, mediaType: String, hasBytes: Bool)? {
+        var found: (size: Int, mediaType: String, hasBytes: Bool)?
+        try database.forEachRow("SELECT size, media_type, data IS NOT NULL FROM blobs WHERE sha256 = ?", [sha256]) { row in
+            found = (row.int(0), row.text(1), row.int(2) == 1)
+        }
+        return found
+    }
+}

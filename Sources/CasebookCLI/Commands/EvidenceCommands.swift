@@ -85,6 +85,7 @@ enum EvidenceCommands {
             positionals: [CaseCommands.casePositional], examples: ["casebook --as smt.jones evidence list CB-2026-0001"])
     ) { invocation in
         let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
+        invocation.recordedRead = "your listing of the evidence of \(state.reference)"
         var table = Table(header: ["ID", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {

@@ -24,9 +24,9 @@ enum LawfulContentCommands {
                 }
                 return .changeCategory(category, add: add)
             },
-            describe: { state, events, _ in
+            describe: { state, events, invocation in
                 var text = "\(state.reference): categories now \(state.opened.categories.map(\.rawValue).joined(separator: ", "))."
-                text += purged(events)
+                text += purged(events, invocation)
                 if add, state.involvesChildSexualImagery {
                     text += "\nOnly the safeguarding lead and the headteacher can now see \(state.reference). No file may be added to it."
                 }
@@ -49,7 +49,7 @@ enum LawfulContentCommands {
         },
         describe: { state, events, invocation in
             let item = invocation.arguments.positionals.dropFirst().first?.uppercased() ?? "The item"
-            return "\(item) on \(state.reference) is marked as child sexual imagery." + purged(events)
+            return "\(item) on \(state.reference) is marked as child sexual imagery." + purged(events, invocation)
         })
 
     static let purge = CaseCommands.step(
@@ -64,7 +64,7 @@ enum LawfulContentCommands {
                 is reused by later files; to shrink the file itself, see docs/DATA-PROTECTION.md.
                 """),
         make: { invocation, _ in .purgeFiles(item: try invocation.positional(1), reason: try invocation.value("reason")) },
-        describe: { _, events, _ in purged(events).trimmingCharacters(in: .newlines) })
+        describe: { _, events, invocation in purged(events, invocation).trimmingCharacters(in: .newlines) })
 
     static func report(_ route: ReferralRoute) -> Command {
         let isNone = route == .none
@@ -113,16 +113,38 @@ enum LawfulContentCommands {
         }
     }
 
-    /// What a purge did, one line per file.
-    static func purged(_ events: [CaseEvent]) -> String {
+    /// What a purge did, one line per file; "deleted" only once no file of the database holds
+    /// the bytes (``Casebook/completeErasure()``), otherwise where they remain and until when.
+    static func purged(_ events: [CaseEvent], _ invocation: Invocation) -> String {
         var text = ""
-        for case .filesPurged(let purge) in events {
+        let purges = events.compactMap { event -> CaseEvent.Purge? in
+            if case .filesPurged(let purge) = event { return purge }
+            return nil
+        }
+        guard !purges.isEmpty else { return "" }
+        let remaining = erasureRemains(invocation)
+        for purge in purges {
             text += "\nPurged the files of \(purge.items.joined(separator: ", ")) (\(purge.reason)):"
             for file in purge.files {
-                let kept = purge.erased.contains(file.sha256) ? "bytes deleted" : "bytes kept: another item still holds them"
+                let kept =
+                    !purge.erased.contains(file.sha256)
+                    ? "bytes kept: another item still holds them"
+                    : remaining == nil ? "bytes deleted" : "bytes erased from the database, not yet from its write-ahead log"
                 text += "\n  \(TextField.escaped(file.name))  \(file.size) bytes  sha256 \(file.sha256)  \(kept)"
             }
         }
+        if let remaining { text += "\n" + remaining }
         return text
+    }
+
+    /// The sentence for erased content still in the write-ahead log, or nil when it is gone
+    /// from every file.
+    static func erasureRemains(_ invocation: Invocation) -> String? {
+        guard let casebook = try? invocation.casebook() else { return nil }
+        switch casebook.completeErasure() {
+        case .complete: return nil
+        case .remainsInWriteAheadLog(let log):
+            return "note: another connection (a server, a running verify) is reading the database, so copies of the erased content remain in \(log) until it finishes; the next casebook command after that removes them."
+        }
     }
 }

@@ -38,6 +38,11 @@ enum MaintenanceCommands {
             "Checked \(report.eventCount) events in \(report.streamCount) streams, the stored files, the schema, "
                 + "who acted, and the read models, in one read snapshot."
         ]
+        if report.verifiedPrivateCopy {
+            lines.append(
+                "note: the folder is read-only, so SQLite cannot read the -wal file beside the database in place: "
+                    + "a private copy of both was verified (and removed), changes still in the -wal file included")
+        }
         if report.skipsWriteAheadLog {
             lines.append(
                 "note: the folder is read-only and SQLite cannot open the -wal file beside the database without its -shm: "
@@ -130,15 +135,18 @@ enum MaintenanceCommands {
         let witness = CheckpointFile(
             checkpoint: try casebook.checkpoint(by: actor), takenAt: Timestamp.string(from: casebook.now), takenBy: actor.id)
         // Written like every other output file (SPEC §5); in server mode by the client.
-        let delivery = Delivery(path: out, content: .file(Array(witness.json().utf8)))
         let head = witness.checkpoint.logHead
+        // Recorded in the audit trail once the file is in place (removed again if that fails).
+        let delivery = Delivery(
+            path: out, content: .file(Array(witness.json().utf8)),
+            commit: { try casebook.recordExport(.checkpointTaken(events: head.eventCount, hash: head.hash), by: actor) })
         return Output(
             text: "Wrote a checkpoint of \(head.eventCount) events in \(witness.checkpoint.streams.count) streams to \(out) "
                 + "(log head \(head.hash)). Keep it away from the database; check with 'casebook verify --checkpoint \(out)'.",
             json: [
                 "file": .string(out), "events": .int(head.eventCount), "hash": .string(head.hash),
                 "streams": .int(witness.checkpoint.streams.count),
-            ], delivery: delivery)
+            ], recorded: "wrote the checkpoint \(out) and recorded it in the audit trail", delivery: delivery)
     }
 
     static let rebuild = Command(
@@ -209,8 +217,10 @@ enum MaintenanceCommands {
         }
         try invocation.casebook().redact(
             reference, version: version, reason: try invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
+        let remains = LawfulContentCommands.erasureRemains(invocation)
         return Output(
-            text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted.",
+            text: "Redacted \(reference) version \(version); the chain still verifies and reports it as redacted."
+                + (remains.map { "\n" + $0 } ?? ""),
             json: ["case": .string(reference.description), "version": .int(version)],
             recorded: "recorded the redaction of \(reference) version \(version)")
     }

@@ -16,6 +16,7 @@ enum ReadCommands {
         let recordAsOf = try invocation.time("as-of")
         let asOf = recordAsOf ?? invocation.clock()
         let state = try casebook.show(try invocation.caseReference(), by: actor, asOf: recordAsOf)
+        invocation.recordedRead = "your reading of \(state.reference)"
         let settings = try casebook.settings()
         let steps = Workflow.availability(of: state, now: asOf, settings: settings, for: actor)
         let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor, asOf: recordAsOf)

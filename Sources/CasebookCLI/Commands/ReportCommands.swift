@@ -80,6 +80,7 @@ enum ReportCommands {
         }
         let since = try invocation.time("since")
         let entries = try invocation.casebook().auditTrail(case: reference, since: since, by: try invocation.actor())
+        invocation.recordedRead = "your reading of the audit trail"
         var table = Table(header: ["WHEN", "WHO", "WHAT"])
         table.rows = entries.map { entry in
             [

@@ -71,8 +71,9 @@ enum RetentionCommands {
         let lines = applied.map {
             "\($0.reference): \($0.retentionClass.rawValue), review date \(invocation.localTime.format($0.reviewDate)): evidence and notes redacted, files purged"
         }
+        let remains = applied.isEmpty ? nil : LawfulContentCommands.erasureRemains(invocation)
         return Output(
-            text: (lines + ["\(applied.count) case\(applied.count == 1 ? "" : "s") erased."]).joined(separator: "\n"),
+            text: (lines + ["\(applied.count) case\(applied.count == 1 ? "" : "s") erased."] + (remains.map { [$0] } ?? [])).joined(separator: "\n"),
             json: .array(applied.map(Self.json)))
     }
 

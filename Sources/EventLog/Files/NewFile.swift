@@ -52,6 +52,10 @@ public enum NewFile {
         /// Device and inode of those that exist.
         let identities: [FileIdentity: String]
 
+        /// The database's path, when one is protected: where a backup made elsewhere leaves
+        /// a note of its temporary file, for ``removeAbandoned(besideDatabase:)``.
+        var database: String?
+
         /// Nothing protected.
         public static let nothing = Protected(paths: [:], identities: [:])
 
@@ -71,6 +75,7 @@ public enum NewFile {
                 }
             }
             self.init(paths: paths, identities: identities)
+            self.database = database
         }
 
         private init(paths: [String: String], identities: [FileIdentity: String]) {
@@ -139,7 +144,8 @@ public enum NewFile {
         let target = try Target(path, protecting: protected)
         defer { target.close() }
         let temporary = temporaryName(for: target.name)
-        try writeFile(bytes, named: temporary, in: target.folder, reportingAs: path)
+        let lock = try writeFile(bytes, named: temporary, in: target.folder, reportingAs: path)
+        defer { Glibc.close(lock) }
         do {
             try target.place(temporary, isFolder: false)
         } catch {
@@ -169,6 +175,8 @@ public enum NewFile {
             throw failure(errno, creating: path)
         }
         let inner = cfs_openat(target.folder, temporary, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
+        // Locked while it is being written: ``removeAbandoned(besideDatabase:)`` leaves it alone.
+        if inner >= 0 { flock(inner, LOCK_EX) }
         func discard() {
             for file in files where inner >= 0 { unlinkat(inner, file.name, 0) }
             if inner >= 0 { Glibc.close(inner) }
@@ -181,7 +189,7 @@ public enum NewFile {
         }
         do {
             fchmod(inner, 0o700)
-            for file in files { try writeFile(file.bytes, named: file.name, in: inner, reportingAs: path) }
+            for file in files { Glibc.close(try writeFile(file.bytes, named: file.name, in: inner, reportingAs: path)) }
             guard fsync(inner) == 0 else { throw failure(errno, writing: path) }
             try target.place(temporary, isFolder: true)
         } catch {
@@ -206,7 +214,16 @@ public enum NewFile {
         func discard() {
             for (suffix, _) in Protected.companions { unlinkat(target.folder, temporary + suffix, 0) }
         }
-        try writeFile([], named: temporary, in: target.folder, reportingAs: path)
+        // A copy made outside the database's folder leaves a note there, locked while the
+        // copy is made, so the next command can remove the copy if this process is killed.
+        let note = protected.database.flatMap { database in
+            NewFile.canonical(folder(of: database)) == NewFile.canonical(target.folderPath)
+                ? nil : AbandonNote(besideDatabase: database, temporary: NewFile.absolute(temporaryPath))
+        }
+        defer { note?.remove() }
+        // Locked (flock) from its creation to its move: never taken for an abandoned one.
+        let lock = try writeFile([], named: temporary, in: target.folder, reportingAs: path)
+        defer { Glibc.close(lock) }
         do {
             try fill(temporaryPath)
             for suffix in ["-wal", "-journal"] where FileIdentity(path: temporaryPath + suffix, followingLinks: false) != nil {
@@ -227,10 +244,19 @@ public enum NewFile {
     }
 
     /// Creates `name` in `folder` (exclusive, no symlink, 0600), writes and syncs it; removes
-    /// it on failure.
-    private static func writeFile(_ bytes: [UInt8], named name: String, in folder: Int32, reportingAs path: String) throws {
-        let descriptor = cfs_openat(folder, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure(errno, creating: path) }
+    /// it on failure. Returns a descriptor of it holding an exclusive `flock`, for the caller
+    /// to close once the file is in place (a temporary file no process holds is abandoned).
+    private static func writeFile(_ bytes: [UInt8], named name: String, in folder: Int32, reportingAs path: String) throws -> Int32 {
+        let lock = cfs_openat(folder, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw failure(errno, creating: path) }
+        flock(lock, LOCK_EX)
+        let descriptor = cfs_openat(folder, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+        guard descriptor >= 0 else {
+            let code = errno
+            unlinkat(folder, name, 0)
+            Glibc.close(lock)
+            throw failure(code, creating: path)
+        }
         var failed: Failure?
         if fchmod(descriptor, 0o600) != 0 {
             failed = failure(errno, writing: path)
@@ -252,8 +278,83 @@ public enum NewFile {
         if Glibc.close(descriptor) != 0, failed == nil, errno != EINTR { failed = failure(errno, writing: path) }
         if let failed {
             unlinkat(folder, name, 0)
+            Glibc.close(lock)
             throw failed
         }
+        return lock
+    }
+
+    // MARK: Abandoned temporary files
+
+    /// A note beside the database naming a temporary file made in another folder
+    /// (`.NAME.casebook-tmp-XXXXXXXX.where`), locked while that file is being made.
+    private struct AbandonNote {
+        static let suffix = ".where"
+        let path: String
+        let descriptor: Int32
+
+        init?(besideDatabase database: String, temporary: String) {
+            let folder = NewFile.folder(of: database)
+            path = NewFile.join(folder, temporaryName(for: NewFile.name(of: database)) + Self.suffix)
+            descriptor = cfs_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return nil }
+            flock(descriptor, LOCK_EX)
+            let bytes = Array(temporary.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            fsync(descriptor)
+        }
+
+        func remove() {
+            unlink(path)
+            Glibc.close(descriptor)
+        }
+    }
+
+    /// Removes what a killed process left while making a file beside the database (a
+    /// `.casebook-tmp-` file or folder, with any `-wal`, `-shm`, `-journal`) and the
+    /// temporary files a note beside it names in other folders (a backup made elsewhere):
+    /// each only when no process holds its lock, so a file being made now is left alone.
+    /// Best effort: what cannot be removed stays. Returns the paths removed.
+    @discardableResult
+    public static func removeAbandoned(besideDatabase database: String) -> [String] {
+        let folder = folder(of: database)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        var removed: [String] = []
+        func isUnheld(_ path: String, directory: Bool) -> Bool {
+            let descriptor = cfs_openat(AT_FDCWD, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (directory ? O_DIRECTORY : 0), 0)
+            guard descriptor >= 0 else { return false }
+            defer { Glibc.close(descriptor) }
+            return flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        }
+        func removeTemporary(_ path: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return }
+            let isFolder = info.st_mode & S_IFMT == S_IFDIR
+            guard isFolder || info.st_mode & S_IFMT == S_IFREG, isUnheld(path, directory: isFolder) else { return }
+            if isFolder {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { unlink(join(path, name)) }
+                rmdir(path)
+            } else {
+                for (suffix, _) in Protected.companions { unlink(path + suffix) }
+            }
+            removed.append(path)
+        }
+        for name in names.sorted() where name.hasPrefix(".") && name.contains(temporaryMarker) {
+            let path = join(folder, name)
+            if name.hasSuffix(AbandonNote.suffix) {
+                guard isUnheld(path, directory: false) else { continue }
+                if let text = try? String(contentsOfFile: path, encoding: .utf8), NewFile.name(of: text).contains(temporaryMarker),
+                    NewFile.name(of: text).hasPrefix(".")
+                {
+                    removeTemporary(text)
+                }
+                unlink(path)
+                removed.append(path)
+            } else if !name.hasSuffix("-wal"), !name.hasSuffix("-shm"), !name.hasSuffix("-journal") {
+                removeTemporary(path)
+            }
+        }
+        return removed
     }
 
     // MARK: The target

@@ -30,6 +30,9 @@ public final class Database {
         case readOnly
         /// A private database in memory.
         case memory
+        /// A private copy (``privateSnapshot(of:)``): opened read-write without the connection
+        /// pragmas, and only read.
+        case snapshot
     }
 
     /// Errors opening a file, before SQLite is involved.
@@ -51,6 +54,48 @@ public final class Database {
     /// Whether it was opened as immutable while a non-empty `-wal` file lies beside it:
     /// committed changes still in that file are not read.
     public private(set) var skipsWriteAheadLog = false
+    /// The private folder holding a copy of a read-only database and its `-wal`
+    /// (``privateSnapshot(of:)``), removed with the connection.
+    public private(set) var snapshotFolder: String?
+    /// The database the private copy was made of, when this connection reads one.
+    public private(set) var snapshotOf: String?
+
+    /// Opens a private copy of a database whose `-wal` file cannot be read in place (a
+    /// read-only folder, where SQLite cannot create the WAL index): the file and its `-wal`
+    /// are copied into a new folder of this user's (0700, files 0600) under the temporary
+    /// folder, which SQLite may write, and opened read-only there, so the committed changes
+    /// in the `-wal` are read too. The folder is removed when the connection is.
+    public static func privateSnapshot(of path: String) throws -> Database {
+        let base = (ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }) ?? "/tmp"
+        var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("casebook-snapshot-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot make a private folder for a copy: \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: made)
+        chmod(folder, 0o700)
+        let copy = folder + "/snapshot.sqlite"
+        do {
+            // The -wal first: frames appended meanwhile are not in it, and the main file then
+            // holds at least every page the copied frames were checkpointed from.
+            for (suffix, required) in [("-wal", false), ("", true)] {
+                guard let bytes = FileManager.default.contents(atPath: path + suffix) else {
+                    if required { throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot read \(path + suffix)") }
+                    continue
+                }
+                guard FileManager.default.createFile(atPath: copy + suffix, contents: bytes, attributes: [.posixPermissions: 0o600])
+                else { throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot copy \(path + suffix) into \(folder)") }
+            }
+            // Opened read-write (the copy is ours) so that SQLite reads the -wal and may write
+            // its index; nothing else is written to it.
+            let database = try Database(path: copy, mode: .snapshot)
+            database.snapshotFolder = folder
+            database.snapshotOf = path
+            return database
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+    }
 
     /// Opens a database file and applies the connection pragmas.
     ///
@@ -69,7 +114,7 @@ public final class Database {
                 throw OpenError.cannotCreate(path, errno: code)
             }
             close(fd)
-        case .existing, .readOnly:
+        case .existing, .readOnly, .snapshot:
             var info = stat()
             if stat(path, &info) != 0 {
                 throw errno == EACCES ? OpenError.permissionDenied(path) : OpenError.missing(path)
@@ -81,7 +126,7 @@ public final class Database {
         var handle: OpaquePointer?
         var code: Int32
         switch mode {
-        case .createNew, .existing:
+        case .createNew, .existing, .snapshot:
             code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         case .memory:
             code = sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
@@ -108,8 +153,11 @@ public final class Database {
         self.path = path
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
+        // Deleted content (a purge, a redaction, a replaced row) is overwritten with zeros on
+        // every connection, always: never left on free pages or in unused cell space.
+        sqlite3_exec(handle, "PRAGMA secure_delete=ON", nil, nil, nil)
         // A read-only connection changes nothing, not even the journal mode.
-        if mode == .readOnly || mode == .memory { return }
+        if mode == .readOnly || mode == .memory || mode == .snapshot { return }
         do {
             if mode == .existing, let accepting { try accepting(self) }
             // A new (empty) file only, and before the journal mode, or it does not take: freed
@@ -153,6 +201,7 @@ public final class Database {
     deinit {
         statements.removeAll()
         sqlite3_close_v2(handle)
+        if let snapshotFolder { try? FileManager.default.removeItem(atPath: snapshotFolder) }
     }
 
     func error(code: Int32, sql: String?) -> SQLiteError {
@@ -211,6 +260,23 @@ public final class Database {
         try statement.bind(values)
         defer { statement.reset() }
         return try statement.step() ? statement.optionalText(0) : nil
+    }
+
+    /// Copies every page of the write-ahead log into the file and truncates the log to
+    /// nothing (`PRAGMA wal_checkpoint(TRUNCATE)`), waiting at most `waitMilliseconds` for
+    /// other connections: false when one still reads the log (it then holds old pages,
+    /// which stay in the `-wal` file until a later checkpoint), true when the log is empty.
+    public func checkpointTruncating(waitMilliseconds: Int32 = 0) throws -> Bool {
+        sqlite3_busy_timeout(handle, waitMilliseconds)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds) }
+        var busy = 1
+        let statement = try prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+        do {
+            try statement.forEachRow { busy = $0.int(0) }
+        } catch let error as SQLiteError where error.isBusy {
+            return false
+        }
+        return busy == 0
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
