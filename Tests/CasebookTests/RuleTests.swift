@@ -197,8 +197,10 @@ private let ruleCases: [RuleCase] = [
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.helpline()]),
     // Police (000 §13.7).
     RuleCase(
+        // Assessed as not threatening: the hint is the unlawful-conduct route (000 §14.5),
+        // never a new assessment.
         rules: ["police-needs-threatening-material"], clause: "000 §13.7",
-        unblock: .assessThreat,
+        unblock: .referToPolice,
         refusedSetup: [C.web(), C.start, C.notThreatening, C.consent(.given)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
@@ -214,7 +216,7 @@ private let ruleCases: [RuleCase] = [
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.declined)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.declined), C.consent(.given)]),
     RuleCase(
-        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: .recordConsent,
+        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: .referToPolice,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.consent(.withdrawn)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
@@ -238,6 +240,10 @@ private let ruleCases: [RuleCase] = [
         rules: ["police-notice-needs-withdrawn-consent"], clause: "000 §13.7", unblock: nil,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer], command: .notifyPolice,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer, C.consent(.withdrawn)]),
+    RuleCase(
+        rules: ["consent-withdrawal-needs-consent-given"], clause: "000 §13.7", unblock: .recordConsent,
+        refusedSetup: [C.web()], command: C.consent(.withdrawn),
+        allowedSetup: [C.web(), C.consent(.given)], checkAvailability: false),
     // Corrections (SPEC §2.9).
     RuleCase(
         rules: ["source-change-needs-referral-withdrawn"], clause: "000 §13.4, §14.1", unblock: .withdraw,
@@ -281,7 +287,12 @@ private let ruleCases: [RuleCase] = [
     RuleCase(
         rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: .recordISPResponse,
         refusedSetup: refusedByHost + [C.escalate()], command: C.close,
-        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused)]),
+        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .blocked)]),
+    RuleCase(
+        // An ISP refusal leaves the material online: a helpline is the next route (SPEC §10).
+        rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: .escalateToPOSH,
+        refusedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused)], command: C.close,
+        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused), C.helpline(), C.helplineResponse(.refused)]),
     RuleCase(
         rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5",
         unblock: .requestTakedown, refusedSetup: closable + [C.social("https://chirp.example/p/9")],

@@ -24,6 +24,7 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case helplineResponded = "HelplineResponded"
     case consentRecorded = "ConsentRecorded"
     case policeReferred = "PoliceReferred"
+    case policeReferredUnlawful = "PoliceReferredUnlawfulConduct"
     case policeNotified = "PoliceNotified"
     case supportOffered = "SupportOffered"
     case supportResponded = "SupportResponded"
@@ -78,6 +79,7 @@ extension CaseEvent {
         case .helplineResponded: return CaseEventType.helplineResponded.rawValue
         case .consentRecorded: return CaseEventType.consentRecorded.rawValue
         case .policeReferred: return CaseEventType.policeReferred.rawValue
+        case .policeReferredUnlawful: return CaseEventType.policeReferredUnlawful.rawValue
         case .policeNotified: return CaseEventType.policeNotified.rawValue
         case .supportOffered: return CaseEventType.supportOffered.rawValue
         case .supportResponded: return CaseEventType.supportResponded.rawValue
@@ -159,6 +161,8 @@ extension CaseEvent {
             fields = [
                 "force": .string(force), "reference": JSONValue(reference), "overrideReason": JSONValue(overrideReason),
             ]
+        case .policeReferredUnlawful(let force, let reference, let reason):
+            fields = ["force": .string(force), "reference": JSONValue(reference), "reason": .string(reason)]
         case .supportOffered(let services): fields = ["services": .array(services.map { .string($0) })]
         case .supportResponded(let response): fields = ["response": .string(response.rawValue)]
         case .closed(let outcome, let action): fields = ["outcome": .string(outcome), "action": .string(action.rawValue)]
@@ -314,6 +318,9 @@ extension CaseEvent {
             return .policeReferred(
                 force: try f.string("force"), reference: f.optionalString("reference"),
                 overrideReason: f.optionalString("overrideReason"))
+        case .policeReferredUnlawful:
+            return .policeReferredUnlawful(
+                force: try f.string("force"), reference: f.optionalString("reference"), reason: try f.string("reason"))
         case .supportOffered: return .supportOffered(services: try f.strings("services"))
         case .supportResponded: return .supportResponded(try f.word("response", as: SupportResponse.self))
         case .closed: return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))

@@ -68,7 +68,8 @@ public struct Removal: Sendable, Equatable {
         /// When the material was taken down (or the request withdrawn); nil while still online.
         public var resolvedAt: Date?
         /// Whether the request is resolved for closing the case (SPEC §2.8): a check
-        /// confirmed removal, or the ISP answered — even if that answer was a refusal.
+        /// confirmed removal, the ISP blocked or closed the site, or a helpline answered (an ISP
+        /// refusal leaves the material online and the request open).
         public var isResolvedForClosing: Bool
 
         /// Creates a request's removal.
@@ -210,7 +211,7 @@ public struct Removal: Sendable, Equatable {
             text += " \(localTime.format(at)), \(String(format: "%.1f", hours)) h after the request"
                 + (request.isWithin24Hours == true ? " (within 24 h)" : " (NOT within 24 h)")
         } else if request.resolution == .stillOnline {
-            text += request.isResolvedForClosing ? " (resolved for closing: the ISP answered)" : ""
+            text += request.isResolvedForClosing ? " (resolved for closing: the helpline answered)" : ""
         }
         return text
     }

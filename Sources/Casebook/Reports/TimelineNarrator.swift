@@ -33,7 +33,7 @@ struct TimelineNarrator {
             case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
-                .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
+                .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .policeReferredUnlawful, .supportOffered,
                 .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
                 .retentionApplied:
@@ -196,6 +196,12 @@ struct TimelineNarrator {
                 narration = Narration(what: "Referred to the police (\(force)) with the affected person's consent")
                 narration.details = ["Force: \(force)", "Consent: \(state.consent?.rawValue ?? "given")"]
             }
+            if let reference { narration.details.append("Crime reference: \(reference)") }
+            return narration
+        case .policeReferredUnlawful(let force, let reference, let reason):
+            var narration = Narration(
+                what: "Reported to the police (\(force)) as conduct the school considers unlawful (000 §14.5): \(reason)")
+            narration.details = ["Force: \(force)", "Route: unlawful conduct (000 §14.5), the school's decision", "Reasons: \(reason)"]
             if let reference { narration.details.append("Crime reference: \(reference)") }
             return narration
         case .policeNotified:

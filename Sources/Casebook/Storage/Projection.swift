@@ -79,7 +79,9 @@ enum Projection {
 
     /// `not-referred`, `referred`, or `referred-override`.
     static func policeWord(_ referral: CaseState.PoliceReferral?) -> String {
-        referral.map { $0.overrideReason == nil ? "referred" : "referred-override" } ?? "not-referred"
+        referral.map {
+            $0.overrideReason != nil ? "referred-override" : $0.unlawfulConduct != nil ? "referred-unlawful-conduct" : "referred"
+        } ?? "not-referred"
     }
 
     /// One row per closure in the case's history (the outcomes report reads these).

@@ -25,6 +25,8 @@ public enum CaseCommand: Sendable, Equatable {
     case recordHelplineResponse(request: String, HelplineResult)
     case recordConsent(ConsentDecision, by: String)
     case referToPolice(force: String, reference: String?, overrideReason: String?)
+    /// Report conduct the school considers unlawful to the police, with its reasons (000 §14.5).
+    case referToPoliceUnlawful(force: String, reference: String?, reason: String)
     case notifyPolice
     case offerSupport(services: [String])
     case recordSupportResponse(SupportResponse)
@@ -62,7 +64,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .escalateToHelpline(_, let helpline, _): return helpline == .posh ? .escalateToPOSH : .escalateToReportHarmfulContent
         case .recordHelplineResponse: return .recordHelplineResponse
         case .recordConsent: return .recordConsent
-        case .referToPolice: return .referToPolice
+        case .referToPolice, .referToPoliceUnlawful: return .referToPolice
         case .notifyPolice: return .notifyPolice
         case .offerSupport: return .offerSupport
         case .recordSupportResponse: return .recordSupportResponse
@@ -93,6 +95,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .changeCategory: return .classifyCase
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
+        case .referToPoliceUnlawful: return .referUnlawfulConduct
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return .overrideConsent

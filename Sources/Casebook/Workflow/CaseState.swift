@@ -129,8 +129,12 @@ public struct CaseState: Sendable, Equatable {
         /// Set when it was withdrawn as entered in error.
         public var withdrawal: Withdrawal?
 
-        /// Resolved: a check confirmed removal or amendment, or the ISP or a helpline answered (SPEC §2.8, §10).
-        public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil || helplineResult != nil }
+        /// Resolved: a check confirmed removal or amendment, the ISP blocked access or closed
+        /// the site, or a helpline answered (SPEC §2.8, §10). An ISP refusal or silence does not
+        /// resolve a request whose material is still online: the helplines are the next route.
+        public var isResolved: Bool {
+            (check?.confirmsRemoval ?? false) || (ispResponse?.removesAccess ?? false) || helplineResult != nil
+        }
     }
 
     /// A declaration that takedown does not apply, covering the URL evidence live when it
@@ -303,6 +307,9 @@ public struct CaseState: Sendable, Equatable {
         public var overrideReason: String?
         /// When it was made.
         public var at: Date
+        /// Why the school considers the conduct unlawful, when it reported it on that
+        /// ground rather than with consent (000 §14.5).
+        public var unlawfulConduct: String? = nil
     }
 
     /// How a case was closed.

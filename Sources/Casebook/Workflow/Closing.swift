@@ -34,15 +34,17 @@ enum ClosingTrack {
         }
         for takedown in state.liveTakedowns where !takedown.isResolved {
             let id = takedown.request.id
+            // An ISP that refused or stayed silent leaves the material online (SPEC §10).
+            let isp = takedown.ispResponse.map { "the ISP answered \($0.rawValue) and no helpline response is recorded" }
             refusals.append(
                 Refusal(
                     .closeNeedsResolvedTakedowns,
-                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded",
-                    unblock: .anyOf([
-                        .step(.checkRemoval, subject: id, choice: "removed|amended"),
-                        .step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id),
-                        .step(takedown.helpline == nil ? .escalateToPOSH : .recordHelplineResponse, subject: id),
-                    ])))
+                    reason: "\(id) (\(takedown.request.host)) is not resolved: no check has confirmed removal and "
+                        + (isp ?? "no ISP or helpline response is recorded"),
+                    unblock: .anyOf(
+                        [.step(.checkRemoval, subject: id, choice: "removed|amended")]
+                            + (takedown.ispResponse == nil ? [.step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id)] : [])
+                            + [.step(takedown.helpline == nil ? .escalateToPOSH : .recordHelplineResponse, subject: id)])))
         }
         for item in state.uncoveredURLEvidence {
             refusals.append(

@@ -48,6 +48,8 @@ extension CaseState {
         case .consentRecorded(let decision, _): recordConsent(decision, at: date)
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)
+        case .policeReferredUnlawful(let force, let reference, let reason):
+            policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: nil, at: date, unlawfulConduct: reason)
         case .policeNotified: policeToBeToldSince = nil
         case .supportOffered(let services):
             supportServices = services

@@ -73,6 +73,7 @@ public enum Rule: String, Sendable, CaseIterable {
     case policeReferralOnce = "police-referral-once"
     case consentByAffectedPerson = "consent-by-affected-person"
     case policeNoticeNeedsWithdrawnConsent = "police-notice-needs-withdrawn-consent"
+    case consentWithdrawalNeedsConsentGiven = "consent-withdrawal-needs-consent-given"
     // Support (Support.swift)
     case supportResponseNeedsOffer = "support-response-needs-offer"
     // Closing (Closing.swift)
@@ -111,7 +112,7 @@ public enum Rule: String, Sendable, CaseIterable {
             .reportHarmfulContentNeedsPlatformReply, .helplineResponseNeedsEscalation, .helplineResponseOnce:
             return "SPEC §10, 000 §13.5–§13.6"
         case .policeNeedsThreateningMaterial, .policeNeedsConsent, .policeReferralOnce, .consentByAffectedPerson,
-            .policeNoticeNeedsWithdrawnConsent:
+            .policeNoticeNeedsWithdrawnConsent, .consentWithdrawalNeedsConsentGiven:
             return "000 §13.7"
         case .supportResponseNeedsOffer: return "000 §13.8"
         case .closeNeedsConcludedInvestigation: return "000 §13.3"

@@ -91,6 +91,8 @@ public enum Workflow {
         case .recordConsent(let decision, let person): return try PoliceTrack.consent(decision, by: person, state, context)
         case .referToPolice(let force, let reference, let overrideReason):
             return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason, state, context)
+        case .referToPoliceUnlawful(let force, let reference, let reason):
+            return try PoliceTrack.referUnlawful(force: force, reference: reference, reason: reason)
         case .notifyPolice: return Decision(events: [.policeNotified])
         case .offerSupport(let services): return try SupportTrack.offer(services)
         case .recordSupportResponse(let response): return Decision(events: [.supportResponded(response)])

@@ -25,7 +25,7 @@ enum ClosingCommands {
     static let refer = CaseCommands.step(
         CommandSpec(
             name: "police refer",
-            summary: "Refer the case to the police (000 §13.7): needs threatening material and consent, or a child-protection override.",
+            summary: "Refer the case to the police: threatening material with consent (000 §13.7), a child-protection override, or conduct the school considers unlawful (000 §14.5).",
             positionals: [CaseCommands.casePositional],
             options: [
                 OptionSpec(name: "force", valueName: "name", isRequired: true, help: "The police force."),
@@ -33,17 +33,37 @@ enum ClosingCommands {
                 OptionSpec(
                     name: "override-reason", valueName: "text",
                     help: "Refer without consent for child protection (headteacher or safeguarding lead only)."),
+                OptionSpec(
+                    name: "unlawful",
+                    help: "Report conduct the school considers unlawful (000 §14.5): the school's decision, with --reason; needs neither threatening material nor consent (headteacher, senior manager or safeguarding lead)."),
+                OptionSpec(name: "reason", valueName: "text", help: "With --unlawful: why the school considers the conduct unlawful."),
             ],
-            examples: ["casebook --as smt.jones police refer CB-2026-0001 --force 'Northshire Police' --reference NP-26-118822"]),
+            examples: [
+                "casebook --as smt.jones police refer CB-2026-0001 --force 'Northshire Police' --reference NP-26-118822",
+                "casebook --as head police refer CB-2026-0001 --force 'Northshire Police' --unlawful --reason 'Disclosed a pupil's home address (data protection offence).'",
+            ]),
         make: { invocation, _ in
-            .referToPolice(
-                force: invocation.value("force"), reference: invocation.optional("reference"),
-                overrideReason: invocation.optional("override-reason"))
+            let force = invocation.value("force")
+            let reference = invocation.optional("reference")
+            if invocation.arguments.flag("unlawful") {
+                guard invocation.optional("override-reason") == nil else {
+                    throw CommandError.usage("--unlawful and --override-reason are separate routes: give one")
+                }
+                guard let reason = invocation.optional("reason") else {
+                    throw CommandError.usage("--unlawful needs --reason TEXT: the school's reasons are recorded (000 §14.5)")
+                }
+                return .referToPoliceUnlawful(force: force, reference: reference, reason: reason)
+            }
+            guard invocation.optional("reason") == nil else {
+                throw CommandError.usage("--reason goes with --unlawful (for a child-protection override, use --override-reason)")
+            }
+            return .referToPolice(force: force, reference: reference, overrideReason: invocation.optional("override-reason"))
         },
         describe: { state, _, _ in
             guard let referral = state.policeReferral else { return "Referred." }
             return "\(state.reference) referred to \(referral.force)"
-                + (referral.overrideReason.map { " WITHOUT CONSENT (child-protection override: \($0))" } ?? "") + "."
+                + (referral.overrideReason.map { " WITHOUT CONSENT (child-protection override: \($0))" } ?? "")
+                + (referral.unlawfulConduct.map { " as conduct the school considers unlawful (000 §14.5): \($0)" } ?? "") + "."
         })
 
     static let notified = CaseCommands.step(

@@ -75,6 +75,7 @@ enum CaseText {
         let police = state.policeReferral.map {
             "referred to \($0.force)" + ($0.reference.map { " (\($0))" } ?? "")
                 + ($0.overrideReason.map { " — CHILD-PROTECTION OVERRIDE, without consent: \($0)" } ?? "")
+                + ($0.unlawfulConduct.map { " — conduct the school considers unlawful (000 §14.5): \($0)" } ?? "")
         } ?? "not referred"
         lines.append("Police:      consent \(state.consent?.rawValue ?? "not recorded"); \(police)")
         if state.policeToBeToldSince != nil {

@@ -69,9 +69,11 @@ enum StepWords {
         case .recordHelplineResponse: return "\(subject ?? "T1") --result \(choice ?? HelplineResult.allCases.map(\.rawValue).joined(separator: "|"))"
         case .recordConsent: return "\(flags(choice ?? "given|declined|withdrawn")) --by \(subject ?? "ID")"
         case .referToPolice:
-            return choice == "override"
-                ? "--force NAME --override-reason TEXT (a child-protection override: headteacher or safeguarding lead)"
-                : "--force NAME"
+            switch choice {
+            case "override"?: return "--force NAME --override-reason TEXT (a child-protection override: headteacher or safeguarding lead)"
+            case "unlawful"?: return "--force NAME --unlawful --reason TEXT (conduct the school considers unlawful, 000 §14.5)"
+            default: return "--force NAME"
+            }
         case .offerSupport: return "--service NAME"
         case .recordSupportResponse: return "--accepted|--declined"
         case .close: return "--outcome TEXT --action ACTION"
