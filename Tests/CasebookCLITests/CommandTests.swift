@@ -264,8 +264,9 @@ import Testing
         }
         let shown = try sandbox.succeed(["show", r], json: true).jsonObject()
         #expect(shown.string("status") == "open")
-        #expect(shown.object("investigation")?.string("status") == "concluded")
-        #expect(shown.object("investigation")?.string("finding") == "substantiated")
+        // Reopened: a new round of investigation is under way (issue 21).
+        #expect(shown.object("investigation")?.string("status") == "started")
+        #expect(shown.object("investigation")?.int("round") == 2)
         #expect(shown.object("investigation")?.array("behaviourReferrals") as? [String] == ["Y10-0423"])
         #expect(shown.objects("takedowns").map { $0.bool("resolved") } == [true, true])
         #expect(shown.objects("takedowns").map { $0.string("isp") ?? "-" } == ["Example Telecom", "-"])

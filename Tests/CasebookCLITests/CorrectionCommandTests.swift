@@ -94,6 +94,7 @@ struct CorrectionCommandTests {
         let sandbox = try Sandbox(.closedCase)  // closed at When.at(18)
         let r = sandbox.reference
         try sandbox.succeed(["reopen", r, "--reason", "The post reappeared.", "--at", When.at(40)])
+        try sandbox.succeed(["investigate", "conclude", r, "--finding", "substantiated", "--summary", "Same pupil.", "--at", When.at(40.5)])
         try sandbox.succeed(["close", r, "--outcome", "Removed again; final warning.", "--action", "final-warning", "--at", When.at(41)])
         let all = try sandbox.succeed(["outcomes", "--format", "json"], as: Staff.hr)
         let rows = try all.jsonObject().objects("cases")

@@ -112,4 +112,59 @@ struct MessyCaseTests {
         let overdue = try sandbox.succeed(["overdue", "--as-of", When.at(6)], as: Staff.safeguarding)
         #expect(!overdue.stdout.contains("tell"), "\(overdue)")
     }
+
+    // MARK: Item 4: a reopened case is a new round of investigation
+
+    @Test func reopeningOpensANewRoundOfInvestigation() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let r = sandbox.reference
+        let reopened = try sandbox.succeed(["reopen", r, "--reason", "A second account posted the same.", "--at", When.at(19)])
+        #expect(reopened.stdout.contains("Round 2 of the investigation"), "\(reopened)")
+        try sandbox.succeed(["investigate", "source", r, "--kind", "pupil", "--ref", "@second_account", "--at", When.at(20)])
+        try sandbox.succeed(["investigate", "assess", r, "--threatening", "--rationale", "Repeats the street name.", "--at", When.at(20.5)])
+        let close = try sandbox.run(["close", r, "--outcome", "x", "--action", "none", "--at", When.at(21)], as: Staff.manager)
+        #expect(close.status == 1, "\(close)")
+        #expect(close.stderr.contains("close-needs-concluded-investigation"), "\(close)")
+        #expect(close.stderr.contains("casebook investigate conclude \(r)"), "\(close)")
+        let show = try sandbox.succeed(["show", r])
+        #expect(show.stdout.contains("round 2 under way"), "\(show)")
+        try sandbox.succeed([
+            "investigate", "conclude", r, "--finding", "substantiated", "--summary", "The same pupil ran both accounts.", "--at", When.at(22),
+        ])
+        try sandbox.succeed(["close", r, "--outcome", "Second account removed.", "--action", "behaviour-sanction", "--at", When.at(23)])
+        let timeline = try sandbox.succeed(["timeline", r, "--format", "text"], as: Staff.safeguarding)
+        #expect(timeline.stdout.contains("round 2 of the investigation begins"), "\(timeline)")
+        #expect(timeline.stdout.contains("Source revised: pupil (@second_account)"), "\(timeline)")
+        #expect(timeline.stdout.contains("SUPERSEDED by the source identified of"), "\(timeline)")
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).status == 0)
+    }
+
+    // MARK: Item 5: a closure's outcome is corrected, and the report shows the correction
+
+    @Test func closureOutcomeIsCorrected() throws {
+        let sandbox = try Sandbox(.closedCase)
+        let r = sandbox.reference
+        let before = try sandbox.dump()
+        #expect(try sandbox.run(["close", "correct", r, "--outcome", "x", "--action", "none", "--reason", "r"], as: Staff.hr).status == 77)
+        #expect(try sandbox.run(["close", "correct", r, "--outcome", "x", "--action", "nonsense", "--reason", "r"], as: Staff.manager).status == 65)
+        #expect(try sandbox.dump() == before)
+        let corrected = try sandbox.succeed([
+            "close", "correct", r, "--outcome", "Blocked by the ISP; pupil sanctioned.", "--action", "behaviour-sanction",
+            "--reason", "POSH was never involved.", "--at", When.at(18.5),
+        ])
+        #expect(corrected.stdout.contains("was: Removed or blocked; pupil sanctioned."), "\(corrected)")
+        let outcomes = try sandbox.succeed(["outcomes", "--format", "csv"], as: Staff.hr)
+        #expect(outcomes.stdout.contains("Blocked by the ISP; pupil sanctioned."), "\(outcomes)")
+        #expect(!outcomes.stdout.contains("Removed or blocked; pupil sanctioned."), "\(outcomes)")
+        let timeline = try sandbox.succeed(["timeline", r, "--format", "text"], as: Staff.safeguarding)
+        #expect(timeline.stdout.contains("Closure outcome corrected"), "\(timeline)")
+        #expect(timeline.stdout.contains("Earlier outcome: Removed or blocked; pupil sanctioned."), "\(timeline)")
+        #expect(timeline.stdout.contains("SUPERSEDED by the closure correction of"), "\(timeline)")
+        // Never closed: nothing to correct.
+        let open = try Sandbox(.openCase)
+        let refused = try open.run(["close", "correct", r, "--outcome", "x", "--action", "none", "--reason", "r"], as: Staff.manager)
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stderr.contains("closure-correction-needs-closure"), "\(refused)")
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).status == 0)
+    }
 }

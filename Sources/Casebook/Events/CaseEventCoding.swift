@@ -30,6 +30,7 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case supportResponded = "SupportResponded"
     case closed = "CaseClosed"
     case reopened = "CaseReopened"
+    case closureCorrected = "ClosureCorrected"
     case withdrawn = "EntryWithdrawn"
     case accessRestricted = "AccessRestricted"
     case accessRestored = "AccessRestored"
@@ -84,6 +85,7 @@ extension CaseEvent {
         case .supportOffered: return CaseEventType.supportOffered.rawValue
         case .supportResponded: return CaseEventType.supportResponded.rawValue
         case .closed: return CaseEventType.closed.rawValue
+        case .closureCorrected: return CaseEventType.closureCorrected.rawValue
         case .reopened: return CaseEventType.reopened.rawValue
         case .withdrawn: return CaseEventType.withdrawn.rawValue
         case .accessRestricted: return CaseEventType.accessRestricted.rawValue
@@ -166,6 +168,8 @@ extension CaseEvent {
         case .supportOffered(let services): fields = ["services": .array(services.map { .string($0) })]
         case .supportResponded(let response): fields = ["response": .string(response.rawValue)]
         case .closed(let outcome, let action): fields = ["outcome": .string(outcome), "action": .string(action.rawValue)]
+        case .closureCorrected(let outcome, let action, let reason):
+            fields = ["outcome": .string(outcome), "action": .string(action.rawValue), "reason": .string(reason)]
         case .reopened(let reason): fields = ["reason": .string(reason)]
         case .withdrawn(let item, let reason): fields = ["item": .string(item), "reason": .string(reason)]
         case .policeNotified: fields = [:]
@@ -324,6 +328,9 @@ extension CaseEvent {
         case .supportOffered: return .supportOffered(services: try f.strings("services"))
         case .supportResponded: return .supportResponded(try f.word("response", as: SupportResponse.self))
         case .closed: return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))
+        case .closureCorrected:
+            return .closureCorrected(
+                outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self), reason: try f.string("reason"))
         case .reopened: return .reopened(reason: try f.string("reason"))
         case .accessRestricted: return .accessRestricted(staff: try f.string("staff"), reason: try f.string("reason"))
         case .accessRestored: return .accessRestored(staff: try f.string("staff"), reason: f.optionalString("reason"))

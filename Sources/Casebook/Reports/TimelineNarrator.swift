@@ -34,7 +34,7 @@ struct TimelineNarrator {
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .policeReferredUnlawful, .supportOffered,
-                .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
+                .supportResponded, .closed, .reopened, .closureCorrected, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
                 .retentionApplied:
                 break
@@ -85,7 +85,8 @@ struct TimelineNarrator {
         case .noteAdded(let text):
             return Narration(what: "Investigation note added", details: ["Note: \(text)"])
         case .sourceIdentified(let kind, let ref):
-            var narration = Narration(what: "Source identified: \(kind.rawValue)" + (ref.map { " (\($0))" } ?? ""))
+            let revised = state.source != nil ? "Source revised" : "Source identified"
+            var narration = Narration(what: "\(revised): \(kind.rawValue)" + (ref.map { " (\($0))" } ?? ""))
             narration.details.append("Source: \(kind.rawValue)")
             if let ref { narration.details.append("Reference: \(ref)") }
             return narration
@@ -218,7 +219,17 @@ struct TimelineNarrator {
             return Narration(what: "Support \(response.rawValue) by the affected person", details: ["Response: \(response.rawValue)"])
         case .closed(let outcome, let action):
             return Narration(what: "Case closed: action \(action.rawValue)", details: ["Outcome: \(outcome)", "Action: \(action.rawValue)"])
+        case .closureCorrected(let outcome, let action, let reason):
+            var details = ["Outcome: \(outcome)", "Action: \(action.rawValue)", "Reason: \(reason)"]
+            if let earlier = state.closures.last?.closure {
+                details.insert("Earlier outcome: \(earlier.outcome) (action \(earlier.action.rawValue))", at: 0)
+            }
+            return Narration(what: "Closure outcome corrected: action \(action.rawValue)", details: details)
         case .reopened(let reason):
+            if case .concluded = state.investigation {
+                return Narration(
+                    what: "Case reopened: round \(state.investigationRound + 1) of the investigation begins", details: ["Reason: \(reason)"])
+            }
             return Narration(what: "Case reopened", details: ["Reason: \(reason)"])
         case .accessRestricted(let staff, let reason):
             return Narration(
@@ -299,6 +310,11 @@ struct TimelineNarrator {
     }
 
     /// The flag an entry's own row carries once it is withdrawn: who, when and why.
+    /// The flag on an entry a later one replaced: a revised source or assessment, a corrected closure.
+    func supersededFlag(by what: String, at date: Date, version: Int) -> Timeline.Flag {
+        Timeline.Flag(kind: .superseded, text: "SUPERSEDED by the \(what) of \(localTime.format(date)) (version \(version))")
+    }
+
     func withdrawnFlag(_ item: String, by actor: String, at date: Date, reason: String, version: Int) -> Timeline.Flag {
         Timeline.Flag(
             kind: .withdrawn,

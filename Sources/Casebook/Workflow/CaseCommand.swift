@@ -32,6 +32,8 @@ public enum CaseCommand: Sendable, Equatable {
     case recordSupportResponse(SupportResponse)
     case close(outcome: String, action: CloseAction)
     case reopen(reason: String)
+    /// Corrects the latest closure's outcome and action, with the reason (SPEC §2.9).
+    case correctClosure(outcome: String, action: CloseAction, reason: String)
     /// Withdraws an entry made in error (see ``CorrectionsTrack`` for the names).
     case withdraw(item: String, reason: String)
     /// Adds or removes a category (`category add|remove`); adding `child-sexual-imagery`
@@ -70,6 +72,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .recordSupportResponse: return .recordSupportResponse
         case .close: return .close
         case .reopen: return .reopen
+        case .correctClosure: return .correctClosure
         case .withdraw: return .withdraw
         case .changeCategory: return .changeCategory
         case .flagEvidence: return .flagEvidence

@@ -160,8 +160,13 @@ public struct CaseState: Sendable, Equatable {
     public var status: Status = .open
     /// Evidence items in capture order, withdrawn ones included.
     public var evidence: [EvidenceItem] = []
-    /// The investigation.
+    /// The investigation (of the current round).
     public var investigation: Investigation = .notStarted
+    /// The round of investigation: 1, then one more at each reopening of a concluded
+    /// investigation (a reopened case is investigated again, SPEC §2.8).
+    public var investigationRound = 1
+    /// The conclusion of the round before this one, while the new round has none.
+    public var previousConclusion: Investigation?
     /// Investigation notes, withdrawn ones included.
     public var notes: [Note] = []
     /// The identified source (nil once withdrawn).
@@ -320,6 +325,8 @@ public struct CaseState: Sendable, Equatable {
         public var action: CloseAction
         /// When it closed.
         public var at: Date
+        /// The version of the event that recorded this outcome (the closure, or its latest correction).
+        public var version: Int = 0
     }
 
     /// One closure in the case's history, with the outcome facts HR reads as they stood
@@ -341,5 +348,9 @@ public struct CaseState: Sendable, Equatable {
         public var removal: Removal
         /// When the case was reopened after this closure.
         public var reopenedAt: Date?
+        /// The outcome as first recorded, when it was corrected since (SPEC §2.9).
+        public var correctedFrom: Closure?
+        /// Why it was corrected (the latest correction).
+        public var correctionReason: String?
     }
 }

@@ -99,11 +99,16 @@ enum ClosingTrack {
 extension CaseState {
     /// Closing keeps the outcome facts as they stand, for the report of the period it happened in.
     mutating func close(_ outcome: String, _ action: CloseAction, at date: Date) {
-        let closure = Closure(outcome: outcome, action: action, at: date)
+        let closure = Closure(outcome: outcome, action: action, at: date, version: version)
         status = .closed
         self.closure = closure
         var finding: Finding?
-        if case .concluded(let concluded, _) = investigation { finding = concluded }
+        if case .concluded(let concluded, _) = investigation {
+            finding = concluded
+        } else if case .concluded(let concluded, _)? = previousConclusion {
+            // A closure recorded before reopenings opened a new round keeps the last finding.
+            finding = concluded
+        }
         var kinds: [String] = []
         if !behaviourReferrals.isEmpty { kinds.append("behaviour") }
         if !disciplinaryReferrals.isEmpty { kinds.append("disciplinary") }
@@ -114,9 +119,16 @@ extension CaseState {
                 removal: removal))
     }
 
+    /// Reopening opens a new round of investigation: the source, the assessment and the
+    /// conclusion may be recorded again, and closing again needs the new round concluded.
     mutating func reopen(at date: Date) {
         status = .open
         closure = nil
+        if case .concluded = investigation {
+            previousConclusion = investigation
+            investigation = .started
+            investigationRound += 1
+        }
         if !closures.isEmpty { closures[closures.count - 1].reopenedAt = date }
     }
 }

@@ -84,6 +84,7 @@ public enum Rule: String, Sendable, CaseIterable {
     case closeNeedsSupportOffered = "close-needs-support-offered"
     // Corrections (Corrections.swift)
     case entryWithdrawn = "entry-withdrawn"
+    case closureCorrectionNeedsClosure = "closure-correction-needs-closure"
     // Redaction (Casebook+Maintenance.swift)
     case redactEvidenceAndNotesOnly = "redact-evidence-and-notes-only"
     // Lawful content (LawfulContent.swift)
@@ -120,7 +121,7 @@ public enum Rule: String, Sendable, CaseIterable {
         case .closeNeedsTakedownForURLEvidence: return "000 §13.5"
         case .closeNeedsPoliceTrackSettled: return "000 §13.7"
         case .closeNeedsSupportOffered: return "000 §13.8"
-        case .entryWithdrawn: return "SPEC §2.9"
+        case .entryWithdrawn, .closureCorrectionNeedsClosure: return "SPEC §2.9"
         case .redactEvidenceAndNotesOnly: return "SPEC §4 (UK GDPR erasure)"
         case .childSexualImageryNoFiles: return "Protection of Children Act 1978; UKCIS 2024; SPEC §9"
         case .referralDecisionNeedsChildSexualImagery, .closeNeedsReferralDecision: return "UKCIS 2024; SPEC §9"

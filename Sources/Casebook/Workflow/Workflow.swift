@@ -99,6 +99,8 @@ public enum Workflow {
         case .close(let outcome, let action): return try ClosingTrack.close(outcome, action)
         case .reopen(let reason): return try ClosingTrack.reopen(reason)
         case .withdraw(let item, let reason): return try CorrectionsTrack.withdraw(item, reason: reason, state)
+        case .correctClosure(let outcome, let action, let reason):
+            return try CorrectionsTrack.correctClosure(outcome, action, reason: reason)
         case .changeCategory(let category, let add): return try LawfulContentTrack.changeCategory(category, add: add, state, context)
         case .flagEvidence(let item): return try LawfulContentTrack.flag(item, state, context)
         case .recordReferralDecision(let route, let reference, let reason):

@@ -115,5 +115,32 @@ enum ClosingCommands {
             options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why it is reopened.")],
             examples: ["casebook --as smt.jones reopen CB-2026-0001 --reason 'The post reappeared.'"]),
         make: { invocation, _ in .reopen(reason: invocation.value("reason")) },
-        describe: { state, _, _ in "\(state.reference) reopened." })
+        describe: { state, _, _ in
+            "\(state.reference) reopened."
+                + (state.investigationRound > 1 ? " Round \(state.investigationRound) of the investigation is open: the source, the assessment and the conclusion may be recorded again." : "")
+        })
+
+    static let correct = CaseCommands.step(
+        CommandSpec(
+            name: "close correct",
+            summary: "Correct the latest closure's outcome and action, with the reason (SPEC §2.9); the outcome as first recorded stays in the timeline, marked superseded.",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "outcome", valueName: "text", isRequired: true, help: "The correct outcome summary."),
+                OptionSpec(name: "action", valueName: "action", isRequired: true, help: "One of: \(CloseAction.choices)."),
+                OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why the outcome recorded was wrong."),
+            ],
+            examples: [
+                "casebook --as smt.jones close correct CB-2026-0001 --outcome 'Blocked by the ISP; pupil sanctioned.' --action behaviour-sanction --reason 'POSH was never involved.'"
+            ]),
+        make: { invocation, _ in
+            .correctClosure(
+                outcome: invocation.value("outcome"), action: try invocation.word("action", as: CloseAction.self),
+                reason: invocation.value("reason"))
+        },
+        describe: { state, _, _ in
+            guard let record = state.closures.last else { return "Corrected." }
+            return "Closure of \(state.reference) corrected: \(record.closure.outcome) (\(record.closure.action.rawValue))"
+                + (record.correctedFrom.map { "; was: \($0.outcome) (\($0.action.rawValue))" } ?? "") + "."
+        })
 }

@@ -16,7 +16,7 @@ enum Commands {
         TakedownCommands.escalate, TakedownCommands.ispResponse,
         HelplineCommands.escalate, HelplineCommands.response,
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.notified, ClosingCommands.offerSupport,
-        ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
+        ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.correct, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
         SettingsCommands.set, SettingsCommands.list, ReminderCommands.digest,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,

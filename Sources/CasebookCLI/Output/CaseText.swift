@@ -36,7 +36,8 @@ enum CaseText {
         let investigation: String
         switch state.investigation {
         case .notStarted: investigation = "not started"
-        case .started: investigation = "started"
+        case .started:
+            investigation = state.investigationRound > 1 ? "round \(state.investigationRound) under way (the case was reopened)" : "started"
         case .concluded(let finding, let summary): investigation = "concluded: \(finding.rawValue) — \(summary)"
         }
         lines.append("Investigation: \(investigation)")

@@ -88,6 +88,7 @@ enum JSONOutput {
             value["finding"] = .string(finding.rawValue)
             value["summary"] = .string(summary)
         }
+        value["round"] = .int(state.investigationRound)
         value["source"] = state.source.map { ["kind": .string($0.kind.rawValue), "ref": JSONValue($0.ref)] } ?? .null
         value["threatening"] = state.isThreatening.map { .bool($0) } ?? .null
         value["rationale"] = JSONValue(state.threatRationale)

@@ -33,6 +33,7 @@ enum StepWords {
         case .close: return "close"
         case .reopen: return "reopen"
         case .withdraw: return "withdraw"
+        case .correctClosure: return "close correct"
         case .changeCategory: return "category add"
         case .flagEvidence: return "evidence flag"
         case .recordReferralDecision: return "report ROUTE"
@@ -79,6 +80,7 @@ enum StepWords {
         case .close: return "--outcome TEXT --action ACTION"
         case .reopen: return "--reason TEXT"
         case .withdraw: return "\(subject ?? "ITEM") --reason TEXT"
+        case .correctClosure: return "--outcome TEXT --action ACTION --reason TEXT"
         case .changeCategory: return choice ?? "CATEGORY"
         case .flagEvidence: return "\(subject ?? "E1") --child-sexual-imagery"
         case .recordReferralDecision:
