@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 // Issue 21, "the messy case, second round", through the real `casebook` binary: rules as
@@ -166,5 +167,83 @@ struct MessyCaseTests {
         #expect(refused.status == 1, "\(refused)")
         #expect(refused.stderr.contains("closure-correction-needs-closure"), "\(refused)")
         #expect(try sandbox.succeed(["verify"], as: Staff.head).status == 0)
+    }
+
+    // MARK: Item 6: the HR outcomes report counts cases, filters by staff, names both durations
+
+    /// Opens, investigates and closes a second case whose source is a member of staff
+    /// referred for discipline (no URL evidence: nothing to take down).
+    static func closeStaffCase(_ sandbox: Sandbox, staff: String, at start: Double) throws -> String {
+        let opened = try sandbox.succeed(
+            [
+                "open", "--affected", Staff.affected, "--reported-by", Staff.affected, "--summary", "A colleague's messages.",
+                "--category", "harassment", "--school", "Harrowgate Fields Academy", "--at", When.at(start),
+            ], json: true)
+        let reference = try #require(opened.jsonObject().string("reference"))
+        for (arguments, hours) in [
+            (["evidence", "add", reference, "--kind", "email", "--description", "Abusive email"], 0.1),
+            (["investigate", "start", reference], 0.2),
+            (["investigate", "source", reference, "--kind", "staff", "--ref", staff], 0.3),
+            (["investigate", "assess", reference, "--not-threatening", "--rationale", "Abusive, not a threat."], 0.4),
+            (["refer", "disciplinary", reference, "--staff", staff], 0.5),
+            (["investigate", "conclude", reference, "--finding", "substantiated", "--summary", "Sent from his account."], 0.6),
+            (["support", "offer", reference, "--service", "Employee assistance programme"], 0.7),
+            (["close", reference, "--outcome", "Final warning.", "--action", "final-warning"], 0.8),
+        ] {
+            try sandbox.succeed(arguments + ["--at", When.at(start + hours)])
+        }
+        return reference
+    }
+
+    @Test func outcomesCountCasesAndFilterByStaff() throws {
+        let sandbox = try Sandbox(.closedCase)  // closed at +18: T1 blocked by the ISP at +10, T2 removed at +12
+        let r = sandbox.reference
+        try sandbox.succeed(["reopen", r, "--reason", "The post reappeared.", "--at", When.at(19)])
+        try sandbox.succeed(["investigate", "conclude", r, "--finding", "substantiated", "--summary", "Same pupil.", "--at", When.at(20)])
+        try sandbox.succeed(["close", r, "--outcome", "Removed again.", "--action", "behaviour-sanction", "--at", When.at(21)])
+        let second = try Self.closeStaffCase(sandbox, staff: Staff.other, at: 22)
+
+        let text = try sandbox.succeed(["outcomes"], as: Staff.hr)
+        #expect(text.stdout.contains("2 cases closed at any time (3 closures"), "\(text)")
+        #expect(text.stdout.contains("0 referred to the police") == false, "\(text)")
+        #expect(text.stdout.contains("1 referred to the police"), "\(text)")
+        #expect(text.stdout.contains("1 behaviour and 1 disciplinary referral(s) standing"), "\(text)")
+
+        // CSV: `closed` is a date a spreadsheet sorts; the reopening has its own column;
+        // both durations are there, named.
+        let csv = try RFC4180.parse(try sandbox.succeed(["outcomes", "--format", "csv"], as: Staff.hr).stdout)
+        let header = try #require(csv.first)
+        let column = { (name: String) in try #require(header.firstIndex(of: name)) }
+        let cases = csv.filter { $0.first == "case" }
+        #expect(cases.count == 3)
+        for row in cases {
+            #expect(row[try column("closed")].wholeMatch(of: #/\d{4}-\d{2}-\d{2}/#) != nil, "\(row)")
+        }
+        let first = try #require(cases.first)
+        #expect(!first[try column("reopened")].isEmpty)
+        // T1: requested +2, blocked by the ISP +10 (8.0 h); E1 was posted at -3: visible 13.0 h.
+        #expect(first[try column("hours_request_to_removal")] == "8.0", "\(first)")
+        #expect(first[try column("hours_visible")] == "13.0", "\(first)")
+        #expect(first[try column("visible_from")] == "posting", "\(first)")
+
+        // --staff: only the case where k.marsh is the source or referred for discipline.
+        let json = try sandbox.succeed(["outcomes", "--staff", Staff.other, "--format", "json"], as: Staff.hr).jsonObject()
+        #expect(json.objects("cases").map { $0.string("reference") } == [second])
+        #expect(json.object("summary")?.int("closed") == 1)
+        #expect(json.object("summary")?.int("disciplinaryReferrals") == 1)
+        #expect(try sandbox.run(["outcomes", "--staff", "nobody.here"], as: Staff.hr).status == 66)
+    }
+
+    /// One rounding for the same figure: a removal 23.41 hours after the request reads 23.5
+    /// (rounded up to a tenth, so within 24 h never shows more) in the timeline row and header.
+    @Test func oneRoundingForTheTimeToRemoval() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        try sandbox.succeed(["takedown", "check", r, "T1", "--result", "removed", "--at", When.at(2 + 23.41)])
+        let timeline = try sandbox.succeed(["timeline", r, "--format", "text"], as: Staff.safeguarding)
+        #expect(timeline.stdout.contains("Confirmed 23.5 hours after the request"), "\(timeline)")
+        #expect(!timeline.stdout.contains("23.4 hours"), "\(timeline)")
+        let show = try sandbox.succeed(["show", r])
+        #expect(show.stdout.contains("23.5 h after the request"), "\(show)")
     }
 }

@@ -135,7 +135,8 @@ struct TimelineNarrator {
             var narration = Narration(what: "Removal check for \(id) (host \(host(id, state))): \(result.rawValue)")
             narration.details.append("Result: \(result.rawValue)")
             if result.confirmsRemoval, let takedown = state.takedown(id) {
-                let afterRequest = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.requestedAt)))
+                // The same rounding as the removal figures of every report (Removal.hours).
+                let afterRequest = Timeline.hoursText(Removal.hours(from: takedown.requestedAt, to: date))
                 if date > takedown.deadline {
                     let late = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.deadline)))
                     narration.details.append("Confirmed \(afterRequest) after the request: \(late) after the 24-hour deadline")

@@ -336,7 +336,7 @@ public struct CaseState: Sendable, Equatable {
         public var closure: Closure
         /// The kind of source, if identified.
         public var sourceKind: SourceKind?
-        /// `behaviour`, `disciplinary`: the live referrals' kinds.
+        /// `behaviour`, `disciplinary`: one per live referral, in order.
         public var referrals: [String]
         /// Threatening or not, once assessed.
         public var isThreatening: Bool?
@@ -352,5 +352,8 @@ public struct CaseState: Sendable, Equatable {
         public var correctedFrom: Closure?
         /// Why it was corrected (the latest correction).
         public var correctionReason: String?
+        /// The staff ids a hearing would look for: the staff source's reference (when the
+        /// source is a member of staff) and each member referred for discipline.
+        public var staffInvolved: [String] = []
     }
 }

@@ -109,14 +109,15 @@ extension CaseState {
             // A closure recorded before reopenings opened a new round keeps the last finding.
             finding = concluded
         }
-        var kinds: [String] = []
-        if !behaviourReferrals.isEmpty { kinds.append("behaviour") }
-        if !disciplinaryReferrals.isEmpty { kinds.append("disciplinary") }
+        // One kind per live referral, so the report counts referrals, not closures.
+        let kinds = behaviourReferrals.map { _ in "behaviour" } + disciplinaryReferrals.map { _ in "disciplinary" }
+        var staff = disciplinaryReferrals
+        if source?.kind == .staff, let ref = source?.ref, !staff.contains(ref) { staff.insert(ref, at: 0) }
         closures.append(
             ClosureRecord(
                 closure: closure, sourceKind: source?.kind, referrals: kinds, isThreatening: isThreatening,
                 policeReferral: policeReferral, finding: finding,
-                removal: removal))
+                removal: removal, reopenedAt: nil, correctedFrom: nil, correctionReason: nil, staffInvolved: staff))
     }
 
     /// Reopening opens a new round of investigation: the source, the assessment and the
