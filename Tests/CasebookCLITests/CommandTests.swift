@@ -401,11 +401,11 @@ import Testing
         // --as-of a later instant: the same record, deadlines evaluated then.
         let text = try sandbox.succeed(["overdue", "--as-of", When.at(300)], as: Staff.safeguarding).stdout
         #expect(text.hasPrefix("CASE"))
-        #expect(text.contains("takedown T1"))
+        #expect(text.contains("T1: the host's 24 hours"))
         #expect(text.contains("isp escalate \(r) T1"))
-        #expect(text.contains("request-takedown E2"))
+        #expect(text.contains("E2: no takedown request yet"))
         // POSH may be asked once its 48 hours after the request have passed (SPEC §10).
-        #expect(text.contains("helpline T1"))
+        #expect(text.contains("T1: a helpline may be asked"))
         #expect(text.contains("3 overdue as of \(London.format(When.date(300)))."))
         let json = try sandbox.succeed(["overdue", "--as-of", When.at(300)], as: Staff.safeguarding, json: true).jsonObject()
         #expect(json.string("asOf") == When.at(300))

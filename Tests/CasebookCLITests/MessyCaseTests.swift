@@ -246,4 +246,43 @@ struct MessyCaseTests {
         let show = try sandbox.succeed(["show", r])
         #expect(show.stdout.contains("23.5 h after the request"), "\(show)")
     }
+
+    // MARK: Item 7: no raw identifiers or UTC in human output
+
+    /// Whether text holds an instant in the stored UTC form (`2026-12-08T17:00:00.000Z`).
+    static func hasStoredInstant(_ text: String) -> Bool {
+        text.firstMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil
+    }
+
+    @Test func humanOutputHasWordsAndLocalTimes() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        // A second request, made an hour ago: its deadline is still ahead, named in refusals.
+        try sandbox.succeed(["takedown", "request", r, "--evidence", "E2", "--method", "email", "--at", When.at(239)])
+        let show = try sandbox.succeed(["show", r]).stdout
+        #expect(!Self.hasStoredInstant(show), "\(show)")
+        #expect(show.contains("casebook helpline escalate \(r) T1 --to posh"), "\(show)")
+        #expect(show.contains("helpline escalate --to report-harmful-content:"), "\(show)")
+        #expect(show.components(separatedBy: "\n  helpline escalate:").count == 1, "\(show)")
+
+        let urgent = try Sandbox(.staff)
+        try urgent.succeed([
+            "open", "--affected", Staff.affected, "--reported-by", Staff.affected, "--summary", "A pupil named in a comment.",
+            "--category", "child-mentioned", "--at", When.at(0),
+        ])
+        let overdue = try urgent.succeed(["overdue"], as: Staff.safeguarding).stdout
+        #expect(!overdue.contains("investigate-urgent"), "\(overdue)")
+        #expect(overdue.contains("urgent case: investigation not started"), "\(overdue)")
+        let shown = try urgent.succeed(["show", r]).stdout
+        #expect(!shown.contains("investigate-urgent"), "\(shown)")
+        let list = try urgent.succeed(["list"]).stdout
+        #expect(!list.contains("not-started") && list.contains("not started"), "\(list)")
+        let digest = try urgent.succeed(["digest", "--for", Staff.manager], as: Staff.manager).stdout
+        #expect(!digest.contains("investigate-urgent"), "\(digest)")
+
+        let closed = try Sandbox(.closedCase)
+        let retention = try closed.succeed(["retention"], as: Staff.head).stdout
+        #expect(!Self.hasStoredInstant(retention), "\(retention)")
+        #expect(retention.contains("GMT") || retention.contains("BST"), "\(retention)")
+    }
 }

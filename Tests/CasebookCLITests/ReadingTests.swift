@@ -47,10 +47,10 @@ struct ReadingTests {
         let instant = Timestamp.string(from: typedBefore)
         try sandbox.succeed(["takedown", "check", r, "T1", "--result", "removed"])
         let now = try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout
-        #expect(!now.contains("takedown T1"), "\(now)")
+        #expect(!now.contains("T1: the host's 24 hours"), "\(now)")
         // As the record stood before the check was typed in, T1 was overdue.
         let then = try sandbox.succeed(["overdue", "--as-of", instant], as: Staff.safeguarding).stdout
-        #expect(then.contains("takedown T1"), "\(then)")
+        #expect(then.contains("T1: the host's 24 hours"), "\(then)")
         let shown = try sandbox.succeed(["show", r, "--as-of", instant]).stdout
         #expect(shown.contains("check —"), "\(shown)")
         #expect(try sandbox.succeed(["show", r]).stdout.contains("check removed"))

@@ -20,7 +20,7 @@ enum ReminderCommands {
                 uid: deadline.calendarUID, start: deadline.due,
                 summary: "\(reference): \(deadline.nextAction)",
                 description: """
-                    \(reference) (\(item.school.isEmpty ? "no school given" : item.school)): \(deadline.kind.rawValue) \(deadline.subject) \
+                    \(reference) (\(item.school.isEmpty ? "no school given" : item.school)): \(StepWords.what(deadline)) \
                     is due \(invocation.localTime.format(deadline.due)).
                     Next: \(deadline.nextAction).
                     Run: \(command)
@@ -79,7 +79,7 @@ enum ReminderCommands {
                 let when = item.lateness >= 0
                     ? "due \(local.format(item.deadline.due)), \(ReadCommands.duration(item.lateness)) late"
                     : "due \(local.format(item.deadline.due))"
-                lines.append("- \(reference) \(item.deadline.kind.rawValue) \(item.deadline.subject): \(item.deadline.nextAction); \(when)")
+                lines.append("- \(reference) \(StepWords.what(item.deadline)): \(item.deadline.nextAction); \(when)")
                 lines.append("  \(StepWords.render(item.deadline.step, case: reference, localTime: local))")
             }
         }

@@ -134,3 +134,31 @@ extension StepWords {
     static func who(_ step: Step) -> String { who(Workflow.roles(for: step)) }
 }
 
+
+extension StepWords {
+    /// A step's heading in `show`: its command, with the helpline named for the two
+    /// helpline steps that share `helpline escalate` (one heading each, never twice the same).
+    static func heading(_ step: Step) -> String {
+        switch step {
+        case .escalateToPOSH: return command(step) + " --to posh"
+        case .escalateToReportHarmfulContent: return command(step) + " --to report-harmful-content"
+        default: return command(step)
+        }
+    }
+
+    /// What a deadline is about, in words for people (never the library's identifiers):
+    /// `T1: the host's 24 hours`, `urgent case: investigation not started`.
+    static func what(_ deadline: Deadline) -> String {
+        switch deadline.kind {
+        case .takedown: return "\(deadline.subject): the host's 24 hours"
+        case .requestTakedown: return "\(deadline.subject): no takedown request yet"
+        case .investigateUrgent: return "urgent case: investigation not started"
+        case .tellPolice: return "tell the police consent was withdrawn"
+        case .helpline: return "\(deadline.subject): a helpline may be asked"
+        case .helplineResponse: return "\(deadline.subject): the helpline's answer"
+        }
+    }
+
+    /// An investigation status word (`not-started`) as people read it (`not started`).
+    static func investigationWords(_ word: String) -> String { word.replacingOccurrences(of: "-", with: " ") }
+}
