@@ -285,4 +285,40 @@ struct MessyCaseTests {
         #expect(!Self.hasStoredInstant(retention), "\(retention)")
         #expect(retention.contains("GMT") || retention.contains("BST"), "\(retention)")
     }
+
+    // MARK: Item 10: capture friction
+
+    @Test func captureSaysWhatFitsAndPrintsIDs() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        let snapchat = try sandbox.run(["evidence", "add", r, "--kind", "social", "--platform", "Snapchat"], as: Staff.manager)
+        #expect(snapchat.status == 65, "\(snapchat)")
+        #expect(snapchat.stderr.contains("text-message"), "\(snapchat)")
+        try sandbox.succeed(["evidence", "add", r, "--kind", "text-message", "--platform", "Snapchat", "--description", "A direct message", "--at", When.at(2.5)])
+
+        let note = try sandbox.succeed(["investigate", "note", r, "Spoke to the head of year.", "--at", When.at(3)])
+        #expect(note.stdout.contains("Note N1 added"), "\(note)")
+        try sandbox.succeed(["investigate", "source", r, "--kind", "pupil", "--at", When.at(3.1)])
+        let referral = try sandbox.succeed(["refer", "behaviour", r, "--pupil", "Y10-0423", "--at", When.at(3.2)])
+        #expect(referral.stdout.contains("R1"), "\(referral)")
+
+        // A child-sexual-imagery case: no file is suggested, since none may be kept.
+        let imagery = try Sandbox(.staff)
+        let opened = try imagery.succeed(
+            [
+                "open", "--affected", Staff.affected, "--reported-by", Staff.affected, "--summary", "An image of a pupil.",
+                "--category", "child-sexual-imagery", "--at", When.at(0),
+            ], as: Staff.safeguarding)
+        #expect(!opened.stdout.contains("--file"), "\(opened)")
+        #expect(opened.stdout.contains("no screenshot or file is kept"), "\(opened)")
+
+        // help is grouped by job.
+        let help = try sandbox.succeed(["help"]).stdout
+        for heading in ["RECORD A CASE:", "INVESTIGATE:", "TAKEDOWN AND ESCALATION:", "POLICE AND SUPPORT:", "REPORTS:", "ADMINISTRATION:"] {
+            #expect(help.contains(heading), "\(heading)")
+        }
+        let takedown = try #require(help.range(of: "TAKEDOWN AND ESCALATION:"))
+        let police = try #require(help.range(of: "POLICE AND SUPPORT:"))
+        #expect(help[takedown.upperBound..<police.lowerBound].contains("helpline escalate"))
+    }
 }
