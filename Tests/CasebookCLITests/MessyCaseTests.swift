@@ -321,4 +321,37 @@ struct MessyCaseTests {
         let police = try #require(help.range(of: "POLICE AND SUPPORT:"))
         #expect(help[takedown.upperBound..<police.lowerBound].contains("helpline escalate"))
     }
+
+    // MARK: Item 12: the calendar warns before the deadline and shows what is overdue today
+
+    @Test func calendarAlarmsBeforeAndOverdueToday() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        // T2 requested an hour ago: due in 23 hours. T1 (requested 10 days ago) is overdue.
+        try sandbox.succeed(["takedown", "request", r, "--evidence", "E2", "--method", "email", "--at", When.at(239)])
+        let before = Date().addingTimeInterval(-60)
+        let ics = try sandbox.succeed(["overdue", "--format", "ics"]).stdout
+        let events = ics.components(separatedBy: "BEGIN:VEVENT").dropFirst().map { $0.replacingOccurrences(of: "\r\n ", with: "") }
+        func start(_ event: String) throws -> Date {
+            let line = try #require(event.components(separatedBy: "\r\n").first { $0.hasPrefix("DTSTART:") })
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+            return try #require(formatter.date(from: String(line.dropFirst("DTSTART:".count))))
+        }
+        let upcoming = try #require(events.first { $0.contains("-takedown-T2@casebook") })
+        #expect(upcoming.contains("TRIGGER:-PT4H"), "\(upcoming)")
+        #expect(try start(upcoming) == When.date(239 + 24))
+        let overdue = events.filter { $0.contains("SUMMARY:OVERDUE:") }
+        #expect(!overdue.isEmpty, "\(ics)")
+        for event in overdue {
+            #expect(try start(event) >= before, "\(event)")
+            #expect(event.contains("TRIGGER:PT0S"), "\(event)")
+            #expect(event.contains("Overdue since"), "\(event)")
+        }
+        // The warning is a setting.
+        try sandbox.succeed(["settings", "set", "reminders.alarm-hours", "6"], as: Staff.head)
+        #expect(try sandbox.succeed(["overdue", "--format", "ics"]).stdout.contains("TRIGGER:-PT6H"))
+    }
 }
