@@ -354,4 +354,24 @@ struct MessyCaseTests {
         try sandbox.succeed(["settings", "set", "reminders.alarm-hours", "6"], as: Staff.head)
         #expect(try sandbox.succeed(["overdue", "--format", "ics"]).stdout.contains("TRIGGER:-PT6H"))
     }
+
+    // MARK: Item 13: the demo is recorded as it happened and says what to do next
+
+    @Test func demoIsContemporaneousAndEndsWithWhatNext() throws {
+        let sandbox = try Sandbox(.empty)
+        let demo = try sandbox.run(["demo"])
+        #expect(demo.status == 0, "\(demo)")
+        // No entry of its timeline is flagged as recorded late.
+        #expect(!demo.stdout.contains("!! recorded"), "\(demo)")
+        let timeline = try sandbox.succeed(["timeline", "CB-\(Calendar.utcForTests.component(.year, from: Date().addingTimeInterval(-3 * 86_400)))-0001", "--format", "json"], as: "dsl.khan").jsonObject()
+        let flags = timeline.objects("events").flatMap { $0.objects("flags") }.compactMap { $0.string("kind") }
+        #expect(!flags.contains("late-entry"), "\(flags)")
+        // It ends with what to do next: where the database and its files are, and how to look.
+        let tail = try #require(demo.stdout.range(of: "What next:"))
+        let next = demo.stdout[tail.lowerBound...]
+        #expect(next.contains(sandbox.database), "\(next)")
+        #expect(next.contains("--as dsl.khan timeline"), "\(next)")
+        #expect(next.contains("docs/DEPLOYMENT.md"), "\(next)")
+        #expect(try sandbox.succeed(["verify"], as: "head").status == 0)
+    }
 }
