@@ -374,4 +374,34 @@ struct MessyCaseTests {
         #expect(next.contains("docs/DEPLOYMENT.md"), "\(next)")
         #expect(try sandbox.succeed(["verify"], as: "head").status == 0)
     }
+
+    // MARK: Item 9: logins are checked with the system's user database
+
+    @Test func unknownLoginsAreRefused() throws {
+        let sandbox = try Sandbox(.empty)
+        let typo = try CasebookBinary.run(
+            ["--db", sandbox.database, "init", "--admin", "head", "--name", "Dr Priya Okafor", "--login", "p.okafr_no_such"],
+            in: sandbox.directory)
+        #expect(typo.status == 65, "\(typo)")
+        #expect(typo.stderr.contains("no login 'p.okafr_no_such' on this machine"), "\(typo)")
+        #expect(typo.stderr.contains("--login-not-yet-created"), "\(typo)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.database))
+        let intended = try CasebookBinary.run(
+            [
+                "--db", sandbox.database, "init", "--admin", "head", "--name", "Dr Priya Okafor", "--login", "p.okafor_new",
+                "--login-not-yet-created",
+            ], in: sandbox.directory)
+        #expect(intended.status == 0, "\(intended)")
+
+        let staff = try Sandbox(.staff)
+        let before = try staff.dump()
+        let unknown = try staff.run(
+            ["staff", "add", "a.new", "--name", "A New", "--role", "staff", "--login", "no_such_login_x"], as: Staff.head)
+        #expect(unknown.status == 65, "\(unknown)")
+        #expect(try staff.dump() == before)
+        // A login the machine knows (root is on every Linux) is accepted.
+        try staff.succeed(["staff", "add", "a.new", "--name", "A New", "--role", "staff", "--login", "root"], as: Staff.head)
+        try staff.succeed(
+            ["staff", "add", "b.new", "--name", "B New", "--role", "staff", "--login", "b.new", "--login-not-yet-created"], as: Staff.head)
+    }
 }

@@ -14,6 +14,7 @@ enum SetupCommands {
                 OptionSpec(
                     name: "login", valueName: "login",
                     help: "The login the headteacher acts as (default: yours): for a server, where the service account runs init."),
+                SystemLogins.notYetCreated,
                 OptionSpec(
                     name: "claimed-identities",
                     help: "Trust --as as given instead of the operating-system login: for demonstrations and tests only."),
@@ -37,6 +38,7 @@ enum SetupCommands {
         if claimed, invocation.optional("login") != nil {
             throw CommandError.usage("give --login or --claimed-identities, not both: a claimed-identities database maps no logins")
         }
+        if let given = invocation.optional("login") { try SystemLogins.check(given, invocation) }
         let login = try invocation.optional("login").map { try LoginName.validate($0) } ?? invocation.callerLogin
         _ = try Casebook.create(
             at: path, admin: admin, name: invocation.value("name"), identities: claimed ? .claimed : .verified,
@@ -77,6 +79,7 @@ enum SetupCommands {
                 OptionSpec(name: "name", valueName: "name", isRequired: true, help: "Their name."),
                 OptionSpec(name: "role", valueName: "role", isRequired: true, help: "One of: \(Role.choices)."),
                 OptionSpec(name: "login", valueName: "login", help: "The operating-system login that acts as them."),
+                SystemLogins.notYetCreated,
             ] + scopeOptions + [.at],
             examples: [
                 "casebook staff add smt.jones --name 'Sam Jones' --role senior-manager --login sjones --school 'Harrowgate Fields Academy'"
@@ -98,6 +101,7 @@ enum SetupCommands {
             }
             scope = .trustWide
         }
+        if let login = invocation.optional("login") { try SystemLogins.check(login, invocation) }
         let member = StaffMember(
             id: invocation.positional(0), name: invocation.value("name"), role: try invocation.word("role", as: Role.self),
             login: invocation.optional("login"), scope: scope ?? .trustWide)
@@ -126,8 +130,9 @@ enum SetupCommands {
                 PositionalSpec(name: "id", help: "Their staff id."),
                 PositionalSpec(name: "login", help: "The login name, as 'id -un' prints it when they are logged in."),
             ],
-            options: [.at], examples: ["casebook staff login smt.jones sjones"])
+            options: [SystemLogins.notYetCreated, .at], examples: ["casebook staff login smt.jones sjones"])
     ) { invocation in
+        try SystemLogins.check(invocation.positional(1), invocation)
         let casebook = try invocation.casebook()
         try casebook.setLogin(invocation.positional(0), login: invocation.positional(1), by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "now acts as the login '\(invocation.positional(1))'")
