@@ -404,4 +404,28 @@ struct MessyCaseTests {
         try staff.succeed(
             ["staff", "add", "b.new", "--name", "B New", "--role", "staff", "--login", "b.new", "--login-not-yet-created"], as: Staff.head)
     }
+
+    // MARK: Item 11 (in part): subject access finds the person named in free text
+
+    @Test func subjectAccessFindsFreeTextMentions() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        try sandbox.succeed(["investigate", "note", r, "Mr Marsh created the profile, the IT log shows.", "--at", When.at(3)])
+        try sandbox.succeed(["investigate", "note", r, "The PE teacher sent the first message.", "--at", When.at(3.5)])
+        try sandbox.succeed(["investigate", "note", r, "Nothing about anyone here.", "--at", When.at(4)])
+        try sandbox.succeed(
+            ["subject-access", Staff.other, "--also", "the PE teacher", "--out", "sar.json", "--received", When.at(5)], as: Staff.head)
+        let export = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sandbox.path("sar.json")))) as? [String: Any])
+        let notes = export.objects("entries").filter { $0.string("type") == "InvestigationNoteAdded" }
+        #expect(notes.count == 2, "\(notes)")
+        #expect(notes.allSatisfy { ($0.array("roles") as? [String])?.contains("named-in-text") == true })
+        #expect((export.array("alsoSearched") as? [String])?.contains("Mr Marsh") == true)
+        #expect((export.array("alsoSearched") as? [String])?.contains("the PE teacher") == true)
+        // The HTML shows local times, not the stored UTC form.
+        try sandbox.succeed(["subject-access", Staff.other, "--out", "sar.html", "--format", "html"], as: Staff.head)
+        let html = try String(contentsOfFile: sandbox.path("sar.html"), encoding: .utf8)
+        #expect(!Self.hasStoredInstant(html), "\(html)")
+        #expect(html.contains("Mr Marsh created the profile"), "\(html)")
+    }
 }
