@@ -428,4 +428,31 @@ struct MessyCaseTests {
         #expect(!Self.hasStoredInstant(html), "\(html)")
         #expect(html.contains("Mr Marsh created the profile"), "\(html)")
     }
+
+    // MARK: Item 14 (in part): the technician's steps as written
+
+    /// Step 5 sets CASEBOOK_SERVER for everyone; step 8's `casebook --db COPY verify` still
+    /// checks the copy here, since the command line names the database.
+    @Test func explicitDatabaseRunsHereWhateverTheEnvironment() throws {
+        let sandbox = try Sandbox(.openCase)
+        let environment = ["CASEBOOK_SERVER": sandbox.path("no-such-server.sock"), "CASEBOOK_USER": Staff.head]
+        let verified = try CasebookBinary.run(["--db", sandbox.database, "verify"], in: sandbox.directory, environment: environment)
+        #expect(verified.status == 0, "\(verified)")
+        // Without --db the environment's server is used (and here there is none).
+        let remote = try CasebookBinary.run(["--as", Staff.head, "list"], in: sandbox.directory, environment: environment)
+        #expect(remote.status != 0, "\(remote)")
+    }
+
+    /// `init --login` run by a service account for the headteacher: the next step is the
+    /// headteacher's, not the service account's `staff add`, which would be refused.
+    @Test func initForAnotherLoginSaysWhoAddsTheStaff() throws {
+        let sandbox = try Sandbox(.empty)
+        let made = try CasebookBinary.run(
+            [
+                "--db", sandbox.database, "init", "--admin", "head", "--name", "Dr Priya Okafor", "--login", "p.okafor_new",
+                "--login-not-yet-created",
+            ], in: sandbox.directory)
+        #expect(made.status == 0, "\(made)")
+        #expect(made.stdout.contains("Next: the headteacher, logged in as 'p.okafor_new', adds the staff"), "\(made)")
+    }
 }

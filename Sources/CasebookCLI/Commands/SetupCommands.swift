@@ -46,9 +46,16 @@ enum SetupCommands {
         let identity = claimed
             ? "Identities are claimed (--as is trusted as given): for demonstrations and tests only."
             : "\(admin) acts as the login '\(login ?? "?")'; map each member to a login with --login."
-        let next = claimed
-            ? "casebook --as \(admin) staff add ID --name NAME --role ROLE"
-            : "casebook staff add ID --name NAME --role ROLE --login LOGIN"
+        let next: String
+        if claimed {
+            next = "casebook --as \(admin) staff add ID --name NAME --role ROLE"
+        } else if let login, login != invocation.callerLogin {
+            // A service account made it for the headteacher: adding staff is theirs to do.
+            next = "the headteacher, logged in as '\(login)', adds the staff: casebook staff add ID --name NAME --role ROLE --login LOGIN"
+                + " (through the Casebook service once it runs: docs/DEPLOYMENT.md, steps 4–7)"
+        } else {
+            next = "casebook staff add ID --name NAME --role ROLE --login LOGIN"
+        }
         return Output(
             text: "Created \(path) with \(admin) as headteacher.\n\(identity)\nNext: \(next)",
             json: [
