@@ -141,6 +141,9 @@ enum TakedownCommands {
         },
         describe: { state, events, _ in
             guard case .ispResponded(let id, let result)? = events.first else { return "Recorded." }
+            // A refusal or silence leaves the material online: the helplines are next (SPEC §10).
+            let next = result.removesAccess ? nil : stillPresentNext(state, id)
             return "\(id) on \(state.reference): ISP response \(result.rawValue)."
+                + (next.map { "\nThe material is still online. Next: \($0)" } ?? "")
         })
 }
