@@ -83,8 +83,9 @@ CREATE TABLE closures (
     finding     TEXT,
     source_kind TEXT,
     threat      TEXT,                            -- threatening, not-threatening
-    referrals   TEXT    NOT NULL,                -- live referrals' kinds then (comma-separated)
-    police      TEXT    NOT NULL,                -- not-referred, referred, referred-override
+    referrals   TEXT    NOT NULL,                -- one kind per live referral then (comma-separated)
+    staff       TEXT    NOT NULL DEFAULT '',     -- staff source and staff referred for discipline (comma-separated ids)
+    police      TEXT    NOT NULL,                -- not-referred, referred, referred-override, referred-unlawful-conduct
     action      TEXT    NOT NULL,
     outcome     TEXT    NOT NULL,
     removed_at  TEXT,                            -- when all the material was down then (Removal)

@@ -145,9 +145,10 @@ extension Casebook {
 
     /// The same report, not yet recorded (see ``timelineExport(_:format:recipient:by:localTime:at:)``).
     public func outcomesExport(
-        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil
+        since: Date?, until: Date?, format: OutcomesFormat, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil,
+        staff: String? = nil
     ) throws -> ReportExport {
-        let report = try outcomesReport(since: since, until: until, by: actor, localTime: localTime, asOf: asOf)
+        let report = try outcomesReport(since: since, until: until, by: actor, localTime: localTime, asOf: asOf, staff: staff)
         let document: String
         switch format {
         case .text: document = report.text()
@@ -166,10 +167,16 @@ extension Casebook {
     /// The HR outcomes report as a value, without recording an export; needs
     /// ``Permission/readOutcomes``.
     /// With `asOf`, the closures as the record stood then (see ``withRecord(asOf:_:)``).
+    /// With `staff`, only the cases where that member of staff is the source or referred for
+    /// discipline (the cases a hearing about them reads).
     public func outcomesReport(
-        since: Date?, until: Date?, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil
+        since: Date?, until: Date?, by actor: StaffMember, localTime: LocalTime, asOf: Date? = nil, staff: String? = nil
     ) throws -> Outcomes {
         try actor.require(.readOutcomes)
+        let staffID = try staff.map { id in
+            guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)'") }
+            return member.id
+        }
         if let since, let until, since >= until {
             throw CasebookError.invalidInput("--since must be before --until")
         }
@@ -181,11 +188,13 @@ extension Casebook {
         let visible = CaseAccess.visibleCases(to: actor, alias: "k")
         return try withRecord(asOf: asOf) {
             try readTransaction {
-                let rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: store.database)
+                var rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: store.database)
+                if let staffID { rows = rows.filter { $0.involves(staff: staffID) } }
                 var report = Outcomes(
                     rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)
                 report.identitiesClaimed = try identityMode() == .claimed
                 report.asOf = asOf
+                report.staff = staffID
                 return report
             }
         }

@@ -47,12 +47,16 @@ public struct SubjectAccessExport: Sendable {
     public var deadline: Date
     /// Every entry naming them, oldest first.
     public var entries: [Entry]
+    /// The other ways of naming them searched for in free text: the forms made from their
+    /// directory name (`Mr Davies`, …) and those asked for (`--also`).
+    public var alsoSearched: [String] = []
 
     /// The export as JSON.
     public var json: JSONValue {
         [
             "subject": .string(subject), "name": JSONValue(name), "receivedAt": .string(Timestamp.string(from: receivedAt)),
             "deadline": .string(Timestamp.string(from: deadline)),
+            "alsoSearched": .array(alsoSearched.map { .string($0) }),
             "review": .string(
                 "Before release, review every entry's 'others': they name other people, whose details must be withheld or redacted unless they consent."),
             "entries": .array(
@@ -67,13 +71,18 @@ public struct SubjectAccessExport: Sendable {
         ]
     }
 
-    /// The export as a standalone HTML page.
-    public var html: String {
+    /// The export as a standalone HTML page, times in UTC.
+    public var html: String { html(localTime: nil) }
+
+    /// The export as a standalone HTML page, times in `localTime` (UTC without one).
+    public func html(localTime: LocalTime?) -> String {
+        func time(_ date: Date) -> String { localTime?.format(date) ?? Timestamp.string(from: date) }
+        func time(_ text: String) -> String { Timestamp.date(from: text).map(time) ?? text }
         var rows = ""
         for entry in entries {
             let review = entry.others.isEmpty ? "" : "<p class=\"review\">REVIEW before release, names others: \(HTMLText.escape(entry.others.joined(separator: ", ")))</p>"
             rows += """
-                <tr><td>\(HTMLText.escape(entry.stream)) v\(entry.version)</td><td>\(HTMLText.escape(entry.occurredAt))</td>\
+                <tr><td>\(HTMLText.escape(entry.stream)) v\(entry.version)</td><td>\(HTMLText.escape(time(entry.occurredAt)))</td>\
                 <td>\(HTMLText.escape(entry.type))</td><td>\(HTMLText.escape(entry.roles.joined(separator: ", ")))</td>\
                 <td><pre>\(HTMLText.escape(entry.payload.serialized()))</pre>\(review)</td></tr>
 
@@ -85,7 +94,8 @@ public struct SubjectAccessExport: Sendable {
             <style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px;vertical-align:top}.review{color:#a00;font-weight:bold}pre{white-space:pre-wrap}</style>
             </head><body>
             <h1>Subject access request: \(HTMLText.escape(subject))\(name.map { " (\(HTMLText.escape($0)))" } ?? "")</h1>
-            <p>Received \(HTMLText.escape(Timestamp.string(from: receivedAt))); due by \(HTMLText.escape(Timestamp.string(from: deadline))) (one calendar month).</p>
+            <p>Received \(HTMLText.escape(time(receivedAt))); due by \(HTMLText.escape(time(deadline))) (one calendar month).</p>
+            <p>Also searched for in free text: \(HTMLText.escape(alsoSearched.isEmpty ? "(nothing)" : alsoSearched.joined(separator: "; "))).</p>
             <p class="review">Entries marked REVIEW name other people: withhold or redact their details before release.</p>
             <table><tr><th>Entry</th><th>When</th><th>What</th><th>Names the subject as</th><th>Content</th></tr>
             \(rows)</table></body></html>
@@ -98,7 +108,13 @@ extension Casebook {
     /// Gathers every entry that names `subject` (headteacher): as affected, reporter,
     /// actor, source, referred, consenting, excluded, or by name in free text; with the
     /// other people each names, for review. Only cases in the headteacher's scope.
-    public func subjectAccess(_ subject: String, receivedAt: Date? = nil, by actor: StaffMember) throws -> SubjectAccessExport {
+    ///
+    /// Free text is searched for the person's name, the forms people write it in (`Mr
+    /// Davies`, `Ms Davies`, … from the directory name's last word) and every `also` text
+    /// (a nickname, a misspelling, a former name).
+    public func subjectAccess(
+        _ subject: String, also: [String] = [], receivedAt: Date? = nil, by actor: StaffMember
+    ) throws -> SubjectAccessExport {
         try actor.requireWholeRecord(.answerSubjectAccess)
         let subject = try Workflow.text(subject, "the person's id")
         let received = receivedAt ?? now
@@ -106,6 +122,16 @@ extension Casebook {
         let key = subject.lowercased()
         let directory = try staff(as: actor)
         let name = directory.first { $0.id.lowercased() == key }?.name
+        var aliases: [String] = []
+        if let surname = name?.split(separator: " ").last.map(String.init), name?.contains(" ") == true {
+            aliases += ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"].map { "\($0) \(surname)" }
+        }
+        for text in also {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw CasebookError.invalidInput("an --also text is empty") }
+            if !aliases.contains(where: { $0.lowercased() == trimmed.lowercased() }) { aliases.append(trimmed) }
+        }
+        let aliasKeys = aliases.map { $0.lowercased() }
         let schools = try CaseRows.schoolsByStream(in: store.database)
         // The cases the member answering may not see (involved or excluded): a request that
         // reaches one of them is answered by someone else, never with it left out silently.
@@ -136,6 +162,7 @@ extension Casebook {
                         roles.append("staff-record")
                     }
                     if let name, text.contains(name.lowercased()), !roles.contains("named-in-text") { roles.append("named-in-text") }
+                    if !roles.contains("named-in-text"), aliasKeys.contains(where: { text.contains($0) }) { roles.append("named-in-text") }
                     guard !roles.isEmpty else { return }
                     if stored.stream.hasPrefix("case/") {
                         try checkNotBarred(CaseReference(String(stored.stream.dropFirst("case/".count))))
@@ -161,7 +188,9 @@ extension Casebook {
             }
         }
         let deadline = Calendar.utc.date(byAdding: .month, value: 1, to: received) ?? received
-        return SubjectAccessExport(subject: subject, name: name, receivedAt: received, deadline: deadline, entries: entries)
+        var export = SubjectAccessExport(subject: subject, name: name, receivedAt: received, deadline: deadline, entries: entries)
+        export.alsoSearched = aliases
+        return export
     }
 
     /// Records the request, its deadline and the export in the audit stream.

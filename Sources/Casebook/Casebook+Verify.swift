@@ -578,6 +578,7 @@ extension CaseEvent {
         case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):
             return CaseCommand.referToPolice(force: force, reference: reference, overrideReason: overrideReason).permission
+        case .policeReferredUnlawful: return .referUnlawfulConduct
         case .redacted(let type): return type == Self.evidenceCapturedType ? .addEvidence : .advanceCase
         case .withdrawn(let item, let reason): return CaseCommand.withdraw(item: item, reason: reason).permission
         case .accessRestricted, .accessRestored: return .restrictAccess

@@ -96,6 +96,7 @@ enum HistoryRules {
         case .supportResponded: return (.recordSupportResponse, nil)
         case .closed: return (.close, nil)
         case .reopened: return (.reopen, nil)
+        case .closureCorrected: return (.correctClosure, nil)
         case .withdrawn: return (.withdraw, nil)
         case .categoryAdded, .categoryRemoved: return (.changeCategory, nil)
         case .evidenceFlagged: return (.flagEvidence, nil)
@@ -103,6 +104,10 @@ enum HistoryRules {
         case .filesPurged: return (.purgeFiles, nil)
         case .opened, .redaction, .accessRestricted, .accessRestored, .retentionDateRecorded, .held, .holdReleased,
             .retentionApplied, .redacted:
+            return nil
+        // The unlawful-conduct route (000 §14.5) is the school's decision, not the consent
+        // route's guards: its role is checked with every event's actor.
+        case .policeReferredUnlawful:
             return nil
         }
     }

@@ -223,7 +223,7 @@ import Testing
         // Scope, login, leaving.
         #expect(try sandbox.succeed(["staff", "school", Staff.safeguarding, "--school", "Dale High"], as: Staff.head).stdout
             == "dsl.khan (Imran Khan) is now Dale High.\n")
-        #expect(try sandbox.succeed(["staff", "login", Staff.hr, "mlee"], as: Staff.head).stdout
+        #expect(try sandbox.succeed(["staff", "login", Staff.hr, "mlee", "--login-not-yet-created"], as: Staff.head).stdout
             == "hr.lee (Morgan Lee) now acts as the login 'mlee'.\n")
         #expect(try sandbox.succeed(["staff", "leave", Staff.other], as: Staff.head).stdout == "k.marsh (Kit Marsh) has left; their history stays.\n")
         let before = try sandbox.dump()
@@ -231,7 +231,8 @@ import Testing
             (["staff", "school", Staff.hr], Staff.head, 64, "give --school NAME or --trust-wide"),
             (["staff", "school", Staff.hr, "--school", "A", "--trust-wide"], Staff.head, 64, "not both"),
             (["staff", "add", "x.y", "--name", "X", "--role", "hr"], Staff.head, 64, "the directory has staff scoped to a school"),
-            (["staff", "login", Staff.affected, "mlee"], Staff.head, 65, "the login 'mlee' already acts as hr.lee"),
+            (["staff", "login", Staff.affected, "mlee", "--login-not-yet-created"], Staff.head, 65, "the login 'mlee' already acts as hr.lee"),
+            (["staff", "login", Staff.affected, "no_such_login_x"], Staff.head, 65, "no login 'no_such_login_x' on this machine"),
             (["staff", "login", Staff.affected, "no spaces"], Staff.head, 65, "is not a valid login"),
             (["staff", "role", "nobody", "--role", "hr"], Staff.head, 66, "no member of staff 'nobody'"),
             (["staff", "role", Staff.hr, "--role", "hr"], Staff.manager, 77, "may not add staff"),

@@ -104,6 +104,7 @@ import Testing
         #expect(try sandbox.run(["report", "none", r, "--at", When.at(40.3)], as: Staff.safeguarding).status == 64)
         #expect(try sandbox.run(["report", "iwf", r, "--reference", "IWF-1", "--at", When.at(40.3)], as: Staff.manager).status == 77)
         try sandbox.succeed(["report", "iwf", r, "--reference", "IWF-2026-0042", "--at", When.at(40.3)], as: Staff.safeguarding)
+        try sandbox.succeed(["investigate", "conclude", r, "--finding", "substantiated", "--summary", "Same thread.", "--at", When.at(40.25)], as: Staff.head)
         try sandbox.succeed(close, as: Staff.head)
         let timeline = try sandbox.succeed(["timeline", r], as: Staff.head)
         #expect(timeline.stdout.contains("Child sexual imagery referred to iwf"))

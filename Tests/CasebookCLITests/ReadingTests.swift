@@ -25,9 +25,13 @@ struct ReadingTests {
         try sandbox.succeed(["isp", "escalate", r, "T1", "--isp", "Example Telecom", "--at", When.at(3.5)])
         try sandbox.succeed(["isp", "response", r, "T1", "--result", "refused", "--at", When.at(40)])
         try sandbox.succeed(["takedown", "check", r, "T2", "--result", "removed", "--at", When.at(8.1)])
+        // An ISP refusal leaves the material online: not resolved until a helpline answers (issue 21).
+        #expect(try sandbox.succeed(["show", r]).stdout.contains("ISP Example Telecom: refused; not resolved for closing"))
+        try sandbox.succeed(["helpline", "escalate", r, "T1", "--to", "posh", "--at", When.at(41)])
+        try sandbox.succeed(["helpline", "response", r, "T1", "--result", "advice", "--at", When.at(42)])
         let show = try sandbox.succeed(["show", r]).stdout
-        #expect(show.contains("ISP Example Telecom: refused; resolved for closing"), "\(show)")
-        #expect(show.contains("material: T1 chirp.example: requested") && show.contains("; still online (resolved for closing: the ISP answered)"), "\(show)")
+        #expect(show.contains("resolved for closing"), "\(show)")
+        #expect(show.contains("material: T1 chirp.example: requested") && show.contains("; still online (resolved for closing: the helpline answered)"), "\(show)")
         #expect(show.contains("material: T2 forum.parents.example: requested") && show.contains("6.0 h after the request (within 24 h)"), "\(show)")
         #expect(show.contains("Material:    still online (T1 chirp.example); 1 of 2 hosts within 24 h"), "\(show)")
         #expect(!show.contains("RESOLVED"), "\(show)")
@@ -43,10 +47,10 @@ struct ReadingTests {
         let instant = Timestamp.string(from: typedBefore)
         try sandbox.succeed(["takedown", "check", r, "T1", "--result", "removed"])
         let now = try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout
-        #expect(!now.contains("takedown T1"), "\(now)")
+        #expect(!now.contains("T1: the host's 24 hours"), "\(now)")
         // As the record stood before the check was typed in, T1 was overdue.
         let then = try sandbox.succeed(["overdue", "--as-of", instant], as: Staff.safeguarding).stdout
-        #expect(then.contains("takedown T1"), "\(then)")
+        #expect(then.contains("T1: the host's 24 hours"), "\(then)")
         let shown = try sandbox.succeed(["show", r, "--as-of", instant]).stdout
         #expect(shown.contains("check —"), "\(shown)")
         #expect(try sandbox.succeed(["show", r]).stdout.contains("check removed"))

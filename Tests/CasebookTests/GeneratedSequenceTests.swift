@@ -149,17 +149,26 @@ struct CommandGenerator {
             let person = random.chance(85) ? state.opened.affected : random.pick([Staff.colleague.id, Staff.head.id, "nobody"])
             return .recordConsent(random.pick(ConsentDecision.allCases), by: person)
         case 19:
+            if random.chance(15) {
+                return .referToPoliceUnlawful(force: "Force \(random.below(3))", reference: nil, reason: "unlawful conduct")
+            }
             return .referToPolice(
                 force: "Force \(random.below(3))", reference: random.chance(50) ? "CRN\(random.below(100))" : nil,
                 overrideReason: random.chance(25) ? "child at risk" : nil)
         case 20: return .offerSupport(services: random.chance(5) ? [] : ["Employee assistance programme"])
         case 21: return .recordSupportResponse(random.pick(SupportResponse.allCases))
-        case 22, 23, 27: return .close(outcome: "outcome", action: random.pick(CloseAction.allCases))
+        case 22, 23, 27:
+            if state.status == .closed, random.chance(20) {
+                return .correctClosure(outcome: "corrected", action: random.pick(CloseAction.allCases), reason: "entered wrongly")
+            }
+            return .close(outcome: "outcome", action: random.pick(CloseAction.allCases))
         case 25:
             let named = ["E\(1 + random.below(3))", "N1", "R\(1 + random.below(2))", "T\(1 + random.below(2))", "source", "assessment",
                 "consent", "not-applicable"]
             return .withdraw(item: random.pick(named), reason: "entered in error")
-        case 26: return .notifyPolice
+        case 26:
+            // A closed case accepts little but a reopening: reopen more often once closed.
+            return state.status == .closed && random.chance(50) ? .reopen(reason: "reason") : .notifyPolice
         default: return .reopen(reason: "reason")
         }
     }
@@ -218,7 +227,11 @@ struct GeneratedSequenceTests {
         if state.status == .closed {
             // Resolved, by SPEC §2.8's own words: a check confirmed removal or amendment, or the ISP answered.
             checker.check(
-                state.liveTakedowns.allSatisfy { $0.check == .removed || $0.check == .amended || $0.ispResponse != nil },
+                // An ISP refusal or silence leaves the material online: a helpline's answer resolves it (SPEC §10).
+                state.liveTakedowns.allSatisfy {
+                    $0.check == .removed || $0.check == .amended || $0.ispResponse == .blocked || $0.ispResponse == .siteClosed
+                        || $0.helplineResult != nil
+                },
                 "closed with an unresolved takedown")
             checker.check(state.uncoveredURLEvidence.isEmpty, "closed with uncovered URL evidence")
             checker.check(state.policeToBeToldSince == nil, "closed with the force not told of withdrawn consent")
@@ -241,10 +254,13 @@ struct GeneratedSequenceTests {
             let consented = before.isThreatening == true && before.consent == .given
             let overridden = before.isThreatening == true && referral.overrideReason != nil
                 && (step.actor.role == .headteacher || step.actor.role == .safeguardingLead)
-            checker.check(consented || overridden, "referred to the police without threat + consent or an override", "\(step)")
+            // Conduct the school considers unlawful: its own route, with reasons (000 §14.5).
+            let unlawful = referral.unlawfulConduct != nil && step.actor.role != .hr && step.actor.role != .staff
+            checker.check(consented || overridden || unlawful, "referred to the police without threat + consent or an override", "\(step)")
         }
         if before.status == .closed {
-            checker.check(step.command.step == .reopen, "a closed case accepted \(step.command.step)")
+            checker.check(
+                step.command.step == .reopen || step.command.step == .correctClosure, "a closed case accepted \(step.command.step)")
         }
         if after.status == .closed, before.status == .open {
             checker.check(step.command.step == .close, "closed by \(step.command.step)")
@@ -253,7 +269,9 @@ struct GeneratedSequenceTests {
             checker.check(false, "\(step.actor.role) changed a case", "\(step)")
         }
         if step.actor.role == .safeguardingLead {
-            let allowed = [Permission.addEvidence, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles]
+            let allowed = [
+                Permission.addEvidence, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles, .referUnlawfulConduct,
+            ]
                 .contains(step.command.permission)
             checker.check(allowed, "safeguarding lead took \(step.command.step)")
         }
@@ -274,6 +292,8 @@ struct GeneratedSequenceTests {
         }
         let isOverride: Bool
         if case .referToPolice(_, _, let reason?) = step.command, !reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            isOverride = true
+        } else if case .referToPoliceUnlawful = step.command {
             isOverride = true
         } else {
             isOverride = false
@@ -417,6 +437,7 @@ struct GeneratedSequenceTests {
         case .recordSupportResponse: return .recordSupportResponse(.accepted)
         case .close: return .close(outcome: "outcome", action: .advice)
         case .reopen: return .reopen(reason: "reason")
+        case .correctClosure: return .correctClosure(outcome: "corrected outcome", action: .advice, reason: "entered wrongly")
         case .changeCategory: return .changeCategory(.impersonation, add: !state.opened.categories.contains(.impersonation))
         case .flagEvidence: return state.evidence.first { !$0.isChildSexualImagery }.map { .flagEvidence(item: $0.id) }
         case .recordReferralDecision: return .recordReferralDecision(.iwf, reference: "IWF-1", reason: nil)

@@ -197,8 +197,10 @@ private let ruleCases: [RuleCase] = [
         allowedSetup: [C.web(), C.start, C.request(), C.response(.refused), C.helpline()]),
     // Police (000 §13.7).
     RuleCase(
+        // Assessed as not threatening: the hint is the unlawful-conduct route (000 §14.5),
+        // never a new assessment.
         rules: ["police-needs-threatening-material"], clause: "000 §13.7",
-        unblock: .assessThreat,
+        unblock: .referToPolice,
         refusedSetup: [C.web(), C.start, C.notThreatening, C.consent(.given)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
@@ -214,7 +216,7 @@ private let ruleCases: [RuleCase] = [
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.declined)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.declined), C.consent(.given)]),
     RuleCase(
-        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: .recordConsent,
+        rules: ["police-needs-consent"], clause: "000 §13.7", unblock: .referToPolice,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.consent(.withdrawn)], command: C.refer,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given)]),
     RuleCase(
@@ -238,7 +240,15 @@ private let ruleCases: [RuleCase] = [
         rules: ["police-notice-needs-withdrawn-consent"], clause: "000 §13.7", unblock: nil,
         refusedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer], command: .notifyPolice,
         allowedSetup: [C.web(), C.start, C.threatening, C.consent(.given), C.refer, C.consent(.withdrawn)]),
+    RuleCase(
+        rules: ["consent-withdrawal-needs-consent-given"], clause: "000 §13.7", unblock: .recordConsent,
+        refusedSetup: [C.web()], command: C.consent(.withdrawn),
+        allowedSetup: [C.web(), C.consent(.given)], checkAvailability: false),
     // Corrections (SPEC §2.9).
+    RuleCase(
+        rules: ["closure-correction-needs-closure"], clause: "SPEC §2.9", unblock: .close,
+        refusedSetup: closable, command: .correctClosure(outcome: "Removed by the host.", action: .advice, reason: "Wrong route recorded."),
+        allowedSetup: closable + [C.close]),
     RuleCase(
         rules: ["source-change-needs-referral-withdrawn"], clause: "000 §13.4, §14.1", unblock: .withdraw,
         refusedSetup: [C.web(), C.start, C.source(.staff), .referDisciplinary(staff: Staff.colleague.id)], command: C.source(.pupil),
@@ -281,7 +291,12 @@ private let ruleCases: [RuleCase] = [
     RuleCase(
         rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: .recordISPResponse,
         refusedSetup: refusedByHost + [C.escalate()], command: C.close,
-        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused)]),
+        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .blocked)]),
+    RuleCase(
+        // An ISP refusal leaves the material online: a helpline is the next route (SPEC §10).
+        rules: ["close-needs-resolved-takedowns"], clause: "000 §13.5, §13.6", unblock: .escalateToPOSH,
+        refusedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused)], command: C.close,
+        allowedSetup: refusedByHost + [C.escalate(), C.ispResponse("T1", .refused), C.helpline(), C.helplineResponse(.refused)]),
     RuleCase(
         rules: ["close-needs-takedown-for-url-evidence"], clause: "000 §13.5",
         unblock: .requestTakedown, refusedSetup: closable + [C.social("https://chirp.example/p/9")],
@@ -638,7 +653,8 @@ struct RuleTests {
         .referBehaviour(pupil: "Pupil C"), .referDisciplinary(staff: Staff.colleague.id), C.conclude, C.request(),
         C.response(.removed), C.check(.removed), C.notApplicable, C.escalate(), C.ispResponse(), C.helpline(.posh),
         C.helpline(.reportHarmfulContent), C.helplineResponse(), C.consent(.given), C.refer,
-        C.support, .recordSupportResponse(.accepted), .notifyPolice, C.withdraw("N1"), C.close, C.reopen,
+        C.support, .recordSupportResponse(.accepted), .notifyPolice, C.withdraw("N1"), C.close,
+        .correctClosure(outcome: "corrected", action: .advice, reason: "entered wrongly"), C.reopen,
         .changeCategory(.threat, add: true), .flagEvidence(item: "E1"), iwfReport, .purgeFiles(item: "E1", reason: "erasure"),
     ]
 
@@ -647,7 +663,7 @@ struct RuleTests {
     }
 
     /// A purge is allowed on a closed case (retention, erasure); every other step needs it open.
-    @Test(arguments: oneOfEachStep.filter { $0.step != .reopen && $0.step != .purgeFiles })
+    @Test(arguments: oneOfEachStep.filter { $0.step != .reopen && $0.step != .purgeFiles && $0.step != .correctClosure })
     func closedCaseRefusesEveryStepButReopen(_ command: CaseCommand) throws {
         let pure = try built(closable + [C.close])
         let found = refusals { _ = try pure.decide(command) }
@@ -658,13 +674,18 @@ struct RuleTests {
     @Test func closedCaseAllowsOnlyReopen() throws {
         var pure = try built(closable + [C.close])
         let allowed = Workflow.availability(of: pure.state, now: pure.now).filter(\.isAllowed).map(\.step)
-        #expect(allowed == [.reopen])
+        #expect(allowed == [.reopen, .correctClosure])
         try pure.apply(C.reopen)
         #expect(pure.state.status == .open)
         #expect(pure.state.closure == nil)
-        // Steps are allowed again, and the case can close again.
+        // Steps are allowed again, a new round of investigation opens (source, assessment,
+        // conclusion), and the case closes again once that round is concluded.
         #expect(pure.allows(.addNote("the material reappeared")))
         #expect(pure.allows(C.support))
+        #expect(pure.allows(C.source(.pupil)))
+        #expect(pure.allows(C.threatening))
+        #expect(refusals { _ = try pure.decide(C.close) }.map(\.rule) == ["close-needs-concluded-investigation"])
+        try pure.apply(C.conclude)
         #expect(pure.allows(C.close))
         try pure.apply(C.web("https://social.example.com/post/2"))
         #expect(refusals { _ = try pure.decide(C.close) }.map(\.rule) == ["close-needs-takedown-for-url-evidence"])

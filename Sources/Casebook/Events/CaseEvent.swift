@@ -67,6 +67,12 @@ public enum CaseEvent: Sendable, Equatable {
     case consentRecorded(decision: ConsentDecision, by: String)
     /// The case was referred to the police (000 §13.7, §14.5).
     case policeReferred(force: String, reference: String?, overrideReason: String?)
+    /// The school reported conduct it considers unlawful to the police, with its reasons
+    /// (000 §14.5): a route of its own, needing neither threatening material nor consent.
+    case policeReferredUnlawful(force: String, reference: String?, reason: String)
+    /// The latest closure's outcome and action were corrected, with the reason (SPEC §2.9):
+    /// the closure as first recorded stays in the timeline, marked superseded.
+    case closureCorrected(outcome: String, action: CloseAction, reason: String)
     /// The force was told that the affected person withdrew consent after the referral.
     case policeNotified
     /// Support was offered, with the services signposted (000 §13.8).

@@ -24,11 +24,13 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case helplineResponded = "HelplineResponded"
     case consentRecorded = "ConsentRecorded"
     case policeReferred = "PoliceReferred"
+    case policeReferredUnlawful = "PoliceReferredUnlawfulConduct"
     case policeNotified = "PoliceNotified"
     case supportOffered = "SupportOffered"
     case supportResponded = "SupportResponded"
     case closed = "CaseClosed"
     case reopened = "CaseReopened"
+    case closureCorrected = "ClosureCorrected"
     case withdrawn = "EntryWithdrawn"
     case accessRestricted = "AccessRestricted"
     case accessRestored = "AccessRestored"
@@ -78,10 +80,12 @@ extension CaseEvent {
         case .helplineResponded: return CaseEventType.helplineResponded.rawValue
         case .consentRecorded: return CaseEventType.consentRecorded.rawValue
         case .policeReferred: return CaseEventType.policeReferred.rawValue
+        case .policeReferredUnlawful: return CaseEventType.policeReferredUnlawful.rawValue
         case .policeNotified: return CaseEventType.policeNotified.rawValue
         case .supportOffered: return CaseEventType.supportOffered.rawValue
         case .supportResponded: return CaseEventType.supportResponded.rawValue
         case .closed: return CaseEventType.closed.rawValue
+        case .closureCorrected: return CaseEventType.closureCorrected.rawValue
         case .reopened: return CaseEventType.reopened.rawValue
         case .withdrawn: return CaseEventType.withdrawn.rawValue
         case .accessRestricted: return CaseEventType.accessRestricted.rawValue
@@ -159,9 +163,13 @@ extension CaseEvent {
             fields = [
                 "force": .string(force), "reference": JSONValue(reference), "overrideReason": JSONValue(overrideReason),
             ]
+        case .policeReferredUnlawful(let force, let reference, let reason):
+            fields = ["force": .string(force), "reference": JSONValue(reference), "reason": .string(reason)]
         case .supportOffered(let services): fields = ["services": .array(services.map { .string($0) })]
         case .supportResponded(let response): fields = ["response": .string(response.rawValue)]
         case .closed(let outcome, let action): fields = ["outcome": .string(outcome), "action": .string(action.rawValue)]
+        case .closureCorrected(let outcome, let action, let reason):
+            fields = ["outcome": .string(outcome), "action": .string(action.rawValue), "reason": .string(reason)]
         case .reopened(let reason): fields = ["reason": .string(reason)]
         case .withdrawn(let item, let reason): fields = ["item": .string(item), "reason": .string(reason)]
         case .policeNotified: fields = [:]
@@ -314,9 +322,15 @@ extension CaseEvent {
             return .policeReferred(
                 force: try f.string("force"), reference: f.optionalString("reference"),
                 overrideReason: f.optionalString("overrideReason"))
+        case .policeReferredUnlawful:
+            return .policeReferredUnlawful(
+                force: try f.string("force"), reference: f.optionalString("reference"), reason: try f.string("reason"))
         case .supportOffered: return .supportOffered(services: try f.strings("services"))
         case .supportResponded: return .supportResponded(try f.word("response", as: SupportResponse.self))
         case .closed: return .closed(outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self))
+        case .closureCorrected:
+            return .closureCorrected(
+                outcome: try f.string("outcome"), action: try f.word("action", as: CloseAction.self), reason: try f.string("reason"))
         case .reopened: return .reopened(reason: try f.string("reason"))
         case .accessRestricted: return .accessRestricted(staff: try f.string("staff"), reason: try f.string("reason"))
         case .accessRestored: return .accessRestored(staff: try f.string("staff"), reason: f.optionalString("reason"))

@@ -101,8 +101,9 @@ public struct Deadline: Sendable, Equatable {
                     Deadline(
                         reference: state.reference, kind: .helplineResponse, subject: id,
                         due: escalation.at.addingTimeInterval(settings.helplineResponseWindow), startedBy: escalation.version))
-            } else if takedown.isp == nil {
-                // Not listed once the ISP is asked: a route beyond the host is being taken.
+            } else if takedown.isp == nil || takedown.ispResponse != nil {
+                // Not listed while the ISP is being asked: a route beyond the host is being
+                // taken. Listed again once the ISP answered without taking the material down.
                 // Due when POSH's wait is over, or with the 24 hours once the platform refused
                 // or the material was found still there (POSH may be asked at once then).
                 let wait = HelplineTrack.poshWaitOver(takedown, settings)

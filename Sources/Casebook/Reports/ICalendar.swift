@@ -17,13 +17,31 @@ public enum ICalendar {
         public var summary: String
         /// What to do, with the command to run.
         public var description: String
+        /// How long before ``start`` the alarm goes off (0: at the start).
+        public var alarmBefore: TimeInterval
 
         /// Creates an event.
-        public init(uid: String, start: Date, summary: String, description: String) {
+        public init(uid: String, start: Date, summary: String, description: String, alarmBefore: TimeInterval = 0) {
             self.uid = uid
             self.start = start
             self.summary = summary
             self.description = description
+            self.alarmBefore = alarmBefore
+        }
+
+        /// A deadline's reminder as of `now`: at the deadline, with its alarm `alarmBefore`
+        /// it (a 24-hour window needs the warning while there is still time); a deadline
+        /// already past is placed now, today, marked overdue, with its alarm at once — a
+        /// reminder in the past never goes off.
+        public static func deadline(
+            uid: String, due: Date, now: Date, summary: String, description: String, alarmBefore: TimeInterval, overdueSince: String
+        ) -> Event {
+            guard due <= now else {
+                return Event(uid: uid, start: due, summary: summary, description: description, alarmBefore: alarmBefore)
+            }
+            let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
+            return Event(
+                uid: uid, start: start, summary: "OVERDUE: " + summary, description: "Overdue since \(overdueSince).\n" + description)
         }
     }
 
@@ -38,12 +56,19 @@ public enum ICalendar {
             lines += [
                 "BEGIN:VEVENT", "UID:" + escape(event.uid), "DTSTAMP:" + utc(stamp), "DTSTART:" + utc(event.start),
                 "DURATION:PT30M", "SUMMARY:" + escape(event.summary), "DESCRIPTION:" + escape(event.description),
-                "TRANSP:TRANSPARENT", "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:PT0S", "DESCRIPTION:" + escape(event.summary),
-                "END:VALARM", "END:VEVENT",
+                "TRANSP:TRANSPARENT", "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:" + trigger(event.alarmBefore),
+                "DESCRIPTION:" + escape(event.summary), "END:VALARM", "END:VEVENT",
             ]
         }
         lines.append("END:VCALENDAR")
         return lines.map { fold($0) + "\r\n" }.joined()
+    }
+
+    /// An alarm's trigger relative to the start (RFC 5545 §3.8.6.3): `-PT4H`, `-PT90M`, `PT0S`.
+    public static func trigger(_ before: TimeInterval) -> String {
+        let minutes = Int((before / 60).rounded())
+        guard minutes > 0 else { return "PT0S" }
+        return minutes % 60 == 0 ? "-PT\(minutes / 60)H" : "-PT\(minutes)M"
     }
 
     /// A TEXT value escaped (RFC 5545 §3.3.11): backslash, semicolon, comma and line breaks.

@@ -1,8 +1,8 @@
 extension Outcomes {
     /// The columns of the CSV export.
     static let csvColumns = [
-        "record", "note", "reference", "school", "opened", "closed", "categories", "source", "referrals", "threat",
-        "police", "finding", "action", "material", "longest_hours_to_removal", "removed_within_24h", "outcome",
+        "record", "note", "reference", "school", "opened", "closed", "reopened", "categories", "source", "referrals", "threat",
+        "police", "finding", "action", "material", "hours_request_to_removal", "hours_visible", "visible_from", "removed_within_24h", "outcome",
     ]
 
     /// The report as RFC 4180 CSV, every record with the same columns (``csvColumns``).

@@ -10,6 +10,7 @@ extension Outcomes {
             "format": "casebook-outcomes",
             "version": 1,
             "since": JSONValue(since.map(Timestamp.string(from:))),
+            "staff": JSONValue(staff),
             "until": JSONValue(until.map(Timestamp.string(from:))),
             "exportedBy": [
                 "id": .string(exportedBy.id), "name": .string(exportedBy.name), "role": .string(exportedBy.role.rawValue),
@@ -18,6 +19,7 @@ extension Outcomes {
             "confidentiality": .string(confidentialityNotice),
             "summary": [
                 "closed": .int(summary.closed),
+                "closures": .int(summary.closures),
                 "findings": .object(summary.findings.mapValues(JSONValue.int)),
                 "actions": .object(summary.actions.mapValues(JSONValue.int)),
                 "policeReferrals": .int(summary.policeReferrals),
@@ -49,6 +51,8 @@ extension Outcomes {
                         "material": .string(row.removal.status.word),
                         "allDownAt": JSONValue(row.removal.allDownAt.map(Timestamp.string(from:))),
                         "longestHoursToRemoval": row.removal.longestHours.map(JSONValue.double) ?? .null,
+                        "hoursRequestToRemoval": row.removal.longestHours.map(JSONValue.double) ?? .null,
+                        "hoursVisible": row.removal.longestVisibleHours.map(JSONValue.double) ?? .null,
                         "removedWithin24Hours": row.removedWithin24Hours.map(JSONValue.bool) ?? .null,
                         "within24Hours": .string(row.removal.within24HoursText),
                         "removal": row.removal.json(hosts: false),

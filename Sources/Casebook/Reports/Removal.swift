@@ -68,12 +68,20 @@ public struct Removal: Sendable, Equatable {
         /// When the material was taken down (or the request withdrawn); nil while still online.
         public var resolvedAt: Date?
         /// Whether the request is resolved for closing the case (SPEC §2.8): a check
-        /// confirmed removal, or the ISP answered — even if that answer was a refusal.
+        /// confirmed removal, the ISP blocked or closed the site, or a helpline answered (an ISP
+        /// refusal leaves the material online and the request open).
         public var isResolvedForClosing: Bool
+        /// Since when the material was visible (000 §14.2, "how long the content remained
+        /// visible"): the earliest time one of the request's evidence items was posted, or,
+        /// with no posting time known, first captured; nil when neither is known.
+        public var visibleFrom: Date?
+        /// `posted` or `captured`: which of the two ``visibleFrom`` is.
+        public var visibleFromBasis: String?
 
         /// Creates a request's removal.
         public init(
-            id: String, host: String, requestedAt: Date, resolution: Resolution, resolvedAt: Date?, isResolvedForClosing: Bool
+            id: String, host: String, requestedAt: Date, resolution: Resolution, resolvedAt: Date?, isResolvedForClosing: Bool,
+            visibleFrom: Date? = nil, visibleFromBasis: String? = nil
         ) {
             self.id = id
             self.host = host
@@ -81,6 +89,15 @@ public struct Removal: Sendable, Equatable {
             self.resolution = resolution
             self.resolvedAt = resolvedAt
             self.isResolvedForClosing = isResolvedForClosing
+            self.visibleFrom = visibleFrom
+            self.visibleFromBasis = visibleFromBasis
+        }
+
+        /// Hours the material remained visible: from ``visibleFrom`` to it being down,
+        /// with the same rounding as ``hours``; nil unless it is down and the start is known.
+        public var visibleHours: Double? {
+            guard resolution.takesMaterialDown, let from = visibleFrom, let to = resolvedAt else { return nil }
+            return Removal.hours(from: from, to: to)
         }
 
         /// Whether it counts (not withdrawn).
@@ -90,8 +107,8 @@ public struct Removal: Sendable, Equatable {
         /// figure of 24.0 or less is always within the 24 hours, and more never is); nil
         /// unless it is down.
         public var hours: Double? {
-            guard resolution.takesMaterialDown, let milliseconds else { return nil }
-            return Double((max(0, milliseconds) + 359_999) / 360_000) / 10
+            guard resolution.takesMaterialDown, let resolvedAt else { return nil }
+            return Removal.hours(from: requestedAt, to: resolvedAt)
         }
 
         /// Whole milliseconds from the request to the material being down (times are stored to the millisecond).
@@ -150,6 +167,16 @@ public struct Removal: Sendable, Equatable {
         self.unrequested = unrequested
     }
 
+    /// Hours between two instants rounded up to a tenth: the one rounding every report uses
+    /// for a time to removal (so 24.0 or less is always within the 24 hours, and more never is).
+    public static func hours(from start: Date, to end: Date) -> Double {
+        let milliseconds = Int64((end.timeIntervalSince(start) * 1000).rounded())
+        return Double((max(0, milliseconds) + 359_999) / 360_000) / 10
+    }
+
+    /// A figure in hours as every report writes it: `23.5`.
+    public static func hoursFigure(_ hours: Double) -> String { String(format: "%.1f", hours) }
+
     /// The requests that count.
     public var liveRequests: [Request] { requests.filter(\.isLive) }
 
@@ -171,6 +198,13 @@ public struct Removal: Sendable, Equatable {
     public var longestHours: Double? {
         guard allDownAt != nil else { return nil }
         return liveRequests.compactMap(\.hours).max()
+    }
+
+    /// The longest time the material remained visible (000 §14.2), once all is down: from
+    /// when it was posted (or first captured) to its removal; nil when no start is known.
+    public var longestVisibleHours: Double? {
+        guard allDownAt != nil else { return nil }
+        return liveRequests.compactMap(\.visibleHours).max()
     }
 
     /// `hosts` when each live request went to a different host, else `requests`.
@@ -199,7 +233,8 @@ public struct Removal: Sendable, Equatable {
             let online = liveRequests.filter { $0.resolution == .stillOnline }.map { "\($0.id) \($0.host)" }
             return "still online (" + (online + unrequested.map { "\($0) not yet requested" }).joined(separator: ", ") + ")"
         case .allDown(let at):
-            return "all material down at \(localTime.format(at))" + (longestHours.map { " (longest \(String(format: "%.1f", $0)) h after its request)" } ?? "")
+            return "all material down at \(localTime.format(at))"
+                + (longestHours.map { " (longest \(Removal.hoursFigure($0)) h after its request)" } ?? "")
         }
     }
 
@@ -207,10 +242,10 @@ public struct Removal: Sendable, Equatable {
     public static func requestText(_ request: Request, _ localTime: LocalTime) -> String {
         var text = "\(request.id) \(request.host): requested \(localTime.format(request.requestedAt)); \(request.resolution.words)"
         if request.resolution.takesMaterialDown, let at = request.resolvedAt, let hours = request.hours {
-            text += " \(localTime.format(at)), \(String(format: "%.1f", hours)) h after the request"
+            text += " \(localTime.format(at)), \(Removal.hoursFigure(hours)) h after the request"
                 + (request.isWithin24Hours == true ? " (within 24 h)" : " (NOT within 24 h)")
         } else if request.resolution == .stillOnline {
-            text += request.isResolvedForClosing ? " (resolved for closing: the ISP answered)" : ""
+            text += request.isResolvedForClosing ? " (resolved for closing: the helpline answered)" : ""
         }
         return text
     }
@@ -219,7 +254,7 @@ public struct Removal: Sendable, Equatable {
 
     /// The removal figures of a case as its state stands.
     public static func of(_ state: CaseState) -> Removal {
-        let requests = state.takedowns.map(request(of:))
+        let requests = state.takedowns.map { request(of: $0, in: state) }
         let live = requests.filter(\.isLive)
         let status: Status
         if live.contains(where: { !$0.resolution.takesMaterialDown }) || !state.uncoveredURLEvidence.isEmpty {
@@ -237,7 +272,7 @@ public struct Removal: Sendable, Equatable {
     /// One request's resolution: the earliest standing take-down — a check confirming
     /// removal or amendment, or the ISP's block or closure — unless a later check found
     /// the material still present.
-    static func request(of takedown: CaseState.Takedown) -> Request {
+    static func request(of takedown: CaseState.Takedown, in state: CaseState) -> Request {
         var resolution = Resolution.stillOnline
         var resolvedAt: Date?
         if let withdrawal = takedown.withdrawal {
@@ -265,9 +300,13 @@ public struct Removal: Sendable, Equatable {
                 resolvedAt = first.1
             }
         }
+        let items = takedown.request.evidence.compactMap { state.evidenceItem($0)?.details }
+        let posted = items.compactMap { $0.postedAt.flatMap(Timestamp.date(from:)) }.min()
+        let captured = items.compactMap { Timestamp.date(from: $0.capturedAt) }.min()
         return Request(
             id: takedown.request.id, host: takedown.request.host, requestedAt: takedown.requestedAt, resolution: resolution,
-            resolvedAt: resolvedAt, isResolvedForClosing: takedown.isResolved)
+            resolvedAt: resolvedAt, isResolvedForClosing: takedown.isResolved, visibleFrom: posted ?? captured,
+            visibleFromBasis: posted != nil ? "posted" : captured != nil ? "captured" : nil)
     }
 
     // MARK: Stored form (the closures read model)
@@ -282,6 +321,7 @@ public struct Removal: Sendable, Equatable {
             "status": .string(status.word),
             "allDownAt": JSONValue(allDownAt.map(Timestamp.string(from:))),
             "longestHours": longestHours.map(JSONValue.double) ?? .null,
+            "longestVisibleHours": longestVisibleHours.map(JSONValue.double) ?? .null,
             "within24Hours": .int(within24HoursCount),
             "requests": .int(liveRequests.count),
             "allWithin24Hours": isAllWithin24Hours.map(JSONValue.bool) ?? .null,
@@ -294,6 +334,9 @@ public struct Removal: Sendable, Equatable {
                         "resolution": .string(request.resolution.rawValue),
                         "resolvedAt": JSONValue(request.resolvedAt.map(Timestamp.string(from:))),
                         "hours": request.hours.map(JSONValue.double) ?? .null,
+                        "visibleFrom": JSONValue(request.visibleFrom.map(Timestamp.string(from:))),
+                        "visibleFromBasis": JSONValue(request.visibleFromBasis),
+                        "visibleHours": request.visibleHours.map(JSONValue.double) ?? .null,
                         "within24Hours": request.isWithin24Hours.map(JSONValue.bool) ?? .null,
                         "resolvedForClosing": .bool(request.isResolvedForClosing),
                     ]
@@ -315,7 +358,9 @@ public struct Removal: Sendable, Equatable {
                 Request(
                     id: id, host: fields["host"]?.string ?? "", requestedAt: requested, resolution: resolution,
                     resolvedAt: fields["resolvedAt"]?.string.flatMap(Timestamp.date(from:)),
-                    isResolvedForClosing: fields["resolvedForClosing"]?.bool ?? false))
+                    isResolvedForClosing: fields["resolvedForClosing"]?.bool ?? false,
+                    visibleFrom: fields["visibleFrom"]?.string.flatMap(Timestamp.date(from:)),
+                    visibleFromBasis: fields["visibleFromBasis"]?.string))
         }
         let status: Status
         switch word {

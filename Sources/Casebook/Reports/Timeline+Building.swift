@@ -49,6 +49,17 @@ extension Timeline {
                 let flag = narrator.withdrawnFlag(item, by: stored.actor, at: occurredAt, reason: reason, version: stored.version)
                 rows[index].flags.append(flag)
             }
+            // A revised source or assessment, or a corrected closure, supersedes the entry before it.
+            let replaced: (version: Int, what: String)?
+            switch event {
+            case .sourceIdentified: replaced = before.source.map { ($0.version, "source identified") }
+            case .threatAssessed: replaced = before.assessment.map { ($0.version, "threat assessment") }
+            case .closureCorrected: replaced = before.closures.last.map { ($0.closure.version, "closure correction") }
+            default: replaced = nil
+            }
+            if let replaced, let index = rows.firstIndex(where: { $0.event.version == replaced.version }) {
+                rows[index].flags.append(narrator.supersededFlag(by: replaced.what, at: occurredAt, version: stored.version))
+            }
             var flags = narration.flags
             if let recordedAt = Timestamp.date(from: stored.recordedAt),
                 let late = Timeline.lateEntryText(occurredAt: occurredAt, recordedAt: recordedAt, localTime: localTime)

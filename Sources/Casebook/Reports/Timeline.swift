@@ -83,6 +83,9 @@ public struct Timeline: Sendable {
             /// Recorded more than an hour after it happened (typed in later, `--at`):
             /// backdating is allowed, and always visible.
             case lateEntry = "late-entry"
+            /// A later entry replaced this one: a revised source or threat assessment, a
+            /// corrected closure outcome. Kept, and read only as history.
+            case superseded
         }
 
         /// What kind of flag.

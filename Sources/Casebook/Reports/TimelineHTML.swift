@@ -124,7 +124,7 @@ extension Timeline {
         case .overdue: return "overdue"
         case .childProtectionOverride: return "override"
         case .redacted: return "redacted"
-        case .withdrawn: return "withdrawn"
+        case .withdrawn, .superseded: return "withdrawn"
         case .lateEntry: return "late-entry"
         }
     }

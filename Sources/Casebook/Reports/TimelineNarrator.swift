@@ -33,8 +33,8 @@ struct TimelineNarrator {
             case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
-                .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
-                .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
+                .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .policeReferredUnlawful, .supportOffered,
+                .supportResponded, .closed, .reopened, .closureCorrected, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
                 .retentionApplied:
                 break
@@ -85,7 +85,8 @@ struct TimelineNarrator {
         case .noteAdded(let text):
             return Narration(what: "Investigation note added", details: ["Note: \(text)"])
         case .sourceIdentified(let kind, let ref):
-            var narration = Narration(what: "Source identified: \(kind.rawValue)" + (ref.map { " (\($0))" } ?? ""))
+            let revised = state.source != nil ? "Source revised" : "Source identified"
+            var narration = Narration(what: "\(revised): \(kind.rawValue)" + (ref.map { " (\($0))" } ?? ""))
             narration.details.append("Source: \(kind.rawValue)")
             if let ref { narration.details.append("Reference: \(ref)") }
             return narration
@@ -134,7 +135,8 @@ struct TimelineNarrator {
             var narration = Narration(what: "Removal check for \(id) (host \(host(id, state))): \(result.rawValue)")
             narration.details.append("Result: \(result.rawValue)")
             if result.confirmsRemoval, let takedown = state.takedown(id) {
-                let afterRequest = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.requestedAt)))
+                // The same rounding as the removal figures of every report (Removal.hours).
+                let afterRequest = Timeline.hoursText(Removal.hours(from: takedown.requestedAt, to: date))
                 if date > takedown.deadline {
                     let late = Timeline.hoursText(Timeline.hours(date.timeIntervalSince(takedown.deadline)))
                     narration.details.append("Confirmed \(afterRequest) after the request: \(late) after the 24-hour deadline")
@@ -198,6 +200,12 @@ struct TimelineNarrator {
             }
             if let reference { narration.details.append("Crime reference: \(reference)") }
             return narration
+        case .policeReferredUnlawful(let force, let reference, let reason):
+            var narration = Narration(
+                what: "Reported to the police (\(force)) as conduct the school considers unlawful (000 §14.5): \(reason)")
+            narration.details = ["Force: \(force)", "Route: unlawful conduct (000 §14.5), the school's decision", "Reasons: \(reason)"]
+            if let reference { narration.details.append("Crime reference: \(reference)") }
+            return narration
         case .policeNotified:
             return Narration(
                 what: "The police (\(state.policeReferral?.force ?? "the force")) told that consent was withdrawn",
@@ -212,7 +220,17 @@ struct TimelineNarrator {
             return Narration(what: "Support \(response.rawValue) by the affected person", details: ["Response: \(response.rawValue)"])
         case .closed(let outcome, let action):
             return Narration(what: "Case closed: action \(action.rawValue)", details: ["Outcome: \(outcome)", "Action: \(action.rawValue)"])
+        case .closureCorrected(let outcome, let action, let reason):
+            var details = ["Outcome: \(outcome)", "Action: \(action.rawValue)", "Reason: \(reason)"]
+            if let earlier = state.closures.last?.closure {
+                details.insert("Earlier outcome: \(earlier.outcome) (action \(earlier.action.rawValue))", at: 0)
+            }
+            return Narration(what: "Closure outcome corrected: action \(action.rawValue)", details: details)
         case .reopened(let reason):
+            if case .concluded = state.investigation {
+                return Narration(
+                    what: "Case reopened: round \(state.investigationRound + 1) of the investigation begins", details: ["Reason: \(reason)"])
+            }
             return Narration(what: "Case reopened", details: ["Reason: \(reason)"])
         case .accessRestricted(let staff, let reason):
             return Narration(
@@ -293,6 +311,11 @@ struct TimelineNarrator {
     }
 
     /// The flag an entry's own row carries once it is withdrawn: who, when and why.
+    /// The flag on an entry a later one replaced: a revised source or assessment, a corrected closure.
+    func supersededFlag(by what: String, at date: Date, version: Int) -> Timeline.Flag {
+        Timeline.Flag(kind: .superseded, text: "SUPERSEDED by the \(what) of \(localTime.format(date)) (version \(version))")
+    }
+
     func withdrawnFlag(_ item: String, by actor: String, at date: Date, reason: String, version: Int) -> Timeline.Flag {
         Timeline.Flag(
             kind: .withdrawn,

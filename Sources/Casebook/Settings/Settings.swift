@@ -11,12 +11,15 @@ public struct Settings: Sendable, Equatable {
         case poshWaitHours = "helpline.posh.wait-hours"
         /// Days after a helpline escalation before the missing response is overdue.
         case helplineResponseDays = "helpline.response-days"
+        /// Hours before a deadline that its calendar reminder's alarm goes off.
+        case reminderAlarmHours = "reminders.alarm-hours"
 
         /// The value with no SettingChanged event.
         public var defaultValue: Int {
             switch self {
             case .poshWaitHours: return 48
             case .helplineResponseDays: return 14
+            case .reminderAlarmHours: return 4
             }
         }
 
@@ -25,6 +28,7 @@ public struct Settings: Sendable, Equatable {
             switch self {
             case .poshWaitHours: return 0...720
             case .helplineResponseDays: return 1...365
+            case .reminderAlarmHours: return 0...72
             }
         }
 
@@ -33,6 +37,7 @@ public struct Settings: Sendable, Equatable {
             switch self {
             case .poshWaitHours: return "hours after the platform report before a POSH escalation (SPEC §10)"
             case .helplineResponseDays: return "days after a helpline escalation before its missing response is overdue"
+            case .reminderAlarmHours: return "hours before a deadline that its calendar reminder's alarm goes off"
             }
         }
     }
@@ -54,6 +59,8 @@ public struct Settings: Sendable, Equatable {
 
     /// The POSH waiting time after the platform report.
     public var poshWait: TimeInterval { TimeInterval(self[.poshWaitHours]) * 3600 }
+    /// How long before a deadline its calendar alarm goes off.
+    public var reminderAlarm: TimeInterval { TimeInterval(self[.reminderAlarmHours]) * 3600 }
     /// How long a helpline has to respond before it is overdue.
     public var helplineResponseWindow: TimeInterval { TimeInterval(self[.helplineResponseDays]) * 86_400 }
 

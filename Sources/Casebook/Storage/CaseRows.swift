@@ -207,7 +207,7 @@ enum CaseRows {
         try database.forEachRow(
             """
             SELECT k.reference, k.school, k.opened_at, c.closed_at, k.categories, c.source_kind, c.referrals,
-                c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at
+                c.threat, c.police, c.finding, c.action, c.outcome, c.removed_at, c.takedowns, c.reopened_at, c.staff
             FROM closures c JOIN cases k ON k.reference = c.case_ref
             WHERE c.closed_at >= ? AND c.closed_at < ? AND \(visible.sql) ORDER BY c.closed_at, k.year, k.number, c.number
             """, values
@@ -223,7 +223,7 @@ enum CaseRows {
                     threat: row.optionalText(7), police: row.text(8), finding: row.optionalText(9),
                     action: row.optionalText(10), outcome: row.optionalText(11),
                     removal: Projection.removal(row.text(13)),
-                    reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:))))
+                    reopenedAt: row.optionalText(14).flatMap(Timestamp.date(from:)), staffInvolved: list(15)))
         }
         return rows
     }

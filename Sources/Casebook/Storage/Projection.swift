@@ -79,7 +79,9 @@ enum Projection {
 
     /// `not-referred`, `referred`, or `referred-override`.
     static func policeWord(_ referral: CaseState.PoliceReferral?) -> String {
-        referral.map { $0.overrideReason == nil ? "referred" : "referred-override" } ?? "not-referred"
+        referral.map {
+            $0.overrideReason != nil ? "referred-override" : $0.unlawfulConduct != nil ? "referred-unlawful-conduct" : "referred"
+        } ?? "not-referred"
     }
 
     /// One row per closure in the case's history (the outcomes report reads these).
@@ -90,8 +92,8 @@ enum Projection {
             try database.run(
                 """
                 INSERT INTO closures (case_ref, number, closed_at, reopened_at, finding, source_kind, threat, referrals,
-                    police, action, outcome, removed_at, takedowns)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    police, action, outcome, removed_at, takedowns, staff)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     reference, index + 1, Timestamp.string(from: record.closure.at), record.reopenedAt.map(Timestamp.string(from:)),
@@ -99,6 +101,7 @@ enum Projection {
                     record.isThreatening.map { $0 ? "threatening" : "not-threatening" }, record.referrals.joined(separator: ","),
                     policeWord(record.policeReferral), record.closure.action.rawValue, record.closure.outcome,
                     record.removal.allDownAt.map(Timestamp.string(from:)), record.removal.jsonValue.serialized(),
+                    record.staffInvolved.joined(separator: ","),
                 ])
         }
     }

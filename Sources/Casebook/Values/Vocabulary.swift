@@ -62,6 +62,10 @@ public enum CheckResult: String, Codable, Sendable, CaseIterable {
 /// The ISP's answer to an escalation (000 §13.6).
 public enum ISPResponse: String, Codable, Sendable, CaseIterable {
     case blocked, siteClosed = "site-closed", refused, noResponse = "no-response"
+
+    /// Whether the answer took the material off line (blocked or closed the site). A refusal
+    /// or silence leaves the material online: the request stays open for a helpline (SPEC §10).
+    public var removesAccess: Bool { self == .blocked || self == .siteClosed }
 }
 
 /// The affected person's decision on a police referral (000 §13.7).

@@ -25,11 +25,15 @@ public enum CaseCommand: Sendable, Equatable {
     case recordHelplineResponse(request: String, HelplineResult)
     case recordConsent(ConsentDecision, by: String)
     case referToPolice(force: String, reference: String?, overrideReason: String?)
+    /// Report conduct the school considers unlawful to the police, with its reasons (000 §14.5).
+    case referToPoliceUnlawful(force: String, reference: String?, reason: String)
     case notifyPolice
     case offerSupport(services: [String])
     case recordSupportResponse(SupportResponse)
     case close(outcome: String, action: CloseAction)
     case reopen(reason: String)
+    /// Corrects the latest closure's outcome and action, with the reason (SPEC §2.9).
+    case correctClosure(outcome: String, action: CloseAction, reason: String)
     /// Withdraws an entry made in error (see ``CorrectionsTrack`` for the names).
     case withdraw(item: String, reason: String)
     /// Adds or removes a category (`category add|remove`); adding `child-sexual-imagery`
@@ -62,12 +66,13 @@ public enum CaseCommand: Sendable, Equatable {
         case .escalateToHelpline(_, let helpline, _): return helpline == .posh ? .escalateToPOSH : .escalateToReportHarmfulContent
         case .recordHelplineResponse: return .recordHelplineResponse
         case .recordConsent: return .recordConsent
-        case .referToPolice: return .referToPolice
+        case .referToPolice, .referToPoliceUnlawful: return .referToPolice
         case .notifyPolice: return .notifyPolice
         case .offerSupport: return .offerSupport
         case .recordSupportResponse: return .recordSupportResponse
         case .close: return .close
         case .reopen: return .reopen
+        case .correctClosure: return .correctClosure
         case .withdraw: return .withdraw
         case .changeCategory: return .changeCategory
         case .flagEvidence: return .flagEvidence
@@ -93,6 +98,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .changeCategory: return .classifyCase
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
+        case .referToPoliceUnlawful: return .referUnlawfulConduct
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return .overrideConsent

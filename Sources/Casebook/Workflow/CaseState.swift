@@ -129,8 +129,12 @@ public struct CaseState: Sendable, Equatable {
         /// Set when it was withdrawn as entered in error.
         public var withdrawal: Withdrawal?
 
-        /// Resolved: a check confirmed removal or amendment, or the ISP or a helpline answered (SPEC §2.8, §10).
-        public var isResolved: Bool { (check?.confirmsRemoval ?? false) || ispResponse != nil || helplineResult != nil }
+        /// Resolved: a check confirmed removal or amendment, the ISP blocked access or closed
+        /// the site, or a helpline answered (SPEC §2.8, §10). An ISP refusal or silence does not
+        /// resolve a request whose material is still online: the helplines are the next route.
+        public var isResolved: Bool {
+            (check?.confirmsRemoval ?? false) || (ispResponse?.removesAccess ?? false) || helplineResult != nil
+        }
     }
 
     /// A declaration that takedown does not apply, covering the URL evidence live when it
@@ -156,8 +160,13 @@ public struct CaseState: Sendable, Equatable {
     public var status: Status = .open
     /// Evidence items in capture order, withdrawn ones included.
     public var evidence: [EvidenceItem] = []
-    /// The investigation.
+    /// The investigation (of the current round).
     public var investigation: Investigation = .notStarted
+    /// The round of investigation: 1, then one more at each reopening of a concluded
+    /// investigation (a reopened case is investigated again, SPEC §2.8).
+    public var investigationRound = 1
+    /// The conclusion of the round before this one, while the new round has none.
+    public var previousConclusion: Investigation?
     /// Investigation notes, withdrawn ones included.
     public var notes: [Note] = []
     /// The identified source (nil once withdrawn).
@@ -303,6 +312,9 @@ public struct CaseState: Sendable, Equatable {
         public var overrideReason: String?
         /// When it was made.
         public var at: Date
+        /// Why the school considers the conduct unlawful, when it reported it on that
+        /// ground rather than with consent (000 §14.5).
+        public var unlawfulConduct: String? = nil
     }
 
     /// How a case was closed.
@@ -313,6 +325,8 @@ public struct CaseState: Sendable, Equatable {
         public var action: CloseAction
         /// When it closed.
         public var at: Date
+        /// The version of the event that recorded this outcome (the closure, or its latest correction).
+        public var version: Int = 0
     }
 
     /// One closure in the case's history, with the outcome facts HR reads as they stood
@@ -322,7 +336,7 @@ public struct CaseState: Sendable, Equatable {
         public var closure: Closure
         /// The kind of source, if identified.
         public var sourceKind: SourceKind?
-        /// `behaviour`, `disciplinary`: the live referrals' kinds.
+        /// `behaviour`, `disciplinary`: one per live referral, in order.
         public var referrals: [String]
         /// Threatening or not, once assessed.
         public var isThreatening: Bool?
@@ -334,5 +348,12 @@ public struct CaseState: Sendable, Equatable {
         public var removal: Removal
         /// When the case was reopened after this closure.
         public var reopenedAt: Date?
+        /// The outcome as first recorded, when it was corrected since (SPEC §2.9).
+        public var correctedFrom: Closure?
+        /// Why it was corrected (the latest correction).
+        public var correctionReason: String?
+        /// The staff ids a hearing would look for: the staff source's reference (when the
+        /// source is a member of staff) and each member referred for discipline.
+        public var staffInvolved: [String] = []
     }
 }

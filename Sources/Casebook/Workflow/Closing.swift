@@ -34,15 +34,17 @@ enum ClosingTrack {
         }
         for takedown in state.liveTakedowns where !takedown.isResolved {
             let id = takedown.request.id
+            // An ISP that refused or stayed silent leaves the material online (SPEC §10).
+            let isp = takedown.ispResponse.map { "the ISP answered \($0.rawValue) and no helpline response is recorded" }
             refusals.append(
                 Refusal(
                     .closeNeedsResolvedTakedowns,
-                    reason: "\(id) is not resolved: no check has confirmed removal and no ISP or helpline response is recorded",
-                    unblock: .anyOf([
-                        .step(.checkRemoval, subject: id, choice: "removed|amended"),
-                        .step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id),
-                        .step(takedown.helpline == nil ? .escalateToPOSH : .recordHelplineResponse, subject: id),
-                    ])))
+                    reason: "\(id) is not resolved: no check has confirmed removal and "
+                        + (isp ?? "no ISP or helpline response is recorded"),
+                    unblock: .anyOf(
+                        [.step(.checkRemoval, subject: id, choice: "removed|amended")]
+                            + (takedown.ispResponse == nil ? [.step(takedown.isp == nil ? .escalateToISP : .recordISPResponse, subject: id)] : [])
+                            + [.step(takedown.helpline == nil ? .escalateToPOSH : .recordHelplineResponse, subject: id)])))
         }
         for item in state.uncoveredURLEvidence {
             refusals.append(
@@ -97,24 +99,37 @@ enum ClosingTrack {
 extension CaseState {
     /// Closing keeps the outcome facts as they stand, for the report of the period it happened in.
     mutating func close(_ outcome: String, _ action: CloseAction, at date: Date) {
-        let closure = Closure(outcome: outcome, action: action, at: date)
+        let closure = Closure(outcome: outcome, action: action, at: date, version: version)
         status = .closed
         self.closure = closure
         var finding: Finding?
-        if case .concluded(let concluded, _) = investigation { finding = concluded }
-        var kinds: [String] = []
-        if !behaviourReferrals.isEmpty { kinds.append("behaviour") }
-        if !disciplinaryReferrals.isEmpty { kinds.append("disciplinary") }
+        if case .concluded(let concluded, _) = investigation {
+            finding = concluded
+        } else if case .concluded(let concluded, _)? = previousConclusion {
+            // A closure recorded before reopenings opened a new round keeps the last finding.
+            finding = concluded
+        }
+        // One kind per live referral, so the report counts referrals, not closures.
+        let kinds = behaviourReferrals.map { _ in "behaviour" } + disciplinaryReferrals.map { _ in "disciplinary" }
+        var staff = disciplinaryReferrals
+        if source?.kind == .staff, let ref = source?.ref, !staff.contains(ref) { staff.insert(ref, at: 0) }
         closures.append(
             ClosureRecord(
                 closure: closure, sourceKind: source?.kind, referrals: kinds, isThreatening: isThreatening,
                 policeReferral: policeReferral, finding: finding,
-                removal: removal))
+                removal: removal, reopenedAt: nil, correctedFrom: nil, correctionReason: nil, staffInvolved: staff))
     }
 
+    /// Reopening opens a new round of investigation: the source, the assessment and the
+    /// conclusion may be recorded again, and closing again needs the new round concluded.
     mutating func reopen(at date: Date) {
         status = .open
         closure = nil
+        if case .concluded = investigation {
+            previousConclusion = investigation
+            investigation = .started
+            investigationRound += 1
+        }
         if !closures.isEmpty { closures[closures.count - 1].reopenedAt = date }
     }
 }

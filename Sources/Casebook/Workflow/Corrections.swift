@@ -69,7 +69,17 @@ public enum CorrectionsTrack {
     /// Withdrawing needs an open case; the entry's own rules are checked per entry.
     static let withdraw = StepGuards(guards: [])
 
+    /// Correcting a closure's outcome needs a closure; the case may be closed or reopened.
+    static let correctClosure = StepGuards(guards: [hasClosure], needsOpenCase: false)
+
     // MARK: Guards
+
+    /// A closure's outcome can be corrected once the case has been closed.
+    static let hasClosure = Guard("closure-correction-needs-closure") { input in
+        guard input.state.closures.isEmpty else { return nil }
+        return Refusal(
+            .closureCorrectionNeedsClosure, reason: "\(input.state.reference) has never been closed", unblock: .step(.close))
+    }
 
     /// An entry is withdrawn once; a withdrawn entry takes no further steps.
     static func withdrawnEntry(_ name: String, _ withdrawal: CaseState.Withdrawal?) -> Refusal? {
@@ -133,6 +143,14 @@ public enum CorrectionsTrack {
         return Workflow.Decision(events: [.withdrawn(item: item.name, reason: reason)], refusals: refusals)
     }
 
+    static func correctClosure(_ outcome: String, _ action: CloseAction, reason: String) throws -> Workflow.Decision {
+        Workflow.Decision(
+            events: [
+                .closureCorrected(
+                    outcome: try Workflow.text(outcome, "the outcome"), action: action, reason: try Workflow.text(reason, "the reason"))
+            ])
+    }
+
     /// The version of the event that made the live entry `item` names, as the case stands.
     static func version(of item: Item, in state: CaseState) -> Int? {
         switch item {
@@ -151,6 +169,17 @@ public enum CorrectionsTrack {
 // MARK: Evolution
 
 extension CaseState {
+    /// The latest closure takes the corrected outcome and action; its date stays, and the
+    /// outcome as first recorded is kept beside it.
+    mutating func correctClosure(_ outcome: String, _ action: CloseAction, reason: String) {
+        guard let last = closures.indices.last else { return }
+        let original = closures[last].closure
+        if closures[last].correctedFrom == nil { closures[last].correctedFrom = original }
+        closures[last].closure = Closure(outcome: outcome, action: action, at: original.at, version: version)
+        closures[last].correctionReason = reason
+        if status == .closed { closure = closures[last].closure }
+    }
+
     /// Marks the entry withdrawn; the current source, assessment and consent become unrecorded.
     mutating func withdraw(_ name: String, reason: String, at date: Date, actor: String) {
         guard let item = CorrectionsTrack.Item(name) else { return }

@@ -48,6 +48,8 @@ extension CaseState {
         case .consentRecorded(let decision, _): recordConsent(decision, at: date)
         case .policeReferred(let force, let reference, let overrideReason):
             policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: overrideReason, at: date)
+        case .policeReferredUnlawful(let force, let reference, let reason):
+            policeReferral = PoliceReferral(force: force, reference: reference, overrideReason: nil, at: date, unlawfulConduct: reason)
         case .policeNotified: policeToBeToldSince = nil
         case .supportOffered(let services):
             supportServices = services
@@ -55,6 +57,7 @@ extension CaseState {
         case .supportResponded(let response): supportResponse = response
         case .closed(let outcome, let action): close(outcome, action, at: date)
         case .reopened: reopen(at: date)
+        case .closureCorrected(let outcome, let action, let reason): correctClosure(outcome, action, reason: reason)
         case .withdrawn(let item, let reason): withdraw(item, reason: reason, at: date, actor: actor)
         case .accessRestricted(let staff, _): excluded.append(staff)
         case .accessRestored(let staff, _): excluded.removeAll { $0.caseInsensitiveCompare(staff) == .orderedSame }

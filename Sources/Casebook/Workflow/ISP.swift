@@ -50,7 +50,8 @@ enum ISPTrack {
         if let response = takedown.ispResponse {
             return Refusal(
                 .ispResponseOnce, reason: "\(id)'s ISP response is already recorded (\(response.rawValue))",
-                unblock: .none("it is resolved"))
+                unblock: takedown.isResolved || takedown.helpline != nil
+                    ? .none("the ISP has answered") : .step(.escalateToPOSH, subject: id))
         }
         return nil
     }

@@ -12,6 +12,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case advanceCase = "advance cases"
     /// Police referral without consent, for child protection.
     case overrideConsent = "use the child-protection override"
+    /// Reporting conduct the school considers unlawful to the police (000 §14.5).
+    case referUnlawfulConduct = "report unlawful conduct to the police"
     /// `show`, `list`, `overdue`, `timeline`, `evidence list/get`.
     case readCases = "read cases"
     /// `verify`.
@@ -56,7 +58,7 @@ extension Role {
             return true
         case .seniorManager:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase, .referUnlawfulConduct: return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
                 .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
                 .manageSettings:
@@ -65,7 +67,7 @@ extension Role {
         case .safeguardingLead:
             switch permission {
             case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
-                .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases:
+                .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases, .referUnlawfulConduct:
                 return true
             case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
                 .answerSubjectAccess, .manageSettings:

@@ -12,16 +12,23 @@ enum PoliceTrack {
 
     // MARK: Guards
 
-    /// The police referral needs material assessed as threatening or intimidating.
+    /// The police referral with consent needs material assessed as threatening or
+    /// intimidating (000 §13.7). The hint never invites re-recording the assessment: an
+    /// assessment still to make is made on its merits, and conduct the school considers
+    /// unlawful has its own route (000 §14.5).
     static let materialThreatening = Guard("police-needs-threatening-material") { input in
         let state = input.state
         guard state.isThreatening != true else { return nil }
+        let unlawful = StepReference.step(.referToPolice, choice: unlawfulChoice)
         return Refusal(
             .policeNeedsThreateningMaterial,
             reason: state.isThreatening == nil
                 ? "the threat has not been assessed" : "the threat assessment says the material is not threatening or intimidating",
-            unblock: .step(.assessThreat, choice: "threatening"))
+            unblock: state.isThreatening == nil ? .anyOf([.step(.assessThreat), unlawful]) : unlawful)
     }
+
+    /// The choice that names the unlawful-conduct route of ``StepReference/step(_:subject:choice:)``.
+    static let unlawfulChoice = "unlawful"
 
     /// The police referral needs the affected person's consent, not withdrawn (the
     /// child-protection override waives it).
@@ -36,12 +43,16 @@ enum PoliceTrack {
         case .declined?: reason = "the affected person declined consent"
         case .withdrawn?: reason = "the affected person withdrew consent"
         }
+        // Ask for the person's decision when it is not recorded; never suggest recording a
+        // decision they did not make. The override and the unlawful-conduct route remain.
+        // Consent matters only to threatening material: otherwise the unlawful-conduct route alone.
+        let unlawful = StepReference.step(.referToPolice, choice: unlawfulChoice)
+        guard state.isThreatening == true else { return Refusal(.policeNeedsConsent, reason: reason, unblock: unlawful) }
+        let ask: [StepReference] = state.consent == nil
+            ? [.step(.recordConsent, subject: state.opened.affected, choice: "given|declined")] : []
         return Refusal(
             .policeNeedsConsent, reason: reason,
-            unblock: .anyOf([
-                .step(.recordConsent, subject: state.opened.affected, choice: ConsentDecision.given.rawValue),
-                .step(.referToPolice, choice: "override"),
-            ]))
+            unblock: .anyOf(ask + [.step(.referToPolice, choice: "override"), unlawful]))
     }
 
     /// One police referral per case.
@@ -69,6 +80,19 @@ enum PoliceTrack {
             unblock: .step(.recordConsent, subject: state.opened.affected))
     }
 
+    /// Consent can be withdrawn only once it was given (000 §13.7): withdrawing what was
+    /// never given would set a "tell the police" task for a referral consent never allowed.
+    static func withdrawalFollowsConsent(_ decision: ConsentDecision, _ state: CaseState) -> Refusal? {
+        guard decision == .withdrawn, state.consent != .given else { return nil }
+        return Refusal(
+            .consentWithdrawalNeedsConsentGiven,
+            reason: state.consent == nil
+                ? "consent was never given, so it cannot be withdrawn" : "consent is \(state.consent?.rawValue ?? ""), not given, so it cannot be withdrawn",
+            unblock: state.consent == nil
+                ? .step(.recordConsent, subject: state.opened.affected, choice: "given|declined")
+                : .none("the affected person's decision stands"))
+    }
+
     // MARK: Decisions
 
     static func consent(
@@ -77,7 +101,7 @@ enum PoliceTrack {
         let member = try Workflow.existingStaff(person, role: "person giving consent", context)
         return Workflow.Decision(
             events: [.consentRecorded(decision: decision, by: member.id)],
-            refusals: [consentByAffected(state, by: member.id)].compactMap { $0 })
+            refusals: [consentByAffected(state, by: member.id), withdrawalFollowsConsent(decision, state)].compactMap { $0 })
     }
 
     static func refer(
@@ -95,6 +119,17 @@ enum PoliceTrack {
             events: [.policeReferred(force: force, reference: reference, overrideReason: overrideReason)],
             waived: overrideReason == nil ? [] : [Rule.policeNeedsConsent.rawValue])
     }
+
+    /// Conduct the school considers unlawful is reported to the police (000 §14.5): the
+    /// school's decision, with its reasons; neither threatening material nor consent is asked.
+    static func referUnlawful(force: String, reference: String?, reason: String) throws -> Workflow.Decision {
+        let force = try Workflow.text(force, "the police force")
+        let reference = try Workflow.optionalText(reference, "the crime reference")
+        let reason = try Workflow.text(reason, "the reason the conduct is considered unlawful")
+        return Workflow.Decision(
+            events: [.policeReferredUnlawful(force: force, reference: reference, reason: reason)],
+            waived: [Rule.policeNeedsThreateningMaterial.rawValue, Rule.policeNeedsConsent.rawValue])
+    }
 }
 
 // MARK: Evolution
@@ -102,6 +137,9 @@ enum PoliceTrack {
 extension CaseState {
     mutating func recordConsent(_ decision: ConsentDecision, at date: Date) {
         consentRecord = Consent(decision: decision, version: version)
-        if decision == .withdrawn, policeReferral != nil, policeToBeToldSince == nil { policeToBeToldSince = date }
+        // A referral made on the school's own ground (unlawful conduct) did not rest on consent.
+        if decision == .withdrawn, let referral = policeReferral, referral.unlawfulConduct == nil, policeToBeToldSince == nil {
+            policeToBeToldSince = date
+        }
     }
 }

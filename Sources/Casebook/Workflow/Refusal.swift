@@ -73,6 +73,7 @@ public enum Rule: String, Sendable, CaseIterable {
     case policeReferralOnce = "police-referral-once"
     case consentByAffectedPerson = "consent-by-affected-person"
     case policeNoticeNeedsWithdrawnConsent = "police-notice-needs-withdrawn-consent"
+    case consentWithdrawalNeedsConsentGiven = "consent-withdrawal-needs-consent-given"
     // Support (Support.swift)
     case supportResponseNeedsOffer = "support-response-needs-offer"
     // Closing (Closing.swift)
@@ -83,6 +84,7 @@ public enum Rule: String, Sendable, CaseIterable {
     case closeNeedsSupportOffered = "close-needs-support-offered"
     // Corrections (Corrections.swift)
     case entryWithdrawn = "entry-withdrawn"
+    case closureCorrectionNeedsClosure = "closure-correction-needs-closure"
     // Redaction (Casebook+Maintenance.swift)
     case redactEvidenceAndNotesOnly = "redact-evidence-and-notes-only"
     // Lawful content (LawfulContent.swift)
@@ -111,7 +113,7 @@ public enum Rule: String, Sendable, CaseIterable {
             .reportHarmfulContentNeedsPlatformReply, .helplineResponseNeedsEscalation, .helplineResponseOnce:
             return "SPEC §10, 000 §13.5–§13.6"
         case .policeNeedsThreateningMaterial, .policeNeedsConsent, .policeReferralOnce, .consentByAffectedPerson,
-            .policeNoticeNeedsWithdrawnConsent:
+            .policeNoticeNeedsWithdrawnConsent, .consentWithdrawalNeedsConsentGiven:
             return "000 §13.7"
         case .supportResponseNeedsOffer: return "000 §13.8"
         case .closeNeedsConcludedInvestigation: return "000 §13.3"
@@ -119,7 +121,7 @@ public enum Rule: String, Sendable, CaseIterable {
         case .closeNeedsTakedownForURLEvidence: return "000 §13.5"
         case .closeNeedsPoliceTrackSettled: return "000 §13.7"
         case .closeNeedsSupportOffered: return "000 §13.8"
-        case .entryWithdrawn: return "SPEC §2.9"
+        case .entryWithdrawn, .closureCorrectionNeedsClosure: return "SPEC §2.9"
         case .redactEvidenceAndNotesOnly: return "SPEC §4 (UK GDPR erasure)"
         case .childSexualImageryNoFiles: return "Protection of Children Act 1978; UKCIS 2024; SPEC §9"
         case .referralDecisionNeedsChildSexualImagery, .closeNeedsReferralDecision: return "UKCIS 2024; SPEC §9"

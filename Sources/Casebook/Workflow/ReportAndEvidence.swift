@@ -53,7 +53,10 @@ enum EvidenceTrack {
             host = try WebURL.parse(given).host
             url = given.trimmingCharacters(in: .whitespaces)
         } else if draft.kind.needsURL {
-            throw CasebookError.invalidInput("\(draft.kind.rawValue) evidence needs the URL (the address of the material)")
+            // Say which kind fits what has no address: a private message is not published material.
+            throw CasebookError.invalidInput(
+                "\(draft.kind.rawValue) evidence needs the URL (the address of the published material); a private or direct "
+                    + "message with no address (on Snapchat, say) is kind text-message, or other")
         }
         let captured = draft.capturedAt ?? context.occurredAt
         try Workflow.checkNotFuture(captured, now: context.now, field: "the capture time")

@@ -31,6 +31,7 @@ public enum Step: String, Sendable, CaseIterable {
     case close
     case reopen
     case withdraw
+    case correctClosure
     case changeCategory
     case flagEvidence
     case recordReferralDecision

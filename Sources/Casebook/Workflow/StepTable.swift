@@ -80,6 +80,7 @@ extension Workflow {
         case .close: return ClosingTrack.close
         case .reopen: return ClosingTrack.reopen
         case .withdraw: return CorrectionsTrack.withdraw
+        case .correctClosure: return CorrectionsTrack.correctClosure
         case .changeCategory: return LawfulContentTrack.changeCategory
         case .flagEvidence: return LawfulContentTrack.flagEvidence
         case .recordReferralDecision: return LawfulContentTrack.referralDecision

@@ -91,12 +91,16 @@ public enum Workflow {
         case .recordConsent(let decision, let person): return try PoliceTrack.consent(decision, by: person, state, context)
         case .referToPolice(let force, let reference, let overrideReason):
             return try PoliceTrack.refer(force: force, reference: reference, overrideReason: overrideReason, state, context)
+        case .referToPoliceUnlawful(let force, let reference, let reason):
+            return try PoliceTrack.referUnlawful(force: force, reference: reference, reason: reason)
         case .notifyPolice: return Decision(events: [.policeNotified])
         case .offerSupport(let services): return try SupportTrack.offer(services)
         case .recordSupportResponse(let response): return Decision(events: [.supportResponded(response)])
         case .close(let outcome, let action): return try ClosingTrack.close(outcome, action)
         case .reopen(let reason): return try ClosingTrack.reopen(reason)
         case .withdraw(let item, let reason): return try CorrectionsTrack.withdraw(item, reason: reason, state)
+        case .correctClosure(let outcome, let action, let reason):
+            return try CorrectionsTrack.correctClosure(outcome, action, reason: reason)
         case .changeCategory(let category, let add): return try LawfulContentTrack.changeCategory(category, add: add, state, context)
         case .flagEvidence(let item): return try LawfulContentTrack.flag(item, state, context)
         case .recordReferralDecision(let route, let reference, let reason):

@@ -32,7 +32,13 @@ enum CaseCommands {
         let state = try casebook.openCase(draft, by: actor, at: try invocation.at())
         var text = "Opened \(state.reference) for \(state.opened.affected)."
         if state.isUrgent { text += "\nURGENT: a child is mentioned (001 §8.6): start the investigation now." }
-        text += "\nNext: casebook evidence add \(state.reference) --kind KIND [--url URL] [--file PATH]"
+        if state.opened.categories.contains(.childSexualImagery) {
+            // No file is ever kept for child sexual imagery (SPEC §9): never suggest one.
+            text += "\nNext: casebook evidence add \(state.reference) --kind KIND [--url URL] --description TEXT"
+                + " (describe it only: no screenshot or file is kept for child sexual imagery)"
+        } else {
+            text += "\nNext: casebook evidence add \(state.reference) --kind KIND [--url URL] [--file PATH]"
+        }
         return Output(
             text: text, json: ["reference": .string(state.reference.description), "case": JSONOutput.state(state)],
             recorded: "recorded as \(state.reference)")
@@ -71,6 +77,11 @@ enum CaseCommands {
         switch events.first {
         case .evidenceCaptured(let evidence)?: return "\(evidence.id) on \(reference)"
         case .takedownRequested(let request)?: return "\(request.id) on \(reference)"
+        case .noteAdded?: if let note = state.notes.last { return "\(note.id) on \(reference)" }
+        case .behaviourReferral?, .disciplinaryReferral?: if let referral = state.referrals.last { return "\(referral.id) on \(reference)" }
+        default: break
+        }
+        switch events.first {
         default: return "\(events.map(\.typeName).joined(separator: " and ")) (version \(state.version)) on \(reference)"
         }
     }

@@ -25,7 +25,7 @@ enum ClosingCommands {
     static let refer = CaseCommands.step(
         CommandSpec(
             name: "police refer",
-            summary: "Refer the case to the police (000 §13.7): needs threatening material and consent, or a child-protection override.",
+            summary: "Refer the case to the police: threatening material with consent (000 §13.7), a child-protection override, or conduct the school considers unlawful (000 §14.5).",
             positionals: [CaseCommands.casePositional],
             options: [
                 OptionSpec(name: "force", valueName: "name", isRequired: true, help: "The police force."),
@@ -33,17 +33,37 @@ enum ClosingCommands {
                 OptionSpec(
                     name: "override-reason", valueName: "text",
                     help: "Refer without consent for child protection (headteacher or safeguarding lead only)."),
+                OptionSpec(
+                    name: "unlawful",
+                    help: "Report conduct the school considers unlawful (000 §14.5): the school's decision, with --reason; needs neither threatening material nor consent (headteacher, senior manager or safeguarding lead)."),
+                OptionSpec(name: "reason", valueName: "text", help: "With --unlawful: why the school considers the conduct unlawful."),
             ],
-            examples: ["casebook --as smt.jones police refer CB-2026-0001 --force 'Northshire Police' --reference NP-26-118822"]),
+            examples: [
+                "casebook --as smt.jones police refer CB-2026-0001 --force 'Northshire Police' --reference NP-26-118822",
+                "casebook --as head police refer CB-2026-0001 --force 'Northshire Police' --unlawful --reason 'Disclosed a pupil's home address (data protection offence).'",
+            ]),
         make: { invocation, _ in
-            .referToPolice(
-                force: try invocation.value("force"), reference: invocation.optional("reference"),
-                overrideReason: invocation.optional("override-reason"))
+            let force = try invocation.value("force")
+            let reference = invocation.optional("reference")
+            if invocation.arguments.flag("unlawful") {
+                guard invocation.optional("override-reason") == nil else {
+                    throw CommandError.usage("--unlawful and --override-reason are separate routes: give one")
+                }
+                guard let reason = invocation.optional("reason") else {
+                    throw CommandError.usage("--unlawful needs --reason TEXT: the school's reasons are recorded (000 §14.5)")
+                }
+                return .referToPoliceUnlawful(force: force, reference: reference, reason: reason)
+            }
+            guard invocation.optional("reason") == nil else {
+                throw CommandError.usage("--reason goes with --unlawful (for a child-protection override, use --override-reason)")
+            }
+            return .referToPolice(force: force, reference: reference, overrideReason: invocation.optional("override-reason"))
         },
         describe: { state, _, _ in
             guard let referral = state.policeReferral else { return "Referred." }
             return "\(state.reference) referred to \(referral.force)"
-                + (referral.overrideReason.map { " WITHOUT CONSENT (child-protection override: \($0))" } ?? "") + "."
+                + (referral.overrideReason.map { " WITHOUT CONSENT (child-protection override: \($0))" } ?? "")
+                + (referral.unlawfulConduct.map { " as conduct the school considers unlawful (000 §14.5): \($0)" } ?? "") + "."
         })
 
     static let notified = CaseCommands.step(
@@ -95,5 +115,32 @@ enum ClosingCommands {
             options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why it is reopened.")],
             examples: ["casebook --as smt.jones reopen CB-2026-0001 --reason 'The post reappeared.'"]),
         make: { invocation, _ in .reopen(reason: try invocation.value("reason")) },
-        describe: { state, _, _ in "\(state.reference) reopened." })
+        describe: { state, _, _ in
+            "\(state.reference) reopened."
+                + (state.investigationRound > 1 ? " Round \(state.investigationRound) of the investigation is open: the source, the assessment and the conclusion may be recorded again." : "")
+        })
+
+    static let correct = CaseCommands.step(
+        CommandSpec(
+            name: "close correct",
+            summary: "Correct the latest closure's outcome and action, with the reason (SPEC §2.9); the outcome as first recorded stays in the timeline, marked superseded.",
+            positionals: [CaseCommands.casePositional],
+            options: [
+                OptionSpec(name: "outcome", valueName: "text", isRequired: true, help: "The correct outcome summary."),
+                OptionSpec(name: "action", valueName: "action", isRequired: true, help: "One of: \(CloseAction.choices)."),
+                OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why the outcome recorded was wrong."),
+            ],
+            examples: [
+                "casebook --as smt.jones close correct CB-2026-0001 --outcome 'Blocked by the ISP; pupil sanctioned.' --action behaviour-sanction --reason 'POSH was never involved.'"
+            ]),
+        make: { invocation, _ in
+            .correctClosure(
+                outcome: try invocation.value("outcome"), action: try invocation.word("action", as: CloseAction.self),
+                reason: try invocation.value("reason"))
+        },
+        describe: { state, _, _ in
+            guard let record = state.closures.last else { return "Corrected." }
+            return "Closure of \(state.reference) corrected: \(record.closure.outcome) (\(record.closure.action.rawValue))"
+                + (record.correctedFrom.map { "; was: \($0.outcome) (\($0.action.rawValue))" } ?? "") + "."
+        })
 }

@@ -16,7 +16,7 @@ enum Commands {
         TakedownCommands.escalate, TakedownCommands.ispResponse,
         HelplineCommands.escalate, HelplineCommands.response,
         ClosingCommands.consent, ClosingCommands.refer, ClosingCommands.notified, ClosingCommands.offerSupport,
-        ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.reopen, CorrectionCommands.withdraw,
+        ClosingCommands.supportResponse, ClosingCommands.close, ClosingCommands.correct, ClosingCommands.reopen, CorrectionCommands.withdraw,
         ReadCommands.show, ReadCommands.list, ReadCommands.overdue, AccessCommands.restrict,
         SettingsCommands.set, SettingsCommands.list, ReminderCommands.digest,
         ReportCommands.timeline, ReportCommands.outcomes, ReportCommands.audit,
@@ -46,14 +46,21 @@ enum Commands {
             }
             return Output(text: command.spec.helpText, json: ["command": .string(command.spec.name), "help": .string(command.spec.helpText)])
         }
-        var table = Table(header: ["COMMAND", "WHAT IT DOES"])
-        table.rows = all.map { [$0.spec.name, $0.spec.summary] }
+        // Grouped by the job in hand, in the order a case runs, each group its own table.
+        var sections: [String] = []
+        for job in Job.allCases {
+            let members = all.filter { Job.of($0.spec.name) == job }
+            guard !members.isEmpty else { continue }
+            var table = Table(header: ["COMMAND", "WHAT IT DOES"])
+            table.rows = members.map { [$0.spec.name, $0.spec.summary] }
+            sections.append(job.rawValue.uppercased() + ":\n" + table.rendered)
+        }
         let text = """
             casebook — cases of online abuse against school staff, from report to closed outcome.
 
             Usage: \(GlobalOptions.usage)
 
-            \(table.rendered)
+            \(sections.joined(separator: "\n\n"))
 
             Global options: --db PATH (default $CASEBOOK_DB or ./casebook.sqlite), --server SOCKET (default $CASEBOOK_SERVER: a trust server), --as STAFF-ID (default $CASEBOOK_USER), --json.
             Who acts: the member mapped to your login (staff login); --as may confirm it. A database made with
@@ -63,6 +70,30 @@ enum Commands {
             66 not found, 70 internal, 73 cannot create, 74 I/O, 75 conflict (retry), 77 not permitted.
             """
         return Output(text: text, json: .array(all.map { ["command": .string($0.spec.name), "summary": .string($0.spec.summary)] }))
+    }
+
+    /// The jobs `casebook help` groups the commands by.
+    enum Job: String, CaseIterable {
+        case record = "Record a case"
+        case investigate = "Investigate"
+        case takedown = "Takedown and escalation"
+        case police = "Police and support"
+        case reports = "Reports"
+        case administration = "Administration"
+
+        /// The job a command serves, by its name.
+        static func of(_ name: String) -> Job {
+            let first = name.split(separator: " ").first.map(String.init) ?? name
+            switch first {
+            case "open", "evidence", "category", "show", "list", "overdue", "digest", "close", "reopen", "withdraw":
+                return name == "evidence purge" ? .administration : .record
+            case "investigate", "refer": return .investigate
+            case "takedown", "isp", "helpline": return .takedown
+            case "police", "support", "report": return .police
+            case "timeline", "outcomes", "audit", "subject-access": return .reports
+            default: return .administration
+            }
+        }
     }
 
     /// A group's commands and what each does (`casebook help takedown`, `casebook takedown

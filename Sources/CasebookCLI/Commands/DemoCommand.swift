@@ -37,21 +37,37 @@ enum DemoCommand {
         var transcript: [String] = [
             "Casebook demo: a complete case from policy 000 §12–§13, in \(database)",
             "The demo database is made with --claimed-identities: each step says who acts with --as, and the",
-            "record says the identities were claimed, not verified. A real database maps each member to a login.", "",
+            "record says the identities were claimed, not verified. A real database maps each member to a login.",
+            "The case runs over three days ending a day ago. Each step is recorded as it happened: the demo runs",
+            "its own clock, so its record has no late entries (a real record flags steps typed in long after).", "",
         ]
         // The case runs over three days ending now, so that the host's 24 hours really pass.
         let now = invocation.clock()
         let start = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60 - 3 * 86_400)
         func at(_ hours: Double) -> String { Timestamp.string(from: start.addingTimeInterval(hours * 3600)) }
         var reference = "CB-0000-0000"
-        func run(_ words: [String], as actor: String? = "smt.jones", show: Bool = true) throws {
+        // Contemporaneous: each step is recorded at the time it happened (its --at, or
+        // `clockAt` hours into the case); the closing reports run at the real time.
+        func run(_ words: [String], as actor: String? = "smt.jones", show: Bool = true, clockAt: Double? = nil) throws {
+            let stepTime: Date?
+            if let index = words.firstIndex(of: "--at"), index + 1 < words.count {
+                stepTime = Timestamp.date(from: words[index + 1])
+            } else {
+                stepTime = clockAt.map { start.addingTimeInterval($0 * 3600) }
+            }
+            let clock: @Sendable () -> Date
+            if let stepTime {
+                clock = { stepTime }
+            } else {
+                clock = invocation.clock
+            }
             var arguments = ["--db", database]
             if let actor { arguments += ["--as", actor] }
             arguments += words
             var out = ""
             var err = ""
             let code = CLI.run(
-                arguments, environment: invocation.environment, clock: invocation.clock, login: invocation.callerLogin,
+                arguments, environment: invocation.environment, clock: clock, login: invocation.callerLogin,
                 standardOutput: { out += $0 }, standardError: { err += $0 }, standardErrorIsTerminal: false)
             guard code == 0 else {
                 throw CasebookError.io("the demo step 'casebook \(words.joined(separator: " "))' failed (exit \(code)): \(err)")
@@ -66,7 +82,7 @@ enum DemoCommand {
                 reference = String(out[match])
             }
         }
-        try run(["init", "--admin", "head", "--name", "Dr Priya Okafor", "--claimed-identities"], as: nil)
+        try run(["init", "--admin", "head", "--name", "Dr Priya Okafor", "--claimed-identities"], as: nil, clockAt: -0.1)
         try run(["staff", "add", "smt.jones", "--name", "Sam Jones", "--role", "senior-manager", "--at", at(0)], as: "head")
         try run(["staff", "add", "dsl.khan", "--name", "Imran Khan", "--role", "safeguarding-lead", "--at", at(0)], as: "head")
         try run(["staff", "add", "hr.lee", "--name", "Morgan Lee", "--role", "hr", "--at", at(0)], as: "head")
@@ -115,9 +131,9 @@ enum DemoCommand {
             "Education Support stress counselling line", "--at", at(11.5),
         ])
         try run(["support", "response", r, "--accepted", "--at", at(12)])
-        // T1's 24 hours have passed without an answer (these steps are dated days ago).
-        try run(["show", r])
-        try run(["overdue"], as: "dsl.khan")
+        // The next morning: T1's 24 hours have passed without an answer.
+        try run(["show", r], clockAt: 25.6)
+        try run(["overdue"], as: "dsl.khan", clockAt: 25.6)
         try run(["takedown", "response", r, "T1", "--result", "no-response", "--at", at(26)])
         try run(["isp", "escalate", r, "T1", "--isp", "Example Telecom", "--at", at(26.5)])
         try run(["isp", "response", r, "T1", "--result", "blocked", "--at", at(40)])
@@ -132,6 +148,19 @@ enum DemoCommand {
         try run(["verify"], as: "dsl.khan")
         try run(["outcomes"], as: "hr.lee")
         try run(["timeline", r, "--recipient", "Northshire Police"], as: "dsl.khan")
+        let db = quoted(database)
+        transcript += [
+            "What next:",
+            "  The demo database is \(database); the evidence files it took in are in \(folder).",
+            "  Look around it as each role:",
+            "    casebook --db \(db) --as smt.jones show \(r)",
+            "    casebook --db \(db) --as dsl.khan timeline \(r) --format html --out \(quoted((folder as NSString).appendingPathComponent("case.html")))",
+            "    casebook --db \(db) --as hr.lee outcomes",
+            "    casebook --db \(db) --as head verify",
+            "  Try a step the policy refuses, and read why: casebook --db \(db) --as smt.jones isp escalate \(r) T2 --isp 'Example Telecom'",
+            "  When done, delete the database and the folder. For a real school, start with docs/DEPLOYMENT.md: a new database",
+            "  (casebook init), each member of staff mapped to their login, no --claimed-identities.",
+        ]
         return Output(
             text: transcript.joined(separator: "\n").trimmingCharacters(in: .newlines),
             json: ["database": .string(database), "case": .string(reference)],

@@ -17,7 +17,9 @@ enum InvestigationCommands {
             positionals: [CaseCommands.casePositional, PositionalSpec(name: "text", help: "The note.")],
             examples: ["casebook --as smt.jones investigate note CB-2026-0001 'Spoke to the head of year.'"]),
         make: { invocation, _ in .addNote(try invocation.positional(1)) },
-        describe: { state, _, _ in "Note added to \(state.reference) (\(state.notes.count) in all)." })
+        describe: { state, _, _ in
+            "Note \(state.notes.last?.id ?? "?") added to \(state.reference) (\(state.notes.count) in all)."
+        })
 
     static let source = CaseCommands.step(
         CommandSpec(
@@ -73,7 +75,7 @@ enum InvestigationCommands {
             options: [OptionSpec(name: "pupil", valueName: "ref", isRequired: true, help: "The pupil's reference in the school's records.")],
             examples: ["casebook --as smt.jones refer behaviour CB-2026-0001 --pupil Y10-0423"]),
         make: { invocation, _ in .referBehaviour(pupil: try invocation.value("pupil")) },
-        describe: { state, _, _ in "Behaviour referral recorded on \(state.reference)." })
+        describe: { state, _, _ in "Behaviour referral \(state.referrals.last?.id ?? "?") recorded on \(state.reference)." })
 
     static let referDisciplinary = CaseCommands.step(
         CommandSpec(
@@ -82,5 +84,5 @@ enum InvestigationCommands {
             options: [OptionSpec(name: "staff", valueName: "id", isRequired: true, help: "The member of staff referred.")],
             examples: ["casebook --as smt.jones refer disciplinary CB-2026-0001 --staff k.marsh"]),
         make: { invocation, _ in .referDisciplinary(staff: try invocation.value("staff")) },
-        describe: { state, _, _ in "Disciplinary referral recorded on \(state.reference)." })
+        describe: { state, _, _ in "Disciplinary referral \(state.referrals.last?.id ?? "?") recorded on \(state.reference)." })
 }

@@ -88,7 +88,7 @@ enum ReadCommands {
         table.rows = cases.map {
             [
                 $0.reference.description + ($0.isUrgent ? " !" : ""), $0.status.rawValue, $0.school,
-                Self.named($0.affected, $0.affectedName), invocation.show($0.openedAt), $0.investigation,
+                Self.named($0.affected, $0.affectedName), invocation.show($0.openedAt), StepWords.investigationWords($0.investigation),
                 $0.categories.joined(separator: ","),
             ]
         }
@@ -158,7 +158,7 @@ enum ReadCommands {
         var table = Table(header: ["CASE", "WHAT", "DUE", "LATE", "NEXT ACTION"])
         table.rows = items.map {
             [
-                $0.deadline.reference.description, "\($0.deadline.kind.rawValue) \($0.deadline.subject)",
+                $0.deadline.reference.description, StepWords.what($0.deadline),
                 invocation.localTime.format($0.deadline.due), Self.duration($0.lateness),
                 ($0.deadline.step.steps.first.map { "for \(StepWords.who($0)): " } ?? "") + $0.deadline.nextAction + ": "
                     + StepWords.render($0.deadline.step, case: $0.deadline.reference.description, localTime: invocation.localTime),

@@ -12,19 +12,19 @@ enum ReminderCommands {
         let member = try casebook.reminderMember(invocation.optional("for"), by: actor)
         let now = invocation.clock()
         let items = try casebook.openDeadlines(for: member, by: actor, asOf: now)
+        let alarmBefore = try casebook.settings().reminderAlarm
         let events = items.map { item in
             let deadline = item.deadline
             let reference = deadline.reference.description
             let command = StepWords.render(deadline.step, case: reference, localTime: invocation.localTime)
-            return ICalendar.Event(
-                uid: deadline.calendarUID, start: deadline.due,
-                summary: "\(reference): \(deadline.nextAction)",
+            return ICalendar.Event.deadline(
+                uid: deadline.calendarUID, due: deadline.due, now: now, summary: "\(reference): \(deadline.nextAction)",
                 description: """
-                    \(reference) (\(item.school.isEmpty ? "no school given" : item.school)): \(deadline.kind.rawValue) \(deadline.subject) \
+                    \(reference) (\(item.school.isEmpty ? "no school given" : item.school)): \(StepWords.what(deadline)) \
                     is due \(invocation.localTime.format(deadline.due)).
                     Next: \(deadline.nextAction).
                     Run: \(command)
-                    """)
+                    """, alarmBefore: alarmBefore, overdueSince: invocation.localTime.format(deadline.due))
         }
         let document = ICalendar.document(events, stamp: now, name: "Casebook deadlines for \(member.id)")
         guard let path = invocation.optional("out") else {
@@ -79,7 +79,7 @@ enum ReminderCommands {
                 let when = item.lateness >= 0
                     ? "due \(local.format(item.deadline.due)), \(ReadCommands.duration(item.lateness)) late"
                     : "due \(local.format(item.deadline.due))"
-                lines.append("- \(reference) \(item.deadline.kind.rawValue) \(item.deadline.subject): \(item.deadline.nextAction); \(when)")
+                lines.append("- \(reference) \(StepWords.what(item.deadline)): \(item.deadline.nextAction); \(when)")
                 lines.append("  \(StepWords.render(item.deadline.step, case: reference, localTime: local))")
             }
         }

@@ -41,6 +41,9 @@ enum ReportCommands {
             options: [
                 OptionSpec(name: "since", valueName: "date", help: "Closed on or after (local date or time)."),
                 OptionSpec(name: "until", valueName: "date", help: "Closed before (local date or time)."),
+                OptionSpec(
+                    name: "staff", valueName: "id",
+                    help: "Only the cases where this member of staff is the source or referred for discipline (for their hearing)."),
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, json or csv."),
                 OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout.", file: .output),
                 ReadCommands.asOfOption,
@@ -57,7 +60,7 @@ enum ReportCommands {
         return try deliver(format: format.rawValue, subject: "outcomes", invocation) {
             try casebook.outcomesExport(
                 since: since, until: until, format: format, by: actor, localTime: invocation.localTime,
-                asOf: try invocation.time("as-of"))
+                asOf: try invocation.time("as-of"), staff: invocation.optional("staff"))
         }
     }
 

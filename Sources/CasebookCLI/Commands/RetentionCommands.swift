@@ -22,10 +22,14 @@ enum RetentionCommands {
         let entries = try invocation.casebook().retentionSchedule(asOf: asOf, by: try invocation.actor())
         let json = JSONValue.array(entries.map(Self.json))
         let header = ["CASE", "CLASS", "CLOSED", "REVIEW DATE", "STATUS"]
+        // People read local times; a spreadsheet sorts the stored UTC form.
+        let localTime = invocation.localTime
+        let csv = format == "csv"
+        func time(_ date: Date) -> String { csv ? Timestamp.string(from: date) : localTime.format(date) }
         let rows = entries.map { entry in
             [
-                entry.reference.description, entry.retentionClass.rawValue, Timestamp.string(from: entry.closedAt),
-                Timestamp.string(from: entry.reviewDate), status(entry),
+                entry.reference.description, entry.retentionClass.rawValue, time(entry.closedAt), time(entry.reviewDate),
+                status(entry),
             ]
         }
         switch format {

@@ -14,6 +14,7 @@ enum SetupCommands {
                 OptionSpec(
                     name: "login", valueName: "login",
                     help: "The login the headteacher acts as (default: yours): for a server, where the service account runs init."),
+                SystemLogins.notYetCreated,
                 OptionSpec(
                     name: "claimed-identities",
                     help: "Trust --as as given instead of the operating-system login: for demonstrations and tests only."),
@@ -37,6 +38,7 @@ enum SetupCommands {
         if claimed, invocation.optional("login") != nil {
             throw CommandError.usage("give --login or --claimed-identities, not both: a claimed-identities database maps no logins")
         }
+        if let given = invocation.optional("login") { try SystemLogins.check(given, invocation) }
         let login = try invocation.optional("login").map { try LoginName.validate($0) } ?? invocation.callerLogin
         _ = try Casebook.create(
             at: path, admin: admin, name: try invocation.value("name"), identities: claimed ? .claimed : .verified,
@@ -44,9 +46,16 @@ enum SetupCommands {
         let identity = claimed
             ? "Identities are claimed (--as is trusted as given): for demonstrations and tests only."
             : "\(admin) acts as the login '\(login ?? "?")'; map each member to a login with --login."
-        let next = claimed
-            ? "casebook --as \(admin) staff add ID --name NAME --role ROLE"
-            : "casebook staff add ID --name NAME --role ROLE --login LOGIN"
+        let next: String
+        if claimed {
+            next = "casebook --as \(admin) staff add ID --name NAME --role ROLE"
+        } else if let login, login != invocation.callerLogin {
+            // A service account made it for the headteacher: adding staff is theirs to do.
+            next = "the headteacher, logged in as '\(login)', adds the staff: casebook staff add ID --name NAME --role ROLE --login LOGIN"
+                + " (through the Casebook service once it runs: docs/DEPLOYMENT.md, steps 4–7)"
+        } else {
+            next = "casebook staff add ID --name NAME --role ROLE --login LOGIN"
+        }
         return Output(
             text: "Created \(path) with \(admin) as headteacher.\n\(identity)\nNext: \(next)",
             json: [
@@ -77,6 +86,7 @@ enum SetupCommands {
                 OptionSpec(name: "name", valueName: "name", isRequired: true, help: "Their name."),
                 OptionSpec(name: "role", valueName: "role", isRequired: true, help: "One of: \(Role.choices)."),
                 OptionSpec(name: "login", valueName: "login", help: "The operating-system login that acts as them."),
+                SystemLogins.notYetCreated,
             ] + scopeOptions + [.at],
             examples: [
                 "casebook staff add smt.jones --name 'Sam Jones' --role senior-manager --login sjones --school 'Harrowgate Fields Academy'"
@@ -98,6 +108,7 @@ enum SetupCommands {
             }
             scope = .trustWide
         }
+        if let login = invocation.optional("login") { try SystemLogins.check(login, invocation) }
         let member = StaffMember(
             id: try invocation.positional(0), name: try invocation.value("name"), role: try invocation.word("role", as: Role.self),
             login: invocation.optional("login"), scope: scope ?? .trustWide)
@@ -126,8 +137,9 @@ enum SetupCommands {
                 PositionalSpec(name: "id", help: "Their staff id."),
                 PositionalSpec(name: "login", help: "The login name, as 'id -un' prints it when they are logged in."),
             ],
-            options: [.at], examples: ["casebook staff login smt.jones sjones"])
+            options: [SystemLogins.notYetCreated, .at], examples: ["casebook staff login smt.jones sjones"])
     ) { invocation in
+        try SystemLogins.check(try invocation.positional(1), invocation)
         let casebook = try invocation.casebook()
         try casebook.setLogin(try invocation.positional(0), login: try invocation.positional(1), by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "now acts as the login '\(try invocation.positional(1))'")

@@ -12,6 +12,9 @@ enum SubjectAccessCommand {
             options: [
                 OptionSpec(name: "out", valueName: "file", isRequired: true, help: "The new file to write (must not exist).", file: .output),
                 OptionSpec(name: "format", valueName: "format", help: "json (default) or html."),
+                OptionSpec(
+                    name: "also", valueName: "text", isRepeatable: true,
+                    help: "Another way the person is named in free text (a nickname, a former name); repeat for several. 'Mr Surname' and the like are searched for already."),
                 OptionSpec(name: "received", valueName: "time", help: "When the request was received (default: now); the deadline is one calendar month later."),
             ],
             examples: ["casebook subject-access t.pennington --out sar-t.pennington.json", "casebook subject-access t.pennington --out sar.html --format html"])
@@ -20,8 +23,10 @@ enum SubjectAccessCommand {
         guard format == "json" || format == "html" else { throw CommandError.usage("--format is json or html") }
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let export = try casebook.subjectAccess(try invocation.positional(0), receivedAt: try invocation.time("received"), by: actor)
-        let bytes = format == "html" ? Array(export.html.utf8) : Array((export.json.serialized() + "\n").utf8)
+        let export = try casebook.subjectAccess(
+            try invocation.positional(0), also: invocation.arguments.values("also"), receivedAt: try invocation.time("received"), by: actor)
+        let bytes = format == "html"
+            ? Array(export.html(localTime: invocation.localTime).utf8) : Array((export.json.serialized() + "\n").utf8)
         let path = try invocation.value("out")
         let flagged = export.entries.filter { !$0.others.isEmpty }.count
         return Output(

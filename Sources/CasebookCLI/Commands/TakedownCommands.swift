@@ -86,8 +86,27 @@ enum TakedownCommands {
         describe: { state, events, _ in
             guard case .removalChecked(let id, let result, _)? = events.first else { return "Recorded." }
             return "\(id) on \(state.reference): check found \(result.rawValue)."
-                + (result == .stillPresent ? "\nNext: casebook isp escalate \(state.reference) \(id) --isp NAME" : "")
+                + (result == .stillPresent ? stillPresentNext(state, id).map { "\nNext: \($0)" } ?? "" : "")
         })
+
+    /// What to do when a check finds the material still there: the route not yet taken
+    /// (000 §13.6, SPEC §10) — never an escalation already made.
+    static func stillPresentNext(_ state: CaseState, _ id: String) -> String? {
+        guard let takedown = state.takedown(id) else { return nil }
+        var steps: [StepReference] = []
+        if takedown.isp == nil {
+            steps.append(.step(.escalateToISP, subject: id))
+        } else if takedown.ispResponse == nil {
+            steps.append(.step(.recordISPResponse, subject: id))
+        }
+        if takedown.helpline == nil {
+            steps.append(.step(.escalateToPOSH, subject: id))
+        } else if takedown.helplineResult == nil {
+            steps.append(.step(.recordHelplineResponse, subject: id))
+        }
+        guard !steps.isEmpty else { return nil }
+        return StepWords.render(.anyOf(steps), case: state.reference.description, localTime: nil)
+    }
 
     static let notApplicable = CaseCommands.step(
         CommandSpec(
@@ -122,6 +141,9 @@ enum TakedownCommands {
         },
         describe: { state, events, _ in
             guard case .ispResponded(let id, let result)? = events.first else { return "Recorded." }
+            // A refusal or silence leaves the material online: the helplines are next (SPEC §10).
+            let next = result.removesAccess ? nil : stillPresentNext(state, id)
             return "\(id) on \(state.reference): ISP response \(result.rawValue)."
+                + (next.map { "\nThe material is still online. Next: \($0)" } ?? "")
         })
 }

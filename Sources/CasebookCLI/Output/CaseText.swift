@@ -36,7 +36,8 @@ enum CaseText {
         let investigation: String
         switch state.investigation {
         case .notStarted: investigation = "not started"
-        case .started: investigation = "started"
+        case .started:
+            investigation = state.investigationRound > 1 ? "round \(state.investigationRound) under way (the case was reopened)" : "started"
         case .concluded(let finding, let summary): investigation = "concluded: \(finding.rawValue) — \(summary)"
         }
         lines.append("Investigation: \(investigation)")
@@ -75,6 +76,7 @@ enum CaseText {
         let police = state.policeReferral.map {
             "referred to \($0.force)" + ($0.reference.map { " (\($0))" } ?? "")
                 + ($0.overrideReason.map { " — CHILD-PROTECTION OVERRIDE, without consent: \($0)" } ?? "")
+                + ($0.unlawfulConduct.map { " — conduct the school considers unlawful (000 §14.5): \($0)" } ?? "")
         } ?? "not referred"
         lines.append("Police:      consent \(state.consent?.rawValue ?? "not recorded"); \(police)")
         if state.policeToBeToldSince != nil {
@@ -98,11 +100,12 @@ enum CaseText {
         if !overdue.isEmpty {
             lines.append("")
             lines.append("OVERDUE:")
-            for deadline in overdue { lines.append("  \(deadline.kind.rawValue) \(deadline.subject), due \(time(deadline.due)): \(deadline.nextAction): \(StepWords.render(deadline.step, case: state.reference.description, localTime: localTime))") }
+            for deadline in overdue { lines.append("  \(StepWords.what(deadline)), due \(time(deadline.due)): \(deadline.nextAction): \(StepWords.render(deadline.step, case: state.reference.description, localTime: localTime))") }
         }
         lines.append("")
         func command(_ step: StepAvailability) -> String {
             "casebook \(StepWords.command(step.step)) \(state.reference)" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|"))
+                + (StepWords.heading(step.step) == StepWords.command(step.step) ? "" : String(StepWords.heading(step.step).dropFirst(StepWords.command(step.step).count)))
         }
         func workflowBlockers(_ step: StepAvailability) -> [Refusal] { step.blockers.filter { $0.rule != Workflow.roleRule } }
         func roleBlocked(_ step: StepAvailability) -> Bool { step.blockers.contains { $0.rule == Workflow.roleRule } }
@@ -113,6 +116,9 @@ enum CaseText {
                 lines.append("Closed: only reopening is possible: \(command(reopen))")
             } else {
                 lines.append("Closed: only reopen is possible, by \(StepWords.who(.reopen))")
+            }
+            if let correct = steps.first(where: { $0.step == .correctClosure }), correct.isAllowed {
+                lines.append("        or, if the outcome was entered wrongly: \(command(correct)) --outcome TEXT --action ACTION --reason TEXT")
             }
         } else {
             lines.append("Allowed now:")
@@ -127,8 +133,10 @@ enum CaseText {
             }
             lines.append("Blocked:")
             for step in steps where !workflowBlockers(step).isEmpty {
-                lines.append("  \(StepWords.command(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
-                for blocker in workflowBlockers(step) { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
+                lines.append("  \(StepWords.heading(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
+                for blocker in workflowBlockers(step) {
+                    lines.append("    - \(ErrorTimes.localized(blocker.reason, localTime)) [\(blocker.rule), \(blocker.clause)]")
+                }
             }
         }
         // Each line holds values from the database: escaped, so none can fake a line.

@@ -88,6 +88,7 @@ enum JSONOutput {
             value["finding"] = .string(finding.rawValue)
             value["summary"] = .string(summary)
         }
+        value["round"] = .int(state.investigationRound)
         value["source"] = state.source.map { ["kind": .string($0.kind.rawValue), "ref": JSONValue($0.ref)] } ?? .null
         value["threatening"] = state.isThreatening.map { .bool($0) } ?? .null
         value["rationale"] = JSONValue(state.threatRationale)
@@ -113,7 +114,8 @@ enum JSONOutput {
             "takedownNotApplicable": JSONValue(state.takedownNotApplicable),
             "consent": JSONValue(state.consent?.rawValue),
             "policeReferral": state.policeReferral.map {
-                ["force": .string($0.force), "reference": JSONValue($0.reference), "overrideReason": JSONValue($0.overrideReason), "at": time($0.at)]
+                ["force": .string($0.force), "reference": JSONValue($0.reference), "overrideReason": JSONValue($0.overrideReason),
+                 "unlawfulConduct": JSONValue($0.unlawfulConduct), "at": time($0.at)]
             } ?? .null,
             "support": state.supportServices.map {
                 ["services": .array($0.map { .string($0) }), "response": JSONValue(state.supportResponse?.rawValue)]

@@ -33,6 +33,7 @@ enum StepWords {
         case .close: return "close"
         case .reopen: return "reopen"
         case .withdraw: return "withdraw"
+        case .correctClosure: return "close correct"
         case .changeCategory: return "category add"
         case .flagEvidence: return "evidence flag"
         case .recordReferralDecision: return "report ROUTE"
@@ -69,14 +70,17 @@ enum StepWords {
         case .recordHelplineResponse: return "\(subject ?? "T1") --result \(choice ?? HelplineResult.allCases.map(\.rawValue).joined(separator: "|"))"
         case .recordConsent: return "\(flags(choice ?? "given|declined|withdrawn")) --by \(subject ?? "ID")"
         case .referToPolice:
-            return choice == "override"
-                ? "--force NAME --override-reason TEXT (a child-protection override: headteacher or safeguarding lead)"
-                : "--force NAME"
+            switch choice {
+            case "override"?: return "--force NAME --override-reason TEXT (a child-protection override: headteacher or safeguarding lead)"
+            case "unlawful"?: return "--force NAME --unlawful --reason TEXT (conduct the school considers unlawful, 000 §14.5)"
+            default: return "--force NAME"
+            }
         case .offerSupport: return "--service NAME"
         case .recordSupportResponse: return "--accepted|--declined"
         case .close: return "--outcome TEXT --action ACTION"
         case .reopen: return "--reason TEXT"
         case .withdraw: return "\(subject ?? "ITEM") --reason TEXT"
+        case .correctClosure: return "--outcome TEXT --action ACTION --reason TEXT"
         case .changeCategory: return choice ?? "CATEGORY"
         case .flagEvidence: return "\(subject ?? "E1") --child-sexual-imagery"
         case .recordReferralDecision:
@@ -130,3 +134,31 @@ extension StepWords {
     static func who(_ step: Step) -> String { who(Workflow.roles(for: step)) }
 }
 
+
+extension StepWords {
+    /// A step's heading in `show`: its command, with the helpline named for the two
+    /// helpline steps that share `helpline escalate` (one heading each, never twice the same).
+    static func heading(_ step: Step) -> String {
+        switch step {
+        case .escalateToPOSH: return command(step) + " --to posh"
+        case .escalateToReportHarmfulContent: return command(step) + " --to report-harmful-content"
+        default: return command(step)
+        }
+    }
+
+    /// What a deadline is about, in words for people (never the library's identifiers):
+    /// `T1: the host's 24 hours`, `urgent case: investigation not started`.
+    static func what(_ deadline: Deadline) -> String {
+        switch deadline.kind {
+        case .takedown: return "\(deadline.subject): the host's 24 hours"
+        case .requestTakedown: return "\(deadline.subject): no takedown request yet"
+        case .investigateUrgent: return "urgent case: investigation not started"
+        case .tellPolice: return "tell the police consent was withdrawn"
+        case .helpline: return "\(deadline.subject): a helpline may be asked"
+        case .helplineResponse: return "\(deadline.subject): the helpline's answer"
+        }
+    }
+
+    /// An investigation status word (`not-started`) as people read it (`not started`).
+    static func investigationWords(_ word: String) -> String { word.replacingOccurrences(of: "-", with: " ") }
+}

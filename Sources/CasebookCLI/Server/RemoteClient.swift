@@ -13,13 +13,17 @@ import Foundation
 /// back under the rules of SPEC §5, and prints and exits as the server's command did.
 enum RemoteClient {
     /// The socket to send this command line to, or nil to run it here: `--server`, else a
-    /// non-empty `CASEBOOK_SERVER`.
+    /// non-empty `CASEBOOK_SERVER` — unless the command line names a database with `--db`:
+    /// an explicit database is run here (a backup copy checked with `--db COPY verify` on a
+    /// server whose profile sets `CASEBOOK_SERVER` for everyone).
     static func socket(for arguments: [String], environment: [String: String]) -> String? {
         guard let (globals, _) = try? splitGlobalOptions(arguments) else {
             // A malformed global option is reported the same way here, opening nothing.
             return nil
         }
-        return [globals.server, environment["CASEBOOK_SERVER"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
+        if let server = globals.server, !server.isEmpty { return server }
+        if globals.db != nil { return nil }
+        return environment["CASEBOOK_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Runs one command line through the server at `socket` and returns the exit code.

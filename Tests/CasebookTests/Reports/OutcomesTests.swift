@@ -84,7 +84,7 @@ struct OutcomesTests {
         let reference = try #require(columns.firstIndex(of: "reference"))
         let complete = try #require(cases.first { $0[reference] == fixture.complete.description })
         #expect(complete[outcome] == "'" + ReportFixture.hostileOutcome)
-        #expect(complete[try #require(columns.firstIndex(of: "longest_hours_to_removal"))] == "46.9")
+        #expect(complete[try #require(columns.firstIndex(of: "hours_request_to_removal"))] == "46.9")
         #expect(complete[try #require(columns.firstIndex(of: "removed_within_24h"))] == "1 of 2 hosts within 24 h")
         #expect(complete[try #require(columns.firstIndex(of: "material"))] == "all down 2026-03-30 10:00 BST")
         #expect(records.contains { $0.first == "notice" && $0[1].contains("CONFIDENTIAL") })

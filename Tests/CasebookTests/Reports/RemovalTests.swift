@@ -148,7 +148,7 @@ struct RemovalTests {
             let report = Outcomes(rows: rows, since: nil, until: nil, exportedBy: Staff.hr, exportedAt: Self.start, localTime: localTime)
             let columns = Outcomes.columns
             let material = try #require(columns.firstIndex(of: "Material"))
-            let longest = try #require(columns.firstIndex(of: "Longest hours to removal"))
+            let longest = try #require(columns.firstIndex(of: "Hours from request to removal"))
             let within = try #require(columns.firstIndex(of: "Removed within 24 h"))
             for row in rows {
                 closures += 1
@@ -227,6 +227,12 @@ struct RemovalTests {
         refused = refused.evolve(.hostResponded(request: "T1", result: .refused), at: at(1), actor: "smt.jones")
         refused = refused.evolve(.ispEscalated(request: "T1", isp: "Example Telecom"), at: at(2), actor: "smt.jones")
         refused = refused.evolve(.ispResponded(request: "T1", result: .refused), at: at(30), actor: "smt.jones")
+        // An ISP refusal leaves the material online and the request open for a helpline (SPEC §10).
+        #expect(refused.takedown("T1")?.isResolved == false)
+        #expect(refused.removal.status == .stillOnline)
+        #expect(refused.removal.requests.first?.isResolvedForClosing == false)
+        refused = refused.evolve(.helplineEscalated(request: "T1", helpline: .posh, reference: nil), at: at(31), actor: "smt.jones")
+        refused = refused.evolve(.helplineResponded(request: "T1", result: .advice), at: at(40), actor: "smt.jones")
         #expect(refused.takedown("T1")?.isResolved == true)
         #expect(refused.removal.status == .stillOnline)
         #expect(refused.removal.requests.first?.isResolvedForClosing == true)
