@@ -89,17 +89,13 @@ public enum CaseCommand: Sendable, Equatable {
     /// What the acting role needs for this command.
     public var permission: Permission {
         switch self {
-        case .addEvidence, .attachFiles, .flagEvidence: return .addEvidence
-        case .changeCategory: return .classifyCase
-        case .recordReferralDecision: return .recordReferralDecision
-        case .purgeFiles: return .purgeFiles
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             return .overrideConsent
         case .withdraw(let item, _):
             // Who may withdraw an entry is who may take the step that made it.
             return CorrectionsTrack.Item(item)?.step == .addEvidence ? .addEvidence : .advanceCase
-        default: return .advanceCase
+        default: return Workflow.permission(for: step)
         }
     }
 }

@@ -46,6 +46,16 @@ public enum Permission: String, Sendable, CaseIterable {
     case answerSubjectAccess = "answer subject access requests"
     /// `settings set`: waiting times the workflow reads (SPEC §10).
     case manageSettings = "change settings"
+    /// `concern report`, `concern mine`: any member of staff (SPEC §11, 000 §12.1).
+    case reportConcern = "report a concern"
+    /// `triage CASE accept|decline` (SPEC §11).
+    case triageConcerns = "triage concerns"
+    /// `assign CASE MEMBER`: name a case's owner (SPEC §11).
+    case assignCases = "assign cases"
+    /// The disciplinary bundle of a case referred for discipline (HR, SPEC §11).
+    case readDisciplinaryBundle = "read the disciplinary bundle"
+    /// `tasks` for oneself (SPEC §11); another member's list needs ``readCases``.
+    case readOwnTasks = "read their own task list"
 }
 
 extension Role {
@@ -56,25 +66,32 @@ extension Role {
             return true
         case .seniorManager:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase: return true
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase, .reportConcern, .triageConcerns,
+                .assignCases, .readOwnTasks:
+                return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
                 .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
-                .manageSettings:
+                .manageSettings, .readDisciplinaryBundle:
                 return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
-                .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases:
+            // Every step a senior manager may take (SPEC §1, §11), and leading child sexual imagery.
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .overrideConsent, .readCases, .verify, .readOutcomes,
+                .restrictAccess, .checkpoint, .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases, .reportConcern,
+                .triageConcerns, .assignCases, .readOwnTasks:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
-                .answerSubjectAccess, .manageSettings:
+            case .manageStaff, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
+                .answerSubjectAccess, .manageSettings, .readDisciplinaryBundle:
                 return false
             }
         case .hr:
-            return permission == .readOutcomes || permission == .recordRetentionDate
+            switch permission {
+            case .readOutcomes, .recordRetentionDate, .readDisciplinaryBundle, .reportConcern, .readOwnTasks: return true
+            default: return false
+            }
         case .staff:
-            return false
+            return permission == .reportConcern || permission == .readOwnTasks
         }
     }
 }

@@ -7,7 +7,7 @@ enum EvidenceTrack {
     // MARK: Guards
 
     /// Evidence can be added whenever the case is open.
-    static let addEvidence = StepGuards(guards: [])
+    static let addEvidence = StepGuards(guards: [], permission: .addEvidence)
 
     // MARK: Decisions
 

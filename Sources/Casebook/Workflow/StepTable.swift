@@ -40,6 +40,9 @@ struct StepGuards: Sendable {
     var isPerRequest = false
     /// Whether the step needs an open case (every step but reopening).
     var needsOpenCase = true
+    /// What the acting role needs for the step (SPEC §5, §11): the role rule `decide`, `show`
+    /// and `verify` read alike.
+    var permission: Permission = .advanceCase
 
     /// The refusals for one request (or none) at an instant: empty when allowed.
     func refusals(_ state: CaseState, takedown: CaseState.Takedown?, now: Date, settings: Settings = .defaults) -> [Refusal] {

@@ -37,6 +37,17 @@ enum ReadCommands {
             steps.filter(\.isAllowed).map {
                 ["step": .string(StepWords.command($0.step)), "id": .string($0.step.rawValue), "subjects": .array($0.subjects.map { .string($0) })]
             })
+        // Allowed by the workflow to another role, naming who (SPEC §11).
+        json["othersMay"] = .array(
+            steps.filter { step in
+                step.blockers.contains { $0.rule == Workflow.roleRule } && step.blockers.allSatisfy { $0.rule == Workflow.roleRule }
+            }.map {
+                [
+                    "step": .string(StepWords.command($0.step)), "id": .string($0.step.rawValue),
+                    "subjects": .array($0.subjects.map { .string($0) }),
+                    "roles": .array(Workflow.roles(for: $0.step).map { .string($0.rawValue) }),
+                ]
+            })
         json["blocked"] = .array(
             steps.filter { !$0.isAllowed }.map {
                 [

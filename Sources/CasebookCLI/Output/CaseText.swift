@@ -119,11 +119,12 @@ enum CaseText {
             let mine = steps.filter(\.isAllowed)
             if mine.isEmpty { lines.append("  nothing you may do now") }
             for step in mine { lines.append("  " + command(step)) }
-            // Allowed by the workflow, but for another role: named, so no one is told to do
-            // what they will be refused.
+            // Allowed by the workflow, but for another role: apart and named, so no one is told
+            // to do what they will be refused (SPEC §11).
             let others = steps.filter { roleBlocked($0) && workflowBlockers($0).isEmpty }
+            if !others.isEmpty { lines.append("Others may now:") }
             for step in others {
-                lines.append("  for \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+                lines.append("  \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
             }
             lines.append("Blocked:")
             for step in steps where !workflowBlockers(step).isEmpty {
