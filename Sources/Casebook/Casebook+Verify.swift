@@ -470,7 +470,8 @@ extension CaseEvent {
     /// that gives it (``CaseCommand/permission``), opening, or redaction.
     var permission: Permission {
         switch self {
-        case .opened: return .openCase
+        case .opened(let opened): return opened.concern == nil ? .openCase : .reportConcern
+        case .concernTriaged: return .triageConcerns
         case .redaction: return .redact
         case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):
@@ -495,6 +496,7 @@ extension CaseEvent {
     var files: [StoredFile] {
         switch self {
         case .evidenceCaptured(let evidence): return evidence.files
+        case .opened(let opened): return opened.concern?.files ?? []
         case .evidenceFilesAttached(_, let files): return files
         case .removalChecked(_, _, let file?), .hostResponded(_, _, let file?): return [file]
         default: return []

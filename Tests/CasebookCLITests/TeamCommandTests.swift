@@ -73,3 +73,81 @@ import Testing
         }
     }
 }
+
+// Concerns (SPEC §11): any member of staff reports; triage accepts or declines.
+@Suite struct ConcernCommandTests {
+    @Test func aMemberOfStaffReportsAndTheSafeguardingLeadTriages() throws {
+        let sandbox = try Sandbox(.staff)
+        let reported = try sandbox.succeed(
+            ["concern", "report", "--summary", "Posts about me on Chirp", "--url", "https://chirp.example/p/1", "--file",
+             CasebookBinary.fixture("screenshot-post.png"), "--at", When.at(0)], as: Staff.affected)
+        let r = "CB-\(When.year)-0001"
+        #expect(reported.stdout.contains("Concern reported: \(r)."), "\(reported)")
+        #expect(try sandbox.succeed(["concern", "mine"], as: Staff.affected).stdout.contains("\(r)  "))
+        #expect(try sandbox.succeed(["concern", "mine"], as: Staff.affected).stdout.contains("awaiting triage"))
+        #expect(try sandbox.succeed(["concern", "mine"], as: Staff.other).stdout == "You have reported no concerns.\n")
+        // The reporter sees its status only, like any member who is not part of the case.
+        let before = try sandbox.dump()
+        #expect(try sandbox.run(["show", r], as: Staff.affected).status == 77)
+        #expect(try sandbox.run(["timeline", r], as: Staff.affected).status == 77)
+        #expect(try sandbox.run(["triage", r, "accept"], as: Staff.affected).status == 77)
+        // Every workflow step waits for triage, naming the rule.
+        let early = try sandbox.run(["investigate", "start", r], as: Staff.manager)
+        #expect(early.status == 1, "\(early)")
+        #expect(early.stderr.contains("concern-awaiting-triage"), "\(early)")
+        #expect(early.stderr.contains("casebook triage \(r) accept"), "\(early)")
+        #expect(try sandbox.dump() == before)
+        let shown = try sandbox.succeed(["show", r], as: Staff.manager).stdout
+        #expect(shown.contains("AWAITING TRIAGE"), "\(shown)")
+        #expect(shown.contains("  casebook triage \(r)"), "\(shown)")
+        // Overdue one working day after it was reported.
+        let overdue = try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout
+        #expect(overdue.contains("triage \(r)"), "\(overdue)")
+        let accepted = try sandbox.succeed(["triage", r, "accept", "--at", When.at(1)], as: Staff.safeguarding)
+        #expect(accepted.stdout.contains("What the reporter gave is evidence E1."), "\(accepted)")
+        let items = try sandbox.succeed(["evidence", "list", r], as: Staff.safeguarding).stdout
+        #expect(items.contains("https://chirp.example/p/1") && items.contains("screenshot-post.png"), "\(items)")
+        try sandbox.succeed(["investigate", "start", r, "--at", When.at(2)], as: Staff.safeguarding)
+        #expect(try sandbox.succeed(["concern", "mine"], as: Staff.affected).stdout.contains("being handled"))
+        let again = try sandbox.run(["triage", r, "accept"], as: Staff.manager)
+        #expect(again.status == 1 && again.stderr.contains("triage-needs-untriaged-concern"), "\(again)")
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.contains("OK"))
+    }
+
+    @Test func aDeclinedConcernIsClosedAsNotACase() throws {
+        let sandbox = try Sandbox(.staff)
+        try sandbox.succeed(
+            ["concern", "report", "--about", Staff.affected, "--summary", "A thread about Ms Pennington", "--at", When.at(0)],
+            as: Staff.other)
+        let r = "CB-\(When.year)-0001"
+        let before = try sandbox.dump()
+        let noReason = try sandbox.run(["triage", r, "decline"], as: Staff.manager)
+        #expect(noReason.status == 65, "\(noReason)")
+        #expect(try sandbox.dump() == before)
+        try sandbox.succeed(["triage", r, "decline", "--reason", "A timetable disagreement, not online abuse", "--at", When.at(1)])
+        #expect(try sandbox.succeed(["concern", "mine"], as: Staff.other).stdout.contains("declined"))
+        let reopen = try sandbox.run(["reopen", r, "--reason", "x"], as: Staff.manager)
+        #expect(reopen.status == 1 && reopen.stderr.contains("concern-declined"), "\(reopen)")
+        let shown = try sandbox.succeed(["show", r], as: Staff.manager).stdout
+        #expect(shown.contains("DECLINED at triage") && shown.contains("A timetable disagreement"), "\(shown)")
+    }
+
+    @Test func triageOfACaseThatIsNotAConcernIsRefused() throws {
+        let sandbox = try Sandbox(.openCase)
+        let before = try sandbox.dump()
+        let result = try sandbox.run(["triage", sandbox.reference, "accept"], as: Staff.manager)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("was opened as a case, not reported as a concern [triage-needs-untriaged-concern"), "\(result)")
+        #expect(try sandbox.dump() == before)
+    }
+
+    @Test func theTriageClockSkipsABankHolidayWeekend() throws {
+        let sandbox = try Sandbox(.staff)
+        // Friday 28 August 2026, 10:00; Monday 31 August is the summer bank holiday.
+        try sandbox.succeed(["concern", "report", "--summary", "Posts about me", "--at", "2026-08-28 10:00"], as: Staff.affected)
+        let r = "CB-2026-0001"
+        // (Recorded today: --as-of before today would show the record before it was made.)
+        let due = try sandbox.succeed(["overdue"]).stdout
+        #expect(due.contains("\(r)  triage \(r)  2026-09-01 10:00 BST"), "\(due)")
+    }
+}

@@ -253,7 +253,8 @@ struct GeneratedSequenceTests {
             checker.check(false, "\(step.actor.role) changed a case", "\(step)")
         }
         if step.actor.role == .safeguardingLead {
-            let allowed = [Permission.addEvidence, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles]
+            // Every step a senior manager may take, and lawful content's own (SPEC §11).
+            let allowed = [Permission.addEvidence, .advanceCase, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles]
                 .contains(step.command.permission)
             checker.check(allowed, "safeguarding lead took \(step.command.step)")
         }
@@ -426,6 +427,7 @@ struct GeneratedSequenceTests {
             // Evidence, notes, referrals and requests have no rule of their own beyond being live.
             let plain = state.liveEvidence.map(\.id) + state.liveNotes.map(\.id) + state.liveTakedowns.map(\.request.id)
             return plain.first.map { .withdraw(item: $0, reason: "entered in error") }
+        case .triage: return .triage(accept: true, reason: nil)
         }
     }
 

@@ -43,6 +43,7 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case held = "CaseHeld"
     case holdReleased = "HoldReleased"
     case retentionApplied = "RetentionApplied"
+    case concernTriaged = "ConcernTriaged"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -96,6 +97,7 @@ extension CaseEvent {
         case .held: return CaseEventType.held.rawValue
         case .holdReleased: return CaseEventType.holdReleased.rawValue
         case .retentionApplied: return CaseEventType.retentionApplied.rawValue
+        case .concernTriaged: return CaseEventType.concernTriaged.rawValue
         case .redacted(let type): return type
         }
     }
@@ -112,6 +114,11 @@ extension CaseEvent {
                 "categories": .array(opened.categories.map { .string($0.rawValue) }),
                 "discoveredAt": .string(opened.discoveredAt),
             ]
+            if let concern = opened.concern {
+                fields["concern"] = .object([
+                    "url": JSONValue(concern.url), "seenAt": JSONValue(concern.seenAt), "files": .array(concern.files.map(Self.json)),
+                ])
+            }
         case .evidenceCaptured(let evidence):
             fields = [
                 "id": .string(evidence.id), "kind": .string(evidence.kind.rawValue), "url": JSONValue(evidence.url),
@@ -180,6 +187,7 @@ extension CaseEvent {
         case .retentionDateRecorded(let date): fields = ["date": .string(date)]
         case .held(let reason): fields = ["reason": .string(reason)]
         case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
+        case .concernTriaged(let accepted, let reason): fields = ["accepted": .bool(accepted), "reason": JSONValue(reason)]
         case .retentionApplied(let retentionClass, let reviewDate):
             fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
@@ -260,7 +268,12 @@ extension CaseEvent {
                         guard let category = Category(rawValue: $0) else { throw PayloadError(type: type, field: "categories") }
                         return category
                     },
-                    discoveredAt: try f.string("discoveredAt")))
+                    discoveredAt: try f.string("discoveredAt"),
+                    concern: try json["concern"].map { concern in
+                        Opened.Concern(
+                            url: concern["url"]?.string, seenAt: concern["seenAt"]?.string,
+                            files: try (concern["files"]?.array ?? []).map(f.file))
+                    }))
         case .evidenceFilesAttached:
             return .evidenceFilesAttached(evidence: try f.string("evidence"), files: try (json["files"]?.array ?? []).map(f.file))
         case .evidenceCaptured:
@@ -342,6 +355,9 @@ extension CaseEvent {
         case .holdReleased: return .holdReleased(reason: f.optionalString("reason"))
         case .retentionApplied:
             return .retentionApplied(retentionClass: try f.string("class"), reviewDate: try f.string("reviewDate"))
+        case .concernTriaged:
+            guard let accepted = json["accepted"]?.bool else { throw PayloadError(type: type, field: "accepted") }
+            return .concernTriaged(accepted: accepted, reason: f.optionalString("reason"))
         }
     }
 

@@ -17,6 +17,8 @@ public struct Deadline: Sendable, Equatable {
         case helpline
         /// A helpline escalation without a response after `helpline.response-days` (SPEC §10).
         case helplineResponse = "helpline-response"
+        /// A concern not yet triaged one working day after it was reported (SPEC §11).
+        case triage
     }
 
     /// The case.
@@ -53,6 +55,7 @@ public struct Deadline: Sendable, Equatable {
         case .tellPolice: return "tell the force that consent was withdrawn (000 §13.7)"
         case .helpline: return "escalate \(subject) to a helpline: POSH, or Report Harmful Content with the platform's reply (SPEC §10)"
         case .helplineResponse: return "ask the helpline about \(subject) and record its response (SPEC §10)"
+        case .triage: return "triage the concern: accept it as a case or decline it (000 §12.1, SPEC §11)"
         }
     }
 
@@ -65,6 +68,7 @@ public struct Deadline: Sendable, Equatable {
         case .tellPolice: return .step(.notifyPolice)
         case .helpline: return .step(.escalateToPOSH, subject: subject)
         case .helplineResponse: return .step(.recordHelplineResponse, subject: subject)
+        case .triage: return .step(.triage, choice: "accept|decline")
         }
     }
 
@@ -74,6 +78,11 @@ public struct Deadline: Sendable, Equatable {
     public static func of(_ state: CaseState, settings: Settings = .defaults) -> [Deadline] {
         guard state.status == .open else { return [] }
         var deadlines: [Deadline] = []
+        if state.triage == .awaiting {
+            // Nothing else happens to a concern before triage; past the bank-holiday table, no deadline (reporting refuses it).
+            guard let due = WorkingDays.oneWorkingDay(after: state.openedAt) else { return [] }
+            return [Deadline(reference: state.reference, kind: .triage, subject: state.reference.description, due: due, startedBy: 1)]
+        }
         if state.isUrgent, state.investigation == .notStarted {
             deadlines.append(
                 Deadline(

@@ -36,7 +36,7 @@ struct TimelineNarrator {
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
                 .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
-                .retentionApplied:
+                .retentionApplied, .concernTriaged:
                 break
             }
         }
@@ -60,6 +60,13 @@ struct TimelineNarrator {
                 narration.details.append("Urgent: a child is mentioned (001 §8.6)")
             }
             narration.details.append("Summary: \(opened.summary)")
+            if let concern = opened.concern {
+                narration.what = "Concern reported by \(person(opened.reportedBy).label), awaiting triage"
+                if let url = concern.url { narration.details.append("URL: \(url)") }
+                if let seen = concern.seenAt { narration.details.append("Seen: \(time(seen))") }
+                for file in concern.files { narration.details.append(fileLine(file)) }
+                narration.files = concern.files
+            }
             return narration
         case .evidenceFilesAttached(let id, let files):
             var narration = Narration(what: "\(files.count) file\(files.count == 1 ? "" : "s") added to evidence \(id)")
@@ -257,6 +264,10 @@ struct TimelineNarrator {
             return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
         case .held(let reason):
             return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
+        case .concernTriaged(let accepted, let reason):
+            return Narration(
+                what: accepted ? "Concern accepted at triage: the case proceeds" : "Concern declined at triage: closed as not a case",
+                details: reason.map { ["Reason: \($0)"] } ?? [])
         case .holdReleased(let reason):
             return Narration(what: "Hold released", details: reason.map { ["Reason: \($0)"] } ?? [])
         case .retentionApplied(let retentionClass, let reviewDate):

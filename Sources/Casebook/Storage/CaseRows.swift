@@ -253,3 +253,23 @@ extension OverdueItem {
     }
 }
 
+
+extension CaseRows {
+    /// The concerns a member reported, newest first: reference, when, triage word, case status (SPEC §11).
+    static func concerns(reportedBy id: String, in database: Database) throws -> [ConcernStatus] {
+        var rows: [ConcernStatus] = []
+        try database.forEachRow(
+            """
+            SELECT reference, opened_at, triage, status FROM cases
+            WHERE reported_by = ? COLLATE NOCASE AND triage IS NOT NULL ORDER BY year DESC, number DESC
+            """, [id]
+        ) { row in
+            guard let reference = CaseReference(row.text(0)) else { return }
+            rows.append(
+                ConcernStatus(
+                    reference: reference, reportedAt: Timestamp.date(from: row.text(1)) ?? .distantPast, triage: row.text(2),
+                    isClosed: row.text(3) == CaseState.Status.closed.rawValue))
+        }
+        return rows
+    }
+}

@@ -28,8 +28,8 @@ enum Projection {
             """
             INSERT OR REPLACE INTO cases (reference, year, number, school, affected, status, is_urgent, categories,
                 summary, opened_at, closed_at, investigation, finding, source_kind, source_ref, threat, referrals,
-                police, action, outcome, removed_at, evidence_count, version, updated_at, is_restricted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                police, action, outcome, removed_at, evidence_count, version, updated_at, is_restricted, reported_by, triage, owner)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 reference, state.reference.year, state.reference.number, state.opened.school, state.opened.affected,
@@ -39,7 +39,8 @@ enum Projection {
                 state.isThreatening.map { $0 ? "threatening" : "not-threatening" }, referrals.joined(separator: ","),
                 police, state.closure?.action.rawValue, state.closure?.outcome,
                 state.firstRemovalAt.map(Timestamp.string(from:)), state.evidence.count, state.version,
-                Timestamp.string(from: state.updatedAt), state.involvesChildSexualImagery,
+                Timestamp.string(from: state.updatedAt), state.involvesChildSexualImagery, state.opened.reportedBy,
+                state.triage?.status, state.owner,
             ])
         try database.run("DELETE FROM takedowns WHERE case_ref = ?", [reference])
         for takedown in state.liveTakedowns {

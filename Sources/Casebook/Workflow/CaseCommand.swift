@@ -41,6 +41,8 @@ public enum CaseCommand: Sendable, Equatable {
     case recordReferralDecision(ReferralRoute, reference: String?, reason: String?)
     /// Deletes the bytes of an evidence item's files (`evidence purge`).
     case purgeFiles(item: String, reason: String)
+    /// Accepts a concern as a case, or declines it with the reason (SPEC §11).
+    case triage(accept: Bool, reason: String?)
 
     /// The step this command takes.
     public var step: Step {
@@ -73,6 +75,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .flagEvidence: return .flagEvidence
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
+        case .triage: return .triage
         }
     }
 

@@ -208,6 +208,10 @@ public struct CaseState: Sendable, Equatable {
     public var hold: String?
     /// When the retention period was applied (evidence and notes redacted, files purged).
     public var retentionAppliedAt: Date?
+    /// Where a reported concern stands (SPEC §11); nil for a case opened as a case.
+    public var triage: Triage?
+    /// The member who owns the case (`assign`, SPEC §11), once assigned.
+    public var owner: String?
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.

@@ -69,6 +69,7 @@ extension CaseState {
         case .held(let reason): hold = reason
         case .holdReleased: hold = nil
         case .retentionApplied: retentionAppliedAt = date
+        case .concernTriaged(let accepted, let reason): triage(accepted: accepted, reason: reason, at: date, actor: actor)
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.

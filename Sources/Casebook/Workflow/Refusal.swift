@@ -90,6 +90,10 @@ public enum Rule: String, Sendable, CaseIterable {
     case referralDecisionNeedsChildSexualImagery = "referral-decision-needs-child-sexual-imagery"
     case closeNeedsReferralDecision = "close-needs-referral-decision"
     case purgeNeedsStoredFiles = "purge-needs-stored-files"
+    // Concerns (Concerns.swift)
+    case concernAwaitingTriage = "concern-awaiting-triage"
+    case concernDeclined = "concern-declined"
+    case triageNeedsUntriagedConcern = "triage-needs-untriaged-concern"
 
     /// Where the rule comes from.
     public var clause: String {
@@ -124,6 +128,7 @@ public enum Rule: String, Sendable, CaseIterable {
         case .childSexualImageryNoFiles: return "Protection of Children Act 1978; UKCIS 2024; SPEC §9"
         case .referralDecisionNeedsChildSexualImagery, .closeNeedsReferralDecision: return "UKCIS 2024; SPEC §9"
         case .purgeNeedsStoredFiles: return "SPEC §9"
+        case .concernAwaitingTriage, .concernDeclined, .triageNeedsUntriagedConcern: return "000 §12.1; SPEC §11"
         }
     }
 }

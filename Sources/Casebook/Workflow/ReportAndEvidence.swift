@@ -86,6 +86,7 @@ extension CaseState {
         self.openedAt = date
         self.updatedAt = date
         self.version = 1
+        self.triage = opened.concern == nil ? nil : .awaiting
     }
 
     mutating func attachFiles(_ files: [StoredFile], to id: String) {

@@ -35,6 +35,8 @@ public enum Step: String, Sendable, CaseIterable {
     case flagEvidence
     case recordReferralDecision
     case purgeFiles
+    /// Accept or decline a concern (SPEC §11).
+    case triage
 }
 
 /// A step and whether it may be taken now.

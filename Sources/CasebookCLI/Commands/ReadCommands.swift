@@ -22,7 +22,7 @@ enum ReadCommands {
         let overdue = Deadline.of(state, settings: settings).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
         var names: [String: String] = [:]
-        for id in [state.opened.affected, state.opened.reportedBy, state.opened.reportedTo] + state.supportOffers.map(\.by) {
+        for id in [state.opened.affected, state.opened.reportedBy, state.opened.reportedTo] + state.supportOffers.map(\.by) + [state.owner].compactMap({ $0 }) {
             if names[id.lowercased()] == nil, let member = try casebook.member(id) { names[id.lowercased()] = member.name }
         }
         var text = CaseText.render(

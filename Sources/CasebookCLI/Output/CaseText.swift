@@ -18,6 +18,14 @@ enum CaseText {
         lines.append("Opened:      \(time(state.openedAt))   discovered \(time(Timestamp.date(from: state.opened.discoveredAt)))")
         lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
         lines.append("Summary:     \(state.opened.summary)")
+        switch state.triage {
+        case .awaiting?: lines.append("Concern:     reported by \(person(state.opened.reportedBy)), AWAITING TRIAGE")
+        case .accepted(let by, let at)?: lines.append("Concern:     accepted at triage by \(person(by)) on \(time(at))")
+        case .declined(let decline)?:
+            lines.append("Concern:     DECLINED at triage by \(person(decline.by)) on \(time(decline.at)): \(decline.reason)")
+        case nil: break
+        }
+        if let owner = state.owner { lines.append("Owner:       \(person(owner))") }
         if state.involvesChildSexualImagery {
             let flagged = state.evidence.filter(\.isChildSexualImagery).map(\.id)
             lines.append(
@@ -127,7 +135,11 @@ enum CaseText {
                 lines.append("  \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
             }
             lines.append("Blocked:")
-            for step in steps where !workflowBlockers(step).isEmpty {
+            if state.triage == .awaiting {
+                // One line, not the same refusal for every step.
+                lines.append("  every other step, until the concern is triaged [concern-awaiting-triage]")
+            }
+            for step in steps where !workflowBlockers(step).isEmpty && state.triage != .awaiting {
                 lines.append("  \(StepWords.command(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
                 for blocker in workflowBlockers(step) { lines.append("    - \(blocker.reason) [\(blocker.rule), \(blocker.clause)]") }
             }

@@ -37,6 +37,7 @@ enum StepWords {
         case .flagEvidence: return "evidence flag"
         case .recordReferralDecision: return "report ROUTE"
         case .purgeFiles: return "evidence purge"
+        case .triage: return "triage"
         }
     }
 
@@ -82,6 +83,7 @@ enum StepWords {
         case .recordReferralDecision:
             return "--reference REF (ROUTE: police, iwf, report-remove or ceop), or 'casebook report none CASE --reason TEXT'"
         case .purgeFiles: return "\(subject ?? "E1") --reason TEXT"
+        case .triage: return "accept, or 'casebook triage CASE decline --reason TEXT'"
         }
     }
 
