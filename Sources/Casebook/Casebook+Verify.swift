@@ -472,6 +472,7 @@ extension CaseEvent {
         switch self {
         case .opened(let opened): return opened.concern == nil ? .openCase : .reportConcern
         case .concernTriaged: return .triageConcerns
+        case .assigned: return .assignCases
         case .redaction: return .redact
         case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):

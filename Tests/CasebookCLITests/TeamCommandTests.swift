@@ -151,3 +151,62 @@ import Testing
         #expect(due.contains("\(r)  triage \(r)  2026-09-01 10:00 BST"), "\(due)")
     }
 }
+
+// Owners and task lists (SPEC §11).
+@Suite struct OwnerAndTaskCommandTests {
+    @Test func anOwnerMustBeAbleToActAndNotBeInvolved() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        try sandbox.succeed(
+            ["staff", "add", "smt.dale", "--name", "Dale Manager", "--role", "senior-manager", "--school", "Dale High", "--at", When.at(-1)],
+            as: Staff.head)
+        let opened = try sandbox.succeed(
+            ["open", "--affected", Staff.manager, "--reported-by", Staff.manager, "--summary", "Posts about Mr Jones",
+             "--school", "Harrowgate Fields Academy", "--at", When.at(3)], as: Staff.safeguarding, json: true).jsonObject()
+        let aboutManager = try #require(opened.string("reference"))
+        let before = try sandbox.dump()
+        for (reference, owner, actor, words) in [
+            (r, "smt.dale", Staff.manager, "cannot see it"), (aboutManager, Staff.manager, Staff.safeguarding, "involved in it"),
+            (r, Staff.hr, Staff.manager, "may not advance cases"), (r, Staff.other, Staff.safeguarding, "may not advance cases"),
+        ] {
+            let refused = try sandbox.run(["assign", reference, owner], as: actor)
+            #expect(refused.status == 77, "\(owner): \(refused)")
+            #expect(refused.stderr.contains(words), "\(owner): \(refused)")
+        }
+        #expect(try sandbox.run(["assign", r, Staff.manager], as: Staff.other).status == 77)
+        #expect(try sandbox.run(["assign", r, "nobody"], as: Staff.manager).status == 66)
+        #expect(try sandbox.dump() == before)
+        // Assigned, then re-assigned; recorded as events.
+        #expect(try sandbox.succeed(["assign", r, Staff.safeguarding, "--at", When.at(3)]).stdout == "\(r) is now owned by \(Staff.safeguarding).\n")
+        try sandbox.succeed(["assign", r, Staff.manager, "--at", When.at(3.5)], as: Staff.safeguarding)
+        #expect(try sandbox.events().filter { $0.type == "CaseAssigned" }.count == 2)
+        #expect(try sandbox.succeed(["show", r]).stdout.contains("Owner:       Sam Jones (smt.jones)"))
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.contains("OK"))
+    }
+
+    @Test func everyoneSeesWhatWaitsOnThem() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        try sandbox.succeed(["concern", "report", "--summary", "A forum thread about me", "--at", When.at(5)], as: Staff.other)
+        let concern = "CB-\(When.year)-0002"
+        // Unowned: the deadlines of the case and the untriaged concern are everyone's who may act, soonest first.
+        let lead = try sandbox.succeed(["tasks"], as: Staff.safeguarding, json: true).jsonObject()
+        let listed = lead.objects("tasks").map { "\($0["case"] as? String ?? "") \($0["kind"] as? String ?? "")" }
+        #expect(listed.contains("\(concern) triage"), "\(listed)")
+        #expect(listed.contains("\(r) takedown"), "\(listed)")
+        let dues = lead.objects("tasks").compactMap { $0["due"] as? String }
+        #expect(dues == dues.sorted(), "\(dues)")
+        // Owned: only the owner's.
+        try sandbox.succeed(["assign", r, Staff.manager, "--at", When.at(6)], as: Staff.safeguarding)
+        let mine = try sandbox.succeed(["tasks"], as: Staff.manager).stdout
+        #expect(mine.contains("\(r)") && mine.contains("smt.jones"), "\(mine)")
+        let theirs = try sandbox.succeed(["tasks"], as: Staff.safeguarding).stdout
+        #expect(!theirs.contains("\(r) ") && theirs.contains(concern), "\(theirs)")
+        #expect(try sandbox.succeed(["tasks", "--for", Staff.manager], as: Staff.safeguarding).stdout == mine.replacingOccurrences(of: "", with: ""))
+        // A member of staff has no tasks and may not read another's.
+        #expect(try sandbox.succeed(["tasks"], as: Staff.other).stdout == "Nothing is waiting on k.marsh.\n")
+        #expect(try sandbox.run(["tasks", "--for", Staff.manager], as: Staff.other).status == 77)
+        let calendar = try sandbox.succeed(["tasks", "--format", "ics"], as: Staff.manager).stdout
+        #expect(calendar.hasPrefix("BEGIN:VCALENDAR\r\n") && calendar.contains("UID:\(r)-takedown-T1@casebook"), "\(calendar)")
+    }
+}

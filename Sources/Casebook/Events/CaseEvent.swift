@@ -107,6 +107,8 @@ public enum CaseEvent: Sendable, Equatable {
     case retentionApplied(retentionClass: String, reviewDate: String)
     /// A concern was triaged (SPEC §11): accepted as a case, or declined with the reason.
     case concernTriaged(accepted: Bool, reason: String?)
+    /// A member was named the case's owner (`assign`, SPEC §11); a later one replaces them.
+    case assigned(staff: String)
     /// An event whose payload was redacted: only its type is known.
     case redacted(type: String)
 

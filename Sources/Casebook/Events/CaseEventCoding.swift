@@ -44,6 +44,7 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case holdReleased = "HoldReleased"
     case retentionApplied = "RetentionApplied"
     case concernTriaged = "ConcernTriaged"
+    case assigned = "CaseAssigned"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -98,6 +99,7 @@ extension CaseEvent {
         case .holdReleased: return CaseEventType.holdReleased.rawValue
         case .retentionApplied: return CaseEventType.retentionApplied.rawValue
         case .concernTriaged: return CaseEventType.concernTriaged.rawValue
+        case .assigned: return CaseEventType.assigned.rawValue
         case .redacted(let type): return type
         }
     }
@@ -188,6 +190,7 @@ extension CaseEvent {
         case .held(let reason): fields = ["reason": .string(reason)]
         case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
         case .concernTriaged(let accepted, let reason): fields = ["accepted": .bool(accepted), "reason": JSONValue(reason)]
+        case .assigned(let staff): fields = ["staff": .string(staff)]
         case .retentionApplied(let retentionClass, let reviewDate):
             fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
@@ -358,6 +361,7 @@ extension CaseEvent {
         case .concernTriaged:
             guard let accepted = json["accepted"]?.bool else { throw PayloadError(type: type, field: "accepted") }
             return .concernTriaged(accepted: accepted, reason: f.optionalString("reason"))
+        case .assigned: return .assigned(staff: try f.string("staff"))
         }
     }
 

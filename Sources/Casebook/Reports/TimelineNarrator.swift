@@ -30,7 +30,7 @@ struct TimelineNarrator {
             case .opened(let opened): ids += [opened.affected, opened.reportedBy, opened.reportedTo]
             case .consentRecorded(_, let by): ids.append(by)
             case .disciplinaryReferral(let staff): ids.append(staff)
-            case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
+            case .accessRestricted(let staff, _), .accessRestored(let staff, _), .assigned(let staff): ids.append(staff)
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
@@ -264,6 +264,8 @@ struct TimelineNarrator {
             return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
         case .held(let reason):
             return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
+        case .assigned(let staff):
+            return Narration(what: "Case assigned to \(person(staff).label), its owner")
         case .concernTriaged(let accepted, let reason):
             return Narration(
                 what: accepted ? "Concern accepted at triage: the case proceeds" : "Concern declined at triage: closed as not a case",

@@ -273,3 +273,24 @@ extension CaseRows {
         return rows
     }
 }
+
+extension CaseRows {
+    /// Open deadlines on open cases both `member` and `actor` may see, with each case's
+    /// owner, soonest first (`tasks`, SPEC §11).
+    static func deadlinesWithOwners(
+        visibleTo member: StaffMember, and actor: StaffMember, asOf: Date, in database: Database
+    ) throws -> [(item: OverdueItem, owner: String?)] {
+        var items: [(item: OverdueItem, owner: String?)] = []
+        let (sql, values) = visibleToBoth(member, actor)
+        try database.forEachRow(
+            """
+            SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school, c.owner
+            FROM deadlines d JOIN cases c ON c.reference = d.case_ref
+            WHERE c.status = 'open' AND \(sql) ORDER BY d.due_at, d.case_ref, d.kind, d.subject
+            """, values
+        ) { row in
+            if let item = OverdueItem(row: row, asOf: asOf) { items.append((item, row.optionalText(5))) }
+        }
+        return items
+    }
+}

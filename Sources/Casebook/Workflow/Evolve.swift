@@ -70,6 +70,7 @@ extension CaseState {
         case .holdReleased: hold = nil
         case .retentionApplied: retentionAppliedAt = date
         case .concernTriaged(let accepted, let reason): triage(accepted: accepted, reason: reason, at: date, actor: actor)
+        case .assigned(let staff): owner = staff
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.

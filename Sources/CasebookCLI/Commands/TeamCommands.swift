@@ -91,4 +91,92 @@ enum TeamCommands {
                     + (evidence.isEmpty ? "" : " What the reporter gave is evidence \(evidence.joined(separator: ", ")).")
             }
         })
+
+    static let assign = Command(
+        spec: CommandSpec(
+            name: "assign",
+            summary: "Name a case's owner (senior manager, safeguarding lead, headteacher); the owner must be able to act on it and not be involved.",
+            positionals: [CaseCommands.casePositional, PositionalSpec(name: "staff-id", help: "The member who owns the case.")],
+            options: [.at],
+            examples: ["casebook --as dsl.khan assign CB-2026-0001 smt.jones"])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let reference = try invocation.caseReference()
+        let state = try casebook.assign(reference, to: invocation.positional(1), by: actor, at: try invocation.at())
+        let owner = state.owner ?? invocation.positional(1)
+        return Output(
+            text: "\(reference) is now owned by \(owner).",
+            json: ["case": .string(reference.description), "owner": .string(owner), "version": .int(state.version)],
+            recorded: "recorded as \(reference) version \(state.version)")
+    }
+
+    static let tasks = Command(
+        spec: CommandSpec(
+            name: "tasks",
+            summary: "What waits on you (or --for a member) across the cases in scope, soonest first: untriaged concerns, deadlines of cases you own or may act on.",
+            options: [
+                OptionSpec(name: "for", valueName: "id", help: "Another member's tasks (a role that reads cases)."),
+                OptionSpec(name: "format", valueName: "format", help: "text (default), or ics: the tasks as a calendar (RFC 5545)."),
+                OptionSpec(name: "out", valueName: "file", help: "With ics: write the calendar to a new file.", file: .output),
+                OptionSpec(name: "as-of", valueName: "time", help: "Measure lateness at another instant (default: now)."),
+            ],
+            examples: ["casebook --as smt.jones tasks", "casebook --as dsl.khan tasks --for smt.jones --json", "casebook --as smt.jones tasks --format ics --out tasks.ics"])
+    ) { invocation in
+        let format = invocation.optional("format") ?? "text"
+        guard format == "text" || format == "ics" else { throw CommandError.usage("--format must be text or ics, not '\(format)'") }
+        if format == "text", invocation.optional("out") != nil { throw CommandError.usage("--out goes with --format ics") }
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let member = try casebook.taskMember(invocation.optional("for"), by: actor)
+        let asOf = try invocation.time("as-of") ?? invocation.clock()
+        let tasks = try casebook.tasks(for: member, by: actor, asOf: asOf)
+        let local = invocation.localTime
+        func command(_ task: TaskItem) -> String {
+            StepWords.render(task.item.deadline.step, case: task.item.deadline.reference.description, localTime: local)
+        }
+        if format == "ics" {
+            let events = tasks.map { task in
+                let deadline = task.item.deadline
+                let reference = deadline.reference.description
+                return ICalendar.Event(
+                    uid: deadline.calendarUID, start: deadline.due, summary: "\(reference): \(deadline.nextAction)",
+                    description: "\(reference): \(deadline.kind.rawValue) \(deadline.subject) is due \(local.format(deadline.due)).\nRun: \(command(task))")
+            }
+            let document = ICalendar.document(events, stamp: invocation.clock(), name: "Casebook tasks for \(member.id)")
+            guard let path = invocation.optional("out") else {
+                var text = document
+                if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
+                return Output(text: text, json: ["format": "ics", "events": .int(events.count), "document": .string(document)])
+            }
+            let bytes = Array(document.utf8)
+            return Output(
+                text: "Wrote \(events.count) task\(events.count == 1 ? "" : "s") for \(member.id) to \(path) (\(bytes.count) bytes).",
+                json: ["file": .string(path), "format": "ics", "events": .int(events.count), "bytes": .int(bytes.count)],
+                delivery: Delivery(path: path, content: .file(bytes)))
+        }
+        var table = Table(header: ["DUE", "CASE", "TASK", "OWNER", "NEXT ACTION"])
+        table.rows = tasks.map { task in
+            let deadline = task.item.deadline
+            let late = task.item.lateness >= 0 ? " (OVERDUE \(ReadCommands.duration(task.item.lateness)))" : ""
+            return [
+                local.format(deadline.due) + late, deadline.reference.description, "\(deadline.kind.rawValue) \(deadline.subject)",
+                task.owner ?? "—", deadline.nextAction + ": " + command(task),
+            ]
+        }
+        let text = tasks.isEmpty ? "Nothing is waiting on \(member.id)." : table.rendered + "\n\(tasks.count) task\(tasks.count == 1 ? "" : "s") for \(member.id)."
+        return Output(
+            text: text,
+            json: [
+                "for": .string(member.id), "asOf": JSONOutput.time(asOf),
+                "tasks": .array(
+                    tasks.map { task in
+                        var value = JSONOutput.deadline(task.item.deadline).object ?? [:]
+                        value["overdue"] = .bool(task.item.lateness >= 0)
+                        value["owner"] = JSONValue(task.owner)
+                        value["school"] = .string(task.item.school)
+                        return .object(value)
+                    }),
+            ])
+    }
 }
