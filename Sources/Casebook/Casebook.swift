@@ -172,6 +172,10 @@ public final class Casebook {
                 let events = try Workflow.decide(command, state: state, context: context)
                 let occurred = Timestamp.string(from: context.occurredAt)
                 let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
+                // A clock counted in working days must be countable (SPEC §11: an error, not a guess).
+                if case .some(.none) = LADOTrack.due(next), let source = next.source {
+                    _ = try WorkingDays.requireOneWorkingDay(after: source.identifiedAt ?? next.openedAt, for: "the LADO referral")
+                }
                 try storeFiles(files, referencedBy: command, on: state, after: next, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,

@@ -210,3 +210,36 @@ import Testing
         #expect(calendar.hasPrefix("BEGIN:VCALENDAR\r\n") && calendar.contains("UID:\(r)-takedown-T1@casebook"), "\(calendar)")
     }
 }
+
+// The LADO track (KCSIE Part 4) through the binary.
+@Suite struct LADOCommandTests {
+    @Test func aStaffSourceOnACaseAboutAChildIsReferredToTheLADO() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        let before = try sandbox.dump()
+        let early = try sandbox.run(["refer", "lado", r, "--reason", "A colleague's posts"], as: Staff.safeguarding)
+        #expect(early.status == 1, "\(early)")
+        #expect(early.stderr.contains("[lado-needs-staff-source, KCSIE Part 4; SPEC §11]"), "\(early)")
+        #expect(early.stderr.contains("casebook investigate source \(r) --kind staff"), "\(early)")
+        #expect(try sandbox.dump() == before)
+        try sandbox.succeed(["category", "add", r, "child-mentioned", "--at", When.at(3)])
+        try sandbox.succeed(["investigate", "source", r, "--kind", "staff", "--ref", Staff.other, "--at", When.at(4)])
+        let overdue = try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout
+        #expect(overdue.contains("lado-referral \(r)") && overdue.contains("casebook refer lado \(r) --reason TEXT"), "\(overdue)")
+        #expect(try sandbox.run(["refer", "lado", r, "--reason", "x"], as: Staff.manager).status == 77)
+        try sandbox.succeed(["refer", "lado", r, "--reason", "A colleague's posts name a pupil", "--at", When.at(5)], as: Staff.safeguarding)
+        #expect(!(try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout.contains("lado-referral")))
+        try sandbox.succeed(["lado", "advice", r, "--text", "Strategy meeting on Thursday", "--at", When.at(6)], as: Staff.safeguarding)
+        let close = try sandbox.run(["close", r, "--outcome", "x", "--action", "advice"], as: Staff.manager)
+        #expect(close.stderr.contains("the LADO referral has no outcome recorded [close-needs-lado-outcome"), "\(close)")
+        #expect(close.stderr.contains("casebook lado outcome \(r) --result substantiated|unsubstantiated|unfounded|false|malicious"), "\(close)")
+        let bad = try sandbox.run(["lado", "outcome", r, "--result", "proven"], as: Staff.safeguarding)
+        #expect(bad.status == 65, "\(bad)")
+        try sandbox.succeed(["lado", "outcome", r, "--result", "substantiated", "--at", When.at(7)], as: Staff.safeguarding)
+        let timeline = try sandbox.succeed(["timeline", r], as: Staff.safeguarding).stdout
+        for words in ["Referred to the LADO (KCSIE Part 4)", "Strategy meeting on Thursday", "LADO outcome: substantiated"] {
+            #expect(timeline.contains(words), "\(timeline)")
+        }
+        #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.contains("OK"))
+    }
+}

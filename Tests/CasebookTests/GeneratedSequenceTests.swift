@@ -100,6 +100,14 @@ struct CommandGenerator {
                 route, reference: route == .none ? nil : "REF\(lawful.below(100))", reason: route == .none ? "no criteria met" : nil)
         }
         if lawfulRate > 0, lawful.chance(lawfulRate) {
+            // The LADO track (KCSIE Part 4) runs with lawful content: child sexual imagery concerns a child.
+            if lawful.chance(30) {
+                switch lawful.below(3) {
+                case 0: return .referToLADO(reason: "a staff source")
+                case 1: return .recordLADOAdvice(text: "advice")
+                default: return .recordLADOOutcome(lawful.pick(LADOResult.allCases))
+                }
+            }
             switch lawful.below(4) {
             case 0, 1:
                 return .changeCategory(
@@ -428,6 +436,9 @@ struct GeneratedSequenceTests {
             let plain = state.liveEvidence.map(\.id) + state.liveNotes.map(\.id) + state.liveTakedowns.map(\.request.id)
             return plain.first.map { .withdraw(item: $0, reason: "entered in error") }
         case .triage: return .triage(accept: true, reason: nil)
+        case .referToLADO: return .referToLADO(reason: "reason")
+        case .recordLADOAdvice: return .recordLADOAdvice(text: "advice")
+        case .recordLADOOutcome: return .recordLADOOutcome(.unfounded)
         }
     }
 

@@ -46,7 +46,35 @@ private let imagery = CaseCommand.changeCategory(.childSexualImagery, add: true)
 private let iwfReport = CaseCommand.recordReferralDecision(.iwf, reference: "IWF-2026-1", reason: nil)
 private let storedShot = StoredFile(name: "shot.png", sha256: String(repeating: "b", count: 64), size: 10, mediaType: "image/png")
 
+/// A staff source identified, and the LADO referral (KCSIE Part 4).
+private let staffSource: [CaseCommand] = [C.web(), C.start, C.source(.staff, ref: Staff.colleague.id)]
+private let ladoRefer = CaseCommand.referToLADO(reason: "a teacher's posts about a pupil")
+private let ladoOutcome = CaseCommand.recordLADOOutcome(.substantiated)
+private let closableWithStaffSource: [CaseCommand] = staffSource + [
+    C.notThreatening, C.conclude, C.request(), C.response(.removed), C.check(.removed), C.support,
+]
+
 private let ruleCases: [RuleCase] = [
+    // LADO (KCSIE Part 4; SPEC §11).
+    RuleCase(
+        rules: ["lado-needs-staff-source"], clause: "KCSIE Part 4; SPEC §11", unblock: .identifySource,
+        refusedSetup: [C.web(), C.start, C.source(.parent)], command: ladoRefer, allowedSetup: staffSource),
+    RuleCase(
+        rules: ["lado-referral-once"], clause: "KCSIE Part 4; SPEC §11", unblock: .recordLADOAdvice,
+        refusedSetup: staffSource + [ladoRefer], command: ladoRefer, allowedSetup: staffSource),
+    RuleCase(
+        rules: ["lado-advice-needs-referral"], clause: "KCSIE Part 4; SPEC §11", unblock: .referToLADO,
+        refusedSetup: staffSource, command: .recordLADOAdvice(text: "strategy meeting"), allowedSetup: staffSource + [ladoRefer]),
+    RuleCase(
+        rules: ["lado-outcome-needs-referral"], clause: "KCSIE Part 4; SPEC §11", unblock: .referToLADO,
+        refusedSetup: staffSource, command: ladoOutcome, allowedSetup: staffSource + [ladoRefer]),
+    RuleCase(
+        rules: ["lado-outcome-once"], clause: "KCSIE Part 4; SPEC §11", unblock: nil,
+        refusedSetup: staffSource + [ladoRefer, ladoOutcome], command: ladoOutcome, allowedSetup: staffSource + [ladoRefer]),
+    RuleCase(
+        rules: ["close-needs-lado-outcome"], clause: "KCSIE Part 4; SPEC §11", unblock: .recordLADOOutcome,
+        refusedSetup: closableWithStaffSource + [ladoRefer], command: C.close,
+        allowedSetup: closableWithStaffSource + [ladoRefer, ladoOutcome]),
     // Lawful content (SPEC §9; UKCIS 2024).
     RuleCase(
         rules: ["referral-decision-needs-child-sexual-imagery"], clause: "UKCIS 2024; SPEC §9", unblock: .changeCategory,
@@ -641,7 +669,8 @@ struct RuleTests {
         C.helpline(.reportHarmfulContent), C.helplineResponse(), C.consent(.given), C.refer,
         C.support, .recordSupportResponse(.accepted), .notifyPolice, C.withdraw("N1"), C.close, C.reopen,
         .changeCategory(.threat, add: true), .flagEvidence(item: "E1"), iwfReport, .purgeFiles(item: "E1", reason: "erasure"),
-        .triage(accept: true, reason: nil),
+        .triage(accept: true, reason: nil), .referToLADO(reason: "reason"), .recordLADOAdvice(text: "advice"),
+        .recordLADOOutcome(.unfounded),
     ]
 
     @Test func oneOfEachStepCoversEveryStep() {

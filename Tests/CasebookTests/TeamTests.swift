@@ -81,3 +81,46 @@ enum TeamRuleCases {
         #expect(casebookError { try fixture.run(.triage(accept: true, reason: nil), on: other.reference, by: Staff.colleague) }?.isNotPermitted == true)
     }
 }
+
+@Suite struct LADOTests {
+    /// A child-mentioned case with evidence and the investigation started, at the fixture's clock.
+    func urgentCase(_ fixture: ServiceFixture) throws -> CaseReference {
+        let reference = try fixture.openCase(categories: [.childMentioned], by: Staff.dsl)
+        try fixture.run(C.email, on: reference, by: Staff.dsl)
+        try fixture.run(C.start, on: reference, by: Staff.dsl)
+        return reference
+    }
+
+    @Test func theOneWorkingDayClockSkipsTheAugustBankHolidayWeekend() throws {
+        // Friday 27 August 2027, 10:00 BST.
+        let fixture = try ServiceFixture(start: utc("2027-08-27T09:00:00Z"))
+        let reference = try urgentCase(fixture)
+        let state = try fixture.run(C.source(.staff, ref: Staff.colleague.id), on: reference, by: Staff.dsl)
+        let lado = Deadline.of(state).filter { $0.kind == .ladoReferral }
+        // Monday 30 August is the summer bank holiday: due Tuesday 31 August, 10:00 BST.
+        #expect(lado.map(\.due) == [utc("2027-08-31T09:00:00Z")])
+        #expect(lado.first?.step == .step(.referToLADO))
+        // A senior manager may not refer to the LADO; the safeguarding lead does.
+        #expect(casebookError { try fixture.run(.referToLADO(reason: "r"), on: reference, by: Staff.manager) }?.isNotPermitted == true)
+        let referred = try fixture.run(.referToLADO(reason: "Posts by a colleague naming a pupil"), on: reference, by: Staff.dsl)
+        #expect(Deadline.of(referred).filter { $0.kind == .ladoReferral }.isEmpty)
+        try fixture.run(.recordLADOAdvice(text: "Strategy meeting on Thursday"), on: reference, by: Staff.dsl)
+        let done = try fixture.run(.recordLADOOutcome(.substantiated), on: reference, by: Staff.head)
+        #expect(done.lado?.advice == ["Strategy meeting on Thursday"] && done.lado?.result == .substantiated)
+        try fixture.expectIntactAndRebuildable()
+    }
+
+    @Test func aSourcePastTheBankHolidayTableIsAnError() throws {
+        let fixture = try ServiceFixture(start: utc("2028-12-29T10:00:00Z"))
+        let reference = try urgentCase(fixture)
+        let before = try fixture.casebook.eventCount()
+        let error = casebookError { try fixture.run(C.source(.staff, ref: Staff.colleague.id), on: reference, by: Staff.dsl) }
+        #expect(error?.isInvalidInput == true)
+        #expect(error?.description.contains("the LADO referral") == true)
+        #expect(try fixture.casebook.eventCount() == before)
+        // A source who is not staff needs no LADO clock.
+        try fixture.run(C.source(.pupil), on: reference, by: Staff.dsl)
+    }
+}
+
+private typealias C = Commands

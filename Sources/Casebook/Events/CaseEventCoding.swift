@@ -45,6 +45,9 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case retentionApplied = "RetentionApplied"
     case concernTriaged = "ConcernTriaged"
     case assigned = "CaseAssigned"
+    case ladoReferred = "LADOReferred"
+    case ladoAdvised = "LADOAdvised"
+    case ladoOutcome = "LADOOutcomeRecorded"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -100,6 +103,9 @@ extension CaseEvent {
         case .retentionApplied: return CaseEventType.retentionApplied.rawValue
         case .concernTriaged: return CaseEventType.concernTriaged.rawValue
         case .assigned: return CaseEventType.assigned.rawValue
+        case .ladoReferred: return CaseEventType.ladoReferred.rawValue
+        case .ladoAdvised: return CaseEventType.ladoAdvised.rawValue
+        case .ladoOutcome: return CaseEventType.ladoOutcome.rawValue
         case .redacted(let type): return type
         }
     }
@@ -191,6 +197,9 @@ extension CaseEvent {
         case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
         case .concernTriaged(let accepted, let reason): fields = ["accepted": .bool(accepted), "reason": JSONValue(reason)]
         case .assigned(let staff): fields = ["staff": .string(staff)]
+        case .ladoReferred(let reason): fields = ["reason": .string(reason)]
+        case .ladoAdvised(let text): fields = ["text": .string(text)]
+        case .ladoOutcome(let result): fields = ["result": .string(result.rawValue)]
         case .retentionApplied(let retentionClass, let reviewDate):
             fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
@@ -362,6 +371,9 @@ extension CaseEvent {
             guard let accepted = json["accepted"]?.bool else { throw PayloadError(type: type, field: "accepted") }
             return .concernTriaged(accepted: accepted, reason: f.optionalString("reason"))
         case .assigned: return .assigned(staff: try f.string("staff"))
+        case .ladoReferred: return .ladoReferred(reason: try f.string("reason"))
+        case .ladoAdvised: return .ladoAdvised(text: try f.string("text"))
+        case .ladoOutcome: return .ladoOutcome(result: try f.word("result", as: LADOResult.self))
         }
     }
 

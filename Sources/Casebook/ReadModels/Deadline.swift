@@ -19,6 +19,9 @@ public struct Deadline: Sendable, Equatable {
         case helplineResponse = "helpline-response"
         /// A concern not yet triaged one working day after it was reported (SPEC §11).
         case triage
+        /// A staff source on a case that concerns a child, not referred to the LADO one
+        /// working day after the source was identified (KCSIE Part 4).
+        case ladoReferral = "lado-referral"
     }
 
     /// The case.
@@ -56,6 +59,7 @@ public struct Deadline: Sendable, Equatable {
         case .helpline: return "escalate \(subject) to a helpline: POSH, or Report Harmful Content with the platform's reply (SPEC §10)"
         case .helplineResponse: return "ask the helpline about \(subject) and record its response (SPEC §10)"
         case .triage: return "triage the concern: accept it as a case or decline it (000 §12.1, SPEC §11)"
+        case .ladoReferral: return "refer the allegation against a member of staff to the LADO (KCSIE Part 4)"
         }
     }
 
@@ -69,6 +73,7 @@ public struct Deadline: Sendable, Equatable {
         case .helpline: return .step(.escalateToPOSH, subject: subject)
         case .helplineResponse: return .step(.recordHelplineResponse, subject: subject)
         case .triage: return .step(.triage, choice: "accept|decline")
+        case .ladoReferral: return .step(.referToLADO)
         }
     }
 
@@ -121,6 +126,12 @@ public struct Deadline: Sendable, Equatable {
                         reference: state.reference, kind: .helpline, subject: id,
                         due: uncooperative ? min(wait, takedown.deadline) : wait, startedBy: takedown.version))
             }
+        }
+        if case .some(.some(let due)) = LADOTrack.due(state) {
+            deadlines.append(
+                Deadline(
+                    reference: state.reference, kind: .ladoReferral, subject: state.reference.description, due: due,
+                    startedBy: state.source?.version))
         }
         if let since = state.policeToBeToldSince {
             deadlines.append(

@@ -36,7 +36,7 @@ struct TimelineNarrator {
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .supportOffered,
                 .supportResponded, .closed, .reopened, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
-                .retentionApplied, .concernTriaged:
+                .retentionApplied, .concernTriaged, .ladoReferred, .ladoAdvised, .ladoOutcome:
                 break
             }
         }
@@ -264,6 +264,12 @@ struct TimelineNarrator {
             return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
         case .held(let reason):
             return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
+        case .ladoReferred(let reason):
+            return Narration(what: "Referred to the LADO (KCSIE Part 4)", details: ["Reason: \(reason)"])
+        case .ladoAdvised(let text):
+            return Narration(what: "LADO advice recorded", details: ["Advice: \(text)"])
+        case .ladoOutcome(let result):
+            return Narration(what: "LADO outcome: \(result.rawValue)")
         case .assigned(let staff):
             return Narration(what: "Case assigned to \(person(staff).label), its owner")
         case .concernTriaged(let accepted, let reason):

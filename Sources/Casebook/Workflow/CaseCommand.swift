@@ -43,6 +43,10 @@ public enum CaseCommand: Sendable, Equatable {
     case purgeFiles(item: String, reason: String)
     /// Accepts a concern as a case, or declines it with the reason (SPEC §11).
     case triage(accept: Bool, reason: String?)
+    /// The LADO referral (KCSIE Part 4) and what the LADO said.
+    case referToLADO(reason: String)
+    case recordLADOAdvice(text: String)
+    case recordLADOOutcome(LADOResult)
 
     /// The step this command takes.
     public var step: Step {
@@ -76,6 +80,9 @@ public enum CaseCommand: Sendable, Equatable {
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
         case .triage: return .triage
+        case .referToLADO: return .referToLADO
+        case .recordLADOAdvice: return .recordLADOAdvice
+        case .recordLADOOutcome: return .recordLADOOutcome
         }
     }
 

@@ -56,6 +56,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readDisciplinaryBundle = "read the disciplinary bundle"
     /// `tasks` for oneself (SPEC §11); another member's list needs ``readCases``.
     case readOwnTasks = "read their own task list"
+    /// `refer lado`, `lado advice|outcome` (KCSIE Part 4): the safeguarding lead's.
+    case referToLADO = "refer to the LADO"
 }
 
 extension Role {
@@ -71,7 +73,7 @@ extension Role {
                 return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
                 .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
-                .manageSettings, .readDisciplinaryBundle:
+                .manageSettings, .readDisciplinaryBundle, .referToLADO:
                 return false
             }
         case .safeguardingLead:
@@ -79,7 +81,7 @@ extension Role {
             // Every step a senior manager may take (SPEC §1, §11), and leading child sexual imagery.
             case .viewStaff, .openCase, .addEvidence, .advanceCase, .overrideConsent, .readCases, .verify, .readOutcomes,
                 .restrictAccess, .checkpoint, .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases, .reportConcern,
-                .triageConcerns, .assignCases, .readOwnTasks:
+                .triageConcerns, .assignCases, .readOwnTasks, .referToLADO:
                 return true
             case .manageStaff, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
                 .answerSubjectAccess, .manageSettings, .readDisciplinaryBundle:

@@ -37,6 +37,9 @@ public enum Step: String, Sendable, CaseIterable {
     case purgeFiles
     /// Accept or decline a concern (SPEC §11).
     case triage
+    case referToLADO
+    case recordLADOAdvice
+    case recordLADOOutcome
 }
 
 /// A step and whether it may be taken now.

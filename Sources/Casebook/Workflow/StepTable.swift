@@ -97,6 +97,9 @@ extension Workflow {
         case .recordReferralDecision: return LawfulContentTrack.referralDecision
         case .purgeFiles: return LawfulContentTrack.purge
         case .triage: return ConcernTrack.triage
+        case .referToLADO: return LADOTrack.refer
+        case .recordLADOAdvice: return LADOTrack.advice
+        case .recordLADOOutcome: return LADOTrack.outcome
         }
     }
 }

@@ -25,6 +25,7 @@ enum Commands {
         LawfulContentCommands.category(add: true), LawfulContentCommands.category(add: false), LawfulContentCommands.flag,
         LawfulContentCommands.purge,
         TeamCommands.concernReport, TeamCommands.concernMine, TeamCommands.triage, TeamCommands.assign, TeamCommands.tasks,
+        LADOCommands.refer, LADOCommands.advice, LADOCommands.outcome,
     ] + LawfulContentCommands.reports + RetentionCommands.all + [SubjectAccessCommand.command]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })

@@ -38,6 +38,9 @@ enum StepWords {
         case .recordReferralDecision: return "report ROUTE"
         case .purgeFiles: return "evidence purge"
         case .triage: return "triage"
+        case .referToLADO: return "refer lado"
+        case .recordLADOAdvice: return "lado advice"
+        case .recordLADOOutcome: return "lado outcome"
         }
     }
 
@@ -84,6 +87,9 @@ enum StepWords {
             return "--reference REF (ROUTE: police, iwf, report-remove or ceop), or 'casebook report none CASE --reason TEXT'"
         case .purgeFiles: return "\(subject ?? "E1") --reason TEXT"
         case .triage: return "accept, or 'casebook triage CASE decline --reason TEXT'"
+        case .referToLADO: return "--reason TEXT"
+        case .recordLADOAdvice: return "--text TEXT"
+        case .recordLADOOutcome: return "--result \(LADOResult.allCases.map(\.rawValue).joined(separator: "|"))"
         }
     }
 
