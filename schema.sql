@@ -22,7 +22,9 @@ CREATE TABLE staff (
     added_at TEXT NOT NULL,
     login    TEXT,                               -- operating-system login (SPEC §8), if mapped
     school   TEXT,                               -- NULL: trust-wide
-    left_at  TEXT                                -- set by `staff leave`
+    left_at  TEXT,                               -- set by `staff leave`
+    email    TEXT,                               -- where alerts go (`staff email`, SPEC §11)
+    alerts_off INTEGER NOT NULL DEFAULT 0        -- 1 once the member turned alerts off
 );
 -- Who is acting is looked up by login on every command; a login maps to at most one
 -- current member.

@@ -220,7 +220,7 @@ private struct StaffTimeline: Sendable {
             case .added(let member)?: roles[member.id, default: []].append((stored.position, member.role))
             case .roleChanged(let id, let role)?: roles[id, default: []].append((stored.position, role))
             case .left(let id)?: roles[id, default: []].append((stored.position, nil))
-            case .loginChanged?, .scopeChanged?, .identityModeSet?, nil: continue
+            case .loginChanged?, .scopeChanged?, .identityModeSet?, .emailSet?, .alertsSet?, nil: continue
             }
         }
     }
@@ -372,6 +372,8 @@ private struct DomainCheck: Sendable {
             if case .added(let member) = event {
                 isBootstrap = stored.version == 1 && member.role == .headteacher && member.id == stored.actor
             }
+            // A member turns their own alerts on or off (SPEC §11).
+            if case .alertsSet(let id, _) = event, id == stored.actor { isBootstrap = true }
             if !isBootstrap { checkActor(stored, needs: .manageStaff, chains: &chains) }
             changes.append(Outcome.StaffChange(event: event, occurredAt: stored.occurredAt))
         }
@@ -406,6 +408,8 @@ private struct DomainCheck: Sendable {
                 checkActor(stored, needs: .backup, chains: &chains)
             case .subjectAccessExported:
                 checkActor(stored, needs: .answerSubjectAccess, chains: &chains)
+            case .alertSent, .alertFailed:
+                checkActor(stored, needs: .sendAlerts, chains: &chains)
             }
         }
         return outcome

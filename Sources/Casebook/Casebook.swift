@@ -90,7 +90,8 @@ public final class Casebook {
         let name = try Workflow.text(member.name, "--name")
         let occurred = date ?? now
         try Workflow.checkNotFuture(occurred, now: now, field: "--at")
-        let newMember = try checkedNewMember(member, name: name, by: actor)
+        var newMember = try checkedNewMember(member, name: name, by: actor)
+        newMember.email = try member.email.map { try EmailAddress.validate($0, field: "the email address") }
         try appendStaff(.added(newMember), actor: actor.id, at: occurred) {
             // Under the write lock, so two processes adding the same id cannot both succeed.
             // Ids are unique whatever their case: `smt` and `SMT` would be one person to a reader.
@@ -104,7 +105,7 @@ public final class Casebook {
     }
 
     /// Appends a staff event; `check` runs first inside the same write transaction.
-    private func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
+    func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
         let occurred = Timestamp.string(from: date)
         try Self.translatingErrors {
             try store.write { writer in

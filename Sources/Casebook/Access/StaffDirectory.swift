@@ -85,6 +85,8 @@ public struct StaffDirectory: Sendable, Equatable {
         case .scopeChanged(let id, let scope): members[id]?.scope = scope
         case .left(let id): members[id]?.hasLeft = true
         case .identityModeSet(let mode): identityMode = mode
+        case .emailSet(let id, let email): members[id]?.email = email
+        case .alertsSet(let id, let on): members[id]?.alertsOff = !on
         }
     }
 

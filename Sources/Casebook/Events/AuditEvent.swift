@@ -22,6 +22,10 @@ public enum AuditEvent: Sendable, Equatable {
     /// A subject access request was answered with an export of every entry naming the
     /// person: when it was received and its one-calendar-month deadline (SPEC §9).
     case subjectAccessExported(subject: String, receivedAt: String, deadline: String, format: String, entries: Int)
+    /// An alert was handed to the machine's mail system (SPEC §11): which, to whom, where.
+    case alertSent(key: String, staff: String, address: String)
+    /// An alert could not be sent; the next `alerts send` tries again.
+    case alertFailed(key: String, staff: String, reason: String)
 
     /// What a ``caseRead(case:view:evidence:)`` showed.
     public enum CaseView: String, Sendable, CaseIterable {
@@ -35,7 +39,7 @@ public enum AuditEvent: Sendable, Equatable {
         switch self {
         case .timelineExported(let reference, _, _, _), .caseRead(let reference, _, _): return reference
         case .auditRead(let reference, _): return reference
-        case .outcomesExported, .backupMade, .subjectAccessExported: return nil
+        case .outcomesExported, .backupMade, .subjectAccessExported, .alertSent, .alertFailed: return nil
         }
     }
 
@@ -54,6 +58,8 @@ public enum AuditEvent: Sendable, Equatable {
         case .auditRead: return "AuditRead"
         case .backupMade: return "BackupMade"
         case .subjectAccessExported: return "SubjectAccessExported"
+        case .alertSent: return "AlertSent"
+        case .alertFailed: return "AlertFailed"
         }
     }
 
@@ -77,6 +83,10 @@ public enum AuditEvent: Sendable, Equatable {
                 "subject": .string(subject), "receivedAt": .string(receivedAt), "deadline": .string(deadline),
                 "format": .string(format), "entries": .int(entries),
             ]
+        case .alertSent(let key, let staff, let address):
+            fields = ["key": .string(key), "staff": .string(staff), "address": .string(address)]
+        case .alertFailed(let key, let staff, let reason):
+            fields = ["key": .string(key), "staff": .string(staff), "reason": .string(reason)]
         }
         fields["v"] = .int(Self.payloadVersion)
         return .object(fields)
@@ -131,6 +141,11 @@ public enum AuditEvent: Sendable, Equatable {
                 let deadline = json["deadline"]?.string, let format = json["format"]?.string, let entries = json["entries"]?.int
             else { throw CaseEvent.PayloadError(type: type, field: "subject") }
             self = .subjectAccessExported(subject: subject, receivedAt: receivedAt, deadline: deadline, format: format, entries: entries)
+        case "AlertSent", "AlertFailed":
+            guard let key = json["key"]?.string, let staff = json["staff"]?.string,
+                let detail = json[type == "AlertSent" ? "address" : "reason"]?.string
+            else { throw CaseEvent.PayloadError(type: type, field: "key") }
+            self = type == "AlertSent" ? .alertSent(key: key, staff: staff, address: detail) : .alertFailed(key: key, staff: staff, reason: detail)
         default:
             throw CaseEvent.PayloadError(type: type, field: "type")
         }

@@ -294,3 +294,57 @@ extension CaseRows {
         return items
     }
 }
+
+extension CaseRows {
+    /// An open case as `alerts send` reads it.
+    struct AlertCase {
+        var reference: CaseReference
+        var school: String
+        var isRestricted: Bool
+        var isUntriaged: Bool
+        var owner: String?
+        var openedAt: Date
+    }
+
+    /// Open cases that are untriaged concerns or have an owner.
+    static func alertCases(in database: Database) throws -> [AlertCase] {
+        var rows: [AlertCase] = []
+        try database.forEachRow(
+            """
+            SELECT reference, school, is_restricted, triage, owner, opened_at FROM cases
+            WHERE status = 'open' AND (triage = 'reported' OR owner IS NOT NULL) ORDER BY year, number
+            """
+        ) { row in
+            guard let reference = CaseReference(row.text(0)) else { return }
+            rows.append(
+                AlertCase(
+                    reference: reference, school: row.text(1), isRestricted: row.int(2) != 0, isUntriaged: row.optionalText(3) == "reported",
+                    owner: row.optionalText(4), openedAt: Timestamp.date(from: row.text(5)) ?? .distantPast))
+        }
+        return rows
+    }
+
+    /// Deadlines of open cases due by `instant`, soonest first, with their case.
+    static func alertDeadlines(dueBy instant: Date, in database: Database) throws -> [(Deadline, AlertCase)] {
+        var rows: [(Deadline, AlertCase)] = []
+        try database.forEachRow(
+            """
+            SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school, c.is_restricted, c.owner, c.opened_at
+            FROM deadlines d JOIN cases c ON c.reference = d.case_ref
+            WHERE c.status = 'open' AND d.due_at <= ? ORDER BY d.due_at, d.case_ref, d.kind, d.subject
+            """, [Timestamp.string(from: instant)]
+        ) { row in
+            guard let reference = CaseReference(row.text(0)), let kind = Deadline.Kind(rawValue: row.text(1)),
+                let due = Timestamp.date(from: row.text(3))
+            else { return }
+            rows.append(
+                (
+                    Deadline(reference: reference, kind: kind, subject: row.text(2), due: due),
+                    AlertCase(
+                        reference: reference, school: row.text(4), isRestricted: row.int(5) != 0, isUntriaged: false,
+                        owner: row.optionalText(6), openedAt: Timestamp.date(from: row.text(7)) ?? .distantPast)
+                ))
+        }
+        return rows
+    }
+}

@@ -115,13 +115,15 @@ enum Projection {
         switch event {
         case .added(let member):
             try database.run(
-                "INSERT OR REPLACE INTO staff (id, name, role, added_at, login, school, left_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                [member.id, member.name, member.role.rawValue, date, member.login, member.scope.school])
+                "INSERT OR REPLACE INTO staff (id, name, role, added_at, login, school, left_at, email) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                [member.id, member.name, member.role.rawValue, date, member.login, member.scope.school, member.email])
         case .loginChanged(let id, let login): try database.run("UPDATE staff SET login = ? WHERE id = ?", [login, id])
         case .roleChanged(let id, let role): try database.run("UPDATE staff SET role = ? WHERE id = ?", [role.rawValue, id])
         case .scopeChanged(let id, let scope): try database.run("UPDATE staff SET school = ? WHERE id = ?", [scope.school, id])
         case .left(let id): try database.run("UPDATE staff SET left_at = ? WHERE id = ?", [date, id])
         case .identityModeSet: break
+        case .emailSet(let id, let email): try database.run("UPDATE staff SET email = ? WHERE id = ?", [email, id])
+        case .alertsSet(let id, let on): try database.run("UPDATE staff SET alerts_off = ? WHERE id = ?", [on ? 0 : 1, id])
         }
     }
 }

@@ -58,6 +58,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readOwnTasks = "read their own task list"
     /// `refer lado`, `lado advice|outcome` (KCSIE Part 4): the safeguarding lead's.
     case referToLADO = "refer to the LADO"
+    /// `alerts send`: email the alerts due (the headteacher's, run from cron).
+    case sendAlerts = "send alerts"
 }
 
 extension Role {
@@ -73,7 +75,7 @@ extension Role {
                 return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
                 .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
-                .manageSettings, .readDisciplinaryBundle, .referToLADO:
+                .manageSettings, .readDisciplinaryBundle, .referToLADO, .sendAlerts:
                 return false
             }
         case .safeguardingLead:
@@ -84,7 +86,7 @@ extension Role {
                 .triageConcerns, .assignCases, .readOwnTasks, .referToLADO:
                 return true
             case .manageStaff, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
-                .answerSubjectAccess, .manageSettings, .readDisciplinaryBundle:
+                .answerSubjectAccess, .manageSettings, .readDisciplinaryBundle, .sendAlerts:
                 return false
             }
         case .hr:
@@ -112,11 +114,18 @@ public struct StaffMember: Sendable, Equatable, Codable {
     public var scope: StaffScope
     /// Whether they have left (`staff leave`): they can no longer act or be chosen.
     public var hasLeft: Bool
+    /// Where alerts go (`staff email`, SPEC §11), if anywhere.
+    public var email: String? = nil
+    /// Whether they turned alerts off (`alerts off`).
+    public var alertsOff = false
 
     /// Creates a staff member.
     public init(
-        id: String, name: String, role: Role, login: String? = nil, scope: StaffScope = .trustWide, hasLeft: Bool = false
+        id: String, name: String, role: Role, login: String? = nil, scope: StaffScope = .trustWide, hasLeft: Bool = false,
+        email: String? = nil, alertsOff: Bool = false
     ) {
+        self.email = email
+        self.alertsOff = alertsOff
         self.id = id
         self.name = name
         self.role = role

@@ -77,6 +77,7 @@ enum SetupCommands {
                 OptionSpec(name: "name", valueName: "name", isRequired: true, help: "Their name."),
                 OptionSpec(name: "role", valueName: "role", isRequired: true, help: "One of: \(Role.choices)."),
                 OptionSpec(name: "login", valueName: "login", help: "The operating-system login that acts as them."),
+                OptionSpec(name: "email", valueName: "address", help: "Where their alerts go (SPEC §11)."),
             ] + scopeOptions + [.at],
             examples: [
                 "casebook staff add smt.jones --name 'Sam Jones' --role senior-manager --login sjones --school 'Harrowgate Fields Academy'"
@@ -100,7 +101,7 @@ enum SetupCommands {
         }
         let member = StaffMember(
             id: invocation.positional(0), name: invocation.value("name"), role: try invocation.word("role", as: Role.self),
-            login: invocation.optional("login"), scope: scope ?? .trustWide)
+            login: invocation.optional("login"), scope: scope ?? .trustWide, email: invocation.optional("email"))
         try casebook.addStaff(member, by: actor, at: try invocation.at())
         let added = try casebook.member(member.id) ?? member
         return Output(
