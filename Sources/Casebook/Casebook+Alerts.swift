@@ -40,16 +40,16 @@ extension Casebook {
     public func setEmail(of id: String, to email: String?, by actor: StaffMember, at date: Date? = nil) throws {
         try actor.require(.manageStaff)
         let email = try email.map { try EmailAddress.validate($0) }
-        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)'; see 'casebook staff list'") }
+        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
         let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        try Workflow.checkNotFuture(occurred, now: now, field: "the step's time")
         try appendStaff(.emailSet(id: member.id, email: email), actor: actor.id, at: occurred)
     }
 
     /// Turns the actor's own alerts on or off.
     public func setAlerts(on: Bool, by actor: StaffMember, at date: Date? = nil) throws {
         let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        try Workflow.checkNotFuture(occurred, now: now, field: "the step's time")
         try appendStaff(.alertsSet(id: actor.id, on: on), actor: actor.id, at: occurred)
     }
 

@@ -19,18 +19,18 @@ extension Casebook {
     public func assign(_ reference: CaseReference, to id: String, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
         try actor.require(.assignCases)
         let occurredAt = date ?? now
-        try Workflow.checkNotFuture(occurredAt, now: now, field: "--at")
+        try Workflow.checkNotFuture(occurredAt, now: now, field: "the step's time")
         _ = try StaffID.validate(id, field: "the owner")
         return try Self.translatingErrors {
             try store.write { writer in
                 let state = try visibleState(of: reference, by: actor)
-                guard occurredAt >= state.openedAt else { throw CasebookError.invalidInput("--at is before \(reference) was opened") }
+                guard occurredAt >= state.openedAt else { throw CasebookError.invalidInput("the step's time is before \(reference) was opened") }
                 guard state.status == .open else {
                     throw CasebookError.refused([
                         Refusal(.caseIsOpen, reason: "\(reference) is closed: a closed case has no owner to name", unblock: .step(.reopen))
                     ])
                 }
-                guard let owner = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)'; see 'casebook staff list'") }
+                guard let owner = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
                 guard !owner.hasLeft else { throw CasebookError.invalidInput("\(owner.id) has left (staff leave): a leaver cannot own a case") }
                 guard owner.role.may(.advanceCase) else {
                     throw CasebookError.notPermitted(
@@ -64,8 +64,8 @@ extension Casebook {
         try actor.require(.readOwnTasks)
         guard let id, id.caseInsensitiveCompare(actor.id) != .orderedSame else { return actor }
         try actor.require(.readCases)
-        _ = try StaffID.validate(id, field: "--for")
-        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (given with --for)") }
+        _ = try StaffID.validate(id, field: "the member whose tasks")
+        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (whose tasks were asked for)") }
         return member
     }
 

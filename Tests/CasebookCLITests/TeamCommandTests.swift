@@ -243,3 +243,39 @@ import Testing
         #expect(try sandbox.succeed(["verify"], as: Staff.head).stdout.contains("OK"))
     }
 }
+
+// The team's commands through the server: identity from the login, files forwarded.
+@Suite struct TeamServerTests {
+    @Test func aConcernWithAFileIsReportedTriagedAndAssignedThroughTheSocket() throws {
+        let sandbox = try Sandbox(.empty)
+        let sockets = try ServerModeTests.socketFolder()
+        defer { try? FileManager.default.removeItem(at: sockets) }
+        let socket = sockets.appendingPathComponent("s.sock").path
+        try sandbox.succeed(["init", "--admin", "head", "--name", "Hannah Head"], as: nil)
+        try sandbox.succeed(["staff", "add", "t.pennington", "--name", "Ada Pennington", "--role", "staff"], as: nil)
+        let served = try ServerModeTests.Served(["serve", "--db", sandbox.database, "--socket", socket], socket: socket, in: sandbox.directory)
+        try #require(served.isListening, "the server did not start")
+        func remote(_ arguments: [String]) throws -> CLIResult {
+            try CasebookBinary.run(["--server", socket] + arguments, in: sandbox.directory)
+        }
+        let reported = try remote(
+            ["concern", "report", "--about", "t.pennington", "--summary", "Posts about a colleague", "--url", "https://chirp.example/p/2", "--file",
+             CasebookBinary.fixture("screenshot-post.png")])
+        #expect(reported.status == 0, "\(reported)")
+        let r = "CB-\(ServerModeTests.year)-0001"
+        #expect(try remote(["concern", "mine"]).stdout.contains("awaiting triage"))
+        #expect(try remote(["tasks"]).stdout.contains("triage \(r)"))
+        let accepted = try remote(["triage", r, "accept"])
+        #expect(accepted.stdout.contains("What the reporter gave is evidence E1."), "\(accepted)")
+        let listed = try remote(["evidence", "list", r])
+        #expect(listed.stdout.contains("screenshot-post.png"), "\(listed)")
+        // The affected person is involved, and a member of staff: never the owner.
+        let refused = try remote(["assign", r, "t.pennington"])
+        #expect(refused.status == 77, "\(refused)")
+        let assigned = try remote(["assign", r, "head"])
+        #expect(assigned.stdout == "\(r) is now owned by head.\n", "\(assigned)")
+        // Reporting about oneself makes one involved: the headteacher cannot triage their own concern.
+        try #require(try remote(["concern", "report", "--summary", "Posts about me"]).status == 0)
+        #expect(try remote(["triage", "CB-\(ServerModeTests.year)-0002", "accept"]).status == 77)
+    }
+}
