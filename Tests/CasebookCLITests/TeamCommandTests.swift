@@ -132,6 +132,23 @@ import Testing
         #expect(shown.contains("DECLINED at triage") && shown.contains("A timetable disagreement"), "\(shown)")
     }
 
+    @Test func badConcernsAreRefusedAndNothingIsWritten() throws {
+        let sandbox = try Sandbox(.staff)
+        let before = try sandbox.dump()
+        for (arguments, status, words) in [
+            (["--url", "ftp://chirp.example/p/1"], Int32(65), "ftp"),
+            (["--about", "nobody"], 66, "no member of staff 'nobody'"),
+            (["--seen", When.at(24 * 30)], 65, "in the future"),
+            (["--file", "missing.png"], 66, "missing.png"),
+        ] {
+            let result = try sandbox.run(["concern", "report", "--summary", "Posts"] + arguments, as: Staff.affected)
+            #expect(result.status == status, "\(arguments): \(result)")
+            #expect(result.stderr.contains(words), "\(arguments): \(result)")
+        }
+        #expect(try sandbox.run(["concern", "report", "--summary", "  "], as: Staff.affected).status == 65)
+        #expect(try sandbox.dump() == before)
+    }
+
     @Test func triageOfACaseThatIsNotAConcernIsRefused() throws {
         let sandbox = try Sandbox(.openCase)
         let before = try sandbox.dump()
