@@ -22,7 +22,9 @@ CREATE TABLE staff (
     added_at TEXT NOT NULL,
     login    TEXT,                               -- operating-system login (SPEC §8), if mapped
     school   TEXT,                               -- NULL: trust-wide
-    left_at  TEXT                                -- set by `staff leave`
+    left_at  TEXT,                               -- set by `staff leave`
+    email    TEXT,                               -- where alerts go (`staff email`, SPEC §11)
+    alerts_off INTEGER NOT NULL DEFAULT 0        -- 1 once the member turned alerts off
 );
 -- Who is acting is looked up by login on every command; a login maps to at most one
 -- current member.
@@ -66,8 +68,12 @@ CREATE TABLE cases (
     evidence_count  INTEGER NOT NULL,
     version         INTEGER NOT NULL,            -- the stream's version
     updated_at      TEXT    NOT NULL,            -- occurred_at of the latest event
-    is_restricted   INTEGER NOT NULL             -- child sexual imagery: headteacher and safeguarding lead only (SPEC §9)
+    is_restricted   INTEGER NOT NULL,            -- child sexual imagery: headteacher and safeguarding lead only (SPEC §9)
+    reported_by     TEXT    NOT NULL,            -- the reporter's staff id (`concern mine`, SPEC §11)
+    triage          TEXT,                        -- a concern: reported, accepted, declined; NULL for a case opened as one
+    owner           TEXT                         -- the member assigned to own the case (`assign`, SPEC §11)
 );
+CREATE INDEX cases_by_reporter ON cases (reported_by) WHERE triage IS NOT NULL;
 CREATE UNIQUE INDEX cases_by_number ON cases (year, number);
 CREATE INDEX cases_by_status ON cases (status, school, reference);
 CREATE INDEX cases_by_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;

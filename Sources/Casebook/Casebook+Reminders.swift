@@ -60,7 +60,10 @@ extension Casebook {
 
     /// The member's digest at `asOf`; `endOfDay` is the end of their local day.
     public func digest(for member: StaffMember, by actor: StaffMember, asOf: Date, endOfDay: Date) throws -> Digest {
-        let deadlines = try openDeadlines(for: member, by: actor, asOf: asOf)
+        try actor.require(.readCases)
+        // Per person (SPEC §11): what waits on them, as `tasks` lists it — their own cases'
+        // deadlines, and unowned cases' whose step their role may take.
+        let deadlines = try tasks(for: member, by: actor, asOf: asOf).map(\.item)
         var urgent: [CaseSummary] = []
         let settings = try settings()
         let open = try Self.translatingErrors {
@@ -76,7 +79,8 @@ extension Casebook {
                         isUrgent: true, categories: state.opened.categories.map(\.rawValue), openedAt: state.openedAt, closedAt: nil,
                         investigation: state.investigation == .notStarted ? "not-started" : "started", updatedAt: state.updatedAt))
             }
-            guard state.opened.reportedTo.caseInsensitiveCompare(member.id) == .orderedSame else { continue }
+            // Waiting on its owner, or on whoever recorded it while it has none (SPEC §11).
+            guard (state.owner ?? state.opened.reportedTo).caseInsensitiveCompare(member.id) == .orderedSame else { continue }
             let close = Workflow.availability(of: .close, in: state, now: asOf, settings: settings)
             if !close.isAllowed { waiting.append(Digest.Waiting(reference: reference, reasons: close.blockers.map(\.reason))) }
         }

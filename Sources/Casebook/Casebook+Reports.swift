@@ -31,13 +31,15 @@ extension Casebook {
         _ reference: CaseReference, format: TimelineFormat, recipient: String?, by actor: StaffMember,
         localTime: LocalTime, at: Date? = nil
     ) throws -> ReportExport {
-        try actor.require(.readCases)
+        // HR reads the disciplinary bundle of a case referred for discipline, nothing else (SPEC §11).
+        let bundleOnly = !actor.role.may(.readCases) && actor.role.may(.readDisciplinaryBundle)
+        if !bundleOnly { try actor.require(.readCases) }
         try checkAccess(to: reference, by: actor)
         let recipient = try Self.recipientText(recipient)
         let exportedAt = now
         let (timeline, attachments) = try makeTimeline(
             reference, recipient: recipient, by: actor, localTime: localTime, asOf: at ?? exportedAt,
-            exportedAt: exportedAt, embedImages: format == .html, filter: at != nil)
+            exportedAt: exportedAt, embedImages: format == .html, filter: at != nil, bundleOnly: bundleOnly)
         let document: String
         switch format {
         case .text: document = timeline.text()
@@ -57,7 +59,7 @@ extension Casebook {
     /// transaction, so they are consistent with each other.
     private func makeTimeline(
         _ reference: CaseReference, recipient: String?, by actor: StaffMember, localTime: LocalTime, asOf: Date,
-        exportedAt: Date, embedImages: Bool, filter: Bool
+        exportedAt: Date, embedImages: Bool, filter: Bool, bundleOnly: Bool = false
     ) throws -> (timeline: Timeline, attachments: [String: TimelineAttachment]) {
         try Self.translatingErrors {
             try readTransaction {
@@ -68,6 +70,10 @@ extension Casebook {
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
                     asOf: asOf, localTime: localTime, settings: try settings())
                 timeline.identitiesClaimed = try identityMode() == .claimed
+                if bundleOnly {
+                    let versions = try DisciplinaryBundle.versions(of: try CaseState.replay(events), events: events, by: actor)
+                    timeline = DisciplinaryBundle.cut(timeline, to: versions)
+                }
                 var attachments: [String: TimelineAttachment] = [:]
                 if embedImages {
                     for file in timeline.rows.flatMap(\.files) where attachments[file.sha256] == nil {

@@ -227,7 +227,8 @@ private struct StaffTimeline: Sendable {
             let id: String
             switch event {
             case .added(let member): id = member.id
-            case .roleChanged(let changed, _), .loginChanged(let changed, _), .scopeChanged(let changed, _), .left(let changed):
+            case .roleChanged(let changed, _), .loginChanged(let changed, _), .scopeChanged(let changed, _), .left(let changed),
+                .emailSet(let changed, _), .alertsSet(let changed, _):
                 id = changed
             case .identityModeSet: continue
             }
@@ -466,6 +467,8 @@ private struct DomainCheck: Sendable {
                     "rule identity-mode-set-once: the identity mode is set once, by init; this later IdentityModeSet (\(mode.rawValue)) is not honoured",
                     in: &chains)
             }
+            // A member turns their own alerts on or off (SPEC §11).
+            if case .alertsSet(let id, _) = event, id == stored.actor { isBootstrap = true }
             if !isBootstrap { checkActor(stored, needs: .manageStaff, chains: &chains) }
             changes.append(Outcome.StaffChange(event: event, occurredAt: stored.occurredAt))
         }
@@ -502,6 +505,8 @@ private struct DomainCheck: Sendable {
                 checkActor(stored, needs: .checkpoint, chains: &chains)
             case .subjectAccessExported:
                 checkActor(stored, needs: .answerSubjectAccess, chains: &chains)
+            case .alertSent, .alertFailed:
+                checkActor(stored, needs: .sendAlerts, chains: &chains)
             }
         }
         return outcome
@@ -573,7 +578,10 @@ extension CaseEvent {
     /// that gives it (``CaseCommand/permission``), opening, or redaction.
     var permission: Permission {
         switch self {
-        case .opened: return .openCase
+        case .opened(let opened): return opened.concern == nil ? .openCase : .reportConcern
+        case .concernTriaged: return .triageConcerns
+        case .assigned: return .assignCases
+        case .ladoReferred, .ladoAdvised, .ladoOutcome: return .referToLADO
         case .redaction: return .redact
         case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):
@@ -599,6 +607,7 @@ extension CaseEvent {
     var files: [StoredFile] {
         switch self {
         case .evidenceCaptured(let evidence): return evidence.files
+        case .opened(let opened): return opened.concern?.files ?? []
         case .evidenceFilesAttached(_, let files): return files
         case .removalChecked(_, _, let file?), .hostResponded(_, _, let file?): return [file]
         default: return []

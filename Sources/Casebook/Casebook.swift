@@ -100,7 +100,8 @@ public final class Casebook {
         let name = try Workflow.text(member.name, "--name")
         let occurred = date ?? now
         try Workflow.checkNotFuture(occurred, now: now, field: "--at")
-        let newMember = try checkedNewMember(member, name: name, by: actor)
+        var newMember = try checkedNewMember(member, name: name, by: actor)
+        newMember.email = try member.email.map { try EmailAddress.validate($0, field: "the email address") }
         try appendStaff(.added(newMember), actor: actor.id, at: occurred) {
             // Under the write lock, so two processes adding the same id cannot both succeed.
             // Ids are unique whatever their case: `smt` and `SMT` would be one person to a reader.
@@ -114,7 +115,7 @@ public final class Casebook {
     }
 
     /// Appends a staff event; `check` runs first inside the same write transaction.
-    private func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
+    func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
         let occurred = Timestamp.string(from: date)
         try Self.translatingErrors {
             try store.write { writer in
@@ -182,6 +183,10 @@ public final class Casebook {
                 let events = try Workflow.decide(command, state: state, context: context)
                 let occurred = Timestamp.string(from: context.occurredAt)
                 let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
+                // A clock counted in working days must be countable (SPEC §11: an error, not a guess).
+                if case .some(.none) = LADOTrack.due(next), let source = next.source {
+                    _ = try WorkingDays.requireOneWorkingDay(after: source.identifiedAt ?? next.openedAt, for: "the LADO referral")
+                }
                 try storeFiles(files, referencedBy: command, on: state, after: next, in: writer)
                 try writer.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,

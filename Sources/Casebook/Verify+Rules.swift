@@ -97,6 +97,10 @@ enum HistoryRules {
         case .closed: return (.close, nil)
         case .reopened: return (.reopen, nil)
         case .closureCorrected: return (.correctClosure, nil)
+        case .concernTriaged: return (.triage, nil)
+        case .ladoReferred: return (.referToLADO, nil)
+        case .ladoAdvised: return (.recordLADOAdvice, nil)
+        case .ladoOutcome: return (.recordLADOOutcome, nil)
         case .withdrawn: return (.withdraw, nil)
         case .categoryAdded, .categoryRemoved: return (.changeCategory, nil)
         case .evidenceFlagged: return (.flagEvidence, nil)
@@ -108,6 +112,9 @@ enum HistoryRules {
         // The unlawful-conduct route (000 §14.5) is the school's decision, not the consent
         // route's guards: its role is checked with every event's actor.
         case .policeReferredUnlawful:
+            return nil
+        // An owner is chosen by who may act on the case (checked with its actor), not a step.
+        case .assigned:
             return nil
         }
     }

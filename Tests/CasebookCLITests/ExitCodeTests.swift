@@ -70,8 +70,8 @@ import Testing
             name: "a senior manager adding staff", arguments: { _ in ["staff", "add", "x.y", "--name", "X", "--role", "hr"] },
             status: 77, messages: ["may not add staff"]),
         Situation(
-            name: "a safeguarding lead advancing a case", arguments: { ["investigate", "note", $0, "A note"] },
-            actor: Staff.safeguarding, status: 77, messages: ["may not advance cases"]),
+            name: "HR advancing a case", arguments: { ["investigate", "note", $0, "A note"] },
+            actor: Staff.hr, status: 77, messages: ["hr.lee has the hr role, which may not advance cases"]),
         Situation(
             name: "a member of staff reading the list", arguments: { _ in ["list"] }, actor: Staff.affected, status: 77,
             messages: ["t.pennington", "which may not read cases"]),

@@ -213,13 +213,16 @@ import Testing
         #expect(changed.stdout == "smt.jones (Sam Jones) now has the hr role.\n")
         #expect(try sandbox.run(["outcomes"], as: Staff.manager).status == 0)
         #expect(try sandbox.run(["show", r], as: Staff.manager).status == 77)
-        // "Allowed now" follows the reader's role: a safeguarding lead may add evidence, not
-        // advance the case.
+        // "Allowed now" follows the reader's role: the safeguarding lead may purge, the
+        // senior manager may not and is told who may.
         let shown = try sandbox.succeed(["show", r], as: Staff.safeguarding).stdout
         let allowed = try #require(shown.components(separatedBy: "Allowed now:\n").last?.components(separatedBy: "Blocked:").first)
         #expect(allowed.contains("casebook evidence add \(r)"))
-        #expect(!allowed.contains("casebook investigate note"))
-        #expect(allowed.contains("for a senior manager or the headteacher: investigate note"))
+        #expect(allowed.contains("casebook evidence purge \(r)"))
+        let head = try sandbox.succeed(["staff", "role", Staff.manager, "--role", "senior-manager"], as: Staff.head)
+        #expect(head.status == 0)
+        let manager = try sandbox.succeed(["show", r], as: Staff.manager).stdout
+        #expect(manager.contains("Others may now:\n  a safeguarding lead or the headteacher: evidence purge"), "\(manager)")
         // Scope, login, leaving.
         #expect(try sandbox.succeed(["staff", "school", Staff.safeguarding, "--school", "Dale High"], as: Staff.head).stdout
             == "dsl.khan (Imran Khan) is now Dale High.\n")

@@ -119,28 +119,36 @@ struct ReadingTests {
     @Test func showListsOnlyTheViewersStepsAndNamesTheRoleForTheRest() throws {
         let sandbox = try Sandbox(.openCase)
         let r = sandbox.reference
+        // The safeguarding lead may take every step a senior manager may (SPEC §11).
         let lead = try sandbox.succeed(["show", r], as: Staff.safeguarding).stdout
         let allowed = try #require(lead.components(separatedBy: "Allowed now:\n").last?.components(separatedBy: "Blocked:").first)
         #expect(allowed.contains("  casebook evidence add \(r)"), "\(lead)")
-        // A safeguarding lead may not advance the case: never told to, but told who may.
-        #expect(!allowed.contains("  casebook investigate note"), "\(lead)")
-        #expect(allowed.contains("  for a senior manager or the headteacher: investigate note"), "\(lead)")
+        #expect(allowed.contains("  casebook investigate note \(r)"), "\(lead)")
+        #expect(allowed.contains("  casebook evidence purge \(r)"), "\(lead)")
         #expect(!lead.contains("role-may-not"), "\(lead)")
+        // A senior manager is never told to purge: it is listed apart, naming who may.
         let manager = try sandbox.succeed(["show", r], as: Staff.manager).stdout
-        #expect(manager.contains("  casebook investigate note \(r)"), "\(manager)")
-        #expect(!manager.contains("for a senior manager"), "\(manager)")
+        let mine = try #require(manager.components(separatedBy: "Allowed now:\n").last?.components(separatedBy: "Others may now:").first)
+        #expect(mine.contains("  casebook investigate note \(r)"), "\(manager)")
+        #expect(!mine.contains("purge"), "\(manager)")
+        #expect(manager.contains("Others may now:\n  a safeguarding lead or the headteacher: evidence purge"), "\(manager)")
+        let json = try sandbox.succeed(["show", r], as: Staff.manager, json: true).jsonObject()
+        let others = json.objects("othersMay")
+        #expect(others.map { $0["id"] as? String } == ["purgeFiles"], "\(others)")
+        #expect(others.first?["roles"] as? [String] == ["safeguarding-lead", "headteacher"])
+        #expect(!json.objects("allowed").contains { $0["id"] as? String == "purgeFiles" })
         // overdue names who takes the next action.
         let overdue = try sandbox.succeed(["overdue"], as: Staff.safeguarding).stdout
-        #expect(overdue.contains("for a senior manager or the headteacher: escalate T1"), "\(overdue)")
-        let json = try sandbox.succeed(["overdue"], as: Staff.safeguarding, json: true).jsonObject()
-        #expect(json.objects("items").first?["who"] as? [String] == ["senior-manager", "headteacher"])
+        #expect(overdue.contains("for a senior manager or a safeguarding lead or the headteacher: escalate T1"), "\(overdue)")
+        let items = try sandbox.succeed(["overdue"], as: Staff.safeguarding, json: true).jsonObject()
+        #expect(items.objects("items").first?["who"] as? [String] == ["senior-manager", "safeguarding-lead", "headteacher"])
     }
 
     @Test func aClosedCaseSaysOnceThatOnlyReopeningIsPossible() throws {
         let sandbox = try Sandbox(.closedCase)
         let r = sandbox.reference
         let lead = try sandbox.succeed(["show", r], as: Staff.safeguarding).stdout
-        #expect(lead.contains("Closed: only reopen is possible, by a senior manager or the headteacher"), "\(lead)")
+        #expect(lead.contains("Closed: only reopening is possible: casebook reopen \(r)"), "\(lead)")
         #expect(!lead.contains("is closed"), "\(lead)")
         let manager = try sandbox.succeed(["show", r], as: Staff.manager).stdout
         #expect(manager.contains("Closed: only reopening is possible: casebook reopen \(r)"), "\(manager)")

@@ -114,7 +114,7 @@ import TestSupport
     @Test(arguments: [
         (["timeline", "CB-2026-9999"], Staff.safeguarding, Int32(66), "no case CB-2026-9999"),
         (["timeline", "{R}", "--format", "pdf"], Staff.safeguarding, 65, "'pdf' is not a valid --format"),
-        (["timeline", "{R}"], Staff.hr, 77, "may not read cases"),
+        (["timeline", "{R}"], Staff.hr, 77, "may read only the disciplinary bundle of a case referred for discipline"),
         (["timeline", "{R}"], Staff.affected, 77, "may not read cases"),
         (["timeline", "{R}", "--recipient", "a\u{7}b"], Staff.safeguarding, 65, "--recipient contains the control character U+0007 (BEL)"),
         (["outcomes"], Staff.manager, 77, "may not read outcomes"),

@@ -69,6 +69,7 @@ import Testing
             .added(StaffMember(id: "a", name: "A", role: .hr, login: "al", scope: .school("Dale High"))),
             .loginChanged(id: "a", login: "al2"), .roleChanged(id: "a", role: .staff), .scopeChanged(id: "a", scope: .trustWide),
             .scopeChanged(id: "a", scope: .school("Hill Primary")), .left(id: "a"), .identityModeSet(.verified),
+            .emailSet(id: "a", email: "a@example.org"), .alertsSet(id: "a", on: false), .emailSet(id: "a", email: nil),
         ]
         for event in events {
             #expect(try StaffEvent(type: event.typeName, payload: event.payload.serializedBytes()) == event)
@@ -77,7 +78,9 @@ import Testing
         var directory = StaffDirectory()
         for event in events { directory.apply(event) }
         #expect(directory.identityMode == .verified)
-        #expect(directory.member("a") == StaffMember(id: "a", name: "A", role: .staff, login: "al2", scope: .school("Hill Primary"), hasLeft: true))
+        #expect(
+            directory.member("a")
+                == StaffMember(id: "a", name: "A", role: .staff, login: "al2", scope: .school("Hill Primary"), hasLeft: true, alertsOff: true))
         #expect(directory.member(login: "al2") == nil, "a leaver's login acts as nobody")
     }
 

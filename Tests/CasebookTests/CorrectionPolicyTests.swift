@@ -43,8 +43,8 @@ struct CorrectionPolicyTests {
         let blocked = refusals { try fixture.run(C.source(.pupil), on: reference) }
         #expect(blocked.map(\.rule) == ["source-change-needs-referral-withdrawn"])
         #expect(blocked.first?.unblock == .step(.withdraw, subject: "R1"))
-        // A safeguarding lead may not withdraw a referral (a step she may not take).
-        #expect(casebookError { try fixture.run(C.withdraw("R1"), on: reference, by: Staff.dsl) }?.isNotPermitted == true)
+        // HR may not withdraw a referral (a step HR may not take).
+        #expect(casebookError { try fixture.run(C.withdraw("R1"), on: reference, by: Staff.hr) }?.isNotPermitted == true)
         let before = try fixture.casebook.state(of: reference)
         var state = try fixture.run(.withdraw(item: "r1", reason: "referred the affected teacher by mistake"), on: reference)
         #expect(state.disciplinaryReferrals.isEmpty)

@@ -100,6 +100,14 @@ struct CommandGenerator {
                 route, reference: route == .none ? nil : "REF\(lawful.below(100))", reason: route == .none ? "no criteria met" : nil)
         }
         if lawfulRate > 0, lawful.chance(lawfulRate) {
+            // The LADO track (KCSIE Part 4) runs with lawful content: child sexual imagery concerns a child.
+            if lawful.chance(30) {
+                switch lawful.below(3) {
+                case 0: return .referToLADO(reason: "a staff source")
+                case 1: return .recordLADOAdvice(text: "advice")
+                default: return .recordLADOOutcome(lawful.pick(LADOResult.allCases))
+                }
+            }
             switch lawful.below(4) {
             case 0, 1:
                 return .changeCategory(
@@ -269,8 +277,10 @@ struct GeneratedSequenceTests {
             checker.check(false, "\(step.actor.role) changed a case", "\(step)")
         }
         if step.actor.role == .safeguardingLead {
+            // Every step a senior manager may take, and lawful content's own (SPEC §11).
             let allowed = [
-                Permission.addEvidence, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles, .referUnlawfulConduct,
+                Permission.addEvidence, .advanceCase, .overrideConsent, .classifyCase, .recordReferralDecision, .purgeFiles,
+                .referUnlawfulConduct,
             ]
                 .contains(step.command.permission)
             checker.check(allowed, "safeguarding lead took \(step.command.step)")
@@ -447,6 +457,10 @@ struct GeneratedSequenceTests {
             // Evidence, notes, referrals and requests have no rule of their own beyond being live.
             let plain = state.liveEvidence.map(\.id) + state.liveNotes.map(\.id) + state.liveTakedowns.map(\.request.id)
             return plain.first.map { .withdraw(item: $0, reason: "entered in error") }
+        case .triage: return .triage(accept: true, reason: nil)
+        case .referToLADO: return .referToLADO(reason: "reason")
+        case .recordLADOAdvice: return .recordLADOAdvice(text: "advice")
+        case .recordLADOOutcome: return .recordLADOOutcome(.unfounded)
         }
     }
 

@@ -207,10 +207,10 @@ struct PolicyCaseTests {
         let casebook = fixture.casebook
         let reference = try fixture.openCase(
             categories: [.threat, .childMentioned], by: Staff.dsl, summary: "Messages threatening Mr Jones and a named pupil")
-        // The safeguarding lead opens the case and captures the evidence, but cannot advance it.
+        // The safeguarding lead opens the case, captures the evidence and advances it (SPEC §11).
         try fixture.run(.addEvidence(EvidenceDraft(kind: .textMessage, description: "texts to Mr Jones")), on: reference, by: Staff.dsl)
-        #expect(casebookError { try fixture.run(C.start, on: reference, by: Staff.dsl) }?.isNotPermitted == true)
-        try fixture.run(C.start, on: reference)
+        #expect(casebookError { try fixture.run(C.start, on: reference, by: Staff.hr) }?.isNotPermitted == true)
+        try fixture.run(C.start, on: reference, by: Staff.dsl)
         try fixture.run(C.source(.unknown), on: reference)
         try fixture.run(C.threatening, on: reference)
         try fixture.run(C.notApplicable, on: reference)

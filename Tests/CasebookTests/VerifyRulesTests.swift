@@ -33,9 +33,9 @@ import Testing
         #expect(CaseEvent.policeReferred(force: "F", reference: nil, overrideReason: "Child at risk").permission == .overrideConsent)
         #expect(CaseEvent.redacted(type: CaseEvent.evidenceCapturedType).permission == .addEvidence)
         #expect(CaseEvent.redacted(type: CaseEvent.noteAddedType).permission == .advanceCase)
-        // The safeguarding lead may record an override referral but no other step of the workflow.
+        // The safeguarding lead may record an override referral and every step of the workflow (SPEC §11).
         #expect(Role.safeguardingLead.may(.overrideConsent))
-        #expect(!Role.safeguardingLead.may(.advanceCase))
+        #expect(Role.safeguardingLead.may(.advanceCase) && !Role.hr.may(.advanceCase))
         #expect(Role.safeguardingLead.may(.checkpoint) && Role.headteacher.may(.checkpoint))
         #expect(!Role.seniorManager.may(.checkpoint) && !Role.hr.may(.checkpoint))
     }

@@ -92,6 +92,8 @@ public struct StaffDirectory: Sendable, Equatable {
                 identityMode = mode
                 hasIdentityMode = true
             }
+        case .emailSet(let id, let email): members[id]?.email = email
+        case .alertsSet(let id, let on): members[id]?.alertsOff = !on
         }
     }
 

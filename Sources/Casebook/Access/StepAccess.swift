@@ -24,8 +24,8 @@ extension Workflow {
     /// The rule a step blocked only by the viewer's role carries.
     public static let roleRule = "role-may-not"
 
-    /// The permission a step needs.
-    public static func permission(for step: Step) -> Permission { step == .addEvidence ? .addEvidence : .advanceCase }
+    /// The permission a step needs: the step table's role rule (``StepGuards/permission``).
+    public static func permission(for step: Step) -> Permission { guards(for: step).permission }
 
     /// The roles that may take a step, the headteacher last (they may take every step).
     public static func roles(for step: Step) -> [Role] {

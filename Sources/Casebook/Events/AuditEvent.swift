@@ -26,6 +26,10 @@ public enum AuditEvent: Sendable, Equatable {
     /// cases whose entries it holds (nil in entries recorded before they were kept: any case).
     case subjectAccessExported(
         subject: String, receivedAt: String, deadline: String, format: String, entries: Int, cases: [CaseReference]?)
+    /// An alert was handed to the machine's mail system (SPEC §11): which, to whom, where.
+    case alertSent(key: String, staff: String, address: String)
+    /// An alert could not be sent; the next `alerts send` tries again.
+    case alertFailed(key: String, staff: String, reason: String)
 
     /// What a ``caseRead(case:view:evidence:)`` showed.
     public enum CaseView: String, Sendable, CaseIterable {
@@ -53,7 +57,7 @@ public enum AuditEvent: Sendable, Equatable {
         switch self {
         case .timelineExported(let reference, _, _, _), .caseRead(let reference, _, _): return reference
         case .auditRead(let reference, _): return reference
-        case .outcomesExported, .backupMade, .checkpointTaken, .subjectAccessExported: return nil
+        case .outcomesExported, .backupMade, .checkpointTaken, .subjectAccessExported, .alertSent, .alertFailed: return nil
         }
     }
 
@@ -73,6 +77,8 @@ public enum AuditEvent: Sendable, Equatable {
         case .backupMade: return "BackupMade"
         case .checkpointTaken: return "CheckpointTaken"
         case .subjectAccessExported: return "SubjectAccessExported"
+        case .alertSent: return "AlertSent"
+        case .alertFailed: return "AlertFailed"
         }
     }
 
@@ -99,6 +105,10 @@ public enum AuditEvent: Sendable, Equatable {
                 "format": .string(format), "entries": .int(entries),
             ]
             if let cases { fields["cases"] = .array(cases.map { .string($0.description) }) }
+        case .alertSent(let key, let staff, let address):
+            fields = ["key": .string(key), "staff": .string(staff), "address": .string(address)]
+        case .alertFailed(let key, let staff, let reason):
+            fields = ["key": .string(key), "staff": .string(staff), "reason": .string(reason)]
         }
         fields["v"] = .int(Self.payloadVersion)
         return .object(fields)
@@ -166,6 +176,11 @@ public enum AuditEvent: Sendable, Equatable {
             }
             self = .subjectAccessExported(
                 subject: subject, receivedAt: receivedAt, deadline: deadline, format: format, entries: entries, cases: cases)
+        case "AlertSent", "AlertFailed":
+            guard let key = json["key"]?.string, let staff = json["staff"]?.string,
+                let detail = json[type == "AlertSent" ? "address" : "reason"]?.string
+            else { throw CaseEvent.PayloadError(type: type, field: "key") }
+            self = type == "AlertSent" ? .alertSent(key: key, staff: staff, address: detail) : .alertFailed(key: key, staff: staff, reason: detail)
         default:
             throw CaseEvent.PayloadError(type: type, field: "type")
         }

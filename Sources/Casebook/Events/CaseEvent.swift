@@ -111,6 +111,16 @@ public enum CaseEvent: Sendable, Equatable {
     /// The retention period ended: the case's evidence and notes were redacted and its
     /// files purged in the same transaction (`retention apply`).
     case retentionApplied(retentionClass: String, reviewDate: String)
+    /// A concern was triaged (SPEC §11): accepted as a case, or declined with the reason.
+    case concernTriaged(accepted: Bool, reason: String?)
+    /// A member was named the case's owner (`assign`, SPEC §11); a later one replaces them.
+    case assigned(staff: String)
+    /// The allegation was referred to the LADO (KCSIE Part 4).
+    case ladoReferred(reason: String)
+    /// The LADO's advice.
+    case ladoAdvised(text: String)
+    /// The LADO's outcome.
+    case ladoOutcome(result: LADOResult)
     /// An event whose payload was redacted: only its type is known.
     case redacted(type: String)
 
@@ -132,12 +142,32 @@ public enum CaseEvent: Sendable, Equatable {
         public var categories: [Category]
         /// When the material was discovered (UTC text).
         public var discoveredAt: String
+        /// Set when a member of staff reported it as a concern (SPEC §11): what they gave.
+        public var concern: Concern? = nil
+
+        /// What a member of staff gave with a concern: it becomes evidence E1 once accepted.
+        public struct Concern: Codable, Sendable, Equatable {
+            /// Where the material is.
+            public var url: String?
+            /// When they saw it (UTC text).
+            public var seenAt: String?
+            /// Files they gave, stored as blobs.
+            public var files: [StoredFile]
+
+            /// Creates a concern's details.
+            public init(url: String?, seenAt: String?, files: [StoredFile]) {
+                self.url = url
+                self.seenAt = seenAt
+                self.files = files
+            }
+        }
 
         /// Creates the opening record.
         public init(
             reference: CaseReference, school: String, affected: String, reportedBy: String, reportedTo: String,
-            summary: String, categories: [Category], discoveredAt: String
+            summary: String, categories: [Category], discoveredAt: String, concern: Concern? = nil
         ) {
+            self.concern = concern
             self.reference = reference
             self.school = school
             self.affected = affected

@@ -45,6 +45,11 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case held = "CaseHeld"
     case holdReleased = "HoldReleased"
     case retentionApplied = "RetentionApplied"
+    case concernTriaged = "ConcernTriaged"
+    case assigned = "CaseAssigned"
+    case ladoReferred = "LADOReferred"
+    case ladoAdvised = "LADOAdvised"
+    case ladoOutcome = "LADOOutcomeRecorded"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -100,6 +105,11 @@ extension CaseEvent {
         case .held: return CaseEventType.held.rawValue
         case .holdReleased: return CaseEventType.holdReleased.rawValue
         case .retentionApplied: return CaseEventType.retentionApplied.rawValue
+        case .concernTriaged: return CaseEventType.concernTriaged.rawValue
+        case .assigned: return CaseEventType.assigned.rawValue
+        case .ladoReferred: return CaseEventType.ladoReferred.rawValue
+        case .ladoAdvised: return CaseEventType.ladoAdvised.rawValue
+        case .ladoOutcome: return CaseEventType.ladoOutcome.rawValue
         case .redacted(let type): return type
         }
     }
@@ -116,6 +126,11 @@ extension CaseEvent {
                 "categories": .array(opened.categories.map { .string($0.rawValue) }),
                 "discoveredAt": .string(opened.discoveredAt),
             ]
+            if let concern = opened.concern {
+                fields["concern"] = .object([
+                    "url": JSONValue(concern.url), "seenAt": JSONValue(concern.seenAt), "files": .array(concern.files.map(Self.json)),
+                ])
+            }
         case .evidenceCaptured(let evidence):
             fields = [
                 "id": .string(evidence.id), "kind": .string(evidence.kind.rawValue), "url": JSONValue(evidence.url),
@@ -188,6 +203,11 @@ extension CaseEvent {
         case .retentionDateRecorded(let date): fields = ["date": .string(date)]
         case .held(let reason): fields = ["reason": .string(reason)]
         case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
+        case .concernTriaged(let accepted, let reason): fields = ["accepted": .bool(accepted), "reason": JSONValue(reason)]
+        case .assigned(let staff): fields = ["staff": .string(staff)]
+        case .ladoReferred(let reason): fields = ["reason": .string(reason)]
+        case .ladoAdvised(let text): fields = ["text": .string(text)]
+        case .ladoOutcome(let result): fields = ["result": .string(result.rawValue)]
         case .retentionApplied(let retentionClass, let reviewDate):
             fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
@@ -268,7 +288,12 @@ extension CaseEvent {
                         guard let category = Category(rawValue: $0) else { throw PayloadError(type: type, field: "categories") }
                         return category
                     },
-                    discoveredAt: try f.string("discoveredAt")))
+                    discoveredAt: try f.string("discoveredAt"),
+                    concern: try json["concern"].map { concern in
+                        Opened.Concern(
+                            url: concern["url"]?.string, seenAt: concern["seenAt"]?.string,
+                            files: try (concern["files"]?.array ?? []).map(f.file))
+                    }))
         case .evidenceFilesAttached:
             return .evidenceFilesAttached(evidence: try f.string("evidence"), files: try (json["files"]?.array ?? []).map(f.file))
         case .evidenceCaptured:
@@ -356,6 +381,13 @@ extension CaseEvent {
         case .holdReleased: return .holdReleased(reason: f.optionalString("reason"))
         case .retentionApplied:
             return .retentionApplied(retentionClass: try f.string("class"), reviewDate: try f.string("reviewDate"))
+        case .concernTriaged:
+            guard let accepted = json["accepted"]?.bool else { throw PayloadError(type: type, field: "accepted") }
+            return .concernTriaged(accepted: accepted, reason: f.optionalString("reason"))
+        case .assigned: return .assigned(staff: try f.string("staff"))
+        case .ladoReferred: return .ladoReferred(reason: try f.string("reason"))
+        case .ladoAdvised: return .ladoAdvised(text: try f.string("text"))
+        case .ladoOutcome: return .ladoOutcome(result: try f.word("result", as: LADOResult.self))
         }
     }
 

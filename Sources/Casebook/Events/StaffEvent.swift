@@ -19,6 +19,10 @@ public enum StaffEvent: Sendable, Equatable {
     /// How identities are established in this database; written by `init`, right after the
     /// first headteacher. A database without it (made before SPEC §8) is ``IdentityMode/claimed``.
     case identityModeSet(IdentityMode)
+    /// A member's alert address was set or removed (`staff email`, SPEC §11).
+    case emailSet(id: String, email: String?)
+    /// A member turned alerts on or off (`alerts on|off`): their own setting.
+    case alertsSet(id: String, on: Bool)
 
     /// The stable type names, in one table.
     public enum Kind: String, Sendable, CaseIterable {
@@ -28,6 +32,8 @@ public enum StaffEvent: Sendable, Equatable {
         case scopeChanged = "StaffSchoolChanged"
         case left = "StaffLeft"
         case identityModeSet = "IdentityModeSet"
+        case emailSet = "StaffEmailSet"
+        case alertsSet = "StaffAlertsSet"
     }
 
     /// The stream that holds the directory.
@@ -42,6 +48,8 @@ public enum StaffEvent: Sendable, Equatable {
         case .scopeChanged: return .scopeChanged
         case .left: return .left
         case .identityModeSet: return .identityModeSet
+        case .emailSet: return .emailSet
+        case .alertsSet: return .alertsSet
         }
     }
 
@@ -52,7 +60,9 @@ public enum StaffEvent: Sendable, Equatable {
     public var memberID: String? {
         switch self {
         case .added(let member): return member.id
-        case .loginChanged(let id, _), .roleChanged(let id, _), .scopeChanged(let id, _), .left(let id): return id
+        case .loginChanged(let id, _), .roleChanged(let id, _), .scopeChanged(let id, _), .left(let id), .emailSet(let id, _),
+            .alertsSet(let id, _):
+            return id
         case .identityModeSet: return nil
         }
     }
@@ -65,11 +75,14 @@ public enum StaffEvent: Sendable, Equatable {
             fields = ["id": .string(member.id), "name": .string(member.name), "role": .string(member.role.rawValue)]
             if let login = member.login { fields["login"] = .string(login) }
             if case .school(let school) = member.scope { fields["school"] = .string(school) }
+            if let email = member.email { fields["email"] = .string(email) }
         case .loginChanged(let id, let login): fields = ["id": .string(id), "login": .string(login)]
         case .roleChanged(let id, let role): fields = ["id": .string(id), "role": .string(role.rawValue)]
         case .scopeChanged(let id, let scope): fields = ["id": .string(id), "school": JSONValue(scope.school)]
         case .left(let id): fields = ["id": .string(id)]
         case .identityModeSet(let mode): fields = ["mode": .string(mode.rawValue)]
+        case .emailSet(let id, let email): fields = ["id": .string(id), "email": JSONValue(email)]
+        case .alertsSet(let id, let on): fields = ["id": .string(id), "on": .bool(on)]
         }
         fields["v"] = 1
         return .object(fields)
@@ -94,7 +107,7 @@ public enum StaffEvent: Sendable, Equatable {
             self = .added(
                 StaffMember(
                     id: try string("id"), name: try string("name"), role: try role(), login: json["login"]?.string,
-                    scope: StaffScope(school: json["school"]?.string)))
+                    scope: StaffScope(school: json["school"]?.string), email: json["email"]?.string))
         case .loginChanged: self = .loginChanged(id: try string("id"), login: try string("login"))
         case .roleChanged: self = .roleChanged(id: try string("id"), role: try role())
         case .scopeChanged: self = .scopeChanged(id: try string("id"), scope: StaffScope(school: json["school"]?.string))
@@ -104,6 +117,10 @@ public enum StaffEvent: Sendable, Equatable {
                 throw CaseEvent.PayloadError(type: type, field: "mode")
             }
             self = .identityModeSet(mode)
+        case .emailSet: self = .emailSet(id: try string("id"), email: json["email"]?.string)
+        case .alertsSet:
+            guard let on = json["on"]?.bool else { throw CaseEvent.PayloadError(type: type, field: "on") }
+            self = .alertsSet(id: try string("id"), on: on)
         }
     }
 }

@@ -17,6 +17,11 @@ public struct Deadline: Sendable, Equatable {
         case helpline
         /// A helpline escalation without a response after `helpline.response-days` (SPEC §10).
         case helplineResponse = "helpline-response"
+        /// A concern not yet triaged one working day after it was reported (SPEC §11).
+        case triage
+        /// A staff source on a case that concerns a child, not referred to the LADO one
+        /// working day after the source was identified (KCSIE Part 4).
+        case ladoReferral = "lado-referral"
     }
 
     /// The case.
@@ -53,6 +58,8 @@ public struct Deadline: Sendable, Equatable {
         case .tellPolice: return "tell the force that consent was withdrawn (000 §13.7)"
         case .helpline: return "escalate \(subject) to a helpline: POSH, or Report Harmful Content with the platform's reply (SPEC §10)"
         case .helplineResponse: return "ask the helpline about \(subject) and record its response (SPEC §10)"
+        case .triage: return "triage the concern: accept it as a case or decline it (000 §12.1, SPEC §11)"
+        case .ladoReferral: return "refer the allegation against a member of staff to the LADO (KCSIE Part 4)"
         }
     }
 
@@ -65,6 +72,8 @@ public struct Deadline: Sendable, Equatable {
         case .tellPolice: return .step(.notifyPolice)
         case .helpline: return .step(.escalateToPOSH, subject: subject)
         case .helplineResponse: return .step(.recordHelplineResponse, subject: subject)
+        case .triage: return .step(.triage, choice: "accept|decline")
+        case .ladoReferral: return .step(.referToLADO)
         }
     }
 
@@ -74,6 +83,11 @@ public struct Deadline: Sendable, Equatable {
     public static func of(_ state: CaseState, settings: Settings = .defaults) -> [Deadline] {
         guard state.status == .open else { return [] }
         var deadlines: [Deadline] = []
+        if state.triage == .awaiting {
+            // Nothing else happens to a concern before triage; past the bank-holiday table, no deadline (reporting refuses it).
+            guard let due = WorkingDays.oneWorkingDay(after: state.openedAt) else { return [] }
+            return [Deadline(reference: state.reference, kind: .triage, subject: state.reference.description, due: due, startedBy: 1)]
+        }
         if state.isUrgent, state.investigation == .notStarted {
             deadlines.append(
                 Deadline(
@@ -113,6 +127,12 @@ public struct Deadline: Sendable, Equatable {
                         reference: state.reference, kind: .helpline, subject: id,
                         due: uncooperative ? min(wait, takedown.deadline) : wait, startedBy: takedown.version))
             }
+        }
+        if case .some(.some(let due)) = LADOTrack.due(state) {
+            deadlines.append(
+                Deadline(
+                    reference: state.reference, kind: .ladoReferral, subject: state.reference.description, due: due,
+                    startedBy: state.source?.version))
         }
         if let since = state.policeToBeToldSince {
             deadlines.append(

@@ -54,6 +54,8 @@ public struct AuditEntry: Sendable, Equatable {
             return "took a checkpoint of the log (\(events) events, log head \(hash.prefix(12))…)"
         case .subjectAccessExported(let subject, let receivedAt, let deadline, let format, let entries, _):
             return "answered the subject access request of \(subject) (received \(receivedAt), due by \(deadline)): \(entries) entries as \(format)"
+        case .alertSent(let key, let staff, let address): return "sent the alert \(key) to \(staff) at \(address)"
+        case .alertFailed(let key, let staff, let reason): return "could not send the alert \(key) to \(staff): \(reason)"
         }
     }
 }

@@ -146,6 +146,8 @@ public struct Timeline: Sendable {
     public var localTime: LocalTime
     /// Whether the database trusts `--as` as given (SPEC §8): the notice then says so.
     public var identitiesClaimed = false
+    /// Whether this is HR's disciplinary bundle (SPEC §11): only the entries a hearing needs.
+    public var isDisciplinaryBundle = false
 
     /// Police referrals made under the child-protection override, in time order.
     public var overrides: [Row] { rows.filter { $0.flags.contains { $0.kind == .childProtectionOverride } } }
@@ -157,7 +159,10 @@ public struct Timeline: Sendable {
     public var confidentialityNotice: String {
         let by = Person(id: exportedBy.id, name: exportedBy.name).label
         let when = localTime.formatWithSeconds(exportedAt)
-        let opening = "CONFIDENTIAL — safeguarding record of case \(header.reference). Exported by \(by)"
+        let opening =
+            (isDisciplinaryBundle
+                ? "CONFIDENTIAL — disciplinary bundle of case \(header.reference) (the referral, its evidence, the findings and the outcome only)"
+                : "CONFIDENTIAL — safeguarding record of case \(header.reference)") + ". Exported by \(by)"
         let claimed = identitiesClaimed ? " " + IdentityMode.claimedNotice : ""
         guard let recipient else {
             return "\(opening) with no recipient named (internal use) on \(when). Do not share it outside the "

@@ -30,13 +30,13 @@ struct TimelineNarrator {
             case .opened(let opened): ids += [opened.affected, opened.reportedBy, opened.reportedTo]
             case .consentRecorded(_, let by): ids.append(by)
             case .disciplinaryReferral(let staff): ids.append(staff)
-            case .accessRestricted(let staff, _), .accessRestored(let staff, _): ids.append(staff)
+            case .accessRestricted(let staff, _), .accessRestored(let staff, _), .assigned(let staff): ids.append(staff)
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .policeReferredUnlawful, .supportOffered,
                 .supportResponded, .closed, .reopened, .closureCorrected, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
-                .retentionApplied:
+                .retentionApplied, .concernTriaged, .ladoReferred, .ladoAdvised, .ladoOutcome:
                 break
             }
         }
@@ -60,6 +60,13 @@ struct TimelineNarrator {
                 narration.details.append("Urgent: a child is mentioned (001 §8.6)")
             }
             narration.details.append("Summary: \(opened.summary)")
+            if let concern = opened.concern {
+                narration.what = "Concern reported by \(person(opened.reportedBy).label), awaiting triage"
+                if let url = concern.url { narration.details.append("URL: \(url)") }
+                if let seen = concern.seenAt { narration.details.append("Seen: \(time(seen))") }
+                for file in concern.files { narration.details.append(fileLine(file)) }
+                narration.files = concern.files
+            }
             return narration
         case .evidenceFilesAttached(let id, let files):
             var narration = Narration(what: "\(files.count) file\(files.count == 1 ? "" : "s") added to evidence \(id)")
@@ -275,6 +282,18 @@ struct TimelineNarrator {
             return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
         case .held(let reason):
             return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
+        case .ladoReferred(let reason):
+            return Narration(what: "Referred to the LADO (KCSIE Part 4)", details: ["Reason: \(reason)"])
+        case .ladoAdvised(let text):
+            return Narration(what: "LADO advice recorded", details: ["Advice: \(text)"])
+        case .ladoOutcome(let result):
+            return Narration(what: "LADO outcome: \(result.rawValue)")
+        case .assigned(let staff):
+            return Narration(what: "Case assigned to \(person(staff).label), its owner")
+        case .concernTriaged(let accepted, let reason):
+            return Narration(
+                what: accepted ? "Concern accepted at triage: the case proceeds" : "Concern declined at triage: closed as not a case",
+                details: reason.map { ["Reason: \($0)"] } ?? [])
         case .holdReleased(let reason):
             return Narration(what: "Hold released", details: reason.map { ["Reason: \($0)"] } ?? [])
         case .retentionApplied(let retentionClass, let reviewDate):

@@ -28,8 +28,8 @@ enum Projection {
             """
             INSERT OR REPLACE INTO cases (reference, year, number, school, affected, status, is_urgent, categories,
                 summary, opened_at, closed_at, investigation, finding, source_kind, source_ref, threat, referrals,
-                police, action, outcome, removed_at, evidence_count, version, updated_at, is_restricted)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                police, action, outcome, removed_at, evidence_count, version, updated_at, is_restricted, reported_by, triage, owner)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 reference, state.reference.year, state.reference.number, state.opened.school, state.opened.affected,
@@ -39,7 +39,8 @@ enum Projection {
                 state.isThreatening.map { $0 ? "threatening" : "not-threatening" }, referrals.joined(separator: ","),
                 police, state.closure?.action.rawValue, state.closure?.outcome,
                 state.firstRemovalAt.map(Timestamp.string(from:)), state.evidence.count, state.version,
-                Timestamp.string(from: state.updatedAt), state.involvesChildSexualImagery,
+                Timestamp.string(from: state.updatedAt), state.involvesChildSexualImagery, state.opened.reportedBy,
+                state.triage?.status, state.owner,
             ])
         try database.run("DELETE FROM takedowns WHERE case_ref = ?", [reference])
         for takedown in state.liveTakedowns {
@@ -117,13 +118,15 @@ enum Projection {
         switch event {
         case .added(let member):
             try database.run(
-                "INSERT OR REPLACE INTO staff (id, name, role, added_at, login, school, left_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                [member.id, member.name, member.role.rawValue, date, member.login, member.scope.school])
+                "INSERT OR REPLACE INTO staff (id, name, role, added_at, login, school, left_at, email) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                [member.id, member.name, member.role.rawValue, date, member.login, member.scope.school, member.email])
         case .loginChanged(let id, let login): try database.run("UPDATE staff SET login = ? WHERE id = ?", [login, id])
         case .roleChanged(let id, let role): try database.run("UPDATE staff SET role = ? WHERE id = ?", [role.rawValue, id])
         case .scopeChanged(let id, let scope): try database.run("UPDATE staff SET school = ? WHERE id = ?", [scope.school, id])
         case .left(let id): try database.run("UPDATE staff SET left_at = ? WHERE id = ?", [date, id])
         case .identityModeSet: break
+        case .emailSet(let id, let email): try database.run("UPDATE staff SET email = ? WHERE id = ?", [email, id])
+        case .alertsSet(let id, let on): try database.run("UPDATE staff SET alerts_off = ? WHERE id = ?", [on ? 0 : 1, id])
         }
     }
 }

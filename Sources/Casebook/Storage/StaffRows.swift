@@ -4,14 +4,15 @@ import Foundation
 /// The staff read model's rows as members.
 enum StaffRows {
     /// The columns ``member(_:)`` reads, in order.
-    static let columns = "id, name, role, login, school, left_at"
+    static let columns = "id, name, role, login, school, left_at, email, alerts_off"
 
     /// A row of `SELECT \(columns) FROM staff` as a member; nil for a role this version does not know.
     static func member(_ row: Statement) -> StaffMember? {
         guard let role = Role(rawValue: row.text(2)) else { return nil }
         return StaffMember(
             id: row.text(0), name: row.text(1), role: role, login: row.optionalText(3),
-            scope: StaffScope(school: row.optionalText(4)), hasLeft: row.optionalText(5) != nil)
+            scope: StaffScope(school: row.optionalText(4)), hasLeft: row.optionalText(5) != nil, email: row.optionalText(6),
+            alertsOff: row.int(7) != 0)
     }
 
     /// The member with this exact id, or nil.

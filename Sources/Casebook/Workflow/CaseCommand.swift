@@ -45,6 +45,12 @@ public enum CaseCommand: Sendable, Equatable {
     case recordReferralDecision(ReferralRoute, reference: String?, reason: String?)
     /// Deletes the bytes of an evidence item's files (`evidence purge`).
     case purgeFiles(item: String, reason: String)
+    /// Accepts a concern as a case, or declines it with the reason (SPEC §11).
+    case triage(accept: Bool, reason: String?)
+    /// The LADO referral (KCSIE Part 4) and what the LADO said.
+    case referToLADO(reason: String)
+    case recordLADOAdvice(text: String)
+    case recordLADOOutcome(LADOResult)
 
     /// The step this command takes.
     public var step: Step {
@@ -78,6 +84,10 @@ public enum CaseCommand: Sendable, Equatable {
         case .flagEvidence: return .flagEvidence
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
+        case .triage: return .triage
+        case .referToLADO: return .referToLADO
+        case .recordLADOAdvice: return .recordLADOAdvice
+        case .recordLADOOutcome: return .recordLADOOutcome
         }
     }
 
@@ -94,10 +104,6 @@ public enum CaseCommand: Sendable, Equatable {
     /// What the acting role needs for this command.
     public var permission: Permission {
         switch self {
-        case .addEvidence, .attachFiles, .flagEvidence: return .addEvidence
-        case .changeCategory: return .classifyCase
-        case .recordReferralDecision: return .recordReferralDecision
-        case .purgeFiles: return .purgeFiles
         case .referToPoliceUnlawful: return .referUnlawfulConduct
         case .referToPolice(_, _, let overrideReason?)
         where !overrideReason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
@@ -105,7 +111,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .withdraw(let item, _):
             // Who may withdraw an entry is who may take the step that made it.
             return CorrectionsTrack.Item(item)?.step == .addEvidence ? .addEvidence : .advanceCase
-        default: return .advanceCase
+        default: return Workflow.permission(for: step)
         }
     }
 }

@@ -217,6 +217,12 @@ public struct CaseState: Sendable, Equatable {
     public var hold: String?
     /// When the retention period was applied (evidence and notes redacted, files purged).
     public var retentionAppliedAt: Date?
+    /// Where a reported concern stands (SPEC §11); nil for a case opened as a case.
+    public var triage: Triage?
+    /// The member who owns the case (`assign`, SPEC §11), once assigned.
+    public var owner: String?
+    /// The LADO referral (KCSIE Part 4), once made.
+    public var lado: LADOReferral?
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.
@@ -282,6 +288,8 @@ public struct CaseState: Sendable, Equatable {
         public var ref: String?
         /// The version of the event that identified it.
         public var version: Int = 0
+        /// When it was identified (the LADO's one working day runs from here).
+        public var identifiedAt: Date? = nil
     }
 
     /// The threat assessment (000 §13.7).

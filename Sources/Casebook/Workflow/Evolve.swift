@@ -23,7 +23,7 @@ extension CaseState {
         case .evidenceFilesAttached(let id, let files): attachFiles(files, to: id)
         case .investigationStarted: investigation = .started
         case .noteAdded(let text): addNote(text)
-        case .sourceIdentified(let kind, let ref): source = Source(kind: kind, ref: ref, version: version)
+        case .sourceIdentified(let kind, let ref): source = Source(kind: kind, ref: ref, version: version, identifiedAt: date)
         case .threatAssessed(let isThreatening, let rationale):
             assessment = Assessment(isThreatening: isThreatening, rationale: rationale, version: version)
         case .behaviourReferral(let pupil): refer(.behaviour(pupil: pupil))
@@ -72,6 +72,9 @@ extension CaseState {
         case .held(let reason): hold = reason
         case .holdReleased: hold = nil
         case .retentionApplied: retentionAppliedAt = date
+        case .concernTriaged(let accepted, let reason): triage(accepted: accepted, reason: reason, at: date, actor: actor)
+        case .assigned(let staff): owner = staff
+        case .ladoReferred, .ladoAdvised, .ladoOutcome: applyLADO(event, at: date)
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.

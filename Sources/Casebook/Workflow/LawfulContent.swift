@@ -7,11 +7,11 @@ import Foundation
 enum LawfulContentTrack {
     // MARK: The step table's entries
 
-    static let changeCategory = StepGuards(guards: [])
-    static let flagEvidence = StepGuards(guards: [])
-    static let referralDecision = StepGuards(guards: [involvesImagery])
+    static let changeCategory = StepGuards(guards: [], permission: .classifyCase)
+    static let flagEvidence = StepGuards(guards: [], permission: .addEvidence)
+    static let referralDecision = StepGuards(guards: [involvesImagery], permission: .recordReferralDecision)
     /// A purge is allowed on a closed case too (retention, erasure).
-    static let purge = StepGuards(guards: [holdsFiles], needsOpenCase: false)
+    static let purge = StepGuards(guards: [holdsFiles], needsOpenCase: false, permission: .purgeFiles)
 
     /// The roles that may see a case involving child sexual imagery.
     static let rolesForImagery: Set<Role> = [.headteacher, .safeguardingLead]

@@ -48,6 +48,20 @@ public enum Permission: String, Sendable, CaseIterable {
     case answerSubjectAccess = "answer subject access requests"
     /// `settings set`: waiting times the workflow reads (SPEC §10).
     case manageSettings = "change settings"
+    /// `concern report`, `concern mine`: any member of staff (SPEC §11, 000 §12.1).
+    case reportConcern = "report a concern"
+    /// `triage CASE accept|decline` (SPEC §11).
+    case triageConcerns = "triage concerns"
+    /// `assign CASE MEMBER`: name a case's owner (SPEC §11).
+    case assignCases = "assign cases"
+    /// The disciplinary bundle of a case referred for discipline (HR, SPEC §11).
+    case readDisciplinaryBundle = "read the disciplinary bundle"
+    /// `tasks` for oneself (SPEC §11); another member's list needs ``readCases``.
+    case readOwnTasks = "read their own task list"
+    /// `refer lado`, `lado advice|outcome` (KCSIE Part 4): the safeguarding lead's.
+    case referToLADO = "refer to the LADO"
+    /// `alerts send`: email the alerts due (the headteacher's, run from cron).
+    case sendAlerts = "send alerts"
 }
 
 extension Role {
@@ -58,25 +72,32 @@ extension Role {
             return true
         case .seniorManager:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase, .referUnlawfulConduct: return true
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase, .reportConcern, .triageConcerns,
+                .assignCases, .readOwnTasks, .referUnlawfulConduct:
+                return true
             case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
                 .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
-                .manageSettings:
+                .manageSettings, .readDisciplinaryBundle, .referToLADO, .sendAlerts:
                 return false
             }
         case .safeguardingLead:
             switch permission {
-            case .viewStaff, .openCase, .addEvidence, .overrideConsent, .readCases, .verify, .readOutcomes, .restrictAccess, .checkpoint,
-                .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases, .referUnlawfulConduct:
+            // Every step a senior manager may take (SPEC §1, §11), and leading child sexual imagery.
+            case .viewStaff, .openCase, .addEvidence, .advanceCase, .overrideConsent, .readCases, .verify, .readOutcomes,
+                .restrictAccess, .checkpoint, .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases, .reportConcern,
+                .triageConcerns, .assignCases, .readOwnTasks, .referToLADO, .referUnlawfulConduct:
                 return true
-            case .manageStaff, .advanceCase, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
-                .answerSubjectAccess, .manageSettings:
+            case .manageStaff, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
+                .answerSubjectAccess, .manageSettings, .readDisciplinaryBundle, .sendAlerts:
                 return false
             }
         case .hr:
-            return permission == .readOutcomes || permission == .recordRetentionDate
+            switch permission {
+            case .readOutcomes, .recordRetentionDate, .readDisciplinaryBundle, .reportConcern, .readOwnTasks: return true
+            default: return false
+            }
         case .staff:
-            return false
+            return permission == .reportConcern || permission == .readOwnTasks
         }
     }
 }
@@ -95,11 +116,18 @@ public struct StaffMember: Sendable, Equatable, Codable {
     public var scope: StaffScope
     /// Whether they have left (`staff leave`): they can no longer act or be chosen.
     public var hasLeft: Bool
+    /// Where alerts go (`staff email`, SPEC §11), if anywhere.
+    public var email: String? = nil
+    /// Whether they turned alerts off (`alerts off`).
+    public var alertsOff = false
 
     /// Creates a staff member.
     public init(
-        id: String, name: String, role: Role, login: String? = nil, scope: StaffScope = .trustWide, hasLeft: Bool = false
+        id: String, name: String, role: Role, login: String? = nil, scope: StaffScope = .trustWide, hasLeft: Bool = false,
+        email: String? = nil, alertsOff: Bool = false
     ) {
+        self.email = email
+        self.alertsOff = alertsOff
         self.id = id
         self.name = name
         self.role = role

@@ -92,6 +92,17 @@ public enum Rule: String, Sendable, CaseIterable {
     case referralDecisionNeedsChildSexualImagery = "referral-decision-needs-child-sexual-imagery"
     case closeNeedsReferralDecision = "close-needs-referral-decision"
     case purgeNeedsStoredFiles = "purge-needs-stored-files"
+    // Concerns (Concerns.swift)
+    case concernAwaitingTriage = "concern-awaiting-triage"
+    case concernDeclined = "concern-declined"
+    case triageNeedsUntriagedConcern = "triage-needs-untriaged-concern"
+    // LADO (LADO.swift)
+    case ladoNeedsStaffSource = "lado-needs-staff-source"
+    case ladoReferralOnce = "lado-referral-once"
+    case ladoAdviceNeedsReferral = "lado-advice-needs-referral"
+    case ladoOutcomeNeedsReferral = "lado-outcome-needs-referral"
+    case ladoOutcomeOnce = "lado-outcome-once"
+    case closeNeedsLADOOutcome = "close-needs-lado-outcome"
 
     /// Where the rule comes from.
     public var clause: String {
@@ -126,6 +137,10 @@ public enum Rule: String, Sendable, CaseIterable {
         case .childSexualImageryNoFiles: return "Protection of Children Act 1978; UKCIS 2024; SPEC §9"
         case .referralDecisionNeedsChildSexualImagery, .closeNeedsReferralDecision: return "UKCIS 2024; SPEC §9"
         case .purgeNeedsStoredFiles: return "SPEC §9"
+        case .concernAwaitingTriage, .concernDeclined, .triageNeedsUntriagedConcern: return "000 §12.1; SPEC §11"
+        case .ladoNeedsStaffSource, .ladoReferralOnce, .ladoAdviceNeedsReferral, .ladoOutcomeNeedsReferral, .ladoOutcomeOnce,
+            .closeNeedsLADOOutcome:
+            return "KCSIE Part 4; SPEC §11"
         }
     }
 }

@@ -7,7 +7,7 @@ enum EvidenceTrack {
     // MARK: Guards
 
     /// Evidence can be added whenever the case is open.
-    static let addEvidence = StepGuards(guards: [])
+    static let addEvidence = StepGuards(guards: [], permission: .addEvidence)
 
     // MARK: Decisions
 
@@ -89,6 +89,7 @@ extension CaseState {
         self.openedAt = date
         self.updatedAt = date
         self.version = 1
+        self.triage = opened.concern == nil ? nil : .awaiting
     }
 
     mutating func attachFiles(_ files: [StoredFile], to id: String) {

@@ -36,6 +36,11 @@ public enum Step: String, Sendable, CaseIterable {
     case flagEvidence
     case recordReferralDecision
     case purgeFiles
+    /// Accept or decline a concern (SPEC §11).
+    case triage
+    case referToLADO
+    case recordLADOAdvice
+    case recordLADOOutcome
 }
 
 /// A step and whether it may be taken now.

@@ -40,10 +40,16 @@ struct StepGuards: Sendable {
     var isPerRequest = false
     /// Whether the step needs an open case (every step but reopening).
     var needsOpenCase = true
+    /// The step itself, filled in by ``Workflow/guards(for:)``.
+    var step: Step = .addEvidence
+    /// What the acting role needs for the step (SPEC §5, §11): the role rule `decide`, `show`
+    /// and `verify` read alike.
+    var permission: Permission = .advanceCase
 
     /// The refusals for one request (or none) at an instant: empty when allowed.
     func refusals(_ state: CaseState, takedown: CaseState.Takedown?, now: Date, settings: Settings = .defaults) -> [Refusal] {
         let input = GuardInput(state: state, takedown: takedown, now: now, settings: settings)
+        if let concern = ConcernTrack.blocksStep(step, state) { return [concern] }
         if needsOpenCase, let closed = ClosingTrack.caseIsOpen.check(input).first { return [closed] }
         if isPerRequest, let takedown, let withdrawn = CorrectionsTrack.withdrawnRequest(takedown) { return [withdrawn] }
         return guards.flatMap { $0.check(input) }
@@ -54,6 +60,12 @@ extension Workflow {
     /// The step table: which guards apply to each step. ``decide(_:state:context:)`` and
     /// ``availability(of:now:)`` both read it, so `show` says what `decide` enforces.
     static func guards(for step: Step) -> StepGuards {
+        var table = table(step)
+        table.step = step
+        return table
+    }
+
+    private static func table(_ step: Step) -> StepGuards {
         switch step {
         case .addEvidence: return EvidenceTrack.addEvidence
         case .startInvestigation: return InvestigationTrack.start
@@ -85,6 +97,10 @@ extension Workflow {
         case .flagEvidence: return LawfulContentTrack.flagEvidence
         case .recordReferralDecision: return LawfulContentTrack.referralDecision
         case .purgeFiles: return LawfulContentTrack.purge
+        case .triage: return ConcernTrack.triage
+        case .referToLADO: return LADOTrack.refer
+        case .recordLADOAdvice: return LADOTrack.advice
+        case .recordLADOOutcome: return LADOTrack.outcome
         }
     }
 }

@@ -51,6 +51,7 @@ public enum Workflow {
         }
         let table = guards(for: command.step)
         let at = context.occurredAt
+        if let concern = ConcernTrack.blocksStep(command.step, state) { throw CasebookError.refused([concern]) }
         if table.needsOpenCase, let closed = ClosingTrack.caseIsOpen.check(GuardInput(state: state, now: at)).first {
             throw CasebookError.refused([closed])
         }
@@ -106,6 +107,10 @@ public enum Workflow {
         case .recordReferralDecision(let route, let reference, let reason):
             return try LawfulContentTrack.referralDecision(route, reference: reference, reason: reason)
         case .purgeFiles(let item, let reason): return try LawfulContentTrack.purge(item, reason: reason, state, context)
+        case .triage(let accept, let reason): return try ConcernTrack.triage(accept: accept, reason: reason, state, context)
+        case .referToLADO(let reason): return try LADOTrack.refer(reason)
+        case .recordLADOAdvice(let text): return try LADOTrack.advice(text)
+        case .recordLADOOutcome(let result): return Decision(events: [.ladoOutcome(result: result)])
         }
     }
 

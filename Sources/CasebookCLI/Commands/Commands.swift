@@ -24,6 +24,9 @@ enum Commands {
         DemoCommand.demo, ServerCommands.serve,
         LawfulContentCommands.category(add: true), LawfulContentCommands.category(add: false), LawfulContentCommands.flag,
         LawfulContentCommands.purge,
+        TeamCommands.concernReport, TeamCommands.concernMine, TeamCommands.triage, TeamCommands.assign, TeamCommands.tasks,
+        LADOCommands.refer, LADOCommands.advice, LADOCommands.outcome,
+        AlertCommands.email, AlertCommands.toggle(true), AlertCommands.toggle(false), AlertCommands.send,
     ] + LawfulContentCommands.reports + RetentionCommands.all + [SubjectAccessCommand.command]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })

@@ -23,7 +23,7 @@ enum ReadCommands {
         let overdue = Deadline.of(state, settings: settings).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
         var names: [String: String] = [:]
-        for id in [state.opened.affected, state.opened.reportedBy, state.opened.reportedTo] + state.supportOffers.map(\.by) {
+        for id in [state.opened.affected, state.opened.reportedBy, state.opened.reportedTo] + state.supportOffers.map(\.by) + [state.owner].compactMap({ $0 }) {
             if names[id.lowercased()] == nil, let member = try casebook.member(id) { names[id.lowercased()] = member.name }
         }
         var text = CaseText.render(
@@ -38,6 +38,17 @@ enum ReadCommands {
             steps.filter(\.isAllowed).map {
                 ["step": .string(StepWords.command($0.step)), "id": .string($0.step.rawValue), "subjects": .array($0.subjects.map { .string($0) })]
             })
+        // Allowed by the workflow to another role, naming who (SPEC §11).
+        json["othersMay"] = .array(
+            steps.filter { step in
+                step.blockers.contains { $0.rule == Workflow.roleRule } && step.blockers.allSatisfy { $0.rule == Workflow.roleRule }
+            }.map {
+                [
+                    "step": .string(StepWords.command($0.step)), "id": .string($0.step.rawValue),
+                    "subjects": .array($0.subjects.map { .string($0) }),
+                    "roles": .array(Workflow.roles(for: $0.step).map { .string($0.rawValue) }),
+                ]
+            })
         json["blocked"] = .array(
             steps.filter { !$0.isAllowed }.map {
                 [
@@ -46,6 +57,20 @@ enum ReadCommands {
                 ]
             })
         json["overdue"] = .array(overdue.map(JSONOutput.deadline))
+        // The team (SPEC §11): the concern's triage, the owner, the LADO referral.
+        switch state.triage {
+        case .declined(let decline)?: json["concern"] = ["status": "declined", "reason": .string(decline.reason)]
+        case let triage?: json["concern"] = ["status": .string(triage.status)]
+        case nil: json["concern"] = .null
+        }
+        json["owner"] = JSONValue(state.owner)
+        json["lado"] =
+            state.lado.map { lado in
+                [
+                    "reason": .string(lado.reason), "at": JSONOutput.time(lado.at), "advice": .array(lado.advice.map(JSONValue.string)),
+                    "result": JSONValue(lado.result?.rawValue),
+                ]
+            } ?? (state.needsLADOReferral ? ["required": true] : .null)
         json["repeatSourceCases"] = .array(repeats.map { .string($0.description) })
         json["supportOffers"] = .array(
             state.supportOffers.map {

@@ -87,6 +87,7 @@ enum SetupCommands {
                 OptionSpec(name: "role", valueName: "role", isRequired: true, help: "One of: \(Role.choices)."),
                 OptionSpec(name: "login", valueName: "login", help: "The operating-system login that acts as them."),
                 SystemLogins.notYetCreated,
+                OptionSpec(name: "email", valueName: "address", help: "Where their alerts go (SPEC §11)."),
             ] + scopeOptions + [.at],
             examples: [
                 "casebook staff add smt.jones --name 'Sam Jones' --role senior-manager --login sjones --school 'Harrowgate Fields Academy'"
@@ -111,7 +112,7 @@ enum SetupCommands {
         if let login = invocation.optional("login") { try SystemLogins.check(login, invocation) }
         let member = StaffMember(
             id: try invocation.positional(0), name: try invocation.value("name"), role: try invocation.word("role", as: Role.self),
-            login: invocation.optional("login"), scope: scope ?? .trustWide)
+            login: invocation.optional("login"), scope: scope ?? .trustWide, email: invocation.optional("email"))
         try casebook.addStaff(member, by: actor, at: try invocation.at())
         let added = try casebook.member(member.id) ?? member
         return Output(

@@ -18,6 +18,14 @@ enum CaseText {
         lines.append("Opened:      \(time(state.openedAt))   discovered \(time(Timestamp.date(from: state.opened.discoveredAt)))")
         lines.append("Categories:  \(state.opened.categories.map(\.rawValue).joined(separator: ", "))")
         lines.append("Summary:     \(state.opened.summary)")
+        switch state.triage {
+        case .awaiting?: lines.append("Concern:     reported by \(person(state.opened.reportedBy)), AWAITING TRIAGE")
+        case .accepted(let by, let at)?: lines.append("Concern:     accepted at triage by \(person(by)) on \(time(at))")
+        case .declined(let decline)?:
+            lines.append("Concern:     DECLINED at triage by \(person(decline.by)) on \(time(decline.at)): \(decline.reason)")
+        case nil: break
+        }
+        if let owner = state.owner { lines.append("Owner:       \(person(owner))") }
         if state.involvesChildSexualImagery {
             let flagged = state.evidence.filter(\.isChildSexualImagery).map(\.id)
             lines.append(
@@ -82,6 +90,13 @@ enum CaseText {
         if state.policeToBeToldSince != nil {
             lines.append("  TO DO:     tell the force that consent was withdrawn, then record it: casebook police notified \(state.reference)")
         }
+        if let lado = state.lado {
+            lines.append(
+                "LADO:        referred \(time(lado.at)): \(lado.reason); outcome \(lado.result?.rawValue ?? "NOT RECORDED")"
+                    + lado.advice.map { "; advice: \($0)" }.joined())
+        } else if state.needsLADOReferral {
+            lines.append("LADO:        REQUIRED (a staff source; the material concerns a child): casebook refer lado \(state.reference) --reason TEXT")
+        }
         if state.supportOffers.isEmpty {
             lines.append("Support:     not offered")
         } else {
@@ -125,14 +140,19 @@ enum CaseText {
             let mine = steps.filter(\.isAllowed)
             if mine.isEmpty { lines.append("  nothing you may do now") }
             for step in mine { lines.append("  " + command(step)) }
-            // Allowed by the workflow, but for another role: named, so no one is told to do
-            // what they will be refused.
+            // Allowed by the workflow, but for another role: apart and named, so no one is told
+            // to do what they will be refused (SPEC §11).
             let others = steps.filter { roleBlocked($0) && workflowBlockers($0).isEmpty }
+            if !others.isEmpty { lines.append("Others may now:") }
             for step in others {
-                lines.append("  for \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
+                lines.append("  \(StepWords.who(step.step)): \(StepWords.command(step.step))" + (step.subjects.isEmpty ? "" : " " + step.subjects.joined(separator: "|")))
             }
             lines.append("Blocked:")
-            for step in steps where !workflowBlockers(step).isEmpty {
+            if state.triage == .awaiting {
+                // One line, not the same refusal for every step.
+                lines.append("  every other step, until the concern is triaged [concern-awaiting-triage]")
+            }
+            for step in steps where !workflowBlockers(step).isEmpty && state.triage != .awaiting {
                 lines.append("  \(StepWords.heading(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
                 for blocker in workflowBlockers(step) {
                     lines.append("    - \(ErrorTimes.localized(blocker.reason, localTime)) [\(blocker.rule), \(blocker.clause)]")

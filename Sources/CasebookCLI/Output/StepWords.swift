@@ -38,6 +38,10 @@ enum StepWords {
         case .flagEvidence: return "evidence flag"
         case .recordReferralDecision: return "report ROUTE"
         case .purgeFiles: return "evidence purge"
+        case .triage: return "triage"
+        case .referToLADO: return "refer lado"
+        case .recordLADOAdvice: return "lado advice"
+        case .recordLADOOutcome: return "lado outcome"
         }
     }
 
@@ -86,6 +90,10 @@ enum StepWords {
         case .recordReferralDecision:
             return "--reference REF (ROUTE: police, iwf, report-remove or ceop), or 'casebook report none CASE --reason TEXT'"
         case .purgeFiles: return "\(subject ?? "E1") --reason TEXT"
+        case .triage: return "accept, or 'casebook triage CASE decline --reason TEXT'"
+        case .referToLADO: return "--reason TEXT"
+        case .recordLADOAdvice: return "--text TEXT"
+        case .recordLADOOutcome: return "--result \(LADOResult.allCases.map(\.rawValue).joined(separator: "|"))"
         }
     }
 
@@ -156,6 +164,8 @@ extension StepWords {
         case .tellPolice: return "tell the police consent was withdrawn"
         case .helpline: return "\(deadline.subject): a helpline may be asked"
         case .helplineResponse: return "\(deadline.subject): the helpline's answer"
+        case .triage: return "concern awaiting triage"
+        case .ladoReferral: return "LADO referral due (one working day)"
         }
     }
 

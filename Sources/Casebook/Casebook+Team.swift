@@ -1,0 +1,88 @@
+import EventLog
+import Foundation
+
+/// One thing waiting on a member (SPEC §11): a deadline on a case they own, or on an
+/// unowned case whose step their role may take (an untriaged concern for those who triage).
+public struct TaskItem: Sendable, Equatable {
+    /// What is due, on which case, and how late at the moment asked (negative while to come).
+    public var item: OverdueItem
+    /// The case's owner, if it has one.
+    public var owner: String?
+}
+
+extension Casebook {
+    /// Names the owner of a case (`assign`; senior manager, safeguarding lead, headteacher).
+    /// The owner must be a current member who may act on it: a role that advances cases, in
+    /// its scope, allowed to see child sexual imagery when the case involves it, and not
+    /// involved in it (77 otherwise, nothing written). Re-assigning replaces the owner.
+    @discardableResult
+    public func assign(_ reference: CaseReference, to id: String, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
+        try actor.require(.assignCases)
+        let occurredAt = date ?? now
+        try Workflow.checkNotFuture(occurredAt, now: now, field: "the step's time")
+        _ = try StaffID.validate(id, field: "the owner")
+        return try Self.translatingErrors {
+            try store.write { writer in
+                let state = try visibleState(of: reference, by: actor)
+                guard occurredAt >= state.openedAt else { throw CasebookError.invalidInput("the step's time is before \(reference) was opened") }
+                guard state.status == .open else {
+                    throw CasebookError.refused([
+                        Refusal(.caseIsOpen, reason: "\(reference) is closed: a closed case has no owner to name", unblock: .step(.reopen))
+                    ])
+                }
+                guard let owner = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
+                guard !owner.hasLeft else { throw CasebookError.invalidInput("\(owner.id) has left (staff leave): a leaver cannot own a case") }
+                guard owner.role.may(.advanceCase) else {
+                    throw CasebookError.notPermitted(
+                        "\(owner.id) has the \(owner.role.rawValue) role, which may not advance cases: they cannot own \(reference)")
+                }
+                do {
+                    try CaseAccess.check(state, by: owner)
+                } catch {
+                    // Out of scope, not cleared for child sexual imagery, or involved: never the owner.
+                    let why = state.involvement(of: owner.id).map { "is \($0 == .excluded ? "excluded from" : "involved in") it" }
+                        ?? "cannot see it (outside their school, or a case only the safeguarding lead and the headteacher see)"
+                    throw CasebookError.notPermitted("\(owner.id) cannot own \(reference): they \(why)")
+                }
+                if let current = state.owner, current.caseInsensitiveCompare(owner.id) == .orderedSame {
+                    throw CasebookError.invalidInput("\(owner.id) already owns \(reference)")
+                }
+                let event = CaseEvent.assigned(staff: owner.id)
+                let next = state.evolve(event, at: occurredAt, actor: actor.id)
+                try writer.append(
+                    [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
+                    expectedVersion: state.version)
+                try Projection.write(next, settings: try settings(), to: writer.database)
+                return next
+            }
+        }
+    }
+
+    /// Whose task list: the actor's own (any member), or another member's, which needs a
+    /// role that reads cases; only cases both may see are listed.
+    public func taskMember(_ id: String?, by actor: StaffMember) throws -> StaffMember {
+        try actor.require(.readOwnTasks)
+        guard let id, id.caseInsensitiveCompare(actor.id) != .orderedSame else { return actor }
+        try actor.require(.readCases)
+        _ = try StaffID.validate(id, field: "the member whose tasks")
+        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (whose tasks were asked for)") }
+        return member
+    }
+
+    /// Everything waiting on `member` across the open cases they (and the actor) may see,
+    /// soonest first: the deadlines of cases they own, and of unowned cases whose next step
+    /// their role may take (untriaged concerns for those who triage).
+    public func tasks(for member: StaffMember, by actor: StaffMember, asOf: Date) throws -> [TaskItem] {
+        try actor.require(.readOwnTasks)
+        guard !member.hasLeft, member.role.may(.advanceCase) || member.role.may(.triageConcerns) else { return [] }
+        let rows = try Self.translatingErrors {
+            try CaseRows.deadlinesWithOwners(visibleTo: member, and: actor, asOf: asOf, in: store.database)
+        }
+        return rows.compactMap { row in
+            if let owner = row.owner { return owner.caseInsensitiveCompare(member.id) == .orderedSame ? TaskItem(item: row.item, owner: owner) : nil }
+            let steps = row.item.deadline.step.steps
+            guard steps.contains(where: { member.role.may(Workflow.permission(for: $0)) }) else { return nil }
+            return TaskItem(item: row.item, owner: nil)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `concern report`, `concern mine`, `triage` (SPEC §11).
+enum TeamCommands {
+    static let concernReport = Command(
+        spec: CommandSpec(
+            name: "concern report",
+            summary: "Report a concern (any member of staff, 000 §12.1): about yourself, or a colleague with --about; prints its reference.",
+            options: [
+                OptionSpec(name: "summary", valueName: "text", isRequired: true, help: "What happened, in your words."),
+                OptionSpec(name: "url", valueName: "url", help: "Where the material is."),
+                OptionSpec(name: "seen", valueName: "time", help: "When you saw it (default: --at)."),
+                OptionSpec(name: "about", valueName: "staff-id", help: "The colleague it is about (default: yourself)."),
+                OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot or saved message (64 MiB at most).", file: .input),
+                .at,
+            ],
+            examples: [
+                "casebook --as t.pennington concern report --summary 'Posts about me on Chirp' --url https://chirp.example/p/1 --file post.png",
+                "casebook --as k.marsh concern report --about t.pennington --summary 'I saw a parents' forum thread naming Ms Pennington'",
+            ])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let read = try invocation.arguments.values("file").map { path in
+            (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
+        }
+        let files = try read.map { try Casebook.fileInfo(name: $0.name, bytes: $0.bytes) }
+        let draft = ConcernDraft(
+            summary: try invocation.value("summary"), url: invocation.optional("url"), seenAt: try invocation.time("seen"),
+            about: invocation.optional("about"), files: files)
+        let state = try casebook.reportConcern(draft, by: actor, at: try invocation.at(), files: read.map(\.bytes))
+        return Output(
+            text: "Concern reported: \(state.reference). A senior manager or the safeguarding lead will triage it; "
+                + "follow its status with: casebook concern mine",
+            json: ["case": .string(state.reference.description), "status": .string("reported")],
+            recorded: "recorded as \(state.reference)")
+    }
+
+    static let concernMine = Command(
+        spec: CommandSpec(
+            name: "concern mine", summary: "The concerns you reported, with their status only.",
+            examples: ["casebook --as t.pennington concern mine"])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let concerns = try casebook.myConcerns(by: actor)
+        let local = invocation.localTime
+        let text =
+            concerns.isEmpty
+            ? "You have reported no concerns."
+            : Table(
+                header: ["Reference", "Reported", "Status"],
+                rows: concerns.map { [$0.reference.description, local.format($0.reportedAt), $0.status] }
+            ).rendered
+        return Output(
+            text: text,
+            json: .array(
+                concerns.map {
+                    ["case": .string($0.reference.description), "reportedAt": JSONOutput.time($0.reportedAt), "status": .string($0.status)]
+                }))
+    }
+
+    static let triage = CaseCommands.step(
+        CommandSpec(
+            name: "triage",
+            summary: "Accept a concern as a case (what was given becomes E1), or decline it as not a case with the reason (SPEC §11).",
+            positionals: [CaseCommands.casePositional, PositionalSpec(name: "decision", help: "accept or decline.")],
+            options: [OptionSpec(name: "reason", valueName: "text", help: "Why (required to decline).")],
+            examples: [
+                "casebook --as smt.jones triage CB-2026-0004 accept",
+                "casebook --as dsl.khan triage CB-2026-0005 decline --reason 'A disagreement about a timetable, not online abuse'",
+            ]),
+        make: { invocation, _ in
+            let decision = try invocation.positional(1)
+            guard decision == "accept" || decision == "decline" else {
+                throw CasebookError.invalidInput("'\(decision)' is not a triage decision: use accept or decline")
+            }
+            if decision == "decline", invocation.optional("reason") == nil {
+                throw CasebookError.invalidInput("a concern declined at triage needs its reason (--reason TEXT)")
+            }
+            return .triage(accept: decision == "accept", reason: invocation.optional("reason"))
+        },
+        describe: { state, events, _ in
+            switch state.triage {
+            case .declined(let decline)?: return "\(state.reference) declined at triage as not a case: \(decline.reason)."
+            default:
+                let evidence = events.compactMap { if case .evidenceCaptured(let item) = $0 { item.id } else { nil } }
+                return "\(state.reference) accepted at triage: the case proceeds."
+                    + (evidence.isEmpty ? "" : " What the reporter gave is evidence \(evidence.joined(separator: ", ")).")
+            }
+        })
+
+    static let assign = Command(
+        spec: CommandSpec(
+            name: "assign",
+            summary: "Name a case's owner (senior manager, safeguarding lead, headteacher); the owner must be able to act on it and not be involved.",
+            positionals: [CaseCommands.casePositional, PositionalSpec(name: "staff-id", help: "The member who owns the case.")],
+            options: [.at],
+            examples: ["casebook --as dsl.khan assign CB-2026-0001 smt.jones"])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let reference = try invocation.caseReference()
+        let state = try casebook.assign(reference, to: try invocation.positional(1), by: actor, at: try invocation.at())
+        let owner = try state.owner ?? invocation.positional(1)
+        return Output(
+            text: "\(reference) is now owned by \(owner).",
+            json: ["case": .string(reference.description), "owner": .string(owner), "version": .int(state.version)],
+            recorded: "recorded as \(reference) version \(state.version)")
+    }
+
+    static let tasks = Command(
+        spec: CommandSpec(
+            name: "tasks",
+            summary: "What waits on you (or --for a member) across the cases in scope, soonest first: untriaged concerns, deadlines of cases you own or may act on.",
+            options: [
+                OptionSpec(name: "for", valueName: "id", help: "Another member's tasks (a role that reads cases)."),
+                OptionSpec(name: "format", valueName: "format", help: "text (default), or ics: the tasks as a calendar (RFC 5545)."),
+                OptionSpec(name: "out", valueName: "file", help: "With ics: write the calendar to a new file.", file: .output),
+                OptionSpec(name: "as-of", valueName: "time", help: "Measure lateness at another instant (default: now)."),
+            ],
+            examples: ["casebook --as smt.jones tasks", "casebook --as dsl.khan tasks --for smt.jones --json", "casebook --as smt.jones tasks --format ics --out tasks.ics"])
+    ) { invocation in
+        let format = invocation.optional("format") ?? "text"
+        guard format == "text" || format == "ics" else { throw CommandError.usage("--format must be text or ics, not '\(format)'") }
+        if format == "text", invocation.optional("out") != nil { throw CommandError.usage("--out goes with --format ics") }
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let member = try casebook.taskMember(invocation.optional("for"), by: actor)
+        let asOf = try invocation.time("as-of") ?? invocation.clock()
+        let tasks = try casebook.tasks(for: member, by: actor, asOf: asOf)
+        let local = invocation.localTime
+        func command(_ task: TaskItem) -> String {
+            StepWords.render(task.item.deadline.step, case: task.item.deadline.reference.description, localTime: local)
+        }
+        if format == "ics" {
+            let events = tasks.map { task in
+                let deadline = task.item.deadline
+                let reference = deadline.reference.description
+                return ICalendar.Event(
+                    uid: deadline.calendarUID, start: deadline.due, summary: "\(reference): \(deadline.nextAction)",
+                    description: "\(reference): \(deadline.kind.rawValue) \(deadline.subject) is due \(local.format(deadline.due)).\nRun: \(command(task))")
+            }
+            let document = ICalendar.document(events, stamp: invocation.clock(), name: "Casebook tasks for \(member.id)")
+            guard let path = invocation.optional("out") else {
+                var text = document
+                if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
+                return Output(text: text, json: ["format": "ics", "events": .int(events.count), "document": .string(document)])
+            }
+            let bytes = Array(document.utf8)
+            return Output(
+                text: "Wrote \(events.count) task\(events.count == 1 ? "" : "s") for \(member.id) to \(path) (\(bytes.count) bytes).",
+                json: ["file": .string(path), "format": "ics", "events": .int(events.count), "bytes": .int(bytes.count)],
+                delivery: Delivery(path: path, content: .file(bytes)))
+        }
+        var table = Table(header: ["DUE", "CASE", "TASK", "OWNER", "NEXT ACTION"])
+        table.rows = tasks.map { task in
+            let deadline = task.item.deadline
+            let late = task.item.lateness >= 0 ? " (OVERDUE \(ReadCommands.duration(task.item.lateness)))" : ""
+            return [
+                local.format(deadline.due) + late, deadline.reference.description, "\(deadline.kind.rawValue) \(deadline.subject)",
+                task.owner ?? "—", deadline.nextAction + ": " + command(task),
+            ]
+        }
+        let text = tasks.isEmpty ? "Nothing is waiting on \(member.id)." : table.rendered + "\n\(tasks.count) task\(tasks.count == 1 ? "" : "s") for \(member.id)."
+        return Output(
+            text: text,
+            json: [
+                "for": .string(member.id), "asOf": JSONOutput.time(asOf),
+                "tasks": .array(
+                    tasks.map { task in
+                        var value = JSONOutput.deadline(task.item.deadline).object ?? [:]
+                        value["overdue"] = .bool(task.item.lateness >= 0)
+                        value["owner"] = JSONValue(task.owner)
+                        value["school"] = .string(task.item.school)
+                        return .object(value)
+                    }),
+            ])
+    }
+}
