@@ -88,9 +88,10 @@ enum Commands {
         static func of(_ name: String) -> Job {
             let first = name.split(separator: " ").first.map(String.init) ?? name
             switch first {
-            case "open", "evidence", "category", "show", "list", "overdue", "digest", "close", "reopen", "withdraw":
+            case "open", "concern", "triage", "assign", "tasks", "evidence", "category", "show", "list", "overdue", "digest", "close",
+                "reopen", "withdraw":
                 return name == "evidence purge" ? .administration : .record
-            case "investigate", "refer": return .investigate
+            case "investigate", "refer", "lado": return .investigate
             case "takedown", "isp", "helpline": return .takedown
             case "police", "support", "report": return .police
             case "timeline", "outcomes", "audit", "subject-access": return .reports
