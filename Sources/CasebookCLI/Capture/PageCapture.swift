@@ -89,7 +89,8 @@ struct PageCapture {
             tool: tools.wget,
             arguments: [
                 "--warc-file=\(warcBase)", "--no-warc-compression", "--no-warc-keep-log", "--no-verbose", "--tries=1",
-                "--max-redirect=\(Self.maximumRedirects)", "--timeout=\(max(1, Int(tools.timeout.rounded(.up))))",
+                // A backstop only: the capture's own deadline comes first, and says so.
+                "--max-redirect=\(Self.maximumRedirects)", "--timeout=\(Int(tools.timeout.rounded(.up)) + 5)",
                 "--no-config", "--content-on-error", "-O", folder.path("body"), url,
             ],
             folder: folder, output: warcBase + ".warc")
@@ -135,15 +136,16 @@ struct PageCapture {
         }
         let screenshot = folder.path("screenshot.png")
         let print = folder.path("page.pdf")
-        try run(
-            [
-                try chromium(["--screenshot=\(screenshot)"], profile: "profile-screenshot"),
-                try chromium(["--print-to-pdf=\(print)"], profile: "profile-print"),
-            ], until: deadline, url: url)
+        let chromiumJobs = [
+            try chromium(["--screenshot=\(screenshot)"], profile: "profile-screenshot"),
+            try chromium(["--print-to-pdf=\(print)"], profile: "profile-print"),
+        ]
+        try run(chromiumJobs, until: deadline, url: url)
         var files: [(name: String, bytes: [UInt8])] = []
         for (path, name) in [(screenshot, "screenshot.png"), (print, "page.pdf")] {
             guard let bytes = FileManager.default.contents(atPath: path), !bytes.isEmpty else {
-                throw Failure.unavailable("Chromium made no \(name) of \(finalURL); nothing was stored")
+                throw Failure.unavailable(
+                    "Chromium made no \(name) of \(finalURL) (\(chromiumJobs.compactMap { $0.lastError() }.first ?? "no reason given")); nothing was stored")
             }
             try checkSize(bytes.count, name: name)
             files.append((name, [UInt8](bytes)))
@@ -257,7 +259,8 @@ private final class Job {
     /// The tool's last line of complaint.
     func lastError() -> String? {
         guard let data = FileManager.default.contents(atPath: errorPath) else { return nil }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map { String($0.prefix(300)) }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        return (lines.first { $0.contains(":FATAL:") } ?? lines.last).map { String($0.prefix(300)) }
     }
 }
 
@@ -266,7 +269,10 @@ private struct PrivateFolder {
     let root: String
 
     init() throws {
-        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("casebook-capture-XXXXXX").utf8CString)
+        // Chromium puts a socket in it, whose path must fit in 108 bytes: a long TMPDIR gives way to /tmp.
+        var base = NSTemporaryDirectory()
+        if base.utf8.count > 40 { base = "/tmp" }
+        var template = Array((base as NSString).appendingPathComponent("casebook-capture-XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }
         guard made != nil else {
             throw PageCapture.Failure.unavailable("cannot make a private temporary folder for the capture")
