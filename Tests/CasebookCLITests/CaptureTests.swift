@@ -2,12 +2,14 @@ import EventLog
 import Foundation
 import Testing
 
+@testable import CasebookCLI
+
 /// `evidence capture` (issue 24, SPEC §13) through the real binary, real Chromium and real
 /// wget, against a real web server on loopback started by the test.
 @Suite(.serialized) struct CaptureTests {
     /// A Python `http.server` on 127.0.0.1 with a random free port: `/page` (HTML with an
-    /// image), `/pic.png`, `/old` (a 302 to `/page`) and `/never` (headers, then nothing,
-    /// ever). Every request's path is logged, so a test can say none came.
+    /// image), `/pic.png`, `/old` (a 302 to `/page`), `/never` (headers, then nothing,
+    /// ever) and `/hangs` (whole for wget, `/never` for a browser). Every request's path is logged, so a test can say none came.
     final class WebServer {
         let process = Process()
         let log: URL
@@ -43,7 +45,14 @@ import Testing
                         self.send_header('Location', '/page')
                         self.send_header('Content-Length', '0')
                         self.end_headers()
-                    elif self.path == '/never':
+                    elif self.path == '/hangs' and 'Wget' in self.headers.get('User-Agent', ''):
+                        body = b'<html><body>wget gets it whole; a browser never does</body></html>'
+                        self.send_response(200)
+                        self.send_header('Content-Type', 'text/html')
+                        self.send_header('Content-Length', str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                    elif self.path in ('/never', '/hangs'):
                         self.send_response(200)
                         self.send_header('Content-Type', 'text/html')
                         self.send_header('Content-Length', '100000')
@@ -208,6 +217,37 @@ import Testing
         _ = try served.stop()
     }
 
+    // MARK: The address rule and the WARC reader, alone
+
+    @Test func onlyPublicAddressesArePublic() {
+        for address in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+            "192.0.2.1", "198.18.0.1", "203.0.113.5", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fd00::1",
+            "fc00::1", "ff02::1", "2001:db8::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "2002:c0a8:101::1",
+            "not an address",
+        ] {
+            #expect(!AddressCheck.isPublic(address), "\(address)")
+        }
+        for address in ["93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "2002:808:808::1"] {
+            #expect(AddressCheck.isPublic(address), "\(address)")
+        }
+    }
+
+    @Test func theWARCReaderFindsEachResponseWithItsAddressAndStatus() {
+        func record(_ fields: [String], _ block: String) -> String {
+            "WARC/1.0\r\n" + fields.joined(separator: "\r\n") + "\r\nContent-Length: \(block.utf8.count)\r\n\r\n" + block + "\r\n\r\n"
+        }
+        let warc =
+            record(["WARC-Type: warcinfo"], "software: test\r\n")
+            + record(["WARC-Type: response", "WARC-Target-URI: <http://a.example/old>", "WARC-IP-Address: 93.184.216.34"], "HTTP/1.1 301 Moved\r\nLocation: /new\r\n\r\n")
+            + record(["WARC-Type: request", "WARC-Target-URI: <http://a.example/new>"], "GET /new HTTP/1.1\r\n\r\n")
+            + record(["WARC-Type: response", "WARC-Target-URI: http://a.example/new", "WARC-IP-Address: 93.184.216.34"], "HTTP/1.1 404 Not Found\r\n\r\ngone")
+        let responses = WARCReader.responses(Array(warc.utf8))
+        #expect(responses.map(\.targetURI) == ["http://a.example/old", "http://a.example/new"])
+        #expect(responses.map(\.status) == [301, 404])
+        #expect(responses.map(\.ipAddress) == ["93.184.216.34", "93.184.216.34"])
+    }
+
     // MARK: Refusals: nothing fetched, nothing recorded
 
     @Test func aPageThatNeverFinishesIsCutAtTheLimitWithNothingStored() throws {
@@ -230,6 +270,18 @@ import Testing
         #expect(result.stderr.contains("did not finish loading within 2 s"), "\(result)")
         #expect(try sandbox.dump() == dump)
         #expect(server.requests.contains("/never"))
+        // A page wget fetches at once but a browser never finishes: Chromium is cut at the limit, with every process it started.
+        let hangs = try sandbox.run(
+            ["evidence", "capture", sandbox.reference, server.url("/hangs"), "--allow-private", "--timeout", "3"], as: Staff.manager)
+        #expect(hangs.status == 69, "\(hangs)")
+        #expect(hangs.stderr.contains("did not finish loading within 3 s"), "\(hangs)")
+        #expect(server.requests.filter { $0 == "/hangs" }.count >= 2, "wget and Chromium asked: \(server.requests)")
+        #expect(try sandbox.dump() == dump)
+        let browsers = try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { pid -> String? in
+            guard Int(pid) != nil, let line = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { return nil }
+            return line.contains("casebook-capture-") ? line : nil
+        }
+        #expect(browsers.isEmpty, "processes of the capture still run: \(browsers)")
         let leftovers = folders().subtracting(foldersBefore)
         #expect(leftovers.isEmpty, "the private folder is removed: \(leftovers)")
     }
