@@ -109,7 +109,7 @@ struct PageCapture {
         }
         // Every address that answered (each redirect's too) must pass the same rule.
         for response in responses {
-            if let address = response.ipAddress { try check([address], host: response.targetURI) }
+            if let address = response.ipAddress { try check([address], host: response.targetURI, fetched: true) }
         }
         let finalURL = last.targetURI
 
@@ -159,12 +159,13 @@ struct PageCapture {
     }
 
     /// The private-address rule (SPEC §13): only public addresses, unless asked.
-    private func check(_ addresses: [String], host: String) throws {
+    private func check(_ addresses: [String], host: String, fetched: Bool = false) throws {
         guard !tools.allowPrivate else { return }
         if let address = addresses.first(where: { !AddressCheck.isPublic($0) }) {
             throw Failure.refused(
-                "\(host) resolves to \(address), which is not a public address (loopback, private, link-local or reserved): "
-                    + "Casebook fetches only public pages unless --allow-private is given for an intranet page; nothing was fetched")
+                "\(host) \(fetched ? "was answered from" : "resolves to") \(address), which is not a public address "
+                    + "(loopback, private, link-local or reserved): Casebook fetches only public pages unless --allow-private "
+                    + "is given for an intranet page; \(fetched ? "nothing was stored" : "nothing was fetched")")
         }
     }
 
