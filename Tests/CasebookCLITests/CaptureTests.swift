@@ -52,6 +52,18 @@ import Testing
                         self.send_header('Content-Length', str(len(body)))
                         self.end_headers()
                         self.wfile.write(body)
+                    elif self.path == '/huge':
+                        size = 65 * 1024 * 1024
+                        self.send_response(200)
+                        self.send_header('Content-Type', 'application/octet-stream')
+                        self.send_header('Content-Length', str(size))
+                        self.end_headers()
+                        chunk = b'\0' * (1024 * 1024)
+                        try:
+                            for _ in range(65):
+                                self.wfile.write(chunk)
+                        except (BrokenPipeError, ConnectionResetError):
+                            pass
                     elif self.path in ('/never', '/hangs'):
                         self.send_response(200)
                         self.send_header('Content-Type', 'text/html')
@@ -284,6 +296,18 @@ import Testing
         #expect(browsers.isEmpty, "processes of the capture still run: \(browsers)")
         let leftovers = folders().subtracting(foldersBefore)
         #expect(leftovers.isEmpty, "the private folder is removed: \(leftovers)")
+    }
+
+    @Test func aPageOverTheEvidenceLimitIsNotStored() throws {
+        let sandbox = try Sandbox(.openCase)
+        let server = try WebServer(in: sandbox.directory)
+        try #require(server.port > 0, "the web server did not start")
+        let dump = try sandbox.dump()
+        let result = try sandbox.run(
+            ["evidence", "capture", sandbox.reference, server.url("/huge"), "--allow-private"], as: Staff.manager)
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr.contains("over the evidence limit of 64 MiB; nothing was stored"), "\(result)")
+        #expect(try sandbox.dump() == dump)
     }
 
     @Test func aChildSexualImageryCaseRefusesBeforeAnyFetch() throws {

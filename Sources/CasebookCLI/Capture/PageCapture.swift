@@ -103,6 +103,7 @@ struct PageCapture {
         guard let warc = FileManager.default.contents(atPath: warcPath).map({ [UInt8]($0) }), !warc.isEmpty else {
             throw Failure.unavailable("\(url) could not be fetched: \(wget.lastError() ?? "no answer"); nothing was stored")
         }
+        try checkSize(warc.count, name: "page.warc")
         let responses = WARCReader.responses(warc)
         guard let last = responses.last else {
             throw Failure.unavailable("\(url) could not be fetched: \(wget.lastError() ?? "no answer"); nothing was stored")
@@ -150,7 +151,6 @@ struct PageCapture {
             try checkSize(bytes.count, name: name)
             files.append((name, [UInt8](bytes)))
         }
-        try checkSize(warc.count, name: "page.warc")
         files.append(("page.warc", warc))
         let seen = responses.compactMap(\.ipAddress)
         return Result(
