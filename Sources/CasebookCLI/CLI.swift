@@ -140,6 +140,10 @@ public enum CLI {
             let rendered = UsageError(message: message, usage: usage).rendered(commandName: commandName)
             report(json: json, code: .usage, message: rendered, refusals: [], standardOutput, standardError)
             return ExitCode.usage.rawValue
+        } catch CommandError.unavailable(let message) {
+            report(json: json, code: .unavailable, message: "error: \(message)\nhint: nothing was recorded", refusals: [],
+                   standardOutput, standardError)
+            return ExitCode.unavailable.rawValue
         } catch let error as CasebookError {
             let code = ExitCode(error)
             var refusals: [Refusal] = []  // rendered below with the case named

@@ -256,6 +256,9 @@ enum CommandError: Error {
     /// A mistake in Casebook's own code, found while running one command: that command
     /// answers 70, and nothing else is affected.
     case programmer(String)
+    /// Something the command needs on this machine is missing or cannot be reached, e.g.
+    /// Chromium for `evidence capture`, or the page itself (exit 69); nothing was recorded.
+    case unavailable(String)
 }
 
 extension OptionSpec {

@@ -13,6 +13,9 @@ public enum ExitCode: Int32, Sendable {
     case invalidInput = 65
     /// Not found: database, case, evidence, staff, file.
     case notFound = 66
+    /// Unavailable: a tool or service the command needs is missing or cannot be reached
+    /// (`evidence capture` without Chromium, or a page that cannot be fetched in time).
+    case unavailable = 69
     /// Internal error.
     case internalError = 70
     /// Cannot create: the database exists.

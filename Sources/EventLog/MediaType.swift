@@ -13,6 +13,7 @@ public enum MediaType {
         if starts(bytes, with: "RIFF") && starts(bytes, with: "WEBP", at: 8) { return "image/webp" }
         if starts(bytes, with: "RIFF") && starts(bytes, with: "WAVE", at: 8) { return "audio/wav" }
         if starts(bytes, with: "%PDF-") { return "application/pdf" }
+        if starts(bytes, with: "WARC/1.") { return "application/warc" }  // ISO 28500, uncompressed
         if isMP4Audio(bytes) { return "audio/mp4" }
         if isID3Tag(bytes) || isMPEGAudioFrame(bytes) { return "audio/mpeg" }
         if isEmailMessage(bytes) { return "message/rfc822" }

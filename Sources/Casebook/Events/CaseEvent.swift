@@ -201,13 +201,17 @@ public enum CaseEvent: Sendable, Equatable {
         public var files: [StoredFile]
         /// Captured as child sexual imagery: never any file (SPEC §9).
         public var isChildSexualImagery: Bool = false
+        /// Fetched by Casebook itself (`evidence capture`): what it saw; nil for an item a person added.
+        public var capture: CaptureFacts?
 
         /// Creates an evidence item.
         public init(
             id: String, kind: EvidenceKind, url: String?, host: String?, capturedAt: String, postedAt: String?,
-            platform: String?, description: String?, files: [StoredFile], isChildSexualImagery: Bool = false
+            platform: String?, description: String?, files: [StoredFile], isChildSexualImagery: Bool = false,
+            capture: CaptureFacts? = nil
         ) {
             self.isChildSexualImagery = isChildSexualImagery
+            self.capture = capture
             self.id = id
             self.kind = kind
             self.url = url

@@ -139,6 +139,8 @@ extension CaseEvent {
                 "description": JSONValue(evidence.description), "files": .array(evidence.files.map(Self.json)),
             ]
             if evidence.isChildSexualImagery { fields["childSexualImagery"] = .bool(true) }
+            // Written only for an item Casebook fetched itself, so others keep their shape.
+            if let capture = evidence.capture { fields["capture"] = capture.json }
         case .evidenceFilesAttached(let evidence, let files):
             fields = ["evidence": .string(evidence), "files": .array(files.map(Self.json))]
         case .investigationStarted: fields = [:]
@@ -304,7 +306,11 @@ extension CaseEvent {
                     postedAt: f.optionalString("postedAt"), platform: f.optionalString("platform"),
                     description: f.optionalString("description"),
                     files: try (json["files"]?.array ?? []).map(f.file),
-                    isChildSexualImagery: json["childSexualImagery"]?.bool ?? false))
+                    isChildSexualImagery: json["childSexualImagery"]?.bool ?? false,
+                    capture: try json["capture"].map {
+                        guard let capture = CaptureFacts(json: $0) else { throw PayloadError(type: type, field: "capture") }
+                        return capture
+                    }))
         case .investigationStarted: return .investigationStarted
         case .noteAdded: return .noteAdded(text: try f.string("text"))
         case .sourceIdentified:

@@ -74,7 +74,7 @@ struct TimelineNarrator {
             narration.files = files
             return narration
         case .evidenceCaptured(let evidence):
-            var what = "Evidence \(evidence.id) captured: \(evidence.kind.rawValue)"
+            var what = "Evidence \(evidence.id) captured\(evidence.capture == nil ? "" : " by Casebook"): \(evidence.kind.rawValue)"
             if let url = evidence.url { what += ", \(url)" }
             var narration = Narration(what: what)
             narration.details.append("Kind: \(evidence.kind.rawValue)")
@@ -84,6 +84,7 @@ struct TimelineNarrator {
             narration.details.append("Captured: \(time(evidence.capturedAt))")
             if let posted = evidence.postedAt { narration.details.append("Posted: \(time(posted))") }
             if let description = evidence.description { narration.details.append("Description: \(description)") }
+            if let capture = evidence.capture { narration.details += capture.lines(localTime) }
             for file in evidence.files { narration.details.append(fileLine(file)) }
             narration.files = evidence.files
             return narration

@@ -135,13 +135,16 @@ public struct EvidenceDraft: Sendable, Equatable {
     public var files: [StoredFile]
     /// Child sexual imagery (`--child-sexual-imagery`): no file may be given (SPEC §9).
     public var isChildSexualImagery: Bool
+    /// What Casebook saw when it fetched the page itself (`evidence capture`).
+    public var capture: CaptureFacts?
 
     /// Creates a draft.
     public init(
         kind: EvidenceKind, url: String? = nil, capturedAt: Date? = nil, postedAt: Date? = nil, platform: String? = nil,
-        description: String? = nil, files: [StoredFile] = [], isChildSexualImagery: Bool = false
+        description: String? = nil, files: [StoredFile] = [], isChildSexualImagery: Bool = false, capture: CaptureFacts? = nil
     ) {
         self.isChildSexualImagery = isChildSexualImagery
+        self.capture = capture
         self.kind = kind
         self.url = url
         self.capturedAt = capturedAt

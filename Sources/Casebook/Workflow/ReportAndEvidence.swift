@@ -31,7 +31,10 @@ enum EvidenceTrack {
     }
 
     static func addEvidence(_ draft: EvidenceDraft, _ state: CaseState, _ context: DecisionContext) throws -> Workflow.Decision {
-        Workflow.Decision(events: [.evidenceCaptured(try evidence(draft, id: "E\(state.evidence.count + 1)", context: context))])
+        if draft.capture != nil, let refusal = captureRefusal(draft.url, isChildSexualImagery: draft.isChildSexualImagery, state) {
+            throw CasebookError.invalidInput(refusal)
+        }
+        return Workflow.Decision(events: [.evidenceCaptured(try evidence(draft, id: "E\(state.evidence.count + 1)", context: context))])
     }
 
     /// More files for an item captured earlier: not for a withdrawn or redacted one.
@@ -75,7 +78,7 @@ enum EvidenceTrack {
             id: id, kind: draft.kind, url: url, host: host, capturedAt: Timestamp.string(from: captured),
             postedAt: draft.postedAt.map(Timestamp.string(from:)),
             platform: try Workflow.optionalText(draft.platform, "the platform"), description: description, files: draft.files,
-            isChildSexualImagery: draft.isChildSexualImagery)
+            isChildSexualImagery: draft.isChildSexualImagery, capture: try captureFacts(draft.capture, context: context))
     }
 }
 

@@ -8,7 +8,7 @@ enum Commands {
         SetupCommands.initialize, SetupCommands.addStaff, SetupCommands.listStaff, SetupCommands.login, SetupCommands.role,
         SetupCommands.school, SetupCommands.leave,
         CaseCommands.open,
-        EvidenceCommands.add, EvidenceCommands.attach, EvidenceCommands.list, EvidenceCommands.get,
+        EvidenceCommands.add, EvidenceCommands.attach, CaptureCommand.capture, EvidenceCommands.list, EvidenceCommands.get,
         InvestigationCommands.start, InvestigationCommands.note, InvestigationCommands.source,
         InvestigationCommands.assess, InvestigationCommands.conclude,
         InvestigationCommands.referBehaviour, InvestigationCommands.referDisciplinary,

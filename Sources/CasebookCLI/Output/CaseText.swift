@@ -40,7 +40,7 @@ enum CaseText {
                     + record.purge.files.map { "sha256 \($0.sha256)" }.joined(separator: ", ") + ")")
         }
         lines.append("")
-        lines.append("Evidence:    \(state.liveEvidence.isEmpty ? "none" : state.liveEvidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
+        lines.append("Evidence:    \(state.liveEvidence.isEmpty ? "none" : state.liveEvidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") + ($0.capture == nil ? "" : " (captured by Casebook)") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
         let investigation: String
         switch state.investigation {
         case .notStarted: investigation = "not started"

@@ -63,6 +63,17 @@ enum JSONOutput {
             "capturedBy": .string(item.capturedBy), "withdrawn": withdrawal(item.withdrawal),
             "childSexualImagery": .bool(item.isChildSexualImagery),
             "files": .array(details.files.map { file(of: $0) }),
+            "capture": details.capture.map(capture) ?? .null,
+        ]
+    }
+
+    /// What Casebook saw when it fetched the item itself (`evidence capture`).
+    static func capture(_ facts: CaptureFacts) -> JSONValue {
+        [
+            "finalURL": .string(facts.finalURL), "addresses": .array(facts.addresses.map { .string($0) }),
+            "status": facts.status.map { .int($0) } ?? .null, "startedAt": .string(facts.startedAt),
+            "endedAt": .string(facts.endedAt), "tools": .array(facts.tools.map { .string($0) }),
+            "allowedPrivate": .bool(facts.allowedPrivate),
         ]
     }
 
