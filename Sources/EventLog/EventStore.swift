@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The append-only, hash-chained event log over one SQLite file (SPEC §4).
 ///
 /// Knows nothing of what the events mean: streams, versions, types, payload bytes.
@@ -57,7 +61,24 @@ public final class EventStore {
     @discardableResult
     public func reclaimSpace(waitMilliseconds: Int32 = 0) throws -> Bool {
         try database.execute("PRAGMA incremental_vacuum")
-        return try database.checkpointTruncating(waitMilliseconds: waitMilliseconds)
+        let emptied = try database.checkpointTruncating(waitMilliseconds: waitMilliseconds)
+        Self.markTruncationOwed(database.path, !emptied)
+        return emptied
+    }
+
+    /// The file beside the database that says a truncation of the write-ahead log is owed:
+    /// an erasure could not empty it while another connection read it. Only then does
+    /// opening the database try to empty the log, so ordinary commands pay nothing for it.
+    static func truncationOwedMarker(_ path: String) -> String { path + "-truncate-wal" }
+
+    private static func markTruncationOwed(_ path: String, _ owed: Bool) {
+        let marker = truncationOwedMarker(path)
+        if owed {
+            let descriptor = Glibc.open(marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { Glibc.close(descriptor) }
+        } else {
+            unlink(marker)
+        }
     }
 
     /// Empties the write-ahead log when it holds anything and no other connection reads it
@@ -81,8 +102,11 @@ public final class EventStore {
             let database = try Database(path: path, mode: .existing, accepting: schema.checkOwnership)
             let store = try EventStore(database: database, schema: schema, isNew: false, clock: clock)
             // What an interrupted erasure or backup left: old pages in the write-ahead log
-            // (once its reader has finished), a killed backup's temporary copy.
-            store.truncateWriteAheadLog()
+            // (once its reader has finished; only when an erasure said so, so that ordinary
+            // commands do no checkpoint at start), a killed backup's temporary copy.
+            if access(truncationOwedMarker(path), F_OK) == 0, store.truncateWriteAheadLog() {
+                markTruncationOwed(path, false)
+            }
             NewFile.removeAbandoned(besideDatabase: path)
             return store
         } catch Database.OpenError.missing(let path) {

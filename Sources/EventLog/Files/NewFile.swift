@@ -85,7 +85,7 @@ public enum NewFile {
 
         static let companions = [
             ("", "the database"), ("-wal", "the database's write-ahead log"), ("-shm", "the database's shared-memory index"),
-            ("-journal", "the database's rollback journal"),
+            ("-journal", "the database's rollback journal"), ("-truncate-wal", "the database's note of an owed log truncation"),
         ]
     }
 
