@@ -128,7 +128,7 @@ extension Casebook {
         }
         for text in also {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty else { throw CasebookError.invalidInput("an --also text is empty") }
+            guard !trimmed.isEmpty else { throw CasebookError.invalidInput("a further text to search for is empty") }
             if !aliases.contains(where: { $0.lowercased() == trimmed.lowercased() }) { aliases.append(trimmed) }
         }
         let aliasKeys = aliases.map { $0.lowercased() }
