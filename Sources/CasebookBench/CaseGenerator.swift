@@ -203,6 +203,12 @@ struct CaseGenerator {
         func add(_ command: CaseCommand, _ at: Date, by actor: StaffMember = manager, files: [[UInt8]] = []) {
             steps.append(CaseScript.Step(command, at: at, by: actor, files: files))
         }
+        // After an ISP that left the material online, POSH (SPEC §10; 48 hours after the request).
+        func escalateToPOSH(_ request: (id: String, at: Date)) {
+            t = max(t, request.at.addingTimeInterval(49 * 3600))
+            add(.escalateToHelpline(request: request.id, .posh, reference: nil), next(0.1...4))
+            add(.recordHelplineResponse(request: request.id, rng.pick([.removed, .advice])), next(24...72))
+        }
 
         // Evidence (000 §12.2): 1–4 items, mostly posts on hosts.
         var urlItems: [(id: String, host: String)] = []
@@ -270,6 +276,11 @@ struct CaseGenerator {
         if sourceKind == .staff, rng.chance(0.8) {
             add(.referDisciplinary(staff: rng.pick(school.staff.filter { $0.id != affected.id }).id), next(1...24))
         }
+        // A staff source on a case about a child goes to the LADO (KCSIE Part 4).
+        if sourceKind == .staff, urgent {
+            add(.referToLADO(reason: "A member of staff is the source of material naming a pupil."), next(0.5...6), by: school.dsl)
+            add(.recordLADOOutcome(rng.pick([LADOResult.substantiated, .unsubstantiated, .unfounded])), next(24...240), by: school.dsl)
+        }
         for request in requests {
             let roll = Double.random(in: 0..<1, using: &rng)
             if roll < 0.8 {
@@ -281,7 +292,9 @@ struct CaseGenerator {
                 } else {
                     add(.checkRemoval(request: request.id, .stillPresent, file: nil), next(0.5...24))
                     add(.escalateToISP(request: request.id, isp: "Example Telecom"), next(0.5...12))
-                    add(.recordISPResponse(request: request.id, rng.pick([.blocked, .siteClosed, .refused])), next(24...120))
+                    let isp = rng.pick([ISPResponse.blocked, .siteClosed, .refused])
+                    add(.recordISPResponse(request: request.id, isp), next(24...120))
+                    if isp == .refused { escalateToPOSH(request) }
                 }
             } else {
                 let refused = roll < 0.9
@@ -289,8 +302,9 @@ struct CaseGenerator {
                 t = responded
                 add(.recordHostResponse(request: request.id, refused ? .refused : .noResponse), responded)
                 add(.escalateToISP(request: request.id, isp: rng.pick(["Example Telecom", "Northern Broadband", "FibreNet"])), next(0.5...12))
-                add(.recordISPResponse(request: request.id, rng.pick([.blocked, .blocked, .siteClosed, .refused, .noResponse])),
-                    next(24...120))
+                let isp = rng.pick([ISPResponse.blocked, .blocked, .siteClosed, .refused, .noResponse])
+                add(.recordISPResponse(request: request.id, isp), next(24...120))
+                if isp == .refused || isp == .noResponse { escalateToPOSH(request) }
             }
         }
 
