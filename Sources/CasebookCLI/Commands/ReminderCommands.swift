@@ -12,6 +12,15 @@ enum ReminderCommands {
         let member = try casebook.reminderMember(invocation.optional("for"), by: actor)
         let now = invocation.clock()
         let items = try casebook.openDeadlines(for: member, by: actor, asOf: now)
+        return try calendar(items, noun: "deadline", for: member, casebook: casebook, now: now, invocation)
+    }
+
+    /// Deadlines as an RFC 5545 calendar (`overdue --format ics`, `tasks --format ics`):
+    /// each with its alarm before it (the `reminders.alarm-hours` setting) and overdue ones
+    /// placed today; printed, or written to `--out`.
+    static func calendar(
+        _ items: [OverdueItem], noun: String, for member: StaffMember, casebook: Casebook, now: Date, _ invocation: Invocation
+    ) throws -> Output {
         let alarmBefore = try casebook.settings().reminderAlarm
         let events = items.map { item in
             let deadline = item.deadline
@@ -26,7 +35,7 @@ enum ReminderCommands {
                     Run: \(command)
                     """, alarmBefore: alarmBefore, overdueSince: invocation.localTime.format(deadline.due))
         }
-        let document = ICalendar.document(events, stamp: now, name: "Casebook deadlines for \(member.id)")
+        let document = ICalendar.document(events, stamp: now, name: "Casebook \(noun)s for \(member.id)")
         guard let path = invocation.optional("out") else {
             var text = document
             // The command line adds the final line feed: the last line still ends in CR LF.
@@ -35,7 +44,7 @@ enum ReminderCommands {
         }
         let bytes = Array(document.utf8)
         return Output(
-            text: "Wrote \(events.count) deadline\(events.count == 1 ? "" : "s") for \(member.id) to \(path) (\(bytes.count) bytes).",
+            text: "Wrote \(events.count) \(noun)\(events.count == 1 ? "" : "s") for \(member.id) to \(path) (\(bytes.count) bytes).",
             json: ["file": .string(path), "format": "ics", "events": .int(events.count), "bytes": .int(bytes.count)],
             delivery: Delivery(path: path, content: .file(bytes)))
     }

@@ -136,24 +136,8 @@ enum TeamCommands {
             StepWords.render(task.item.deadline.step, case: task.item.deadline.reference.description, localTime: local)
         }
         if format == "ics" {
-            let events = tasks.map { task in
-                let deadline = task.item.deadline
-                let reference = deadline.reference.description
-                return ICalendar.Event(
-                    uid: deadline.calendarUID, start: deadline.due, summary: "\(reference): \(deadline.nextAction)",
-                    description: "\(reference): \(deadline.kind.rawValue) \(deadline.subject) is due \(local.format(deadline.due)).\nRun: \(command(task))")
-            }
-            let document = ICalendar.document(events, stamp: invocation.clock(), name: "Casebook tasks for \(member.id)")
-            guard let path = invocation.optional("out") else {
-                var text = document
-                if text.unicodeScalars.last == "\n" { text.unicodeScalars.removeLast() }
-                return Output(text: text, json: ["format": "ics", "events": .int(events.count), "document": .string(document)])
-            }
-            let bytes = Array(document.utf8)
-            return Output(
-                text: "Wrote \(events.count) task\(events.count == 1 ? "" : "s") for \(member.id) to \(path) (\(bytes.count) bytes).",
-                json: ["file": .string(path), "format": "ics", "events": .int(events.count), "bytes": .int(bytes.count)],
-                delivery: Delivery(path: path, content: .file(bytes)))
+            return try ReminderCommands.calendar(
+                tasks.map(\.item), noun: "task", for: member, casebook: casebook, now: invocation.clock(), invocation)
         }
         var table = Table(header: ["DUE", "CASE", "TASK", "OWNER", "NEXT ACTION"])
         table.rows = tasks.map { task in
