@@ -26,9 +26,14 @@ extension RecordedEvent {
     }
 }
 
-extension CaseEvent {
-    /// Decodes a stored case event; ``CasebookError/damaged(_:)`` naming the case and
-    /// version when its payload or its times cannot be read.
+/// An event type decoded from its stored type name and payload: every stream's events are.
+protocol StoredEventDecodable {
+    init(type: String, payload: [UInt8]?) throws
+}
+
+extension StoredEventDecodable {
+    /// Decodes a stored event, its times checked first; ``CasebookError/damaged(_:)`` naming
+    /// the case (or stream) and version when its payload or its times cannot be read.
     init(stored: RecordedEvent) throws {
         do {
             try stored.checkTimes()
@@ -39,51 +44,10 @@ extension CaseEvent {
     }
 }
 
-extension SettingsEvent {
-    /// Decodes a stored settings event (its value in the setting's range);
-    /// ``CasebookError/damaged(_:)`` when it cannot be read.
-    init(stored: RecordedEvent) throws {
-        do {
-            try stored.checkTimes()
-            try self.init(type: stored.type, payload: stored.payload)
-        } catch {
-            throw CasebookError.undecodable(stored, error)
-        }
-    }
-}
-
-extension RetentionEvent {
-    /// Decodes a stored retention event (1 to 100 years); ``CasebookError/damaged(_:)`` when it cannot be read.
-    init(stored: RecordedEvent) throws {
-        do {
-            try stored.checkTimes()
-            try self.init(type: stored.type, payload: stored.payload)
-        } catch {
-            throw CasebookError.undecodable(stored, error)
-        }
-    }
-}
-
-extension StaffEvent {
-    /// Decodes a stored staff event; ``CasebookError/damaged(_:)`` when it cannot be read.
-    init(stored: RecordedEvent) throws {
-        do {
-            try stored.checkTimes()
-            try self.init(type: stored.type, payload: stored.payload)
-        } catch {
-            throw CasebookError.undecodable(stored, error)
-        }
-    }
-}
-
-extension AuditEvent {
-    /// Decodes a stored audit event; ``CasebookError/damaged(_:)`` when it cannot be read.
-    init(stored: RecordedEvent) throws {
-        do {
-            try stored.checkTimes()
-            try self.init(type: stored.type, payload: stored.payload)
-        } catch {
-            throw CasebookError.undecodable(stored, error)
-        }
-    }
-}
+extension CaseEvent: StoredEventDecodable {}
+/// Its value in the setting's range.
+extension SettingsEvent: StoredEventDecodable {}
+/// 1 to 100 years.
+extension RetentionEvent: StoredEventDecodable {}
+extension StaffEvent: StoredEventDecodable {}
+extension AuditEvent: StoredEventDecodable {}
