@@ -146,17 +146,9 @@ extension Casebook {
     private func appendRetentionEvent(
         _ event: CaseEvent, to reference: CaseReference, by actor: StaffMember, check: (CaseState) throws -> Void = { _ in }
     ) throws -> CaseState {
-        try Self.translatingErrors {
-            try store.write { writer in
-                let state = try visibleState(of: reference, by: actor)
-                try check(state)
-                let next = state.evolve(event, at: now, actor: actor.id)
-                try writer.append(
-                    [event.newEvent(occurredAt: Timestamp.string(from: now), actor: actor.id)], to: reference.stream,
-                    expectedVersion: state.version)
-                try Projection.write(next, settings: try settings(), to: writer.database)
-                return next
-            }
+        try appendCaseEvent(to: reference, by: actor, at: now) { state in
+            try check(state)
+            return event
         }
     }
 

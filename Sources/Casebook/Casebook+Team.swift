@@ -21,40 +21,30 @@ extension Casebook {
         let occurredAt = date ?? now
         try Workflow.checkNotFuture(occurredAt, now: now, field: "the step's time")
         _ = try StaffID.validate(id, field: "the owner")
-        return try Self.translatingErrors {
-            try store.write { writer in
-                let state = try visibleState(of: reference, by: actor)
-                guard occurredAt >= state.openedAt else { throw CasebookError.invalidInput("the step's time is before \(reference) was opened") }
-                guard state.status == .open else {
-                    throw CasebookError.refused([
-                        Refusal(.caseIsOpen, reason: "\(reference) is closed: a closed case has no owner to name", unblock: .step(.reopen))
-                    ])
-                }
-                guard let owner = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
-                guard !owner.hasLeft else { throw CasebookError.invalidInput("\(owner.id) has left (staff leave): a leaver cannot own a case") }
-                guard owner.role.may(.advanceCase) else {
-                    throw CasebookError.notPermitted(
-                        "\(owner.id) has the \(owner.role.rawValue) role, which may not advance cases: they cannot own \(reference)")
-                }
-                do {
-                    try CaseAccess.check(state, by: owner)
-                } catch {
-                    // Out of scope, not cleared for child sexual imagery, or involved: never the owner.
-                    let why = state.involvement(of: owner.id).map { "is \($0 == .excluded ? "excluded from" : "involved in") it" }
-                        ?? "cannot see it (outside their school, or a case only the safeguarding lead and the headteacher see)"
-                    throw CasebookError.notPermitted("\(owner.id) cannot own \(reference): they \(why)")
-                }
-                if let current = state.owner, current.caseInsensitiveCompare(owner.id) == .orderedSame {
-                    throw CasebookError.invalidInput("\(owner.id) already owns \(reference)")
-                }
-                let event = CaseEvent.assigned(staff: owner.id)
-                let next = state.evolve(event, at: occurredAt, actor: actor.id)
-                try writer.append(
-                    [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
-                    expectedVersion: state.version)
-                try Projection.write(next, settings: try settings(), to: writer.database)
-                return next
+        return try appendCaseEvent(to: reference, by: actor, at: occurredAt) { state in
+            guard state.status == .open else {
+                throw CasebookError.refused([
+                    Refusal(.caseIsOpen, reason: "\(reference) is closed: a closed case has no owner to name", unblock: .step(.reopen))
+                ])
             }
+            guard let owner = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
+            guard !owner.hasLeft else { throw CasebookError.invalidInput("\(owner.id) has left (staff leave): a leaver cannot own a case") }
+            guard owner.role.may(.advanceCase) else {
+                throw CasebookError.notPermitted(
+                    "\(owner.id) has the \(owner.role.rawValue) role, which may not advance cases: they cannot own \(reference)")
+            }
+            do {
+                try CaseAccess.check(state, by: owner)
+            } catch {
+                // Out of scope, not cleared for child sexual imagery, or involved: never the owner.
+                let why = state.involvement(of: owner.id).map { "is \($0 == .excluded ? "excluded from" : "involved in") it" }
+                    ?? "cannot see it (outside their school, or a case only the safeguarding lead and the headteacher see)"
+                throw CasebookError.notPermitted("\(owner.id) cannot own \(reference): they \(why)")
+            }
+            if let current = state.owner, current.caseInsensitiveCompare(owner.id) == .orderedSame {
+                throw CasebookError.invalidInput("\(owner.id) already owns \(reference)")
+            }
+            return CaseEvent.assigned(staff: owner.id)
         }
     }
 

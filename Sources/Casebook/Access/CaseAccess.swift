@@ -113,40 +113,26 @@ extension Casebook {
         _ reference: CaseReference, staff: String, exclude: Bool, reason: String?, by actor: StaffMember, at date: Date? = nil
     ) throws -> CaseState {
         try actor.require(.restrictAccess)
-        let state = try visibleState(of: reference, by: actor)
         let occurredAt = date ?? now
         try Workflow.checkNotFuture(occurredAt, now: now, field: "--at")
-        guard occurredAt >= state.openedAt else {
-            throw CasebookError.invalidInput("--at is before \(reference) was opened")
-        }
         _ = try StaffID.validate(staff, field: exclude ? "--exclude" : "--include")
-        guard let member = try member(staff) else {
-            throw CasebookError.notFound("no member of staff '\(staff)'; see 'casebook staff list'")
-        }
-        let isExcluded = state.excluded.contains { $0.caseInsensitiveCompare(member.id) == .orderedSame }
-        let event: CaseEvent
-        if exclude {
-            guard member.id.lowercased() != actor.id.lowercased() else {
-                throw CasebookError.invalidInput("you cannot exclude yourself; ask another headteacher or safeguarding lead")
+        return try appendCaseEvent(to: reference, by: actor, at: occurredAt) { state in
+            guard let member = try member(staff) else {
+                throw CasebookError.notFound("no member of staff '\(staff)'; see 'casebook staff list'")
             }
-            guard !isExcluded else { throw CasebookError.invalidInput("\(member.id) is already excluded from \(reference)") }
-            event = .accessRestricted(staff: member.id, reason: try Workflow.text(reason ?? "", "--reason"))
-        } else {
+            let isExcluded = state.excluded.contains { $0.caseInsensitiveCompare(member.id) == .orderedSame }
+            if exclude {
+                guard member.id.lowercased() != actor.id.lowercased() else {
+                    throw CasebookError.invalidInput("you cannot exclude yourself; ask another headteacher or safeguarding lead")
+                }
+                guard !isExcluded else { throw CasebookError.invalidInput("\(member.id) is already excluded from \(reference)") }
+                return .accessRestricted(staff: member.id, reason: try Workflow.text(reason ?? "", "--reason"))
+            }
             guard isExcluded else {
                 throw CasebookError.invalidInput(
                     "\(member.id) is not excluded from \(reference) (only an exclusion made with --exclude can be undone)")
             }
-            event = .accessRestored(staff: member.id, reason: try Workflow.optionalText(reason, "--reason"))
+            return .accessRestored(staff: member.id, reason: try Workflow.optionalText(reason, "--reason"))
         }
-        let next = state.evolve(event, at: occurredAt, actor: actor.id)
-        try Self.translatingErrors {
-            try store.write { writer in
-                try writer.append(
-                    [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
-                    expectedVersion: state.version)
-                try Projection.write(next, settings: try settings(), to: writer.database)
-            }
-        }
-        return next
     }
 }
