@@ -47,7 +47,9 @@ extension Casebook {
 
     /// Whether a stream name is one Casebook writes: `staff`, `audit`, or `case/CB-YYYY-NNNN`.
     public static func isStreamName(_ name: String) -> Bool {
-        if name == StaffEvent.stream || name == AuditEvent.stream || name == SettingsEvent.stream || name == RetentionEvent.stream {
+        if name == StaffEvent.stream || name == AuditEvent.stream || name == SettingsEvent.stream || name == RetentionEvent.stream
+            || name == SchoolEvent.stream
+        {
             return true
         }
         guard name.hasPrefix("case/"), let reference = CaseReference(String(name.dropFirst(5))) else { return false }
@@ -382,6 +384,16 @@ private struct DomainCheck: Sendable {
             return checkStaff(pending, chains: &chains)
         } else if first.stream == AuditEvent.stream {
             return checkAudit(pending, chains: &chains)
+        } else if first.stream == SchoolEvent.stream {
+            for stored in pending {
+                do {
+                    _ = try SchoolEvent(type: stored.type, payload: stored.payload)
+                    checkActor(stored, needs: .manageStaff, chains: &chains)
+                } catch {
+                    record(stored, .undecodablePayload, "the \(stored.type.prefix(64)) payload cannot be read: \(error)", in: &chains)
+                }
+            }
+            return Outcome()
         } else if first.stream == RetentionEvent.stream {
             for stored in pending {
                 do {

@@ -44,6 +44,7 @@ extension Casebook {
         try requireCurrent(draft.reportedBy, as: "reporter")
         draft.affected = try canonicalStaffID(draft.affected)
         draft.reportedBy = try canonicalStaffID(draft.reportedBy)
+        draft.school = try registeredSchool(draft.school)
         if let own = actor.scope.school {
             let given = draft.school.trimmingCharacters(in: .whitespaces)
             if given.isEmpty {

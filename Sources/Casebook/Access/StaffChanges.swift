@@ -24,7 +24,7 @@ extension Casebook {
 
     /// Changes a member's scope (`staff school ID (--school S | --trust-wide)`).
     public func changeScope(_ id: String, to scope: StaffScope, by actor: StaffMember, at date: Date? = nil) throws {
-        let scope = try Self.checkedScope(scope)
+        let scope = try registeredScope(try Self.checkedScope(scope))
         try changeStaff(id, by: actor, at: date) { member, _ in
             guard member.scope != scope else { throw CasebookError.invalidInput("\(member.id) is already \(scope.label)") }
             try Self.requireWithinScope(scope, of: actor)
@@ -51,7 +51,7 @@ extension Casebook {
 
     /// The member `addStaff` will add, checked: the login free, the scope within the actor's.
     func checkedNewMember(_ member: StaffMember, name: String, by actor: StaffMember) throws -> StaffMember {
-        let scope = try Self.checkedScope(member.scope)
+        let scope = try registeredScope(try Self.checkedScope(member.scope))
         try Self.requireWithinScope(scope, of: actor)
         let login = try member.login.map { try LoginName.validate($0, field: "--login") }
         if let login, let holder = try self.member(login: login) {

@@ -1,0 +1,45 @@
+import Casebook
+import EventLog
+import Foundation
+
+/// `school add|list`: the trust's register of schools (issue 21 item 8).
+enum SchoolCommands {
+    static let add = Command(
+        spec: CommandSpec(
+            name: "school add",
+            summary: "Add a school to the trust's register (trust-wide headteacher); once it holds one, every school given must be in it.",
+            positionals: [PositionalSpec(name: "name", help: "The school's name as it should be written everywhere.")],
+            examples: ["casebook --as head school add 'Harrowgate Fields Academy'"],
+            discussion: """
+                Until the register holds a school, schools are free text. Once it does, open, \
+                staff add and staff school refuse a school that is not in it (any letter case is \
+                accepted and the register's spelling is recorded), naming the nearest one. Add \
+                every school already in use first: 'casebook school list' shows them.
+                """)
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let name = try invocation.positional(0)
+        try casebook.addSchool(name, by: try invocation.actor())
+        return Output(text: "Added \(name) to the register.", json: ["school": .string(name)], recorded: "recorded as SchoolAdded")
+    }
+
+    static let list = Command(
+        spec: CommandSpec(
+            name: "school list", summary: "The trust's register of schools, and any school cases or staff use that is not in it.",
+            examples: ["casebook --as smt.jones school list"])
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let actor = try invocation.actor()
+        let register = try casebook.schoolRegister()
+        let staffSchools = try casebook.staff(as: actor).compactMap(\.scope.school)
+        let used = Set((try casebook.schools(by: actor)) + staffSchools)
+        let unregistered = used.filter { school in !register.contains { StaffScope.sameSchool($0, school) } }.sorted()
+        var lines = register.isEmpty ? ["The register is empty: schools are free text until a school is added."] : register
+        if !unregistered.isEmpty, !register.isEmpty {
+            lines += ["", "In use but not in the register (add them, or they cannot be given again):"] + unregistered.map { "  \($0)" }
+        }
+        return Output(
+            text: lines.joined(separator: "\n"),
+            json: ["register": .array(register.map { .string($0) }), "unregistered": .array(unregistered.map { .string($0) })])
+    }
+}
