@@ -164,10 +164,17 @@ public enum NewFile {
         let target = try Target(path, protecting: protected)
         defer { target.close() }
         // Callers check names fully (Casebook's `FileName`); this keeps every file inside the folder.
+        // A name may hold subfolders (`exhibits/IK-1/post.png`), each part a plain name.
+        var folders: [String] = []
         for file in files {
             let name = file.name
-            guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0) else {
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard !name.utf8.contains(0), parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
                 throw Failure(kind: .refused, path: path, reason: "'\(name)' is not a plain file name")
+            }
+            for depth in parts.indices.dropLast() {
+                let folder = parts[...depth].joined(separator: "/")
+                if !folders.contains(folder) { folders.append(folder) }
             }
         }
         let temporary = temporaryName(for: target.name)
@@ -179,6 +186,7 @@ public enum NewFile {
         if inner >= 0 { flock(inner, LOCK_EX) }
         func discard() {
             for file in files where inner >= 0 { unlinkat(inner, file.name, 0) }
+            for folder in folders.reversed() where inner >= 0 { unlinkat(inner, folder, AT_REMOVEDIR) }
             if inner >= 0 { Glibc.close(inner) }
             unlinkat(target.folder, temporary, AT_REMOVEDIR)
         }
@@ -189,6 +197,7 @@ public enum NewFile {
         }
         do {
             fchmod(inner, 0o700)
+            for folder in folders where mkdirat(inner, folder, 0o700) != 0 { throw failure(errno, creating: path) }
             for file in files { Glibc.close(try writeFile(file.bytes, named: file.name, in: inner, reportingAs: path)) }
             guard fsync(inner) == 0 else { throw failure(errno, writing: path) }
             try target.place(temporary, isFolder: true)
