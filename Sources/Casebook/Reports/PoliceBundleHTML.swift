@@ -24,13 +24,13 @@ extension Casebook {
             .exhibit { break-before: page; page-break-before: always; }
             .exhibit img.full { display: block; max-width: 100%; max-height: 230mm; margin: 2mm auto; border: 1px solid #999; }
             .statement .sign { margin-top: 12mm; } .statement .line { display: inline-block; width: 70mm; border-bottom: 1px solid #111; }
-            .label { font-weight: bold; font-size: 11pt; }
+            .label { font-weight: bold; font-size: 11pt; white-space: nowrap; }
 
             """
         html = html.replacingOccurrences(of: "</style>", with: css + "</style>")
 
         // Before the chronology: recipient, police, summary, statement, exhibits list.
-        var front = "<section class=\"bundle page\">\n<h2>Bundle for \(e(timeline.recipient ?? ""))</h2>\n"
+        var front = "<section class=\"bundle\">\n<h2>Bundle for \(e(timeline.recipient ?? ""))</h2>\n"
         front += "<table class=\"facts bundle\"><tbody>\n"
         front += "<tr><th scope=\"row\">Recipient</th><td>\(e(timeline.recipient ?? ""))</td></tr>\n"
         let police = full.rows.filter { ["PoliceReferred", "PoliceReferredUnlawfulConduct", "PoliceNotified"].contains($0.event.type) }
