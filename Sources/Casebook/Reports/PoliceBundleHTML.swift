@@ -23,7 +23,7 @@ extension Casebook {
             table.events, table.bundle { border-right: 1px solid #bbb; }
             .exhibit { break-before: page; page-break-before: always; }
             .exhibit img.full { display: block; max-width: 100%; max-height: 230mm; margin: 2mm auto; border: 1px solid #999; }
-            .statement .sign { margin-top: 12mm; } .statement .line { display: inline-block; width: 70mm; border-bottom: 1px solid #111; }
+            .statement { break-inside: avoid; page-break-inside: avoid; } .statement .sign { margin-top: 12mm; } .statement .line { display: inline-block; width: 70mm; border-bottom: 1px solid #111; }
             .label { font-weight: bold; font-size: 11pt; white-space: nowrap; }
 
             """
@@ -48,7 +48,7 @@ extension Casebook {
 
         // The producer's statement.
         front += "<div class=\"statement\"><h2>Producer's statement</h2>\n"
-        front += "<p>I, \(e(person(actor.id))), \(e(actor.role.rawValue)) at \(e(timeline.header.school)), produced this bundle on "
+        front += "<p>I, \(e(person(actor.id))), \(e(actor.role.rawValue.replacingOccurrences(of: "-", with: " "))) at \(e(timeline.header.school)), produced this bundle on "
             + "\(e(timeline.localTime.formatWithSeconds(timeline.exportedAt))) from the school's Casebook record of case \(e(reference)), "
             + "whose entries are sealed in a SHA-256 hash chain (chain head version \(timeline.header.chainHead.version)). "
             + "The exhibits listed below are copies of the files as stored at capture, each checked against its SHA-256 as it was written.</p>\n"
