@@ -69,7 +69,12 @@ extension Casebook {
             omitted.append(item.name)
         }
         var timeline = full
-        timeline.rows.removeAll { omittedVersions[$0.event.version] != nil }
+        timeline.rows.removeAll { row in
+            if omittedVersions[row.event.version] != nil { return true }
+            // Files attached later to an item left out go with it.
+            if case .evidenceFilesAttached(let id, _)? = try? CaseEvent(stored: row.event) { return omitted.contains(id) }
+            return false
+        }
         let labels = Dictionary(full.exhibits.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
         // The audit of the case: who viewed, received or wrote it out.
         let audit = try auditEntries(of: reference)

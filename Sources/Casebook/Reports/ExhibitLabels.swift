@@ -7,7 +7,7 @@ import EventLog
 /// (their id when the name is unknown) and the order of the items with those initials in
 /// the case's events. The same events and names always give the same labels.
 public enum ExhibitLabels {
-    /// `Imran Khan` → `IK`; `Mary-Jane O'Neil` → `MJO`; a bare id `dsl.khan` → `DK`.
+    /// `Imran Khan` → `IK`; `Mary-Jane O'Neil` → `MJON` (four letters at most); a bare id `dsl.khan` → `DK`.
     public static func initials(name: String?, id: String) -> String {
         let source = name.flatMap { $0.isEmpty ? nil : $0 } ?? id
         let words = source.split { !$0.isLetter }

@@ -126,10 +126,7 @@ public enum NewFile {
             var info = stat()
             guard lstat(path, &info) == 0, FileIdentity(info) == identity, Placed.changed(info) == changed else { return }
             if isFolder {
-                for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
-                    unlink(NewFile.join(path, name))
-                }
-                rmdir(path)
+                NewFile.removeFolder(path)
             } else {
                 unlink(path)
             }
@@ -325,6 +322,21 @@ public enum NewFile {
     /// each only when no process holds its lock, so a file being made now is left alone.
     /// Best effort: what cannot be removed stays. Returns the paths removed.
     @discardableResult
+    /// Removes a folder this process wrote, with its files and subfolders (never following a
+    /// symbolic link: a link is removed, not what it points at).
+    static func removeFolder(_ path: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+            let inner = join(path, name)
+            var info = stat()
+            if lstat(inner, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                removeFolder(inner)
+            } else {
+                unlink(inner)
+            }
+        }
+        rmdir(path)
+    }
+
     public static func removeAbandoned(besideDatabase database: String) -> [String] {
         let folder = folder(of: database)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
@@ -341,8 +353,7 @@ public enum NewFile {
             let isFolder = info.st_mode & S_IFMT == S_IFDIR
             guard isFolder || info.st_mode & S_IFMT == S_IFREG, isUnheld(path, directory: isFolder) else { return }
             if isFolder {
-                for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { unlink(join(path, name)) }
-                rmdir(path)
+                removeFolder(path)
             } else {
                 for (suffix, _) in Protected.companions { unlink(path + suffix) }
             }
