@@ -94,7 +94,8 @@ import Testing
             #expect(continuity.contains(label), "\(label)")
         }
         for words in ["Producer's statement", "Signed", "DC Rao, Northshire Police", "sha256sum -c SHA256SUMS",
-            "casebook verify --export timeline.json", "Who viewed or received this case", "counter(pages)", "Threat assessment"]
+            "casebook verify --export timeline.json", "Who viewed or received this case", "counter(pages)", "Threat assessment",
+            "Crime reference", "NP-26-118822"]
         {
             #expect(html.contains(words), "\(words)")
         }

@@ -34,8 +34,12 @@ extension Casebook {
         front += "<table class=\"facts bundle\"><tbody>\n"
         front += "<tr><th scope=\"row\">Recipient</th><td>\(e(timeline.recipient ?? ""))</td></tr>\n"
         let police = full.rows.filter { ["PoliceReferred", "PoliceReferredUnlawfulConduct", "PoliceNotified"].contains($0.event.type) }
-        front += "<tr><th scope=\"row\">Police referral and crime reference</th><td>"
+        front += "<tr><th scope=\"row\">Police referral</th><td>"
             + (police.isEmpty ? "none recorded" : police.map { e($0.when + ": " + $0.what) }.joined(separator: "<br/>")) + "</td></tr>\n"
+        let crimeReferences = police.flatMap { $0.details.filter { $0.hasPrefix("Crime reference: ") } }
+            .map { String($0.dropFirst("Crime reference: ".count)) }
+        front += "<tr><th scope=\"row\">Crime reference</th><td><strong>"
+            + (crimeReferences.isEmpty ? "none recorded" : e(crimeReferences.joined(separator: ", "))) + "</strong></td></tr>\n"
         func latest(_ types: [String]) -> String {
             let rows = full.rows.filter { types.contains($0.event.type) && !$0.flags.contains { $0.kind == .superseded || $0.kind == .withdrawn } }
             return rows.isEmpty ? "not recorded" : rows.map { e($0.what) }.joined(separator: "<br/>")
