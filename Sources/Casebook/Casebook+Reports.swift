@@ -57,7 +57,7 @@ extension Casebook {
 
     /// Reads the case's events, the staff names and (for HTML) the images in one read
     /// transaction, so they are consistent with each other.
-    private func makeTimeline(
+    func makeTimeline(
         _ reference: CaseReference, recipient: String?, by actor: StaffMember, localTime: LocalTime, asOf: Date,
         exportedAt: Date, embedImages: Bool, filter: Bool, bundleOnly: Bool = false
     ) throws -> (timeline: Timeline, attachments: [String: TimelineAttachment]) {
@@ -117,12 +117,12 @@ extension Casebook {
     }
 
     /// Runs `body` in one deferred (read) transaction, or in the open one.
-    private func readTransaction<T>(_ body: () throws -> T) throws -> T {
+    func readTransaction<T>(_ body: () throws -> T) throws -> T {
         store.database.isInTransaction ? try body() : try store.database.transaction(.deferred, body)
     }
 
     /// A recipient as given: trimmed, at most 200 characters, no control characters.
-    private static func recipientText(_ recipient: String?) throws -> String? {
+    static func recipientText(_ recipient: String?) throws -> String? {
         guard let text = try Workflow.optionalText(recipient, "--recipient") else { return nil }
         guard text.count <= 200, !text.contains("\n") else {
             throw CasebookError.invalidInput("--recipient is a name on one line of at most 200 characters")

@@ -504,6 +504,10 @@ private struct DomainCheck: Sendable {
                     outcome.exports.append(
                         Outcome.Export(head: StreamHead(stream: reference.stream, version: head.version, hash: head.hash), audit: stored.version))
                 }
+            case .bundleExported(let reference, _, _, _, _, let head):
+                checkActor(stored, needs: .readCases, chains: &chains)
+                outcome.exports.append(
+                    Outcome.Export(head: StreamHead(stream: reference.stream, version: head.version, hash: head.hash), audit: stored.version))
             case .outcomesExported:
                 checkActor(stored, needs: .readOutcomes, chains: &chains)
             case .caseRead:

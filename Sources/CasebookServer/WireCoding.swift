@@ -126,8 +126,11 @@ enum Validate {
 
     static func entry(_ entry: String, limits: WireLimits) throws(WireError) {
         try text(entry, what: "a folder entry", limit: limits.maxEntryBytes)
-        guard !entry.isEmpty, entry != ".", entry != "..", !entry.contains("/") else {
-            throw .malformed("a folder entry is not a single file name")
+        // A plain name, or plain names under subfolders (`exhibits/IK-1/post.png`): never
+        // absolute, empty, `.` or `..` in any part.
+        let parts = entry.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+            throw .malformed("a folder entry is not a relative path of plain file names")
         }
     }
 

@@ -188,7 +188,7 @@ import Testing
 
         // The item says it was captured by Casebook, in show and in every timeline format.
         let shown = try sandbox.succeed(["show", sandbox.reference])
-        #expect(shown.stdout.contains("E3 web \(server.url("/old")) (captured by Casebook)"))
+        #expect(shown.stdout.contains("E3 (SJ/3) web \(server.url("/old")) (captured by Casebook)"))
         for format in ["text", "md", "html", "csv", "json"] {
             let timeline = try sandbox.succeed(["timeline", sandbox.reference, "--format", format], as: Staff.safeguarding)
             #expect(timeline.stdout.contains("captured by Casebook"), "\(format)")

@@ -146,7 +146,7 @@ import Testing
 
         let table = try sandbox.succeed(["evidence", "list", reference]).stdout
         #expect(table.hasPrefix("ID"))
-        #expect(table.contains("E1  social"))
+        #expect(table.contains("E1  SJ/1     social"), "\(table)")
         #expect(table.contains("screenshot-post.png, screenshot-comment.jpg"))
         #expect(table.contains(London.format(When.date(0.5))))
         let items = try sandbox.succeed(["evidence", "list", reference], json: true).jsonArray().compactMap { $0 as? [String: Any] }
@@ -347,7 +347,7 @@ import Testing
         #expect(text.hasPrefix("\(r)  OPEN\n"))
         #expect(text.contains("School:      Harrowgate Fields Academy"))
         #expect(text.contains("Opened:      \(London.format(When.date(0)))"))
-        #expect(text.contains("Evidence:    E1 social https://chirp.example/hf_truthteller/status/8812; E2 web https://forum.parents.example/t/412#p9"))
+        #expect(text.contains("Evidence:    E1 (SJ/1) social https://chirp.example/hf_truthteller/status/8812; E2 (SJ/2) web https://forum.parents.example/t/412#p9"))
         #expect(text.contains("threat:    threatening or intimidating — Names her home street."))
         #expect(text.contains("T1 chirp.example (E1) by form, sent by school; due \(London.format(When.date(26)))"))
         #expect(text.contains("Allowed now:\n"))
@@ -494,7 +494,7 @@ import Testing
         #expect(report.bool("intact") == true)
         #expect(report.objects("redacted").map { "\($0.string("stream") ?? "") v\($0.int("version") ?? 0)" } == ["case/\(r) v2"])
 
-        #expect(try sandbox.succeed(["evidence", "list", r]).stdout.contains("E1  [redacted]"))
+        #expect(try sandbox.succeed(["evidence", "list", r]).stdout.contains("E1  SJ/1     [redacted]"))
         let get = try sandbox.run(["evidence", "get", r, "E1", "--out", sandbox.path("x")], as: Staff.manager)
         #expect(get.status == 66)
         #expect(get.stderr.contains("E1 was redacted"))

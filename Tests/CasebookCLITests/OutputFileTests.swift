@@ -190,6 +190,8 @@ import Testing
         for (arguments, actor) in [
             (["timeline", sandbox.reference, "--out", sandbox.path("t.txt")], Staff.safeguarding),
             (["outcomes", "--out", sandbox.path("o.txt")], Staff.hr),
+            // The police bundle, with its exhibits/… subfolders.
+            (["timeline", sandbox.reference, "--bundle", sandbox.path("b"), "--recipient", "DC Rao"], Staff.safeguarding),
         ] {
             let result = try sandbox.run(arguments, as: actor)
             #expect(result.status != 0, "\(result)")

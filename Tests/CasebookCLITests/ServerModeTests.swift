@@ -70,7 +70,7 @@ import Testing
         let marked = Commands.all.flatMap { command in command.spec.options.filter { $0.file != .none }.map { "\(command.spec.name) --\($0.name)" } }
         #expect(Set(marked).isSuperset(of: [
             "evidence add --file", "takedown check --file", "verify --export", "verify --checkpoint", "evidence get --out",
-            "timeline --out", "outcomes --out", "backup --out", "checkpoint --out",
+            "timeline --out", "timeline --bundle", "outcomes --out", "backup --out", "checkpoint --out",
         ]))
     }
 
@@ -127,6 +127,11 @@ import Testing
         let got = try remote(["evidence", "get", reference, "E1", "--out", "E1"])
         #expect(got.status == 0, "\(got)")
         #expect(FileManager.default.contents(atPath: sandbox.path("E1/screenshot-post.png")) == FileManager.default.contents(atPath: fixture))
+        // The police bundle's folder, with its subfolders, is written by the client too.
+        let bundle = try remote(["timeline", reference, "--bundle", "bundle", "--recipient", "DC Rao"])
+        #expect(bundle.status == 0, "\(bundle)")
+        #expect(FileManager.default.contents(atPath: sandbox.path("bundle/exhibits/HH-1/screenshot-post.png")) == FileManager.default.contents(atPath: fixture))
+        #expect(FileManager.default.fileExists(atPath: sandbox.path("bundle/SHA256SUMS")))
         // A checkpoint is written by the client, and read back by it for verify --checkpoint.
         let checkpoint = try remote(["checkpoint", "--out", "checkpoint.json"])
         #expect(checkpoint.status == 0, "\(checkpoint)")

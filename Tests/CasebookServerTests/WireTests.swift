@@ -153,8 +153,8 @@ struct WireTests {
         #expect(throws: WireError.malformed("the input file a is given twice")) { try WireEncoder.encode(files) }
     }
 
-    @Test func folderEntriesAreSingleNames() throws {
-        for entry in ["", ".", "..", "../escape", "a/b"] {
+    @Test func folderEntriesAreRelativePathsOfPlainNames() throws {
+        for entry in ["", ".", "..", "../escape", "/a", "a//b", "a/../b", "a/", "a/."] {
             let response = Response(exitCode: 0, outputFiles: [OutputFile(path: "dir", kind: .folderEntry(entry), bytes: Data())])
             #expect(throws: WireError.self) { try WireEncoder.encode(response) }
         }
@@ -163,7 +163,10 @@ struct WireTests {
         let status = sectionHeader(tag: 0x11, length: 4) + [0, 0, 0, 0]
         let body = status + sectionHeader(tag: 0x14, length: UInt64(payload.count)) + payload
         let frame = Data(Array("CBSP".utf8) + [0, 1, 0x52, 0] + (0..<8).reversed().map { UInt8(UInt64(body.count) >> (UInt64($0) * 8) & 0xff) } + body)
-        #expect(throws: WireError.malformed("a folder entry is not a single file name")) { try WireDecoder.decodeResponse(frame) }
+        #expect(throws: WireError.malformed("a folder entry is not a relative path of plain file names")) { try WireDecoder.decodeResponse(frame) }
+        // Subfolders are allowed (the police bundle's exhibits/IK-1/…).
+        let nested = Response(exitCode: 0, outputFiles: [OutputFile(path: "dir", kind: .folderEntry("exhibits/IK-1/post.png"), bytes: Data())])
+        #expect(try WireDecoder.decodeResponse(WireEncoder.encode(nested)) == nested)
     }
 
     @Test func aResponseNeedsItsExitStatus() throws {

@@ -11,6 +11,11 @@ public enum AuditEvent: Sendable, Equatable {
     /// head it shows (its last version and hash: `verify` checks the database still holds
     /// it). Entries recorded before chain heads were kept have none.
     case timelineExported(case: CaseReference, format: TimelineFormat, recipient: String?, chainHead: Timeline.ChainHead?)
+    /// A case's police bundle was written for a named recipient (issue 23): the exhibits
+    /// whose files it holds, the entries left out, the SHA-256 of its `SHA256SUMS` file, and
+    /// the chain head it shows.
+    case bundleExported(
+        case: CaseReference, recipient: String, exhibits: [String], omitted: [String], sha256: String, chainHead: Timeline.ChainHead)
     /// The HR outcomes report was exported for the cases closed in `[since, until)`.
     case outcomesExported(since: String?, until: String?, format: OutcomesFormat)
     /// A case's content was read: `show`, `evidence list`, or `evidence get` of one item.
@@ -56,6 +61,7 @@ public enum AuditEvent: Sendable, Equatable {
     public var caseReference: CaseReference? {
         switch self {
         case .timelineExported(let reference, _, _, _), .caseRead(let reference, _, _): return reference
+        case .bundleExported(let reference, _, _, _, _, _): return reference
         case .auditRead(let reference, _): return reference
         case .outcomesExported, .backupMade, .checkpointTaken, .subjectAccessExported, .alertSent, .alertFailed: return nil
         }
@@ -71,6 +77,7 @@ public enum AuditEvent: Sendable, Equatable {
     public var typeName: String {
         switch self {
         case .timelineExported: return "TimelineExported"
+        case .bundleExported: return "BundleExported"
         case .outcomesExported: return "OutcomesExported"
         case .caseRead: return "CaseRead"
         case .auditRead: return "AuditRead"
@@ -89,6 +96,12 @@ public enum AuditEvent: Sendable, Equatable {
         case .timelineExported(let reference, let format, let recipient, let head):
             fields = ["case": .string(reference.description), "format": .string(format.rawValue), "recipient": JSONValue(recipient)]
             if let head { fields["chainHead"] = ["version": .int(head.version), "hash": .string(head.hash)] }
+        case .bundleExported(let reference, let recipient, let exhibits, let omitted, let sha256, let head):
+            fields = [
+                "case": .string(reference.description), "recipient": .string(recipient),
+                "exhibits": .array(exhibits.map { .string($0) }), "omitted": .array(omitted.map { .string($0) }),
+                "sha256": .string(sha256), "chainHead": ["version": .int(head.version), "hash": .string(head.hash)],
+            ]
         case .outcomesExported(let since, let until, let format):
             fields = ["since": JSONValue(since), "until": JSONValue(until), "format": .string(format.rawValue)]
         case .caseRead(let reference, let view, let evidence):
@@ -139,6 +152,15 @@ public enum AuditEvent: Sendable, Equatable {
                 head = Timeline.ChainHead(stream: reference.stream, version: version, hash: hash)
             }
             self = .timelineExported(case: reference, format: format, recipient: try optional("recipient"), chainHead: head)
+        case "BundleExported":
+            guard let reference = json["case"]?.string.flatMap(CaseReference.init), let recipient = json["recipient"]?.string,
+                let exhibits = json["exhibits"]?.array?.compactMap(\.string), let omitted = json["omitted"]?.array?.compactMap(\.string),
+                let sha256 = json["sha256"]?.string, let version = json["chainHead"]?["version"]?.int,
+                let hash = json["chainHead"]?["hash"]?.string
+            else { throw CaseEvent.PayloadError(type: type, field: "case") }
+            self = .bundleExported(
+                case: reference, recipient: recipient, exhibits: exhibits, omitted: omitted, sha256: sha256,
+                chainHead: Timeline.ChainHead(stream: reference.stream, version: version, hash: hash))
         case "OutcomesExported":
             guard let format = json["format"]?.string.flatMap(OutcomesFormat.init(rawValue:)) else {
                 throw CaseEvent.PayloadError(type: type, field: "format")

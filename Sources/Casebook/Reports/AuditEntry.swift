@@ -34,6 +34,10 @@ public struct AuditEntry: Sendable, Equatable {
         case .timelineExported(let reference, let format, let recipient, _):
             return "exported the timeline of \(reference) as \(format.rawValue)"
                 + (recipient.map { " for \($0)" } ?? " (no recipient named)")
+        case .bundleExported(let reference, let recipient, let exhibits, let omitted, let sha256, _):
+            return "handed over the bundle of \(reference) to \(recipient): exhibits "
+                + (exhibits.isEmpty ? "none" : exhibits.joined(separator: ", "))
+                + (omitted.isEmpty ? "" : "; left out " + omitted.joined(separator: ", ")) + "; SHA256SUMS \(sha256.prefix(16))…"
         case .outcomesExported(let since, let until, let format):
             let from = since.map { "from \($0)" } ?? "from the start"
             let to = until.map { "until \($0)" } ?? "until now"

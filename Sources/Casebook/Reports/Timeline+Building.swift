@@ -85,6 +85,14 @@ extension Timeline {
                 rows[index].flags.append(flag)
             }
         }
+        // Exhibit labels beside the item's id (issue 23), in every format.
+        let exhibits = ExhibitLabels.exhibits(events: ordered, staffNames: staffNames)
+        for exhibit in exhibits {
+            if let index = rows.firstIndex(where: { $0.event.version == exhibit.version }) {
+                rows[index].details.insert("Exhibit \(exhibit.label) (\(exhibit.id))", at: 0)
+            }
+        }
+        self.exhibits = exhibits
         rows.sort { ($0.event.occurredAt, $0.event.version) < ($1.event.occurredAt, $1.event.version) }
 
         self.header = Header(

@@ -146,6 +146,8 @@ public struct Timeline: Sendable {
     public var localTime: LocalTime
     /// Whether the database trusts `--as` as given (SPEC §8): the notice then says so.
     public var identitiesClaimed = false
+    /// Every evidence item's exhibit label (`IK/1`), in capture order.
+    public var exhibits: [ExhibitLabels.Exhibit] = []
     /// Whether this is HR's disciplinary bundle (SPEC §11): only the entries a hearing needs.
     public var isDisciplinaryBundle = false
 

@@ -86,20 +86,29 @@ enum EvidenceCommands {
     ) { invocation in
         let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
         invocation.recordedRead = "your listing of the evidence of \(state.reference)"
-        var table = Table(header: ["ID", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
+        let labels = (try? invocation.casebook().exhibitLabels(of: state.reference)) ?? [:]
+        var table = Table(header: ["ID", "EXHIBIT", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {
-                table.rows.append([item.id, "[redacted]", "", "", "", "", ""])
+                table.rows.append([item.id, labels[item.id] ?? "", "[redacted]", "", "", "", "", ""])
                 continue
             }
             table.rows.append([
-                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), details.kind.rawValue, details.platform ?? "",
+                item.id + (item.withdrawal == nil ? "" : " (withdrawn)"), labels[item.id] ?? "", details.kind.rawValue, details.platform ?? "",
                 invocation.show(Timestamp.date(from: details.capturedAt)), details.url ?? "", details.description ?? "",
                 details.files.map(\.name).joined(separator: ", "),
             ])
         }
         let text = state.evidence.isEmpty ? "\(state.reference) has no evidence yet." : table.rendered
-        return Output(text: text, json: .array(state.evidence.map(JSONOutput.evidence)))
+        let json = state.evidence.map { item -> JSONValue in
+            var value = JSONOutput.evidence(item)
+            if case .object(var fields) = value, let label = labels[item.id] {
+                fields["exhibit"] = .string(label)
+                value = .object(fields)
+            }
+            return value
+        }
+        return Output(text: text, json: .array(json))
     }
 
     static let get = Command(

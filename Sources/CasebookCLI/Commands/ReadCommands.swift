@@ -27,7 +27,8 @@ enum ReadCommands {
             if names[id.lowercased()] == nil, let member = try casebook.member(id) { names[id.lowercased()] = member.name }
         }
         var text = CaseText.render(
-            state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime, names: names)
+            state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime, names: names,
+            exhibits: (try? casebook.exhibitLabels(of: state.reference)) ?? [:])
         if claimed, let firstLine = text.firstIndex(of: "\n") {
             text.insert(contentsOf: IdentityMode.claimedNotice + "\n", at: text.index(after: firstLine))
         }

@@ -13,13 +13,21 @@ enum ReportCommands {
                 OptionSpec(name: "format", valueName: "format", help: "text (default), md, html, json or csv."),
                 OptionSpec(name: "out", valueName: "file", help: "Write to a file instead of stdout.", file: .output),
                 OptionSpec(name: "recipient", valueName: "name", help: "Who it is being shared with."),
+                OptionSpec(
+                    name: "bundle", valueName: "dir",
+                    help: "Write the police bundle into this new folder: the chronology for print, the JSON export, every exhibit's files by label and SHA256SUMS (safeguarding lead and headteacher; needs --recipient).",
+                    file: .output),
+                OptionSpec(name: "omit", valueName: "ids", help: "With --bundle: entries to leave out, e.g. E3,N2 (listed as left out)."),
                 ReadCommands.asOfOption,
             ],
             examples: [
+                "casebook --as dsl.khan timeline CB-2026-0001 --bundle ./CB-2026-0001-police --recipient 'DC Rao, Northshire Police'",
                 "casebook --as dsl.khan timeline CB-2026-0001 --format html --out CB-2026-0001.html --recipient 'Northshire Police'",
                 "casebook --as dsl.khan timeline CB-2026-0001 --format json --out CB-2026-0001.json",
             ])
     ) { invocation in
+        if invocation.optional("bundle") != nil { return try bundle(invocation) }
+        if invocation.optional("omit") != nil { throw CommandError.usage("--omit goes with --bundle") }
         // With --json and no --format, the report's own JSON.
         let format = try invocation.optional("format").map { try Invocation.word($0, option: "format", as: TimelineFormat.self) }
             ?? (invocation.globals.json ? .json : .text)
@@ -32,6 +40,35 @@ enum ReportCommands {
                 reference, format: format, recipient: invocation.optional("recipient"), by: actor,
                 localTime: invocation.localTime, at: asOf)
         }
+    }
+
+    /// `timeline CASE --bundle DIR --recipient TEXT [--omit E3,N2]`: the police bundle (issue 23).
+    static func bundle(_ invocation: Invocation) throws -> Output {
+        if invocation.optional("format") != nil || invocation.optional("out") != nil {
+            throw CommandError.usage("--bundle writes its own files: give neither --format nor --out")
+        }
+        guard invocation.optional("recipient") != nil else {
+            throw CommandError.usage("--bundle needs --recipient: who the bundle is for")
+        }
+        let folder = try invocation.value("bundle")
+        let reference = try invocation.caseReference()
+        let casebook = try invocation.casebook()
+        let omit = invocation.optional("omit").map { $0.split(separator: ",").map(String.init) } ?? []
+        let bundle = try casebook.policeBundle(
+            reference, recipient: invocation.optional("recipient"), omit: omit, by: try invocation.actor(),
+            localTime: invocation.localTime, at: try invocation.time("as-of"), verifyCommand: StepWords.verifyBundleExport)
+        var lines = bundle.files.map { "\((folder as NSString).appendingPathComponent($0.name))  \($0.bytes.count) bytes" }
+        lines.append("SHA-256 of SHA256SUMS (the bundle's hash, recorded in the audit trail): \(bundle.sha256)")
+        lines.append("Check it in the folder with: sha256sum -c SHA256SUMS")
+        return Output(
+            text: lines.joined(separator: "\n"),
+            json: [
+                "folder": .string(folder), "sha256": .string(bundle.sha256),
+                "files": .array(bundle.files.map { .string($0.name) }), "exhibits": .array(bundle.exhibits.map { .string($0) }),
+                "omitted": .array(bundle.omitted.map { .string($0) }),
+            ],
+            recorded: "wrote the bundle of \(reference) to \(folder) and recorded the export in the audit trail",
+            delivery: Delivery(path: folder, content: .folder(bundle.files), commit: bundle.record))
     }
 
     static let outcomes = Command(

@@ -7,7 +7,7 @@ import Foundation
 enum CaseText {
     static func render(
         _ state: CaseState, steps: [StepAvailability], overdue: [Deadline], repeats: [CaseReference], localTime: LocalTime,
-        names: [String: String] = [:]
+        names: [String: String] = [:], exhibits: [String: String] = [:]
     ) -> String {
         func time(_ date: Date?) -> String { date.map(localTime.format) ?? "—" }
         func person(_ id: String) -> String { names[id.lowercased()].map { "\($0) (\(id))" } ?? id }
@@ -40,7 +40,7 @@ enum CaseText {
                     + record.purge.files.map { "sha256 \($0.sha256)" }.joined(separator: ", ") + ")")
         }
         lines.append("")
-        lines.append("Evidence:    \(state.liveEvidence.isEmpty ? "none" : state.liveEvidence.map { item in item.details.map { "\(item.id) \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") + ($0.capture == nil ? "" : " (captured by Casebook)") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
+        lines.append("Evidence:    \(state.liveEvidence.isEmpty ? "none" : state.liveEvidence.map { item in item.details.map { "\(item.id)\(exhibits[item.id].map { " (\($0))" } ?? "") \($0.kind.rawValue)" + ($0.url.map { " \($0)" } ?? "") + ($0.capture == nil ? "" : " (captured by Casebook)") } ?? "\(item.id) [redacted]" }.joined(separator: "; "))")
         let investigation: String
         switch state.investigation {
         case .notStarted: investigation = "not started"

@@ -6,6 +6,9 @@ import Foundation
 /// how a refusal's ``StepReference`` reads as a command to type
 /// (`casebook takedown request CB-2026-0001 --evidence E3 --method M`).
 enum StepWords {
+    /// How a bundle's recipient re-checks its JSON export (issue 23).
+    static let verifyBundleExport = "casebook verify --export timeline.json"
+
     /// The command that takes a step.
     static func command(_ step: Step) -> String {
         switch step {

@@ -126,10 +126,7 @@ public enum NewFile {
             var info = stat()
             guard lstat(path, &info) == 0, FileIdentity(info) == identity, Placed.changed(info) == changed else { return }
             if isFolder {
-                for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
-                    unlink(NewFile.join(path, name))
-                }
-                rmdir(path)
+                NewFile.removeFolder(path)
             } else {
                 unlink(path)
             }
@@ -164,10 +161,17 @@ public enum NewFile {
         let target = try Target(path, protecting: protected)
         defer { target.close() }
         // Callers check names fully (Casebook's `FileName`); this keeps every file inside the folder.
+        // A name may hold subfolders (`exhibits/IK-1/post.png`), each part a plain name.
+        var folders: [String] = []
         for file in files {
             let name = file.name
-            guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0) else {
+            let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard !name.utf8.contains(0), parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
                 throw Failure(kind: .refused, path: path, reason: "'\(name)' is not a plain file name")
+            }
+            for depth in parts.indices.dropLast() {
+                let folder = parts[...depth].joined(separator: "/")
+                if !folders.contains(folder) { folders.append(folder) }
             }
         }
         let temporary = temporaryName(for: target.name)
@@ -179,6 +183,7 @@ public enum NewFile {
         if inner >= 0 { flock(inner, LOCK_EX) }
         func discard() {
             for file in files where inner >= 0 { unlinkat(inner, file.name, 0) }
+            for folder in folders.reversed() where inner >= 0 { unlinkat(inner, folder, AT_REMOVEDIR) }
             if inner >= 0 { Glibc.close(inner) }
             unlinkat(target.folder, temporary, AT_REMOVEDIR)
         }
@@ -189,6 +194,7 @@ public enum NewFile {
         }
         do {
             fchmod(inner, 0o700)
+            for folder in folders where mkdirat(inner, folder, 0o700) != 0 { throw failure(errno, creating: path) }
             for file in files { Glibc.close(try writeFile(file.bytes, named: file.name, in: inner, reportingAs: path)) }
             guard fsync(inner) == 0 else { throw failure(errno, writing: path) }
             try target.place(temporary, isFolder: true)
@@ -316,6 +322,21 @@ public enum NewFile {
     /// each only when no process holds its lock, so a file being made now is left alone.
     /// Best effort: what cannot be removed stays. Returns the paths removed.
     @discardableResult
+    /// Removes a folder this process wrote, with its files and subfolders (never following a
+    /// symbolic link: a link is removed, not what it points at).
+    static func removeFolder(_ path: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+            let inner = join(path, name)
+            var info = stat()
+            if lstat(inner, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                removeFolder(inner)
+            } else {
+                unlink(inner)
+            }
+        }
+        rmdir(path)
+    }
+
     public static func removeAbandoned(besideDatabase database: String) -> [String] {
         let folder = folder(of: database)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
@@ -332,8 +353,7 @@ public enum NewFile {
             let isFolder = info.st_mode & S_IFMT == S_IFDIR
             guard isFolder || info.st_mode & S_IFMT == S_IFREG, isUnheld(path, directory: isFolder) else { return }
             if isFolder {
-                for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { unlink(join(path, name)) }
-                rmdir(path)
+                removeFolder(path)
             } else {
                 for (suffix, _) in Protected.companions { unlink(path + suffix) }
             }
