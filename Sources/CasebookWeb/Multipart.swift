@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One part of a `multipart/form-data` body (RFC 7578).
 public struct FormPart: Sendable, Equatable {
     /// The form field's name.
@@ -123,23 +127,24 @@ public enum Multipart {
         return (kind.trimmingCharacters(in: .whitespaces).lowercased(), values)
     }
 
+    /// The first index of `needle` in `haystack` at or after `start` (memchr and memcmp: a
+    /// body of 64 MiB is searched at memory speed).
     static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var matched = true
-                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
-                    matched = false
-                    break
+        guard !needle.isEmpty, start >= 0, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        return haystack.withUnsafeBytes { hay -> Int? in
+            needle.withUnsafeBytes { pin -> Int? in
+                guard let base = hay.baseAddress, let pattern = pin.baseAddress else { return nil }
+                var offset = start
+                let last = hay.count - pin.count
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(needle[0]), last - offset + 1) else { return nil }
+                    let index = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + index, pattern, pin.count) == 0 { return index }
+                    offset = index + 1
                 }
-                if matched { return index }
+                return nil
             }
-            index += 1
         }
-        return nil
     }
 
     /// `application/x-www-form-urlencoded` (and a query string) → ordered pairs.
