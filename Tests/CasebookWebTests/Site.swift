@@ -18,7 +18,7 @@ final class Site {
         var description: String { "HTTP \(status) \(headers) \(body.prefix(2000))" }
     }
 
-    static let passwords = ["t.pennington": "pw-teacher", "dsl.khan": "pw-dsl", "k.marsh": "pw-other"]
+    static let passwords = ["t.pennington": "pw-teacher", "dsl.khan": "pw-dsl", "k.marsh": "pw-other", "smt.far": "pw-far"]
     /// A 1×1 PNG.
     static let png: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
@@ -48,6 +48,11 @@ final class Site {
         for (id, role) in [("t.pennington", "staff"), ("dsl.khan", "safeguarding-lead"), ("k.marsh", "staff")] {
             try run(casebook, ["--db", "db.sqlite", "staff", "add", id, "--name", id, "--role", role, "--login", id, "--login-not-yet-created"])
         }
+        // A senior manager of another school: the trust's cases are out of their scope.
+        try run(casebook, [
+            "--db", "db.sqlite", "staff", "add", "smt.far", "--name", "smt.far", "--role", "senior-manager", "--school", "Far School",
+            "--login", "smt.far", "--login-not-yet-created",
+        ])
         var first = true
         for (user, password) in Site.passwords.sorted(by: { $0.key < $1.key }) {
             try run("/usr/bin/htpasswd", (first ? ["-bc"] : ["-b"]) + [folder + "/htpasswd", user, password])
