@@ -129,5 +129,19 @@ import Testing
 
         // A process that is not the web server is refused on the SCGI socket, unanswered.
         #expect(try site.scgiAnswerToThisProcess().isEmpty)
+
+        // A real browser reads the case page, and axe-core finds no WCAG A/AA violation on it.
+        if let missing = Browser.missing {
+            print("ApacheTests: the browser check is skipped: \(missing)")
+        } else {
+            for path in ["/cases/\(reference)", "/", "/cases", "/step?command=investigate+note&case=\(reference)"] {
+                let checked = try Browser.check(site.url(path), user: "dsl.khan", password: Site.passwords["dsl.khan"] ?? "")
+                #expect(checked.status == 0, "\(path): \(checked.output)")
+                if path == "/cases/\(reference)" {
+                    #expect(checked.output.contains("H1: Case \(reference)"), "\(checked.output)")
+                    #expect(checked.output.contains(payload), "the note shows as text: \(checked.output)")
+                }
+            }
+        }
     }
 }

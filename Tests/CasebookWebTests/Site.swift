@@ -127,6 +127,8 @@ final class Site {
 
     // MARK: Requests
 
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
     func get(_ path: String, as user: String, headers: [String] = []) throws -> Answer {
         try curl(user: user, ["http://127.0.0.1:\(port)\(path)"] + headers.flatMap { ["-H", $0] })
     }
