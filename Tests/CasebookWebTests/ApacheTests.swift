@@ -31,7 +31,7 @@ import Testing
 
         // A teacher reports a concern with a screenshot, through the generated form.
         let form = try site.get("/step?command=concern+report", as: "t.pennington")
-        #expect(form.status == 200)
+        try #require(form.status == 200, "\(form) \(site.errorLog)")
         #expect(form.body.contains("name=\"o.file\""), "\(form.body)")
         let png = try site.write("post.png", Data(Site.png))
         let reported = try site.post(

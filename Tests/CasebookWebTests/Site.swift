@@ -127,6 +127,9 @@ final class Site {
 
     // MARK: Requests
 
+    /// Apache's error log, for a failure's message.
+    var errorLog: String { (try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? "" }
+
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     func get(_ path: String, as user: String, headers: [String] = []) throws -> Answer {
