@@ -167,7 +167,8 @@ public final class WebApp: Sendable {
         var content: [Node] = [.el("p", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")])]
         guard result.exitCode == 0, let object = json as? [String: Any] else {
             // A member who has no tasks of their own (a teacher) still reports concerns.
-            if result.exitCode == 77 { return html(200, "My tasks", user: user, content + [.el("p", [], "You have no tasks here.")]) }
+            // The command's own words say which (a role without a task list, or no member at all).
+            if result.exitCode == 77 { return html(403, "My tasks", user: user, content + problems(json, result)) }
             return failure(result, json: json, user: user)
         }
         let items = object["tasks"] as? [[String: Any]] ?? []

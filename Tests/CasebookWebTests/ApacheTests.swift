@@ -145,3 +145,33 @@ import Testing
         }
     }
 }
+
+@Suite struct ServeSCGIOptionTests {
+    static func run(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Site.binary("casebook"))
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func serveNeedsASocketAndSCGINeedsTheWebUser() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("casebook-scgi-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let database = folder + "/db.sqlite"
+        #expect(try Self.run(["--db", database, "init", "--admin", "head", "--name", "Hannah Head"]).0 == 0)
+        let neither = try Self.run(["--db", database, "serve"])
+        #expect(neither.0 == 64 && neither.1.contains("--scgi"), "\(neither)")
+        let noUser = try Self.run(["--db", database, "serve", "--scgi", folder + "/web.sock"])
+        #expect(noUser.0 == 64 && noUser.1.contains("--web-user"), "\(noUser)")
+        let unknown = try Self.run(["--db", database, "serve", "--scgi", folder + "/web.sock", "--web-user", "no-such-account-x"])
+        #expect(unknown.0 == 65, "\(unknown)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/web.sock"))
+    }
+}
