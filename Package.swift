@@ -35,7 +35,9 @@ let package = Package(
             name: "EventLog", dependencies: ["CSQLite", "CFileSystem", "CSHA256", "CEventLogSchema"],
             exclude: ["EventLog.sql"]),
         .target(name: "Casebook", dependencies: ["EventLog", "CasebookSchema"]),
-        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer"]),
+        // The browser's front end (issue 22): pages rendered from what the commands print.
+        .target(name: "CasebookWeb", dependencies: ["EventLog"]),
+        .target(name: "CasebookCLI", dependencies: ["Casebook", "EventLog", "CasebookFixtures", "CasebookServer", "CasebookWeb"]),
         .executableTarget(name: "casebook", dependencies: ["CasebookCLI"]),
         .executableTarget(name: "CasebookBench", dependencies: ["Casebook", "EventLog", "CSQLite"]),
         // The floor of SPEC §7 for one CLI command: start, open with the same pragmas, insert one row.
@@ -56,6 +58,7 @@ let package = Package(
             name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"],
             exclude: ["Support/Scripts"]),
         .testTarget(name: "CasebookServerTests", dependencies: ["CasebookServer", "CSocket"]),
+        .testTarget(name: "CasebookWebTests", dependencies: ["CasebookWeb", "CasebookServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

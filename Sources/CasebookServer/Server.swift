@@ -43,6 +43,11 @@ public struct ServerConfiguration: Sendable {
     /// Whether SIGTERM and SIGINT stop the server (set false when the caller handles them
     /// and calls ``Server/stop()``, as the tests do).
     public var handlesSignals = true
+    /// When set, only a peer running as this user id is served (SCGI: the web server's
+    /// account); any other connection is logged and closed at once, unread.
+    public var allowedPeerUID: uid_t? = nil
+    /// The sizes an SCGI request may have (SCGI mode only).
+    public var scgiLimits = SCGILimits()
     /// Where the server writes one line per connection: who (uid, login, pid), the exit
     /// status and byte counts, never arguments or content. Called from several threads.
     public var log: @Sendable (String) -> Void = { line in
@@ -88,9 +93,12 @@ public enum ServerError: Error, Equatable, CustomStringConvertible {
 /// ``WireLimits/maxResponseBytes``; a larger one is replaced by an error).
 public final class Server: @unchecked Sendable {
     public typealias Handler = @Sendable (Request, Peer) -> Response
+    /// Answers one SCGI request (SCGI mode: see ``init(configuration:scgi:)``).
+    public typealias SCGIHandler = @Sendable (SCGIRequest, Peer) -> SCGIResponse
 
     public let configuration: ServerConfiguration
     private let handler: Handler
+    private let scgiHandler: SCGIHandler?
     private let listener: Int32
     private let stopReader: Int32
     private let stopWriter: Int32
@@ -108,9 +116,20 @@ public final class Server: @unchecked Sendable {
 
     /// Creates the socket and listens on it (so a client can connect as soon as this
     /// returns); ``run()`` then serves.
-    public init(configuration: ServerConfiguration, handler: @escaping Handler) throws(ServerError) {
+    public convenience init(configuration: ServerConfiguration, handler: @escaping Handler) throws(ServerError) {
+        try self.init(configuration: configuration, handler: handler, scgi: nil)
+    }
+
+    /// A server speaking SCGI (for a web server in front) rather than Casebook's wire
+    /// protocol, with the same socket, peer credentials, bounds and per-peer limits.
+    public convenience init(configuration: ServerConfiguration, scgi: @escaping SCGIHandler) throws(ServerError) {
+        try self.init(configuration: configuration, handler: { _, _ in .error(70, "not served") }, scgi: scgi)
+    }
+
+    private init(configuration: ServerConfiguration, handler: @escaping Handler, scgi: SCGIHandler?) throws(ServerError) {
         self.configuration = configuration
         self.handler = handler
+        self.scgiHandler = scgi
         let path = configuration.socketPath
         signal(SIGPIPE, SIG_IGN)
         guard path.utf8.count < 108, !path.isEmpty else { throw .pathTooLong(path) }
@@ -274,6 +293,11 @@ public final class Server: @unchecked Sendable {
             close(fd)
             return
         }
+        if let allowed = configuration.allowedPeerUID, peer.uid != allowed {
+            configuration.log("\(peer): refused: only uid \(allowed) (the web server) may connect")
+            close(fd)
+            return
+        }
         if let refusal = configuration.admission?(peer) {
             // A fresh socket's buffer takes this small answer without waiting.
             reply(refusal, to: fd, until: now, peer: peer, received: 0)
@@ -314,6 +338,10 @@ public final class Server: @unchecked Sendable {
 
     /// Reads one request, runs the handler, sends the response.
     private func serve(_ fd: Int32, peer: Peer) {
+        if let scgiHandler {
+            serveSCGI(fd, peer: peer, handler: scgiHandler)
+            return
+        }
         let limits = configuration.limits
         let whole = Deadline(after: configuration.requestTimeout)
         var source = SocketSource(fd: fd, deadline: Deadline(after: min(configuration.headerTimeout, configuration.requestTimeout)))
@@ -346,6 +374,45 @@ public final class Server: @unchecked Sendable {
             return
         }
         reply(response, to: fd, until: Deadline(after: configuration.responseTimeout), peer: peer, received: received)
+    }
+
+    /// Reads one SCGI request (header block, then body, within the same time limits and
+    /// memory budget as a wire request), runs the SCGI handler, sends its answer.
+    private func serveSCGI(_ fd: Int32, peer: Peer, handler: SCGIHandler) {
+        let limits = configuration.scgiLimits
+        var source = SocketSource(fd: fd, deadline: Deadline(after: min(configuration.headerTimeout, configuration.requestTimeout)))
+        var reservation: UInt64 = 0
+        defer { release(reservation, of: peer) }
+        let response: SCGIResponse
+        do {
+            let headers = try SCGI.readHeaders(&source, limits: limits)
+            source.deadline = Deadline(after: configuration.requestTimeout)
+            let length = UInt64(headers["CONTENT_LENGTH"] ?? "") ?? 0
+            if length > 0 {
+                guard reserve(min(length, limits.maxBodyBytes), for: peer) else {
+                    sendSCGI(SCGIResponse(status: 503, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Data("The server is busy; try again in a moment.\n".utf8)), to: fd, peer: peer)
+                    return
+                }
+                reservation = min(length, limits.maxBodyBytes)
+            }
+            let request = try SCGI.readBody(&source, headers: headers, limits: limits)
+            response = handler(request, peer)
+        } catch {
+            configuration.log("\(peer): refused an SCGI request: \(error)")
+            let status = if case .tooLarge = error { 413 } else { 400 }
+            response = SCGIResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Data("\(error)\n".utf8))
+        }
+        sendSCGI(response, to: fd, peer: peer)
+    }
+
+    private func sendSCGI(_ response: SCGIResponse, to fd: Int32, peer: Peer) {
+        let frame = response.encoded
+        do {
+            try send(frame, to: fd, until: Deadline(after: configuration.responseTimeout))
+            configuration.log("\(peer): HTTP \(response.status), \(frame.count) bytes out")
+        } catch {
+            configuration.log("\(peer): the answer could not be delivered (\(error)); status was \(response.status)")
+        }
     }
 
     /// Sends a response (or, when it cannot be encoded, an internal error in its place).

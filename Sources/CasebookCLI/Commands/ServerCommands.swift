@@ -14,7 +14,13 @@ enum ServerCommands {
         spec: CommandSpec(
             name: "serve", summary: "Serve the database to staff over a local socket (server mode, for several logins).",
             options: [
-                OptionSpec(name: "socket", valueName: "path", isRequired: true, help: "The socket to listen on (its folder must exist)."),
+                OptionSpec(name: "socket", valueName: "path", help: "The socket to listen on (its folder must exist)."),
+                OptionSpec(
+                    name: "scgi", valueName: "path",
+                    help: "Also (or only) serve the browser: an SCGI socket for the web server in front (Apache's mod_proxy_scgi)."),
+                OptionSpec(
+                    name: "web-user", valueName: "login",
+                    help: "The web server's account (e.g. www-data): the only peer served on --scgi, whose REMOTE_USER says who is acting."),
                 OptionSpec(
                     name: "socket-mode", valueName: "mode",
                     help: "The socket file's mode, in octal (default 0660: the owner and the socket's group may connect)."),
@@ -32,7 +38,11 @@ enum ServerCommands {
     ) { invocation in
         let path = invocation.databasePath
         let database = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        let socket = try invocation.value("socket")
+        let scgi = invocation.optional("scgi")
+        guard let socket = invocation.optional("socket") else {
+            guard let scgi else { throw CommandError.usage("say where to listen: --socket PATH, --scgi PATH, or both") }
+            return try WebFrontEnd.serve(invocation, scgi: scgi, database: database, handlesSignals: true)
+        }
         var configuration = ServerConfiguration(socketPath: socket)
         if let text = invocation.optional("socket-mode") {
             guard let mode = mode_t(text, radix: 8), mode <= 0o777 else {
@@ -61,7 +71,11 @@ enum ServerCommands {
             case .system: throw CasebookError.io(error.description)
             }
         }
+        // The browser's SCGI socket beside the staff's socket: stopped when this one stops.
+        var web: (Server, Thread)?
+        if let scgi { web = try WebFrontEnd.start(invocation, scgi: scgi, database: database) }
         server.run()
+        if let (webServer, _) = web { webServer.stop() }
         return Output(
             text: "Stopped serving \(database); the socket \(socket) was removed.",
             json: ["database": .string(database), "socket": .string(socket), "stopped": .bool(true)])

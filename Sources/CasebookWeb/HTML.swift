@@ -1,0 +1,91 @@
+import Foundation
+
+/// HTML as a tree of values, escaped when rendered: text and attribute values are always
+/// escaped, so nothing a person typed can become markup (after pointfreeco/swift-html).
+/// There is no way to put unescaped text into a page.
+public indirect enum Node: Sendable, Equatable {
+    case element(String, [(String, String)], [Node])
+    case text(String)
+    case fragment([Node])
+
+    public static func == (a: Node, b: Node) -> Bool { a.rendered == b.rendered }
+
+    /// An element; `attributes` in order.
+    public static func el(_ tag: String, _ attributes: [(String, String)] = [], _ children: [Node] = []) -> Node {
+        .element(tag, attributes, children)
+    }
+
+    public static func el(_ tag: String, _ attributes: [(String, String)] = [], _ text: String) -> Node {
+        .element(tag, attributes, [.text(text)])
+    }
+
+    /// Elements that have no end tag.
+    static let void: Set<String> = ["input", "br", "meta", "link", "hr", "img"]
+
+    public var rendered: String {
+        var out = ""
+        render(into: &out)
+        return out
+    }
+
+    func render(into out: inout String) {
+        switch self {
+        case .text(let text): out += Node.escape(text)
+        case .fragment(let nodes): for node in nodes { node.render(into: &out) }
+        case .element(let tag, let attributes, let children):
+            out += "<" + tag
+            for (name, value) in attributes {
+                out += " " + name + "=\"" + Node.escape(value) + "\""
+            }
+            out += ">"
+            guard !Node.void.contains(tag) else { return }
+            for child in children { child.render(into: &out) }
+            out += "</" + tag + ">"
+        }
+    }
+
+    /// Escapes text for an HTML text node or a double-quoted attribute value.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\0": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// A whole page: the document around the content.
+func page(title: String, user: String, _ content: [Node]) -> Node {
+    .fragment([
+        .el("html", [("lang", "en-GB")], [
+            .el("head", [], [
+                .el("meta", [("charset", "utf-8")]),
+                .el("meta", [("name", "viewport"), ("content", "width=device-width, initial-scale=1")]),
+                .el("title", [], "\(title) — Casebook"),
+                .el("link", [("rel", "stylesheet"), ("href", "/static/casebook.css")]),
+            ]),
+            .el("body", [], [
+                .el("header", [], [
+                    .el("nav", [("aria-label", "Main")], [
+                        .el("ul", [], [
+                            .el("li", [], [.el("a", [("href", "/")], "My tasks")]),
+                            .el("li", [], [.el("a", [("href", "/cases")], "Cases")]),
+                            .el("li", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")]),
+                        ])
+                    ]),
+                    .el("p", [("class", "who")], "Signed in as \(user)"),
+                ]),
+                .el("main", [], [.el("h1", [], title)] + content),
+            ]),
+        ])
+    ])
+}

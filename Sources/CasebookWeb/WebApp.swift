@@ -1,0 +1,489 @@
+import EventLog
+import Foundation
+
+/// One input of a command, as its declaration gives it (positional or option).
+public struct WebField: Sendable {
+    public enum Kind: Sendable { case text, flag, file }
+    public var name: String
+    public var help: String
+    public var isRequired: Bool
+    public var isRepeatable: Bool
+    public var kind: Kind
+
+    public init(name: String, help: String, isRequired: Bool, isRepeatable: Bool = false, kind: Kind) {
+        self.name = name
+        self.help = help
+        self.isRequired = isRequired
+        self.isRepeatable = isRepeatable
+        self.kind = kind
+    }
+}
+
+/// A command as the browser sees it: generated from the command's one declaration.
+public struct WebCommand: Sendable {
+    public var name: String
+    public var summary: String
+    public var positionals: [WebField]
+    public var options: [WebField]
+
+    public init(name: String, summary: String, positionals: [WebField], options: [WebField]) {
+        self.name = name
+        self.summary = summary
+        self.positionals = positionals
+        self.options = options
+    }
+}
+
+/// What running a command printed.
+public struct WebRun: Sendable {
+    public var exitCode: Int32
+    public var stdout: String
+    public var stderr: String
+    public var files: [(path: String, bytes: Data)]
+
+    public init(exitCode: Int32, stdout: String, stderr: String, files: [(path: String, bytes: Data)] = []) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.files = files
+    }
+}
+
+/// The one door: the command line's commands, and a way to run one as a login.
+public struct WebDoor: Sendable {
+    /// The commands a form may run, by name ("investigate note").
+    public var commands: [String: WebCommand]
+    /// Runs `arguments` (a `casebook` argument list) as the member mapped to `login`, with
+    /// `inputs` as the files it may read (by the names used in the arguments).
+    public var run: @Sendable (_ arguments: [String], _ login: String, _ inputs: [String: Data]) -> WebRun
+
+    public init(commands: [String: WebCommand], run: @escaping @Sendable ([String], String, [String: Data]) -> WebRun) {
+        self.commands = commands
+        self.run = run
+    }
+}
+
+/// An HTTP request as the web server hands it over (the CGI variables of SCGI).
+public struct WebRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String
+    /// CGI variables: HTTP_HOST, HTTP_ORIGIN, HTTP_SEC_FETCH_SITE, CONTENT_TYPE…
+    public var variables: [String: String]
+    public var body: Data
+    /// The person the web server authenticated (its REMOTE_USER); nil when it gave none.
+    public var remoteUser: String?
+
+    public init(method: String, path: String, query: String, variables: [String: String], body: Data, remoteUser: String?) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.variables = variables
+        self.body = body
+        self.remoteUser = remoteUser
+    }
+}
+
+public struct WebResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: Data
+}
+
+/// The browser's front end: routes a request to a `casebook` argument list, runs it through
+/// the door, renders what it printed.
+public final class WebApp: Sendable {
+    let door: WebDoor
+    let key: [UInt8]
+
+    /// Headers on every response.
+    public static let securityHeaders: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-store"),
+    ]
+
+    /// The file size limit of the command line (SPEC §4).
+    public static let maxFileBytes = 64 * 1024 * 1024
+
+    /// `key`: the CSRF key, random at each server start unless a test gives one.
+    public init(door: WebDoor, key: [UInt8]? = nil) {
+        self.door = door
+        var generator = SystemRandomNumberGenerator()
+        self.key = key ?? (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    public func respond(_ request: WebRequest) -> WebResponse {
+        guard let user = request.remoteUser, !user.isEmpty else {
+            return html(403, "Not signed in", user: "nobody", [.el("p", [], "The web server did not say who you are; sign in through it.")])
+        }
+        let query = Multipart.urlEncoded(request.query)
+        func param(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
+        let segments = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? "" }
+        if request.method == "POST" {
+            guard request.path == "/step" else { return html(405, "Not allowed", user: user, [.el("p", [], "Only forms are posted.")]) }
+            return post(request, user: user)
+        }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return html(405, "Not allowed", user: user, [.el("p", [], "This method is not used.")])
+        }
+        switch segments.count {
+        case 0: return tasks(user: user)
+        case 2 where segments[0] == "static" && segments[1] == "casebook.css":
+            return WebResponse(status: 200, headers: WebApp.securityHeaders + [("Content-Type", "text/css; charset=utf-8")], body: Data(WebApp.css.utf8))
+        case 1 where segments[0] == "cases": return list(user: user, search: param("q") ?? "")
+        case 2 where segments[0] == "cases": return show(segments[1], user: user)
+        case 3 where segments[0] == "cases" && segments[2] == "timeline":
+            return timeline(segments[1], format: param("format") ?? "html", user: user)
+        case 1 where segments[0] == "step":
+            guard let name = param("command"), let command = door.commands[name] else { return notFound(user: user) }
+            return form(command, user: user, values: param("case").map { ["p.case": $0] } ?? [:], problems: [])
+        default: return notFound(user: user)
+        }
+    }
+
+    // MARK: Reads
+
+    func run(_ arguments: [String], user: String, inputs: [String: Data] = [:]) -> (WebRun, Any?) {
+        let result = door.run(["--json"] + arguments, user, inputs)
+        let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8), options: [.fragmentsAllowed])
+        return (result, json)
+    }
+
+    /// A failed read's page: 66 → the one "not found" page, 77 → forbidden, else the error.
+    func failure(_ result: WebRun, json: Any?, user: String) -> WebResponse {
+        switch result.exitCode {
+        case 66: return notFound(user: user)
+        case 77: return html(403, "Not permitted", user: user, [.el("p", [], "You may not do this.")] + problems(json, result))
+        default: return html(result.exitCode == 64 || result.exitCode == 65 ? 400 : 500, "Something went wrong", user: user, problems(json, result))
+        }
+    }
+
+    func notFound(user: String) -> WebResponse {
+        html(404, "Not found", user: user, [.el("p", [], "There is nothing here, or nothing you may see.")])
+    }
+
+    func tasks(user: String) -> WebResponse {
+        let (result, json) = run(["tasks"], user: user)
+        var content: [Node] = [.el("p", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")])]
+        guard result.exitCode == 0, let object = json as? [String: Any] else {
+            // A member who has no tasks of their own (a teacher) still reports concerns.
+            // The command's own words say which (a role without a task list, or no member at all).
+            if result.exitCode == 77 { return html(403, "My tasks", user: user, content + problems(json, result)) }
+            return failure(result, json: json, user: user)
+        }
+        let items = object["tasks"] as? [[String: Any]] ?? []
+        content.append(items.isEmpty ? .el("p", [], "Nothing waits on you.") : table(items, linking: "case"))
+        return html(200, "My tasks", user: user, content)
+    }
+
+    func list(user: String, search: String) -> WebResponse {
+        let (result, json) = run(["list"] + (search.isEmpty ? [] : ["--search", search]), user: user)
+        guard result.exitCode == 0, let rows = json as? [[String: Any]] else { return failure(result, json: json, user: user) }
+        let form: Node = .el("form", [("method", "get"), ("action", "/cases"), ("role", "search")], [
+            .el("label", [("for", "q")], "Search"),
+            .el("input", [("id", "q"), ("name", "q"), ("type", "search"), ("value", search)]),
+            .el("button", [("type", "submit")], "Search"),
+        ])
+        return html(200, "Cases", user: user, [form, rows.isEmpty ? .el("p", [], "No cases.") : table(rows, linking: "reference")])
+    }
+
+    func show(_ reference: String, user: String) -> WebResponse {
+        let (result, json) = run(["show", reference], user: user)
+        guard result.exitCode == 0, let state = json as? [String: Any] else { return failure(result, json: json, user: user) }
+        var content: [Node] = [
+            .el("p", [], [.el("a", [("href", "/cases/\(percent(reference))/timeline?format=html")], "Timeline (HTML)"), .text(" · "),
+                .el("a", [("href", "/cases/\(percent(reference))/timeline?format=json")], "JSON"), .text(" · "),
+                .el("a", [("href", "/cases/\(percent(reference))/timeline?format=csv")], "CSV")]),
+            .el("h2", [], "Steps you may take"),
+        ]
+        let allowed = state["allowed"] as? [[String: Any]] ?? []
+        var seen = Set<String>()
+        var buttons: [Node] = []
+        for step in allowed {
+            guard let command = step["step"] as? String, door.commands[command] != nil, seen.insert(command).inserted else { continue }
+            let link = "/step?command=\(percent(command))&case=\(percent(reference))"
+            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", link)], command)]))
+        }
+        content.append(buttons.isEmpty ? .el("p", [], "None now.") : .el("ul", [("class", "steps")], buttons))
+        let blocked = state["blocked"] as? [[String: Any]] ?? []
+        if !blocked.isEmpty {
+            content.append(.el("h2", [], "Steps blocked now"))
+            content.append(.el("ul", [], blocked.map { step in
+                let reasons = (step["because"] as? [[String: Any]] ?? []).map { refusal($0) }
+                return .el("li", [], [.el("strong", [], string(step["step"]))] + [.el("ul", [], reasons)])
+            }))
+        }
+        content.append(.el("h2", [], "The case"))
+        let shown = state.filter { !["allowed", "blocked", "othersMay"].contains($0.key) }
+        content.append(value(shown))
+        return html(200, "Case \(reference)", user: user, content)
+    }
+
+    func timeline(_ reference: String, format: String, user: String) -> WebResponse {
+        let types = ["html": "text/html; charset=utf-8", "json": "application/json", "csv": "text/csv; charset=utf-8"]
+        guard let type = types[format] else { return notFound(user: user) }
+        let name = "\(reference.filter { $0.isLetter || $0.isNumber || $0 == "-" })-timeline.\(format)"
+        let (result, json) = run(["timeline", reference, "--format", format, "--out", name], user: user)
+        guard result.exitCode == 0, let file = result.files.first else { return failure(result, json: json, user: user) }
+        // A timeline in HTML is the command's own document: served as a download, never inline.
+        return WebResponse(
+            status: 200, headers: WebApp.securityHeaders + [("Content-Type", type), ("Content-Disposition", "attachment; filename=\"\(name)\"")],
+            body: file.bytes)
+    }
+
+    // MARK: Forms
+
+    /// A step's form, generated from its command's declaration.
+    func form(_ command: WebCommand, user: String, values: [String: String], problems: [Node], status: Int = 200) -> WebResponse {
+        let hasFile = command.options.contains { $0.kind == .file }
+        var fields: [Node] = [
+            .el("input", [("type", "hidden"), ("name", "_command"), ("value", command.name)]),
+            .el("input", [("type", "hidden"), ("name", "_csrf"), ("value", token(user: user, form: command.name))]),
+        ]
+        for field in command.positionals { fields.append(input(field, key: "p.\(field.name)", value: values["p.\(field.name)"])) }
+        for field in command.options where field.name != "at" { fields.append(input(field, key: "o.\(field.name)", value: values["o.\(field.name)"])) }
+        fields.append(.el("button", [("type", "submit")], command.name))
+        let attributes: [(String, String)] =
+            [("method", "post"), ("action", "/step")] + (hasFile ? [("enctype", "multipart/form-data")] : [])
+        return html(status, command.name.prefix(1).uppercased() + command.name.dropFirst(), user: user,
+            [.el("p", [], command.summary)] + problems + [.el("form", attributes, fields)])
+    }
+
+    func input(_ field: WebField, key: String, value: String?) -> Node {
+        let id = "f-" + key.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        let label = field.name.replacingOccurrences(of: "-", with: " ") + (field.isRequired ? " (required)" : "")
+        let help: Node = .el("span", [("class", "help"), ("id", id + "-help")], field.help)
+        var attributes: [(String, String)] = [("id", id), ("name", key), ("aria-describedby", id + "-help")]
+        switch field.kind {
+        case .flag:
+            attributes += [("type", "checkbox"), ("value", "on")]
+            return .el("div", [("class", "field")], [.el("input", attributes), .el("label", [("for", id)], label), help])
+        case .file:
+            attributes += [("type", "file")] + (field.isRepeatable ? [("multiple", "multiple")] : [])
+        case .text:
+            if field.help.count > 60 || field.name == "text" || field.name == "summary" || field.name == "rationale" {
+                if field.isRequired { attributes.append(("required", "required")) }
+                return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("textarea", attributes, value ?? "")])
+            }
+            attributes += [("type", "text"), ("value", value ?? "")]
+        }
+        if field.isRequired { attributes.append(("required", "required")) }
+        return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("input", attributes)])
+    }
+
+    func post(_ request: WebRequest, user: String) -> WebResponse {
+        // Same origin only: a browser says where a form came from.
+        if let site = request.variables["HTTP_SEC_FETCH_SITE"], site != "same-origin", site != "none" {
+            return html(403, "Refused", user: user, [.el("p", [], "A form from another site was refused; nothing was recorded.")])
+        }
+        if let origin = request.variables["HTTP_ORIGIN"] {
+            let host = request.variables["HTTP_HOST"] ?? ""
+            let ok = origin == "http://\(host)" || origin == "https://\(host)"
+            guard ok else { return html(403, "Refused", user: user, [.el("p", [], "A form from another site was refused; nothing was recorded.")]) }
+        }
+        var fields: [(String, String)] = []
+        var files: [FormPart] = []
+        let contentType = request.variables["CONTENT_TYPE"] ?? ""
+        if let boundary = Multipart.boundary(of: contentType) {
+            do {
+                for part in try Multipart.parse(request.body, boundary: boundary, maxFileBytes: WebApp.maxFileBytes) {
+                    if part.filename != nil {
+                        if !part.bytes.isEmpty { files.append(part) }
+                    } else {
+                        fields.append((part.name, String(decoding: part.bytes, as: UTF8.self)))
+                    }
+                }
+            } catch {
+                let status = if case .tooLarge = error { 413 } else { 400 }
+                return html(status, "Refused", user: user, [.el("p", [("role", "alert")], "\(error). Nothing was recorded.")])
+            }
+        } else if contentType.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            fields = Multipart.urlEncoded(String(decoding: request.body, as: UTF8.self))
+        } else {
+            return html(400, "Refused", user: user, [.el("p", [], "This is not a form.")])
+        }
+        func field(_ name: String) -> String? { fields.first { $0.0 == name }?.1 }
+        guard let name = field("_command"), let command = door.commands[name] else { return notFound(user: user) }
+        guard let token = field("_csrf"), constantTimeEqual(token, self.token(user: user, form: name)) else {
+            return html(403, "Refused", user: user, [.el("p", [], "This form has expired or did not come from Casebook; nothing was recorded. Open the form again.")])
+        }
+        // The argument list of the same command: options with their values attached, then
+        // `--` and the positionals, so no typed value is ever read as an option.
+        var arguments = name.split(separator: " ").map(String.init)
+        var values: [String: String] = [:]
+        var positionals: [String] = []
+        for positional in command.positionals {
+            let value = field("p.\(positional.name)") ?? ""
+            values["p.\(positional.name)"] = value
+            if !value.isEmpty { positionals.append(value) }
+        }
+        var inputs: [String: Data] = [:]
+        for option in command.options where option.name != "at" {
+            switch option.kind {
+            case .flag: if field("o.\(option.name)") == "on" { arguments.append("--\(option.name)") }
+            case .text:
+                let value = field("o.\(option.name)") ?? ""
+                values["o.\(option.name)"] = value
+                if !value.isEmpty { arguments.append("--\(option.name)=\(value)") }
+            case .file:
+                for (index, file) in files.enumerated() where file.name == "o.\(option.name)" {
+                    // A key in the request's files, never a path on this machine.
+                    let key = "upload-\(index + 1)/" + WebApp.safeName(file.filename ?? "")
+                    inputs[key] = file.bytes
+                    arguments.append("--\(option.name)=\(key)")
+                }
+            }
+        }
+        arguments += ["--"] + positionals
+        let (result, json) = run(arguments, user: user, inputs: inputs)
+        switch result.exitCode {
+        case 0:
+            let object = json as? [String: Any]
+            let reference = (object?["case"] as? String) ?? values["p.case"]
+            let location = reference.map { "/cases/\(percent($0))" } ?? "/"
+            return WebResponse(status: 303, headers: WebApp.securityHeaders + [("Location", location), ("Content-Type", "text/plain")], body: Data())
+        case 66: return notFound(user: user)
+        case 77: return html(403, "Not permitted", user: user, [.el("p", [], "You may not do this.")] + problems(json, result))
+        default:
+            let status = result.exitCode == 1 ? 422 : 400
+            return form(command, user: user, values: values, problems: problems(json, result), status: status)
+        }
+    }
+
+    /// A file name reduced to letters, digits, '.', '-' and '_' (at most 100), never empty.
+    public static func safeName(_ name: String) -> String {
+        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        var kept = String(last.unicodeScalars.filter { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "." || $0 == "-" || $0 == "_" }.prefix(100))
+        while kept.hasPrefix(".") { kept.removeFirst() }
+        return kept.isEmpty ? "upload" : kept
+    }
+
+    // MARK: CSRF
+
+    /// HMAC-SHA256(key, user NUL form), hex: bound to the person and the form.
+    func token(user: String, form: String) -> String {
+        let message = Array(user.utf8) + [0] + Array(form.utf8)
+        return WebApp.hmac(key: key, message: message).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var block = key.count > 64 ? SHA256.hash(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = SHA256.hash(block.map { $0 ^ 0x36 } + message)
+        return SHA256.hash(block.map { $0 ^ 0x5c } + inner)
+    }
+
+    func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+
+    // MARK: Rendering
+
+    func problems(_ json: Any?, _ result: WebRun) -> [Node] {
+        let error = (json as? [String: Any])?["error"] as? [String: Any]
+        let message = (error?["message"] as? String) ?? result.stderr
+        let refusals = error?["refusals"] as? [[String: Any]] ?? []
+        var nodes: [Node] = [.el("div", [("class", "problem"), ("role", "alert")], [.el("p", [], message.trimmingCharacters(in: .whitespacesAndNewlines))])]
+        if !refusals.isEmpty { nodes.append(.el("ul", [("class", "refusals")], refusals.map(refusal))) }
+        return nodes
+    }
+
+    func refusal(_ refusal: [String: Any]) -> Node {
+        .el("li", [], [
+            .text(string(refusal["reason"])), .text(" "),
+            .el("span", [("class", "rule")], "(\(string(refusal["rule"])), \(string(refusal["clause"])))"),
+        ] + (string(refusal["unblock"]).isEmpty ? [] : [.el("br"), .text("Next: \(string(refusal["unblock"]))")]))
+    }
+
+    func string(_ value: Any?) -> String {
+        switch value {
+        case let text as String: return text
+        case let number as NSNumber:
+            // JSON's true and false (an NSNumber of a Bool, "c", as JSONSerialization makes them).
+            if String(cString: number.objCType) == "c" { return number.boolValue ? "yes" : "no" }
+            return number.stringValue
+        case nil, is NSNull: return ""
+        default: return "\(value ?? "")"
+        }
+    }
+
+    /// Any JSON value as HTML: objects as definition lists, lists of objects as tables.
+    func value(_ value: Any?) -> Node {
+        switch value {
+        case let object as [String: Any]:
+            let keys = object.keys.sorted()
+            return .el("dl", [], keys.flatMap { key -> [Node] in [.el("dt", [], words(key)), .el("dd", [], [self.value(object[key])])] })
+        case let rows as [[String: Any]] where !rows.isEmpty: return table(rows, linking: nil)
+        case let items as [Any]:
+            if items.isEmpty { return .text("none") }
+            return .el("ul", [], items.map { .el("li", [], [self.value($0)]) })
+        case nil, is NSNull: return .text("—")
+        default: return .text(string(value))
+        }
+    }
+
+    func table(_ rows: [[String: Any]], linking key: String?) -> Node {
+        var columns: [String] = []
+        for row in rows { for name in row.keys.sorted() where !columns.contains(name) { columns.append(name) } }
+        if let key, let index = columns.firstIndex(of: key) { columns.insert(columns.remove(at: index), at: 0) }
+        return .el("div", [("class", "scroll")], [.el("table", [], [
+            .el("thead", [], [.el("tr", [], columns.map { .el("th", [("scope", "col")], words($0)) })]),
+            .el("tbody", [], rows.map { row in
+                .el("tr", [], columns.map { column in
+                    if column == key, let reference = row[column] as? String {
+                        return .el("td", [], [.el("a", [("href", "/cases/\(percent(reference))")], reference)])
+                    }
+                    return .el("td", [], [value(row[column])])
+                })
+            }),
+        ])])
+    }
+
+    /// `nextAction` → `next action`.
+    func words(_ key: String) -> String {
+        var out = ""
+        for character in key {
+            if character.isUppercase { out += " " + character.lowercased() } else { out.append(character) }
+        }
+        return out
+    }
+
+    func percent(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    func html(_ status: Int, _ title: String, user: String, _ content: [Node]) -> WebResponse {
+        let document = "<!DOCTYPE html>\n" + page(title: title, user: user, content).rendered
+        return WebResponse(status: status, headers: WebApp.securityHeaders + [("Content-Type", "text/html; charset=utf-8")], body: Data(document.utf8))
+    }
+
+    static let css = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #111; background: #fff; line-height: 1.5; }
+        header { background: #123; color: #fff; padding: 0.5rem 1rem; display: flex; flex-wrap: wrap; justify-content: space-between; }
+        header a { color: #fff; }
+        nav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
+        main { padding: 1rem; max-width: 60rem; }
+        .scroll { overflow-x: auto; }
+        table { border-collapse: collapse; }
+        th, td { border: 1px solid #888; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+        .field { margin: 0.75rem 0; }
+        .field label { font-weight: bold; display: block; }
+        .help { display: block; color: #333; font-size: 0.9rem; }
+        textarea, input[type=text], input[type=search] { width: 100%; max-width: 40rem; box-sizing: border-box; font: inherit; }
+        textarea { min-height: 6rem; }
+        a.button, button { display: inline-block; padding: 0.4rem 0.8rem; background: #0b5; color: #000; border: 1px solid #063; text-decoration: none; font: inherit; }
+        ul.steps { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
+        .problem { border-left: 4px solid #b00; padding-left: 0.5rem; }
+        .rule { color: #444; }
+        dt { font-weight: bold; }
+        dd { margin: 0 0 0.5rem 1rem; }
+        @media print { header, form, ul.steps { display: none; } }
+        """
+}
