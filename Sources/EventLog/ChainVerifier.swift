@@ -42,6 +42,10 @@ public struct ChainBreak: Sendable, Equatable, Codable, CustomStringConvertible 
         case insertedBeforeCheckpoint = "inserted-before-checkpoint"
         /// The log head over a checkpoint's events is not the checkpoint's.
         case logHeadDiffers = "log-head-differs"
+        /// Content a checkpoint witnessed (an event's payload, a stored file's bytes) was
+        /// erased after it: a forged erasure, or a real one the checkpoint predates (take a
+        /// new checkpoint after a redaction, a purge or `retention apply`).
+        case erasedSinceCheckpoint = "erased-since-checkpoint"
         /// The database no longer holds the chain an export was made from.
         case divergedFromExport = "diverged-from-export"
         /// An event the application's rules would not have accepted when it was recorded

@@ -60,11 +60,29 @@ public struct LogCheckpoint: Sendable, Equatable {
     public var logHead: LogHead
     /// Every stream's head, by stream name.
     public var streams: [StreamHead]
+    /// What was already erased then: the events whose payload was gone and the stored files
+    /// whose bytes were gone. nil in checkpoints taken before it was kept: not compared.
+    public var erasures: Erasures?
+
+    /// What a checkpoint found erased.
+    public struct Erasures: Sendable, Equatable {
+        /// Events whose payload was erased (redacted), in stream and version order.
+        public var events: [EventReference]
+        /// Stored files whose bytes were purged, by SHA-256, sorted.
+        public var files: [String]
+
+        /// Creates the list.
+        public init(events: [EventReference], files: [String]) {
+            self.events = events
+            self.files = files
+        }
+    }
 
     /// Creates a checkpoint.
-    public init(logHead: LogHead, streams: [StreamHead]) {
+    public init(logHead: LogHead, streams: [StreamHead], erasures: Erasures? = nil) {
         self.logHead = logHead
         self.streams = streams
+        self.erasures = erasures
     }
 }
 
@@ -75,8 +93,19 @@ extension EventStore {
             var head = LogHead.empty
             let statement = try database.prepare("SELECT hash FROM events ORDER BY position")
             try statement.forEachRow { head = head.appending($0.text(0)) }
-            return LogCheckpoint(logHead: head, streams: try streamHeads())
+            return LogCheckpoint(logHead: head, streams: try streamHeads(), erasures: try erasures())
         }
+    }
+
+    /// The events whose payload is erased and the stored files whose bytes are, now.
+    public func erasures() throws -> LogCheckpoint.Erasures {
+        var events: [EventReference] = []
+        try database.forEachRow("SELECT stream, version FROM events WHERE payload IS NULL ORDER BY stream, version") {
+            events.append(EventReference(stream: $0.text(0), version: $0.int(1)))
+        }
+        var files: [String] = []
+        try database.forEachRow("SELECT sha256 FROM blobs WHERE data IS NULL ORDER BY sha256") { files.append($0.text(0)) }
+        return LogCheckpoint.Erasures(events: events, files: files)
     }
 
     /// Every stream's last event, by stream name.
@@ -171,6 +200,26 @@ extension EventStore {
                         stream: "log", version: checkpoint.logHead.eventCount, kind: .logHeadDiffers,
                         detail: "the log head over the checkpoint's \(head.eventCount) events is \(head.hash.prefix(12))…, "
                             + "the checkpoint's \(checkpoint.logHead.hash.prefix(12))… over \(checkpoint.logHead.eventCount): they were reordered"))
+            }
+            // Content the checkpoint witnessed must still be there: an erasure of an event it
+            // covers, or of a file's bytes, since it was taken is named (a forged one looks like
+            // a real one; the safeguarding lead confirms a real one by taking a new checkpoint).
+            if let before = checkpoint.erasures {
+                let now = try erasures()
+                let erased = Set(before.events)
+                for event in now.events where !erased.contains(event) && event.version <= (versions[event.stream] ?? 0) {
+                    breaks.append(
+                        ChainBreak(
+                            stream: event.stream, version: event.version, kind: .erasedSinceCheckpoint,
+                            detail: "its payload was there when the checkpoint was taken and has been erased since"))
+                }
+                let purged = Set(before.files)
+                for file in now.files where !purged.contains(file) {
+                    breaks.append(
+                        ChainBreak(
+                            stream: "blobs", version: 0, kind: .erasedSinceCheckpoint,
+                            detail: "the bytes of \(file.prefix(12))… were there when the checkpoint was taken and have been purged since"))
+                }
             }
             return breaks
         }

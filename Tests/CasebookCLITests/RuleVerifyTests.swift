@@ -279,4 +279,24 @@ import Testing
             #expect(result.status == 0, "\(arguments): \(result)")
         }
     }
+
+    @Test("An erasure of what a checkpoint witnessed is named by verify --checkpoint; a new checkpoint confirms a real one")
+    func erasuresSinceTheCheckpointAreNamed() throws {
+        let prepared = try Prepared()
+        let r = prepared.sandbox.reference
+        // The same erasures as a forger holding the file would append, made here by the real binary.
+        try prepared.sandbox.succeed(["evidence", "purge", r, "E1", "--reason", "Erasure request"], as: Staff.head)
+        try prepared.sandbox.succeed(["redact", r, "--version", "3", "--reason", "Erasure"], as: Staff.head)
+        // Plain verify: every rule was followed.
+        #expect(try prepared.sandbox.run(["verify"], as: Staff.safeguarding).status == 0)
+        // Against the checkpoint: the content it witnessed is gone, and said so.
+        let against = try prepared.sandbox.run(["verify", "--checkpoint", prepared.checkpoint], as: Staff.safeguarding)
+        #expect(against.status == 3, "\(against)")
+        #expect(against.stdout.contains("BREAK case/\(r) v3: erased-since-checkpoint"), "\(against)")
+        #expect(against.stdout.contains("erased-since-checkpoint: the bytes of"), "\(against)")
+        // The safeguarding lead, who knows the erasures were real, takes a new checkpoint.
+        let next = prepared.sandbox.path("checkpoint-2.json")
+        try prepared.sandbox.succeed(["checkpoint", "--out", next], as: Staff.safeguarding)
+        #expect(try prepared.sandbox.run(["verify", "--checkpoint", next], as: Staff.safeguarding).status == 0)
+    }
 }

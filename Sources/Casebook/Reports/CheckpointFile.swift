@@ -9,7 +9,8 @@ import Foundation
 /// ```json
 /// {"format": "casebook-checkpoint", "version": 1, "takenAt": "…Z", "takenBy": "dsl.khan",
 ///  "logHead": {"events": 42, "hash": "…"},
-///  "streams": [{"stream": "audit", "version": 3, "hash": "…"}, …]}
+///  "streams": [{"stream": "audit", "version": 3, "hash": "…"}, …],
+///  "erased": {"events": [{"stream": "case/CB-2026-0001", "version": 4}], "files": ["…"]}}
 /// ```
 public struct CheckpointFile: Sendable, Equatable {
     /// The `format` field.
@@ -40,7 +41,14 @@ public struct CheckpointFile: Sendable, Equatable {
             "streams": .array(
                 checkpoint.streams.map { ["stream": .string($0.stream), "version": .int($0.version), "hash": .string($0.hash)] }),
         ]
-        return value.prettySerialized() + "\n"
+        guard case .object(var fields) = value else { return value.prettySerialized() + "\n" }
+        if let erasures = checkpoint.erasures {
+            fields["erased"] = [
+                "events": .array(erasures.events.map { ["stream": .string($0.stream), "version": .int($0.version)] }),
+                "files": .array(erasures.files.map { .string($0) }),
+            ]
+        }
+        return JSONValue.object(fields).prettySerialized() + "\n"
     }
 
     /// Reads a witness file; ``CasebookError/invalidInput(_:)`` when it is not one.
@@ -66,8 +74,24 @@ public struct CheckpointFile: Sendable, Equatable {
             else { throw invalid("a stream's head is not a name, a version and a SHA-256") }
             streams.append(StreamHead(stream: stream, version: version, hash: hash))
         }
+        var erasures: LogCheckpoint.Erasures?
+        if let erased = json["erased"], !erased.isNull {
+            guard let items = erased["events"]?.array, let files = erased["files"]?.array else {
+                throw invalid("its \"erased\" is not a list of events and files")
+            }
+            var events: [EventReference] = []
+            for item in items {
+                guard let stream = item["stream"]?.string, let version = item["version"]?.int, version >= 1 else {
+                    throw invalid("an erased event is not a stream and a version")
+                }
+                events.append(EventReference(stream: stream, version: version))
+            }
+            let hashes = files.compactMap(\.string)
+            guard hashes.count == files.count, hashes.allSatisfy(isHash) else { throw invalid("an erased file is not a SHA-256") }
+            erasures = LogCheckpoint.Erasures(events: events, files: hashes)
+        }
         return CheckpointFile(
-            checkpoint: LogCheckpoint(logHead: LogHead(eventCount: events, hash: head), streams: streams),
+            checkpoint: LogCheckpoint(logHead: LogHead(eventCount: events, hash: head), streams: streams, erasures: erasures),
             takenAt: json["takenAt"]?.string ?? "", takenBy: json["takenBy"]?.string ?? "")
     }
 }
