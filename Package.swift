@@ -58,7 +58,7 @@ let package = Package(
             name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"],
             exclude: ["Support/Scripts"]),
         .testTarget(name: "CasebookServerTests", dependencies: ["CasebookServer", "CSocket"]),
-        .testTarget(name: "CasebookWebTests", dependencies: ["CasebookWeb", "CasebookServer"]),
+        .testTarget(name: "CasebookWebTests", dependencies: ["CasebookWeb", "CasebookServer", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

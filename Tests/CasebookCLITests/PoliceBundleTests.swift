@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 
 // The police bundle (issue 23): `timeline CASE --bundle DIR --recipient TEXT` through the
 // real binary, checked with the tools a recipient has (sha256sum, a PDF printer, pdftotext).
@@ -8,17 +9,7 @@ import Testing
 @Suite struct PoliceBundleTests {
     /// Runs a program in a folder; its status and standard output.
     static func tool(_ path: String, _ arguments: [String], in folder: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ToolRun.run(path, arguments, in: folder)
     }
 
     /// Every file of a folder, by relative path.

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -222,19 +223,9 @@ final class Site {
 
     @discardableResult
     func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        if tool != "/usr/bin/curl", process.terminationStatus != 0 {
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let (status, text) = try ToolRun.run(tool, arguments, in: folder)
+        if tool != "/usr/bin/curl", status != 0 {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(status): \(text)")
         }
         return text
     }
