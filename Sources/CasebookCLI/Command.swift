@@ -6,6 +6,9 @@ import Foundation
 struct Command: Sendable {
     /// Options, usage and help.
     let spec: CommandSpec
+    /// For a workflow step's command, the step's declaration in the library its options were
+    /// derived from (the browser builds its form from it).
+    var form: StepForm? = nil
     /// The body: reads the invocation, calls the library, returns what to print.
     let run: @Sendable (Invocation) throws -> Output
 }

@@ -3,7 +3,23 @@ import Foundation
 
 /// One input of a command, as its declaration gives it (positional or option).
 public struct WebField: Sendable {
-    public enum Kind: Sendable { case text, flag, file }
+    /// Which element a field is: the type of the input it comes from.
+    public enum Kind: Sendable, Equatable {
+        /// One line of text.
+        case text
+        /// Text that may run to paragraphs: a textarea.
+        case longText
+        /// One of these values: a select.
+        case choice([String])
+        /// Exactly one of these marks: radio buttons, each posted as its own flag (`--given`).
+        case marks([String])
+        /// A checkbox.
+        case flag
+        /// A file input (several when repeatable).
+        case file
+        /// A local date and time: datetime-local.
+        case time
+    }
     public var name: String
     public var help: String
     public var isRequired: Bool
@@ -235,7 +251,7 @@ public final class WebApp: Sendable {
 
     /// A step's form, generated from its command's declaration.
     func form(_ command: WebCommand, user: String, values: [String: String], problems: [Node], status: Int = 200) -> WebResponse {
-        let hasFile = command.options.contains { $0.kind == .file }
+        let hasFile = (command.positionals + command.options).contains { $0.kind == .file }
         var fields: [Node] = [
             .el("input", [("type", "hidden"), ("name", "_command"), ("value", command.name)]),
             .el("input", [("type", "hidden"), ("name", "_csrf"), ("value", token(user: user, form: command.name))]),
@@ -249,26 +265,44 @@ public final class WebApp: Sendable {
             [.el("p", [], command.summary)] + problems + [.el("form", attributes, fields)])
     }
 
+    /// One field's element, by its kind: text → input, long text → textarea, choice → select,
+    /// marks → radio buttons in a fieldset, flag → checkbox, file → file input, time → datetime-local.
     func input(_ field: WebField, key: String, value: String?) -> Node {
         let id = "f-" + key.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
         let label = field.name.replacingOccurrences(of: "-", with: " ") + (field.isRequired ? " (required)" : "")
         let help: Node = .el("span", [("class", "help"), ("id", id + "-help")], field.help)
         var attributes: [(String, String)] = [("id", id), ("name", key), ("aria-describedby", id + "-help")]
+        let required: [(String, String)] = field.isRequired ? [("required", "required")] : []
         switch field.kind {
         case .flag:
             attributes += [("type", "checkbox"), ("value", "on")]
             return .el("div", [("class", "field")], [.el("input", attributes), .el("label", [("for", id)], label), help])
+        case .marks(let marks):
+            var nodes: [Node] = [.el("legend", [], label), help]
+            for (index, mark) in marks.enumerated() {
+                let markID = "\(id)-\(index + 1)"
+                var radio: [(String, String)] = [("type", "radio"), ("id", markID), ("name", key), ("value", mark)]
+                if value == mark { radio.append(("checked", "checked")) }
+                if index == 0 { radio += required + [("aria-describedby", id + "-help")] }
+                nodes.append(.el("div", [], [.el("input", radio), .el("label", [("for", markID)], mark)]))
+            }
+            return .el("fieldset", [("class", "field")], nodes)
+        case .choice(let choices):
+            var options: [Node] = field.isRequired ? [] : [.el("option", [("value", "")], "")]
+            for choice in choices {
+                options.append(.el("option", [("value", choice)] + (value == choice ? [("selected", "selected")] : []), choice))
+            }
+            return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("select", attributes + required, options)])
+        case .longText:
+            return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("textarea", attributes + required, value ?? "")])
         case .file:
             attributes += [("type", "file")] + (field.isRepeatable ? [("multiple", "multiple")] : [])
+        case .time:
+            attributes += [("type", "datetime-local"), ("value", value ?? "")]
         case .text:
-            if field.help.count > 60 || field.name == "text" || field.name == "summary" || field.name == "rationale" {
-                if field.isRequired { attributes.append(("required", "required")) }
-                return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("textarea", attributes, value ?? "")])
-            }
             attributes += [("type", "text"), ("value", value ?? "")]
         }
-        if field.isRequired { attributes.append(("required", "required")) }
-        return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("input", attributes)])
+        return .el("div", [("class", "field")], [.el("label", [("for", id)], label), help, .el("input", attributes + required)])
     }
 
     func post(_ request: WebRequest, user: String) -> WebResponse {
@@ -321,7 +355,12 @@ public final class WebApp: Sendable {
         for option in command.options where option.name != "at" {
             switch option.kind {
             case .flag: if field("o.\(option.name)") == "on" { arguments.append("--\(option.name)") }
-            case .text:
+            case .marks(let marks):
+                // A mark is its own flag; only a declared one is ever passed on.
+                let value = field("o.\(option.name)") ?? ""
+                values["o.\(option.name)"] = value
+                if marks.contains(value) { arguments.append("--\(value)") }
+            case .text, .longText, .choice, .time:
                 let value = field("o.\(option.name)") ?? ""
                 values["o.\(option.name)"] = value
                 if !value.isEmpty { arguments.append("--\(option.name)=\(value)") }

@@ -44,23 +44,34 @@ enum CaseCommands {
             recorded: "recorded as \(state.reference)")
     }
 
-    /// A workflow step: parse the command, run it on the case, say what happened.
+    /// A workflow step's command, derived from the step's one declaration in the library
+    /// (``StepForm``): its positionals and options are the form's inputs (the case first,
+    /// then the inputs given in order; named inputs as options, a marks input as one flag per
+    /// mark), plus `--at`. The command line adds only its own words: the command's name,
+    /// examples, a summary when it says more than the form's purpose, and what it prints.
     static func step(
-        _ spec: CommandSpec, files: @escaping @Sendable (Invocation) throws -> [(name: String, bytes: [UInt8])] = { _ in [] },
-        make: @escaping @Sendable (Invocation, [StoredFile]) throws -> CaseCommand,
+        _ form: StepForm?, name: String, summary: String? = nil, examples: [String] = [], discussion: String? = nil,
         describe: @escaping @Sendable (CaseState, [CaseEvent], Invocation) -> String
     ) -> Command {
-        var spec = spec
-        spec.options.append(.at)
-        return Command(spec: spec) { invocation in
+        let spec = StepCommandSpec.spec(
+            for: form, name: name, summary: summary ?? form?.purpose ?? name, examples: examples, discussion: discussion)
+        return Command(spec: spec, form: form) { invocation in
+            guard let form else { throw CommandError.programmer("'\(name)' has no step form in the library") }
             let casebook = try invocation.casebook()
             let actor = try invocation.actor()
             let reference = try invocation.caseReference()
-            let read = try files(invocation)
-            let stored = try read.map { try Casebook.fileInfo(name: $0.name, bytes: $0.bytes) }
-            let command = try make(invocation, stored)
-            let (events, state) = try casebook.execute(
-                command, on: reference, by: actor, at: try invocation.at(), files: read.map(\.bytes))
+            var values = try StepCommandSpec.values(form, invocation)
+            try StepCommandSpec.words(form, spec: spec) { try form.validate(values) }
+            var read: [[UInt8]] = []
+            for input in form.inputs where input.kind == .file {
+                let files = try values.all(input.name).map { path in
+                    (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
+                }
+                values.files[input.name] = try files.map { try Casebook.fileInfo(name: $0.name, bytes: $0.bytes) }
+                read += files.map(\.bytes)
+            }
+            let command = try StepCommandSpec.words(form, spec: spec) { try form.make(values) }
+            let (events, state) = try casebook.execute(command, on: reference, by: actor, at: try invocation.at(), files: read)
             return Output(
                 text: describe(state, events, invocation),
                 json: [

@@ -5,41 +5,11 @@ import Foundation
 /// `evidence add`, `evidence list`, `evidence get`.
 enum EvidenceCommands {
     static let add = CaseCommands.step(
-        CommandSpec(
-            name: "evidence add", summary: "Capture an evidence item (000 §12.2); prints its id, E1, E2, ….",
-            positionals: [CaseCommands.casePositional],
-            options: [
-                OptionSpec(name: "kind", valueName: "kind", isRequired: true, help: "One of: \(EvidenceKind.choices)."),
-                OptionSpec(name: "url", valueName: "url", help: "The address of the material (required for web and social)."),
-                OptionSpec(name: "captured-at", valueName: "time", help: "When it was captured (default: --at)."),
-                OptionSpec(name: "posted-at", valueName: "time", help: "When it was posted, if known."),
-                OptionSpec(name: "platform", valueName: "name", help: "The platform or site."),
-                OptionSpec(name: "file", valueName: "path", isRepeatable: true, help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input),
-                OptionSpec(name: "description", valueName: "text", help: "What it shows."),
-                OptionSpec(
-                    name: "child-sexual-imagery",
-                    help: "The item is sexual imagery of a child: record where it is and what it is, never a file (SPEC §9)."),
-            ],
-            examples: [
-                "casebook --as smt.jones evidence add CB-2026-0001 --kind social --url https://social.example/p/123 --file post.png --platform Chirp"
-            ]),
-        files: { invocation in
-            // Refused before the file is even read.
-            if invocation.arguments.flag("child-sexual-imagery"), !invocation.arguments.values("file").isEmpty {
-                throw CasebookError.invalidInput(Workflow.childSexualImageryNoFiles)
-            }
-            return try invocation.arguments.values("file").map { path in
-                (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
-            }
-        },
-        make: { invocation, files in
-            .addEvidence(
-                EvidenceDraft(
-                    kind: try invocation.word("kind", as: EvidenceKind.self), url: invocation.optional("url"),
-                    capturedAt: try invocation.time("captured-at"), postedAt: try invocation.time("posted-at"),
-                    platform: invocation.optional("platform"), description: invocation.optional("description"),
-                    files: files, isChildSexualImagery: invocation.arguments.flag("child-sexual-imagery")))
-        },
+        StepForms.form(.addEvidence), name: "evidence add",
+        summary: "Capture an evidence item (000 §12.2); prints its id, E1, E2, ….",
+        examples: [
+            "casebook --as smt.jones evidence add CB-2026-0001 --kind social --url https://social.example/p/123 --file post.png --platform Chirp"
+        ],
         describe: { state, events, _ in
             guard case .evidenceCaptured(let evidence)? = events.first else { return "Captured." }
             var text = "\(evidence.id) captured on \(state.reference): \(evidence.kind.rawValue)"
@@ -55,21 +25,8 @@ enum EvidenceCommands {
         })
 
     static let attach = CaseCommands.step(
-        CommandSpec(
-            name: "evidence attach", summary: "Add files to an evidence item captured earlier (hashed and stored like the first).",
-            positionals: [CaseCommands.casePositional, PositionalSpec(name: "evidence", help: "The item, e.g. E2.")],
-            options: [
-                OptionSpec(
-                    name: "file", valueName: "path", isRepeatable: true, isRequired: true,
-                    help: "A screenshot, saved email or audio file (64 MiB at most).", file: .input)
-            ],
-            examples: ["casebook --as smt.jones evidence attach CB-2026-0001 E2 --file reply.png --file thread.png"]),
-        files: { invocation in
-            try invocation.arguments.values("file").map { path in
-                (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))
-            }
-        },
-        make: { invocation, files in .attachFiles(evidence: try invocation.positional(1), files: files) },
+        StepForms.form(.addEvidence, variant: "attach"), name: "evidence attach",
+        examples: ["casebook --as smt.jones evidence attach CB-2026-0001 E2 --file reply.png --file thread.png"],
         describe: { state, events, _ in
             guard case .evidenceFilesAttached(let id, let files)? = events.first else { return "Attached." }
             var text = "\(files.count) file\(files.count == 1 ? "" : "s") added to \(id) on \(state.reference)"

@@ -5,27 +5,15 @@ import Foundation
 /// `helpline escalate|response` (SPEC §10).
 enum HelplineCommands {
     static let escalate = CaseCommands.step(
-        CommandSpec(
-            name: "helpline escalate",
-            summary: "Escalate a takedown request to POSH or Report Harmful Content (SPEC §10): when the platform refused, the material is still present, or the wait passed.",
-            positionals: [CaseCommands.casePositional, TakedownCommands.requestPositional],
-            options: [
-                OptionSpec(name: "to", valueName: "helpline", isRequired: true, help: "One of: \(Helpline.choices)."),
-                OptionSpec(name: "reference", valueName: "ref", help: "The helpline's own reference for the case."),
-            ],
-            examples: ["casebook --as smt.jones helpline escalate CB-2026-0001 T1 --to posh --reference 'POSH-2211'"],
-            discussion: """
-                POSH (the Professionals Online Safety Helpline) takes a request once the platform refused, a \
-                check found the material still present, or helpline.posh.wait-hours (48 unless changed with \
-                'settings set') have passed since the platform report. Report Harmful Content needs the \
-                platform's reply: a 'refused' or 'no-response' takedown response. Give the platform's \
-                reference (takedown request --platform-reference) and its reply (takedown response --file).
-                """),
-        make: { invocation, _ in
-            .escalateToHelpline(
-                request: try invocation.positional(1), try invocation.word("to", as: Helpline.self),
-                reference: invocation.optional("reference"))
-        },
+        StepForms.form(.escalateToPOSH), name: "helpline escalate",
+        examples: ["casebook --as smt.jones helpline escalate CB-2026-0001 T1 --to posh --reference 'POSH-2211'"],
+        discussion: """
+            POSH (the Professionals Online Safety Helpline) takes a request once the platform refused, a \
+            check found the material still present, or helpline.posh.wait-hours (48 unless changed with \
+            'settings set') have passed since the platform report. Report Harmful Content needs the \
+            platform's reply: a 'refused' or 'no-response' takedown response. Give the platform's \
+            reference (takedown request --platform-reference) and its reply (takedown response --file).
+            """,
         describe: { state, events, invocation in
             guard case .helplineEscalated(let id, let helpline, _)? = events.first, let takedown = state.takedown(id) else {
                 return "Escalated."
@@ -36,14 +24,8 @@ enum HelplineCommands {
         })
 
     static let response = CaseCommands.step(
-        CommandSpec(
-            name: "helpline response", summary: "Record a helpline's response to an escalation; it resolves the request for closing.",
-            positionals: [CaseCommands.casePositional, TakedownCommands.requestPositional],
-            options: [OptionSpec(name: "result", valueName: "result", isRequired: true, help: "One of: \(HelplineResult.choices).")],
-            examples: ["casebook --as smt.jones helpline response CB-2026-0001 T1 --result removed"]),
-        make: { invocation, _ in
-            .recordHelplineResponse(request: try invocation.positional(1), try invocation.word("result", as: HelplineResult.self))
-        },
+        StepForms.form(.recordHelplineResponse), name: "helpline response",
+        examples: ["casebook --as smt.jones helpline response CB-2026-0001 T1 --result removed"],
         describe: { state, events, _ in
             guard case .helplineResponded(let id, let result)? = events.first else { return "Recorded." }
             return "\(id) on \(state.reference): helpline response \(result.rawValue)"

@@ -4,26 +4,10 @@ import Foundation
 
 /// `category add|remove`, `evidence flag`, `evidence purge`, `report ROUTE` (SPEC §9).
 enum LawfulContentCommands {
-    static let evidencePositional = PositionalSpec(name: "evidence", help: "The item, e.g. E2.")
-    static let categoryPositional = PositionalSpec(name: "category", help: "One of: \(Category.choices).")
-
     static func category(add: Bool) -> Command {
         CaseCommands.step(
-            CommandSpec(
-                name: add ? "category add" : "category remove",
-                summary: add
-                    ? "Add a category to a case; child-sexual-imagery purges every file it holds and restricts it to the safeguarding lead and the headteacher."
-                    : "Remove a category from a case.",
-                positionals: [CaseCommands.casePositional, categoryPositional],
-                examples: ["casebook category \(add ? "add" : "remove") CB-2026-0001 child-sexual-imagery"]),
-            make: { invocation, _ in
-                let word = try invocation.positional(1)
-                guard let category = Category(rawValue: word) else {
-                    throw CasebookError.invalidInput(
-                        "'\(TextField.escaped(String(word.prefix(60))))' is not a valid category: use one of \(Category.choices)")
-                }
-                return .changeCategory(category, add: add)
-            },
+            StepForms.form(.changeCategory, variant: add ? "add" : "remove"), name: add ? "category add" : "category remove",
+            examples: ["casebook category \(add ? "add" : "remove") CB-2026-0001 child-sexual-imagery"],
             describe: { state, events, invocation in
                 var text = "\(state.reference): categories now \(state.opened.categories.map(\.rawValue).joined(separator: ", "))."
                 text += purged(events, invocation)
@@ -35,65 +19,37 @@ enum LawfulContentCommands {
     }
 
     static let flag = CaseCommands.step(
-        CommandSpec(
-            name: "evidence flag",
-            summary: "Mark an evidence item as child sexual imagery: its files are purged and no file may be kept for it.",
-            positionals: [CaseCommands.casePositional, evidencePositional],
-            options: [OptionSpec(name: "child-sexual-imagery", help: "What the item is (the one mark; required).")],
-            examples: ["casebook evidence flag CB-2026-0001 E2 --child-sexual-imagery"]),
-        make: { invocation, _ in
-            guard invocation.arguments.flag("child-sexual-imagery") else {
-                throw CommandError.usage("give --child-sexual-imagery: it is the one mark 'evidence flag' sets")
-            }
-            return .flagEvidence(item: try invocation.positional(1))
-        },
+        StepForms.form(.flagEvidence), name: "evidence flag",
+        examples: ["casebook evidence flag CB-2026-0001 E2 --child-sexual-imagery"],
         describe: { state, events, invocation in
             let item = invocation.arguments.positionals.dropFirst().first?.uppercased() ?? "The item"
             return "\(item) on \(state.reference) is marked as child sexual imagery." + purged(events, invocation)
         })
 
     static let purge = CaseCommands.step(
-        CommandSpec(
-            name: "evidence purge",
-            summary: "Delete the bytes of an evidence item's files, keeping their hashes and sizes (headteacher, safeguarding lead).",
-            positionals: [CaseCommands.casePositional, evidencePositional],
-            options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why (recorded).")],
-            examples: ["casebook evidence purge CB-2026-0001 E2 --reason 'Erasure request from the member of staff'"],
-            discussion: """
-                Bytes another live evidence item still refers to are kept (the purge says so). The space \
-                is reused by later files; to shrink the file itself, see docs/DATA-PROTECTION.md.
-                """),
-        make: { invocation, _ in .purgeFiles(item: try invocation.positional(1), reason: try invocation.value("reason")) },
+        StepForms.form(.purgeFiles), name: "evidence purge",
+        examples: ["casebook evidence purge CB-2026-0001 E2 --reason 'Erasure request from the member of staff'"],
+        discussion: """
+            Bytes another live evidence item still refers to are kept (the purge says so). The space \
+            is reused by later files; to shrink the file itself, see docs/DATA-PROTECTION.md.
+            """,
         describe: { _, events, invocation in purged(events, invocation).trimmingCharacters(in: .newlines) })
 
     static func report(_ route: ReferralRoute) -> Command {
         let isNone = route == .none
         return CaseCommands.step(
-            CommandSpec(
-                name: "report \(route.rawValue)",
-                summary: isNone
-                    ? "Record the safeguarding lead's decision not to refer child sexual imagery, with the reason (UKCIS)."
-                    : "Record that child sexual imagery was referred to \(words(route)), with its reference (UKCIS).",
-                positionals: [CaseCommands.casePositional],
-                options: [
-                    isNone
-                        ? OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why it is not referred.")
-                        : OptionSpec(name: "reference", valueName: "ref", isRequired: true, help: "The reference \(words(route)) gave.")
-                ],
-                examples: [
-                    isNone
-                        ? "casebook report none CB-2026-0001 --reason 'Image already removed; no police criteria met (UKCIS)'"
-                        : "casebook report \(route.rawValue) CB-2026-0001 --reference REF-1234"
-                ],
-                discussion: """
-                    UKCIS 'Sharing nudes and semi-nudes' says the police must be involved when an adult is \
-                    involved, there is coercion or blackmail, a child is under 13, there is immediate risk \
-                    of harm, or the content is extreme. A case involving child sexual imagery cannot close \
-                    until a decision is recorded (headteacher, safeguarding lead).
-                    """),
-            make: { invocation, _ in
-                .recordReferralDecision(route, reference: invocation.optional("reference"), reason: invocation.optional("reason"))
-            },
+            StepForms.form(.recordReferralDecision, variant: route.rawValue), name: "report \(route.rawValue)",
+            examples: [
+                isNone
+                    ? "casebook report none CB-2026-0001 --reason 'Image already removed; no police criteria met (UKCIS)'"
+                    : "casebook report \(route.rawValue) CB-2026-0001 --reference REF-1234"
+            ],
+            discussion: """
+                UKCIS 'Sharing nudes and semi-nudes' says the police must be involved when an adult is \
+                involved, there is coercion or blackmail, a child is under 13, there is immediate risk \
+                of harm, or the content is extreme. A case involving child sexual imagery cannot close \
+                until a decision is recorded (headteacher, safeguarding lead).
+                """,
             describe: { state, _, _ in
                 isNone
                     ? "\(state.reference): decision not to refer recorded."
@@ -103,15 +59,7 @@ enum LawfulContentCommands {
 
     static let reports: [Command] = ReferralRoute.allCases.map(report)
 
-    static func words(_ route: ReferralRoute) -> String {
-        switch route {
-        case .police: return "the police"
-        case .iwf: return "the Internet Watch Foundation"
-        case .reportRemove: return "Childline's Report Remove"
-        case .ceop: return "CEOP"
-        case .none: return "no one"
-        }
-    }
+    static func words(_ route: ReferralRoute) -> String { route.recipient }
 
     /// What a purge did, one line per file; "deleted" only once no file of the database holds
     /// the bytes (``Casebook/completeErasure()``), otherwise where they remain and until when.

@@ -63,25 +63,11 @@ enum TeamCommands {
     }
 
     static let triage = CaseCommands.step(
-        CommandSpec(
-            name: "triage",
-            summary: "Accept a concern as a case (what was given becomes E1), or decline it as not a case with the reason (SPEC §11).",
-            positionals: [CaseCommands.casePositional, PositionalSpec(name: "decision", help: "accept or decline.")],
-            options: [OptionSpec(name: "reason", valueName: "text", help: "Why (required to decline).")],
-            examples: [
-                "casebook --as smt.jones triage CB-2026-0004 accept",
-                "casebook --as dsl.khan triage CB-2026-0005 decline --reason 'A disagreement about a timetable, not online abuse'",
-            ]),
-        make: { invocation, _ in
-            let decision = try invocation.positional(1)
-            guard decision == "accept" || decision == "decline" else {
-                throw CasebookError.invalidInput("'\(decision)' is not a triage decision: use accept or decline")
-            }
-            if decision == "decline", invocation.optional("reason") == nil {
-                throw CasebookError.invalidInput("a concern declined at triage needs its reason (--reason TEXT)")
-            }
-            return .triage(accept: decision == "accept", reason: invocation.optional("reason"))
-        },
+        StepForms.form(.triage), name: "triage",
+        examples: [
+            "casebook --as smt.jones triage CB-2026-0004 accept",
+            "casebook --as dsl.khan triage CB-2026-0005 decline --reason 'A disagreement about a timetable, not online abuse'",
+        ],
         describe: { state, events, _ in
             switch state.triage {
             case .declined(let decline)?: return "\(state.reference) declined at triage as not a case: \(decline.reason)."

@@ -17,15 +17,50 @@ enum WebFrontEnd {
     /// Commands a browser does not run (they make or serve a database).
     static let notServed = ServerCommands.notServed
 
-    /// The browser's commands, each generated from its one declaration.
+    /// The browser's commands, each generated from its one declaration: a workflow step's
+    /// form from the step's inputs in the library (``StepForm``), any other command from its spec.
     static let commands: [String: WebCommand] = {
         var result: [String: WebCommand] = [:]
         for command in Commands.all where !notServed.contains(command.spec.name) {
-            result[command.spec.name] = webCommand(command.spec)
+            result[command.spec.name] = webCommand(command)
         }
         return result
     }()
 
+    /// A command as the browser sees it.
+    static func webCommand(_ command: Command) -> WebCommand {
+        guard let form = command.form else { return webCommand(command.spec) }
+        return webCommand(form, name: command.spec.name, summary: command.spec.summary)
+    }
+
+    /// A step's form: the case, then one field per declared input, its element chosen by the
+    /// input's kind. Nothing here names a field: a new input appears in the form by itself.
+    static func webCommand(_ form: StepForm, name: String, summary: String) -> WebCommand {
+        let casePositional = CaseCommands.casePositional
+        return WebCommand(
+            name: name, summary: summary,
+            positionals: [WebField(name: casePositional.name, help: casePositional.help, isRequired: true, kind: .text)]
+                + form.inputs.filter { $0.position == .inOrder }.map(webField),
+            options: form.inputs.filter { $0.position == .named }.map(webField))
+    }
+
+    /// One declared input as a field.
+    static func webField(_ input: StepInput) -> WebField {
+        let kind: WebField.Kind
+        switch input.kind {
+        case .text, .ids, .item, .staff: kind = .text
+        case .longText: kind = .longText
+        case .choice(let values): kind = .choice(values)
+        case .marks(let marks): kind = .marks(marks.map(\.value))
+        case .flag: kind = .flag
+        case .time: kind = .time
+        case .file: kind = .file
+        }
+        let help = input.help + (input.clause.map { input.help.contains($0) ? "" : " (\($0))" } ?? "")
+        return WebField(name: input.name, help: help, isRequired: input.isRequired, isRepeatable: input.isRepeatable, kind: kind)
+    }
+
+    /// Any other command's form, from its spec: text, flag or file.
     static func webCommand(_ spec: CommandSpec) -> WebCommand {
         WebCommand(
             name: spec.name, summary: spec.summary,
@@ -37,7 +72,14 @@ enum WebFrontEnd {
                 switch option.file {
                 case .output: return nil  // files come back as downloads, never to a path
                 case .input: kind = .file
-                case .none: kind = option.isFlag ? .flag : .text
+                case .none:
+                    if option.isFlag {
+                        kind = .flag
+                    } else if option.valueName == "time" {
+                        kind = .time
+                    } else {
+                        kind = option.name == "summary" || option.help.count > 60 ? .longText : .text
+                    }
                 }
                 return WebField(name: option.name, help: option.help, isRequired: option.isRequired, isRepeatable: option.isRepeatable, kind: kind)
             })

@@ -48,56 +48,32 @@ enum StepWords {
         }
     }
 
-    /// `--a|--b` from `a|b`.
-    private static func flags(_ choice: String) -> String {
-        choice.split(separator: "|").map { "--\($0)" }.joined(separator: "|")
-    }
-
-    /// The arguments after the case reference that take a step with this subject and choice.
+    /// The arguments after the case reference that take a step with this subject and choice:
+    /// derived from the step's declaration (``StepCommandSpec/hint(_:subject:choice:)``),
+    /// except where a hint says more than one form's required inputs.
     private static func arguments(_ step: Step, subject: String?, choice: String?) -> String {
         switch step {
         case .addEvidence:
             return choice.map { "--kind \($0) --url URL" } ?? "--kind KIND [--url URL] [--file PATH] [--description TEXT]"
-        case .startInvestigation, .notifyPolice: return ""
-        case .addNote: return "TEXT"
-        case .identifySource:
-            return "--kind \(choice ?? SourceKind.allCases.map(\.rawValue).joined(separator: "|"))" + (choice == nil ? "" : " [--ref TEXT]")
-        case .assessThreat: return "\(flags(choice ?? "threatening|not-threatening")) --rationale TEXT"
-        case .referBehaviour: return "--pupil REF"
-        case .referDisciplinary: return "--staff ID"
-        case .concludeInvestigation: return "--finding F --summary TEXT"
-        case .requestTakedown: return "--evidence \(subject ?? "E1") --method M"
-        case .recordHostResponse: return "\(subject ?? "T1") --result \(choice ?? HostResponse.allCases.map(\.rawValue).joined(separator: "|"))"
-        case .checkRemoval: return "\(subject ?? "T1") --result \(choice ?? "RESULT")"
-        case .declareTakedownNotApplicable: return "--reason TEXT"
-        case .escalateToISP: return "\(subject ?? "T1") --isp NAME"
-        case .recordISPResponse: return "\(subject ?? "T1") --result RESULT"
-        case .escalateToPOSH: return "\(subject ?? "T1") --to posh [--reference REF]"
-        case .escalateToReportHarmfulContent: return "\(subject ?? "T1") --to report-harmful-content [--reference REF]"
-        case .recordHelplineResponse: return "\(subject ?? "T1") --result \(choice ?? HelplineResult.allCases.map(\.rawValue).joined(separator: "|"))"
-        case .recordConsent: return "\(flags(choice ?? "given|declined|withdrawn")) --by \(subject ?? "ID")"
+        case .escalateToPOSH, .escalateToReportHarmfulContent:
+            let helpline: Helpline = step == .escalateToPOSH ? .posh : .reportHarmfulContent
+            return derived(step, subject: subject, choice: helpline.rawValue) + " [--reference REF]"
         case .referToPolice:
             switch choice {
             case "override"?: return "--force NAME --override-reason TEXT (a child-protection override: headteacher or safeguarding lead)"
             case "unlawful"?: return "--force NAME --unlawful --reason TEXT (conduct the school considers unlawful, 000 §14.5)"
-            default: return "--force NAME"
+            default: return derived(step, subject: subject, choice: nil)
             }
-        case .offerSupport: return "--service NAME"
-        case .recordSupportResponse: return "--accepted|--declined"
-        case .close: return "--outcome TEXT --action ACTION"
-        case .reopen: return "--reason TEXT"
-        case .withdraw: return "\(subject ?? "ITEM") --reason TEXT"
-        case .correctClosure: return "--outcome TEXT --action ACTION --reason TEXT"
-        case .changeCategory: return choice ?? "CATEGORY"
-        case .flagEvidence: return "\(subject ?? "E1") --child-sexual-imagery"
         case .recordReferralDecision:
             return "--reference REF (ROUTE: police, iwf, report-remove or ceop), or 'casebook report none CASE --reason TEXT'"
-        case .purgeFiles: return "\(subject ?? "E1") --reason TEXT"
         case .triage: return "accept, or 'casebook triage CASE decline --reason TEXT'"
-        case .referToLADO: return "--reason TEXT"
-        case .recordLADOAdvice: return "--text TEXT"
-        case .recordLADOOutcome: return "--result \(LADOResult.allCases.map(\.rawValue).joined(separator: "|"))"
+        default: return derived(step, subject: subject, choice: choice)
         }
+    }
+
+    /// The hint derived from the step's form.
+    private static func derived(_ step: Step, subject: String?, choice: String?) -> String {
+        StepForms.form(step).map { StepCommandSpec.hint($0, subject: subject, choice: choice) } ?? ""
     }
 
     /// A step reference as a command to type, or in words when no command unblocks it.
