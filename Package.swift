@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"]),
         .testTarget(name: "CasebookTests", dependencies: ["Casebook", "EventLog", "TestSupport"]),
         .testTarget(
-            name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "EventLog", "TestSupport"],
+            name: "CasebookCLITests", dependencies: ["CasebookCLI", "Casebook", "CasebookWeb", "EventLog", "TestSupport"],
             exclude: ["Support/Scripts"]),
         .testTarget(name: "CasebookServerTests", dependencies: ["CasebookServer", "CSocket"]),
         .testTarget(name: "CasebookWebTests", dependencies: ["CasebookWeb", "CasebookServer", "TestSupport"]),

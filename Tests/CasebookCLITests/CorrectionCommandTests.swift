@@ -60,7 +60,7 @@ struct CorrectionCommandTests {
         let close = try sandbox.run(["close", r, "--outcome", "x", "--action", "none", "--at", When.at(5)], as: Staff.manager)
         #expect(close.status == 1)
         #expect(close.stderr.contains("E3 has no takedown request and no not-applicable declaration"), "\(close)")
-        #expect(close.stderr.contains("casebook takedown request \(r) --evidence E3 --method M, or casebook takedown not-applicable \(r) --reason TEXT"), "\(close)")
+        #expect(close.stderr.contains("casebook takedown request \(r) --evidence E3 --method METHOD, or casebook takedown not-applicable \(r) --reason TEXT"), "\(close)")
         let json = try sandbox.run(["close", r, "--outcome", "x", "--action", "none", "--at", When.at(5)], as: Staff.manager, json: true)
         let refusal = try #require(try json.jsonObject().object("error")?.objects("refusals").first { $0.string("rule") == "close-needs-takedown-for-url-evidence" })
         #expect(refusal.objects("steps").map { $0.string("step") } == ["requestTakedown", "declareTakedownNotApplicable"])
