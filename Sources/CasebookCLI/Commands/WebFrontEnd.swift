@@ -30,7 +30,8 @@ enum WebFrontEnd {
     /// A command as the browser sees it.
     static func webCommand(_ command: Command) -> WebCommand {
         guard let form = command.form else { return webCommand(command.spec) }
-        return webCommand(form, name: command.spec.name, summary: command.spec.summary)
+        // The form's purpose, in the library's words (the command line's summary may add what it prints).
+        return webCommand(form, name: command.spec.name, summary: form.purpose)
     }
 
     /// A step's form: the case, then one field per declared input, its element chosen by the
