@@ -161,4 +161,67 @@ import Testing
         #expect(StepWords.render(.step(.recordConsent, subject: "t.pennington", choice: "given|declined"), case: "CB-2026-0001", localTime: nil)
             == "casebook police consent CB-2026-0001 --given|--declined --by t.pennington")
     }
+
+    /// The browser posts a step's fields as the same command line: a mark as its own flag
+    /// (only a declared one), a choice and a time as attached values.
+    @Test func aPostedStepFormIsTheSameCommandLine() throws {
+        final class Runs: @unchecked Sendable {
+            var last: [String] = []
+            let lock = NSLock()
+        }
+        let runs = Runs()
+        let consent = try #require(Commands.byName["police consent"])
+        let evidence = try #require(Commands.byName["evidence add"])
+        let commands = [consent, evidence].map(WebFrontEnd.webCommand)
+        let app = WebApp(
+            door: WebDoor(commands: Dictionary(uniqueKeysWithValues: commands.map { ($0.name, $0) })) { arguments, _, _ in
+                runs.lock.lock()
+                runs.last = arguments
+                runs.lock.unlock()
+                return WebRun(exitCode: 0, stdout: #"{"case":"CB-2026-0001"}"#, stderr: "")
+            }, key: Array(repeating: 7, count: 32))
+        func post(_ command: String, _ fields: [(String, String)]) -> Int {
+            let all = [("_command", command), ("_csrf", app.token(user: "dsl.khan", form: command))] + fields
+            let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            return app.respond(
+                WebRequest(
+                    method: "POST", path: "/step", query: "",
+                    variables: ["HTTP_HOST": "school.example", "CONTENT_TYPE": "application/x-www-form-urlencoded", "HTTP_SEC_FETCH_SITE": "same-origin"],
+                    body: Data(body.utf8), remoteUser: "dsl.khan")
+            ).status
+        }
+        #expect(post("police consent", [("p.case", "CB-2026-0001"), ("o.decision", "given"), ("o.by", "t.pennington")]) == 303)
+        #expect(runs.last == ["--json", "police", "consent", "--given", "--by=t.pennington", "--", "CB-2026-0001"])
+        // A value that is not one of the marks is never passed on as an option.
+        #expect(post("police consent", [("p.case", "CB-2026-0001"), ("o.decision", "db"), ("o.by", "t.pennington")]) == 303)
+        #expect(runs.last == ["--json", "police", "consent", "--by=t.pennington", "--", "CB-2026-0001"])
+        #expect(
+            post("evidence add", [("p.case", "CB-2026-0001"), ("o.kind", "social"), ("o.captured-at", "2026-11-20T14:05")]) == 303)
+        #expect(runs.last == ["--json", "evidence", "add", "--kind=social", "--captured-at=2026-11-20T14:05", "--", "CB-2026-0001"])
+    }
+
+    /// The typed input errors, said by the command line with its own option names.
+    @Test func inputErrorsAreSaidInTheCommandLinesWords() throws {
+        let sandbox = try Sandbox(.openCase)
+        let r = sandbox.reference
+        let cases: [(arguments: [String], status: Int32, message: String)] = [
+            (["police", "consent", r, "--given", "--declined", "--by", Staff.affected], 64, "give exactly one of --given, --declined, --withdrawn"),
+            (["police", "refer", r, "--force", "N", "--unlawful"], 64, "--unlawful needs --reason TEXT (000 §14.5)"),
+            (["police", "refer", r, "--force", "N", "--reason", "x"], 64, "--reason goes with --unlawful (otherwise, use --override-reason)"),
+            (["police", "refer", r, "--force", "N", "--unlawful", "--reason", "x", "--override-reason", "y"], 64,
+             "--unlawful and --override-reason are separate routes: give one"),
+            (["takedown", "request", r, "--evidence", "E1", "--method", "pigeon"], 65,
+             "'pigeon' is not a valid --method: use one of form, email, letter, phone"),
+            (["category", "add", r, "nudes"], 65, "'nudes' is not a valid category: use one of"),
+            (["evidence", "flag", r, "E1"], 64, "give --child-sexual-imagery: it is the one mark 'evidence flag' sets"),
+            (["evidence", "add", r, "--kind", "web", "--url", "https://x.example/", "--child-sexual-imagery", "--file", "missing.png"], 65,
+             "child sexual imagery"),
+        ]
+        let before = try sandbox.dump()
+        for row in cases {
+            let result = try sandbox.run(row.arguments, as: Staff.head)
+            #expect(result.status == row.status && result.stderr.contains(row.message), "\(row.arguments): \(result)")
+        }
+        #expect(try sandbox.dump() == before)
+    }
 }
