@@ -135,7 +135,10 @@ import TestSupport
         if let missing = Browser.missing {
             print("ApacheTests: the browser check is skipped: \(missing)")
         } else {
-            for path in ["/cases/\(reference)", "/", "/cases", "/step?command=investigate+note&case=\(reference)"] {
+            // Step forms with every kind of field a declaration gives: select, radio buttons,
+            // textarea, datetime-local, file and checkbox (issue 18 item 5).
+            let stepForms = ["investigate+note", "evidence+add", "police+consent", "takedown+request"].map { "/step?command=\($0)&case=\(reference)" }
+            for path in ["/cases/\(reference)", "/", "/cases"] + stepForms {
                 let checked = try Browser.check(site.url(path), user: "dsl.khan", password: Site.passwords["dsl.khan"] ?? "")
                 #expect(checked.status == 0, "\(path): \(checked.output)")
                 if path == "/cases/\(reference)" {
