@@ -133,4 +133,17 @@ import Testing
             command == .requestTakedown(
                 evidence: ["E1", "E2"], host: nil, method: .form, sentBy: .school, platformReference: "Report 88213"))
     }
+
+    @Test func caseCommandMakeGoesThroughTheDeclaration() throws {
+        #expect(
+            try CaseCommand.make(.checkRemoval, values: StepValues(texts: ["request": ["T1"], "result": ["removed"]]))
+                == .checkRemoval(request: "T1", .removed, file: nil))
+        #expect(
+            try CaseCommand.make(.changeCategory, variant: "remove", values: StepValues(texts: ["category": ["harassment"]]))
+                == .changeCategory(.harassment, add: false))
+        #expect(throws: StepInputError.missing(input: "result")) {
+            try CaseCommand.make(.checkRemoval, values: StepValues(texts: ["request": ["T1"]]))
+        }
+        #expect(throws: CasebookError.self) { try CaseCommand.make(.close, variant: "sideways", values: StepValues()) }
+    }
 }

@@ -313,3 +313,16 @@ public enum StepForms {
             ?? (variant == nil ? forms(for: step).first : nil)
     }
 }
+
+extension CaseCommand {
+    /// The command a front end's values make for a step (and variant), through the step's one
+    /// declaration: every front end builds its command the same way.
+    /// - Throws: ``StepInputError`` when the values do not fit the declaration;
+    ///   ``CasebookError/invalidInput(_:)`` for a step and variant with no form.
+    public static func make(_ step: Step, variant: String? = nil, values: StepValues) throws -> CaseCommand {
+        guard let form = StepForms.form(step, variant: variant) else {
+            throw CasebookError.invalidInput("\(step.rawValue) has no form '\(variant ?? "")'")
+        }
+        return try form.command(values)
+    }
+}
