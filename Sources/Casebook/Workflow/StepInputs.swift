@@ -99,6 +99,12 @@ public struct StepInput: Sendable, Equatable {
         .choice(type.allCases.map(\.rawValue))
     }
 
+    /// The help, citing the clause when the help does not already: what every front end shows.
+    public var described: String {
+        guard let clause, !help.contains(clause) else { return help }
+        return help.hasSuffix(".") ? "\(help.dropLast()) (\(clause))." : "\(help) (\(clause))"
+    }
+
     /// The values a choice or marks input accepts; empty for other kinds.
     public var choices: [String] {
         switch kind {

@@ -19,7 +19,7 @@ enum StepCommandSpec {
 
     /// An input given in order, as a positional.
     static func positional(_ input: StepInput) -> PositionalSpec {
-        PositionalSpec(name: input.name, help: input.help, isOptional: !input.isRequired, isVariadic: input.isRepeatable)
+        PositionalSpec(name: input.name, help: input.described, isOptional: !input.isRequired, isVariadic: input.isRepeatable)
     }
 
     /// A named input, as its option (or, for marks, one flag per mark).
@@ -27,18 +27,18 @@ enum StepCommandSpec {
         switch input.kind {
         case .marks(let marks): return marks.map { OptionSpec(name: $0.value, help: $0.help) }
         // A required flag is checked by the declaration: the parser has no required flags.
-        case .flag: return [OptionSpec(name: input.name, help: input.help)]
+        case .flag: return [OptionSpec(name: input.name, help: input.described)]
         case .file:
             return [
                 OptionSpec(
                     name: input.name, valueName: input.placeholder, isRepeatable: input.isRepeatable, isRequired: input.isRequired,
-                    help: input.help, file: .input)
+                    help: input.described, file: .input)
             ]
         case .text, .longText, .choice, .ids, .item, .staff, .time:
             return [
                 OptionSpec(
                     name: input.name, valueName: input.placeholder, isRepeatable: input.isRepeatable, isRequired: input.isRequired,
-                    help: input.help)
+                    help: input.described)
             ]
         }
     }

@@ -57,8 +57,7 @@ enum WebFrontEnd {
         case .time: kind = .time
         case .file: kind = .file
         }
-        let help = input.help + (input.clause.map { input.help.contains($0) ? "" : " (\($0))" } ?? "")
-        return WebField(name: input.name, help: help, isRequired: input.isRequired, isRepeatable: input.isRepeatable, kind: kind)
+        return WebField(name: input.name, help: input.described, isRequired: input.isRequired, isRepeatable: input.isRepeatable, kind: kind)
     }
 
     /// Any other command's form, from its spec: text, flag or file.
