@@ -30,7 +30,7 @@ extension Casebook {
     public func exhibitLabels(of reference: CaseReference) throws -> [String: String] {
         try Self.translatingErrors {
             try readTransaction {
-                ExhibitLabels.labels(events: try events(of: reference), staffNames: try StaffRows.names(in: store.database))
+                ExhibitLabels.labels(events: try events(of: reference), staffNames: try StaffRows.names(in: store))
             }
         }
     }
@@ -155,7 +155,7 @@ extension Casebook {
     private func auditEntries(of reference: CaseReference) throws -> [AuditEntry] {
         try Self.translatingErrors {
             try readTransaction {
-                let names = try StaffRows.names(in: store.database)
+                let names = try StaffRows.names(in: store)
                 return try store.events(in: AuditEvent.stream).compactMap { stored -> AuditEntry? in
                     guard let event = try? AuditEvent(type: stored.type, payload: stored.payload), event.caseReference == reference,
                         let at = Timestamp.date(from: stored.occurredAt)

@@ -132,10 +132,10 @@ extension Casebook {
             if !aliases.contains(where: { $0.lowercased() == trimmed.lowercased() }) { aliases.append(trimmed) }
         }
         let aliasKeys = aliases.map { $0.lowercased() }
-        let schools = try CaseRows.schoolsByStream(in: store.database)
+        let schools = try CaseRows.schoolsByStream(in: store)
         // The cases the member answering may not see (involved or excluded): a request that
         // reaches one of them is answered by someone else, never with it left out silently.
-        let barred = Set(try CaseAccess.casesBarring(actor, in: store.database))
+        let barred = Set(try CaseAccess.casesBarring(actor, in: store))
         func checkNotBarred(_ reference: CaseReference?) throws {
             guard let reference, barred.contains(reference.description) else { return }
             throw CasebookError.notPermitted(
