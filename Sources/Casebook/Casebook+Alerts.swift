@@ -61,7 +61,8 @@ extension Casebook {
             let reachable = try StaffRows.all(in: database).filter { !$0.hasLeft && !$0.alertsOff && $0.email != nil }
             var sent: Set<String> = []
             for stored in try store.events(in: AuditEvent.stream) where stored.type == "AlertSent" {
-                if case .alertSent(let key, let staff, _)? = try? AuditEvent(type: stored.type, payload: stored.payload) {
+                // An entry that cannot be read is damage (65), never an alert taken for unsent.
+                if case .alertSent(let key, let staff, _) = try AuditEvent(stored: stored) {
                     sent.insert(key + " " + staff.lowercased())
                 }
             }

@@ -225,6 +225,9 @@ extension Casebook {
                     try CaseState.replay(try store.events(in: entry.reference.stream)), settings: try settings(), to: passage)
             }
         }
+        // Best effort after the commit: the erasure is recorded and the bytes gone from the
+        // database; a failure only leaves the freed pages and old log copies until the next
+        // `reclaimSpace` or open (the owed-truncation marker), never an unrecorded change.
         _ = try? store.reclaimSpace()
     }
 }

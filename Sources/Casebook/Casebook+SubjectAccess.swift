@@ -156,7 +156,10 @@ extension Casebook {
                     let text = payload.serialized().lowercased()
                     var roles: [String] = []
                     if stored.actor.lowercased() == key { roles.append("actor") }
-                    if stored.stream.hasPrefix("case/"), let event = try? CaseEvent(type: stored.type, payload: stored.payload) {
+                    // A case event that is not redacted and cannot be read is damage (65, naming
+                    // the case and version), never left out of the person's export.
+                    let caseEvent = stored.stream.hasPrefix("case/") && !stored.isRedacted ? try CaseEvent(stored: stored) : nil
+                    if stored.stream.hasPrefix("case/"), let event = caseEvent {
                         roles += Self.roles(of: key, in: event)
                     } else if stored.stream == StaffEvent.stream, payload["id"]?.string?.lowercased() == key || text.contains("\"\(key)\"") {
                         roles.append("staff-record")
@@ -175,7 +178,7 @@ extension Casebook {
                             others.append("\(member.id) (\(member.name))")
                         }
                     }
-                    if case .behaviourReferral(let pupil)? = try? CaseEvent(type: stored.type, payload: stored.payload),
+                    if case .behaviourReferral(let pupil)? = caseEvent,
                         pupil.lowercased() != key
                     {
                         others.append("pupil \(pupil)")

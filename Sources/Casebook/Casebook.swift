@@ -143,7 +143,7 @@ public final class Casebook {
     public func openCase(_ draft: CaseDraft, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
         let scripts = [CaseScript(draft: draft, openedAt: date ?? now, openedBy: actor)]
         guard let state = try importCases(scripts, by: actor).first else {
-            preconditionFailure("importCases returns one state per script")
+            throw ProgrammerError("importCases returned no state for the one case it opened")
         }
         return state
     }
@@ -268,6 +268,8 @@ public final class Casebook {
             }
         }
         guard erases else { return }
+        // Safe to ignore a failure: the erasure has committed; only the freed pages and old
+        // log copies wait for the next `reclaimSpace` or open (``completeErasure()`` says so).
         _ = try? store.reclaimSpace()
     }
 
@@ -286,6 +288,8 @@ public final class Casebook {
     /// erasing step, and say ``ErasureCompletion/remainsInWriteAheadLog(_:)`` to the user.
     public func completeErasure() -> ErasureCompletion {
         let log = store.path + "-wal"
+        // Whatever stopped the truncation (a reader, an error), the answer is the log's size:
+        // a log that cannot be measured is one that is not there.
         if (try? store.reclaimSpace()) == true { return .complete }
         let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? 0
         return size == 0 ? .complete : .remainsInWriteAheadLog(log)
@@ -379,7 +383,7 @@ extension Calendar {
     /// The Gregorian calendar in UTC.
     static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         return calendar
     }()
 }

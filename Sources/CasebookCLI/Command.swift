@@ -234,6 +234,8 @@ final class Invocation {
             throw CasebookError.notFound("no file at \(path)")
         }
         guard !isDirectory.boolValue else { throw CasebookError.invalidInput("\(path) is a directory, not a file") }
+        // Only an early refusal of a large file: when the size cannot be read, the read
+        // below fails with the real error.
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = (attributes?[.size] as? NSNumber)?.intValue, size > BlobInfo.maximumSize {
             throw CasebookError.invalidInput("\(path) is \(size) bytes; files over 64 MiB are refused")

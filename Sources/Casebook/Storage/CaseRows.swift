@@ -226,7 +226,11 @@ enum CaseRows {
         ) { row in
             guard let reference = CaseReference(row.text(0)), let opened = Timestamp.date(from: row.text(2)),
                 let closed = Timestamp.date(from: row.text(3))
-            else { return }
+            else {
+                // A damaged read model is said (65), never a case silently left out of the report.
+                throw CasebookError.damaged(
+                    "the closures read model has a row that cannot be read (case '\(row.text(0).prefix(40))', opened '\(row.text(2).prefix(40))', closed '\(row.text(3).prefix(40))'); rebuild the read models")
+            }
             func list(_ index: Int32) -> [String] { row.text(index).split(separator: ",").map(String.init) }
             rows.append(
                 Outcomes.Row(

@@ -111,7 +111,9 @@ enum Projection {
     }
 
     /// Reads a closure's `takedowns` column back (``Removal/jsonValue``); nothing to remove
-    /// when it is not that form (a read model written before it: `casebook rebuild`).
+    /// when it is not that form (a read model written before it: `casebook rebuild`). Only
+    /// that old form is taken for "nothing to remove"; `verify` compares every read-model
+    /// row with one rebuilt from the events, so a damaged column is reported there.
     static func removal(_ text: String) -> Removal {
         (try? JSONValue.parse(text)).flatMap(Removal.init(json:)) ?? Removal(requests: [], status: .nothingToRemove)
     }

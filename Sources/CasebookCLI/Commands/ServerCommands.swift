@@ -121,6 +121,8 @@ enum ServerCommands {
     /// Only the peer's credentials say who is acting; the request's arguments, files and
     /// forwarded variables are the command's input, nothing more.
     static func handle(_ request: Request, from peer: Peer, database: String) -> Response {
+        // A command line that does not parse is not refused here: `CLI.run` below parses it
+        // again and answers the same usage error (64), so nothing is lost by `try?`.
         if let (globals, rest) = try? splitGlobalOptions(request.arguments) {
             // Refused as the command line refuses a usage error: stderr, and with --json one object on stdout.
             func refuse(_ message: String) -> Response {
