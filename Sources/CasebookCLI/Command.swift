@@ -119,8 +119,17 @@ final class Invocation {
         globals.db ?? environment["CASEBOOK_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "casebook.sqlite"
     }
 
+    /// The key under which `casebook serve` marks a request to fail with an injected
+    /// programmer error (``ServerCommands/testFaultVariable``). It holds `=`, which no
+    /// variable of a process's environment can, and the wire forwards only `TZ` and
+    /// `CASEBOOK_USER`: only a serve process started with the variable sets it.
+    static let injectedFaultKey = "=casebook-injected-fault"
+
     /// The database, opened once.
     func casebook() throws -> Casebook {
+        if let fault = environment[Self.injectedFaultKey] {
+            throw ProgrammerError("a fault injected for testing (CASEBOOK_TEST_FAULT=\(fault.prefix(60)))")
+        }
         if let openedCasebook { return openedCasebook }
         let casebook = try Casebook.open(at: databasePath, clock: clock)
         openedCasebook = casebook
