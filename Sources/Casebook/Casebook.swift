@@ -13,8 +13,9 @@ public final class Casebook {
     /// without touching it.
     public static let applicationID: Int32 = 0x4342_4B31
 
-    /// The event log underneath.
-    public let store: EventStore
+    /// The event log underneath: the package's (the benchmarks, the tests), not a front
+    /// end's; every change to it passes ``door``.
+    package let store: EventStore
 
     /// Reads of cases made inside a read snapshot, recorded once it ends
     /// (``recordReads(_:view:by:)``).
