@@ -57,11 +57,12 @@ extension Casebook {
     public func pendingAlerts(by actor: StaffMember, now: Date) throws -> [Alert] {
         try actor.require(.sendAlerts)
         return try Self.translatingErrors {
-            let database = store.database
+            let database = store
             let reachable = try StaffRows.all(in: database).filter { !$0.hasLeft && !$0.alertsOff && $0.email != nil }
             var sent: Set<String> = []
             for stored in try store.events(in: AuditEvent.stream) where stored.type == "AlertSent" {
-                if case .alertSent(let key, let staff, _)? = try? AuditEvent(type: stored.type, payload: stored.payload) {
+                // An entry that cannot be read is damage (65), never an alert taken for unsent.
+                if case .alertSent(let key, let staff, _) = try AuditEvent(stored: stored) {
                     sent.insert(key + " " + staff.lowercased())
                 }
             }

@@ -55,7 +55,7 @@ extension Casebook {
     public func withRecord<T>(asOf: Date?, _ body: () throws -> T) throws -> T {
         guard let asOf else { return try Self.translatingErrors(body) }
         let instant = Timestamp.string(from: asOf)
-        let database = store.database
+        let database = store
         pendingReads.removeAll()
         let result: T = try Self.translatingErrors {
             try store.readSnapshot {

@@ -30,7 +30,7 @@ extension Casebook {
     public func exhibitLabels(of reference: CaseReference) throws -> [String: String] {
         try Self.translatingErrors {
             try readTransaction {
-                ExhibitLabels.labels(events: try events(of: reference), staffNames: try StaffRows.names(in: store.database))
+                try ExhibitLabels.labels(events: try events(of: reference), staffNames: try StaffRows.names(in: store))
             }
         }
     }
@@ -69,10 +69,14 @@ extension Casebook {
             omitted.append(item.name)
         }
         var timeline = full
-        timeline.rows.removeAll { row in
+        try timeline.rows.removeAll { row in
             if omittedVersions[row.event.version] != nil { return true }
             // Files attached later to an item left out go with it.
-            if case .evidenceFilesAttached(let id, _)? = try? CaseEvent(stored: row.event) { return omitted.contains(id) }
+            if row.event.type == CaseEventType.evidenceFilesAttached.rawValue, !row.event.isRedacted,
+                case .evidenceFilesAttached(let id, _) = try CaseEvent(stored: row.event)
+            {
+                return omitted.contains(id)
+            }
             return false
         }
         let labels = Dictionary(full.exhibits.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
@@ -155,9 +159,11 @@ extension Casebook {
     private func auditEntries(of reference: CaseReference) throws -> [AuditEntry] {
         try Self.translatingErrors {
             try readTransaction {
-                let names = try StaffRows.names(in: store.database)
+                let names = try StaffRows.names(in: store)
                 return try store.events(in: AuditEvent.stream).compactMap { stored -> AuditEntry? in
-                    guard let event = try? AuditEvent(type: stored.type, payload: stored.payload), event.caseReference == reference,
+                    // An entry that cannot be read is damage (65, naming its version), never left out.
+                    let event = try AuditEvent(stored: stored)
+                    guard event.caseReference == reference,
                         let at = Timestamp.date(from: stored.occurredAt)
                     else { return nil }
                     return AuditEntry(

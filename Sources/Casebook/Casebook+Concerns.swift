@@ -79,18 +79,21 @@ extension Casebook {
         let concern = CaseEvent.Opened.Concern(
             url: url?.trimmingCharacters(in: .whitespaces), seenAt: draft.seenAt.map(Timestamp.string(from:)), files: draft.files)
         return try Self.translatingErrors {
-            try store.write { writer in
+            try door.pass(by: actor.id) { passage in
+                // Any member may report a concern (the role, checked above); the person it is
+                // about is checked again now, under the write lock.
+                try passage.authorise { try requireCurrent(affected.id, as: "affected person") }
                 let year = Calendar.utc.component(.year, from: occurredAt)
-                let reference = CaseReference(year: year, number: try CaseRows.highestNumber(in: year, in: writer.database) + 1)
+                let reference = CaseReference(year: year, number: try CaseRows.highestNumber(in: year, in: passage) + 1)
                 let opened = CaseEvent.Opened(
                     reference: reference, school: school, affected: affected.id, reportedBy: actor.id, reportedTo: actor.id,
                     summary: summary, categories: [], discoveredAt: Timestamp.string(from: draft.seenAt ?? occurredAt), concern: concern)
-                try storeConcernFiles(files, named: draft.files, in: writer)
+                try storeConcernFiles(files, named: draft.files, in: passage)
                 let state = CaseState(opened: opened, at: occurredAt)
-                try writer.append(
+                try passage.append(
                     [CaseEvent.opened(opened).newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)],
                     to: reference.stream, expectedVersion: 0)
-                try Projection.write(state, settings: try settings(), to: writer.database)
+                try Projection.write(state, settings: try settings(), to: passage)
                 return state
             }
         }
@@ -99,12 +102,12 @@ extension Casebook {
     /// The concerns `actor` reported, newest first, with their status only.
     public func myConcerns(by actor: StaffMember) throws -> [ConcernStatus] {
         try actor.require(.reportConcern)
-        return try Self.translatingErrors { try CaseRows.concerns(reportedBy: actor.id, in: store.database) }
+        return try Self.translatingErrors { try CaseRows.concerns(reportedBy: actor.id, in: store) }
     }
 
     /// Stores a concern's files and checks each named file is among the bytes given.
-    private func storeConcernFiles(_ bytes: [[UInt8]], named files: [StoredFile], in writer: EventWriter) throws {
-        let stored = try bytes.map { try writer.storeBlob($0) }
+    private func storeConcernFiles(_ bytes: [[UInt8]], named files: [StoredFile], in passage: Passage) throws {
+        let stored = try bytes.map { try passage.storeBlob($0) }
         for info in stored where try store.isPurged(info.sha256) {
             throw CasebookError.invalidInput(
                 "a file with SHA-256 \(info.sha256) was purged from this database; its bytes cannot be stored again")

@@ -15,14 +15,16 @@ extension Casebook {
     ) throws {
         try actor.require(.rebuild)
         try Self.translatingErrors {
-            try store.write { writer in
-                try Self.rebuildProjections(writer.database, store, workers: workers, batchSize: batchSize, progress: progress)
+            // Appends nothing: it rewrites the read models under the write lock, through the door.
+            try door.pass(by: actor.id) { passage in
+                passage.authorise {}  // the role, checked above, is all a rebuild needs
+                try Self.rebuildProjections(passage, store, workers: workers, batchSize: batchSize, progress: progress)
             }
         }
     }
 
     static func rebuildProjections(
-        _ database: Database, _ store: EventStore, workers: Int = 1, batchSize: Int = 2_000,
+        _ database: some RowSource, _ store: EventStore, workers: Int = 1, batchSize: Int = 2_000,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws {
         try Projection.clear(database)
@@ -41,7 +43,7 @@ extension Casebook {
     }
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
-    static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
+    static func project(_ events: [RecordedEvent], settings: Settings, to database: some RowSource) throws {
         try Rows(events).write(to: database, settings: settings)
     }
 
@@ -66,7 +68,7 @@ extension Casebook {
             }
         }
 
-        func write(to database: Database, settings: Settings) throws {
+        func write(to database: some RowSource, settings: Settings) throws {
             switch self {
             case .none: break
             case .state(let state): try Projection.write(state, settings: settings, to: database)
@@ -119,18 +121,21 @@ extension Casebook {
         }
         recorded.append(CaseEvent.redaction(version: version, reason: reason))
         try Self.translatingErrors {
-            try store.write { writer in
+            try door.pass(by: actor.id) { passage in
+                // Authorised again on the case now, under the write lock; the version below
+                // refuses (75) a case that moved on since the checks above.
+                try passage.authorise { _ = try visibleState(of: reference, by: actor) }
                 // The record first: the trigger lets a payload be erased only once a later
                 // event of the same stream records the redaction.
                 let occurred = Timestamp.string(from: context.occurredAt)
-                try writer.append(
+                try passage.append(
                     recorded.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: events.count)
-                try purgeBlobs(recorded, firstVersion: events.count + 1, stream: reference.stream, in: writer)
-                try writer.redact(stream: reference.stream, version: version)
+                try purgeBlobs(recorded, firstVersion: events.count + 1, stream: reference.stream, in: passage)
+                try passage.redact(stream: reference.stream, version: version)
                 // The state no longer knows the redacted details; write what remains.
                 let remaining = try CaseState.replay(try store.events(in: reference.stream))
-                try Projection.write(remaining, settings: try settings(), to: writer.database)
+                try Projection.write(remaining, settings: try settings(), to: passage)
             }
         }
         reclaimAfterPurge(recorded)

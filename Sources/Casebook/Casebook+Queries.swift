@@ -77,7 +77,7 @@ extension Casebook {
     /// finds is recorded as read (SPEC §8, who looked).
     public func list(_ filter: CaseFilter, limit: Int?, by actor: StaffMember) throws -> [CaseSummary] {
         try actor.require(.readCases)
-        let found = try CaseRows.summaries(filter, limit: limit, visibleTo: actor, in: store.database)
+        let found = try CaseRows.summaries(filter, limit: limit, visibleTo: actor, in: store)
         if filter.search != nil { try recordReads(found.map(\.reference), view: .search, by: actor) }
         return found
     }
@@ -85,13 +85,13 @@ extension Casebook {
     /// How many cases a filter keeps (for "N more").
     public func countCases(_ filter: CaseFilter, by actor: StaffMember) throws -> Int {
         try actor.require(.readCases)
-        return try CaseRows.count(filter, visibleTo: actor, in: store.database)
+        return try CaseRows.count(filter, visibleTo: actor, in: store)
     }
 
     /// The schools with cases `actor` may see, for "did you mean".
     public func schools(by actor: StaffMember) throws -> [String] {
         try actor.require(.readCases)
-        return try CaseRows.schools(visibleTo: actor, in: store.database)
+        return try CaseRows.schools(visibleTo: actor, in: store)
     }
 
     /// What is past due at `asOf` on open cases, the latest first (SPEC §6).
@@ -100,13 +100,13 @@ extension Casebook {
     /// `deadlines_by_due`), shown in the same order.
     public func overdue(asOf: Date, limit: Int? = nil, by actor: StaffMember) throws -> [OverdueItem] {
         try actor.require(.readCases)
-        return try CaseRows.overdue(asOf: asOf, limit: limit, visibleTo: actor, in: store.database)
+        return try CaseRows.overdue(asOf: asOf, limit: limit, visibleTo: actor, in: store)
     }
 
     /// How many things are overdue at `asOf` (for "N more").
     public func countOverdue(asOf: Date, by actor: StaffMember) throws -> Int {
         try actor.require(.readCases)
-        return try CaseRows.overdueCount(asOf: asOf, visibleTo: actor, in: store.database)
+        return try CaseRows.overdueCount(asOf: asOf, visibleTo: actor, in: store)
     }
 
     /// Other cases whose source has the same reference (e.g. account handle): repeated
@@ -130,7 +130,7 @@ extension Casebook {
                 return then.source?.ref.map(SourceReference.normalized) == SourceReference.normalized(ref)
             }
         }
-        return try CaseRows.sharingSource(ref, with: state.reference, visibleTo: actor, in: store.database)
+        return try CaseRows.sharingSource(ref, with: state.reference, visibleTo: actor, in: store)
     }
 
     /// A case's state for someone allowed to read cases who may see it (``CaseAccess``),

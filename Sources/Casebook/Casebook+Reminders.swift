@@ -54,7 +54,7 @@ extension Casebook {
     public func openDeadlines(for member: StaffMember, by actor: StaffMember, asOf: Date) throws -> [OverdueItem] {
         try actor.require(.readCases)
         return try Self.translatingErrors {
-            try CaseRows.openDeadlines(visibleTo: member, and: actor, asOf: asOf, in: store.database)
+            try CaseRows.openDeadlines(visibleTo: member, and: actor, asOf: asOf, in: store)
         }
     }
 
@@ -67,7 +67,7 @@ extension Casebook {
         var urgent: [CaseSummary] = []
         let settings = try settings()
         let open = try Self.translatingErrors {
-            try CaseRows.openCases(visibleTo: member, and: actor, in: store.database)
+            try CaseRows.openCases(visibleTo: member, and: actor, in: store)
         }
         var waiting: [Digest.Waiting] = []
         for reference in open {

@@ -65,7 +65,7 @@ extension Casebook {
             try readTransaction {
                 // With --as-of, the record as it stood then.
                 let events = try events(of: reference, asOf: filter ? asOf : nil)
-                let names = try StaffRows.names(in: store.database)
+                let names = try StaffRows.names(in: store)
                 var timeline = try Timeline(
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
                     asOf: asOf, localTime: localTime, settings: try settings())
@@ -118,7 +118,7 @@ extension Casebook {
 
     /// Runs `body` in one deferred (read) transaction, or in the open one.
     func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        store.database.isInTransaction ? try body() : try store.database.transaction(.deferred, body)
+        try store.reading(body)
     }
 
     /// A recipient as given: trimmed, at most 200 characters, no control characters.
@@ -194,7 +194,7 @@ extension Casebook {
         let visible = CaseAccess.visibleCases(to: actor, alias: "k")
         return try withRecord(asOf: asOf) {
             try readTransaction {
-                var rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: store.database)
+                var rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: store)
                 if let staffID { rows = rows.filter { $0.involves(staff: staffID) } }
                 var report = Outcomes(
                     rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)
@@ -221,7 +221,7 @@ extension Casebook {
         var seen: Set<CaseReference> = []
         let events = references.filter { seen.insert($0).inserted }.map { AuditEvent.caseRead(case: $0, view: view, evidence: nil) }
         guard !events.isEmpty else { return }
-        if store.database.isInTransaction {
+        if store.isInTransaction {
             pendingReads.append((events, actor))
         } else {
             try record(events, by: actor)
@@ -238,13 +238,7 @@ extension Casebook {
     /// Appends audit events, in one transaction under the write lock.
     private func record(_ events: [AuditEvent], by actor: StaffMember, at date: Date? = nil) throws {
         let occurred = Timestamp.string(from: date ?? now)
-        try Self.translatingErrors {
-            try store.write { writer in
-                let version = try store.version(of: AuditEvent.stream)
-                try writer.append(
-                    events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: AuditEvent.stream, expectedVersion: version)
-            }
-        }
+        try Self.translatingErrors { try door.record(events, by: actor.id, at: occurred) }
     }
 
     /// The audit trail, oldest first: every export and every read (SPEC §8), recorded in
@@ -272,7 +266,7 @@ extension Casebook {
         }
         let entries: [AuditEntry] = try Self.translatingErrors {
             try readTransaction {
-                let names = try StaffRows.names(in: store.database)
+                let names = try StaffRows.names(in: store)
                 var visible: [CaseReference: Bool] = [:]
                 let sinceText = since.map(Timestamp.string(from:))
                 var entries: [AuditEntry] = []

@@ -104,9 +104,10 @@ extension Casebook {
         guard RetentionClass.yearsRange.contains(years) else { throw CasebookError.invalidInput("--years is \(years); give 1 to 100 years") }
         let event = RetentionEvent.periodSet(retentionClass, years: years)
         try Self.translatingErrors {
-            try store.write { writer in
-                let version = try store.version(of: RetentionEvent.stream)
-                try writer.append(
+            try door.pass(by: actor.id) { passage in
+                // The role (checked above) is the authorisation: the stream is the trust's.
+                let version = try passage.authorise { try store.version(of: RetentionEvent.stream) }
+                try passage.append(
                     [NewEvent(type: RetentionEvent.periodSetType, occurredAt: Timestamp.string(from: now), actor: actor.id,
                               payload: event.newEventPayload.serializedBytes())],
                     to: RetentionEvent.stream, expectedVersion: version)
@@ -160,7 +161,7 @@ extension Casebook {
         try actor.require(.readCases)
         let asOf = asOf ?? now
         let years = try retentionPeriods()
-        let references = try CaseRows.closedCases(visibleTo: actor, in: store.database)
+        let references = try CaseRows.closedCases(visibleTo: actor, in: store)
         return try references.compactMap { reference in
             let state = try self.state(of: reference)
             guard let closedAt = state.closure?.at, let reviewDate = state.reviewDate(years: years) else { return nil }
@@ -190,9 +191,13 @@ extension Casebook {
     private func applyRetention(to entry: RetentionEntry, by actor: StaffMember) throws {
         let reason = "retention period ended (\(entry.retentionClass.rawValue), review date \(Timestamp.string(from: entry.reviewDate)))"
         try Self.translatingErrors {
-            try store.write { writer in
-                let stored = try events(of: entry.reference)
-                let state = try CaseState.replay(stored)
+            try door.pass(by: actor.id) { passage in
+                // The case was chosen from those the actor may see (``retentionSchedule``) by
+                // a role that may apply retention; its state is read again now, under the lock.
+                let (stored, state) = try passage.authorise {
+                    let stored = try self.events(of: entry.reference)
+                    return (stored, try CaseState.replay(stored))
+                }
                 // Re-checked under the write lock: a hold placed meanwhile wins.
                 guard state.hold == nil, state.retentionAppliedAt == nil else { return }
                 let context = try decisionContext(actor: actor, at: nil)
@@ -211,15 +216,18 @@ extension Casebook {
                 let redactable = stored.filter { Workflow.redactableTypes.contains($0.type) && !$0.isRedacted }.map(\.version)
                 events += redactable.map { CaseEvent.redaction(version: $0, reason: reason) }
                 let occurred = Timestamp.string(from: now)
-                try writer.append(
+                try passage.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: entry.reference.stream,
                     expectedVersion: stored.count)
-                try purgeBlobs(events, firstVersion: stored.count + 1, stream: entry.reference.stream, in: writer)
-                for version in redactable { try writer.redact(stream: entry.reference.stream, version: version) }
+                try purgeBlobs(events, firstVersion: stored.count + 1, stream: entry.reference.stream, in: passage)
+                for version in redactable { try passage.redact(stream: entry.reference.stream, version: version) }
                 try Projection.write(
-                    try CaseState.replay(try store.events(in: entry.reference.stream)), settings: try settings(), to: writer.database)
+                    try CaseState.replay(try store.events(in: entry.reference.stream)), settings: try settings(), to: passage)
             }
         }
+        // Best effort after the commit: the erasure is recorded and the bytes gone from the
+        // database; a failure only leaves the freed pages and old log copies until the next
+        // `reclaimSpace` or open (the owed-truncation marker), never an unrecorded change.
         _ = try? store.reclaimSpace()
     }
 }

@@ -43,15 +43,16 @@ extension Casebook {
         try Workflow.checkNotFuture(occurred, now: now, field: "--at")
         let event = SettingsEvent.changed(key: key, value: number)
         return try Self.translatingErrors {
-            try store.write { writer in
-                let version = try store.version(of: SettingsEvent.stream)
+            try door.pass(by: actor.id) { passage in
+                // The role (checked above) is the authorisation: settings are the trust's.
+                let version = try passage.authorise { try store.version(of: SettingsEvent.stream) }
                 let settings = try Settings.replay(try store.events(in: SettingsEvent.stream)).evolve(event)
-                try writer.append(
+                try passage.append(
                     [NewEvent(type: event.typeName, occurredAt: Timestamp.string(from: occurred), actor: actor.id, payload: event.payload.serializedBytes())],
                     to: SettingsEvent.stream, expectedVersion: version)
-                let open = try CaseRows.openReferences(in: writer.database)
+                let open = try CaseRows.openReferences(in: passage)
                 for reference in open {
-                    try Projection.writeDeadlines(try state(of: reference), settings: settings, to: writer.database)
+                    try Projection.writeDeadlines(try state(of: reference), settings: settings, to: passage)
                 }
                 return settings
             }

@@ -132,10 +132,10 @@ extension Casebook {
             if !aliases.contains(where: { $0.lowercased() == trimmed.lowercased() }) { aliases.append(trimmed) }
         }
         let aliasKeys = aliases.map { $0.lowercased() }
-        let schools = try CaseRows.schoolsByStream(in: store.database)
+        let schools = try CaseRows.schoolsByStream(in: store)
         // The cases the member answering may not see (involved or excluded): a request that
         // reaches one of them is answered by someone else, never with it left out silently.
-        let barred = Set(try CaseAccess.casesBarring(actor, in: store.database))
+        let barred = Set(try CaseAccess.casesBarring(actor, in: store))
         func checkNotBarred(_ reference: CaseReference?) throws {
             guard let reference, barred.contains(reference.description) else { return }
             throw CasebookError.notPermitted(
@@ -156,7 +156,10 @@ extension Casebook {
                     let text = payload.serialized().lowercased()
                     var roles: [String] = []
                     if stored.actor.lowercased() == key { roles.append("actor") }
-                    if stored.stream.hasPrefix("case/"), let event = try? CaseEvent(type: stored.type, payload: stored.payload) {
+                    // A case event that is not redacted and cannot be read is damage (65, naming
+                    // the case and version), never left out of the person's export.
+                    let caseEvent = stored.stream.hasPrefix("case/") && !stored.isRedacted ? try CaseEvent(stored: stored) : nil
+                    if stored.stream.hasPrefix("case/"), let event = caseEvent {
                         roles += Self.roles(of: key, in: event)
                     } else if stored.stream == StaffEvent.stream, payload["id"]?.string?.lowercased() == key || text.contains("\"\(key)\"") {
                         roles.append("staff-record")
@@ -175,7 +178,7 @@ extension Casebook {
                             others.append("\(member.id) (\(member.name))")
                         }
                     }
-                    if case .behaviourReferral(let pupil)? = try? CaseEvent(type: stored.type, payload: stored.payload),
+                    if case .behaviourReferral(let pupil)? = caseEvent,
                         pupil.lowercased() != key
                     {
                         others.append("pupil \(pupil)")

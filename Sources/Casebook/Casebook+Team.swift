@@ -66,7 +66,7 @@ extension Casebook {
         try actor.require(.readOwnTasks)
         guard !member.hasLeft, member.role.may(.advanceCase) || member.role.may(.triageConcerns) else { return [] }
         let rows = try Self.translatingErrors {
-            try CaseRows.deadlinesWithOwners(visibleTo: member, and: actor, asOf: asOf, in: store.database)
+            try CaseRows.deadlinesWithOwners(visibleTo: member, and: actor, asOf: asOf, in: store)
         }
         return rows.compactMap { row in
             if let owner = row.owner { return owner.caseInsensitiveCompare(member.id) == .orderedSame ? TaskItem(item: row.item, owner: owner) : nil }

@@ -13,8 +13,9 @@ public final class Casebook {
     /// without touching it.
     public static let applicationID: Int32 = 0x4342_4B31
 
-    /// The event log underneath.
-    public let store: EventStore
+    /// The event log underneath: the package's (the benchmarks, the tests), not a front
+    /// end's; every change to it passes ``door``.
+    package let store: EventStore
 
     /// Reads of cases made inside a read snapshot, recorded once it ends
     /// (``recordReads(_:view:by:)``).
@@ -33,6 +34,9 @@ public final class Casebook {
     init(store: EventStore) {
         self.store = store
     }
+
+    /// The one door every change passes (`Door/Door.swift`): the only holder of the writer.
+    var door: Door { Door(store: store) }
 
     /// The clock's reading now.
     public var now: Date { store.clock() }
@@ -75,7 +79,7 @@ public final class Casebook {
 
     /// A member of staff, or nil.
     public func member(_ id: String) throws -> StaffMember? {
-        try StaffRows.member(id: id, in: store.database)
+        try StaffRows.member(id: id, in: store)
     }
 
     /// The acting member of staff; ``CasebookError/notFound(_:)`` for an unknown id.
@@ -90,7 +94,7 @@ public final class Casebook {
     /// The staff directory, by id.
     public func staff(as actor: StaffMember) throws -> [StaffMember] {
         try actor.require(.viewStaff)
-        return try StaffRows.all(in: store.database)
+        return try StaffRows.all(in: store)
     }
 
     /// Adds a member of staff (headteacher only).
@@ -105,7 +109,7 @@ public final class Casebook {
         try appendStaff(.added(newMember), actor: actor.id, at: occurred) {
             // Under the write lock, so two processes adding the same id cannot both succeed.
             // Ids are unique whatever their case: `smt` and `SMT` would be one person to a reader.
-            if let existing = try StaffID.existing(member.id, in: store.database) {
+            if let existing = try StaffID.existing(member.id, in: store) {
                 throw CasebookError.invalidInput(
                     existing == member.id
                         ? "a member of staff '\(member.id)' already exists"
@@ -118,13 +122,15 @@ public final class Casebook {
     func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
         let occurred = Timestamp.string(from: date)
         try Self.translatingErrors {
-            try store.write { writer in
-                try check()
-                let version = try store.version(of: StaffEvent.stream)
-                try writer.append(
+            try door.pass(by: actor) { passage in
+                let version = try passage.authorise {
+                    try check()
+                    return try store.version(of: StaffEvent.stream)
+                }
+                try passage.append(
                     [NewEvent(type: event.typeName, occurredAt: occurred, actor: actor, payload: event.payload.serializedBytes())],
                     to: StaffEvent.stream, expectedVersion: version)
-                try Projection.write(event, at: occurred, to: writer.database)
+                try Projection.write(event, at: occurred, to: passage)
             }
         }
     }
@@ -138,7 +144,7 @@ public final class Casebook {
     public func openCase(_ draft: CaseDraft, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
         let scripts = [CaseScript(draft: draft, openedAt: date ?? now, openedBy: actor)]
         guard let state = try importCases(scripts, by: actor).first else {
-            preconditionFailure("importCases returns one state per script")
+            throw ProgrammerError("importCases returned no state for the one case it opened")
         }
         return state
     }
@@ -173,8 +179,8 @@ public final class Casebook {
         try actor.require(command.permission)
         let command = try checkNamedStaff(in: command)
         let result: (events: [CaseEvent], state: CaseState) = try Self.translatingErrors {
-            try store.write { writer in
-                let state = try visibleState(of: reference, by: actor)
+            try door.pass(by: actor.id) { passage in
+                let state = try passage.authorise { try visibleState(of: reference, by: actor) }
                 if let expectedVersion, expectedVersion != state.version {
                     throw CasebookError.conflict(
                         "\(reference) is at version \(state.version), not \(expectedVersion) as expected: it changed since it was read; read it again before deciding")
@@ -187,12 +193,12 @@ public final class Casebook {
                 if case .some(.none) = LADOTrack.due(next), let source = next.source {
                     _ = try WorkingDays.requireOneWorkingDay(after: source.identifiedAt ?? next.openedAt, for: "the LADO referral")
                 }
-                try storeFiles(files, referencedBy: command, on: state, after: next, in: writer)
-                try writer.append(
+                try storeFiles(files, referencedBy: command, on: state, after: next, in: passage)
+                try passage.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
                     expectedVersion: state.version)
-                try purgeBlobs(events, firstVersion: state.version + 1, stream: reference.stream, in: writer)
-                try Projection.write(next, settings: context.settings, to: writer.database)
+                try purgeBlobs(events, firstVersion: state.version + 1, stream: reference.stream, in: passage)
+                try Projection.write(next, settings: context.settings, to: passage)
                 return (events, next)
             }
         }
@@ -207,7 +213,7 @@ public final class Casebook {
     /// The last line of the child-sexual-imagery rule (SPEC §9): whatever the decision said,
     /// no bytes are stored for such a case or item.
     func storeFiles(
-        _ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, after next: CaseState, in writer: EventWriter
+        _ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, after next: CaseState, in passage: Passage
     ) throws {
         let hasFiles = !bytes.isEmpty || !command.files.isEmpty
         if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles)
@@ -219,7 +225,7 @@ public final class Casebook {
         if !bytes.isEmpty, command.files.isEmpty, next.involvesChildSexualImagery {
             throw CasebookError.invalidInput(LawfulContentTrack.noFilesMessage)
         }
-        let stored = try bytes.map { try writer.storeBlob($0) }
+        let stored = try bytes.map { try passage.storeBlob($0) }
         for info in stored where try store.isPurged(info.sha256) {
             throw CasebookError.invalidInput(
                 "a file with SHA-256 \(info.sha256) may not be stored: Casebook keeps no copy of bytes it was made to erase; record the item without the file, and ask the safeguarding lead if this is unexpected")
@@ -237,16 +243,16 @@ public final class Casebook {
 
     /// Deletes the bytes each purge event names as erased, once the events are appended
     /// (the triggers let bytes go only when a recorded purge names them).
-    func purgeBlobs(_ events: [CaseEvent], firstVersion: Int, stream: String, in writer: EventWriter) throws {
+    func purgeBlobs(_ events: [CaseEvent], firstVersion: Int, stream: String, in passage: Passage) throws {
         for (offset, event) in events.enumerated() {
             guard case .filesPurged(let purge) = event else { continue }
-            for sha in purge.erased { try writer.purgeBlob(sha, recordedBy: stream, version: firstVersion + offset) }
+            for sha in purge.erased { try passage.purgeBlob(sha, recordedBy: stream, version: firstVersion + offset) }
         }
     }
 
     /// Whether a stored file is still held (not purged) by an item of a case other than `reference`.
     func blobHeld(_ sha256: String, outside reference: CaseReference) throws -> Bool {
-        for stream in try CaseRows.streams(mentioning: sha256, outside: reference, in: store.database) {
+        for stream in try CaseRows.streams(mentioning: sha256, outside: reference, in: store) {
             let state = try CaseState.replay(try store.events(in: stream))
             if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
         }
@@ -263,6 +269,8 @@ public final class Casebook {
             }
         }
         guard erases else { return }
+        // Safe to ignore a failure: the erasure has committed; only the freed pages and old
+        // log copies wait for the next `reclaimSpace` or open (``completeErasure()`` says so).
         _ = try? store.reclaimSpace()
     }
 
@@ -280,7 +288,9 @@ public final class Casebook {
     /// Empties the write-ahead log now if no other connection reads it: call after an
     /// erasing step, and say ``ErasureCompletion/remainsInWriteAheadLog(_:)`` to the user.
     public func completeErasure() -> ErasureCompletion {
-        let log = store.database.path + "-wal"
+        let log = store.path + "-wal"
+        // Whatever stopped the truncation (a reader, an error), the answer is the log's size:
+        // a log that cannot be measured is one that is not there.
         if (try? store.reclaimSpace()) == true { return .complete }
         let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? 0
         return size == 0 ? .complete : .remainsInWriteAheadLog(log)
@@ -374,7 +384,7 @@ extension Calendar {
     /// The Gregorian calendar in UTC.
     static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         return calendar
     }()
 }

@@ -122,8 +122,17 @@ final class Invocation {
         globals.db ?? environment["CASEBOOK_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "casebook.sqlite"
     }
 
+    /// The key under which `casebook serve` marks a request to fail with an injected
+    /// programmer error (``ServerCommands/testFaultVariable``). It holds `=`, which no
+    /// variable of a process's environment can, and the wire forwards only `TZ` and
+    /// `CASEBOOK_USER`: only a serve process started with the variable sets it.
+    static let injectedFaultKey = "=casebook-injected-fault"
+
     /// The database, opened once.
     func casebook() throws -> Casebook {
+        if let fault = environment[Self.injectedFaultKey] {
+            throw ProgrammerError("a fault injected for testing (CASEBOOK_TEST_FAULT=\(fault.prefix(60)))")
+        }
         if let openedCasebook { return openedCasebook }
         let casebook = try Casebook.open(at: databasePath, clock: clock)
         openedCasebook = casebook
@@ -237,6 +246,8 @@ final class Invocation {
             throw CasebookError.notFound("no file at \(path)")
         }
         guard !isDirectory.boolValue else { throw CasebookError.invalidInput("\(path) is a directory, not a file") }
+        // Only an early refusal of a large file: when the size cannot be read, the read
+        // below fails with the real error.
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = (attributes?[.size] as? NSNumber)?.intValue, size > BlobInfo.maximumSize {
             throw CasebookError.invalidInput("\(path) is \(size) bytes; files over 64 MiB are refused")

@@ -424,6 +424,8 @@ public final class Server: @unchecked Sendable {
         } catch {
             configuration.log("\(who): the response cannot be sent: \(error)")
             let failure = Response.error(70, "the server cannot send the answer: \(error)")
+            // A short fixed answer always encodes; if even it cannot, the failure is logged
+            // above and the client sees the connection close (its own exit 74), never a hang.
             guard let fallback = try? WireEncoder.encode(failure, limits: configuration.limits) else { return }
             frame = fallback
         }

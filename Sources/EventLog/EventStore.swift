@@ -10,8 +10,12 @@ import Foundation
 /// Callers update their read models inside the same write transaction through
 /// ``write(_:)``, so events and read models change together or not at all.
 public final class EventStore {
-    /// The connection. Callers may read their own tables through it.
-    public let database: Database
+    /// The connection: the package's own (the application's storage layer reads and writes
+    /// its tables through it), never a service's. Applications outside the package use the
+    /// store's API.
+    package let database: Database
+    /// The database file's path.
+    public var path: String { database.path }
     /// The clock that stamps `recorded_at` (injected so tests never sleep).
     public let clock: @Sendable () -> Date
 

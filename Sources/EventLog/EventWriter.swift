@@ -9,8 +9,9 @@ public struct EventWriter {
     /// The clock's reading when the transaction began; every event it appends records it.
     public let recordedAt: String
 
-    /// The connection, inside the open transaction.
-    public var database: Database { store.database }
+    /// The connection, inside the open transaction: the package's own, for the
+    /// application's storage layer.
+    package var database: Database { store.database }
 
     /// Appends events to `stream` when its current version is `expectedVersion`.
     ///

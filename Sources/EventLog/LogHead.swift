@@ -230,9 +230,15 @@ extension EventStore {
     /// COMMIT of reads can fail. Writes `body` makes to `temp` tables are undone too.
     public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
         try database.execute("BEGIN DEFERRED")
+        // Ending a snapshot that wrote nothing to `main` loses nothing; when SQLite already
+        // rolled it back itself (an I/O error), ROLLBACK fails and `body`'s error, the first,
+        // is the one thrown.
         defer { try? database.execute("ROLLBACK") }
         return try body()
     }
+
+    /// Whether a transaction is open on the store's connection (a read snapshot, a write).
+    public var isInTransaction: Bool { database.isInTransaction }
 
     /// Runs `body` in the open transaction, or in a read transaction of its own.
     public func reading<T>(_ body: () throws -> T) throws -> T {

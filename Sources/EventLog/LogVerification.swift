@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 
 /// What the generic checks of a whole log found: every chain and stored file, the schema,
 /// the stream names, the file's pages, and the log head. The caller adds what only it
@@ -116,7 +117,9 @@ extension EventStore {
     public func verifyLog(
         schema: Schema, isStreamName: (String) -> Bool, visit: (RecordedEvent, inout ChainVerifier) throws -> Void = { _, _ in }
     ) throws -> LogVerification {
-        precondition(database.isInTransaction, "verifyLog reads one snapshot: call it inside a read transaction")
+        guard database.isInTransaction else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "verifyLog reads one snapshot: call it inside a read transaction")
+        }
         let damage = try integrityBreaks()
         let streams = try Self.recordingDamage(isDamaged: !damage.isEmpty) {
             try verifyStreams(schema: schema, isStreamName: isStreamName, visit: visit)

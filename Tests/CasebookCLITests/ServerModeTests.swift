@@ -19,8 +19,10 @@ import Testing
 
         /// Starts `command` (a `casebook serve` command line, possibly behind setpriv) and
         /// waits until its socket is there, or the process has ended.
-        init(_ arguments: [String], socket: String, in folder: URL, executable: URL? = nil) throws {
-            running = try CasebookBinary.start(arguments, in: folder, executable: executable)
+        init(
+            _ arguments: [String], socket: String, in folder: URL, executable: URL? = nil, environment: [String: String] = [:]
+        ) throws {
+            running = try CasebookBinary.start(arguments, in: folder, environment: environment, executable: executable)
             self.socket = socket
             // Readiness, not timing: the socket file appears once the server listens.
             var waited = 0

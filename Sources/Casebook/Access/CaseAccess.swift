@@ -78,10 +78,10 @@ extension Casebook {
     /// Throws unless `actor` may see the case, read from the read models (no replay): for
     /// reads that do not need the case's state.
     public func checkAccess(to reference: CaseReference, by actor: StaffMember) throws {
-        guard let (school, isRestricted) = try CaseAccess.scope(of: reference, in: store.database) else {
+        guard let (school, isRestricted) = try CaseAccess.scope(of: reference, in: store) else {
             throw CaseAccess.noSuchCase(reference)
         }
-        let reasons = try CaseAccess.involvements(of: actor, in: reference, in: store.database)
+        let reasons = try CaseAccess.involvements(of: actor, in: reference, in: store)
         let involvement = Involvement.allCases.first { reasons.contains($0) }
         try CaseAccess.check(reference: reference, school: school, involvement: involvement, isRestricted: isRestricted, by: actor)
     }

@@ -7,7 +7,7 @@ extension Casebook {
     /// ``IdentityMode/claimed`` for a database made before SPEC §8. A mode that cannot be
     /// read is damage (``CasebookError/damaged(_:)``), never taken for `claimed`.
     public func identityMode() throws -> IdentityMode {
-        guard let raw = try Self.translatingErrors({ try StaffRows.identityMode(in: store.database) }) else { return .claimed }
+        guard let raw = try Self.translatingErrors({ try StaffRows.identityMode(in: store) }) else { return .claimed }
         guard let mode = IdentityMode(rawValue: raw) else {
             throw CasebookError.damaged("the staff stream's identity mode '\(raw.prefix(40))' cannot be read")
         }
@@ -21,7 +21,7 @@ extension Casebook {
 
     /// The current member mapped to an operating-system login, or nil.
     public func member(login: String) throws -> StaffMember? {
-        try StaffRows.member(login: login, in: store.database)
+        try StaffRows.member(login: login, in: store)
     }
 
     /// Who is acting (SPEC §8).

@@ -54,13 +54,14 @@ extension Casebook {
             throw CasebookError.invalidInput("a school's name is one line of at most 200 characters")
         }
         try Self.translatingErrors {
-            try store.write { writer in
-                let known = try schoolRegister()
+            try door.pass(by: actor.id) { passage in
+                // A trust-wide headteacher (checked above); the register is read now.
+                let known = try passage.authorise { try schoolRegister() }
                 if let existing = known.first(where: { StaffScope.sameSchool($0, name) }) {
                     throw CasebookError.invalidInput("'\(existing)' is already in the register")
                 }
                 let event = SchoolEvent.added(name: name)
-                try writer.append(
+                try passage.append(
                     [NewEvent(type: SchoolEvent.addedType, occurredAt: Timestamp.string(from: now), actor: actor.id,
                               payload: event.payload.serializedBytes())],
                     to: SchoolEvent.stream, expectedVersion: known.count)

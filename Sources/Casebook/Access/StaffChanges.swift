@@ -8,7 +8,7 @@ extension Casebook {
     /// at most one current member.
     public func setLogin(_ id: String, login: String, by actor: StaffMember, at date: Date? = nil) throws {
         let login = try LoginName.validate(login)
-        try changeStaff(id, by: actor, at: date) { member, _ in
+        try changeStaff(id, by: actor, at: date) { member in
             guard member.login != login else { throw CasebookError.invalidInput("\(member.id) already has the login '\(login)'") }
             return .loginChanged(id: member.id, login: login)
         }
@@ -16,7 +16,7 @@ extension Casebook {
 
     /// Changes a member's role (`staff role ID --role R`).
     public func changeRole(_ id: String, to role: Role, by actor: StaffMember, at date: Date? = nil) throws {
-        try changeStaff(id, by: actor, at: date) { member, _ in
+        try changeStaff(id, by: actor, at: date) { member in
             guard member.role != role else { throw CasebookError.invalidInput("\(member.id) already has the \(role.rawValue) role") }
             return .roleChanged(id: member.id, role: role)
         }
@@ -25,7 +25,7 @@ extension Casebook {
     /// Changes a member's scope (`staff school ID (--school S | --trust-wide)`).
     public func changeScope(_ id: String, to scope: StaffScope, by actor: StaffMember, at date: Date? = nil) throws {
         let scope = try registeredScope(try Self.checkedScope(scope))
-        try changeStaff(id, by: actor, at: date) { member, _ in
+        try changeStaff(id, by: actor, at: date) { member in
             guard member.scope != scope else { throw CasebookError.invalidInput("\(member.id) is already \(scope.label)") }
             try Self.requireWithinScope(scope, of: actor)
             return .scopeChanged(id: member.id, scope: scope)
@@ -35,7 +35,7 @@ extension Casebook {
     /// Records that a member has left (`staff leave ID`): they can no longer act or be chosen;
     /// their history stays.
     public func leave(_ id: String, by actor: StaffMember, at date: Date? = nil) throws {
-        try changeStaff(id, by: actor, at: date) { member, _ in
+        try changeStaff(id, by: actor, at: date) { member in
             guard member.id.lowercased() != actor.id.lowercased() else {
                 throw CasebookError.invalidInput("you cannot record your own leaving; ask another headteacher")
             }
@@ -46,7 +46,7 @@ extension Casebook {
     /// Whether any current member is scoped to one school: then `staff add` needs `--school`
     /// or `--trust-wide` (a trust of one school need not think about scope).
     public func hasSchoolScopedStaff() throws -> Bool {
-        try StaffRows.hasSchoolScopedMembers(in: store.database)
+        try StaffRows.hasSchoolScopedMembers(in: store)
     }
 
     /// The member `addStaff` will add, checked: the login free, the scope within the actor's.
@@ -63,7 +63,7 @@ extension Casebook {
     /// Appends one change to an existing, current member, decided under the write lock so
     /// two changes cannot both pass the checks.
     private func changeStaff(
-        _ id: String, by actor: StaffMember, at date: Date?, _ decide: (StaffMember, Database) throws -> StaffEvent
+        _ id: String, by actor: StaffMember, at date: Date?, _ decide: (StaffMember) throws -> StaffEvent
     ) throws {
         try actor.require(.manageStaff)
         _ = try StaffID.validate(id)
@@ -71,31 +71,37 @@ extension Casebook {
         try Workflow.checkNotFuture(occurred, now: now, field: "--at")
         let occurredText = Timestamp.string(from: occurred)
         try Self.translatingErrors {
-            try store.write { writer in
-                guard let member = try member(id) else {
-                    throw CasebookError.notFound("no member of staff '\(id)'; see 'casebook staff list'")
-                }
-                guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left (staff leave); nothing can change") }
-                guard actor.scope.school.map({ member.scope.includes(school: $0) && member.scope != .trustWide }) ?? true else {
-                    throw CasebookError.notPermitted(
-                        "\(actor.id) manages the staff of \(actor.scope.label) only; \(member.id) is \(member.scope.label)")
-                }
-                let event = try decide(member, writer.database)
+            try door.pass(by: actor.id) { passage in
+                let member = try passage.authorise { try authorisedChange(of: id, by: actor) }
+                let event = try decide(member)
                 if case .loginChanged(_, let login) = event, let holder = try self.member(login: login) {
                     throw CasebookError.invalidInput(
                         "the login '\(login)' already acts as \(holder.id): a login maps to one current member")
                 }
-                try writer.append(
+                try passage.append(
                     [NewEvent(type: event.typeName, occurredAt: occurredText, actor: actor.id, payload: event.payload.serializedBytes())],
                     to: StaffEvent.stream, expectedVersion: try store.version(of: StaffEvent.stream))
-                try Projection.write(event, at: occurredText, to: writer.database)
-                let heads = try StaffRows.trustHeadteacherCount(in: writer.database)
+                try Projection.write(event, at: occurredText, to: passage)
+                let heads = try StaffRows.trustHeadteacherCount(in: passage)
                 guard heads > 0 else {
                     throw CasebookError.invalidInput(
                         "\(member.id) is the last trust-wide headteacher: add another before changing their role, school or leaving")
                 }
             }
         }
+    }
+
+    /// The member to change, read now: current, and within the actor's scope.
+    private func authorisedChange(of id: String, by actor: StaffMember) throws -> StaffMember {
+        guard let member = try member(id) else {
+            throw CasebookError.notFound("no member of staff '\(id)'; see 'casebook staff list'")
+        }
+        guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left (staff leave); nothing can change") }
+        guard actor.scope.school.map({ member.scope.includes(school: $0) && member.scope != .trustWide }) ?? true else {
+            throw CasebookError.notPermitted(
+                "\(actor.id) manages the staff of \(actor.scope.label) only; \(member.id) is \(member.scope.label)")
+        }
+        return member
     }
 
     /// A school name trimmed and checked; trust-wide as it is.

@@ -14,17 +14,17 @@ extension Casebook {
         decide: (CaseState) throws -> CaseEvent
     ) throws -> CaseState {
         try Self.translatingErrors {
-            try store.write { writer in
-                let state = try visibleState(of: reference, by: actor)
+            try door.pass(by: actor.id) { passage in
+                let state = try passage.authorise { try visibleState(of: reference, by: actor) }
                 guard occurredAt >= state.openedAt else {
                     throw CasebookError.invalidInput("the step's time is before \(reference) was opened")
                 }
                 let event = try decide(state)
                 let next = state.evolve(event, at: occurredAt, actor: actor.id)
-                try writer.append(
+                try passage.append(
                     [event.newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)], to: reference.stream,
                     expectedVersion: state.version)
-                try Projection.write(next, settings: try settings(), to: writer.database)
+                try Projection.write(next, settings: try settings(), to: passage)
                 return next
             }
         }

@@ -28,20 +28,22 @@ public enum ExhibitLabels {
     }
 
     /// The label of every evidence item of the case, by id (`E1` → `IK/1`).
-    public static func labels(events: [RecordedEvent], staffNames: [String: String]) -> [String: String] {
-        Dictionary(exhibits(events: events, staffNames: staffNames).map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+    public static func labels(events: [RecordedEvent], staffNames: [String: String]) throws -> [String: String] {
+        Dictionary(try exhibits(events: events, staffNames: staffNames).map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Every evidence item's exhibit, in capture order.
-    public static func exhibits(events: [RecordedEvent], staffNames: [String: String]) -> [Exhibit] {
+    public static func exhibits(events: [RecordedEvent], staffNames: [String: String]) throws -> [Exhibit] {
         var counts: [String: Int] = [:]
         var labels: [Exhibit] = []
         var items = 0
         for stored in events.sorted(by: { $0.version < $1.version }) where stored.type == "EvidenceCaptured" {
             items += 1
-            // A redacted item keeps its label: ids are given in capture order, and the actor stays.
+            // A redacted item keeps its label: ids are given in capture order, and the actor
+            // stays. An item that is not redacted and cannot be read is damage (65), never a
+            // label guessed from its place.
             var id = "E\(items)"
-            if case .evidenceCaptured(let evidence)? = try? CaseEvent(stored: stored) { id = evidence.id }
+            if !stored.isRedacted, case .evidenceCaptured(let evidence) = try CaseEvent(stored: stored) { id = evidence.id }
             let initials = initials(name: staffNames[stored.actor], id: stored.actor)
             let number = counts[initials, default: 0] + 1
             counts[initials] = number

@@ -86,7 +86,7 @@ extension Timeline {
             }
         }
         // Exhibit labels beside the item's id (issue 23), in every format.
-        let exhibits = ExhibitLabels.exhibits(events: ordered, staffNames: staffNames)
+        let exhibits = try ExhibitLabels.exhibits(events: ordered, staffNames: staffNames)
         for exhibit in exhibits {
             if let index = rows.firstIndex(where: { $0.event.version == exhibit.version }) {
                 rows[index].details.insert("Exhibit \(exhibit.label) (\(exhibit.id))", at: 0)

@@ -91,8 +91,11 @@ public enum TimelineExport {
         // Every redaction is recorded by an EventRedacted event of the same stream.
         var recorded: Set<Int> = []
         for event in own where event.type == CaseEventType.redaction.rawValue {
-            if case .redaction(let version, _)? = try? CaseEvent(type: event.type, payload: event.payload) {
-                recorded.insert(version)
+            do {
+                if case .redaction(let version, _) = try CaseEvent(type: event.type, payload: event.payload) { recorded.insert(version) }
+            } catch {
+                // Said as what it is, not taken for "no redaction recorded" alone.
+                problem("the EventRedacted event cannot be read: \(error)", EventReference(stream: event.stream, version: event.version))
             }
         }
         for reference in result.redacted where !recorded.contains(reference.version) {

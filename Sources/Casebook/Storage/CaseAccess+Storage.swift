@@ -16,7 +16,8 @@ extension CaseAccess {
     }
 
     /// Writes the case's `case_access` rows, replacing the old ones.
-    static func project(_ state: CaseState, to database: Database) throws {
+    static func project(_ state: CaseState, to source: some RowSource) throws {
+        let database = source.connection
         let reference = state.reference.description
         try database.run("DELETE FROM case_access WHERE case_ref = ?", [reference])
         for (staff, reason) in state.involvement {
@@ -26,7 +27,8 @@ extension CaseAccess {
     }
 
     /// The case's school and whether it is restricted, from the read model; nil for no such case.
-    static func scope(of reference: CaseReference, in database: Database) throws -> (school: String, isRestricted: Bool)? {
+    static func scope(of reference: CaseReference, in source: some RowSource) throws -> (school: String, isRestricted: Bool)? {
+        let database = source.connection
         var found: (school: String, isRestricted: Bool)?
         try database.forEachRow("SELECT school, is_restricted FROM cases WHERE reference = ?", [reference.description]) { row in
             found = (row.text(0), row.int(1) != 0)
@@ -35,7 +37,8 @@ extension CaseAccess {
     }
 
     /// The reasons recorded in `case_access` that keep `actor` from the case.
-    static func involvements(of actor: StaffMember, in reference: CaseReference, in database: Database) throws -> [Involvement] {
+    static func involvements(of actor: StaffMember, in reference: CaseReference, in source: some RowSource) throws -> [Involvement] {
+        let database = source.connection
         var reasons: [Involvement] = []
         try database.forEachRow(
             "SELECT reason FROM case_access WHERE case_ref = ? AND staff_id = ?", [reference.description, actor.id.lowercased()]
@@ -46,7 +49,8 @@ extension CaseAccess {
     }
 
     /// The references of the cases `actor` may not see for an involvement or an exclusion.
-    static func casesBarring(_ actor: StaffMember, in database: Database) throws -> [String] {
+    static func casesBarring(_ actor: StaffMember, in source: some RowSource) throws -> [String] {
+        let database = source.connection
         var references: [String] = []
         try database.forEachRow("SELECT DISTINCT case_ref FROM case_access WHERE staff_id = ?", [actor.id.lowercased()]) { row in
             references.append(row.text(0))

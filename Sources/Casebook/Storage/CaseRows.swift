@@ -4,7 +4,8 @@ import Foundation
 /// The `cases`, `deadlines` and `sources` read models' queries, as SQL.
 enum CaseRows {
     /// The cases a filter keeps that `actor` may see, newest first; at most `limit` (the newest).
-    static func summaries(_ filter: Casebook.CaseFilter, limit: Int?, visibleTo actor: StaffMember, in database: Database) throws -> [CaseSummary] {
+    static func summaries(_ filter: Casebook.CaseFilter, limit: Int?, visibleTo actor: StaffMember, in source: some RowSource) throws -> [CaseSummary] {
+        let database = source.connection
         let (whereClause, values) = listConditions(filter, by: actor)
         var rows: [CaseSummary] = []
         try database.forEachRow(
@@ -28,13 +29,15 @@ enum CaseRows {
     }
 
     /// How many cases a filter keeps that `actor` may see.
-    static func count(_ filter: Casebook.CaseFilter, visibleTo actor: StaffMember, in database: Database) throws -> Int {
+    static func count(_ filter: Casebook.CaseFilter, visibleTo actor: StaffMember, in source: some RowSource) throws -> Int {
+        let database = source.connection
         let (whereClause, values) = listConditions(filter, by: actor)
         return try database.scalarInt("SELECT count(*) FROM cases c \(whereClause)", values) ?? 0
     }
 
     /// The schools with cases `actor` may see.
-    static func schools(visibleTo actor: StaffMember, in database: Database) throws -> [String] {
+    static func schools(visibleTo actor: StaffMember, in source: some RowSource) throws -> [String] {
+        let database = source.connection
         let visible = CaseAccess.visibleCases(to: actor)
         var schools: [String] = []
         try database.forEachRow("SELECT DISTINCT c.school FROM cases c WHERE \(visible.sql) ORDER BY c.school", visible.values) {
@@ -83,7 +86,8 @@ enum CaseRows {
     }
 
     /// What is past due at `asOf` on open cases `actor` may see, the latest first.
-    static func overdue(asOf: Date, limit: Int?, visibleTo actor: StaffMember, in database: Database) throws -> [OverdueItem] {
+    static func overdue(asOf: Date, limit: Int?, visibleTo actor: StaffMember, in source: some RowSource) throws -> [OverdueItem] {
+        let database = source.connection
         var items: [OverdueItem] = []
         let visible = CaseAccess.visibleCases(to: actor)
         let newest = limit.map { "ORDER BY d.due_at DESC, d.case_ref DESC, d.subject DESC LIMIT \(max(0, $0))" } ?? ""
@@ -102,7 +106,8 @@ enum CaseRows {
     }
 
     /// How many things are overdue at `asOf` on cases `actor` may see.
-    static func overdueCount(asOf: Date, visibleTo actor: StaffMember, in database: Database) throws -> Int {
+    static func overdueCount(asOf: Date, visibleTo actor: StaffMember, in source: some RowSource) throws -> Int {
+        let database = source.connection
         let visible = CaseAccess.visibleCases(to: actor)
         return try database.scalarInt(
             "SELECT count(*) FROM deadlines d JOIN cases c ON c.reference = d.case_ref WHERE d.due_at <= ? AND \(visible.sql)",
@@ -111,8 +116,9 @@ enum CaseRows {
 
     /// Other cases (than `reference`) whose source has the reference `ref`, those `actor` may see when given.
     static func sharingSource(
-        _ ref: String, with reference: CaseReference, visibleTo actor: StaffMember?, in database: Database
+        _ ref: String, with reference: CaseReference, visibleTo actor: StaffMember?, in source: some RowSource
     ) throws -> [CaseReference] {
+        let database = source.connection
         var references: [CaseReference] = []
         let visible = actor.map { CaseAccess.visibleCases(to: $0) } ?? (sql: "1", values: [])
         try database.forEachRow(
@@ -129,8 +135,9 @@ enum CaseRows {
 
     /// Open deadlines on cases both `member` and `actor` may see, soonest first.
     static func openDeadlines(
-        visibleTo member: StaffMember, and actor: StaffMember, asOf: Date, in database: Database
+        visibleTo member: StaffMember, and actor: StaffMember, asOf: Date, in source: some RowSource
     ) throws -> [OverdueItem] {
+        let database = source.connection
         var items: [OverdueItem] = []
         let (sql, values) = visibleToBoth(member, actor)
         try database.forEachRow(
@@ -146,7 +153,8 @@ enum CaseRows {
     }
 
     /// The open cases both `member` and `actor` may see, oldest first.
-    static func openCases(visibleTo member: StaffMember, and actor: StaffMember, in database: Database) throws -> [CaseReference] {
+    static func openCases(visibleTo member: StaffMember, and actor: StaffMember, in source: some RowSource) throws -> [CaseReference] {
+        let database = source.connection
         var open: [CaseReference] = []
         let (sql, values) = visibleToBoth(member, actor)
         try database.forEachRow(
@@ -165,7 +173,8 @@ enum CaseRows {
     }
 
     /// The closed cases `actor` may see, oldest first.
-    static func closedCases(visibleTo actor: StaffMember, in database: Database) throws -> [CaseReference] {
+    static func closedCases(visibleTo actor: StaffMember, in source: some RowSource) throws -> [CaseReference] {
+        let database = source.connection
         let visible = CaseAccess.visibleCases(to: actor)
         var references: [CaseReference] = []
         try database.forEachRow(
@@ -177,13 +186,15 @@ enum CaseRows {
     }
 
     /// The highest case number used in `year`; 0 for none.
-    static func highestNumber(in year: Int, in database: Database) throws -> Int {
-        try database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0
+    static func highestNumber(in year: Int, in source: some RowSource) throws -> Int {
+        let database = source.connection
+        return try database.scalarInt("SELECT max(number) FROM cases WHERE year = ?", [year]) ?? 0
     }
 
     /// The number of a school's next case in `year` (see ``CaseNumbering``): one past the
     /// highest in the school's block, or the first of a new block.
-    static func nextNumber(in year: Int, school: String, in database: Database) throws -> Int {
+    static func nextNumber(in year: Int, school: String, in source: some RowSource) throws -> Int {
+        let database = source.connection
         let size = CaseNumbering.blockSize
         if let block = try database.scalarInt(
             "SELECT min(number) / ? FROM cases WHERE year = ? AND school = ? COLLATE NOCASE", [size, year, school])
@@ -200,8 +211,9 @@ enum CaseRows {
 
     /// One row per closure in `since..<until` (timestamps as stored) of the cases `visible` keeps (alias `k`).
     static func closures(
-        since sinceText: String, until untilText: String, visible: (sql: String, values: [any SQLBindable]), in database: Database
+        since sinceText: String, until untilText: String, visible: (sql: String, values: [any SQLBindable]), in source: some RowSource
     ) throws -> [Outcomes.Row] {
+        let database = source.connection
         let values: [any SQLBindable] = [sinceText, untilText] + visible.values
         var rows: [Outcomes.Row] = []
         try database.forEachRow(
@@ -214,7 +226,11 @@ enum CaseRows {
         ) { row in
             guard let reference = CaseReference(row.text(0)), let opened = Timestamp.date(from: row.text(2)),
                 let closed = Timestamp.date(from: row.text(3))
-            else { return }
+            else {
+                // A damaged read model is said (65), never a case silently left out of the report.
+                throw CasebookError.damaged(
+                    "the closures read model has a row that cannot be read (case '\(row.text(0).prefix(40))', opened '\(row.text(2).prefix(40))', closed '\(row.text(3).prefix(40))'); rebuild the read models")
+            }
             func list(_ index: Int32) -> [String] { row.text(index).split(separator: ",").map(String.init) }
             rows.append(
                 Outcomes.Row(
@@ -229,7 +245,8 @@ enum CaseRows {
     }
 
     /// Every open case's reference.
-    static func openReferences(in database: Database) throws -> [CaseReference] {
+    static func openReferences(in source: some RowSource) throws -> [CaseReference] {
+        let database = source.connection
         var open: [CaseReference] = []
         try database.forEachRow("SELECT reference FROM cases WHERE status = 'open'") { row in
             if let reference = CaseReference(row.text(0)) { open.append(reference) }
@@ -238,14 +255,16 @@ enum CaseRows {
     }
 
     /// Every case's school, by its stream.
-    static func schoolsByStream(in database: Database) throws -> [String: String] {
+    static func schoolsByStream(in source: some RowSource) throws -> [String: String] {
+        let database = source.connection
         var schools: [String: String] = [:]
         try database.forEachRow("SELECT reference, school FROM cases") { schools["case/" + $0.text(0)] = $0.text(1) }
         return schools
     }
 
     /// The case streams other than `reference`'s with an evidence or removal-check event naming `sha256`.
-    static func streams(mentioning sha256: String, outside reference: CaseReference, in database: Database) throws -> [String] {
+    static func streams(mentioning sha256: String, outside reference: CaseReference, in source: some RowSource) throws -> [String] {
+        let database = source.connection
         var streams: [String] = []
         try database.forEachRow(
             """
@@ -273,7 +292,8 @@ extension OverdueItem {
 
 extension CaseRows {
     /// The concerns a member reported, newest first: reference, when, triage word, case status (SPEC §11).
-    static func concerns(reportedBy id: String, in database: Database) throws -> [ConcernStatus] {
+    static func concerns(reportedBy id: String, in source: some RowSource) throws -> [ConcernStatus] {
+        let database = source.connection
         var rows: [ConcernStatus] = []
         try database.forEachRow(
             """
@@ -295,8 +315,9 @@ extension CaseRows {
     /// Open deadlines on open cases both `member` and `actor` may see, with each case's
     /// owner, soonest first (`tasks`, SPEC §11).
     static func deadlinesWithOwners(
-        visibleTo member: StaffMember, and actor: StaffMember, asOf: Date, in database: Database
+        visibleTo member: StaffMember, and actor: StaffMember, asOf: Date, in source: some RowSource
     ) throws -> [(item: OverdueItem, owner: String?)] {
+        let database = source.connection
         var items: [(item: OverdueItem, owner: String?)] = []
         let (sql, values) = visibleToBoth(member, actor)
         try database.forEachRow(
@@ -324,7 +345,8 @@ extension CaseRows {
     }
 
     /// Open cases that are untriaged concerns or have an owner.
-    static func alertCases(in database: Database) throws -> [AlertCase] {
+    static func alertCases(in source: some RowSource) throws -> [AlertCase] {
+        let database = source.connection
         var rows: [AlertCase] = []
         try database.forEachRow(
             """
@@ -342,7 +364,8 @@ extension CaseRows {
     }
 
     /// Deadlines of open cases due by `instant`, soonest first, with their case.
-    static func alertDeadlines(dueBy instant: Date, in database: Database) throws -> [(Deadline, AlertCase)] {
+    static func alertDeadlines(dueBy instant: Date, in source: some RowSource) throws -> [(Deadline, AlertCase)] {
+        let database = source.connection
         var rows: [(Deadline, AlertCase)] = []
         try database.forEachRow(
             """

@@ -9,7 +9,8 @@ enum Projection {
     static let tables = ["staff", "cases", "takedowns", "deadlines", "sources", "closures", "case_access"]
 
     /// Writes every row derived from one case's state, replacing the old ones.
-    static func write(_ state: CaseState, settings: Settings, to database: Database) throws {
+    static func write(_ state: CaseState, settings: Settings, to source: some RowSource) throws {
+        let database = source.connection
         let reference = state.reference.description
         let investigation: String
         var finding: String?
@@ -68,7 +69,8 @@ enum Projection {
     }
 
     /// A case's deadlines, which read the settings' waiting times (written again when a setting changes).
-    static func writeDeadlines(_ state: CaseState, settings: Settings, to database: Database) throws {
+    static func writeDeadlines(_ state: CaseState, settings: Settings, to source: some RowSource) throws {
+        let database = source.connection
         let reference = state.reference.description
         try database.run("DELETE FROM deadlines WHERE case_ref = ?", [reference])
         for deadline in Deadline.of(state, settings: settings) {
@@ -86,7 +88,8 @@ enum Projection {
     }
 
     /// One row per closure in the case's history (the outcomes report reads these).
-    private static func writeClosures(_ state: CaseState, to database: Database) throws {
+    private static func writeClosures(_ state: CaseState, to source: some RowSource) throws {
+        let database = source.connection
         let reference = state.reference.description
         try database.run("DELETE FROM closures WHERE case_ref = ?", [reference])
         for (index, record) in state.closures.enumerated() {
@@ -108,13 +111,16 @@ enum Projection {
     }
 
     /// Reads a closure's `takedowns` column back (``Removal/jsonValue``); nothing to remove
-    /// when it is not that form (a read model written before it: `casebook rebuild`).
+    /// when it is not that form (a read model written before it: `casebook rebuild`). Only
+    /// that old form is taken for "nothing to remove"; `verify` compares every read-model
+    /// row with one rebuilt from the events, so a damaged column is reported there.
     static func removal(_ text: String) -> Removal {
         (try? JSONValue.parse(text)).flatMap(Removal.init(json:)) ?? Removal(requests: [], status: .nothingToRemove)
     }
 
     /// Writes a staff directory event.
-    static func write(_ event: StaffEvent, at date: String, to database: Database) throws {
+    static func write(_ event: StaffEvent, at date: String, to source: some RowSource) throws {
+        let database = source.connection
         switch event {
         case .added(let member):
             try database.run(

@@ -16,7 +16,8 @@ enum StaffRows {
     }
 
     /// The member with this exact id, or nil.
-    static func member(id: String, in database: Database) throws -> StaffMember? {
+    static func member(id: String, in source: some RowSource) throws -> StaffMember? {
+        let database = source.connection
         var found: StaffMember?
         // Ids are unique whatever their ASCII letter case; an exact match is preferred.
         try database.forEachRow("SELECT \(columns) FROM staff WHERE id = ? COLLATE NOCASE", [id]) { row in
@@ -27,7 +28,8 @@ enum StaffRows {
     }
 
     /// The current member mapped to an operating-system login, or nil.
-    static func member(login: String, in database: Database) throws -> StaffMember? {
+    static func member(login: String, in source: some RowSource) throws -> StaffMember? {
+        let database = source.connection
         var found: StaffMember?
         try database.forEachRow(
             "SELECT \(columns) FROM staff WHERE login = ? AND left_at IS NULL", [login]
@@ -36,7 +38,8 @@ enum StaffRows {
     }
 
     /// Every member this version knows, by id.
-    static func all(in database: Database) throws -> [StaffMember] {
+    static func all(in source: some RowSource) throws -> [StaffMember] {
+        let database = source.connection
         var members: [StaffMember] = []
         try database.forEachRow("SELECT \(columns) FROM staff ORDER BY id") { row in
             if let member = member(row) { members.append(member) }
@@ -46,25 +49,29 @@ enum StaffRows {
 
     /// The raw mode of the staff stream's first `IdentityModeSet` (the one `init` writes), or
     /// nil. The mode is set once: a later one is a break for verify and never honoured.
-    static func identityMode(in database: Database) throws -> String? {
-        try database.scalarText(
+    static func identityMode(in source: some RowSource) throws -> String? {
+        let database = source.connection
+        return try database.scalarText(
             "SELECT json_extract(payload, '$.mode') FROM events WHERE stream = ? AND type = ? ORDER BY version LIMIT 1",
             [StaffEvent.stream, StaffEvent.Kind.identityModeSet.rawValue])
     }
 
     /// Whether any current member is scoped to one school.
-    static func hasSchoolScopedMembers(in database: Database) throws -> Bool {
-        try database.scalarInt("SELECT count(*) FROM staff WHERE school IS NOT NULL AND left_at IS NULL") ?? 0 > 0
+    static func hasSchoolScopedMembers(in source: some RowSource) throws -> Bool {
+        let database = source.connection
+        return try database.scalarInt("SELECT count(*) FROM staff WHERE school IS NOT NULL AND left_at IS NULL") ?? 0 > 0
     }
 
     /// How many current trust-wide headteachers there are.
-    static func trustHeadteacherCount(in database: Database) throws -> Int {
-        try database.scalarInt(
+    static func trustHeadteacherCount(in source: some RowSource) throws -> Int {
+        let database = source.connection
+        return try database.scalarInt(
             "SELECT count(*) FROM staff WHERE role = 'headteacher' AND school IS NULL AND left_at IS NULL") ?? 0
     }
 
     /// Every member's name, by id.
-    static func names(in database: Database) throws -> [String: String] {
+    static func names(in source: some RowSource) throws -> [String: String] {
+        let database = source.connection
         var names: [String: String] = [:]
         try database.forEachRow("SELECT id, name FROM staff") { names[$0.text(0)] = $0.text(1) }
         return names

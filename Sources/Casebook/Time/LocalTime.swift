@@ -55,22 +55,22 @@ public struct LocalTime: Sendable {
     /// `2026-11-20 14:05 GMT`: minutes, for tables and sentences.
     public func format(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return Self.padded(c.year!, 4) + "-" + Self.padded(c.month!, 2) + "-" + Self.padded(c.day!, 2) + " "
-            + Self.padded(c.hour!, 2) + ":" + Self.padded(c.minute!, 2) + " " + abbreviation(at: date)
+        return Self.padded((c.year ?? 0), 4) + "-" + Self.padded((c.month ?? 0), 2) + "-" + Self.padded((c.day ?? 0), 2) + " "
+            + Self.padded((c.hour ?? 0), 2) + ":" + Self.padded((c.minute ?? 0), 2) + " " + abbreviation(at: date)
     }
 
     /// `2026-11-20 14:05:09 GMT`: seconds, for chronologies.
     public func formatWithSeconds(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return Self.padded(c.year!, 4) + "-" + Self.padded(c.month!, 2) + "-" + Self.padded(c.day!, 2) + " "
-            + Self.padded(c.hour!, 2) + ":" + Self.padded(c.minute!, 2) + ":" + Self.padded(c.second!, 2) + " "
+        return Self.padded((c.year ?? 0), 4) + "-" + Self.padded((c.month ?? 0), 2) + "-" + Self.padded((c.day ?? 0), 2) + " "
+            + Self.padded((c.hour ?? 0), 2) + ":" + Self.padded((c.minute ?? 0), 2) + ":" + Self.padded((c.second ?? 0), 2) + " "
             + abbreviation(at: date)
     }
 
     /// `2026-11-20`: the local date.
     public func formatDate(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return Self.padded(c.year!, 4) + "-" + Self.padded(c.month!, 2) + "-" + Self.padded(c.day!, 2)
+        return Self.padded((c.year ?? 0), 4) + "-" + Self.padded((c.month ?? 0), 2) + "-" + Self.padded((c.day ?? 0), 2)
     }
 
     /// A number in at least `width` digits, zero-padded as `%0*d` would (without the cost of

@@ -26,7 +26,7 @@ enum HelplineTrack {
 
     /// One helpline escalation per request.
     static let notYetEscalated = Guard("helpline-escalation-once") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         guard let escalation = takedown.helpline else { return nil }
         let id = takedown.request.id
         return Refusal(
@@ -37,7 +37,7 @@ enum HelplineTrack {
 
     /// Nothing to escalate once a check confirmed removal or the ISP answered.
     static let unresolved = Guard("helpline-needs-unresolved-request") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         guard takedown.isResolved else { return nil }
         let id = takedown.request.id
         let why: String
@@ -53,7 +53,7 @@ enum HelplineTrack {
 
     /// POSH: the platform refused, the material is still there, or POSH's wait is over.
     static let poshConditions = Guard("posh-needs-refusal-or-wait") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         let id = takedown.request.id
         let waitOver = poshWaitOver(takedown, input.settings)
         if takedown.response == .refused || takedown.check == .stillPresent || input.now >= waitOver { return nil }
@@ -69,7 +69,7 @@ enum HelplineTrack {
 
     /// Report Harmful Content: the platform's reply (a refusal, or silence once established).
     static let platformReplied = Guard("report-harmful-content-needs-platform-reply") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         let id = takedown.request.id
         if takedown.response == .refused || takedown.response == .noResponse { return nil }
         return Refusal(
@@ -82,7 +82,7 @@ enum HelplineTrack {
 
     /// The helpline's response follows an escalation and is recorded once.
     static let escalatedAwaitingHelpline = Guard("helpline-response-needs-escalation") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         let id = takedown.request.id
         guard let escalation = takedown.helpline else {
             return Refusal(

@@ -14,7 +14,7 @@ enum ISPTrack {
 
     /// ISP escalation when the host did not cooperate or the deadline passed (000 §13.6).
     static let hostUncooperative = Guard("isp-needs-uncooperative-host") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         let id = takedown.request.id
         if let isp = takedown.isp {
             return Refusal(
@@ -40,7 +40,7 @@ enum ISPTrack {
 
     /// The ISP's response follows an escalation and is recorded once.
     static let escalatedAwaitingISP = Guard("isp-response-needs-escalation") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         let id = takedown.request.id
         if takedown.isp == nil {
             return Refusal(

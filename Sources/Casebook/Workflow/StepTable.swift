@@ -7,12 +7,6 @@ struct GuardInput {
     var takedown: CaseState.Takedown?
     var now: Date
     var settings: Settings = .defaults
-
-    /// The request of a per-request step; the step table only gives per-request guards one.
-    var request: CaseState.Takedown {
-        guard let takedown else { preconditionFailure("a per-request guard ran without a request") }
-        return takedown
-    }
 }
 
 /// A named rule check: no refusals when the rule holds. Most guards name one ``Rule``;
@@ -52,6 +46,9 @@ struct StepGuards: Sendable {
         if let concern = ConcernTrack.blocksStep(step, state) { return [concern] }
         if needsOpenCase, let closed = ClosingTrack.caseIsOpen.check(input).first { return [closed] }
         if isPerRequest, let takedown, let withdrawn = CorrectionsTrack.withdrawnRequest(takedown) { return [withdrawn] }
+        // A per-request step asked about no request (a track that named none) is refused as
+        // having none, never allowed and never a trap: its guards read the request they are given.
+        if isPerRequest, takedown == nil { return [TakedownTrack.needsRequest(state)] }
         return guards.flatMap { $0.check(input) }
     }
 }

@@ -67,7 +67,7 @@ enum TakedownTrack {
 
     /// The host's response is recorded once per request.
     static let responseMissing = Guard("host-response-once") { input in
-        let takedown = input.request
+        guard let takedown = input.takedown else { return nil }  // never without one: see StepGuards.refusals
         guard let response = takedown.response else { return nil }
         return Refusal(
             .hostResponseOnce, reason: "\(takedown.request.id)'s host response is already recorded (\(response.rawValue))",

@@ -116,6 +116,8 @@ struct PageCapture {
 
         // 2. The screenshot and the print, each in its own fresh, empty browser profile.
         let pin: [String]
+        // No pin for an address that does not parse: the address rule above has already
+        // checked where the page came from, and Chromium then loads it by its name.
         if let finalHost = try? WebURL.parse(finalURL).host, let address = last.ipAddress, !address.contains(":"),
             finalHost != address
         {
@@ -201,6 +203,8 @@ struct PageCapture {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
+        // Only the tool's version for the record: a tool that cannot even say it fails the
+        // capture itself when run, with its own error.
         guard (try? process.run()) != nil else { return nil }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -244,6 +248,7 @@ private final class Job {
     var isRunning: Bool { process.isRunning }
 
     var outputSize: Int {
+        // The size so far, for the time and size limits: a file not yet made has none.
         guard let output, let attributes = try? FileManager.default.attributesOfItem(atPath: output) else { return 0 }
         return (attributes[.size] as? NSNumber)?.intValue ?? 0
     }
@@ -284,5 +289,6 @@ private struct PrivateFolder {
 
     func path(_ name: String) -> String { (root as NSString).appendingPathComponent(name) }
 
+    /// Best effort: a private 0700 temporary folder of pages already stored or refused.
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 }

@@ -25,7 +25,7 @@ enum DemoCommand {
         var files: [String: String] = [:]
         for name in ["screenshot-post.png", "screenshot-comment.jpg", "removal-check.png", "abusive-email.eml", "voicemail.wav"] {
             var size = 0
-            guard let bytes = casebook_fixture(name, &size) else { preconditionFailure("fixture \(name) is compiled in") }
+            guard let bytes = casebook_fixture(name, &size) else { throw ProgrammerError("the fixture \(name) is not compiled in") }
             let path = (folder as NSString).appendingPathComponent(name)
             _ = try Casebook.translatingErrors {
                 try NewFile.write(

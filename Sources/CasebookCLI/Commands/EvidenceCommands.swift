@@ -43,7 +43,7 @@ enum EvidenceCommands {
     ) { invocation in
         let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
         invocation.recordedRead = "your listing of the evidence of \(state.reference)"
-        let labels = (try? invocation.casebook().exhibitLabels(of: state.reference)) ?? [:]
+        let labels = try invocation.casebook().exhibitLabels(of: state.reference)
         var table = Table(header: ["ID", "EXHIBIT", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {

@@ -88,6 +88,9 @@ enum LawfulContentCommands {
     /// The sentence for erased content still in the write-ahead log, or nil when it is gone
     /// from every file.
     static func erasureRemains(_ invocation: Invocation) -> String? {
+        // Said after the erasure committed, from the database the command already opened
+        // (`casebook()` returns it): a failure here can only lose this advisory note, and the
+        // next command that opens the database completes the truncation it would mention.
         guard let casebook = try? invocation.casebook() else { return nil }
         switch casebook.completeErasure() {
         case .complete: return nil

@@ -181,6 +181,7 @@ enum MaintenanceCommands {
         let database = invocation.databasePath
         // The answer is bounded: refuse before copying (and recording) what cannot be sent.
         // (The database and its write-ahead log together bound the copy's size.)
+        // A missing write-ahead log is 0 bytes; an unreadable database fails the backup itself.
         let size = [database, database + "-wal"].reduce(UInt64(0)) { total, path in
             total + (((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0)
         }

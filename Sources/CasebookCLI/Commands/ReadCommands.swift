@@ -28,7 +28,7 @@ enum ReadCommands {
         }
         var text = CaseText.render(
             state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime, names: names,
-            exhibits: (try? casebook.exhibitLabels(of: state.reference)) ?? [:])
+            exhibits: try casebook.exhibitLabels(of: state.reference))
         if claimed, let firstLine = text.firstIndex(of: "\n") {
             text.insert(contentsOf: IdentityMode.claimedNotice + "\n", at: text.index(after: firstLine))
         }

@@ -155,7 +155,7 @@ enum ReportCommands {
             if invocation.globals.json, format != "json" {
                 return Output(text: document, json: ["format": .string(format), "document": .string(document)], recorded: recorded)
             }
-            let json = format == "json" ? ((try? JSONValue.parse(document)) ?? .string(document)) : .string(document)
+            let json = format == "json" ? try JSONValue.parse(document) : .string(document)
             // The command line adds the final line feed; CSV lines end in CR LF.
             // For a terminal: control characters from the database escaped (JSON escapes its own).
             var text = format == "json" ? document : TextField.escaped(document, keepingLines: true)

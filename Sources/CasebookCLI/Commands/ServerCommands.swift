@@ -56,13 +56,15 @@ enum ServerCommands {
             throw CasebookError.invalidInput(
                 "this database trusts --as (it was made with --claimed-identities); serve only a database made without --claimed-identities")
         }
+        // Read once, at start, from this process's own environment: a request cannot set it.
+        let fault = invocation.environment[testFaultVariable].flatMap { $0.isEmpty ? nil : $0 }
         // A login that maps to no member is answered at connect, before it holds a slot.
         let admission = Admission(database: database)
         configuration.admission = { peer in admission.check(peer) }
         let server: Server
         do {
             server = try Server(configuration: configuration) { request, peer in
-                handle(request, from: peer, database: database)
+                handle(request, from: peer, database: database, fault: fault)
             }
         } catch let error as ServerError {
             switch error {
@@ -114,13 +116,21 @@ enum ServerCommands {
         }
     }
 
+    /// The variable that makes `casebook serve` fail every request for one command with a
+    /// programmer error (tests only, docs/SECURITY.md): its value is the command's name
+    /// (`staff list`). Read from the serve process's environment at start; a client cannot
+    /// set it.
+    static let testFaultVariable = "CASEBOOK_TEST_FAULT"
+
     /// Commands a server does not run: they make or serve a database rather than use one.
     static let notServed: Set<String> = ["serve", "init", "demo"]
 
     /// Runs one request as the member mapped to the peer's login, over the served database.
     /// Only the peer's credentials say who is acting; the request's arguments, files and
     /// forwarded variables are the command's input, nothing more.
-    static func handle(_ request: Request, from peer: Peer, database: String) -> Response {
+    static func handle(_ request: Request, from peer: Peer, database: String, fault: String? = nil) -> Response {
+        // A command line that does not parse is not refused here: `CLI.run` below parses it
+        // again and answers the same usage error (64), so nothing is lost by `try?`.
         if let (globals, rest) = try? splitGlobalOptions(request.arguments) {
             // Refused as the command line refuses a usage error: stderr, and with --json one object on stdout.
             func refuse(_ message: String) -> Response {
@@ -144,6 +154,11 @@ enum ServerCommands {
         // The client's zone, or the default one when it has none; never the server's own.
         environment["TZ"] = environment["TZ"] ?? ""
         environment["CASEBOOK_DB"] = database
+        if let fault, let (_, rest) = try? splitGlobalOptions(request.arguments), let (command, _) = try? CLI.resolve(rest),
+            command.spec.name == fault
+        {
+            environment[Invocation.injectedFaultKey] = fault
+        }
         let files = RemoteFiles(inputs: request.inputFiles)
         var output = ""
         var error = ""

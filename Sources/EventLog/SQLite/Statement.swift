@@ -84,9 +84,9 @@ public final class Statement {
             return
         }
         let code = bytes.withUnsafeBytes { raw in
-            sqlite3_bind_text(
-                handle, index, raw.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(raw.count),
-                csqlite_transient())
+            // Never nil: the bytes are not empty.
+            guard let base = raw.baseAddress else { return SQLITE_MISUSE }
+            return sqlite3_bind_text(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(raw.count), csqlite_transient())
         }
         guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
     }
