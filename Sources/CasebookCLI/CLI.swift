@@ -152,25 +152,31 @@ public enum CLI {
             case .refused(let found):
                 refusals = found
                 message = "error: the step is not allowed now (\(found.count == 1 ? "1 rule blocks it" : "\(found.count) rules block it")):\n"
-                    + found.map { "  - \($0.reason) [\($0.rule), \($0.clause)]" }.joined(separator: "\n")
+                    + found.map { "  - \(MessageWords.render($0.reason, localTime: localTime)) [\($0.rule), \($0.clause)]" }
+                    .joined(separator: "\n")
                     + "\nhint: " + found.map { StepWords.render($0.unblock, case: caseReference, localTime: localTime) }
                     .joined(separator: "\n      ")
-            case .notPermitted(let text) where text.contains("\nhint: "):
-                message = "error: \(text)"
-            case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
-            case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
-            case .damaged(let text): message = "error: \(text)\nhint: nothing was written; run 'casebook verify' to see what was altered or damaged"
+            case .notPermitted(let text):
+                message = MessageWords.error(text, hint: "ask the headteacher to act, or to change your role", localTime: localTime)
+            case .conflict(let text):
+                message = MessageWords.error(text, hint: "another process changed the case; nothing was written", localTime: localTime)
+            case .damaged(let text):
+                message = MessageWords.error(
+                    text, hint: "nothing was written; run 'casebook verify' to see what was altered or damaged", localTime: localTime)
             case .cannotCreate(let text):
-                message = "error: \(text)\nhint: nothing was written; choose a new name: Casebook never replaces a file"
+                message = MessageWords.error(
+                    text, hint: "nothing was written; choose a new name: Casebook never replaces a file", localTime: localTime)
             case .notFound(let text), .invalidInput(let text), .io(let text):
-                message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
+                message = MessageWords.error(
+                    text, hint: "nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'",
+                    localTime: localTime)
             }
             if let read = started?.recordedRead {
                 message = message.replacingOccurrences(of: "hint: nothing was written; ", with: "hint: ")
                     + "\nnote: \(read) was recorded in the audit trail, though nothing could be shown"
             }
             report(
-                json: json, code: code, message: localTime.map { ErrorTimes.localized(message, $0) } ?? message,
+                json: json, code: code, message: message,
                 refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
                 standardError)
             return code.rawValue

@@ -49,7 +49,7 @@ extension Casebook {
         try Self.translatingErrors {
             let state = try visibleState(of: reference, by: actor)
             if let refusal = EvidenceTrack.captureRefusal(url, isChildSexualImagery: false, state) {
-                throw CasebookError.invalidInput(refusal)
+                throw CasebookError.invalidInput(Message(refusal))
             }
             _ = try Workflow.decide(command, state: state, context: try decisionContext(actor: actor, at: date))
         }

@@ -114,11 +114,11 @@ enum LawfulContentTrack {
         let reference = try Workflow.optionalText(reference, "the referral's reference")
         let reason = try Workflow.optionalText(reason, "the reason")
         if route == .none {
-            guard reason != nil else { throw CasebookError.invalidInput("a decision not to refer needs its reason (--reason TEXT)") }
+            guard reason != nil else { throw CasebookError.invalidInput("a decision not to refer needs its reason (\(option: "reason") TEXT)") }
             guard reference == nil else { throw CasebookError.invalidInput("a decision not to refer has no reference") }
         } else {
             guard reference != nil else {
-                throw CasebookError.invalidInput("a referral to \(route.rawValue) needs its reference (--reference REF)")
+                throw CasebookError.invalidInput("a referral to \(route.rawValue) needs its reference (\(option: "reference") REF)")
             }
         }
         return Workflow.Decision(events: [.referralDecision(route: route, reference: reference, reason: reason)])

@@ -38,7 +38,7 @@ enum ReportCommands {
         return try deliver(format: format.rawValue, subject: reference.description, invocation) {
             try casebook.timelineExport(
                 reference, format: format, recipient: invocation.optional("recipient"), by: actor,
-                localTime: invocation.localTime, at: asOf)
+                localTime: invocation.localTime, at: asOf, verifyHow: StepWords.verifyTimeline(reference))
         }
     }
 

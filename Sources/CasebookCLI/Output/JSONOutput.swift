@@ -9,7 +9,8 @@ enum JSONOutput {
     /// A refusal: `unblock` is the command to type; `steps` the same, structured.
     static func refusal(_ refusal: Refusal, case reference: String, localTime: LocalTime?) -> JSONValue {
         [
-            "rule": .string(refusal.rule), "clause": .string(refusal.clause), "reason": .string(refusal.reason),
+            "rule": .string(refusal.rule), "clause": .string(refusal.clause),
+            "reason": .string(MessageWords.render(refusal.reason, localTime: localTime)),
             "unblock": .string(StepWords.render(refusal.unblock, case: reference, localTime: localTime)),
             "steps": .array(StepWords.json(refusal.unblock)),
         ]
