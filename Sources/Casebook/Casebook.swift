@@ -213,11 +213,11 @@ public final class Casebook {
         if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles)
             ?? LawfulContentTrack.fileRefusal(command, next, hasFiles: hasFiles)
         {
-            throw CasebookError.invalidInput(Message(refusal))
+            throw CasebookError.invalidInput(refusal)
         }
         // Bytes no file of the command names, given with a step that marks child sexual imagery.
         if !bytes.isEmpty, command.files.isEmpty, next.involvesChildSexualImagery {
-            throw CasebookError.invalidInput(Message(LawfulContentTrack.noFilesMessage))
+            throw CasebookError.invalidInput(LawfulContentTrack.noFilesMessage)
         }
         let stored = try bytes.map { try writer.storeBlob($0) }
         for info in stored where try store.isPurged(info.sha256) {

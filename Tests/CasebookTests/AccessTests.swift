@@ -99,7 +99,7 @@ import Testing
         #expect(try casebook.resolveActor(login: "smanager", named: "SM").id == "sm", "--as is compared as ids are")
         let mismatch = casebookError { _ = try casebook.resolveActor(login: "smanager", named: "head") }
         #expect(mismatch?.isNotPermitted == true)
-        #expect(mismatch?.description.contains("the login 'smanager' acts as sm, but --as (or CASEBOOK_USER) names 'head'") == true)
+        #expect(mismatch?.description.contains("the login 'smanager' acts as sm, but <as> (or CASEBOOK_USER) names 'head'") == true)
         let unmapped = casebookError { _ = try casebook.resolveActor(login: "intruder", named: "head") }
         #expect(unmapped?.isNotPermitted == true)
         // The hint is data: the command to run is a value each front end words.

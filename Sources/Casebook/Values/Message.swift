@@ -57,14 +57,15 @@ public struct Message: Sendable, Equatable, ExpressibleByStringInterpolation, Cu
     /// The message rendered piece by piece; the hint is not included.
     public func rendered(_ render: (Segment) -> String) -> String { segments.map(render).joined() }
 
-    /// A plain form for logs and tests: instants in the stored form (UTC), options as
-    /// `--name`, commands by ``CommandReference/description``; the hint is not included.
+    /// A plain form for logs and tests, in no front end's words: instants in the stored form
+    /// (UTC), options as `<name>`, commands by ``CommandReference/description``; the hint is
+    /// not included.
     public var description: String {
         rendered { segment in
             switch segment {
             case .text(let text): return text
             case .instant(let date): return Timestamp.string(from: date)
-            case .option(let name): return "-" + "-" + name
+            case .option(let name): return "<" + name + ">"
             case .command(let command): return command.description
             }
         }
@@ -154,6 +155,8 @@ public enum CommandReference: Sendable, Equatable, CustomStringConvertible {
     case exportTimelineJSON(CaseReference)
     /// Verify an exported JSON timeline.
     case verifyExport
+    /// Record child sexual imagery as evidence without a file: where it is and what it is.
+    case recordChildSexualImagery
 
     /// A plain name for logs and tests: `list-staff`, `export-timeline-json CB-2026-0001`.
     public var description: String {
@@ -166,6 +169,7 @@ public enum CommandReference: Sendable, Equatable, CustomStringConvertible {
         case .makeCheckpoint: return "make-checkpoint"
         case .exportTimelineJSON(let reference): return "export-timeline-json \(reference)"
         case .verifyExport: return "verify-export"
+        case .recordChildSexualImagery: return "record-child-sexual-imagery"
         }
     }
 }

@@ -8,7 +8,7 @@ extension EvidenceTrack {
     /// Why a page may not be fetched for this case, or nil: never on a case involving child
     /// sexual imagery, never for an address an item flagged as such records, never an item
     /// marked so (SPEC §9: nothing is viewed, copied or saved).
-    static func captureRefusal(_ url: String?, isChildSexualImagery: Bool, _ state: CaseState) -> String? {
+    static func captureRefusal(_ url: String?, isChildSexualImagery: Bool, _ state: CaseState) -> Message? {
         if isChildSexualImagery || state.opened.categories.contains(.childSexualImagery) {
             return LawfulContentTrack.noFilesMessage
         }
@@ -49,7 +49,7 @@ extension Casebook {
         try Self.translatingErrors {
             let state = try visibleState(of: reference, by: actor)
             if let refusal = EvidenceTrack.captureRefusal(url, isChildSexualImagery: false, state) {
-                throw CasebookError.invalidInput(Message(refusal))
+                throw CasebookError.invalidInput(refusal)
             }
             _ = try Workflow.decide(command, state: state, context: try decisionContext(actor: actor, at: date))
         }

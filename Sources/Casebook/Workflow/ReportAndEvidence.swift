@@ -32,7 +32,7 @@ enum EvidenceTrack {
 
     static func addEvidence(_ draft: EvidenceDraft, _ state: CaseState, _ context: DecisionContext) throws -> Workflow.Decision {
         if draft.capture != nil, let refusal = captureRefusal(draft.url, isChildSexualImagery: draft.isChildSexualImagery, state) {
-            throw CasebookError.invalidInput(Message(refusal))
+            throw CasebookError.invalidInput(refusal)
         }
         return Workflow.Decision(events: [.evidenceCaptured(try evidence(draft, id: "E\(state.evidence.count + 1)", context: context))])
     }

@@ -57,7 +57,7 @@ public enum Workflow {
         }
         let decision = try decideTrack(command, state, context)
         // No file is ever kept for child sexual imagery (SPEC §9): invalid input, whatever else is wrong.
-        if let refusal = LawfulContentTrack.fileRefusal(command, state) { throw CasebookError.invalidInput(Message(refusal)) }
+        if let refusal = LawfulContentTrack.fileRefusal(command, state) { throw CasebookError.invalidInput(refusal) }
         let stepRefusals = table.refusals(state, takedown: decision.takedown, now: at, settings: context.settings).filter { !decision.waived.contains($0.rule) }
         // An argument rule the step table already names (no URL evidence at all) is said once.
         let refusals = stepRefusals + decision.refusals.filter { refusal in !stepRefusals.contains { $0.rule == refusal.rule } }

@@ -26,7 +26,7 @@ enum EvidenceCommands {
         files: { invocation in
             // Refused before the file is even read.
             if invocation.arguments.flag("child-sexual-imagery"), !invocation.arguments.values("file").isEmpty {
-                throw CasebookError.invalidInput(Message(Workflow.childSexualImageryNoFiles))
+                throw CasebookError.invalidInput(Workflow.childSexualImageryNoFiles)
             }
             return try invocation.arguments.values("file").map { path in
                 (name: (path as NSString).lastPathComponent, bytes: try invocation.readFile(path))

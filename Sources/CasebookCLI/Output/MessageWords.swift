@@ -41,6 +41,8 @@ enum MessageWords {
         case .makeCheckpoint: return "casebook checkpoint --out FILE"
         case .exportTimelineJSON(let reference): return "casebook timeline \(reference) --format json --out FILE"
         case .verifyExport: return "casebook verify --export FILE"
+        case .recordChildSexualImagery:
+            return "casebook evidence add CASE --kind social --url URL --platform NAME --description TEXT --child-sexual-imagery"
         }
     }
 
