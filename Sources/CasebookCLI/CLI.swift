@@ -177,8 +177,9 @@ public enum CLI {
             }
             report(
                 json: json, code: code, message: message,
-                refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
-                standardError)
+                refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) },
+                parts: error.message.map { JSONOutput.parts($0) }, hintParts: error.message?.hint.map { JSONOutput.parts($0) },
+                standardOutput, standardError)
             return code.rawValue
         } catch {
             report(json: json, code: .internalError, message: "error: internal error: \(error)\nhint: nothing was written; please report this",
@@ -188,19 +189,21 @@ public enum CLI {
     }
 
     /// Errors go to stderr as `error: …` plus a hint; with `--json`, stdout also gets one
-    /// JSON object describing the error, so scripts always read one document.
+    /// JSON object describing the error, so scripts always read one document. A library
+    /// error's message is also given as data (`parts`, and `hintParts` when it says what to
+    /// do itself; ``JSONOutput/parts(_:)``).
     static func report(
-        json: Bool, code: ExitCode, message: String, refusals: [JSONValue], _ standardOutput: (String) -> Void,
-        _ standardError: (String) -> Void
+        json: Bool, code: ExitCode, message: String, refusals: [JSONValue], parts: JSONValue? = nil,
+        hintParts: JSONValue? = nil, _ standardOutput: (String) -> Void, _ standardError: (String) -> Void
     ) {
         standardError(message + "\n")
         guard json else { return }
-        let value: JSONValue = [
-            "error": [
-                "exitCode": .int(Int(code.rawValue)), "message": .string(message),
-                "refusals": .array(refusals),
-            ]
+        var error: [String: JSONValue] = [
+            "exitCode": .int(Int(code.rawValue)), "message": .string(message), "refusals": .array(refusals),
         ]
+        if let parts { error["parts"] = parts }
+        if let hintParts { error["hintParts"] = hintParts }
+        let value: JSONValue = ["error": .object(error)]
         standardOutput(value.prettySerialized() + "\n")
     }
 
