@@ -148,6 +148,8 @@ public enum CLI {
             let code = ExitCode(error)
             var refusals: [Refusal] = []  // rendered below with the case named
             var message: String
+            // A read recorded before the failure is said in a note instead.
+            let nothingWritten = started?.recordedRead == nil ? "nothing was written; " : ""
             switch error {
             case .refused(let found):
                 refusals = found
@@ -162,18 +164,17 @@ public enum CLI {
                 message = MessageWords.error(text, hint: "another process changed the case; nothing was written", localTime: localTime)
             case .damaged(let text):
                 message = MessageWords.error(
-                    text, hint: "nothing was written; run 'casebook verify' to see what was altered or damaged", localTime: localTime)
+                    text, hint: nothingWritten + "run 'casebook verify' to see what was altered or damaged", localTime: localTime)
             case .cannotCreate(let text):
                 message = MessageWords.error(
-                    text, hint: "nothing was written; choose a new name: Casebook never replaces a file", localTime: localTime)
+                    text, hint: nothingWritten + "choose a new name: Casebook never replaces a file", localTime: localTime)
             case .notFound(let text), .invalidInput(let text), .io(let text):
                 message = MessageWords.error(
-                    text, hint: "nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'",
+                    text, hint: nothingWritten + "see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'",
                     localTime: localTime)
             }
             if let read = started?.recordedRead {
-                message = message.replacingOccurrences(of: "hint: nothing was written; ", with: "hint: ")
-                    + "\nnote: \(read) was recorded in the audit trail, though nothing could be shown"
+                message += "\nnote: \(read) was recorded in the audit trail, though nothing could be shown"
             }
             report(
                 json: json, code: code, message: message,
