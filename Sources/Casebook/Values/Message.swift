@@ -76,7 +76,7 @@ public struct Message: Sendable, Equatable, ExpressibleByStringInterpolation, Cu
 
     public static func + (lhs: Message, rhs: Message) -> Message {
         var joined = lhs
-        joined.append(contentsOf: rhs.segments)
+        for piece in rhs.segments { Self.append(piece, to: &joined.segments) }
         if joined.hints.isEmpty { joined.hints = rhs.hints }
         return joined
     }
@@ -85,16 +85,14 @@ public struct Message: Sendable, Equatable, ExpressibleByStringInterpolation, Cu
 
     public static func + (lhs: String, rhs: Message) -> Message { Message(lhs) + rhs }
 
-    /// Appends pieces, joining adjacent words.
-    private mutating func append(contentsOf pieces: [Segment]) {
-        for piece in pieces {
-            if case .text(let more) = piece, case .text(let text)? = segments.last {
-                segments[segments.count - 1] = .text(text + more)
-            } else if case .text(let more) = piece, more.isEmpty {
-                continue
-            } else {
-                segments.append(piece)
-            }
+    /// Appends a piece, joining adjacent words and dropping empty ones.
+    static func append(_ piece: Segment, to segments: inout [Segment]) {
+        guard case .text(let more) = piece else { return segments.append(piece) }
+        if more.isEmpty { return }
+        if case .text(let text)? = segments.last {
+            segments[segments.count - 1] = .text(text + more)
+        } else {
+            segments.append(piece)
         }
     }
 
@@ -104,11 +102,7 @@ public struct Message: Sendable, Equatable, ExpressibleByStringInterpolation, Cu
 
         public init(literalCapacity: Int, interpolationCount: Int) {}
 
-        mutating func add(_ piece: Segment) {
-            var message = Message(segments)
-            message.append(contentsOf: [piece])
-            segments = message.segments
-        }
+        mutating func add(_ piece: Segment) { Message.append(piece, to: &segments) }
 
         public mutating func appendLiteral(_ literal: String) { add(.text(literal)) }
 
