@@ -32,7 +32,7 @@ extension Casebook {
         let instant = Timestamp.string(from: asOf)
         let kept = events.filter { Self.wasOnRecord($0, at: instant) }
         guard !kept.isEmpty else {
-            throw CasebookError.notFound("\(reference) was not on record at \(instant)")
+            throw CasebookError.notFound("\(reference) was not on record at \(asOf)")
         }
         return kept
     }

@@ -40,7 +40,7 @@ extension Casebook {
     /// lead and the headteacher only. Not recorded until ``PoliceBundle/record()``.
     public func policeBundle(
         _ reference: CaseReference, recipient: String?, omit: [String], by actor: StaffMember, localTime: LocalTime,
-        at: Date? = nil, verifyCommand: String
+        at: Date? = nil, verifyCommand: String, verifyHow: String? = nil
     ) throws -> PoliceBundle {
         guard actor.role == .safeguardingLead || actor.role == .headteacher else {
             throw CasebookError.notPermitted(
@@ -51,9 +51,10 @@ extension Casebook {
             throw CasebookError.invalidInput("a bundle is made for a named recipient: give who it is for")
         }
         let exportedAt = now
-        let (full, attachments) = try makeTimeline(
+        var (full, attachments) = try makeTimeline(
             reference, recipient: recipient, by: actor, localTime: localTime, asOf: at ?? exportedAt, exportedAt: exportedAt,
             embedImages: true, filter: at != nil)
+        full.verifyHow = verifyHow
         let events = try self.events(of: reference)
         let state = try CaseState.replay(events)
         // What to leave out: named entries of the case.

@@ -90,7 +90,7 @@ extension Casebook {
         let events = try events(of: reference)
         let state = try CaseState.replay(events)
         try CaseAccess.check(state, by: actor)
-        let reason = try Workflow.text(reason, "--reason")
+        let reason = try Workflow.text(reason, .option("reason"))
         guard let target = events.first(where: { $0.version == version }) else {
             throw CasebookError.notFound("\(reference) has no event at version \(version) (it has 1–\(events.count))")
         }
@@ -104,11 +104,11 @@ extension Casebook {
         }
         guard !target.isRedacted else { throw CasebookError.invalidInput("\(reference) version \(version) is already redacted") }
         let context = try decisionContext(actor: actor, at: date)
-        try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: "--at")
+        try Workflow.checkNotFuture(context.occurredAt, now: context.now, field: .option("at"))
         // An erasure never happens before what it erases.
         if let erased = Timestamp.date(from: target.occurredAt), context.occurredAt < erased {
             throw CasebookError.invalidInput(
-                "--at \(Timestamp.string(from: context.occurredAt)) is before version \(version) happened (\(target.occurredAt)): "
+                "\(option: "at") \(context.occurredAt) is before version \(version) happened (\(stamp: target.occurredAt)): "
                     + "a redaction is dated on or after the event it erases")
         }
         // Redacting an evidence item purges its files first (SPEC §9): their bytes go too.

@@ -8,8 +8,8 @@ public struct Digest: Sendable {
     public struct Waiting: Sendable, Equatable {
         /// The case.
         public var reference: CaseReference
-        /// Every reason it cannot close, in plain words.
-        public var reasons: [String]
+        /// Every reason it cannot close, in words with its values (``Message``).
+        public var reasons: [Message]
     }
 
     /// Whose day it is.
@@ -39,8 +39,8 @@ extension Casebook {
             throw CasebookError.notPermitted(
                 "\(actor.id) has the \(actor.role.rawValue) role: only the headteacher or the safeguarding lead may produce another member's reminders")
         }
-        _ = try StaffID.validate(id, field: "--for")
-        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (given with --for)") }
+        _ = try StaffID.validate(id, field: .option("for"))
+        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (given with \(option: "for"))") }
         guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left; they get no reminders") }
         guard member.role.may(.readCases) else {
             throw CasebookError.invalidInput("\(member.id) has the \(member.role.rawValue) role, which does not read cases: they have no reminders")

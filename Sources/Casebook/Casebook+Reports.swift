@@ -14,12 +14,14 @@ extension Casebook {
     ///   - actor: Who exports it; needs ``Permission/readCases``.
     ///   - localTime: The zone people's times are shown in.
     ///   - at: The as-of instant at which deadlines are evaluated (`--as-of`); default now.
+    ///   - verifyHow: How the front end tells a recipient to check it (``Timeline/verifyHow``).
     /// - Returns: The document. Nothing is recorded when building it fails.
     public func timeline(
         _ reference: CaseReference, format: TimelineFormat, recipient: String?, by actor: StaffMember,
-        localTime: LocalTime, at: Date? = nil
+        localTime: LocalTime, at: Date? = nil, verifyHow: String? = nil
     ) throws -> String {
-        let export = try timelineExport(reference, format: format, recipient: recipient, by: actor, localTime: localTime, at: at)
+        let export = try timelineExport(
+            reference, format: format, recipient: recipient, by: actor, localTime: localTime, at: at, verifyHow: verifyHow)
         try export.record()
         return export.document
     }
@@ -29,7 +31,7 @@ extension Casebook {
     /// the audit stream.
     public func timelineExport(
         _ reference: CaseReference, format: TimelineFormat, recipient: String?, by actor: StaffMember,
-        localTime: LocalTime, at: Date? = nil
+        localTime: LocalTime, at: Date? = nil, verifyHow: String? = nil
     ) throws -> ReportExport {
         // HR reads the disciplinary bundle of a case referred for discipline, nothing else (SPEC §11).
         let bundleOnly = !actor.role.may(.readCases) && actor.role.may(.readDisciplinaryBundle)
@@ -37,9 +39,10 @@ extension Casebook {
         try checkAccess(to: reference, by: actor)
         let recipient = try Self.recipientText(recipient)
         let exportedAt = now
-        let (timeline, attachments) = try makeTimeline(
+        var (timeline, attachments) = try makeTimeline(
             reference, recipient: recipient, by: actor, localTime: localTime, asOf: at ?? exportedAt,
             exportedAt: exportedAt, embedImages: format == .html, filter: at != nil, bundleOnly: bundleOnly)
+        timeline.verifyHow = verifyHow
         let document: String
         switch format {
         case .text: document = timeline.text()
@@ -95,7 +98,7 @@ extension Casebook {
             }
             return .image(mediaType: info.mediaType, bytes: bytes)
         } catch EventLogError.blobCorrupt {
-            return .unavailable(reason: "NOT SHOWN: the stored file no longer matches its SHA-256; run 'casebook verify'")
+            return .unavailable(reason: "NOT SHOWN: the stored file no longer matches its SHA-256; verify the database to see what changed")
         } catch EventLogError.blobPurged {
             return .unavailable(reason: "NOT SHOWN: the file was purged; its SHA-256 and size are kept")
         } catch EventLogError.blobNotFound {
@@ -123,9 +126,9 @@ extension Casebook {
 
     /// A recipient as given: trimmed, at most 200 characters, no control characters.
     static func recipientText(_ recipient: String?) throws -> String? {
-        guard let text = try Workflow.optionalText(recipient, "--recipient") else { return nil }
+        guard let text = try Workflow.optionalText(recipient, .option("recipient")) else { return nil }
         guard text.count <= 200, !text.contains("\n") else {
-            throw CasebookError.invalidInput("--recipient is a name on one line of at most 200 characters")
+            throw CasebookError.invalidInput("\(option: "recipient") is a name on one line of at most 200 characters")
         }
         return text
     }
@@ -184,7 +187,7 @@ extension Casebook {
             return member.id
         }
         if let since, let until, since >= until {
-            throw CasebookError.invalidInput("--since must be before --until")
+            throw CasebookError.invalidInput("\(option: "since") must be before \(option: "until")")
         }
         let sinceText = since.map(Timestamp.string(from:)) ?? ""
         let untilText = until.map(Timestamp.string(from:)) ?? "9999"
@@ -258,7 +261,7 @@ extension Casebook {
         } else if actor.role == .safeguardingLead {
             guard let reference else {
                 throw CasebookError.notPermitted(
-                    "\(actor.id) has the safeguarding-lead role, which may read the audit trail of one case: give --case CASE")
+                    "\(actor.id) has the safeguarding-lead role, which may read the audit trail of one case: give \(option: "case") CASE")
             }
             try checkAccess(to: reference, by: actor)
         } else {

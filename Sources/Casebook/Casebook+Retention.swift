@@ -101,7 +101,7 @@ extension Casebook {
     /// Changes a class's period (headteacher), as an event of the `retention` stream.
     public func setRetentionPeriod(_ retentionClass: RetentionClass, years: Int, by actor: StaffMember) throws {
         try actor.require(.applyRetention)
-        guard RetentionClass.yearsRange.contains(years) else { throw CasebookError.invalidInput("--years is \(years); give 1 to 100 years") }
+        guard RetentionClass.yearsRange.contains(years) else { throw CasebookError.invalidInput("\(option: "years") is \(years); give 1 to 100 years") }
         let event = RetentionEvent.periodSet(retentionClass, years: years)
         try Self.translatingErrors {
             try door.pass(by: actor.id) { passage in
@@ -128,7 +128,7 @@ extension Casebook {
     @discardableResult
     public func hold(_ reference: CaseReference, reason: String, by actor: StaffMember) throws -> CaseState {
         try actor.require(.holdCases)
-        let reason = try Workflow.text(reason, "--reason")
+        let reason = try Workflow.text(reason, .option("reason"))
         return try appendRetentionEvent(.held(reason: reason), to: reference, by: actor) { state in
             if let hold = state.hold { throw CasebookError.invalidInput("\(reference) is already held (\(hold))") }
         }
@@ -138,7 +138,7 @@ extension Casebook {
     @discardableResult
     public func releaseHold(_ reference: CaseReference, reason: String?, by actor: StaffMember) throws -> CaseState {
         try actor.require(.holdCases)
-        let reason = try Workflow.optionalText(reason, "--reason")
+        let reason = try Workflow.optionalText(reason, .option("reason"))
         return try appendRetentionEvent(.holdReleased(reason: reason), to: reference, by: actor) { state in
             if state.hold == nil { throw CasebookError.invalidInput("\(reference) is not held") }
         }
@@ -179,7 +179,7 @@ extension Casebook {
     /// the cases it applied to.
     public func applyRetention(asOf: Date, by actor: StaffMember) throws -> [RetentionEntry] {
         try actor.require(.applyRetention)
-        try Workflow.checkNotFuture(asOf, now: now, field: "--as-of")
+        try Workflow.checkNotFuture(asOf, now: now, field: .option("as-of"))
         var applied: [RetentionEntry] = []
         for entry in try retentionSchedule(asOf: asOf, by: actor) where entry.isDue {
             try applyRetention(to: entry, by: actor)

@@ -40,7 +40,7 @@ extension Casebook {
         try actor.require(.manageSettings)
         let (key, number) = try Settings.parse(key: key, value: value)
         let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        try Workflow.checkNotFuture(occurred, now: now, field: .option("at"))
         let event = SettingsEvent.changed(key: key, value: number)
         return try Self.translatingErrors {
             try door.pass(by: actor.id) { passage in

@@ -118,7 +118,7 @@ extension Casebook {
         try actor.requireWholeRecord(.answerSubjectAccess)
         let subject = try Workflow.text(subject, "the person's id")
         let received = receivedAt ?? now
-        try Workflow.checkNotFuture(received, now: now, field: "--received")
+        try Workflow.checkNotFuture(received, now: now, field: .option("received"))
         let key = subject.lowercased()
         let directory = try staff(as: actor)
         let name = directory.first { $0.id.lowercased() == key }?.name

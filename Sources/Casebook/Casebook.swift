@@ -51,12 +51,12 @@ public final class Casebook {
         at path: String, admin: String, name: String, identities: IdentityMode = .claimed, adminLogin: String? = nil,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Casebook {
-        _ = try StaffID.validate(admin, field: "--admin")
-        let name = try Workflow.text(name, "--name")
+        _ = try StaffID.validate(admin, field: .option("admin"))
+        let name = try Workflow.text(name, .option("name"))
         let login = try adminLogin.map { try LoginName.validate($0, field: "login of the user running init") }
         if identities == .verified, login == nil {
             throw CasebookError.invalidInput(
-                "cannot tell which login is running init (user id \(getuid()) has no name); use --claimed-identities only for a demonstration")
+                "cannot tell which login is running init (user id \(getuid()) has no name); use \(option: "claimed-identities") only for a demonstration")
         }
         let member = StaffMember(id: admin, name: name, role: .headteacher, login: identities == .verified ? login : nil)
         // The file appears at `path` only with its schema, first headteacher and identity mode in it.
@@ -84,9 +84,9 @@ public final class Casebook {
 
     /// The acting member of staff; ``CasebookError/notFound(_:)`` for an unknown id.
     public func actor(_ id: String) throws -> StaffMember {
-        _ = try StaffID.validate(id, field: "--as")
+        _ = try StaffID.validate(id, field: .option("as"))
         guard let member = try member(id) else {
-            throw CasebookError.notFound("no member of staff '\(id)' (given with --as or CASEBOOK_USER)")
+            throw CasebookError.notFound("no member of staff '\(id)' (given with \(option: "as") or CASEBOOK_USER)")
         }
         return member
     }
@@ -101,9 +101,9 @@ public final class Casebook {
     public func addStaff(_ member: StaffMember, by actor: StaffMember, at date: Date? = nil) throws {
         try actor.require(.manageStaff)
         _ = try StaffID.validate(member.id)
-        let name = try Workflow.text(member.name, "--name")
+        let name = try Workflow.text(member.name, .option("name"))
         let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        try Workflow.checkNotFuture(occurred, now: now, field: .option("at"))
         var newMember = try checkedNewMember(member, name: name, by: actor)
         newMember.email = try member.email.map { try EmailAddress.validate($0, field: "the email address") }
         try appendStaff(.added(newMember), actor: actor.id, at: occurred) {
@@ -347,14 +347,14 @@ public final class Casebook {
             switch error {
             case .conflict: throw CasebookError.conflict("\(error); run the command again")
             case .databaseMissing(let path):
-                throw CasebookError.notFound("no database at \(path); create one with 'casebook init --admin ID --name NAME'")
+                throw CasebookError.notFound("no database at \(path); create one with '\(command: .createDatabase)'")
             case .databaseExists(let path): throw CasebookError.cannotCreate("a file already exists at \(path)")
-            case .incompatibleSchema(let reason): throw CasebookError.invalidInput(reason)
-            case .eventNotFound, .blobNotFound: throw CasebookError.notFound(error.description)
-            case .alreadyRedacted: throw CasebookError.invalidInput(error.description)
-            case .invalidField, .blobTooLarge: throw CasebookError.invalidInput(error.description)
-            case .blobCorrupt: throw CasebookError.io(error.description)
-            case .blobPurged: throw CasebookError.notFound(error.description)
+            case .incompatibleSchema(let reason): throw CasebookError.invalidInput(Message(reason))
+            case .eventNotFound, .blobNotFound: throw CasebookError.notFound(Message(error.description))
+            case .alreadyRedacted: throw CasebookError.invalidInput(Message(error.description))
+            case .invalidField, .blobTooLarge: throw CasebookError.invalidInput(Message(error.description))
+            case .blobCorrupt: throw CasebookError.io(Message(error.description))
+            case .blobPurged: throw CasebookError.notFound(Message(error.description))
             }
         } catch let error as SQLiteError {
             if error.isBusy { throw CasebookError.conflict("the database is busy with another writer; run the command again") }
@@ -363,8 +363,8 @@ public final class Casebook {
             throw error
         } catch let error as NewFile.Failure {
             switch error.kind {
-            case .exists, .refused: throw CasebookError.cannotCreate(error.reason)
-            case .cannotCreate, .io: throw CasebookError.io(error.reason)
+            case .exists, .refused: throw CasebookError.cannotCreate(Message(error.reason))
+            case .cannotCreate, .io: throw CasebookError.io(Message(error.reason))
             }
         } catch let error as Database.OpenError {
             switch error {

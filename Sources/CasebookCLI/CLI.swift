@@ -148,31 +148,39 @@ public enum CLI {
             let code = ExitCode(error)
             var refusals: [Refusal] = []  // rendered below with the case named
             var message: String
+            // A read recorded before the failure is said in a note instead.
+            let nothingWritten = started?.recordedRead == nil ? "nothing was written; " : ""
             switch error {
             case .refused(let found):
                 refusals = found
                 message = "error: the step is not allowed now (\(found.count == 1 ? "1 rule blocks it" : "\(found.count) rules block it")):\n"
-                    + found.map { "  - \($0.reason) [\($0.rule), \($0.clause)]" }.joined(separator: "\n")
+                    + found.map { "  - \(MessageWords.render($0.reason, localTime: localTime)) [\($0.rule), \($0.clause)]" }
+                    .joined(separator: "\n")
                     + "\nhint: " + found.map { StepWords.render($0.unblock, case: caseReference, localTime: localTime) }
                     .joined(separator: "\n      ")
-            case .notPermitted(let text) where text.contains("\nhint: "):
-                message = "error: \(text)"
-            case .notPermitted(let text): message = "error: \(text)\nhint: ask the headteacher to act, or to change your role"
-            case .conflict(let text): message = "error: \(text)\nhint: another process changed the case; nothing was written"
-            case .damaged(let text): message = "error: \(text)\nhint: nothing was written; run 'casebook verify' to see what was altered or damaged"
+            case .notPermitted(let text):
+                message = MessageWords.error(text, hint: "ask the headteacher to act, or to change your role", localTime: localTime)
+            case .conflict(let text):
+                message = MessageWords.error(text, hint: "another process changed the case; nothing was written", localTime: localTime)
+            case .damaged(let text):
+                message = MessageWords.error(
+                    text, hint: nothingWritten + "run 'casebook verify' to see what was altered or damaged", localTime: localTime)
             case .cannotCreate(let text):
-                message = "error: \(text)\nhint: nothing was written; choose a new name: Casebook never replaces a file"
+                message = MessageWords.error(
+                    text, hint: nothingWritten + "choose a new name: Casebook never replaces a file", localTime: localTime)
             case .notFound(let text), .invalidInput(let text), .io(let text):
-                message = "error: \(text)\nhint: nothing was written; see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'"
+                message = MessageWords.error(
+                    text, hint: nothingWritten + "see 'casebook \(commandName.isEmpty ? "help" : commandName + " --help")'",
+                    localTime: localTime)
             }
             if let read = started?.recordedRead {
-                message = message.replacingOccurrences(of: "hint: nothing was written; ", with: "hint: ")
-                    + "\nnote: \(read) was recorded in the audit trail, though nothing could be shown"
+                message += "\nnote: \(read) was recorded in the audit trail, though nothing could be shown"
             }
             report(
-                json: json, code: code, message: localTime.map { ErrorTimes.localized(message, $0) } ?? message,
-                refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) }, standardOutput,
-                standardError)
+                json: json, code: code, message: message,
+                refusals: refusals.map { JSONOutput.refusal($0, case: caseReference, localTime: localTime) },
+                parts: error.message.map { JSONOutput.parts($0) }, hintParts: error.message?.hint.map { JSONOutput.parts($0) },
+                standardOutput, standardError)
             return code.rawValue
         } catch {
             report(json: json, code: .internalError, message: "error: internal error: \(error)\nhint: nothing was written; please report this",
@@ -182,19 +190,21 @@ public enum CLI {
     }
 
     /// Errors go to stderr as `error: …` plus a hint; with `--json`, stdout also gets one
-    /// JSON object describing the error, so scripts always read one document.
+    /// JSON object describing the error, so scripts always read one document. A library
+    /// error's message is also given as data (`parts`, and `hintParts` when it says what to
+    /// do itself; ``JSONOutput/parts(_:)``).
     static func report(
-        json: Bool, code: ExitCode, message: String, refusals: [JSONValue], _ standardOutput: (String) -> Void,
-        _ standardError: (String) -> Void
+        json: Bool, code: ExitCode, message: String, refusals: [JSONValue], parts: JSONValue? = nil,
+        hintParts: JSONValue? = nil, _ standardOutput: (String) -> Void, _ standardError: (String) -> Void
     ) {
         standardError(message + "\n")
         guard json else { return }
-        let value: JSONValue = [
-            "error": [
-                "exitCode": .int(Int(code.rawValue)), "message": .string(message),
-                "refusals": .array(refusals),
-            ]
+        var error: [String: JSONValue] = [
+            "exitCode": .int(Int(code.rawValue)), "message": .string(message), "refusals": .array(refusals),
         ]
+        if let parts { error["parts"] = parts }
+        if let hintParts { error["hintParts"] = hintParts }
+        let value: JSONValue = ["error": .object(error)]
         standardOutput(value.prettySerialized() + "\n")
     }
 

@@ -58,6 +58,11 @@ import Testing
             hint: leave --as out, or give --as smt.jones
 
             """)
+        // With --json the library's own hint is data too, for the browser to word.
+        let claimedJSON = try run(["--json", "--as", "head", "staff", "add", "x.new", "--name", "X", "--role", "hr"], as: manager)
+        let claimedError = try #require(try claimedJSON.jsonObject().object("error"))
+        #expect(claimedError.objects("hintParts").compactMap { $0.string("option") } == ["as", "as"], "\(claimedError)")
+        #expect(claimedError.objects("parts").contains { $0.string("option") == "as" })
         let fromEnvironment = try run(["list"], as: manager, environment: ["CASEBOOK_USER": "head"])
         #expect(fromEnvironment.status == 77, "\(fromEnvironment)")
         for arguments in [["list"], ["--as", "head", "show", reference], ["--as", "head", "staff", "login", "head", stranger.name]] {

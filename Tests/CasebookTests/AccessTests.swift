@@ -99,10 +99,12 @@ import Testing
         #expect(try casebook.resolveActor(login: "smanager", named: "SM").id == "sm", "--as is compared as ids are")
         let mismatch = casebookError { _ = try casebook.resolveActor(login: "smanager", named: "head") }
         #expect(mismatch?.isNotPermitted == true)
-        #expect(mismatch?.description.contains("the login 'smanager' acts as sm, but --as (or CASEBOOK_USER) names 'head'") == true)
+        #expect(mismatch?.description.contains("the login 'smanager' acts as sm, but <as> (or CASEBOOK_USER) names 'head'") == true)
         let unmapped = casebookError { _ = try casebook.resolveActor(login: "intruder", named: "head") }
         #expect(unmapped?.isNotPermitted == true)
-        #expect(unmapped?.description.contains("hint: ask the headteacher to run 'casebook staff login ID LOGIN'") == true)
+        // The hint is data: the command to run is a value each front end words.
+        #expect(unmapped?.message?.hint == Casebook.mappingHint)
+        #expect(unmapped?.message?.hint?.segments.contains(.command(.mapLogin)) == true)
         #expect(casebookError { _ = try casebook.resolveActor(login: nil, named: nil) }?.isNotPermitted == true)
 
         // A login maps to at most one current member; a leaver's login is free again.

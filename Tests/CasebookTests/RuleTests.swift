@@ -381,7 +381,7 @@ struct RuleTests {
             #expect(unblock.isEmpty, "unblock was: \(String(describing: found.first?.unblock))")
         }
         for refusal in found {
-            #expect(!refusal.reason.isEmpty)
+            #expect(!refusal.reason.description.isEmpty)
             #expect(refusal.clause.contains("§"))
         }
         if rule.checkAvailability {
@@ -665,7 +665,7 @@ struct RuleTests {
         ])
         let found = refusals { _ = try pure.decide(C.close) }
         #expect(found.filter { $0.rule == "close-needs-resolved-takedowns" }.count == 2)
-        #expect(found.filter { $0.rule == "close-needs-takedown-for-url-evidence" }.map { $0.reason.prefix(2) } == ["E3", "E4"])
+        #expect(found.filter { $0.rule == "close-needs-takedown-for-url-evidence" }.map { $0.reason.description.prefix(2) } == ["E3", "E4"])
     }
 
     @Test func closeWithEvidenceWithoutURLsNeedsNoTakedown() throws {

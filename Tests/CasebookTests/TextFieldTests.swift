@@ -57,6 +57,6 @@ import Testing
             let error = casebookError { _ = try Category.list(values) }
             #expect(error?.description.contains("has an empty category") == true, "\(values)")
         }
-        #expect(casebookError { _ = try Category.list(["wizardry"]) }?.description.contains("'wizardry' is not a valid --category") == true)
+        #expect(casebookError { _ = try Category.list(["wizardry"]) }?.description.contains("'wizardry' is not a valid <category>") == true)
     }
 }

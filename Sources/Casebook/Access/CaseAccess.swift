@@ -49,7 +49,7 @@ extension CaseState {
 public enum CaseAccess {
     /// The error for a case that does not exist, or that the member may not know of.
     public static func noSuchCase(_ reference: CaseReference) -> CasebookError {
-        CasebookError.notFound("no case \(reference); see 'casebook list'")
+        CasebookError.notFound("no case \(reference); see '\(command: .listCases)'")
     }
 
     /// Throws unless `actor` may see and act on the case.
@@ -114,11 +114,11 @@ extension Casebook {
     ) throws -> CaseState {
         try actor.require(.restrictAccess)
         let occurredAt = date ?? now
-        try Workflow.checkNotFuture(occurredAt, now: now, field: "--at")
-        _ = try StaffID.validate(staff, field: exclude ? "--exclude" : "--include")
+        try Workflow.checkNotFuture(occurredAt, now: now, field: .option("at"))
+        _ = try StaffID.validate(staff, field: .option(exclude ? "exclude" : "include"))
         return try appendCaseEvent(to: reference, by: actor, at: occurredAt) { state in
             guard let member = try member(staff) else {
-                throw CasebookError.notFound("no member of staff '\(staff)'; see 'casebook staff list'")
+                throw CasebookError.notFound("no member of staff '\(staff)'; see '\(command: .listStaff)'")
             }
             let isExcluded = state.excluded.contains { $0.caseInsensitiveCompare(member.id) == .orderedSame }
             if exclude {
@@ -126,13 +126,13 @@ extension Casebook {
                     throw CasebookError.invalidInput("you cannot exclude yourself; ask another headteacher or safeguarding lead")
                 }
                 guard !isExcluded else { throw CasebookError.invalidInput("\(member.id) is already excluded from \(reference)") }
-                return .accessRestricted(staff: member.id, reason: try Workflow.text(reason ?? "", "--reason"))
+                return .accessRestricted(staff: member.id, reason: try Workflow.text(reason ?? "", .option("reason")))
             }
             guard isExcluded else {
                 throw CasebookError.invalidInput(
-                    "\(member.id) is not excluded from \(reference) (only an exclusion made with --exclude can be undone)")
+                    "\(member.id) is not excluded from \(reference) (only an exclusion made with \(option: "exclude") can be undone)")
             }
-            return .accessRestored(staff: member.id, reason: try Workflow.optionalText(reason, "--reason"))
+            return .accessRestored(staff: member.id, reason: try Workflow.optionalText(reason, .option("reason")))
         }
     }
 }

@@ -43,7 +43,7 @@ extension Casebook {
         switch try identityMode() {
         case .claimed:
             guard let named else {
-                throw CasebookError.invalidInput("say who is acting with --as STAFF-ID (or set CASEBOOK_USER)")
+                throw CasebookError.invalidInput("say who is acting with \(option: "as") STAFF-ID (or set CASEBOOK_USER)")
             }
             let member = try actor(named)
             guard !member.hasLeft else {
@@ -51,27 +51,27 @@ extension Casebook {
             }
             return member
         case .verified:
-            if let named { _ = try StaffID.validate(named, field: "--as") }
+            if let named { _ = try StaffID.validate(named, field: .option("as")) }
             guard let login else {
                 throw CasebookError.notPermitted(
-                    "cannot tell who is running casebook: the user id has no login name\nhint: " + Self.mappingHint)
+                    ("cannot tell who is running casebook: the user id has no login name" as Message).hint(Self.mappingHint))
             }
             guard let member = try member(login: login) else {
                 throw CasebookError.notPermitted(
-                    "the login '\(login)' is not mapped to a current member of staff\nhint: " + Self.mappingHint)
+                    ("the login '\(login)' is not mapped to a current member of staff" as Message).hint(Self.mappingHint))
             }
             if let named, named.lowercased() != member.id.lowercased() {
                 throw CasebookError.notPermitted(
-                    "the login '\(login)' acts as \(member.id), but --as (or CASEBOOK_USER) names '\(named)'\n"
-                        + "hint: leave --as out, or give --as \(member.id)")
+                    ("the login '\(login)' acts as \(member.id), but \(option: "as") (or CASEBOOK_USER) names '\(named)'" as Message)
+                        .hint("leave \(option: "as") out, or give \(option: "as") \(member.id)"))
             }
             return member
         }
     }
 
-    /// What to do about an unmapped login. (Identity refusals carry their own `hint:` line
-    /// after the message; front ends print it instead of their usual one.)
-    public static let mappingHint = "ask the headteacher to run 'casebook staff login ID LOGIN'"
+    /// What to do about an unmapped login. (Identity refusals carry their own ``Message/hint``;
+    /// front ends print it instead of their usual one.)
+    public static let mappingHint: Message = "ask the headteacher to run '\(command: .mapLogin)'"
 }
 
 /// The login name of a user id, from the system's user database (`getpwuid_r`, so NSS

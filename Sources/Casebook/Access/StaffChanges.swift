@@ -53,7 +53,7 @@ extension Casebook {
     func checkedNewMember(_ member: StaffMember, name: String, by actor: StaffMember) throws -> StaffMember {
         let scope = try registeredScope(try Self.checkedScope(member.scope))
         try Self.requireWithinScope(scope, of: actor)
-        let login = try member.login.map { try LoginName.validate($0, field: "--login") }
+        let login = try member.login.map { try LoginName.validate($0, field: .option("login")) }
         if let login, let holder = try self.member(login: login) {
             throw CasebookError.invalidInput("the login '\(login)' already acts as \(holder.id): a login maps to one current member")
         }
@@ -68,7 +68,7 @@ extension Casebook {
         try actor.require(.manageStaff)
         _ = try StaffID.validate(id)
         let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "--at")
+        try Workflow.checkNotFuture(occurred, now: now, field: .option("at"))
         let occurredText = Timestamp.string(from: occurred)
         try Self.translatingErrors {
             try door.pass(by: actor.id) { passage in
@@ -94,7 +94,7 @@ extension Casebook {
     /// The member to change, read now: current, and within the actor's scope.
     private func authorisedChange(of id: String, by actor: StaffMember) throws -> StaffMember {
         guard let member = try member(id) else {
-            throw CasebookError.notFound("no member of staff '\(id)'; see 'casebook staff list'")
+            throw CasebookError.notFound("no member of staff '\(id)'; see '\(command: .listStaff)'")
         }
         guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left (staff leave); nothing can change") }
         guard actor.scope.school.map({ member.scope.includes(school: $0) && member.scope != .trustWide }) ?? true else {
@@ -107,7 +107,7 @@ extension Casebook {
     /// A school name trimmed and checked; trust-wide as it is.
     static func checkedScope(_ scope: StaffScope) throws -> StaffScope {
         guard let school = scope.school else { return .trustWide }
-        return .school(try Workflow.text(school, "--school"))
+        return .school(try Workflow.text(school, .option("school")))
     }
 
     /// A school-scoped actor may give only their own school.

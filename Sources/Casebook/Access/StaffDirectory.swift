@@ -113,7 +113,7 @@ public struct StaffDirectory: Sendable, Equatable {
 /// (SSSD: `name@domain`) give, with no spaces or separators that could confuse a log line.
 public enum LoginName {
     /// The login, or an invalid-input error saying what is allowed.
-    public static func validate(_ text: String, field: String = "login") throws -> String {
+    public static func validate(_ text: String, field: Message = "login") throws -> String {
         let allowed = text.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || "._-@$".utf8.contains(byte)
         }

@@ -54,7 +54,7 @@ public struct CheckpointFile: Sendable, Equatable {
     /// Reads a witness file; ``CasebookError/invalidInput(_:)`` when it is not one.
     public static func parse(_ bytes: [UInt8], name: String) throws -> CheckpointFile {
         func invalid(_ why: String) -> CasebookError {
-            .invalidInput("\(name) is not a Casebook checkpoint (\(why)): make one with 'casebook checkpoint --out FILE'")
+            .invalidInput("\(name) is not a Casebook checkpoint (\(why)): make one with '\(command: .makeCheckpoint)'")
         }
         guard let json = try? JSONValue.parse(bytes) else { throw invalid("it is not JSON") }
         guard json["format"]?.string == formatName else { throw invalid("its \"format\" is not \"\(formatName)\"") }

@@ -174,13 +174,16 @@ public struct Timeline: Sendable {
             + "it further." + claimed
     }
 
+    /// How the front end that exports it tells a recipient to check it with Casebook (the
+    /// command line: its two commands); nil: the recipe by hand only.
+    public var verifyHow: String?
+
     /// How to check that the chronology was not altered, with the chain head to compare.
     public var verificationStatement: String {
         "Chain head: \(header.chainHead.stream) version \(header.chainHead.version), hash \(header.chainHead.hash). "
-            + "To check this chronology has not been altered, take its JSON export (casebook timeline "
-            + "\(header.reference) --format json --out FILE) and run 'casebook verify --export FILE', or re-compute "
-            + "each event's SHA-256 chain hash by hand with the README's recipe: the last event's hash must equal "
-            + "the chain head above."
+            + "To check this chronology has not been altered, " + (verifyHow.map { $0 + ", or " } ?? "")
+            + "re-compute each event's SHA-256 chain hash by hand with the README's recipe: the last event's hash "
+            + "must equal the chain head above."
     }
 
     /// Hours to a tenth.

@@ -12,7 +12,9 @@ public enum TimelineExport {
     /// checks that the header's chain head is the last event, that every redacted event is
     /// recorded by an `EventRedacted` event, and — when the chain holds — that the human
     /// fields (`when`, `what`, `details`, the header…) are what the hashed payloads give.
-    public static func verify(jsonBytes: [UInt8]) -> VerificationResult {
+    /// `verifyHow` is how the front end that made the export words its verification
+    /// (``Timeline/verifyHow``), given the case.
+    public static func verify(jsonBytes: [UInt8], verifyHow: ((CaseReference) -> String)? = nil) -> VerificationResult {
         var result = VerificationResult(
             reference: nil, eventCount: 0, chainHead: nil, breaks: [], redacted: [], problems: [])
         func problem(_ detail: String, _ event: EventReference? = nil) {
@@ -103,7 +105,7 @@ public enum TimelineExport {
         }
 
         // The human fields against what the hashed payloads give.
-        if result.isIntact { result.problems += humanFieldProblems(json, events: own) }
+        if result.isIntact { result.problems += humanFieldProblems(json, events: own, verifyHow: verifyHow) }
         return result
     }
 
@@ -125,7 +127,9 @@ public enum TimelineExport {
     /// Rebuilds the chronology from the verified events and the export's own inputs (who
     /// exported it, for whom, when, the zone, the staff names) and names every field that
     /// differs from the export.
-    private static func humanFieldProblems(_ json: JSONValue, events: [RecordedEvent]) -> [VerificationResult.Problem] {
+    private static func humanFieldProblems(
+        _ json: JSONValue, events: [RecordedEvent], verifyHow: ((CaseReference) -> String)?
+    ) -> [VerificationResult.Problem] {
         var problems: [VerificationResult.Problem] = []
         func problem(_ detail: String, _ event: EventReference? = nil) {
             problems.append(VerificationResult.Problem(event: event, detail: detail))
@@ -147,6 +151,7 @@ public enum TimelineExport {
                 events: events, staffNames: names, exportedBy: StaffMember(id: byID, name: byName, role: byRole),
                 recipient: recipient.string, exportedAt: exportedAt, asOf: asOf, localTime: localTime)
             timeline.identitiesClaimed = json["identities"]?.string == IdentityMode.claimed.rawValue
+            timeline.verifyHow = verifyHow?(timeline.header.reference)
             rebuilt = timeline.jsonValue
         } catch {
             problem("the events do not make a case that can be read back: \(error)")

@@ -2,7 +2,7 @@ extension Category {
     /// The categories given as repeated `--category` values, each one or several separated
     /// by commas (`harassment,threat`). An empty value or an empty item between commas is
     /// refused rather than read as "no category"; so is a word not in the vocabulary.
-    public static func list(_ values: [String], field: String = "--category") throws -> [Category] {
+    public static func list(_ values: [String], field: Message = .option("category")) throws -> [Category] {
         var categories: [Category] = []
         for value in values {
             for item in value.split(separator: ",", omittingEmptySubsequences: false) {

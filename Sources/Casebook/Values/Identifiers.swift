@@ -14,7 +14,7 @@ public enum StaffID {
     }
 
     /// Throws ``CasebookError/invalidInput(_:)`` for a malformed id.
-    public static func validate(_ text: String, field: String = "staff id") throws -> String {
+    public static func validate(_ text: String, field: Message = "staff id") throws -> String {
         guard isValid(text) else {
             throw CasebookError.invalidInput(
                 "'\(text.prefix(80))' is not a valid \(field): use 1 to 64 letters, digits, '.', '_' or '-'")

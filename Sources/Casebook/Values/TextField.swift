@@ -37,7 +37,7 @@ public enum TextField {
 
     /// Throws ``CasebookError/invalidInput(_:)`` naming the field, the character and its
     /// place when `text` holds a character the field may not hold.
-    public static func validate(_ text: String, field: String, allowsNewlines: Bool) throws {
+    public static func validate(_ text: String, field: Message, allowsNewlines: Bool) throws {
         guard let (scalar, position) = forbiddenCharacter(in: text, allowsNewlines: allowsNewlines) else { return }
         let allowed = allowsNewlines ? "; only line feeds and tabs are allowed" : "; it must be one line of text"
         throw CasebookError.invalidInput(

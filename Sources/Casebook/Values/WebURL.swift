@@ -34,7 +34,7 @@ public struct WebURL: Sendable, Equatable {
         guard trimmed.count <= maximumLength else {
             throw CasebookError.invalidInput("\(field) is longer than \(maximumLength) characters")
         }
-        try TextField.validate(trimmed, field: field, allowsNewlines: false)
+        try TextField.validate(trimmed, field: Message(field), allowsNewlines: false)
         let scalars = Array(trimmed.unicodeScalars)
         // Scheme: a letter, then letters, digits, '+', '-' or '.', then ':'.
         guard let colon = scalars.firstIndex(of: ":"), colon > 0, isASCIIAlpha(scalars[0]),
@@ -90,7 +90,7 @@ public struct WebURL: Sendable, Equatable {
     public static func host(_ text: String, field: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let shown = "\(field) '\(TextField.escaped(String(trimmed.prefix(200))))'"
-        try TextField.validate(trimmed, field: field, allowsNewlines: false)
+        try TextField.validate(trimmed, field: Message(field), allowsNewlines: false)
         guard !trimmed.isEmpty else { throw CasebookError.invalidInput("\(field) is empty") }
         return try parseHost(trimmed, shown: shown)
     }

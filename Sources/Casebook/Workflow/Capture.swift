@@ -8,7 +8,7 @@ extension EvidenceTrack {
     /// Why a page may not be fetched for this case, or nil: never on a case involving child
     /// sexual imagery, never for an address an item flagged as such records, never an item
     /// marked so (SPEC §9: nothing is viewed, copied or saved).
-    static func captureRefusal(_ url: String?, isChildSexualImagery: Bool, _ state: CaseState) -> String? {
+    static func captureRefusal(_ url: String?, isChildSexualImagery: Bool, _ state: CaseState) -> Message? {
         if isChildSexualImagery || state.opened.categories.contains(.childSexualImagery) {
             return LawfulContentTrack.noFilesMessage
         }

@@ -60,7 +60,7 @@ enum HelplineTrack {
         return Refusal(
             .poshNeedsRefusalOrWait,
             reason: "\(id): the platform has not refused, no check found the material still present, and POSH's "
-                + "\(input.settings[.poshWaitHours]) hours after the platform report run until \(Timestamp.string(from: waitOver))",
+                + "\(input.settings[.poshWaitHours]) hours after the platform report run until \(waitOver)",
             unblock: .anyOf([
                 .step(.recordHostResponse, subject: id, choice: HostResponse.refused.rawValue),
                 .step(.checkRemoval, subject: id, choice: CheckResult.stillPresent.rawValue), .wait(until: waitOver),

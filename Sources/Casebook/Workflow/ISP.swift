@@ -31,7 +31,7 @@ enum ISPTrack {
         guard !(refused || stillPresent || deadlinePassed) else { return nil }
         return Refusal(
             .ispNeedsUncooperativeHost,
-            reason: "\(id): the host has not refused, no check found the material still present, and the 24-hour deadline (\(Timestamp.string(from: takedown.deadline))) has not passed",
+            reason: "\(id): the host has not refused, no check found the material still present, and the 24-hour deadline (\(takedown.deadline)) has not passed",
             unblock: .anyOf([
                 .step(.recordHostResponse, subject: id, choice: HostResponse.refused.rawValue),
                 .step(.checkRemoval, subject: id, choice: CheckResult.stillPresent.rawValue), .wait(until: takedown.deadline),

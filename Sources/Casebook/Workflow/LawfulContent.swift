@@ -25,12 +25,12 @@ enum LawfulContentTrack {
         "child sexual imagery: child protection comes first, consent is not needed (UKCIS Sharing nudes and semi-nudes)"
 
     /// Why no file is kept, and what to record instead (exit 65).
-    static let noFilesMessage = """
+    static let noFilesMessage: Message = """
         no file may be kept for child sexual imagery: making or possessing such an image is a crime \
         (Protection of Children Act 1978), and the UKCIS guidance 'Sharing nudes and semi-nudes' says never to \
         view, copy, print, share, store or save it. Nothing was stored. Record instead where it is and what it is: \
         the URL, the platform, a description (not of the image itself), who reported seeing it and when, e.g. \
-        casebook evidence add CASE --kind social --url URL --platform NAME --description TEXT --child-sexual-imagery \
+        \(command: .recordChildSexualImagery) \
         [\(Rule.childSexualImageryNoFiles.rawValue), \(Rule.childSexualImageryNoFiles.clause)]
         """
 
@@ -67,7 +67,7 @@ enum LawfulContentTrack {
     /// The refusal of any file for child sexual imagery: on such a case every file; for an
     /// item captured as such, its files; a removal check of a request covering such an item.
     /// `hasFiles` says whether the command carries files or bytes at all.
-    static func fileRefusal(_ command: CaseCommand, _ state: CaseState, hasFiles: Bool? = nil) -> String? {
+    static func fileRefusal(_ command: CaseCommand, _ state: CaseState, hasFiles: Bool? = nil) -> Message? {
         guard hasFiles ?? !command.files.isEmpty else { return nil }
         if state.opened.categories.contains(.childSexualImagery) { return noFilesMessage }
         switch command {
@@ -114,11 +114,11 @@ enum LawfulContentTrack {
         let reference = try Workflow.optionalText(reference, "the referral's reference")
         let reason = try Workflow.optionalText(reason, "the reason")
         if route == .none {
-            guard reason != nil else { throw CasebookError.invalidInput("a decision not to refer needs its reason (--reason TEXT)") }
+            guard reason != nil else { throw CasebookError.invalidInput("a decision not to refer needs its reason (\(option: "reason") TEXT)") }
             guard reference == nil else { throw CasebookError.invalidInput("a decision not to refer has no reference") }
         } else {
             guard reference != nil else {
-                throw CasebookError.invalidInput("a referral to \(route.rawValue) needs its reference (--reference REF)")
+                throw CasebookError.invalidInput("a referral to \(route.rawValue) needs its reference (\(option: "reference") REF)")
             }
         }
         return Workflow.Decision(events: [.referralDecision(route: route, reference: reference, reason: reason)])
@@ -249,7 +249,7 @@ extension CaseState {
 
 extension Workflow {
     /// Why no file is kept for child sexual imagery, and what to record instead (SPEC §9).
-    public static var childSexualImageryNoFiles: String { LawfulContentTrack.noFilesMessage }
+    public static var childSexualImageryNoFiles: Message { LawfulContentTrack.noFilesMessage }
 
     /// The IWF route, when a takedown request covers child sexual imagery (SPEC §9).
     public static func imageryRoute(for request: CaseEvent.TakedownRequest, in state: CaseState) -> String? {

@@ -36,7 +36,7 @@ enum PoliceTrack {
         let state = input.state
         // Child sexual imagery: the child-protection override applies of itself (SPEC §9).
         if state.involvesChildSexualImagery { return nil }
-        let reason: String
+        let reason: Message
         switch state.consent {
         case .given?: return nil
         case nil: reason = "the affected person's consent is not recorded"

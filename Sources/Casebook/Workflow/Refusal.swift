@@ -6,13 +6,13 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
     public var rule: String
     /// Where the rule comes from, e.g. `000 §13.7`.
     public var clause: String
-    /// What is missing, in plain words.
-    public var reason: String
+    /// What is missing, in words with its values (instants as instants).
+    public var reason: Message
     /// The step that would unblock it, for a front end to render.
     public var unblock: StepReference
 
     /// A refusal by one of the workflow's rules.
-    public init(_ rule: Rule, reason: String, unblock: StepReference) {
+    public init(_ rule: Rule, reason: Message, unblock: StepReference) {
         self.rule = rule.rawValue
         self.clause = rule.clause
         self.reason = reason
@@ -21,7 +21,7 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A refusal by a rule outside the workflow's table, with what to do instead in words
     /// (e.g. redaction's `redact-evidence-and-notes-only`).
-    public init(rule: String, clause: String, reason: String, unblock: String) {
+    public init(rule: String, clause: String, reason: Message, unblock: String) {
         self.rule = rule
         self.clause = clause
         self.reason = reason

@@ -40,7 +40,7 @@ enum EvidenceTrack {
     /// More files for an item captured earlier: not for a withdrawn or redacted one.
     static func attachFiles(_ id: String, _ files: [StoredFile], _ state: CaseState) throws -> Workflow.Decision {
         guard let item = state.evidenceItem(id) else { throw CasebookError.notFound("\(state.reference) has no evidence item '\(id)'") }
-        guard !files.isEmpty else { throw CasebookError.invalidInput("give the files to add with --file") }
+        guard !files.isEmpty else { throw CasebookError.invalidInput("give the files to add with \(option: "file")") }
         guard item.details != nil else {
             throw CasebookError.invalidInput("\(item.id) was redacted: capture the material again as a new item")
         }

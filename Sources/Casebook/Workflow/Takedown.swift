@@ -79,7 +79,7 @@ enum TakedownTrack {
         guard date < takedown.deadline else { return nil }
         return Refusal(
             .noResponseNeedsDeadlinePassed,
-            reason: "\(takedown.request.id)'s 24 hours run until \(Timestamp.string(from: takedown.deadline)): "
+            reason: "\(takedown.request.id)'s 24 hours run until \(takedown.deadline): "
                 + "the host has not failed to respond before then",
             unblock: .anyOf([
                 .wait(until: takedown.deadline), .step(.recordHostResponse, subject: takedown.request.id, choice: "refused"),

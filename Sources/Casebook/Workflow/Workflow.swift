@@ -47,7 +47,7 @@ public enum Workflow {
         try checkNotFuture(context.occurredAt, now: context.now, field: "the step's time")
         guard context.occurredAt >= state.openedAt else {
             throw CasebookError.invalidInput(
-                "the step's time \(Timestamp.string(from: context.occurredAt)) is before \(state.reference) was opened (\(Timestamp.string(from: state.openedAt)))")
+                "the step's time \(context.occurredAt) is before \(state.reference) was opened (\(state.openedAt))")
         }
         let table = guards(for: command.step)
         let at = context.occurredAt
@@ -152,24 +152,24 @@ public enum Workflow {
 
     // MARK: Input
 
-    static func checkNotFuture(_ date: Date, now: Date, field: String) throws {
+    static func checkNotFuture(_ date: Date, now: Date, field: Message) throws {
         guard date <= now.addingTimeInterval(futureTolerance) else {
             throw CasebookError.invalidInput(
-                "\(field) \(Timestamp.string(from: date)) is in the future (now is \(Timestamp.string(from: now)))")
+                "\(field) \(date) is in the future (now is \(now))")
         }
     }
 
-    static func text(_ value: String, _ field: String, allowEmpty: Bool = false) throws -> String {
+    static func text(_ value: String, _ field: Message, allowEmpty: Bool = false) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty && !allowEmpty { throw CasebookError.invalidInput("\(field) is empty") }
         guard trimmed.count <= maximumTextLength else {
             throw CasebookError.invalidInput("\(field) is \(trimmed.count) characters long; at most \(maximumTextLength)")
         }
-        try TextField.validate(trimmed, field: field, allowsNewlines: TextField.allowsNewlines(field))
+        try TextField.validate(trimmed, field: field, allowsNewlines: TextField.allowsNewlines(field.description))
         return trimmed
     }
 
-    static func optionalText(_ value: String?, _ field: String) throws -> String? {
+    static func optionalText(_ value: String?, _ field: Message) throws -> String? {
         guard let value else { return nil }
         let trimmed = try text(value, field, allowEmpty: true)
         return trimmed.isEmpty ? nil : trimmed
@@ -192,7 +192,7 @@ public enum Workflow {
         }
         guard date >= takedown.requestedAt else {
             throw CasebookError.invalidInput(
-                "the step's time \(Timestamp.string(from: date)) is before \(takedown.request.id) was requested (\(Timestamp.string(from: takedown.requestedAt)))")
+                "the step's time \(date) is before \(takedown.request.id) was requested (\(takedown.requestedAt))")
         }
         return takedown
     }

@@ -91,7 +91,7 @@ enum CaptureCommand {
         } catch PageCapture.Failure.unavailable(let reason) {
             throw CommandError.unavailable(reason)
         } catch PageCapture.Failure.refused(let reason) {
-            throw CasebookError.invalidInput(reason)
+            throw CasebookError.invalidInput(Message(reason))
         }
     }
 }

@@ -90,7 +90,7 @@ enum MaintenanceCommands {
             throw CasebookError.invalidInput(
                 "\(path) is not a JSON timeline export: make one with 'casebook timeline CASE --format json --out FILE'")
         }
-        var result = TimelineExport.verify(jsonBytes: bytes)
+        var result = TimelineExport.verify(jsonBytes: bytes, verifyHow: StepWords.verifyTimeline)
         var lines = result.lines
         // Against the database too, when one is reachable: a history changed after the export shows.
         let exportIntact = result.isIntact

@@ -76,7 +76,7 @@ enum ReminderCommands {
             "dueToday": .array(digest.dueToday.map { JSONOutput.deadline($0.deadline) }),
             "urgent": .array(digest.urgent.map { .string($0.reference.description) }),
             "waiting": .array(
-                digest.waiting.map { ["case": .string($0.reference.description), "reasons": .array($0.reasons.map { .string($0) })] }),
+                digest.waiting.map { ["case": .string($0.reference.description), "reasons": .array($0.reasons.map { .string(MessageWords.render($0, localTime: local)) })] }),
         ]
         guard !digest.isEmpty else { return Output(text: "", json: json) }
         var lines = ["Casebook digest for \(member.name) (\(member.id)), \(local.format(asOf))"]
@@ -104,7 +104,7 @@ enum ReminderCommands {
         if !digest.waiting.isEmpty {
             lines += ["", "Waiting on you, cases you record that cannot close yet (\(digest.waiting.count)):"]
             for waiting in digest.waiting {
-                lines.append("- \(waiting.reference): " + waiting.reasons.joined(separator: "; "))
+                lines.append("- \(waiting.reference): " + waiting.reasons.map { MessageWords.render($0, localTime: local) }.joined(separator: "; "))
             }
         }
         return Output(text: TextField.escaped(lines.joined(separator: "\n"), keepingLines: true), json: json)

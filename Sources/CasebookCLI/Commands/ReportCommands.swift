@@ -38,7 +38,7 @@ enum ReportCommands {
         return try deliver(format: format.rawValue, subject: reference.description, invocation) {
             try casebook.timelineExport(
                 reference, format: format, recipient: invocation.optional("recipient"), by: actor,
-                localTime: invocation.localTime, at: asOf)
+                localTime: invocation.localTime, at: asOf, verifyHow: StepWords.verifyTimeline(reference))
         }
     }
 
@@ -56,7 +56,8 @@ enum ReportCommands {
         let omit = invocation.optional("omit").map { $0.split(separator: ",").map(String.init) } ?? []
         let bundle = try casebook.policeBundle(
             reference, recipient: invocation.optional("recipient"), omit: omit, by: try invocation.actor(),
-            localTime: invocation.localTime, at: try invocation.time("as-of"), verifyCommand: StepWords.verifyBundleExport)
+            localTime: invocation.localTime, at: try invocation.time("as-of"), verifyCommand: StepWords.verifyBundleExport,
+            verifyHow: StepWords.verifyTimeline(reference))
         var lines = bundle.files.map { "\((folder as NSString).appendingPathComponent($0.name))  \($0.bytes.count) bytes" }
         lines.append("SHA-256 of SHA256SUMS (the bundle's hash, recorded in the audit trail): \(bundle.sha256)")
         lines.append("Check it in the folder with: sha256sum -c SHA256SUMS")

@@ -68,9 +68,9 @@ enum ServerCommands {
             }
         } catch let error as ServerError {
             switch error {
-            case .inUse, .pathExists: throw CasebookError.cannotCreate(error.description)
+            case .inUse, .pathExists: throw CasebookError.cannotCreate(Message(error.description))
             case .pathTooLong: throw CommandError.usage(error.description)
-            case .system: throw CasebookError.io(error.description)
+            case .system: throw CasebookError.io(Message(error.description))
             }
         }
         // The browser's SCGI socket beside the staff's socket: stopped when this one stops.
@@ -104,7 +104,8 @@ enum ServerCommands {
                 return nil
             } catch let error as CasebookError {
                 if case .notPermitted = error {
-                    return Response(exitCode: ExitCode.notPermitted.rawValue, stderr: Data("error: \(error)\n".utf8))
+                    let text = error.message.map { MessageWords.error($0, hint: nil, localTime: nil) } ?? "error: \(error)"
+                    return Response(exitCode: ExitCode.notPermitted.rawValue, stderr: Data((text + "\n").utf8))
                 }
                 // Anything else (a busy or damaged file) is for the command itself to answer.
                 self.casebook = nil

@@ -129,9 +129,9 @@ enum WebFrontEnd {
             })
         } catch {
             switch error {
-            case .inUse, .pathExists: throw CasebookError.cannotCreate(error.description)
+            case .inUse, .pathExists: throw CasebookError.cannotCreate(Message(error.description))
             case .pathTooLong: throw CommandError.usage(error.description)
-            case .system: throw CasebookError.io(error.description)
+            case .system: throw CasebookError.io(Message(error.description))
             }
         }
     }

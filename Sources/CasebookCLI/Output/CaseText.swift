@@ -155,7 +155,7 @@ enum CaseText {
             for step in steps where !workflowBlockers(step).isEmpty && state.triage != .awaiting {
                 lines.append("  \(StepWords.heading(step.step))" + (roleBlocked(step) ? " (for \(StepWords.who(step.step)))" : "") + ":")
                 for blocker in workflowBlockers(step) {
-                    lines.append("    - \(ErrorTimes.localized(blocker.reason, localTime)) [\(blocker.rule), \(blocker.clause)]")
+                    lines.append("    - \(MessageWords.render(blocker.reason, localTime: localTime)) [\(blocker.rule), \(blocker.clause)]")
                 }
             }
         }

@@ -9,10 +9,26 @@ enum JSONOutput {
     /// A refusal: `unblock` is the command to type; `steps` the same, structured.
     static func refusal(_ refusal: Refusal, case reference: String, localTime: LocalTime?) -> JSONValue {
         [
-            "rule": .string(refusal.rule), "clause": .string(refusal.clause), "reason": .string(refusal.reason),
+            "rule": .string(refusal.rule), "clause": .string(refusal.clause),
+            "reason": .string(MessageWords.render(refusal.reason, localTime: localTime)),
+            "reasonParts": parts(refusal.reason),
             "unblock": .string(StepWords.render(refusal.unblock, case: reference, localTime: localTime)),
             "steps": .array(StepWords.json(refusal.unblock)),
         ]
+    }
+
+    /// A message's parts as data, for a front end that words them itself (the browser):
+    /// `{"text": …}`, `{"instant": UTC}`, `{"option": "evidence"}`, `{"command": "list-staff"}`.
+    static func parts(_ message: Message) -> JSONValue {
+        .array(
+            message.segments.map { segment -> JSONValue in
+                switch segment {
+                case .text(let text): return ["text": .string(text)]
+                case .instant(let date): return ["instant": time(date)]
+                case .option(let name): return ["option": .string(name)]
+                case .command(let command): return ["command": .string(command.description)]
+                }
+            })
     }
 
     static func staff(_ member: StaffMember) -> JSONValue {

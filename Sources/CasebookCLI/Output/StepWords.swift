@@ -9,6 +9,12 @@ enum StepWords {
     /// How a bundle's recipient re-checks its JSON export (issue 23).
     static let verifyBundleExport = "casebook verify --export timeline.json"
 
+    /// How a timeline's recipient checks it (the document's verification statement).
+    static func verifyTimeline(_ reference: CaseReference) -> String {
+        "take its JSON export (\(MessageWords.command(.exportTimelineJSON(reference)))) and run "
+            + "'\(MessageWords.command(.verifyExport))'"
+    }
+
     /// The command that takes a step.
     static func command(_ step: Step) -> String {
         switch step {

@@ -61,7 +61,10 @@ enum RemoteClient {
                         inputs.append(InputFile(path: path, bytes: Data(try Invocation.readLocalFile(path))))
                     } catch let error as CasebookError {
                         return fail(
-                            ExitCode(error), "error: \(error)\nhint: nothing was written; see 'casebook \(command.spec.name) --help'")
+                            ExitCode(error),
+                            MessageWords.error(
+                                error.message ?? "\(error)", hint: "nothing was written; see 'casebook \(command.spec.name) --help'",
+                                localTime: nil))
                     } catch {
                         return fail(.io, "error: cannot read \(path): \(error)")
                     }

@@ -98,7 +98,7 @@ struct TimelineHTMLTests {
         #expect(reader.text.contains("CONFIDENTIAL"))
         #expect(reader.text.contains("Dee Lead (dsl)"))
         #expect(reader.text.contains(stored.last!.hash))
-        #expect(reader.text.contains("casebook verify --export FILE"))
+        #expect(reader.text.contains("re-compute each event's SHA-256 chain hash by hand"))
         #expect(reader.text.contains("1 of 2 hosts within 24 h"))
     }
 

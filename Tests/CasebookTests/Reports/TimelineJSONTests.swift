@@ -49,7 +49,7 @@ struct TimelineJSONTests {
         #expect(removal["longestHours"] as? Double == 46.9)
         #expect(removal["within24Hours"] as? Int == 1)
         #expect(header["material"] as? String == "all material down at 2026-03-30 10:00 BST (longest 46.9 h after its request)")
-        #expect((header["verification"] as? String)?.contains("casebook verify --export FILE") == true)
+        #expect((header["verification"] as? String)?.contains("re-compute each event's SHA-256 chain hash by hand") == true)
 
         let stored = try fixture.casebook.events(of: fixture.complete)
         let events = try #require(json["events"] as? [[String: Any]])
