@@ -82,8 +82,10 @@ struct SchoolRegisterTests {
         let listed = try sandbox.succeed(["list"], as: "s.scoped", json: true).stdout
         #expect(listed.contains(sandbox.reference) && listed.contains(new) && !listed.contains(old), "\(listed)")
         #expect(northfield.map { !listed.contains($0) } ?? false, "\(listed)")
-        let filtered = try sandbox.succeed(["list", "--school", new], json: true).stdout
-        #expect(filtered.contains(sandbox.reference), "\(filtered)")
+        for school in [new, old] {
+            let filtered = try sandbox.succeed(["list", "--school", school], json: true).stdout
+            #expect(filtered.contains(sandbox.reference), "\(school): \(filtered)")
+        }
         let timeline = try sandbox.succeed(["timeline", sandbox.reference], as: "s.scoped").stdout
         #expect(timeline.contains(new), "\(timeline)")
 
