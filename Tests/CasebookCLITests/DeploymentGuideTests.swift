@@ -119,6 +119,12 @@ struct DeploymentGuideTests {
         // The calendar the cron line refreshes: the headteacher's own file, 0600.
         let calendar = try machine.shell("stat -c '%U %a' ~/cal/smt.jones.ics; head -c 15 ~/cal/smt.jones.ics", as: "p.okafor")
         #expect(calendar.stdout == "\(machine.logins["p.okafor"] ?? "?") 600\nBEGIN:VCALENDAR", "\(calendar)")
+        // Through the service too, --replace refuses a file Casebook did not write, before anything is sent.
+        let refused = try machine.shell(
+            "echo 'my notes' > ~/cal/notes.ics; casebook overdue --format ics --out ~/cal/notes.ics --replace; echo never",
+            as: "p.okafor")
+        #expect(refused.status == 73 && refused.stderr.contains("not a calendar Casebook wrote"), "\(refused)")
+        #expect(try machine.shell("cat ~/cal/notes.ics", as: "p.okafor").stdout == "my notes\n")
         // The database stayed the service account's alone.
         let database = try machine.shell("stat -c '%U %a' \"$CB_DATA/casebook.sqlite\" \"$CB_DATA\"", as: "root")
         #expect(database.stdout == "\(machine.names["CB_ACCOUNT"] ?? "?") 600\n\(machine.names["CB_ACCOUNT"] ?? "?") 700\n", "\(database)")

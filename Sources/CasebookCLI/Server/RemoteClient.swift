@@ -69,6 +69,14 @@ enum RemoteClient {
                     // Never over an existing path: said before the server does anything
                     // (with --replace, a calendar Casebook made is replaced when written).
                     var status = stat()
+                    if parsed.flag("replace"), lstat(path, &status) == 0,
+                        status.st_mode & S_IFMT != S_IFREG || status.st_uid != geteuid()
+                            || !ICalendar.isOwnCalendar(Array((try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 512)) ?? Data()))
+                    {
+                        return fail(
+                            .cannotCreate,
+                            "error: \(path) is not a calendar Casebook wrote (a regular file of yours); only a file Casebook made is replaced\nhint: nothing was written; choose a new name")
+                    }
                     if !parsed.flag("replace"), lstat(path, &status) == 0 {
                         let what: String
                         switch status.st_mode & S_IFMT {
