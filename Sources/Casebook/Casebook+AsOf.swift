@@ -39,7 +39,7 @@ extension Casebook {
 
     /// A case's state as the record stood at `asOf` (now when nil).
     public func state(of reference: CaseReference, asOf: Date?) throws -> CaseState {
-        try CaseState.replay(try events(of: reference, asOf: asOf))
+        try withCurrentSchool(try CaseState.replay(try events(of: reference, asOf: asOf)))
     }
 
     /// Runs `body` against the read models as they stood at `asOf` (the current ones when

@@ -77,7 +77,7 @@ extension Casebook {
     /// finds is recorded as read (SPEC §8, who looked).
     public func list(_ filter: CaseFilter, limit: Int?, by actor: StaffMember) throws -> [CaseSummary] {
         try actor.require(.readCases)
-        let found = try CaseRows.summaries(filter, limit: limit, visibleTo: actor, in: store)
+        let found = try CaseRows.summaries(try currentSchool(filter), limit: limit, visibleTo: actor, in: store)
         if filter.search != nil { try recordReads(found.map(\.reference), view: .search, by: actor) }
         return found
     }
@@ -85,7 +85,15 @@ extension Casebook {
     /// How many cases a filter keeps (for "N more").
     public func countCases(_ filter: CaseFilter, by actor: StaffMember) throws -> Int {
         try actor.require(.readCases)
-        return try CaseRows.count(filter, visibleTo: actor, in: store)
+        return try CaseRows.count(try currentSchool(filter), visibleTo: actor, in: store)
+    }
+
+    /// The filter with a former name of a school given as the school's name now (`school rename`).
+    private func currentSchool(_ filter: CaseFilter) throws -> CaseFilter {
+        guard let school = filter.school else { return filter }
+        var filter = filter
+        filter.school = try schoolNames().current(school.trimmingCharacters(in: .whitespaces))
+        return filter
     }
 
     /// The schools with cases `actor` may see, for "did you mean".

@@ -73,6 +73,8 @@ extension Casebook {
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
                     asOf: asOf, localTime: localTime, settings: try settings())
                 timeline.identitiesClaimed = try identityMode() == .claimed
+                // The school by its name now (the opening's row keeps the name it had then).
+                timeline.header.school = try schoolNames().current(timeline.header.school)
                 if bundleOnly {
                     let versions = try DisciplinaryBundle.versions(of: try CaseState.replay(events), events: events, by: actor)
                     timeline = DisciplinaryBundle.cut(timeline, to: versions)

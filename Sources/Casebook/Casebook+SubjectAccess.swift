@@ -110,8 +110,8 @@ extension Casebook {
     /// other people each names, for review. Only cases in the headteacher's scope.
     ///
     /// Free text is searched for the person's name, the forms people write it in (`Mr
-    /// Davies`, `Ms Davies`, … from the directory name's last word) and every `also` text
-    /// (a nickname, a misspelling, a former name).
+    /// Davies`, `Ms Davies`, … from the directory name's last word), every alias declared
+    /// for them (`staff alias`) and every `also` text (a nickname, a misspelling, a former name).
     public func subjectAccess(
         _ subject: String, also: [String] = [], receivedAt: Date? = nil, by actor: StaffMember
     ) throws -> SubjectAccessExport {
@@ -126,7 +126,9 @@ extension Casebook {
         if let surname = name?.split(separator: " ").last.map(String.init), name?.contains(" ") == true {
             aliases += ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"].map { "\($0) \(surname)" }
         }
-        for text in also {
+        // Every alias declared for them (`staff alias`), then those asked for now.
+        let declared = try directory.first { $0.id.lowercased() == key }.map { try staffAliases()[$0.id] ?? [] } ?? []
+        for text in declared + also {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw CasebookError.invalidInput("a further text to search for is empty") }
             if !aliases.contains(where: { $0.lowercased() == trimmed.lowercased() }) { aliases.append(trimmed) }

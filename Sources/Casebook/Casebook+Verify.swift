@@ -220,8 +220,11 @@ private final class BackgroundFileCheck: @unchecked Sendable {
 private struct StaffTimeline: Sendable {
     /// Each member as they were from each position on (left members included, marked so).
     private var members: [String: [(position: Int64, member: StaffMember)]] = [:]
+    /// Schools by their names now, so a scope and a case compare across a rename.
+    let schools: SchoolNames
 
     init(_ store: EventStore) throws {
+        schools = try SchoolRows.names(in: store.database)
         var directory = StaffDirectory()
         for stored in try store.events(in: StaffEvent.stream) {
             guard let event = try? StaffEvent(type: stored.type, payload: stored.payload) else { continue }
@@ -230,11 +233,14 @@ private struct StaffTimeline: Sendable {
             switch event {
             case .added(let member): id = member.id
             case .roleChanged(let changed, _), .loginChanged(let changed, _), .scopeChanged(let changed, _), .left(let changed),
-                .emailSet(let changed, _), .alertsSet(let changed, _):
+                .emailSet(let changed, _), .alertsSet(let changed, _), .aliasAdded(let changed, _):
                 id = changed
             case .identityModeSet: continue
             }
-            if let member = directory.member(id) { members[id, default: []].append((stored.position, member)) }
+            if var member = directory.member(id) {
+                member.scope = schools.current(member.scope)
+                members[id, default: []].append((stored.position, member))
+            }
         }
     }
 
@@ -569,8 +575,10 @@ private struct DomainCheck: Sendable {
         }
         // The history re-decided while it is replayed: every event one the workflow would
         // have accepted then, by someone who could act on the case then.
+        var named = opened
+        named.school = staff.schools.current(opened.school)
         let (state, broken) = HistoryRules.replay(
-            decoded, opened: opened, openedAt: openedAt, member: { staff.member($0, before: $1) },
+            decoded, opened: named, openedAt: openedAt, member: { staff.member($0, before: $1) },
             settings: { settings.settings(before: $0) })
         for found in broken + HistoryRules.unerasedPayloads(decoded, in: pending) { chains.record(found) }
         var outcome = Outcome(rows: .state(state))

@@ -158,7 +158,7 @@ public final class Casebook {
 
     /// A case's current state, replayed from its events.
     public func state(of reference: CaseReference) throws -> CaseState {
-        try CaseState.replay(try events(of: reference))
+        try withCurrentSchool(try CaseState.replay(try events(of: reference)))
     }
 
     /// Takes one step on a case. Files (evidence, check screenshots) are given as bytes and

@@ -59,6 +59,9 @@ struct Delivery {
     /// Runs once the file is in place (records the export in the audit stream); when it
     /// throws, the file is removed again, so a failed export leaves neither.
     var commit: () throws -> Void = {}
+    /// With `--replace`: the file at `path` may be replaced when this accepts its first
+    /// bytes (a file Casebook made, ``NewFile/replace(_:at:protecting:ifExisting:)``).
+    var replacing: (([UInt8]) -> Bool)? = nil
 
     /// Writes the content, then commits.
     func deliver(protecting database: String) throws {
@@ -69,7 +72,12 @@ struct Delivery {
     func deliver(protecting protected: NewFile.Protected) throws {
         let placed: NewFile.Placed
         switch content {
-        case .file(let bytes): placed = try NewFile.write(bytes, to: path, protecting: protected)
+        case .file(let bytes):
+            if let replacing {
+                placed = try NewFile.replace(bytes, at: path, protecting: protected, ifExisting: replacing)
+            } else {
+                placed = try NewFile.write(bytes, to: path, protecting: protected)
+            }
         case .folder(let files): placed = try NewFile.writeFolder(files, at: path, protecting: protected)
         }
         do {

@@ -70,6 +70,7 @@ import Testing
             .loginChanged(id: "a", login: "al2"), .roleChanged(id: "a", role: .staff), .scopeChanged(id: "a", scope: .trustWide),
             .scopeChanged(id: "a", scope: .school("Hill Primary")), .left(id: "a"), .identityModeSet(.verified),
             .emailSet(id: "a", email: "a@example.org"), .alertsSet(id: "a", on: false), .emailSet(id: "a", email: nil),
+            .aliasAdded(id: "a", alias: "Coach A"),
         ]
         for event in events {
             #expect(try StaffEvent(type: event.typeName, payload: event.payload.serializedBytes()) == event)
@@ -82,6 +83,7 @@ import Testing
             directory.member("a")
                 == StaffMember(id: "a", name: "A", role: .staff, login: "al2", scope: .school("Hill Primary"), hasLeft: true, alertsOff: true))
         #expect(directory.member(login: "al2") == nil, "a leaver's login acts as nobody")
+        #expect(directory.aliases["a"] == ["Coach A"])
     }
 
     // MARK: Who is acting

@@ -95,10 +95,10 @@ extension Casebook {
     /// anything is said about the past (issue 18, L2 and L5).
     func visibleState(of reference: CaseReference, by actor: StaffMember, asOf: Date? = nil) throws -> CaseState {
         let events = try events(of: reference)
-        let current = try CaseState.replay(events)
+        let current = try withCurrentSchool(try CaseState.replay(events))
         try CaseAccess.check(current, by: actor)
         guard let asOf else { return current }
-        return try CaseState.replay(try Self.events(events, of: reference, asOf: asOf))
+        return try withCurrentSchool(try CaseState.replay(try Self.events(events, of: reference, asOf: asOf)))
     }
 
     /// Excludes a member of staff from a case, or undoes it (`restrict`; headteacher and

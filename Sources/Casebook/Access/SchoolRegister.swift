@@ -6,27 +6,87 @@ import Foundation
 public enum SchoolEvent: Sendable, Equatable, StoredEventDecodable {
     /// A school joined the register (`school add`).
     case added(name: String)
+    /// A registered school took a new name (`school rename`): its cases and staff follow.
+    case renamed(from: String, to: String)
 
     /// The stream that holds the register.
     public static let stream = "schools"
 
     /// The stable type name.
     public static let addedType = "SchoolAdded"
+    /// The stable type name of a rename.
+    public static let renamedType = "SchoolRenamed"
+
+    /// The stable type name of this event.
+    public var typeName: String {
+        switch self {
+        case .added: return Self.addedType
+        case .renamed: return Self.renamedType
+        }
+    }
 
     /// The payload.
     var payload: JSONValue {
         switch self {
         case .added(let name): return ["name": .string(name), "v": .int(1)]
+        case .renamed(let from, let to): return ["from": .string(from), "to": .string(to), "v": .int(1)]
         }
     }
 
     /// Decodes a stored event.
     public init(type: String, payload bytes: [UInt8]?) throws {
-        guard type == Self.addedType, let bytes else { throw CaseEvent.PayloadError(type: type, field: "type") }
-        guard let name = try JSONValue.parse(bytes)["name"]?.string, !name.isEmpty else {
-            throw CaseEvent.PayloadError(type: type, field: "name")
+        guard type == Self.addedType || type == Self.renamedType, let bytes else {
+            throw CaseEvent.PayloadError(type: type, field: "type")
         }
-        self = .added(name: name)
+        let json = try JSONValue.parse(bytes)
+        func name(_ key: String) throws -> String {
+            guard let name = json[key]?.string, !name.isEmpty else { throw CaseEvent.PayloadError(type: type, field: key) }
+            return name
+        }
+        self = type == Self.addedType ? .added(name: try name("name")) : .renamed(from: try name("from"), to: try name("to"))
+    }
+}
+
+/// Every name a school of the register was known by, mapped to its name now (issue 21
+/// item 8): cases and staff record the school as it was called when they were written, and
+/// everything that compares or shows a school reads it through this map, so a renamed
+/// school keeps its cases, its staff and its block of case numbers. Names compare as
+/// ``StaffScope/sameSchool(_:_:)`` does.
+public struct SchoolNames: Sendable, Equatable {
+    /// The folded former name → the name now.
+    private var names: [String: String] = [:]
+
+    /// No renames.
+    public init() {}
+
+    /// The renames among the `schools` stream's events, oldest first.
+    public init(_ events: [SchoolEvent]) {
+        for event in events { apply(event) }
+    }
+
+    /// Folds one event in.
+    public mutating func apply(_ event: SchoolEvent) {
+        guard case .renamed(let from, let to) = event else { return }
+        for (key, value) in names where StaffScope.sameSchool(value, from) { names[key] = to }
+        names[Self.key(from)] = to
+        // Renamed back to a name it had: that name is its own again.
+        names[Self.key(to)] = nil
+    }
+
+    /// Whether no school was ever renamed.
+    public var isEmpty: Bool { names.isEmpty }
+
+    /// The school's name now: `school` itself unless it is a former name.
+    public func current(_ school: String) -> String { names[Self.key(school)] ?? school }
+
+    /// The scope with its school's name now.
+    public func current(_ scope: StaffScope) -> StaffScope { scope.school.map { .school(current($0)) } ?? scope }
+
+    /// The name now when `school` is a former name, else nil.
+    public func renamed(_ school: String) -> String? { names[Self.key(school)] }
+
+    private static func key(_ name: String) -> String {
+        String(decoding: name.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }
 
@@ -35,36 +95,98 @@ public enum SchoolEvent: Sendable, Equatable, StoredEventDecodable {
 /// `staff school` — must be one of it (any letter case; the register's spelling is kept),
 /// so a typo can no longer make a third school by accident.
 extension Casebook {
-    /// The registered schools, in the order they were added.
+    /// The registered schools by their names now, in the order they were added.
     public func schoolRegister() throws -> [String] {
-        try Self.translatingErrors {
-            try store.events(in: SchoolEvent.stream).map { stored in
-                switch try SchoolEvent(stored: stored) {
-                case .added(let name): return name
-                }
+        var register: [String] = []
+        for event in try schoolEvents() {
+            switch event {
+            case .added(let name): register.append(name)
+            case .renamed(let from, let to):
+                register = register.map { StaffScope.sameSchool($0, from) ? to : $0 }
             }
         }
+        return register
+    }
+
+    /// The `schools` stream's events, oldest first.
+    func schoolEvents() throws -> [SchoolEvent] {
+        try Self.translatingErrors { try store.events(in: SchoolEvent.stream).map { try SchoolEvent(stored: $0) } }
+    }
+
+    /// Every former name of a school mapped to its name now.
+    public func schoolNames() throws -> SchoolNames {
+        try Self.translatingErrors { try SchoolRows.names(in: store) }
+    }
+
+    /// The case's state with its school by the name it has now (the opening records the
+    /// name it had then).
+    func withCurrentSchool(_ state: CaseState) throws -> CaseState {
+        let names = try schoolNames()
+        guard !names.isEmpty else { return state }
+        var state = state
+        state.opened.school = names.current(state.opened.school)
+        return state
+    }
+
+    /// Renames a registered school (a trust-wide headteacher): recorded as `SchoolRenamed`;
+    /// its cases and the staff scoped to it follow, under the new name, with their case
+    /// numbers. Refuses a school not in the register (naming the nearest), a new name the
+    /// register already holds or another school once had, and a name that is not one line.
+    public func renameSchool(_ old: String, to new: String, by actor: StaffMember) throws {
+        try actor.requireWholeRecord(.manageStaff)
+        let new = try Self.schoolName(new)
+        try Self.translatingErrors {
+            try door.pass(by: actor.id) { passage in
+                // A trust-wide headteacher (checked above); the register is read now.
+                let (events, known) = try passage.authorise { (try schoolEvents(), try schoolRegister()) }
+                let names = SchoolNames(events)
+                let from = try registeredSchool(old, in: known, names: names)
+                if let existing = known.first(where: { StaffScope.sameSchool($0, new) }) {
+                    throw CasebookError.invalidInput("'\(existing)' is already in the register; give a name no school has")
+                }
+                if let now = names.renamed(new), !StaffScope.sameSchool(now, from) {
+                    throw CasebookError.invalidInput(
+                        "'\(new)' was a name of '\(now)', and its cases may still say so; give a name no school has had")
+                }
+                let event = SchoolEvent.renamed(from: from, to: new)
+                try passage.append(
+                    [NewEvent(type: event.typeName, occurredAt: Timestamp.string(from: now), actor: actor.id,
+                              payload: event.payload.serializedBytes())],
+                    to: SchoolEvent.stream, expectedVersion: events.count)
+                try SchoolRows.rename(from, to: new, in: passage)
+            }
+        }
+    }
+
+    /// A school's name as given to the register: one line of at most 200 characters.
+    static func schoolName(_ name: String) throws -> String {
+        let name = try Workflow.text(name, "the school's name")
+        guard name.count <= 200, !name.contains("\n") else {
+            throw CasebookError.invalidInput("a school's name is one line of at most 200 characters")
+        }
+        return name
     }
 
     /// Adds a school to the register (a trust-wide headteacher).
     public func addSchool(_ name: String, by actor: StaffMember) throws {
         try actor.requireWholeRecord(.manageStaff)
-        let name = try Workflow.text(name, "the school's name")
-        guard name.count <= 200, !name.contains("\n") else {
-            throw CasebookError.invalidInput("a school's name is one line of at most 200 characters")
-        }
+        let name = try Self.schoolName(name)
         try Self.translatingErrors {
             try door.pass(by: actor.id) { passage in
                 // A trust-wide headteacher (checked above); the register is read now.
-                let known = try passage.authorise { try schoolRegister() }
+                let (events, known) = try passage.authorise { (try schoolEvents(), try schoolRegister()) }
                 if let existing = known.first(where: { StaffScope.sameSchool($0, name) }) {
                     throw CasebookError.invalidInput("'\(existing)' is already in the register")
+                }
+                if let now = SchoolNames(events).renamed(name) {
+                    throw CasebookError.invalidInput(
+                        "'\(name)' was a name of '\(now)', and its cases may still say so; give a name no school has had")
                 }
                 let event = SchoolEvent.added(name: name)
                 try passage.append(
                     [NewEvent(type: SchoolEvent.addedType, occurredAt: Timestamp.string(from: now), actor: actor.id,
                               payload: event.payload.serializedBytes())],
-                    to: SchoolEvent.stream, expectedVersion: known.count)
+                    to: SchoolEvent.stream, expectedVersion: events.count)
             }
         }
     }
@@ -73,10 +195,19 @@ extension Casebook {
     /// ``CasebookError/invalidInput(_:)`` for a school the register does not hold, with the
     /// nearest one named.
     func registeredSchool(_ name: String) throws -> String {
-        let given = name.trimmingCharacters(in: .whitespaces)
         let known = try schoolRegister()
-        guard !known.isEmpty, !given.isEmpty else { return name }
+        guard !known.isEmpty, !name.trimmingCharacters(in: .whitespaces).isEmpty else { return name }
+        return try registeredSchool(name, in: known, names: try schoolNames())
+    }
+
+    /// The school as `known` spells it, or the refusal naming the nearest (or its name now,
+    /// for a former name).
+    private func registeredSchool(_ name: String, in known: [String], names: SchoolNames) throws -> String {
+        let given = name.trimmingCharacters(in: .whitespaces)
         if let found = known.first(where: { StaffScope.sameSchool($0, given) }) { return found }
+        if let now = names.renamed(given) {
+            throw CasebookError.invalidInput("'\(given.prefix(80))' was renamed; did you mean '\(now)'?")
+        }
         let near = known.first { $0.range(of: given, options: .caseInsensitive) != nil || given.range(of: $0, options: .caseInsensitive) != nil }
             ?? known.min { Self.distance($0.lowercased(), given.lowercased()) < Self.distance($1.lowercased(), given.lowercased()) }
         throw CasebookError.invalidInput(

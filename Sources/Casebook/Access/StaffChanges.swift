@@ -32,6 +32,33 @@ extension Casebook {
         }
     }
 
+    /// Declares another name a member is known by in free text (`staff alias`: `Mr Davies`,
+    /// a nickname, a former name), which subject access then searches for (issue 21 item 11).
+    public func addAlias(_ id: String, alias: String, by actor: StaffMember, at date: Date? = nil) throws {
+        let alias = try Workflow.text(alias, "the alias")
+        guard (3...100).contains(alias.count), !alias.contains("\n") else {
+            throw CasebookError.invalidInput("an alias is one line of 3 to 100 characters (a shorter one would match almost any text)")
+        }
+        try changeStaff(id, by: actor, at: date) { member in
+            let known = try staffAliases()[member.id] ?? []
+            guard alias.lowercased() != member.name.lowercased(), !known.contains(where: { $0.lowercased() == alias.lowercased() }) else {
+                throw CasebookError.invalidInput("\(member.id) is already known as '\(alias)'")
+            }
+            return .aliasAdded(id: member.id, alias: alias)
+        }
+    }
+
+    /// The other names members are known by (`staff alias`), by id.
+    public func staffAliases() throws -> [String: [String]] {
+        try Self.translatingErrors {
+            var aliases: [String: [String]] = [:]
+            for stored in try store.events(in: StaffEvent.stream) where stored.type == StaffEvent.Kind.aliasAdded.rawValue {
+                if case .aliasAdded(let id, let alias) = try StaffEvent(stored: stored) { aliases[id, default: []].append(alias) }
+            }
+            return aliases
+        }
+    }
+
     /// Records that a member has left (`staff leave ID`): they can no longer act or be chosen;
     /// their history stays.
     public func leave(_ id: String, by actor: StaffMember, at date: Date? = nil) throws {

@@ -65,6 +65,8 @@ public struct StaffDirectory: Sendable, Equatable {
     private var hasIdentityMode = false
     /// The number of events folded in.
     public private(set) var version = 0
+    /// The other names each member is known by in free text (`staff alias`), by id, in the order declared.
+    public private(set) var aliases: [String: [String]] = [:]
 
     /// An empty directory.
     public init() {}
@@ -94,6 +96,7 @@ public struct StaffDirectory: Sendable, Equatable {
             }
         case .emailSet(let id, let email): members[id]?.email = email
         case .alertsSet(let id, let on): members[id]?.alertsOff = !on
+        case .aliasAdded(let id, let alias): if members[id] != nil { aliases[id, default: []].append(alias) }
         }
     }
 

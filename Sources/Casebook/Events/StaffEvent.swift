@@ -23,6 +23,9 @@ public enum StaffEvent: Sendable, Equatable {
     case emailSet(id: String, email: String?)
     /// A member turned alerts on or off (`alerts on|off`): their own setting.
     case alertsSet(id: String, on: Bool)
+    /// Another name a member is known by in free text (`staff alias`, issue 21 item 11):
+    /// subject access searches for it too.
+    case aliasAdded(id: String, alias: String)
 
     /// The stable type names, in one table.
     public enum Kind: String, Sendable, CaseIterable {
@@ -34,6 +37,7 @@ public enum StaffEvent: Sendable, Equatable {
         case identityModeSet = "IdentityModeSet"
         case emailSet = "StaffEmailSet"
         case alertsSet = "StaffAlertsSet"
+        case aliasAdded = "StaffAliasAdded"
     }
 
     /// The stream that holds the directory.
@@ -50,6 +54,7 @@ public enum StaffEvent: Sendable, Equatable {
         case .identityModeSet: return .identityModeSet
         case .emailSet: return .emailSet
         case .alertsSet: return .alertsSet
+        case .aliasAdded: return .aliasAdded
         }
     }
 
@@ -61,7 +66,7 @@ public enum StaffEvent: Sendable, Equatable {
         switch self {
         case .added(let member): return member.id
         case .loginChanged(let id, _), .roleChanged(let id, _), .scopeChanged(let id, _), .left(let id), .emailSet(let id, _),
-            .alertsSet(let id, _):
+            .alertsSet(let id, _), .aliasAdded(let id, _):
             return id
         case .identityModeSet: return nil
         }
@@ -83,6 +88,7 @@ public enum StaffEvent: Sendable, Equatable {
         case .identityModeSet(let mode): fields = ["mode": .string(mode.rawValue)]
         case .emailSet(let id, let email): fields = ["id": .string(id), "email": JSONValue(email)]
         case .alertsSet(let id, let on): fields = ["id": .string(id), "on": .bool(on)]
+        case .aliasAdded(let id, let alias): fields = ["id": .string(id), "alias": .string(alias)]
         }
         fields["v"] = 1
         return .object(fields)
@@ -121,6 +127,7 @@ public enum StaffEvent: Sendable, Equatable {
         case .alertsSet:
             guard let on = json["on"]?.bool else { throw CaseEvent.PayloadError(type: type, field: "on") }
             self = .alertsSet(id: try string("id"), on: on)
+        case .aliasAdded: self = .aliasAdded(id: try string("id"), alias: try string("alias"))
         }
     }
 }

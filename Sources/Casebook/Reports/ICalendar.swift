@@ -45,6 +45,13 @@ public enum ICalendar {
         }
     }
 
+    /// How every calendar ``document(_:stamp:name:)`` makes begins.
+    static let opening = "BEGIN:VCALENDAR\r\nPRODID:-//Casebook//Deadlines//EN\r\n"
+
+    /// Whether a file's first bytes begin as this program's calendars do: a file it may
+    /// replace when asked to refresh a calendar.
+    public static func isOwnCalendar(_ head: [UInt8]) -> Bool { head.starts(with: Array(opening.utf8)) }
+
     /// The calendar: `VCALENDAR` with `PRODID`, `VERSION:2.0`, `CALSCALE:GREGORIAN`, then
     /// the events; `stamp` is every event's `DTSTAMP` (when the file was made).
     public static func document(_ events: [Event], stamp: Date, name: String = "Casebook deadlines") -> String {

@@ -25,6 +25,8 @@ enum Projection {
         if !state.behaviourReferrals.isEmpty { referrals.append("behaviour") }
         if !state.disciplinaryReferrals.isEmpty { referrals.append("disciplinary") }
         let police = policeWord(state.policeReferral)
+        // The school by its name now (a renamed school keeps its cases, SchoolNames).
+        let school = try SchoolRows.names(in: database).current(state.opened.school)
         try database.run(
             """
             INSERT OR REPLACE INTO cases (reference, year, number, school, affected, status, is_urgent, categories,
@@ -33,7 +35,7 @@ enum Projection {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                reference, state.reference.year, state.reference.number, state.opened.school, state.opened.affected,
+                reference, state.reference.year, state.reference.number, school, state.opened.affected,
                 state.status.rawValue, state.isUrgent, state.opened.categories.map(\.rawValue).joined(separator: ","),
                 state.opened.summary, Timestamp.string(from: state.openedAt), state.closure.map { Timestamp.string(from: $0.at) },
                 investigation, finding, state.source?.kind.rawValue, state.source?.ref,
@@ -125,12 +127,16 @@ enum Projection {
         case .added(let member):
             try database.run(
                 "INSERT OR REPLACE INTO staff (id, name, role, added_at, login, school, left_at, email) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                [member.id, member.name, member.role.rawValue, date, member.login, member.scope.school, member.email])
+                [
+                    member.id, member.name, member.role.rawValue, date, member.login,
+                    try SchoolRows.names(in: database).current(member.scope).school, member.email,
+                ])
         case .loginChanged(let id, let login): try database.run("UPDATE staff SET login = ? WHERE id = ?", [login, id])
         case .roleChanged(let id, let role): try database.run("UPDATE staff SET role = ? WHERE id = ?", [role.rawValue, id])
-        case .scopeChanged(let id, let scope): try database.run("UPDATE staff SET school = ? WHERE id = ?", [scope.school, id])
+        case .scopeChanged(let id, let scope):
+            try database.run("UPDATE staff SET school = ? WHERE id = ?", [try SchoolRows.names(in: database).current(scope).school, id])
         case .left(let id): try database.run("UPDATE staff SET left_at = ? WHERE id = ?", [date, id])
-        case .identityModeSet: break
+        case .identityModeSet, .aliasAdded: break
         case .emailSet(let id, let email): try database.run("UPDATE staff SET email = ? WHERE id = ?", [email, id])
         case .alertsSet(let id, let on): try database.run("UPDATE staff SET alerts_off = ? WHERE id = ?", [on ? 0 : 1, id])
         }

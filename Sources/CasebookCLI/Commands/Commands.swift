@@ -6,7 +6,7 @@ enum Commands {
     static let all: [Command] = [
         help,
         SetupCommands.initialize, SetupCommands.addStaff, SetupCommands.listStaff, SetupCommands.login, SetupCommands.role,
-        SetupCommands.school, SetupCommands.leave, SchoolCommands.add, SchoolCommands.list,
+        SetupCommands.school, SetupCommands.leave, SetupCommands.alias, SchoolCommands.add, SchoolCommands.list, SchoolCommands.rename,
         CaseCommands.open,
         EvidenceCommands.add, EvidenceCommands.attach, CaptureCommand.capture, EvidenceCommands.list, EvidenceCommands.get,
         InvestigationCommands.start, InvestigationCommands.note, InvestigationCommands.source,

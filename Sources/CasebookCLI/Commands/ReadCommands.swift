@@ -154,10 +154,12 @@ enum ReadCommands {
                 OptionSpec(name: "format", valueName: "format", help: "text (default), or ics: every open deadline as a calendar (RFC 5545)."),
                 OptionSpec(name: "for", valueName: "id", help: "With ics: another member's deadlines (headteacher, safeguarding lead)."),
                 OptionSpec(name: "out", valueName: "file", help: "With ics: write the calendar to a new file.", file: .output),
+                ReminderCommands.replaceOption,
             ],
             examples: [
                 "casebook --as dsl.khan overdue", "casebook --as dsl.khan overdue --as-of '2026-03-29 11:00'",
                 "casebook --as smt.jones overdue --format ics --out deadlines.ics",
+                "casebook --as smt.jones overdue --format ics --out deadlines.ics --replace",
             ])
     ) { invocation in
         switch invocation.optional("format") {
@@ -166,10 +168,11 @@ enum ReadCommands {
             if invocation.optional("limit") != nil || invocation.arguments.flag("all") {
                 throw CommandError.usage("--limit and --all do not apply to --format ics: the calendar holds every open deadline")
             }
+            try ReminderCommands.checkReplace(invocation)
             return try ReminderCommands.calendar(invocation)
         case nil, "text"?:
-            if invocation.optional("for") != nil || invocation.optional("out") != nil {
-                throw CommandError.usage("--for and --out go with --format ics")
+            if invocation.optional("for") != nil || invocation.optional("out") != nil || invocation.arguments.flag("replace") {
+                throw CommandError.usage("--for, --out and --replace go with --format ics")
             }
         case let other?: throw CommandError.usage("--format must be text or ics, not '\(other)'")
         }

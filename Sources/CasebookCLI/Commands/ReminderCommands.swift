@@ -43,10 +43,24 @@ enum ReminderCommands {
             return Output(text: text, json: ["format": "ics", "events": .int(events.count), "document": .string(document)])
         }
         let bytes = Array(document.utf8)
+        var delivery = Delivery(path: path, content: .file(bytes))
+        if invocation.arguments.flag("replace") { delivery.replacing = { ICalendar.isOwnCalendar($0) } }
         return Output(
             text: "Wrote \(events.count) \(noun)\(events.count == 1 ? "" : "s") for \(member.id) to \(path) (\(bytes.count) bytes).",
             json: ["file": .string(path), "format": "ics", "events": .int(events.count), "bytes": .int(bytes.count)],
-            delivery: Delivery(path: path, content: .file(bytes)))
+            delivery: delivery)
+    }
+
+    /// `--replace` for a calendar: a cron job refreshes the same file.
+    static let replaceOption = OptionSpec(
+        name: "replace",
+        help: "With --out: replace the file if it is a calendar Casebook wrote (a regular file of yours, not a link or the database); anything else is refused.")
+
+    /// `--replace` needs `--out`.
+    static func checkReplace(_ invocation: Invocation) throws {
+        if invocation.arguments.flag("replace"), invocation.optional("out") == nil {
+            throw CommandError.usage("--replace goes with --out FILE")
+        }
     }
 
     static let digest = Command(

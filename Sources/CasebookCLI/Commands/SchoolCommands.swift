@@ -2,7 +2,7 @@ import Casebook
 import EventLog
 import Foundation
 
-/// `school add|list`: the trust's register of schools (issue 21 item 8).
+/// `school add|list|rename`: the trust's register of schools (issue 21 item 8).
 enum SchoolCommands {
     static let add = Command(
         spec: CommandSpec(
@@ -21,6 +21,34 @@ enum SchoolCommands {
         let name = try invocation.positional(0)
         try casebook.addSchool(name, by: try invocation.actor())
         return Output(text: "Added \(name) to the register.", json: ["school": .string(name)], recorded: "recorded as SchoolAdded")
+    }
+
+    static let rename = Command(
+        spec: CommandSpec(
+            name: "school rename",
+            summary: "Rename a school of the register (trust-wide headteacher); its cases and staff follow.",
+            positionals: [
+                PositionalSpec(name: "old", help: "The school's name now, as the register has it (any letter case)."),
+                PositionalSpec(name: "new", help: "Its new name: one no school has or had."),
+            ],
+            examples: ["casebook --as head school rename 'Harrowgate Fields Academy' 'Harrowgate Fields School'"],
+            discussion: """
+                Recorded as SchoolRenamed in the schools stream. The staff scoped to the school \
+                keep their scope and the cases opened under the old name stay theirs: list, \
+                show, timelines, reports and tasks give the new name, and the school's case \
+                numbers carry on. The old name is then refused where a school is given, naming \
+                the new one.
+                """)
+    ) { invocation in
+        let casebook = try invocation.casebook()
+        let old = try invocation.positional(0)
+        let new = try invocation.positional(1)
+        try casebook.renameSchool(old, to: new, by: try invocation.actor())
+        let register = try casebook.schoolRegister()
+        let renamed = register.first { StaffScope.sameSchool($0, new.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? new
+        return Output(
+            text: "Renamed \(old) to \(renamed): its cases and staff follow.",
+            json: ["from": .string(old), "school": .string(renamed)], recorded: "recorded as SchoolRenamed")
     }
 
     static let list = Command(

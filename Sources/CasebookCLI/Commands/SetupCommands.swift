@@ -125,10 +125,45 @@ enum SetupCommands {
         spec: CommandSpec(
             name: "staff list", summary: "List the staff directory.", examples: ["casebook staff list"])
     ) { invocation in
-        let members = try invocation.casebook().staff(as: try invocation.actor())
-        var table = Table(header: ["ID", "NAME", "ROLE", "SCHOOL", "LOGIN", "STATUS"])
-        table.rows = members.map { [$0.id, $0.name, $0.role.rawValue, $0.scope.label, $0.login ?? "—", $0.hasLeft ? "left" : "current"] }
-        return Output(text: table.rendered, json: .array(members.map(JSONOutput.staff)))
+        let casebook = try invocation.casebook()
+        let members = try casebook.staff(as: try invocation.actor())
+        let aliases = try casebook.staffAliases()
+        var table = Table(header: ["ID", "NAME", "ROLE", "SCHOOL", "LOGIN", "STATUS"] + (aliases.isEmpty ? [] : ["ALSO KNOWN AS"]))
+        table.rows = members.map { member in
+            [member.id, member.name, member.role.rawValue, member.scope.label, member.login ?? "—", member.hasLeft ? "left" : "current"]
+                + (aliases.isEmpty ? [] : [(aliases[member.id] ?? []).joined(separator: "; ")])
+        }
+        return Output(
+            text: table.rendered,
+            json: .array(members.map { member in
+                var value = JSONOutput.staff(member)
+                if case .object(var fields) = value {
+                    fields["aliases"] = .array((aliases[member.id] ?? []).map { .string($0) })
+                    value = .object(fields)
+                }
+                return value
+            }))
+    }
+
+    static let alias = Command(
+        spec: CommandSpec(
+            name: "staff alias",
+            summary: "Declare another name a member of staff is known by in free text, which subject-access then searches for (headteacher only).",
+            positionals: [
+                PositionalSpec(name: "id", help: "Their staff id."),
+                PositionalSpec(name: "alias", help: "The name as people write it: 'Mr Davies', a nickname, a former name (3 to 100 characters)."),
+            ],
+            options: [.at],
+            examples: ["casebook staff alias g.davies 'Coach D'"],
+            discussion: """
+                Recorded as StaffAliasAdded in the staff stream; staff list shows the aliases. \
+                subject-access ID matches the member's name, its usual forms (Mr/Ms/Dr and the \
+                surname), every alias declared here and every --also TEXT.
+                """)
+    ) { invocation in
+        let alias = try invocation.positional(1)
+        try invocation.casebook().addAlias(try invocation.positional(0), alias: alias, by: try invocation.actor(), at: try invocation.at())
+        return try changed(invocation, "is also known as '\(alias.trimmingCharacters(in: .whitespacesAndNewlines))'")
     }
 
     static let login = Command(

@@ -105,13 +105,17 @@ enum TeamCommands {
                 OptionSpec(name: "for", valueName: "id", help: "Another member's tasks (a role that reads cases)."),
                 OptionSpec(name: "format", valueName: "format", help: "text (default), or ics: the tasks as a calendar (RFC 5545)."),
                 OptionSpec(name: "out", valueName: "file", help: "With ics: write the calendar to a new file.", file: .output),
+                ReminderCommands.replaceOption,
                 OptionSpec(name: "as-of", valueName: "time", help: "Measure lateness at another instant (default: now)."),
             ],
-            examples: ["casebook --as smt.jones tasks", "casebook --as dsl.khan tasks --for smt.jones --json", "casebook --as smt.jones tasks --format ics --out tasks.ics"])
+            examples: ["casebook --as smt.jones tasks", "casebook --as dsl.khan tasks --for smt.jones --json", "casebook --as smt.jones tasks --format ics --out tasks.ics",
+                "casebook --as smt.jones tasks --format ics --out tasks.ics --replace",
+            ])
     ) { invocation in
         let format = invocation.optional("format") ?? "text"
         guard format == "text" || format == "ics" else { throw CommandError.usage("--format must be text or ics, not '\(format)'") }
         if format == "text", invocation.optional("out") != nil { throw CommandError.usage("--out goes with --format ics") }
+        try ReminderCommands.checkReplace(invocation)
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let member = try casebook.taskMember(invocation.optional("for"), by: actor)

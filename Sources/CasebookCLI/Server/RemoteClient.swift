@@ -69,9 +69,18 @@ enum RemoteClient {
                         return fail(.io, "error: cannot read \(path): \(error)")
                     }
                 case .output:
-                    // Never over an existing path: said before the server does anything.
+                    // Never over an existing path: said before the server does anything
+                    // (with --replace, a calendar Casebook made is replaced when written).
                     var status = stat()
-                    if lstat(path, &status) == 0 {
+                    if parsed.flag("replace"), lstat(path, &status) == 0,
+                        status.st_mode & S_IFMT != S_IFREG || status.st_uid != geteuid()
+                            || !ICalendar.isOwnCalendar(Array((try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).read(upToCount: 512)) ?? Data()))
+                    {
+                        return fail(
+                            .cannotCreate,
+                            "error: \(path) is not a calendar Casebook wrote (a regular file of yours); only a file Casebook made is replaced\nhint: nothing was written; choose a new name")
+                    }
+                    if !parsed.flag("replace"), lstat(path, &status) == 0 {
                         let what: String
                         switch status.st_mode & S_IFMT {
                         case S_IFDIR: what = "\(path) is a folder"
@@ -100,7 +109,8 @@ enum RemoteClient {
             return error.exitCode
         }
         do {
-            try write(response.outputFiles, expected: outputs)
+            let replacing: (([UInt8]) -> Bool)? = parsed.flag("replace") ? { ICalendar.isOwnCalendar($0) } : nil
+            try write(response.outputFiles, expected: outputs, replacing: replacing)
         } catch {
             // The server has recorded the export as handed over (docs/SECURITY.md); its
             // confirmation is not printed, since the file is not there.
@@ -167,7 +177,7 @@ enum RemoteClient {
 
     /// Writes the response's files with ``NewFile`` (0600, created new, never over anything),
     /// only at paths this command line named as outputs.
-    static func write(_ files: [OutputFile], expected: Set<String>) throws {
+    static func write(_ files: [OutputFile], expected: Set<String>, replacing: (([UInt8]) -> Bool)? = nil) throws {
         var singles: [(path: String, bytes: [UInt8])] = []
         var folders: [String: [(name: String, bytes: [UInt8])]] = [:]
         var order: [String] = []
@@ -182,7 +192,13 @@ enum RemoteClient {
                 folders[file.path, default: []].append((name, [UInt8](file.bytes)))
             }
         }
-        for (path, bytes) in singles { try NewFile.write(bytes, to: path, protecting: .nothing) }
+        for (path, bytes) in singles {
+            if let replacing {
+                try NewFile.replace(bytes, at: path, protecting: .nothing, ifExisting: replacing)
+            } else {
+                try NewFile.write(bytes, to: path, protecting: .nothing)
+            }
+        }
         for path in order { _ = try NewFile.writeFolder(folders[path] ?? [], at: path, protecting: .nothing) }
     }
 }
