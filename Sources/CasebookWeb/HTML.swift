@@ -80,6 +80,8 @@ func page(title: String, user: String, _ content: [Node]) -> Node {
                             .el("li", [], [.el("a", [("href", "/")], "My tasks")]),
                             .el("li", [], [.el("a", [("href", "/cases")], "Cases")]),
                             .el("li", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")]),
+                            .el("li", [], [.el("a", [("href", "/mine")], "My reports")]),
+                            .el("li", [], [.el("a", [("href", "/outcomes")], "Outcomes")]),
                         ])
                     ]),
                     .el("p", [("class", "who")], "Signed in as \(user)"),

@@ -130,13 +130,22 @@ public final class WebApp: Sendable {
         case 0: return tasks(user: user)
         case 2 where segments[0] == "static" && segments[1] == "casebook.css":
             return WebResponse(status: 200, headers: WebApp.securityHeaders + [("Content-Type", "text/css; charset=utf-8")], body: Data(WebApp.css.utf8))
-        case 1 where segments[0] == "cases": return list(user: user, search: param("q") ?? "")
+        case 1 where segments[0] == "cases": return list(user: user, filter: ListFilter(query))
         case 2 where segments[0] == "cases": return show(segments[1], user: user)
         case 3 where segments[0] == "cases" && segments[2] == "timeline":
             return timeline(segments[1], format: param("format") ?? "html", user: user)
+        case 3 where segments[0] == "cases" && segments[2] == "bundle":
+            return bundle(segments[1], recipient: param("recipient"), omit: param("omit") ?? "", user: user)
+        case 4 where segments[0] == "cases" && segments[2] == "evidence":
+            return evidence(segments[1], item: segments[3], user: user)
+        case 5 where segments[0] == "cases" && segments[2] == "evidence":
+            return evidenceFile(segments[1], item: segments[3], sha256: segments[4], download: param("download") != nil, user: user)
+        case 1 where segments[0] == "outcomes": return outcomes(query, user: user)
+        case 1 where segments[0] == "mine": return mine(user: user)
+        case 1 where segments[0] == "overdue": return overdue(user: user)
         case 1 where segments[0] == "step":
             guard let name = param("command"), let command = door.commands[name] else { return notFound(user: user) }
-            return form(command, user: user, values: param("case").map { ["p.case": $0] } ?? [:], problems: [])
+            return form(command, user: user, values: prefill(command, query), problems: [])
         default: return notFound(user: user)
         }
     }
@@ -176,35 +185,49 @@ public final class WebApp: Sendable {
         return html(200, "My tasks", user: user, content)
     }
 
-    func list(user: String, search: String) -> WebResponse {
-        let (result, json) = run(["list"] + (search.isEmpty ? [] : ["--search", search]), user: user)
-        guard result.exitCode == 0, let rows = json as? [[String: Any]] else { return failure(result, json: json, user: user) }
-        let form: Node = .el("form", [("method", "get"), ("action", "/cases"), ("role", "search")], [
-            .el("label", [("for", "q")], "Search"),
-            .el("input", [("id", "q"), ("name", "q"), ("type", "search"), ("value", search)]),
-            .el("button", [("type", "submit")], "Search"),
-        ])
-        return html(200, "Cases", user: user, [form, rows.isEmpty ? .el("p", [], "No cases.") : table(rows, linking: "reference")])
-    }
-
     func show(_ reference: String, user: String) -> WebResponse {
         let (result, json) = run(["show", reference], user: user)
-        guard result.exitCode == 0, let state = json as? [String: Any] else { return failure(result, json: json, user: user) }
+        guard result.exitCode == 0, let state = json as? [String: Any] else {
+            // HR reads no case page, only a referred case's disciplinary bundle (the timeline).
+            if result.exitCode == 77 {
+                return html(403, "Not permitted", user: user, [.el("p", [], "You may not read this case page.")] + problems(json, result) + [
+                    .el("p", [], [.text("Hearing a disciplinary referral for HR? The disciplinary bundle: ")] + timelineLinks(reference))
+                ])
+            }
+            return failure(result, json: json, user: user)
+        }
+        let ref = percent(reference)
         var content: [Node] = [
-            .el("p", [], [.el("a", [("href", "/cases/\(percent(reference))/timeline?format=html")], "Timeline (HTML)"), .text(" · "),
-                .el("a", [("href", "/cases/\(percent(reference))/timeline?format=json")], "JSON"), .text(" · "),
-                .el("a", [("href", "/cases/\(percent(reference))/timeline?format=csv")], "CSV")]),
+            .el("p", [], [.text("Timeline: ")] + timelineLinks(reference) + [.text(" · "), .el("a", [("href", "/cases/\(ref)/bundle")], "Police bundle")]),
             .el("h2", [], "Steps you may take"),
         ]
         let allowed = state["allowed"] as? [[String: Any]] ?? []
         var seen = Set<String>()
         var buttons: [Node] = []
+        var perEntry: [Node] = []
         for step in allowed {
-            guard let command = step["step"] as? String, door.commands[command] != nil, seen.insert(command).inserted else { continue }
-            let link = "/step?command=\(percent(command))&case=\(percent(reference))"
-            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", link)], command)]))
+            guard let name = step["step"] as? String, let command = door.commands[name], seen.insert(name).inserted else { continue }
+            let link = "/step?command=\(percent(name))&case=\(ref)"
+            let subjects = (step["subjects"] as? [String]) ?? []
+            // A step on one entry (withdraw E1, N2…): a link for each, its form prefilled.
+            if command.positionals.count >= 2, !subjects.isEmpty {
+                let field = command.positionals[1].name
+                perEntry.append(.el("li", [], [.text(name + ": ")] + subjects.enumerated().flatMap { index, subject -> [Node] in
+                    (index == 0 ? [] : [.text(" ")]) + [.el("a", [("class", "button"), ("href", "\(link)&\(percent(field))=\(percent(subject))")], "\(name) \(subject)")]
+                }))
+                continue
+            }
+            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", link)], name)]))
+        }
+        // Assigning an owner is not a workflow step (checked by role and scope when posted).
+        if door.commands["assign"] != nil, !seen.contains("assign") {
+            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", "/step?command=assign&case=\(ref)")], "assign")]))
         }
         content.append(buttons.isEmpty ? .el("p", [], "None now.") : .el("ul", [("class", "steps")], buttons))
+        if !perEntry.isEmpty {
+            content.append(.el("h3", [], "Withdraw or correct an entry"))
+            content.append(.el("ul", [("class", "entries")], perEntry))
+        }
         let blocked = state["blocked"] as? [[String: Any]] ?? []
         if !blocked.isEmpty {
             content.append(.el("h2", [], "Steps blocked now"))
@@ -213,22 +236,47 @@ public final class WebApp: Sendable {
                 return .el("li", [], [.el("strong", [], string(step["step"]))] + [.el("ul", [], reasons)])
             }))
         }
+        content.append(.el("h2", [], "Evidence"))
+        content.append(evidenceList(reference, state["evidence"] as? [[String: Any]] ?? []))
         content.append(.el("h2", [], "The case"))
-        let shown = state.filter { !["allowed", "blocked", "othersMay"].contains($0.key) }
+        let shown = state.filter { !["allowed", "blocked", "othersMay", "evidence"].contains($0.key) }
         content.append(value(shown))
         return html(200, "Case \(reference)", user: user, content)
     }
 
+    /// The timeline's formats, each a download (`timeline CASE --format F`).
+    static let timelineFormats: [(format: String, label: String, type: String, suffix: String)] = [
+        ("html", "HTML", "text/html; charset=utf-8", "html"), ("text", "text", "text/plain; charset=utf-8", "txt"),
+        ("md", "Markdown", "text/markdown; charset=utf-8", "md"), ("json", "JSON", "application/json", "json"),
+        ("csv", "CSV", "text/csv; charset=utf-8", "csv"),
+    ]
+
+    func timelineLinks(_ reference: String) -> [Node] {
+        WebApp.timelineFormats.enumerated().flatMap { index, format -> [Node] in
+            (index == 0 ? [] : [.text(" · ")]) + [.el("a", [("href", "/cases/\(percent(reference))/timeline?format=\(format.format)")], format.label)]
+        }
+    }
+
     func timeline(_ reference: String, format: String, user: String) -> WebResponse {
-        let types = ["html": "text/html; charset=utf-8", "json": "application/json", "csv": "text/csv; charset=utf-8"]
-        guard let type = types[format] else { return notFound(user: user) }
-        let name = "\(reference.filter { $0.isLetter || $0.isNumber || $0 == "-" })-timeline.\(format)"
+        guard let known = WebApp.timelineFormats.first(where: { $0.format == format }) else { return notFound(user: user) }
+        let name = "\(WebApp.safeReference(reference))-timeline.\(known.suffix)"
         let (result, json) = run(["timeline", reference, "--format", format, "--out", name], user: user)
         guard result.exitCode == 0, let file = result.files.first else { return failure(result, json: json, user: user) }
         // A timeline in HTML is the command's own document: served as a download, never inline.
-        return WebResponse(
+        return download(file.bytes, name: name, type: known.type)
+    }
+
+    /// A download: never shown inline, under a name made here.
+    func download(_ bytes: Data, name: String, type: String) -> WebResponse {
+        WebResponse(
             status: 200, headers: WebApp.securityHeaders + [("Content-Type", type), ("Content-Disposition", "attachment; filename=\"\(name)\"")],
-            body: file.bytes)
+            body: bytes)
+    }
+
+    /// A case reference reduced to letters, digits and '-', for a file name.
+    static func safeReference(_ reference: String) -> String {
+        let kept = String(reference.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }.prefix(40))
+        return kept.isEmpty ? "case" : kept
     }
 
     // MARK: Forms
@@ -436,9 +484,9 @@ public final class WebApp: Sendable {
             .el("tbody", [], rows.map { row in
                 .el("tr", [], columns.map { column in
                     if column == key, let reference = row[column] as? String {
-                        return .el("td", [], [.el("a", [("href", "/cases/\(percent(reference))")], reference)])
+                        return .el("td", [("data-label", words(column))], [.el("a", [("href", "/cases/\(percent(reference))")], reference)])
                     }
-                    return .el("td", [], [value(row[column])])
+                    return .el("td", [("data-label", words(column))], [value(row[column])])
                 })
             }),
         ])])
@@ -484,6 +532,27 @@ public final class WebApp: Sendable {
         .rule { color: #444; }
         dt { font-weight: bold; }
         dd { margin: 0 0 0.5rem 1rem; }
-        @media print { header, form, ul.steps { display: none; } }
+        main, td, dd, figcaption { overflow-wrap: anywhere; }
+        select { font: inherit; }
+        label.inline { display: inline; font-weight: normal; margin-left: 0.25rem; }
+        form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
+        form.filters .field { min-width: 12rem; }
+        ul.evidence { padding-left: 1.25rem; }
+        ul.entries a.button { margin: 0.2rem 0; }
+        .thumbs { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.25rem 0; }
+        img.thumb { max-width: 10rem; max-height: 8rem; border: 1px solid #888; }
+        img.full { max-width: 100%; height: auto; border: 1px solid #888; }
+        figure { margin: 1rem 0; }
+        .confidential { font-weight: bold; }
+        @media (max-width: 40rem) {
+          main { padding: 0.5rem; }
+          table, tbody, tr, td { display: block; }
+          thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+          tr { border: 1px solid #888; margin-bottom: 0.5rem; }
+          th, td { border: none; }
+          td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+          dd { margin-left: 0.5rem; }
+        }
+        @media print { header, form, ul.steps, ul.entries { display: none; } }
         """
 }

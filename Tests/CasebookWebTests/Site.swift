@@ -19,7 +19,7 @@ final class Site {
         var description: String { "HTTP \(status) \(headers) \(body.prefix(2000))" }
     }
 
-    static let passwords = ["t.pennington": "pw-teacher", "dsl.khan": "pw-dsl", "k.marsh": "pw-other", "smt.far": "pw-far"]
+    static let passwords = ["t.pennington": "pw-teacher", "dsl.khan": "pw-dsl", "k.marsh": "pw-other", "smt.far": "pw-far", "hr.lee": "pw-hr"]
     /// A 1×1 PNG.
     static let png: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
@@ -46,7 +46,7 @@ final class Site {
         port = try Site.freePort()
         let webUser = getuid() == 0 ? "www-data" : (String(validatingCString: getpwuid(getuid()).pointee.pw_name) ?? "")
         try run(casebook, ["--db", "db.sqlite", "init", "--admin", "head", "--name", "Hannah Head"])
-        for (id, role) in [("t.pennington", "staff"), ("dsl.khan", "safeguarding-lead"), ("k.marsh", "staff")] {
+        for (id, role) in [("t.pennington", "staff"), ("dsl.khan", "safeguarding-lead"), ("k.marsh", "staff"), ("hr.lee", "hr")] {
             try run(casebook, ["--db", "db.sqlite", "staff", "add", id, "--name", id, "--role", role, "--login", id, "--login-not-yet-created"])
         }
         // A senior manager of another school: the trust's cases are out of their scope.
@@ -178,6 +178,29 @@ final class Site {
     func notes(_ reference: String) throws -> String {
         try run(casebook, ["--db", "db.sqlite", "--json", "show", reference])
             .components(separatedBy: "\n").filter { $0.contains("\"text\"") }.joined(separator: "\n")
+    }
+
+    /// The audit trail of one case, as JSON text (read as the headteacher).
+    func audit(_ reference: String) throws -> String {
+        try run(casebook, ["--db", "db.sqlite", "--json", "audit", "--case", reference])
+    }
+
+    /// Gets a step's form and posts it with `fields`, as `user`.
+    func step(_ command: String, case reference: String, as user: String, fields: [String: String], files: [String: String] = [:]) throws -> Answer {
+        let form = try get("/step?command=\(command.replacingOccurrences(of: " ", with: "+"))&case=\(reference)", as: user)
+        return try post(as: user, form: form, command: command, fields: ["p.case": reference].merging(fields) { $1 }, files: files)
+    }
+
+    /// Gets `path` and saves the body as bytes (curl -o), for binary downloads.
+    func download(_ path: String, as user: String, to name: String) throws -> (status: Int, path: String, headers: String) {
+        let file = folder + "/" + name
+        let headers = folder + "/headers-\(UUID().uuidString)"
+        defer { unlink(headers) }
+        let password = Site.passwords[user] ?? ""
+        _ = try run("/usr/bin/curl", ["-s", "-S", "-u", "\(user):\(password)", "-D", headers, "-o", file, url(path)])
+        let head = (try? String(contentsOfFile: headers, encoding: .utf8)) ?? ""
+        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return (status, file, head)
     }
 
     func caseCount() throws -> Int {
