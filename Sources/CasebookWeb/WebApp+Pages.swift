@@ -230,7 +230,6 @@ extension WebApp {
         guard let found = items.first(where: { string($0["id"]) == item }) else { return notFound(user: user) }
         var content: [Node] = [.el("p", [], [.el("a", [("href", "/cases/\(percent(reference))")], "Back to \(reference)")])]
         let files = found["files"] as? [[String: Any]] ?? []
-        content.append(value(found.filter { !["files", "capture"].contains($0.key) }))
         content.append(.el("h2", [], "Files"))
         if (found["childSexualImagery"] as? Bool) == true {
             content.append(.el("p", [], "Child sexual imagery: no files are kept or shown (SPEC §9)."))
@@ -250,6 +249,8 @@ extension WebApp {
                 content.append(.el("figure", [], [caption]))
             }
         }
+        content.append(.el("h2", [], "The item"))
+        content.append(value(found.filter { !["files", "capture"].contains($0.key) }))
         return html(200, "Evidence \(item) of \(reference)", user: user, content)
     }
 

@@ -228,16 +228,27 @@ public final class WebApp: Sendable {
             content.append(.el("h3", [], "Withdraw or correct an entry"))
             content.append(.el("ul", [("class", "entries")], perEntry))
         }
-        let blocked = state["blocked"] as? [[String: Any]] ?? []
-        if !blocked.isEmpty {
-            content.append(.el("h2", [], "Steps blocked now"))
-            content.append(.el("ul", [], blocked.map { step in
-                let reasons = (step["because"] as? [[String: Any]] ?? []).map { refusal($0) }
-                return .el("li", [], [.el("strong", [], string(step["step"]))] + [.el("ul", [], reasons)])
-            }))
-        }
         content.append(.el("h2", [], "Evidence"))
         content.append(evidenceList(reference, state["evidence"] as? [[String: Any]] ?? []))
+        let blocked = state["blocked"] as? [[String: Any]] ?? []
+        if !blocked.isEmpty {
+            // Steps blocked for the same reasons are listed together (a closed case blocks
+            // most steps for one reason), each reason with its rule and clause.
+            var groups: [(steps: [String], reasons: [Node])] = []
+            for step in blocked {
+                let reasons = (step["because"] as? [[String: Any]] ?? []).map { refusal($0) }
+                let key = Node.fragment(reasons)
+                if let index = groups.firstIndex(where: { Node.fragment($0.reasons) == key }) {
+                    if !groups[index].steps.contains(string(step["step"])) { groups[index].steps.append(string(step["step"])) }
+                } else {
+                    groups.append(([string(step["step"])], reasons))
+                }
+            }
+            content.append(.el("h2", [], "Steps blocked now"))
+            content.append(.el("ul", [("class", "blocked")], groups.map { group in
+                .el("li", [], [.el("strong", [], group.steps.joined(separator: ", "))] + [.el("ul", [], group.reasons)])
+            }))
+        }
         content.append(.el("h2", [], "The case"))
         let shown = state.filter { !["allowed", "blocked", "othersMay", "evidence"].contains($0.key) }
         content.append(value(shown))
@@ -320,11 +331,14 @@ public final class WebApp: Sendable {
     }
 
     func post(_ request: WebRequest, user: String) -> WebResponse {
-        // Same origin only: a browser says where a form came from.
+        // Same origin only: a browser says where a form came from, in Sec-Fetch-Site and in
+        // Origin. Origin "null" is what a browser sends for its own same-origin form under
+        // `Referrer-Policy: no-referrer` (Chromium does): it proves nothing either way, and
+        // the token below, bound to the person and the form, decides.
         if let site = request.variables["HTTP_SEC_FETCH_SITE"], site != "same-origin", site != "none" {
             return html(403, "Refused", user: user, [.el("p", [], "A form from another site was refused; nothing was recorded.")])
         }
-        if let origin = request.variables["HTTP_ORIGIN"] {
+        if let origin = request.variables["HTTP_ORIGIN"], origin != "null" {
             let host = request.variables["HTTP_HOST"] ?? ""
             let ok = origin == "http://\(host)" || origin == "https://\(host)"
             guard ok else { return html(403, "Refused", user: user, [.el("p", [], "A form from another site was refused; nothing was recorded.")]) }
@@ -436,7 +450,12 @@ public final class WebApp: Sendable {
         let error = (json as? [String: Any])?["error"] as? [String: Any]
         let message = (error?["message"] as? String) ?? result.stderr
         let refusals = error?["refusals"] as? [[String: Any]] ?? []
-        var nodes: [Node] = [.el("div", [("class", "problem"), ("role", "alert")], [.el("p", [], message.trimmingCharacters(in: .whitespacesAndNewlines))])]
+        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        // With the refusals listed below, only the message's first line ("the step is not
+        // allowed now (1 rule blocks it):"); the rest repeats them in the command line's words.
+        if !refusals.isEmpty, let line = text.split(separator: "\n").first { text = String(line) }
+        if text.hasPrefix("error: ") { text = String(text.dropFirst("error: ".count)) }
+        var nodes: [Node] = [.el("div", [("class", "problem"), ("role", "alert")], [.el("p", [], text)])]
         if !refusals.isEmpty { nodes.append(.el("ul", [("class", "refusals")], refusals.map(refusal))) }
         return nodes
     }
@@ -471,8 +490,27 @@ public final class WebApp: Sendable {
             if items.isEmpty { return .text("none") }
             return .el("ul", [], items.map { .el("li", [], [self.value($0)]) })
         case nil, is NSNull: return .text("—")
+        case let text as String:
+            // A UTC instant of the JSON output, shown in local time (the server's TZ).
+            if let local = WebApp.localTime(text) { return .el("time", [("datetime", text)], local) }
+            return .text(text)
         default: return .text(string(value))
         }
+    }
+
+    /// "2026-12-07T22:22:09.980Z" → "2026-12-07 22:22 GMT" in the server's time zone; nil
+    /// for anything that is not such an instant.
+    static func localTime(_ text: String) -> String? {
+        guard text.count >= 20, text.count <= 30, text.hasSuffix("Z"), text.dropFirst(10).first == "T" else { return nil }
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let plain = ISO8601DateFormatter()
+        guard let date = parser.date(from: text) ?? plain.date(from: text) else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        return formatter.string(from: date)
     }
 
     func table(_ rows: [[String: Any]], linking key: String?) -> Node {
@@ -514,7 +552,8 @@ public final class WebApp: Sendable {
 
     static let css = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #111; background: #fff; line-height: 1.5; }
-        header { background: #123; color: #fff; padding: 0.5rem 1rem; display: flex; flex-wrap: wrap; justify-content: space-between; }
+        header { background: #123; color: #fff; padding: 0.5rem 1rem; display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 0.5rem 1rem; }
+        header p { margin: 0; }
         header a { color: #fff; }
         nav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
         main { padding: 1rem; max-width: 60rem; }
@@ -544,6 +583,11 @@ public final class WebApp: Sendable {
         img.full { max-width: 100%; height: auto; border: 1px solid #888; }
         figure { margin: 1rem 0; }
         .confidential { font-weight: bold; }
+        ul.blocked > li { margin-bottom: 0.5rem; }
+        @media (min-width: 40rem) {
+          dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+          dt, dd { margin: 0; }
+        }
         @media (max-width: 40rem) {
           main { padding: 0.5rem; }
           table, tbody, tr, td { display: block; }

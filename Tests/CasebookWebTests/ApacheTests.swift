@@ -34,7 +34,7 @@ import TestSupport
         let form = try site.get("/step?command=concern+report", as: "t.pennington")
         try #require(form.status == 200, "\(form) \(site.errorLog)")
         #expect(form.body.contains("name=\"o.file\""), "\(form.body)")
-        let png = try site.write("post.png", Data(Site.png))
+        let png = try site.picture("post.png")
         let reported = try site.post(
             as: "t.pennington", form: form, command: "concern report",
             fields: ["o.summary": "Posts about me on Chirp", "o.url": "https://chirp.example/p/1"], files: ["o.file": png])
@@ -141,7 +141,7 @@ import TestSupport
         let image = try site.download(src, as: "dsl.khan", to: "seen.png")
         #expect(image.status == 200, "\(image.headers)")
         #expect(image.headers.lowercased().contains("content-type: image/png"), "\(image.headers)")
-        #expect(FileManager.default.contents(atPath: image.path) == Data(Site.png))
+        #expect(FileManager.default.contents(atPath: image.path) == FileManager.default.contents(atPath: png))
         #expect(try gets() == getsBefore + 1, "one view, one evidence get in the audit trail")
         let view = try site.get("/cases/\(reference)/evidence/E1", as: "dsl.khan")
         #expect(view.status == 200 && view.body.contains("src=\"\(src)\"") && view.body.contains("post.png"), "\(view)")
@@ -258,6 +258,9 @@ import TestSupport
                 if user == "dsl.khan" {
                     #expect(checked.output.contains("H1: Case \(reference)"), "\(checked.output)")
                     #expect(checked.output.contains(payload), "the note shows as text: \(checked.output)")
+                    // A real browser's own form is accepted as same-origin (and refused here by the rules).
+                    #expect(checked.output.contains("PAGE: refusal 390\nH1: Triage"), "\(checked.output)")
+                    #expect(!checked.output.contains("A form from another site was refused"), "\(checked.output)")
                 }
             }
         }

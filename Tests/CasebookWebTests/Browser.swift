@@ -38,6 +38,8 @@ enum Browser {
         import base64, json, sys
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
         from axe_selenium_python import Axe
         pages, user, password, shots = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
         options = webdriver.ChromeOptions()
@@ -62,7 +64,10 @@ enum Browser {
                             element = driver.find_element("id", field)
                             element.clear()
                             element.send_keys(value)
-                        driver.find_element("css selector", "main form button[type=submit]").click()
+                        button = driver.find_element("css selector", "main form button[type=submit]")
+                        button.click()
+                        # Until the answer has replaced the form (a readiness wait, not a delay).
+                        WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))
                     print("PAGE:", page["name"], width)
                     if page.get("check", True):
                         print("H1:", driver.find_element("tag name", "h1").text)

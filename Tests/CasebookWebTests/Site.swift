@@ -238,6 +238,29 @@ final class Site {
 
     // MARK: Support
 
+    /// A made-up screenshot of a post (grey bars for text, no person in it), 360×220, as a
+    /// PNG written by Python's zlib: something a page can show visibly.
+    func picture(_ name: String) throws -> String {
+        let path = folder + "/" + name
+        let script = """
+            import struct, sys, zlib
+            w, h = 360, 220
+            def pixel(x, y):
+                if y < 36: return (29, 161, 242)
+                if 14 <= x < 46 and 50 <= y < 82: return (200, 120, 60)
+                for top, left, length, colour in [(54, 60, 140, (30, 30, 30)), (70, 60, 100, (120, 120, 120)), (104, 14, 320, (90, 90, 90)),
+                                                  (122, 14, 300, (90, 90, 90)), (140, 14, 250, (90, 90, 90)), (176, 14, 120, (29, 161, 242))]:
+                    if top <= y < top + 9 and left <= x < left + length: return colour
+                return (250, 250, 250)
+            raw = b"".join(b"\\x00" + b"".join(bytes(pixel(x, y)) for x in range(w)) for y in range(h))
+            def chunk(kind, data): return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+            png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+            open(sys.argv[1], "wb").write(png)
+            """
+        try run("/usr/bin/python3", ["-c", script, path])
+        return path
+    }
+
     func write(_ name: String, _ data: Data) throws -> String {
         let path = folder + "/" + name
         try data.write(to: URL(fileURLWithPath: path))
