@@ -122,7 +122,8 @@ ProxyPass "/" "unix:{web}|scgi://localhost/"
             done = subprocess.run([casebook, "--server", sock, "--json"] + words, capture_output=True)
             return done.returncode, len(done.stdout), time.perf_counter() - started
 
-        pairs = [("case page", f"/cases/{args.case}", ["show", args.case]), ("task list", "/", ["tasks"])]
+        # The home page runs `tasks --limit 100` (WebApp.taskLimit): the same command here.
+        pairs = [("case page", f"/cases/{args.case}", ["show", args.case]), ("task list", "/", ["tasks", "--limit", "100"])]
         print(f"load average before: {os.getloadavg()}")
         results = {}
         for label, path, words in pairs:
@@ -179,7 +180,10 @@ ProxyPass "/" "unix:{web}|scgi://localhost/"
             print(f"latency ms: p50 {percentile(latencies, 50) * 1000:.0f}, p95 {percentile(latencies, 95) * 1000:.0f}, "
                   f"p99 {percentile(latencies, 99) * 1000:.0f}, max {max(latencies) * 1000:.0f}")
         if errors:
-            print("errors:", errors[:10])
+            counts = {}
+            for error in errors:
+                counts[error] = counts.get(error, 0) + 1
+            print("errors:", counts)
         print(f"load average after: {os.getloadavg()}")
     finally:
         for process in [httpd, serve]:

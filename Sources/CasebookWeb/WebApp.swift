@@ -171,8 +171,12 @@ public final class WebApp: Sendable {
         html(404, "Not found", user: user, [.el("p", [], "There is nothing here, or nothing you may see.")])
     }
 
+    /// How many tasks the home page shows (the soonest): a trust-wide headteacher of a large
+    /// trust can have thousands, and a page of them all is megabytes.
+    static let taskLimit = 100
+
     func tasks(user: String) -> WebResponse {
-        let (result, json) = run(["tasks"], user: user)
+        let (result, json) = run(["tasks", "--limit", "\(WebApp.taskLimit)"], user: user)
         var content: [Node] = [.el("p", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")])]
         guard result.exitCode == 0, let object = json as? [String: Any] else {
             // A member who has no tasks of their own (a teacher) still reports concerns.
@@ -181,6 +185,10 @@ public final class WebApp: Sendable {
             return failure(result, json: json, user: user)
         }
         let items = object["tasks"] as? [[String: Any]] ?? []
+        let total = (object["total"] as? Int) ?? items.count
+        if total > items.count {
+            content.append(.el("p", [], "The \(items.count) soonest of \(total) tasks. The case list and Overdue show the rest."))
+        }
         content.append(items.isEmpty ? .el("p", [], "Nothing waits on you.") : table(items, linking: "case"))
         return html(200, "My tasks", user: user, content)
     }
@@ -508,7 +516,9 @@ public final class WebApp: Sendable {
         guard let date = parser.date(from: text) ?? plain.date(from: text) else { return nil }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone.current
+        // The command line's zone: TZ, or Europe/London.
+        let zone = ProcessInfo.processInfo.environment["TZ"].flatMap { TimeZone(identifier: $0) }
+        formatter.timeZone = zone ?? TimeZone(identifier: "Europe/London") ?? TimeZone.current
         formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
         return formatter.string(from: date)
     }

@@ -229,6 +229,13 @@ import TestSupport
         #expect(csiPage.status == 200 && csiPage.body.contains("no files are kept"), "\(csiPage)")
         #expect(!csiPage.body.contains("<img") && !csiPage.body.contains("/evidence/E1/"))
 
+        // One concern left waiting, so the safeguarding lead's task list has a row.
+        let waiting = try site.post(
+            as: "t.pennington", form: try site.get("/step?command=concern+report", as: "t.pennington"), command: "concern report",
+            fields: ["o.summary": "A parents' forum thread names me", "o.url": "https://forum.example/t/42"])
+        #expect(waiting.status == 303)
+        #expect(try site.get("/", as: "dsl.khan").body.contains("/cases/CB-\(year)-0003\""))
+
         // A real browser: every page type at a phone's and a desktop's width, axe-core finding
         // no WCAG 2.2 A/AA violation and no page scrolling sideways. With CASEBOOK_SCREENSHOTS
         // set to a folder (docs/screenshots), it also writes a PNG of each.
