@@ -1,6 +1,10 @@
 import EventLog
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One input of a command, as its declaration gives it (positional or option).
 public struct WebField: Sendable {
     public enum Kind: Sendable { case text, flag, file }
@@ -184,7 +188,8 @@ public final class WebApp: Sendable {
             if result.exitCode == 77 { return html(403, "My tasks", user: user, content + problems(json, result)) }
             return failure(result, json: json, user: user)
         }
-        let items = object["tasks"] as? [[String: Any]] ?? []
+        // The command line's words for the next step are left out: the case's page has its buttons.
+        let items = (object["tasks"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "command" } }
         let total = (object["total"] as? Int) ?? items.count
         if total > items.count {
             content.append(.el("p", [], "The \(items.count) soonest of \(total) tasks. The case list and Overdue show the rest."))
@@ -506,21 +511,52 @@ public final class WebApp: Sendable {
         }
     }
 
-    /// "2026-12-07T22:22:09.980Z" → "2026-12-07 22:22 GMT" in the server's time zone; nil
-    /// for anything that is not such an instant.
+    /// The command line's zone (`LocalTime.fromTZ`): TZ, or Europe/London; its British names.
+    static let zone: TimeZone = {
+        let value = ProcessInfo.processInfo.environment["TZ"].flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
+        let name = value.hasPrefix(":") ? String(value.dropFirst()) : value
+        return TimeZone(identifier: name) ?? TimeZone(identifier: "Europe/London") ?? TimeZone.current
+    }()
+    static let zoneNames: (standard: String, daylight: String) = {
+        let british = Locale(identifier: "en_GB")
+        let fallback = zone.abbreviation() ?? zone.identifier
+        return (zone.localizedName(for: .shortStandard, locale: british) ?? fallback, zone.localizedName(for: .shortDaylightSaving, locale: british) ?? fallback)
+    }()
+
+    /// "2026-12-07T22:22:09.980Z" → "2026-12-07 22:22 GMT" in the command line's zone; nil
+    /// for anything that is not such an instant. By hand (timegm, gmtime_r): a formatter
+    /// made for each cell of a long table costs more than the rest of the page.
     static func localTime(_ text: String) -> String? {
-        guard text.count >= 20, text.count <= 30, text.hasSuffix("Z"), text.dropFirst(10).first == "T" else { return nil }
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let plain = ISO8601DateFormatter()
-        guard let date = parser.date(from: text) ?? plain.date(from: text) else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        // The command line's zone: TZ, or Europe/London.
-        let zone = ProcessInfo.processInfo.environment["TZ"].flatMap { TimeZone(identifier: $0) }
-        formatter.timeZone = zone ?? TimeZone(identifier: "Europe/London") ?? TimeZone.current
-        formatter.dateFormat = "yyyy-MM-dd HH:mm zzz"
-        return formatter.string(from: date)
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 30, bytes.last == UInt8(ascii: "Z"), bytes[10] == UInt8(ascii: "T"),
+            bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int32? {
+            var value: Int32 = 0
+            for byte in bytes[from..<(from + count)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int32(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        let utc = timegm(&parts)
+        let date = Date(timeIntervalSince1970: TimeInterval(utc))
+        var local = utc + time_t(zone.secondsFromGMT(for: date))
+        var shown = tm()
+        guard gmtime_r(&local, &shown) != nil else { return nil }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(shown.tm_year + 1900)-\(two(shown.tm_mon + 1))-\(two(shown.tm_mday)) \(two(shown.tm_hour)):\(two(shown.tm_min)) "
+            + (zone.isDaylightSavingTime(for: date) ? zoneNames.daylight : zoneNames.standard)
     }
 
     func table(_ rows: [[String: Any]], linking key: String?) -> Node {

@@ -190,6 +190,16 @@ import TestSupport
         #expect(throws: Tar.NameTooLong.self) { try Tar.archive([(String(repeating: "x", count: 300), Data())], modified: Date()) }
     }
 
+    @Test func instantsAreShownInLocalTime() {
+        // The test runs with TZ unset or set; Europe/London is the default, as on the command line.
+        guard WebApp.zone.identifier == "Europe/London" else { return }
+        #expect(WebApp.localTime("2026-12-07T22:22:09.980Z") == "2026-12-07 22:22 GMT")
+        #expect(WebApp.localTime("2026-07-01T23:30:00Z") == "2026-07-02 00:30 BST")
+        #expect(WebApp.localTime("2026-13-01T23:30:00Z") == nil)
+        #expect(WebApp.localTime("CB-2026-0001") == nil)
+        #expect(WebApp.localTime("2026-12-07 22:22:09.980Z") == nil)
+    }
+
     @Test func onlyFourImageTypesAreSniffed() {
         #expect(ImageSniff.mediaType(of: Self.png) == "image/png")
         #expect(ImageSniff.mediaType(of: Data([0xFF, 0xD8, 0xFF, 0xE0])) == "image/jpeg")
