@@ -602,7 +602,8 @@ public final class WebApp: Sendable {
         header p { margin: 0; }
         header a { color: #fff; }
         nav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-        main { padding: 1rem; max-width: 60rem; }
+        main { padding: 1rem; max-width: 80rem; }
+        main > p, .field, dl { max-width: 60rem; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; }
         th, td { border: 1px solid #888; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
@@ -617,7 +618,8 @@ public final class WebApp: Sendable {
         .rule { color: #444; }
         dt { font-weight: bold; }
         dd { margin: 0 0 0.5rem 1rem; }
-        main, td, dd, figcaption { overflow-wrap: anywhere; }
+        main, dd, figcaption { overflow-wrap: anywhere; }
+        th, td { overflow-wrap: normal; }
         select { font: inherit; }
         label.inline { display: inline; font-weight: normal; margin-left: 0.25rem; }
         form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
@@ -639,7 +641,7 @@ public final class WebApp: Sendable {
           table, tbody, tr, td { display: block; }
           thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
           tr { border: 1px solid #888; margin-bottom: 0.5rem; }
-          th, td { border: none; }
+          th, td { border: none; overflow-wrap: anywhere; }
           td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
           dd { margin-left: 0.5rem; }
         }

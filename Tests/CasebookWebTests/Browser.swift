@@ -75,6 +75,14 @@ enum Browser {
                     if page.get("check", True) and driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth"):
                         print("OVERFLOW:", page["name"], width, driver.execute_script("return document.documentElement.scrollWidth"))
                         failed = True
+                    # Photographed before axe runs: its contrast check scrolls boxes that scroll.
+                    if shots:
+                        height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, %d)" % (1600 if width == 390 else 1100))
+                        shot = driver.execute_cdp_cmd("Page.captureScreenshot",
+                            {"format": "png", "captureBeyondViewport": True,
+                             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+                        with open(f"{shots}/{page['name']}-{label}.png", "wb") as f:
+                            f.write(base64.b64decode(shot["data"]))
                     axe = Axe(driver)
                     axe.inject()
                     # axe.run returns a promise; execute_script awaits it. The WCAG 2.1 and 2.2
@@ -89,13 +97,6 @@ enum Browser {
                     violations = [{"id": v["id"], "nodes": [n["html"][:200] for n in v["nodes"]]} for v in results["violations"]]
                     print("VIOLATIONS:", json.dumps(violations))
                     failed = failed or (bool(violations) and page.get("check", True))
-                    if shots:
-                        height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, %d)" % (1600 if width == 390 else 1100))
-                        shot = driver.execute_cdp_cmd("Page.captureScreenshot",
-                            {"format": "png", "captureBeyondViewport": True,
-                             "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
-                        with open(f"{shots}/{page['name']}-{label}.png", "wb") as f:
-                            f.write(base64.b64decode(shot["data"]))
             sys.exit(1 if failed else 0)
         finally:
             driver.quit()
