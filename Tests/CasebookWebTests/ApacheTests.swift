@@ -77,7 +77,7 @@ import TestSupport
         let notes = try site.notes(reference)
 
         // The timeline downloads in each format.
-        for format in ["html", "json", "csv"] {
+        for format in ["html", "text", "md", "json", "csv"] {
             let timeline = try site.get("/cases/\(reference)/timeline?format=\(format)", as: "dsl.khan")
             #expect(timeline.status == 200, "\(format): \(timeline)")
             #expect(timeline.header("Content-Disposition")?.hasPrefix("attachment") == true)
