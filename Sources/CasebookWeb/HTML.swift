@@ -30,12 +30,16 @@ public indirect enum Node: Sendable, Equatable {
 
     func render(into out: inout String) {
         switch self {
-        case .text(let text): out += Node.escape(text)
+        case .text(let text): Node.escape(text, into: &out)
         case .fragment(let nodes): for node in nodes { node.render(into: &out) }
         case .element(let tag, let attributes, let children):
             out += "<" + tag
             for (name, value) in attributes {
-                out += " " + name + "=\"" + Node.escape(value) + "\""
+                out += " "
+                out += name
+                out += "=\""
+                Node.escape(value, into: &out)
+                out += "\""
             }
             out += ">"
             guard !Node.void.contains(tag) else { return }
@@ -47,7 +51,20 @@ public indirect enum Node: Sendable, Equatable {
     /// Escapes text for an HTML text node or a double-quoted attribute value.
     public static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.utf8.count)
+        escape(text, into: &out)
+        return out
+    }
+
+    /// Appends `text` escaped: as it is when it holds nothing to escape (most text).
+    static func escape(_ text: String, into out: inout String) {
+        let needsEscaping = text.utf8.contains { byte in
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+                || byte == UInt8(ascii: "'") || byte == 0
+        }
+        guard needsEscaping else {
+            out += text
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
@@ -59,7 +76,6 @@ public indirect enum Node: Sendable, Equatable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out
     }
 }
 
@@ -80,6 +96,8 @@ func page(title: String, user: String, _ content: [Node]) -> Node {
                             .el("li", [], [.el("a", [("href", "/")], "My tasks")]),
                             .el("li", [], [.el("a", [("href", "/cases")], "Cases")]),
                             .el("li", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")]),
+                            .el("li", [], [.el("a", [("href", "/mine")], "My reports")]),
+                            .el("li", [], [.el("a", [("href", "/outcomes")], "Outcomes")]),
                         ])
                     ]),
                     .el("p", [("class", "who")], "Signed in as \(user)"),

@@ -1,6 +1,10 @@
 import EventLog
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One input of a command, as its declaration gives it (positional or option).
 public struct WebField: Sendable {
     /// Which element a field is: the type of the input it comes from.
@@ -146,13 +150,22 @@ public final class WebApp: Sendable {
         case 0: return tasks(user: user)
         case 2 where segments[0] == "static" && segments[1] == "casebook.css":
             return WebResponse(status: 200, headers: WebApp.securityHeaders + [("Content-Type", "text/css; charset=utf-8")], body: Data(WebApp.css.utf8))
-        case 1 where segments[0] == "cases": return list(user: user, search: param("q") ?? "")
+        case 1 where segments[0] == "cases": return list(user: user, filter: ListFilter(query))
         case 2 where segments[0] == "cases": return show(segments[1], user: user)
         case 3 where segments[0] == "cases" && segments[2] == "timeline":
             return timeline(segments[1], format: param("format") ?? "html", user: user)
+        case 3 where segments[0] == "cases" && segments[2] == "bundle":
+            return bundle(segments[1], recipient: param("recipient"), omit: param("omit") ?? "", user: user)
+        case 4 where segments[0] == "cases" && segments[2] == "evidence":
+            return evidence(segments[1], item: segments[3], user: user)
+        case 5 where segments[0] == "cases" && segments[2] == "evidence":
+            return evidenceFile(segments[1], item: segments[3], sha256: segments[4], download: param("download") != nil, user: user)
+        case 1 where segments[0] == "outcomes": return outcomes(query, user: user)
+        case 1 where segments[0] == "mine": return mine(user: user)
+        case 1 where segments[0] == "overdue": return overdue(user: user)
         case 1 where segments[0] == "step":
             guard let name = param("command"), let command = door.commands[name] else { return notFound(user: user) }
-            return form(command, user: user, values: param("case").map { ["p.case": $0] } ?? [:], problems: [])
+            return form(command, user: user, values: prefill(command, query), problems: [])
         default: return notFound(user: user)
         }
     }
@@ -178,8 +191,12 @@ public final class WebApp: Sendable {
         html(404, "Not found", user: user, [.el("p", [], "There is nothing here, or nothing you may see.")])
     }
 
+    /// How many tasks the home page shows (the soonest): a trust-wide headteacher of a large
+    /// trust can have thousands, and a page of them all is megabytes.
+    static let taskLimit = 100
+
     func tasks(user: String) -> WebResponse {
-        let (result, json) = run(["tasks"], user: user)
+        let (result, json) = run(["tasks", "--limit", "\(WebApp.taskLimit)"], user: user)
         var content: [Node] = [.el("p", [], [.el("a", [("href", "/step?command=concern+report")], "Report a concern")])]
         guard result.exitCode == 0, let object = json as? [String: Any] else {
             // A member who has no tasks of their own (a teacher) still reports concerns.
@@ -187,64 +204,119 @@ public final class WebApp: Sendable {
             if result.exitCode == 77 { return html(403, "My tasks", user: user, content + problems(json, result)) }
             return failure(result, json: json, user: user)
         }
-        let items = object["tasks"] as? [[String: Any]] ?? []
+        // The command line's words for the next step are left out: the case's page has its buttons.
+        let items = (object["tasks"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "command" } }
+        let total = (object["total"] as? Int) ?? items.count
+        if total > items.count {
+            content.append(.el("p", [], "The \(items.count) soonest of \(total) tasks. The case list and Overdue show the rest."))
+        }
         content.append(items.isEmpty ? .el("p", [], "Nothing waits on you.") : table(items, linking: "case"))
         return html(200, "My tasks", user: user, content)
     }
 
-    func list(user: String, search: String) -> WebResponse {
-        let (result, json) = run(["list"] + (search.isEmpty ? [] : ["--search", search]), user: user)
-        guard result.exitCode == 0, let rows = json as? [[String: Any]] else { return failure(result, json: json, user: user) }
-        let form: Node = .el("form", [("method", "get"), ("action", "/cases"), ("role", "search")], [
-            .el("label", [("for", "q")], "Search"),
-            .el("input", [("id", "q"), ("name", "q"), ("type", "search"), ("value", search)]),
-            .el("button", [("type", "submit")], "Search"),
-        ])
-        return html(200, "Cases", user: user, [form, rows.isEmpty ? .el("p", [], "No cases.") : table(rows, linking: "reference")])
-    }
-
     func show(_ reference: String, user: String) -> WebResponse {
         let (result, json) = run(["show", reference], user: user)
-        guard result.exitCode == 0, let state = json as? [String: Any] else { return failure(result, json: json, user: user) }
+        guard result.exitCode == 0, let state = json as? [String: Any] else {
+            // HR reads no case page, only a referred case's disciplinary bundle (the timeline).
+            if result.exitCode == 77 {
+                return html(403, "Not permitted", user: user, [.el("p", [], "You may not read this case page.")] + problems(json, result) + [
+                    .el("p", [], [.text("Hearing a disciplinary referral for HR? The disciplinary bundle: ")] + timelineLinks(reference))
+                ])
+            }
+            return failure(result, json: json, user: user)
+        }
+        let ref = percent(reference)
         var content: [Node] = [
-            .el("p", [], [.el("a", [("href", "/cases/\(percent(reference))/timeline?format=html")], "Timeline (HTML)"), .text(" · "),
-                .el("a", [("href", "/cases/\(percent(reference))/timeline?format=json")], "JSON"), .text(" · "),
-                .el("a", [("href", "/cases/\(percent(reference))/timeline?format=csv")], "CSV")]),
+            .el("p", [], [.text("Timeline: ")] + timelineLinks(reference) + [.text(" · "), .el("a", [("href", "/cases/\(ref)/bundle")], "Police bundle")]),
             .el("h2", [], "Steps you may take"),
         ]
         let allowed = state["allowed"] as? [[String: Any]] ?? []
         var seen = Set<String>()
         var buttons: [Node] = []
+        var perEntry: [Node] = []
         for step in allowed {
-            guard let command = step["step"] as? String, door.commands[command] != nil, seen.insert(command).inserted else { continue }
-            let link = "/step?command=\(percent(command))&case=\(percent(reference))"
-            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", link)], command)]))
+            guard let name = step["step"] as? String, let command = door.commands[name], seen.insert(name).inserted else { continue }
+            let link = "/step?command=\(percent(name))&case=\(ref)"
+            let subjects = (step["subjects"] as? [String]) ?? []
+            // A step on one entry (withdraw E1, N2…): a link for each, its form prefilled.
+            if command.positionals.count >= 2, !subjects.isEmpty {
+                let field = command.positionals[1].name
+                perEntry.append(.el("li", [], [.text(name + ": ")] + subjects.enumerated().flatMap { index, subject -> [Node] in
+                    (index == 0 ? [] : [.text(" ")]) + [.el("a", [("class", "button"), ("href", "\(link)&\(percent(field))=\(percent(subject))")], "\(name) \(subject)")]
+                }))
+                continue
+            }
+            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", link)], name)]))
+        }
+        // Assigning an owner is not a workflow step (checked by role and scope when posted).
+        if door.commands["assign"] != nil, !seen.contains("assign") {
+            buttons.append(.el("li", [], [.el("a", [("class", "button"), ("href", "/step?command=assign&case=\(ref)")], "assign")]))
         }
         content.append(buttons.isEmpty ? .el("p", [], "None now.") : .el("ul", [("class", "steps")], buttons))
+        if !perEntry.isEmpty {
+            content.append(.el("h3", [], "Withdraw or correct an entry"))
+            content.append(.el("ul", [("class", "entries")], perEntry))
+        }
+        content.append(.el("h2", [], "Evidence"))
+        content.append(evidenceList(reference, state["evidence"] as? [[String: Any]] ?? []))
         let blocked = state["blocked"] as? [[String: Any]] ?? []
         if !blocked.isEmpty {
-            content.append(.el("h2", [], "Steps blocked now"))
-            content.append(.el("ul", [], blocked.map { step in
+            // Steps blocked for the same reasons are listed together (a closed case blocks
+            // most steps for one reason), each reason with its rule and clause.
+            var groups: [(steps: [String], reasons: [Node])] = []
+            for step in blocked {
                 let reasons = (step["because"] as? [[String: Any]] ?? []).map { refusal($0) }
-                return .el("li", [], [.el("strong", [], string(step["step"]))] + [.el("ul", [], reasons)])
+                let key = Node.fragment(reasons)
+                if let index = groups.firstIndex(where: { Node.fragment($0.reasons) == key }) {
+                    if !groups[index].steps.contains(string(step["step"])) { groups[index].steps.append(string(step["step"])) }
+                } else {
+                    groups.append(([string(step["step"])], reasons))
+                }
+            }
+            content.append(.el("h2", [], "Steps blocked now"))
+            content.append(.el("ul", [("class", "blocked")], groups.map { group in
+                .el("li", [], [.el("strong", [], group.steps.joined(separator: ", "))] + [.el("ul", [], group.reasons)])
             }))
         }
         content.append(.el("h2", [], "The case"))
-        let shown = state.filter { !["allowed", "blocked", "othersMay"].contains($0.key) }
+        let shown = state.filter { !["allowed", "blocked", "othersMay", "evidence"].contains($0.key) }
         content.append(value(shown))
         return html(200, "Case \(reference)", user: user, content)
     }
 
+    /// The timeline's formats, each a download (`timeline CASE --format F`).
+    static let timelineFormats: [(format: String, label: String, type: String, suffix: String)] = [
+        ("html", "HTML", "text/html; charset=utf-8", "html"), ("text", "text", "text/plain; charset=utf-8", "txt"),
+        ("md", "Markdown", "text/markdown; charset=utf-8", "md"), ("json", "JSON", "application/json", "json"),
+        ("csv", "CSV", "text/csv; charset=utf-8", "csv"),
+    ]
+
+    func timelineLinks(_ reference: String) -> [Node] {
+        WebApp.timelineFormats.enumerated().flatMap { index, format -> [Node] in
+            (index == 0 ? [] : [.text(" · ")]) + [.el("a", [("href", "/cases/\(percent(reference))/timeline?format=\(format.format)")], format.label)]
+        }
+    }
+
     func timeline(_ reference: String, format: String, user: String) -> WebResponse {
-        let types = ["html": "text/html; charset=utf-8", "json": "application/json", "csv": "text/csv; charset=utf-8"]
-        guard let type = types[format] else { return notFound(user: user) }
-        let name = "\(reference.filter { $0.isLetter || $0.isNumber || $0 == "-" })-timeline.\(format)"
+        guard let known = WebApp.timelineFormats.first(where: { $0.format == format }) else { return notFound(user: user) }
+        let name = "\(WebApp.safeReference(reference))-timeline.\(known.suffix)"
         let (result, json) = run(["timeline", reference, "--format", format, "--out", name], user: user)
         guard result.exitCode == 0, let file = result.files.first else { return failure(result, json: json, user: user) }
         // A timeline in HTML is the command's own document: served as a download, never inline.
-        return WebResponse(
+        return download(file.bytes, name: name, type: known.type)
+    }
+
+    /// A download: never shown inline, under a name made here.
+    func download(_ bytes: Data, name: String, type: String) -> WebResponse {
+        WebResponse(
             status: 200, headers: WebApp.securityHeaders + [("Content-Type", type), ("Content-Disposition", "attachment; filename=\"\(name)\"")],
-            body: file.bytes)
+            body: bytes)
+    }
+
+    /// A case reference reduced to letters, digits and '-', for a file name.
+    static func safeReference(_ reference: String) -> String {
+        let kept = String(reference.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }.prefix(40))
+        return kept.isEmpty ? "case" : kept
     }
 
     // MARK: Forms
@@ -306,11 +378,14 @@ public final class WebApp: Sendable {
     }
 
     func post(_ request: WebRequest, user: String) -> WebResponse {
-        // Same origin only: a browser says where a form came from.
+        // Same origin only: a browser says where a form came from, in Sec-Fetch-Site and in
+        // Origin. Origin "null" is what a browser sends for its own same-origin form under
+        // `Referrer-Policy: no-referrer` (Chromium does): it proves nothing either way, and
+        // the token below, bound to the person and the form, decides.
         if let site = request.variables["HTTP_SEC_FETCH_SITE"], site != "same-origin", site != "none" {
             return html(403, "Refused", user: user, [.el("p", [], "A form from another site was refused; nothing was recorded.")])
         }
-        if let origin = request.variables["HTTP_ORIGIN"] {
+        if let origin = request.variables["HTTP_ORIGIN"], origin != "null" {
             let host = request.variables["HTTP_HOST"] ?? ""
             let ok = origin == "http://\(host)" || origin == "https://\(host)"
             guard ok else { return html(403, "Refused", user: user, [.el("p", [], "A form from another site was refused; nothing was recorded.")]) }
@@ -427,7 +502,12 @@ public final class WebApp: Sendable {
         let error = (json as? [String: Any])?["error"] as? [String: Any]
         let message = (error?["message"] as? String) ?? result.stderr
         let refusals = error?["refusals"] as? [[String: Any]] ?? []
-        var nodes: [Node] = [.el("div", [("class", "problem"), ("role", "alert")], [.el("p", [], message.trimmingCharacters(in: .whitespacesAndNewlines))])]
+        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        // With the refusals listed below, only the message's first line ("the step is not
+        // allowed now (1 rule blocks it):"); the rest repeats them in the command line's words.
+        if !refusals.isEmpty, let line = text.split(separator: "\n").first { text = String(line) }
+        if text.hasPrefix("error: ") { text = String(text.dropFirst("error: ".count)) }
+        var nodes: [Node] = [.el("div", [("class", "problem"), ("role", "alert")], [.el("p", [], text)])]
         if !refusals.isEmpty { nodes.append(.el("ul", [("class", "refusals")], refusals.map(refusal))) }
         return nodes
     }
@@ -462,8 +542,60 @@ public final class WebApp: Sendable {
             if items.isEmpty { return .text("none") }
             return .el("ul", [], items.map { .el("li", [], [self.value($0)]) })
         case nil, is NSNull: return .text("—")
+        case let text as String:
+            // A UTC instant of the JSON output, shown in local time (the server's TZ).
+            if let local = WebApp.localTime(text) { return .el("time", [("datetime", text)], local) }
+            return .text(text)
         default: return .text(string(value))
         }
+    }
+
+    /// The command line's zone (`LocalTime.fromTZ`): TZ, or Europe/London; its British names.
+    static let zone: TimeZone = {
+        let value = ProcessInfo.processInfo.environment["TZ"].flatMap { $0.isEmpty ? nil : $0 } ?? "Europe/London"
+        let name = value.hasPrefix(":") ? String(value.dropFirst()) : value
+        return TimeZone(identifier: name) ?? TimeZone(identifier: "Europe/London") ?? TimeZone.current
+    }()
+    static let zoneNames: (standard: String, daylight: String) = {
+        let british = Locale(identifier: "en_GB")
+        let fallback = zone.abbreviation() ?? zone.identifier
+        return (zone.localizedName(for: .shortStandard, locale: british) ?? fallback, zone.localizedName(for: .shortDaylightSaving, locale: british) ?? fallback)
+    }()
+
+    /// "2026-12-07T22:22:09.980Z" → "2026-12-07 22:22 GMT" in the command line's zone; nil
+    /// for anything that is not such an instant. By hand (timegm, gmtime_r): a formatter
+    /// made for each cell of a long table costs more than the rest of the page.
+    static func localTime(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 30, bytes.last == UInt8(ascii: "Z"), bytes[10] == UInt8(ascii: "T"),
+            bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
+        else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int32? {
+            var value: Int32 = 0
+            for byte in bytes[from..<(from + count)] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int32(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        let utc = timegm(&parts)
+        let date = Date(timeIntervalSince1970: TimeInterval(utc))
+        var local = utc + time_t(zone.secondsFromGMT(for: date))
+        var shown = tm()
+        guard gmtime_r(&local, &shown) != nil else { return nil }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(shown.tm_year + 1900)-\(two(shown.tm_mon + 1))-\(two(shown.tm_mday)) \(two(shown.tm_hour)):\(two(shown.tm_min)) "
+            + (zone.isDaylightSavingTime(for: date) ? zoneNames.daylight : zoneNames.standard)
     }
 
     func table(_ rows: [[String: Any]], linking key: String?) -> Node {
@@ -475,9 +607,9 @@ public final class WebApp: Sendable {
             .el("tbody", [], rows.map { row in
                 .el("tr", [], columns.map { column in
                     if column == key, let reference = row[column] as? String {
-                        return .el("td", [], [.el("a", [("href", "/cases/\(percent(reference))")], reference)])
+                        return .el("td", [("data-label", words(column))], [.el("a", [("href", "/cases/\(percent(reference))")], reference)])
                     }
-                    return .el("td", [], [value(row[column])])
+                    return .el("td", [("data-label", words(column))], [value(row[column])])
                 })
             }),
         ])])
@@ -505,10 +637,12 @@ public final class WebApp: Sendable {
 
     static let css = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #111; background: #fff; line-height: 1.5; }
-        header { background: #123; color: #fff; padding: 0.5rem 1rem; display: flex; flex-wrap: wrap; justify-content: space-between; }
+        header { background: #123; color: #fff; padding: 0.5rem 1rem; display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: 0.5rem 1rem; }
+        header p { margin: 0; }
         header a { color: #fff; }
         nav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: 1rem; flex-wrap: wrap; }
-        main { padding: 1rem; max-width: 60rem; }
+        main { padding: 1rem; max-width: 80rem; }
+        main > p, .field, dl { max-width: 60rem; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; }
         th, td { border: 1px solid #888; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
@@ -523,6 +657,33 @@ public final class WebApp: Sendable {
         .rule { color: #444; }
         dt { font-weight: bold; }
         dd { margin: 0 0 0.5rem 1rem; }
-        @media print { header, form, ul.steps { display: none; } }
+        main, dd, figcaption { overflow-wrap: anywhere; }
+        th, td { overflow-wrap: normal; }
+        select { font: inherit; }
+        label.inline { display: inline; font-weight: normal; margin-left: 0.25rem; }
+        form.filters { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: flex-end; }
+        form.filters .field { min-width: 12rem; }
+        ul.evidence { padding-left: 1.25rem; }
+        ul.entries a.button { margin: 0.2rem 0; }
+        .thumbs { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.25rem 0; }
+        img.thumb { max-width: 10rem; max-height: 8rem; border: 1px solid #888; }
+        img.full { max-width: 100%; height: auto; border: 1px solid #888; }
+        figure { margin: 1rem 0; }
+        .confidential { font-weight: bold; }
+        ul.blocked > li { margin-bottom: 0.5rem; }
+        @media (min-width: 40rem) {
+          dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
+          dt, dd { margin: 0; }
+        }
+        @media (max-width: 40rem) {
+          main { padding: 0.5rem; }
+          table, tbody, tr, td { display: block; }
+          thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+          tr { border: 1px solid #888; margin-bottom: 0.5rem; }
+          th, td { border: none; overflow-wrap: anywhere; }
+          td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+          dd { margin-left: 0.5rem; }
+        }
+        @media print { header, form, ul.steps, ul.entries { display: none; } }
         """
 }

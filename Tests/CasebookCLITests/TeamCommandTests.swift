@@ -213,6 +213,12 @@ import Testing
         #expect(listed.contains("\(r) takedown"), "\(listed)")
         let dues = lead.objects("tasks").compactMap { $0["due"] as? String }
         #expect(dues == dues.sorted(), "\(dues)")
+        // --limit: the soonest N, with the total (the browser's home page asks for 100).
+        let first = try sandbox.succeed(["tasks", "--limit", "1"], as: Staff.safeguarding, json: true).jsonObject()
+        #expect(first.objects("tasks").count == 1 && first["total"] as? Int == listed.count, "\(first)")
+        #expect(first.objects("tasks").first?["due"] as? String == dues.first)
+        #expect(try sandbox.run(["tasks", "--limit", "0"], as: Staff.safeguarding).status == 65)
+        #expect(try sandbox.run(["tasks", "--limit", "1", "--format", "ics"], as: Staff.safeguarding).status == 64)
         // Owned: only the owner's.
         try sandbox.succeed(["assign", r, Staff.manager, "--at", When.at(6)], as: Staff.safeguarding)
         let mine = try sandbox.succeed(["tasks"], as: Staff.manager).stdout

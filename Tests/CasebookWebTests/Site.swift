@@ -19,7 +19,7 @@ final class Site {
         var description: String { "HTTP \(status) \(headers) \(body.prefix(2000))" }
     }
 
-    static let passwords = ["t.pennington": "pw-teacher", "dsl.khan": "pw-dsl", "k.marsh": "pw-other", "smt.far": "pw-far"]
+    static let passwords = ["t.pennington": "pw-teacher", "dsl.khan": "pw-dsl", "k.marsh": "pw-other", "smt.far": "pw-far", "hr.lee": "pw-hr"]
     /// A 1×1 PNG.
     static let png: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00, 0x01,
@@ -46,7 +46,7 @@ final class Site {
         port = try Site.freePort()
         let webUser = getuid() == 0 ? "www-data" : (String(validatingCString: getpwuid(getuid()).pointee.pw_name) ?? "")
         try run(casebook, ["--db", "db.sqlite", "init", "--admin", "head", "--name", "Hannah Head"])
-        for (id, role) in [("t.pennington", "staff"), ("dsl.khan", "safeguarding-lead"), ("k.marsh", "staff")] {
+        for (id, role) in [("t.pennington", "staff"), ("dsl.khan", "safeguarding-lead"), ("k.marsh", "staff"), ("hr.lee", "hr")] {
             try run(casebook, ["--db", "db.sqlite", "staff", "add", id, "--name", id, "--role", role, "--login", id, "--login-not-yet-created"])
         }
         // A senior manager of another school: the trust's cases are out of their scope.
@@ -180,6 +180,29 @@ final class Site {
             .components(separatedBy: "\n").filter { $0.contains("\"text\"") }.joined(separator: "\n")
     }
 
+    /// The audit trail of one case, as JSON text (read as the headteacher).
+    func audit(_ reference: String) throws -> String {
+        try run(casebook, ["--db", "db.sqlite", "--json", "audit", "--case", reference])
+    }
+
+    /// Gets a step's form and posts it with `fields`, as `user`.
+    func step(_ command: String, case reference: String, as user: String, fields: [String: String], files: [String: String] = [:]) throws -> Answer {
+        let form = try get("/step?command=\(command.replacingOccurrences(of: " ", with: "+"))&case=\(reference)", as: user)
+        return try post(as: user, form: form, command: command, fields: ["p.case": reference].merging(fields) { $1 }, files: files)
+    }
+
+    /// Gets `path` and saves the body as bytes (curl -o), for binary downloads.
+    func download(_ path: String, as user: String, to name: String) throws -> (status: Int, path: String, headers: String) {
+        let file = folder + "/" + name
+        let headers = folder + "/headers-\(UUID().uuidString)"
+        defer { unlink(headers) }
+        let password = Site.passwords[user] ?? ""
+        _ = try run("/usr/bin/curl", ["-s", "-S", "-u", "\(user):\(password)", "-D", headers, "-o", file, url(path)])
+        let head = (try? String(contentsOfFile: headers, encoding: .utf8)) ?? ""
+        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return (status, file, head)
+    }
+
     func caseCount() throws -> Int {
         let list = try run(casebook, ["--db", "db.sqlite", "--json", "list"])
         return list.components(separatedBy: "\"reference\"").count - 1
@@ -214,6 +237,29 @@ final class Site {
     private func socket_unix() -> Int32 { Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0) }
 
     // MARK: Support
+
+    /// A made-up screenshot of a post (grey bars for text, no person in it), 360×220, as a
+    /// PNG written by Python's zlib: something a page can show visibly.
+    func picture(_ name: String) throws -> String {
+        let path = folder + "/" + name
+        let script = """
+            import struct, sys, zlib
+            w, h = 360, 220
+            def pixel(x, y):
+                if y < 36: return (29, 161, 242)
+                if 14 <= x < 46 and 50 <= y < 82: return (200, 120, 60)
+                for top, left, length, colour in [(54, 60, 140, (30, 30, 30)), (70, 60, 100, (120, 120, 120)), (104, 14, 320, (90, 90, 90)),
+                                                  (122, 14, 300, (90, 90, 90)), (140, 14, 250, (90, 90, 90)), (176, 14, 120, (29, 161, 242))]:
+                    if top <= y < top + 9 and left <= x < left + length: return colour
+                return (250, 250, 250)
+            raw = b"".join(b"\\x00" + b"".join(bytes(pixel(x, y)) for x in range(w)) for y in range(h))
+            def chunk(kind, data): return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+            png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+            open(sys.argv[1], "wb").write(png)
+            """
+        try run("/usr/bin/python3", ["-c", script, path])
+        return path
+    }
 
     func write(_ name: String, _ data: Data) throws -> String {
         let path = folder + "/" + name

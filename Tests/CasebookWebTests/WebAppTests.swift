@@ -73,11 +73,17 @@ import Testing
         }
         #expect(post(good, extra: ["HTTP_ORIGIN": "http://evil.example"]) == 403)
         #expect(post(good, extra: ["HTTP_SEC_FETCH_SITE": "cross-site"]) == 403)
+        #expect(post(good, extra: ["HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "null"]) == 403)
         #expect(post("") == 403)
         #expect(post(good, user: "k.marsh") == 403)
         #expect(recorder.runs.isEmpty)
-        #expect(post(good) == 303)
+        #expect(post(good, extra: ["HTTP_ORIGIN": "null"]) == 303, "no Sec-Fetch-Site and Origin null: the token decides")
         #expect(recorder.runs.count == 1)
+        #expect(post(good) == 303)
+        #expect(post(good, extra: ["HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "null"]) == 303, "Chromium's own form under no-referrer")
+        #expect(recorder.runs.count == 3)
+        #expect(post("", extra: ["HTTP_ORIGIN": "null"]) == 403)
+        #expect(recorder.runs.count == 3)
     }
 
     @Test func exitCodesBecomePages() {

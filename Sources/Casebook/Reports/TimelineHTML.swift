@@ -178,6 +178,13 @@ extension Timeline {
         img.thumb { display: block; max-width: 60mm; max-height: 45mm; border: 1px solid #999; margin: 0 0 1mm; }
         .page { break-before: page; page-break-before: always; }
         @media screen { .page { border-top: 1px dashed #bbb; padding-top: 6mm; } }
+        @media screen and (max-width: 600px) {
+          body { padding: 3mm; }
+          table, tbody, tr, th, td { display: block; width: auto !important; }
+          thead, colgroup { display: none; }
+          tr { border: 1px solid #bbb; margin: 0 0 2mm; }
+          th, td { border: none; border-bottom: 1px solid #eee; }
+        }
         @media print {
           body { padding: 0; max-width: none; }
           .notice, .flag, .alert, tr.override td, tr.overdue td, tr.redacted td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -107,6 +107,7 @@ enum TeamCommands {
                 OptionSpec(name: "out", valueName: "file", help: "With ics: write the calendar to a new file.", file: .output),
                 ReminderCommands.replaceOption,
                 OptionSpec(name: "as-of", valueName: "time", help: "Measure lateness at another instant (default: now)."),
+                OptionSpec(name: "limit", valueName: "n", help: "Only the N soonest (default: all; not with ics)."),
             ],
             examples: ["casebook --as smt.jones tasks", "casebook --as dsl.khan tasks --for smt.jones --json", "casebook --as smt.jones tasks --format ics --out tasks.ics",
                 "casebook --as smt.jones tasks --format ics --out tasks.ics --replace",
@@ -120,7 +121,13 @@ enum TeamCommands {
         let actor = try invocation.actor()
         let member = try casebook.taskMember(invocation.optional("for"), by: actor)
         let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let tasks = try casebook.tasks(for: member, by: actor, asOf: asOf)
+        let all = try casebook.tasks(for: member, by: actor, asOf: asOf)
+        var tasks = all
+        if let text = invocation.optional("limit") {
+            guard format == "text" else { throw CommandError.usage("--limit goes with the text or JSON list, not ics") }
+            guard let limit = Int(text), limit >= 1 else { throw CasebookError.invalidInput("--limit must be a whole number from 1") }
+            tasks = Array(all.prefix(limit))
+        }
         let local = invocation.localTime
         func command(_ task: TaskItem) -> String {
             StepWords.render(task.item.deadline.step, case: task.item.deadline.reference.description, localTime: local)
@@ -138,11 +145,12 @@ enum TeamCommands {
                 task.owner ?? "—", deadline.nextAction + ": " + command(task),
             ]
         }
-        let text = tasks.isEmpty ? "Nothing is waiting on \(member.id)." : table.rendered + "\n\(tasks.count) task\(tasks.count == 1 ? "" : "s") for \(member.id)."
+        let shown = tasks.count < all.count ? "the \(tasks.count) soonest of \(all.count) tasks" : "\(tasks.count) task\(tasks.count == 1 ? "" : "s")"
+        let text = tasks.isEmpty ? "Nothing is waiting on \(member.id)." : table.rendered + "\n\(shown) for \(member.id)."
         return Output(
             text: text,
             json: [
-                "for": .string(member.id), "asOf": JSONOutput.time(asOf),
+                "for": .string(member.id), "asOf": JSONOutput.time(asOf), "total": .int(all.count),
                 "tasks": .array(
                     tasks.map { task in
                         var value = JSONOutput.deadline(task.item.deadline).object ?? [:]

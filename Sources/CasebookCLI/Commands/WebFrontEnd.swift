@@ -97,7 +97,13 @@ enum WebFrontEnd {
         let code = CLI.run(
             arguments, environment: environment, clock: { Date() }, login: login, files: .remote(files),
             standardOutput: { output += $0 }, standardError: { error += $0 })
-        return WebRun(exitCode: code, stdout: output, stderr: error, files: files.outputs.map { (path: $0.path, bytes: $0.bytes) })
+        return WebRun(exitCode: code, stdout: output, stderr: error, files: files.outputs.map { file in
+                // A folder's entry (evidence get, a bundle) as FOLDER/NAME.
+                switch file.kind {
+                case .file: (path: file.path, bytes: file.bytes)
+                case .folderEntry(let name): (path: file.path + "/" + name, bytes: file.bytes)
+                }
+            })
     }
 
     /// Makes the SCGI server (listening once this returns).
