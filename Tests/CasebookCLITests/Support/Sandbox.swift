@@ -5,13 +5,10 @@ import Testing
 /// Times for `--at`: every test works in the past, relative to a base instant ten days before
 /// the run, so no test depends on the clock and none is refused as "in the future".
 enum When {
-    /// 10:00 UTC eleven days ago: between 10 days 14 hours and 11 days 14 hours before now,
-    /// at the same time of day in every run, so that what falls on "today" in a digest or a
-    /// task list at `base + h` does not depend on the hour the tests run (`base + 239 h` is
-    /// still in the past).
+    /// Ten days ago, to the minute.
     static let base: Date = {
-        let day = ((Date().timeIntervalSince1970 - 11 * 86_400) / 86_400).rounded(.down) * 86_400
-        return Date(timeIntervalSince1970: day + 10 * 3600)
+        let seconds = Date().timeIntervalSince1970 - 10 * 86_400
+        return Date(timeIntervalSince1970: (seconds / 60).rounded(.down) * 60)
     }()
 
     /// The instant `hours` after the base.
