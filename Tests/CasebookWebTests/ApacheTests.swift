@@ -181,7 +181,7 @@ import TestSupport
         // Worked to closure through the generated forms, with a disciplinary referral.
         for (command, fields) in [
             ("takedown not-applicable", ["o.reason": "A private message"]), ("investigate source", ["o.kind": "staff", "o.ref": "k.marsh"]),
-            ("investigate assess", ["o.not-threatening": "on", "o.rationale": "Rude, not threatening"]),
+            ("investigate assess", ["o.threat": "not-threatening", "o.rationale": "Rude, not threatening"]),
             ("refer disciplinary", ["o.staff": "k.marsh"]), ("investigate conclude", ["o.finding": "substantiated", "o.summary": "Admitted"]),
             ("support offer", ["o.service": "Education Support helpline"]), ("close", ["o.outcome": "Warning given", "o.action": "warning"]),
         ] {

@@ -39,7 +39,7 @@ enum Browser {
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.support import expected_conditions
-        from selenium.webdriver.support.ui import WebDriverWait
+        from selenium.webdriver.support.ui import Select, WebDriverWait
         from axe_selenium_python import Axe
         pages, user, password, shots = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
         options = webdriver.ChromeOptions()
@@ -62,8 +62,11 @@ enum Browser {
                     if page.get("fill") or page.get("submit"):
                         for field, value in page.get("fill", {}).items():
                             element = driver.find_element("id", field)
-                            element.clear()
-                            element.send_keys(value)
+                            if element.tag_name == "select":
+                                Select(element).select_by_value(value)
+                            else:
+                                element.clear()
+                                element.send_keys(value)
                         button = driver.find_element("css selector", "main form button[type=submit]")
                         button.click()
                         # Until the answer has replaced the form (a readiness wait, not a delay).
