@@ -265,7 +265,7 @@ public final class WebApp: Sendable {
             // most steps for one reason), each reason with its rule and clause.
             var groups: [(steps: [String], reasons: [Node])] = []
             for step in blocked {
-                let reasons = (step["because"] as? [[String: Any]] ?? []).map { refusal($0) }
+                let reasons = (step["because"] as? [[String: Any]] ?? []).map { refusal($0, case: reference) }
                 let key = Node.fragment(reasons)
                 if let index = groups.firstIndex(where: { Node.fragment($0.reasons) == key }) {
                     if !groups[index].steps.contains(string(step["step"])) { groups[index].steps.append(string(step["step"])) }
@@ -460,7 +460,7 @@ public final class WebApp: Sendable {
         case 77: return html(403, "Not permitted", user: user, [.el("p", [], "You may not do this.")] + problems(json, result))
         default:
             let status = result.exitCode == 1 ? 422 : 400
-            return form(command, user: user, values: values, problems: problems(json, result), status: status)
+            return form(command, user: user, values: values, problems: problems(json, result, case: values["p.case"]), status: status)
         }
     }
 
@@ -498,7 +498,7 @@ public final class WebApp: Sendable {
 
     // MARK: Rendering
 
-    func problems(_ json: Any?, _ result: WebRun) -> [Node] {
+    func problems(_ json: Any?, _ result: WebRun, case reference: String? = nil) -> [Node] {
         let error = (json as? [String: Any])?["error"] as? [String: Any]
         let message = (error?["message"] as? String) ?? result.stderr
         let refusals = error?["refusals"] as? [[String: Any]] ?? []
@@ -508,15 +508,32 @@ public final class WebApp: Sendable {
         if !refusals.isEmpty, let line = text.split(separator: "\n").first { text = String(line) }
         if text.hasPrefix("error: ") { text = String(text.dropFirst("error: ".count)) }
         var nodes: [Node] = [.el("div", [("class", "problem"), ("role", "alert")], [.el("p", [], text)])]
-        if !refusals.isEmpty { nodes.append(.el("ul", [("class", "refusals")], refusals.map(refusal))) }
+        if !refusals.isEmpty { nodes.append(.el("ul", [("class", "refusals")], refusals.map { refusal($0, case: reference) })) }
         return nodes
     }
 
-    func refusal(_ refusal: [String: Any]) -> Node {
-        .el("li", [], [
+    /// A refusal: its reason, rule and clause, and what unblocks it — each step that would as a
+    /// link to its form (never the command line's words), else the library's words for waiting
+    /// or for nothing to do.
+    func refusal(_ refusal: [String: Any], case reference: String? = nil) -> Node {
+        let steps = (refusal["steps"] as? [[String: Any]] ?? []).compactMap { step -> Node? in
+            guard let command = step["command"] as? String, !command.isEmpty else { return nil }
+            let subject = (step["subject"] as? String).map { " \($0)" } ?? ""
+            let choice = (step["choice"] as? String).map { " (\($0))" } ?? ""
+            let target = "/step?command=\(percent(command))" + (reference.map { "&case=\(percent($0))" } ?? "")
+            return .el("a", [("href", target)], command + subject + choice)
+        }
+        var next: [Node] = []
+        if !steps.isEmpty {
+            next = [.el("br"), .text("Next: ")]
+            for (index, link) in steps.enumerated() { next += (index == 0 ? [] : [.text(" or ")]) + [link] }
+        } else if case let unblock = string(refusal["unblock"]), !unblock.isEmpty, !unblock.hasPrefix("casebook ") {
+            next = [.el("br"), .text("Next: \(unblock)")]
+        }
+        return .el("li", [], [
             .text(string(refusal["reason"])), .text(" "),
             .el("span", [("class", "rule")], "(\(string(refusal["rule"])), \(string(refusal["clause"])))"),
-        ] + (string(refusal["unblock"]).isEmpty ? [] : [.el("br"), .text("Next: \(string(refusal["unblock"]))")]))
+        ] + next)
     }
 
     func string(_ value: Any?) -> String {

@@ -190,6 +190,9 @@ import TestSupport
         }
         page = try site.get("/cases/\(reference)", as: "dsl.khan")
         #expect(page.body.contains("/step?command=reopen&amp;case=\(reference)"), "\(page.body)")
+        // What unblocks a blocked step is a link to its form, never a command line to type.
+        #expect(page.body.contains("Next: <a href=\"/step?command=reopen&amp;case=\(reference)\">reopen</a>"), "\(page.body)")
+        #expect(!page.body.contains("casebook "), "\(page.body)")
 
         // The police bundle: one tar archive of the folder the command line writes.
         let bundleForm = try site.get("/cases/\(reference)/bundle", as: "dsl.khan")
