@@ -30,11 +30,13 @@ extension Casebook {
         let total = try store.eventCount()
         var done = 0
         let reader = try StreamBatchReader(store, size: batchSize)
+        let statements = try Projection.Statements(database)
         try ParallelWork.orderedMap(
             workers: workers, next: reader.next,
-            transform: { batch in (try batch.streams.map(Rows.init), batch.eventCount) },
+            transform: { batch in (try batch.streams.map { try Rows($0, settings: settings) }, batch.eventCount) },
             consume: { streams, count in
-                for rows in streams { try rows.write(to: database, settings: settings) }
+                // Each case once, into emptied tables: nothing to replace.
+                for rows in streams { try rows.write(with: statements, to: database, replacing: false) }
                 done += count
                 progress(done, total)
             })
@@ -42,23 +44,23 @@ extension Casebook {
 
     /// Writes the read-model rows of one stream's events (a case's, or the staff directory's).
     static func project(_ events: [RecordedEvent], settings: Settings, to database: Database) throws {
-        try Rows(events).write(to: database, settings: settings)
+        try Rows(events, settings: settings).write(with: try Projection.Statements(database), to: database)
     }
 
     /// The read-model rows of one stream's events (a case's, or the staff directory's),
     /// worked out on any thread and written on the connection's.
     private enum Rows: Sendable {
         case none
-        case state(CaseState)
+        case projected(ProjectedRows)
         case staff([(event: StaffEvent, occurredAt: String)])
 
-        init(_ events: [RecordedEvent]) throws {
+        init(_ events: [RecordedEvent], settings: Settings) throws {
             guard let first = events.first else {
                 self = .none
                 return
             }
             if first.stream.hasPrefix("case/") {
-                self = .state(try CaseState.replay(events))
+                self = .projected(ProjectedRows(try CaseState.replay(events), settings: settings))
             } else if first.stream == StaffEvent.stream {
                 self = .staff(try events.map { (try StaffEvent(stored: $0), $0.occurredAt) })
             } else {
@@ -66,10 +68,10 @@ extension Casebook {
             }
         }
 
-        func write(to database: Database, settings: Settings) throws {
+        func write(with statements: Projection.Statements, to database: Database, replacing: Bool = true) throws {
             switch self {
             case .none: break
-            case .state(let state): try Projection.write(state, settings: settings, to: database)
+            case .projected(let rows): try rows.write(with: statements, replacing: replacing)
             case .staff(let changes):
                 for change in changes { try Projection.write(change.event, at: change.occurredAt, to: database) }
             }
