@@ -17,6 +17,16 @@ struct ProjectedRows: Sendable {
     init(_ state: CaseState, settings: Settings) {
         let reference = state.reference.description
         self.reference = reference
+        cases = Self.caseRow(state, reference: reference)
+        takedowns = Self.takedownRows(state, reference: reference)
+        deadlines = Self.deadlines(state, settings: settings)
+        closures = Self.closureRows(state, reference: reference)
+        sources = state.source?.ref.map { [[.text(SourceReference.normalized($0)), .text(reference)]] } ?? []
+        access = state.involvement.map { [.text(reference), .text($0.staff), .text($0.reason.rawValue)] }
+    }
+
+    /// The `cases` row.
+    private static func caseRow(_ state: CaseState, reference: String) -> [SQLValue] {
         let investigation: String
         var finding: String?
         switch state.investigation {
@@ -40,8 +50,12 @@ struct ProjectedRows: Sendable {
             Timestamp.string(from: state.updatedAt), state.involvesChildSexualImagery, state.opened.reportedBy,
             state.triage?.status, state.owner,
         ]
-        cases = values.map(\.sqlValue)
-        takedowns = state.liveTakedowns.map { takedown in
+        return values.map(\.sqlValue)
+    }
+
+    /// The `takedowns` rows: one per live request.
+    private static func takedownRows(_ state: CaseState, reference: String) -> [[SQLValue]] {
+        state.liveTakedowns.map { takedown in
             let values: [any SQLBindable] = [
                 reference, takedown.request.id, takedown.request.host, takedown.request.evidence.joined(separator: ","),
                 takedown.request.method.rawValue, takedown.request.sentBy.rawValue,
@@ -51,8 +65,11 @@ struct ProjectedRows: Sendable {
             ]
             return values.map(\.sqlValue)
         }
-        deadlines = Self.deadlines(state, settings: settings)
-        closures = state.closures.enumerated().map { index, record in
+    }
+
+    /// The `closures` rows: one per closure in the case's history (the outcomes report reads these).
+    private static func closureRows(_ state: CaseState, reference: String) -> [[SQLValue]] {
+        state.closures.enumerated().map { index, record in
             let values: [any SQLBindable] = [
                 reference, index + 1, Timestamp.string(from: record.closure.at), record.reopenedAt.map(Timestamp.string(from:)),
                 record.finding?.rawValue, record.sourceKind?.rawValue,
@@ -63,8 +80,6 @@ struct ProjectedRows: Sendable {
             ]
             return values.map(\.sqlValue)
         }
-        sources = state.source?.ref.map { [[.text(SourceReference.normalized($0)), .text(reference)]] } ?? []
-        access = state.involvement.map { [.text(reference), .text($0.staff), .text($0.reason.rawValue)] }
     }
 
     /// The `deadlines` rows of a case.
