@@ -15,16 +15,6 @@ extension CaseAccess {
         return (sql, values)
     }
 
-    /// Writes the case's `case_access` rows, replacing the old ones.
-    static func project(_ state: CaseState, to database: Database) throws {
-        let reference = state.reference.description
-        try database.run("DELETE FROM case_access WHERE case_ref = ?", [reference])
-        for (staff, reason) in state.involvement {
-            try database.run(
-                "INSERT INTO case_access (case_ref, staff_id, reason) VALUES (?, ?, ?)", [reference, staff, reason.rawValue])
-        }
-    }
-
     /// The case's school and whether it is restricted, from the read model; nil for no such case.
     static func scope(of reference: CaseReference, in database: Database) throws -> (school: String, isRestricted: Bool)? {
         var found: (school: String, isRestricted: Bool)?
