@@ -16,6 +16,12 @@ public final class EventStore {
     package let database: Database
     /// The database file's path.
     public var path: String { database.path }
+    /// Whether this read-only connection reads the file without its write-ahead log
+    /// (opened `immutable` on a read-only filesystem).
+    public var skipsWriteAheadLog: Bool { database.skipsWriteAheadLog }
+    /// Whether this connection reads a private copy of the file and its write-ahead log
+    /// (made when the log could not be shared), rather than the file itself.
+    public var readsPrivateCopy: Bool { database.snapshotOf != nil }
     /// The clock that stamps `recorded_at` (injected so tests never sleep).
     public let clock: @Sendable () -> Date
 

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// Work on a pool of threads between a reader and a writer that stay on the calling thread:
@@ -117,20 +118,82 @@ public enum ParallelWork {
 }
 
 /// Whole streams of the log, read in order: a unit of work for ``ParallelWork``.
+///
+/// The reader keeps each row's columns as bytes in one buffer (no `String` or array per
+/// event on the reading thread); ``streams`` makes the ``RecordedEvent``s from them, on
+/// whichever thread asks — a worker, so that the thread holding the connection only reads.
 public struct StreamBatch: Sendable {
-    /// Each stream's events in version order, the streams in name order.
-    public var streams: [[RecordedEvent]]
+    /// Every byte column of every event, one after the other.
+    fileprivate var bytes: [UInt8] = []
+    /// Per event: position, version, then the length of each byte column (−1: a NULL payload).
+    fileprivate var fields: [Int] = []
+    /// The index of each stream's first event.
+    fileprivate var streamStarts: [Int] = []
     /// The events in all of them.
-    public var eventCount: Int
+    public fileprivate(set) var eventCount = 0
+
+    fileprivate static let fieldsPerEvent = 2 + StreamBatchReader.byteColumns.count
+
+    /// Each stream's events in version order, the streams in name order.
+    public var streams: [[RecordedEvent]] {
+        var result: [[RecordedEvent]] = []
+        result.reserveCapacity(streamStarts.count)
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            func take(_ count: Int) -> UnsafeBufferPointer<UInt8> {
+                let slice = UnsafeBufferPointer(rebasing: buffer[offset..<offset + count])
+                offset += count
+                return slice
+            }
+            func text(_ count: Int) -> String { String(decoding: take(count), as: UTF8.self) }
+            for (index, start) in streamStarts.enumerated() {
+                let end = index + 1 < streamStarts.count ? streamStarts[index + 1] : eventCount
+                var events: [RecordedEvent] = []
+                events.reserveCapacity(end - start)
+                // One string for the stream's name, shared by its events.
+                var name: String?
+                for event in start..<end {
+                    let field = event * Self.fieldsPerEvent
+                    let stream = fields[field + 2]
+                    let streamName: String
+                    if let name {
+                        offset += stream
+                        streamName = name
+                    } else {
+                        streamName = text(stream)
+                        name = streamName
+                    }
+                    let type = text(fields[field + 3])
+                    let occurredAt = text(fields[field + 4])
+                    let recordedAt = text(fields[field + 5])
+                    let actor = text(fields[field + 6])
+                    let payloadCount = fields[field + 7]
+                    let payload = payloadCount < 0 ? nil : [UInt8](take(payloadCount))
+                    events.append(
+                        RecordedEvent(
+                            position: Int64(fields[field]), stream: streamName, version: fields[field + 1], type: type,
+                            occurredAt: occurredAt, recordedAt: recordedAt, actor: actor, payload: payload,
+                            payloadSHA256: text(fields[field + 8]), prevHash: text(fields[field + 9]), hash: text(fields[field + 10])))
+                }
+                result.append(events)
+            }
+        }
+        return result
+    }
 }
 
 /// Reads the events grouped by stream (the order ``ChainVerifier`` reads) in batches of
 /// whole streams of about `size` events each, one statement step at a time on the caller's
 /// connection: ``next()`` inside the caller's transaction gives the same snapshot throughout.
 public final class StreamBatchReader {
+    /// The byte columns of ``EventStore/columns`` (all but position and version), in order.
+    fileprivate static let byteColumns: [Int32] = [1, 3, 4, 5, 6, 7, 8, 9, 10]
+    private static let payloadColumn: Int32 = 7
+
     private let statement: Statement
     private let size: Int
-    private var carried: RecordedEvent?
+    /// Whether the statement's current row was read but not yet taken (it begins the next batch).
+    private var holdsRow = false
     private var isDone = false
 
     /// Prepares the read; nothing is read until ``next()``.
@@ -141,33 +204,56 @@ public final class StreamBatchReader {
 
     /// The next batch, or nil after the last.
     public func next() throws -> StreamBatch? {
-        guard !isDone || carried != nil else { return nil }
-        var streams: [[RecordedEvent]] = []
-        var current: [RecordedEvent] = []
-        var count = 0
-        if let carried {
-            current.append(carried)
-            count = 1
-            self.carried = nil
-        }
-        while !isDone {
-            guard try statement.step() else {
-                isDone = true
-                break
-            }
-            let event = EventStore.event(from: statement)
-            if let last = current.last, last.stream != event.stream {
-                streams.append(current)
-                current = []
-                if count >= size {
-                    carried = event
-                    return StreamBatch(streams: streams, eventCount: count)
+        var batch = StreamBatch()
+        batch.bytes.reserveCapacity(size * 512)
+        batch.fields.reserveCapacity(size * StreamBatch.fieldsPerEvent + 64)
+        // Where the last stream's name sits in the buffer, to tell when the next one begins.
+        var lastStream = (start: 0, count: -1)
+        while true {
+            if !holdsRow {
+                guard !isDone, try statement.step() else {
+                    isDone = true
+                    break
                 }
             }
-            current.append(event)
-            count += 1
+            holdsRow = false
+            let handle = statement.handle
+            let name = UnsafeRawPointer(sqlite3_column_text(handle, 1))
+            let nameCount = Int(sqlite3_column_bytes(handle, 1))
+            let isNewStream = batch.bytes.withUnsafeBytes { buffer in
+                guard lastStream.count == nameCount else { return true }
+                guard nameCount > 0, let name, let base = buffer.baseAddress else { return false }
+                return memcmp(base + lastStream.start, name, nameCount) != 0
+            }
+            if isNewStream {
+                if batch.eventCount >= size {
+                    holdsRow = true
+                    break
+                }
+                batch.streamStarts.append(batch.eventCount)
+                lastStream = (batch.bytes.count, nameCount)
+            }
+            batch.fields.append(Int(sqlite3_column_int64(handle, 0)))
+            batch.fields.append(Int(sqlite3_column_int64(handle, 2)))
+            for column in Self.byteColumns {
+                if column == Self.payloadColumn, sqlite3_column_type(handle, column) == SQLITE_NULL {
+                    batch.fields.append(-1)
+                    continue
+                }
+                // As ``Statement/text(_:)`` and ``Statement/bytes(_:)`` read them.
+                let pointer: UnsafeRawPointer? =
+                    column == Self.payloadColumn && sqlite3_column_type(handle, column) != SQLITE_TEXT
+                    ? sqlite3_column_blob(handle, column) : UnsafeRawPointer(sqlite3_column_text(handle, column))
+                let count = Int(sqlite3_column_bytes(handle, column))
+                if let pointer, count > 0 {
+                    batch.bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: count))
+                    batch.fields.append(count)
+                } else {
+                    batch.fields.append(0)
+                }
+            }
+            batch.eventCount += 1
         }
-        if !current.isEmpty { streams.append(current) }
-        return streams.isEmpty ? nil : StreamBatch(streams: streams, eventCount: count)
+        return batch.eventCount == 0 ? nil : batch
     }
 }

@@ -13,10 +13,8 @@ import Testing
         "writer.redact(", "Passage(writer",
     ]
 
-    /// The connection: only the storage layer and the door reach it. `Casebook+Verify.swift`
-    /// is owned by the verify work of this session (issue 25) and still hands `store.database`
-    /// to the storage functions; it only reads and writes `temp` copies, never appends.
-    static let connectionExceptions: Set<String> = ["Casebook+Verify.swift"]
+    /// The connection: only the storage layer and the door reach it, with no exception.
+    static let connectionExceptions: Set<String> = []
 
     static func files() throws -> [(path: String, text: String)] {
         let root = StorageLayerTests.casebookSources.standardizedFileURL.path

@@ -38,8 +38,18 @@ extension CaseState {
     /// Why `id` may not see the case, or nil. An involvement (affected, source,
     /// disciplinary) is named before an exclusion.
     public func involvement(of id: String) -> Involvement? {
+        // The first of ``involvement`` naming `id`, without making the list (verify asks
+        // this for every event it re-decides).
         let key = id.lowercased()
-        return involvement.first { $0.staff == key }?.reason
+        if opened.affected.lowercased() == key { return .affected }
+        if let source, source.kind == .staff, let ref = source.ref?.trimmingCharacters(in: .whitespaces), !ref.isEmpty,
+            ref.lowercased() == key
+        {
+            return .source
+        }
+        if disciplinaryReferrals.contains(where: { $0.lowercased() == key }) { return .disciplinary }
+        if excluded.contains(where: { $0.lowercased() == key }) { return .excluded }
+        return nil
     }
 }
 

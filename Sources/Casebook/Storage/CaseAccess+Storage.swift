@@ -15,17 +15,6 @@ extension CaseAccess {
         return (sql, values)
     }
 
-    /// Writes the case's `case_access` rows, replacing the old ones.
-    static func project(_ state: CaseState, to source: some RowSource) throws {
-        let database = source.connection
-        let reference = state.reference.description
-        try database.run("DELETE FROM case_access WHERE case_ref = ?", [reference])
-        for (staff, reason) in state.involvement {
-            try database.run(
-                "INSERT INTO case_access (case_ref, staff_id, reason) VALUES (?, ?, ?)", [reference, staff, reason.rawValue])
-        }
-    }
-
     /// The case's school and whether it is restricted, from the read model; nil for no such case.
     static func scope(of reference: CaseReference, in source: some RowSource) throws -> (school: String, isRestricted: Bool)? {
         let database = source.connection

@@ -61,16 +61,17 @@ extension Casebook {
 /// The log's own tables, read for `verify`.
 enum EventRows {
     /// The position of the log's last event; 0 for an empty log.
-    static func lastPosition(in database: Database) throws -> Int64 {
-        Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
+    static func lastPosition(in source: some RowSource) throws -> Int64 {
+        let database = source.connection
+        return Int64(try database.scalarInt("SELECT max(position) FROM events") ?? 0)
     }
 
     /// A stored event's hash by stream and version, one prepared statement for many lookups.
     struct HashLookup {
         private let statement: Statement
 
-        init(_ database: Database) throws {
-            statement = try database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
+        init(_ source: some RowSource) throws {
+            statement = try source.connection.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
         }
 
         /// The hash stored for `version` of `stream`; nil when the database lacks it.
@@ -108,7 +109,8 @@ enum PurgeRows {
 
 extension Projection {
     /// Copies a case's stored read-model rows (`main`) into the private copies (`temp`), unchanged.
-    static func carryOver(_ reference: String, in database: Database) throws {
+    static func carryOver(_ reference: String, in source: some RowSource) throws {
+        let database = source.connection
         for table in Projection.tables where table != "staff" {
             let key = table == "cases" ? "reference" : "case_ref"
             try database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
@@ -120,7 +122,8 @@ extension Projection {
 enum BlobRows {
     /// A stored file's recorded size and media type, and whether its bytes are present; nil
     /// when it is not stored at all.
-    static func state(of sha256: String, in database: Database) throws -> (size: Int, mediaType: String, hasBytes: Bool)? {
+    static func state(of sha256: String, in source: some RowSource) throws -> (size: Int, mediaType: String, hasBytes: Bool)? {
+        let database = source.connection
         var found: (size: Int, mediaType: String, hasBytes: Bool)?
         try database.forEachRow("SELECT size, media_type, data IS NOT NULL FROM blobs WHERE sha256 = ?", [sha256]) { row in
             found = (row.int(0), row.text(1), row.int(2) == 1)

@@ -109,6 +109,14 @@ public final class Statement {
         sqlite3_reset(handle)
     }
 
+    /// Runs the statement to completion with values already made: one per parameter, from 1.
+    public func execute(binding values: [SQLValue]) throws {
+        sqlite3_reset(handle)
+        for (offset, value) in values.enumerated() { try bind(value, at: Int32(offset + 1)) }
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
     /// Runs the statement and calls `body` for every row.
     public func forEachRow(_ values: [any SQLBindable] = [], _ body: (Statement) throws -> Void) throws {
         try bind(values)
