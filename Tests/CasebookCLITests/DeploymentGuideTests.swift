@@ -351,15 +351,9 @@ struct DeploymentGuideTests {
         @discardableResult
         static func tool(_ path: String, _ arguments: [String]) throws -> Int32 {
             for _ in 0..<20 {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: path)
-                process.arguments = arguments
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                if process.terminationStatus == 10 { usleep(100_000); continue }
-                guard process.terminationStatus == 0 else { throw Failure("\(path) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)") }
+                let status = try OSUsers.tool(path, arguments)
+                if status == 10 { usleep(100_000); continue }
+                guard status == 0 else { throw Failure("\(path) \(arguments.joined(separator: " ")) exited \(status)") }
                 return 0
             }
             throw Failure("\(path) \(arguments.joined(separator: " ")): /etc/passwd stayed locked")

@@ -12,16 +12,7 @@ import Testing
 @Suite struct SnapshotVerifyTests {
     /// Runs a system tool, for mounting.
     @discardableResult
-    static func tool(_ path: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    static func tool(_ path: String, _ arguments: [String]) throws -> Int32 { try OSUsers.tool(path, arguments) }
 
     /// A copy of the sandbox's database (with whatever `-wal` it has) in a folder of its
     /// own, made read-only: file 0400, folder 0500, and — as root, whom modes do not stop —

@@ -91,8 +91,10 @@ final class OSUsers {
         ).finish()
     }
 
-    /// Runs a system tool to the end, its output discarded; its exit status.
-    private static func tool(_ path: String, _ arguments: [String]) throws -> Int32 {
+    /// Runs a system tool to the end, its output discarded; its exit status (the one way the
+    /// CLI tests run useradd, mount and the like).
+    @discardableResult
+    static func tool(_ path: String, _ arguments: [String]) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
