@@ -4,7 +4,7 @@ import Foundation
 /// The `cases`, `deadlines` and `sources` read models' queries, as SQL.
 enum CaseRows {
     /// The cases a filter keeps that `actor` may see, newest first; at most `limit` (the newest).
-    static func summaries(_ filter: Casebook.CaseFilter, limit: Int?, visibleTo actor: StaffMember, in source: some RowSource) throws -> [CaseSummary] {
+    static func summaries(_ filter: CaseWork.CaseFilter, limit: Int?, visibleTo actor: StaffMember, in source: some RowSource) throws -> [CaseSummary] {
         let database = source.connection
         let (whereClause, values) = listConditions(filter, by: actor)
         var rows: [CaseSummary] = []
@@ -29,7 +29,7 @@ enum CaseRows {
     }
 
     /// How many cases a filter keeps that `actor` may see.
-    static func count(_ filter: Casebook.CaseFilter, visibleTo actor: StaffMember, in source: some RowSource) throws -> Int {
+    static func count(_ filter: CaseWork.CaseFilter, visibleTo actor: StaffMember, in source: some RowSource) throws -> Int {
         let database = source.connection
         let (whereClause, values) = listConditions(filter, by: actor)
         return try database.scalarInt("SELECT count(*) FROM cases c \(whereClause)", values) ?? 0
@@ -46,7 +46,7 @@ enum CaseRows {
         return schools
     }
 
-    static func listConditions(_ filter: Casebook.CaseFilter, by actor: StaffMember) -> (String, [any SQLBindable]) {
+    static func listConditions(_ filter: CaseWork.CaseFilter, by actor: StaffMember) -> (String, [any SQLBindable]) {
         var conditions: [String] = []
         var values: [any SQLBindable] = []
         if let status = filter.status {
