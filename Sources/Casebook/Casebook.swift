@@ -2,11 +2,13 @@ import CasebookSchema
 import EventLog
 import Foundation
 
-/// Casebook's front door: one database file, the staff directory, cases advanced through
-/// the workflow, read models kept in step, and the checks that prove nothing was altered.
+/// Casebook's shared core: one database file, its store and door, the clock, the acting
+/// member and the staff look-up, the access checks, the settings and a decision's context.
 ///
-/// Every front end (the `casebook` command, tests, benchmarks) goes through this type,
-/// so permissions, rules and projections are the same everywhere.
+/// Every front end (the `casebook` command, tests, benchmarks) goes through this type and
+/// its jobs — ``cases``, ``staff``, ``reports``, ``retention``, ``subjectAccess``,
+/// ``maintenance`` (`Jobs/`), each holding only this core — so permissions, rules and
+/// projections are the same everywhere.
 public final class Casebook {
     /// The `PRAGMA application_id` of a Casebook database ("CBK1"): `file(1)` and SQLite
     /// tools can tell the file is Casebook's, and Casebook refuses another program's file

@@ -3,7 +3,7 @@ import Foundation
 
 /// Cases (SPEC §4–§6): opening a case, taking its steps, reading it (`show`, `list`,
 /// `overdue`), concerns and their triage, the team's assignments and tasks, reminders and
-/// the digest. Reached as `casebook.cases`; it holds only the shared 
+/// the digest. Reached as `casebook.cases`; it holds only the shared core.
 public struct CaseWork {
     let core: Casebook
 }

@@ -4,7 +4,7 @@ import Foundation
 /// Maintenance: rebuilding the read models, backups, giving back space, and importing
 /// cases from another system. (`verify`, `checkpoint` and `compare` are still on ``Casebook``
 /// itself: `Casebook+Verify.swift`.) Reached as `casebook.maintenance`;
-/// it holds only the shared 
+/// it holds only the shared core.
 public struct MaintenanceWork {
     let core: Casebook
 }

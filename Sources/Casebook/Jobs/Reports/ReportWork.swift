@@ -3,7 +3,7 @@ import Foundation
 
 /// Reports (SPEC §6, §8, §11): the timeline and its exports, the police bundle, the HR outcomes
 /// report, the audit trail and its export records, and the deadline alerts. Reached as `casebook.reports`;
-/// it holds only the shared 
+/// it holds only the shared core.
 public struct ReportWork {
     let core: Casebook
 }

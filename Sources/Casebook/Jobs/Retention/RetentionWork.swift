@@ -86,7 +86,7 @@ extension CaseState {
 
 /// Retention and erasure (UK GDPR, SPEC §8): retention periods and dates, holds, the
 /// schedule and `retention apply`, redaction, and whether erased content has left the files. Reached as `casebook.retention`;
-/// it holds only the shared 
+/// it holds only the shared core.
 public struct RetentionWork {
     let core: Casebook
 }

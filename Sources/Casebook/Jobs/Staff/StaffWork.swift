@@ -3,7 +3,7 @@ import Foundation
 
 /// Staff and access (SPEC §8): the staff directory and its changes, logins, the school
 /// register, exclusions from a case (`restrict`), alert addresses and the settings.
-/// Reached as `casebook.staff`; it holds only the shared 
+/// Reached as `casebook.staff`; it holds only the shared core.
 public struct StaffWork {
     let core: Casebook
 }

@@ -106,7 +106,7 @@ public struct SubjectAccessExport: Sendable {
 
 /// Subject access requests (UK GDPR Art. 15): everything held about one person, and the
 /// record of its export. Reached as `casebook.subjectAccess`;
-/// it holds only the shared 
+/// it holds only the shared core.
 public struct SubjectAccessWork {
     let core: Casebook
 }
