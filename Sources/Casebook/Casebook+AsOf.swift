@@ -20,7 +20,7 @@ extension Casebook {
 
     /// A case's stored events as the record stood at `asOf` (all of them when nil);
     /// ``CasebookError/notFound(_:)`` when the case was not on record then.
-    public func events(of reference: CaseReference, asOf: Date?) throws -> [RecordedEvent] {
+    func events(of reference: CaseReference, asOf: Date?) throws -> [RecordedEvent] {
         let events = try events(of: reference)
         guard let asOf else { return events }
         return try Self.events(events, of: reference, asOf: asOf)
@@ -38,7 +38,7 @@ extension Casebook {
     }
 
     /// A case's state as the record stood at `asOf` (now when nil).
-    public func state(of reference: CaseReference, asOf: Date?) throws -> CaseState {
+    func state(of reference: CaseReference, asOf: Date?) throws -> CaseState {
         try withCurrentSchool(try CaseState.replay(try events(of: reference, asOf: asOf)))
     }
 

@@ -2,11 +2,13 @@ import CasebookSchema
 import EventLog
 import Foundation
 
-/// Casebook's front door: one database file, the staff directory, cases advanced through
-/// the workflow, read models kept in step, and the checks that prove nothing was altered.
+/// Casebook's shared core: one database file, its store and door, the clock, the acting
+/// member and the staff look-up, the access checks, the settings and a decision's context.
 ///
-/// Every front end (the `casebook` command, tests, benchmarks) goes through this type,
-/// so permissions, rules and projections are the same everywhere.
+/// Every front end (the `casebook` command, tests, benchmarks) goes through this type and
+/// its jobs — ``cases``, ``staff``, ``reports``, ``retention``, ``subjectAccess``,
+/// ``maintenance`` (`Jobs/`), each holding only this core — so permissions, rules and
+/// projections are the same everywhere.
 public final class Casebook {
     /// The `PRAGMA application_id` of a Casebook database ("CBK1"): `file(1)` and SQLite
     /// tools can tell the file is Casebook's, and Casebook refuses another program's file
@@ -91,33 +93,6 @@ public final class Casebook {
         return member
     }
 
-    /// The staff directory, by id.
-    public func staff(as actor: StaffMember) throws -> [StaffMember] {
-        try actor.require(.viewStaff)
-        return try StaffRows.all(in: store)
-    }
-
-    /// Adds a member of staff (headteacher only).
-    public func addStaff(_ member: StaffMember, by actor: StaffMember, at date: Date? = nil) throws {
-        try actor.require(.manageStaff)
-        _ = try StaffID.validate(member.id)
-        let name = try Workflow.text(member.name, .option("name"))
-        let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: .option("at"))
-        var newMember = try checkedNewMember(member, name: name, by: actor)
-        newMember.email = try member.email.map { try EmailAddress.validate($0, field: "the email address") }
-        try appendStaff(.added(newMember), actor: actor.id, at: occurred) {
-            // Under the write lock, so two processes adding the same id cannot both succeed.
-            // Ids are unique whatever their case: `smt` and `SMT` would be one person to a reader.
-            if let existing = try StaffID.existing(member.id, in: store) {
-                throw CasebookError.invalidInput(
-                    existing == member.id
-                        ? "a member of staff '\(member.id)' already exists"
-                        : "a member of staff '\(existing)' already exists: staff ids are unique whatever their case, so '\(member.id)' cannot be added")
-            }
-        }
-    }
-
     /// Appends a staff event; `check` runs first inside the same write transaction.
     func appendStaff(_ event: StaffEvent, actor: String, at date: Date, check: () throws -> Void = {}) throws {
         let occurred = Timestamp.string(from: date)
@@ -137,172 +112,21 @@ public final class Casebook {
 
     // MARK: Cases
 
-    /// Opens a case: allocates the next `CB-YYYY-NNNN` under the write lock, so two
-    /// processes opening at once get different references. (An import of one case with no
-    /// further steps: one path allocates references and writes opening events.)
-    @discardableResult
-    public func openCase(_ draft: CaseDraft, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
-        let scripts = [CaseScript(draft: draft, openedAt: date ?? now, openedBy: actor)]
-        guard let state = try importCases(scripts, by: actor).first else {
-            throw ProgrammerError("importCases returned no state for the one case it opened")
-        }
-        return state
-    }
-
     /// The stored events of a case, oldest first; ``CasebookError/notFound(_:)`` when there is no such case.
-    public func events(of reference: CaseReference) throws -> [RecordedEvent] {
+    func events(of reference: CaseReference) throws -> [RecordedEvent] {
         let events = try store.events(in: reference.stream)
         guard !events.isEmpty else { throw CaseAccess.noSuchCase(reference) }
         return events
     }
 
     /// A case's current state, replayed from its events.
-    public func state(of reference: CaseReference) throws -> CaseState {
+    func state(of reference: CaseReference) throws -> CaseState {
         try withCurrentSchool(try CaseState.replay(try events(of: reference)))
     }
 
-    /// Takes one step on a case. Files (evidence, check screenshots) are given as bytes and
-    /// stored in the same transaction as the event.
-    ///
-    /// The case's state is read, the step decided and its events appended inside ONE
-    /// `BEGIN IMMEDIATE` transaction, so commands on the same case from several processes
-    /// queue for the write lock and each decides on the state the one before it left
-    /// (E-numbers, takedown numbers and versions follow on). Give `expectedVersion` to act
-    /// only on the state you have seen: when the case has moved on since, the step is
-    /// refused with ``CasebookError/conflict(_:)`` and nothing is written.
-    @discardableResult
-    public func execute(
-        _ command: CaseCommand, on reference: CaseReference, by actor: StaffMember, at date: Date? = nil,
-        files: [[UInt8]] = [], expectedVersion: Int? = nil
-    ) throws -> (events: [CaseEvent], state: CaseState) {
-        // The role first, as the workflow checks it; then the named staff (no leavers).
-        try actor.require(command.permission)
-        let command = try checkNamedStaff(in: command)
-        let result: (events: [CaseEvent], state: CaseState) = try Self.translatingErrors {
-            try door.pass(by: actor.id) { passage in
-                let state = try passage.authorise { try visibleState(of: reference, by: actor) }
-                if let expectedVersion, expectedVersion != state.version {
-                    throw CasebookError.conflict(
-                        "\(reference) is at version \(state.version), not \(expectedVersion) as expected: it changed since it was read; read it again before deciding")
-                }
-                let context = try decisionContext(actor: actor, at: date)
-                let events = try Workflow.decide(command, state: state, context: context)
-                let occurred = Timestamp.string(from: context.occurredAt)
-                let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
-                // A clock counted in working days must be countable (SPEC §11: an error, not a guess).
-                if case .some(.none) = LADOTrack.due(next), let source = next.source {
-                    _ = try WorkingDays.requireOneWorkingDay(after: source.identifiedAt ?? next.openedAt, for: "the LADO referral")
-                }
-                try storeFiles(files, referencedBy: command, on: state, after: next, in: passage)
-                try passage.append(
-                    events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,
-                    expectedVersion: state.version)
-                try purgeBlobs(events, firstVersion: state.version + 1, stream: reference.stream, in: passage)
-                try Projection.write(next, settings: context.settings, to: passage)
-                return (events, next)
-            }
-        }
-        reclaimAfterPurge(result.events)
-        return result
-    }
-
-    /// Stores the files' bytes (hashed once, by the blob store) and checks that every file
-    /// the command refers to is among them or already stored, so no event can name a file
-    /// the database does not hold.
-    ///
-    /// The last line of the child-sexual-imagery rule (SPEC §9): whatever the decision said,
-    /// no bytes are stored for such a case or item.
-    func storeFiles(
-        _ bytes: [[UInt8]], referencedBy command: CaseCommand, on state: CaseState, after next: CaseState, in passage: Passage
-    ) throws {
-        let hasFiles = !bytes.isEmpty || !command.files.isEmpty
-        if let refusal = LawfulContentTrack.fileRefusal(command, state, hasFiles: hasFiles)
-            ?? LawfulContentTrack.fileRefusal(command, next, hasFiles: hasFiles)
-        {
-            throw CasebookError.invalidInput(refusal)
-        }
-        // Bytes no file of the command names, given with a step that marks child sexual imagery.
-        if !bytes.isEmpty, command.files.isEmpty, next.involvesChildSexualImagery {
-            throw CasebookError.invalidInput(LawfulContentTrack.noFilesMessage)
-        }
-        let stored = try bytes.map { try passage.storeBlob($0) }
-        for info in stored where try store.isPurged(info.sha256) {
-            throw CasebookError.invalidInput(
-                "a file with SHA-256 \(info.sha256) may not be stored: Casebook keeps no copy of bytes it was made to erase; record the item without the file, and ask the safeguarding lead if this is unexpected")
-        }
-        let given = Dictionary(stored.map { ($0.sha256, $0.size) }, uniquingKeysWith: { first, _ in first })
-        for file in command.files {
-            try FileName.validate(file.name)
-            if let size = given[file.sha256] {
-                guard size == file.size else { throw CasebookError.invalidInput("\(file.name): its size does not match its bytes") }
-            } else if try !store.hasBlob(file.sha256) {
-                throw CasebookError.invalidInput("\(file.name): its bytes were not given (SHA-256 \(file.sha256))")
-            }
-        }
-    }
-
-    /// Deletes the bytes each purge event names as erased, once the events are appended
-    /// (the triggers let bytes go only when a recorded purge names them).
-    func purgeBlobs(_ events: [CaseEvent], firstVersion: Int, stream: String, in passage: Passage) throws {
-        for (offset, event) in events.enumerated() {
-            guard case .filesPurged(let purge) = event else { continue }
-            for sha in purge.erased { try passage.purgeBlob(sha, recordedBy: stream, version: firstVersion + offset) }
-        }
-    }
-
-    /// Whether a stored file is still held (not purged) by an item of a case other than `reference`.
-    func blobHeld(_ sha256: String, outside reference: CaseReference) throws -> Bool {
-        for stream in try CaseRows.streams(mentioning: sha256, outside: reference, in: store) {
-            let state = try CaseState.replay(try store.events(in: stream))
-            if state.heldFiles.contains(where: { $0.file.sha256 == sha256 }) { return true }
-        }
-        return false
-    }
-
-    /// After a purge or a redaction: gives the freed pages back and empties the write-ahead
-    /// log (best effort: a reader holding a snapshot delays it; ``completeErasure()`` says so).
-    func reclaimAfterPurge(_ events: [CaseEvent]) {
-        let erases = events.contains {
-            switch $0 {
-            case .filesPurged, .redaction: return true
-            default: return false
-            }
-        }
-        guard erases else { return }
-        // Safe to ignore a failure: the erasure has committed; only the freed pages and old
-        // log copies wait for the next `reclaimSpace` or open (``completeErasure()`` says so).
-        _ = try? store.reclaimSpace()
-    }
-
-    /// Whether erased content (purged bytes, redacted payloads) has left every file of the
-    /// database, after trying once more to empty the write-ahead log.
-    public enum ErasureCompletion: Sendable, Equatable {
-        /// Nothing erased remains in the database, its write-ahead log or its index.
-        case complete
-        /// Another connection (a server, a running verify) is reading the write-ahead log at
-        /// this path, which still holds copies of the erased content until that reader
-        /// finishes; the next command after it empties the log.
-        case remainsInWriteAheadLog(String)
-    }
-
-    /// Empties the write-ahead log now if no other connection reads it: call after an
-    /// erasing step, and say ``ErasureCompletion/remainsInWriteAheadLog(_:)`` to the user.
-    public func completeErasure() -> ErasureCompletion {
-        let log = store.path + "-wal"
-        // Whatever stopped the truncation (a reader, an error), the answer is the log's size:
-        // a log that cannot be measured is one that is not there.
-        if (try? store.reclaimSpace()) == true { return .complete }
-        let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? 0
-        return size == 0 ? .complete : .remainsInWriteAheadLog(log)
-    }
-
-    /// Gives back the space of purged files and empties the write-ahead log (headteacher,
-    /// safeguarding lead). Returns whether the log was emptied.
-    @discardableResult
-    public func reclaimSpace(by actor: StaffMember) throws -> Bool {
-        try actor.require(.purgeFiles)
-        // Asked for: waits for a reader as long as any write would.
-        return try Self.translatingErrors { try store.reclaimSpace(waitMilliseconds: Database.busyTimeoutMilliseconds) }
+    /// The settings as they stand: the defaults, changed by the `settings` stream's events.
+    public func settings() throws -> Settings {
+        try Self.translatingErrors { try Settings.replay(try store.events(in: SettingsEvent.stream)) }
     }
 
     /// What `--at` and the clock give a decision. The staff lookup throws when the
@@ -315,69 +139,8 @@ public final class Casebook {
         return context
     }
 
-    /// A stored file's bytes, re-checked against its SHA-256 as they are read.
-    public func fileBytes(_ file: StoredFile) throws -> [UInt8] {
-        try Self.translatingErrors { try store.blob(file.sha256).data }
-    }
-
-    /// How many events the log holds.
-    public func eventCount() throws -> Int {
-        try Self.translatingErrors { try store.eventCount() }
-    }
-
-    /// Stores a file's bytes as they would be stored, without a transaction: its identity.
-    public static func fileInfo(name: String, bytes: [UInt8]) throws -> StoredFile {
-        try FileName.validate(name)
-        guard bytes.count <= BlobInfo.maximumSize else {
-            throw CasebookError.invalidInput("\(name) is \(bytes.count) bytes; files over 64 MiB are refused")
-        }
-        guard !bytes.isEmpty else { throw CasebookError.invalidInput("\(name) is empty") }
-        return StoredFile(
-            name: name, sha256: Hex.encode(SHA256.hash(bytes)), size: bytes.count, mediaType: MediaType.sniff(bytes))
-    }
-
     // MARK: Errors
 
-    /// Runs `body`, mapping the event log's and SQLite's errors to Casebook's so each has
-    /// its exit code; Casebook's own errors pass through.
-    public static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as EventLogError {
-            switch error {
-            case .conflict: throw CasebookError.conflict("\(error); run the command again")
-            case .databaseMissing(let path):
-                throw CasebookError.notFound("no database at \(path); create one with '\(command: .createDatabase)'")
-            case .databaseExists(let path): throw CasebookError.cannotCreate("a file already exists at \(path)")
-            case .incompatibleSchema(let reason): throw CasebookError.invalidInput(Message(reason))
-            case .eventNotFound, .blobNotFound: throw CasebookError.notFound(Message(error.description))
-            case .alreadyRedacted: throw CasebookError.invalidInput(Message(error.description))
-            case .invalidField, .blobTooLarge: throw CasebookError.invalidInput(Message(error.description))
-            case .blobCorrupt: throw CasebookError.io(Message(error.description))
-            case .blobPurged: throw CasebookError.notFound(Message(error.description))
-            }
-        } catch let error as SQLiteError {
-            if error.isBusy { throw CasebookError.conflict("the database is busy with another writer; run the command again") }
-            if error.isCorrupt { throw CasebookError.invalidInput("the file is not a Casebook database, or it is damaged (\(error.message))") }
-            if error.isIO { throw CasebookError.io("cannot read or write the database: \(error.message)") }
-            throw error
-        } catch let error as NewFile.Failure {
-            switch error.kind {
-            case .exists, .refused: throw CasebookError.cannotCreate(Message(error.reason))
-            case .cannotCreate, .io: throw CasebookError.io(Message(error.reason))
-            }
-        } catch let error as Database.OpenError {
-            switch error {
-            case .exists(let path): throw CasebookError.cannotCreate("a file already exists at \(path)")
-            case .missing(let path): throw CasebookError.notFound("no database at \(path)")
-            case .permissionDenied(let path):
-                throw CasebookError.notPermitted(
-                    "permission denied: the database at \(path) belongs to another login; staff reach a shared database through the trust's server")
-            case .cannotCreate(let path, let code):
-                throw CasebookError.cannotCreate("cannot create \(path): \(String(cString: strerror(code)))")
-            }
-        }
-    }
 }
 
 extension Calendar {

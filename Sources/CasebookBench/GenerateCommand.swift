@@ -66,7 +66,7 @@ enum GenerateCommand {
             at: path, admin: generator.admin.id, name: generator.admin.name, identities: identities,
             adminLogin: identities == .verified ? loginName(uid: getuid()) : nil)
         let setup = generator.firstReport.addingTimeInterval(-30 * 24 * 3600)
-        for member in generator.staffToAdd { try casebook.addStaff(member, by: generator.admin, at: setup) }
+        for member in generator.staffToAdd { try casebook.staff.addStaff(member, by: generator.admin, at: setup) }
         var done = 0
         var scripts: [CaseScript] = []
         scripts.reserveCapacity(batch)
@@ -79,7 +79,7 @@ enum GenerateCommand {
                     if case .checkRemoval(_, _, _?) = step.command { result.fileReferences += 1 }
                 }
             }
-            let states = try casebook.importCases(scripts, by: generator.admin)
+            let states = try casebook.maintenance.importCases(scripts, by: generator.admin)
             for state in states {
                 if state.status == .open { result.open += 1 }
                 if state.isUrgent { result.urgent += 1 }
@@ -95,7 +95,7 @@ enum GenerateCommand {
         result.events = try casebook.store.eventCount()
         result.blobs = try database.scalarInt("SELECT count(*) FROM blobs") ?? 0
         result.staff = try database.scalarInt("SELECT count(*) FROM staff") ?? 0
-        result.overdue = try casebook.overdue(asOf: casebook.now, by: generator.admin).count
+        result.overdue = try casebook.cases.overdue(asOf: casebook.now, by: generator.admin).count
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         result.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return result

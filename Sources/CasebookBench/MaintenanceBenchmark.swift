@@ -50,7 +50,7 @@ enum MaintenanceBenchmark {
         for round in 1...2 {
             for workers in [1, cores] {
                 let name = "\(workers) worker\(workers == 1 ? "" : "s")"
-                try timed("rebuild (library, \(name)) round \(round)") { try casebook.rebuild(by: head, workers: workers) }
+                try timed("rebuild (library, \(name)) round \(round)") { try casebook.maintenance.rebuild(by: head, workers: workers) }
                 try timed("verify (library, \(name)) round \(round)") { report = try casebook.verify(by: head, workers: workers) }
                 guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
             }

@@ -81,25 +81,25 @@ enum QueryBenchmark {
             }
             print("  Casebook.open: \(milliseconds(openSeconds)); show \(facts.closedCase); acting as \(facts.manager)")
             let cases: [(label: String, target: Double?, library: () throws -> Int, raw: () throws -> Int)] = [
-                ("list --open", 0.1, { try casebook.list(status: .open, by: manager).count }, { try raw.scan(listOpen, ["open"]) }),
-                ("overdue", 0.1, { try casebook.overdue(asOf: asOf, by: manager).count },
+                ("list --open", 0.1, { try casebook.cases.list(status: .open, by: manager).count }, { try raw.scan(listOpen, ["open"]) }),
+                ("overdue", 0.1, { try casebook.cases.overdue(asOf: asOf, by: manager).count },
                  { try raw.scan(overdue, [Timestamp.string(from: asOf)]) }),
                 ("show (state, steps, repeats)", 0.1, {
-                    let state = try casebook.show(reference, by: manager, recording: nil)
+                    let state = try casebook.cases.show(reference, by: manager, recording: nil)
                     let steps = Workflow.availability(of: state, now: asOf)
-                    let repeats = try casebook.casesWithSameSource(as: state, visibleTo: manager)
+                    let repeats = try casebook.cases.casesWithSameSource(as: state, visibleTo: manager)
                     return state.version + steps.count + repeats.count - steps.count - repeats.count
                 }, showRaw),
                 // The same, with the read recorded in the audit stream (SPEC §8): what `show` does.
                 ("show + read audit", 0.1, {
-                    let state = try casebook.show(reference, by: manager)
+                    let state = try casebook.cases.show(reference, by: manager)
                     let steps = Workflow.availability(of: state, now: asOf)
-                    let repeats = try casebook.casesWithSameSource(as: state, visibleTo: manager)
+                    let repeats = try casebook.cases.casesWithSameSource(as: state, visibleTo: manager)
                     return state.version + steps.count + repeats.count - steps.count - repeats.count
                 }, showRaw),
-                ("list (every case)", nil, { try casebook.list(by: manager).count }, { try raw.scan(listAll) }),
+                ("list (every case)", nil, { try casebook.cases.list(by: manager).count }, { try raw.scan(listAll) }),
                 ("outcomes (last 365 days)", nil, {
-                    try casebook.outcomesReport(since: yearAgo, until: asOf, by: head, localTime: localTime).rows.count
+                    try casebook.reports.outcomesReport(since: yearAgo, until: asOf, by: head, localTime: localTime).rows.count
                 }, {
                     let period = [Timestamp.string(from: yearAgo), Timestamp.string(from: asOf)]
                     return try raw.scan(outcomesClosures, period)

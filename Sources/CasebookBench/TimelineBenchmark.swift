@@ -26,9 +26,9 @@ enum TimelineBenchmark {
         let manager = StaffMember(id: "smt.jones", name: "Sam Jones", role: .seniorManager)
         let teacher = StaffMember(id: "t.pennington", name: "Ada Pennington", role: .staff)
         let casebook = try Casebook.create(at: path, admin: head.id, name: head.name)
-        for member in [manager, teacher] { try casebook.addStaff(member, by: head) }
+        for member in [manager, teacher] { try casebook.staff.addStaff(member, by: head) }
         let script = try makeScript(events: eventCount, affected: teacher.id, now: casebook.now)
-        let state = try casebook.importCases([script], by: manager)[0]
+        let state = try casebook.maintenance.importCases([script], by: manager)[0]
         let reference = state.reference
         guard state.version == eventCount else {
             throw BenchmarkFailure(description: "the case has \(state.version) events, not \(eventCount)")
@@ -51,7 +51,7 @@ enum TimelineBenchmark {
             var size = 0
             for round in 0..<(runs + 3) {
                 let seconds = try measure {
-                    size = try casebook.timeline(reference, format: format, recipient: "Northshire Police", by: manager, localTime: localTime)
+                    size = try casebook.reports.timeline(reference, format: format, recipient: "Northshire Police", by: manager, localTime: localTime)
                         .utf8.count
                 }
                 if round >= 3 { library.add(seconds) }

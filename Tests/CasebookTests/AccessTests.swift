@@ -17,7 +17,7 @@ import Testing
     static func fixture() throws -> ServiceFixture {
         let fixture = try ServiceFixture()
         for member in [hillManager, daleManager, daleLead, accused, lineManager] {
-            try fixture.casebook.addStaff(member, by: Staff.head)
+            try fixture.casebook.staff.addStaff(member, by: Staff.head)
         }
         return fixture
     }
@@ -41,10 +41,10 @@ import Testing
         let fixture = try Self.fixture()
         let casebook = fixture.casebook
         _ = try fixture.openCase()
-        try casebook.setLogin(Self.hillManager.id, login: "hhill", by: Staff.head)
-        try casebook.changeRole(Self.hillManager.id, to: .safeguardingLead, by: Staff.head)
-        try casebook.changeScope(Self.daleManager.id, to: .trustWide, by: Staff.head)
-        try casebook.leave(Self.accused.id, by: Staff.head)
+        try casebook.staff.setLogin(Self.hillManager.id, login: "hhill", by: Staff.head)
+        try casebook.staff.changeRole(Self.hillManager.id, to: .safeguardingLead, by: Staff.head)
+        try casebook.staff.changeScope(Self.daleManager.id, to: .trustWide, by: Staff.head)
+        try casebook.staff.leave(Self.accused.id, by: Staff.head)
 
         let directory = try casebook.directory()
         #expect(directory.identityMode == .claimed)
@@ -56,7 +56,7 @@ import Testing
         #expect(directory.version == (try casebook.store.version(of: StaffEvent.stream)))
         // The read model says the same of everyone.
         for (id, member) in directory.members { #expect(try casebook.member(id) == member) }
-        #expect(try casebook.staff(as: Staff.head).count == directory.members.count)
+        #expect(try casebook.staff.all(as: Staff.head).count == directory.members.count)
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -94,7 +94,7 @@ import Testing
         let casebook = try Casebook.create(at: path, admin: "head", name: "Hannah Head", identities: .verified, adminLogin: "hhead")
         let head = try #require(try casebook.member("head"))
         #expect(try casebook.identityMode() == .verified)
-        try casebook.addStaff(StaffMember(id: "sm", name: "Sam Manager", role: .seniorManager, login: "smanager"), by: head)
+        try casebook.staff.addStaff(StaffMember(id: "sm", name: "Sam Manager", role: .seniorManager, login: "smanager"), by: head)
 
         #expect(try casebook.resolveActor(login: "hhead", named: nil).id == "head")
         #expect(try casebook.resolveActor(login: "smanager", named: "sm").id == "sm")
@@ -111,14 +111,14 @@ import Testing
 
         // A login maps to at most one current member; a leaver's login is free again.
         let taken = casebookError {
-            try casebook.addStaff(StaffMember(id: "dsl", name: "Dee Lead", role: .safeguardingLead, login: "smanager"), by: head)
+            try casebook.staff.addStaff(StaffMember(id: "dsl", name: "Dee Lead", role: .safeguardingLead, login: "smanager"), by: head)
         }
         #expect(taken?.isInvalidInput == true)
-        #expect(casebookError { try casebook.setLogin("head", login: "smanager", by: head) }?.isInvalidInput == true)
-        #expect(casebookError { try casebook.setLogin("head", login: "bad login", by: head) }?.isInvalidInput == true)
-        try casebook.leave("sm", by: head)
+        #expect(casebookError { try casebook.staff.setLogin("head", login: "smanager", by: head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.setLogin("head", login: "bad login", by: head) }?.isInvalidInput == true)
+        try casebook.staff.leave("sm", by: head)
         #expect(casebookError { _ = try casebook.resolveActor(login: "smanager", named: nil) }?.isNotPermitted == true)
-        try casebook.addStaff(StaffMember(id: "sm2", name: "Sid Manager", role: .seniorManager, login: "smanager"), by: head)
+        try casebook.staff.addStaff(StaffMember(id: "sm2", name: "Sid Manager", role: .seniorManager, login: "smanager"), by: head)
         #expect(try casebook.resolveActor(login: "smanager", named: nil).id == "sm2")
     }
 
@@ -129,32 +129,32 @@ import Testing
         #expect(try casebook.resolveActor(login: "anyone", named: "sm").id == "sm")
         #expect(casebookError { _ = try casebook.resolveActor(login: "anyone", named: nil) }?.isInvalidInput == true)
         #expect(casebookError { _ = try casebook.resolveActor(login: nil, named: "nobody") }?.isNotFound == true)
-        try casebook.leave(Self.accused.id, by: Staff.head)
+        try casebook.staff.leave(Self.accused.id, by: Staff.head)
         #expect(casebookError { _ = try casebook.resolveActor(login: nil, named: Self.accused.id) }?.isNotPermitted == true)
     }
 
     @Test func staffChangesAreHeadteacherOnlyAndKeepATrustWideHeadteacher() throws {
         let fixture = try Self.fixture()
         let casebook = fixture.casebook
-        #expect(casebookError { try casebook.changeRole("hr1", to: .staff, by: Staff.manager) }?.isNotPermitted == true)
-        #expect(casebookError { try casebook.changeRole("head", to: .seniorManager, by: Staff.head) }?.isInvalidInput == true)
-        #expect(casebookError { try casebook.leave("head", by: Staff.head) }?.isInvalidInput == true)
-        #expect(casebookError { try casebook.changeRole("nobody", to: .hr, by: Staff.head) }?.isNotFound == true)
-        #expect(casebookError { try casebook.changeRole("hr1", to: .hr, by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.changeRole("hr1", to: .staff, by: Staff.manager) }?.isNotPermitted == true)
+        #expect(casebookError { try casebook.staff.changeRole("head", to: .seniorManager, by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.leave("head", by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.changeRole("nobody", to: .hr, by: Staff.head) }?.isNotFound == true)
+        #expect(casebookError { try casebook.staff.changeRole("hr1", to: .hr, by: Staff.head) }?.isInvalidInput == true)
         // A headteacher scoped to one school manages that school's staff only.
         let schoolHead = StaffMember(id: "head.dale", name: "Dora Dale", role: .headteacher, scope: .school("Dale High"))
-        try casebook.addStaff(schoolHead, by: Staff.head)
-        #expect(casebookError { try casebook.changeRole(Self.hillManager.id, to: .hr, by: schoolHead) }?.isNotPermitted == true)
-        #expect(casebookError { try casebook.changeScope(Self.daleManager.id, to: .trustWide, by: schoolHead) }?.isNotPermitted == true)
+        try casebook.staff.addStaff(schoolHead, by: Staff.head)
+        #expect(casebookError { try casebook.staff.changeRole(Self.hillManager.id, to: .hr, by: schoolHead) }?.isNotPermitted == true)
+        #expect(casebookError { try casebook.staff.changeScope(Self.daleManager.id, to: .trustWide, by: schoolHead) }?.isNotPermitted == true)
         let added = StaffMember(id: "new.hill", name: "New Hill", role: .staff, scope: .school("Hill Primary"))
-        #expect(casebookError { try casebook.addStaff(added, by: schoolHead) }?.isNotPermitted == true)
-        try casebook.changeRole(Self.daleManager.id, to: .safeguardingLead, by: schoolHead)
+        #expect(casebookError { try casebook.staff.addStaff(added, by: schoolHead) }?.isNotPermitted == true)
+        try casebook.staff.changeRole(Self.daleManager.id, to: .safeguardingLead, by: schoolHead)
         // A second trust-wide headteacher lets the first one change.
-        try casebook.addStaff(StaffMember(id: "head2", name: "Second Head", role: .headteacher), by: Staff.head)
-        try casebook.changeScope("head", to: .school("Hill Primary"), by: StaffMember(id: "head2", name: "Second Head", role: .headteacher))
+        try casebook.staff.addStaff(StaffMember(id: "head2", name: "Second Head", role: .headteacher), by: Staff.head)
+        try casebook.staff.changeScope("head", to: .school("Hill Primary"), by: StaffMember(id: "head2", name: "Second Head", role: .headteacher))
         let before = try fixture.readModelDump()
         let events = try casebook.store.eventCount()
-        _ = casebookError { try casebook.leave("head2", by: StaffMember(id: "head2", name: "Second Head", role: .headteacher)) }
+        _ = casebookError { try casebook.staff.leave("head2", by: StaffMember(id: "head2", name: "Second Head", role: .headteacher)) }
         #expect(try fixture.readModelDump() == before, "a refused change writes nothing")
         #expect(try casebook.store.eventCount() == events)
     }
@@ -168,40 +168,40 @@ import Testing
         try fixture.run(.addEvidence(EvidenceDraft(kind: .web, url: "https://x.example/p/1")), on: hill)
         let missing = CaseReference(year: hill.year, number: 99)
 
-        #expect(try casebook.list(by: Self.hillManager).map(\.reference) == [hill])
-        #expect(try casebook.list(by: Self.daleManager).isEmpty)
-        #expect(try casebook.overdue(asOf: fixture.clock.now.addingTimeInterval(3 * 86_400), by: Self.hillManager).isEmpty == false)
-        #expect(try casebook.overdue(asOf: fixture.clock.now.addingTimeInterval(3 * 86_400), by: Self.daleManager).isEmpty)
-        #expect(try casebook.show(hill, by: Self.hillManager).reference == hill)
+        #expect(try casebook.cases.list(by: Self.hillManager).map(\.reference) == [hill])
+        #expect(try casebook.cases.list(by: Self.daleManager).isEmpty)
+        #expect(try casebook.cases.overdue(asOf: fixture.clock.now.addingTimeInterval(3 * 86_400), by: Self.hillManager).isEmpty == false)
+        #expect(try casebook.cases.overdue(asOf: fixture.clock.now.addingTimeInterval(3 * 86_400), by: Self.daleManager).isEmpty)
+        #expect(try casebook.cases.show(hill, by: Self.hillManager).reference == hill)
         // Another school's case is answered exactly as a case that does not exist.
-        let outOfScope = casebookError { _ = try casebook.show(hill, by: Self.daleManager) }
-        let nonexistent = casebookError { _ = try casebook.show(missing, by: Self.daleManager) }
+        let outOfScope = casebookError { _ = try casebook.cases.show(hill, by: Self.daleManager) }
+        let nonexistent = casebookError { _ = try casebook.cases.show(missing, by: Self.daleManager) }
         #expect(outOfScope?.isNotFound == true)
         #expect(outOfScope?.description == nonexistent?.description.replacingOccurrences(of: missing.description, with: hill.description))
         #expect(casebookError { try fixture.run(.startInvestigation, on: hill, by: Self.daleManager) }?.isNotFound == true)
         #expect(casebookError {
-            _ = try casebook.timeline(hill, format: .text, recipient: nil, by: Self.daleLead, localTime: Self.london)
+            _ = try casebook.reports.timeline(hill, format: .text, recipient: nil, by: Self.daleLead, localTime: Self.london)
         }?.isNotFound == true)
         #expect(casebookError { try casebook.checkAccess(to: hill, by: Self.daleLead) }?.isNotFound == true)
         // Schools compare without regard to letter case.
         let hillLower = StaffMember(id: "x", name: "X", role: .seniorManager, scope: .school("HILL primary"))
-        #expect(try casebook.list(by: hillLower).map(\.reference) == [hill])
+        #expect(try casebook.cases.list(by: hillLower).map(\.reference) == [hill])
         // A school-scoped member opens cases for their own school, by default and only.
-        let opened = try casebook.openCase(
+        let opened = try casebook.cases.openCase(
             CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "Post"), by: Self.daleManager)
         #expect(opened.opened.school == "Dale High")
         let elsewhere = casebookError {
-            _ = try casebook.openCase(
+            _ = try casebook.cases.openCase(
                 CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "Post", school: "Hill Primary"),
                 by: Self.daleManager)
         }
         #expect(elsewhere?.isNotPermitted == true)
         // The outcomes report keeps to the reader's school too.
         let hrDale = StaffMember(id: "hr.dale", name: "Hy Dale", role: .hr, scope: .school("Dale High"))
-        try casebook.addStaff(hrDale, by: Staff.head)
+        try casebook.staff.addStaff(hrDale, by: Staff.head)
         try Self.close(hill, fixture)
-        #expect(try casebook.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: Self.london).rows.map(\.reference) == [hill])
-        #expect(try casebook.outcomesReport(since: nil, until: nil, by: hrDale, localTime: Self.london).rows.isEmpty)
+        #expect(try casebook.reports.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: Self.london).rows.map(\.reference) == [hill])
+        #expect(try casebook.reports.outcomesReport(since: nil, until: nil, by: hrDale, localTime: Self.london).rows.isEmpty)
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -211,15 +211,15 @@ import Testing
         let fixture = try Self.fixture()
         let casebook = fixture.casebook
         // The affected person is a senior manager, who may read cases in general.
-        let affected = try casebook.openCase(
+        let affected = try casebook.cases.openCase(
             CaseDraft(affected: Self.lineManager.id, reportedBy: Self.lineManager.id, summary: "Posts", school: "Hill Primary"),
             by: Staff.manager
         ).reference
-        let involved = casebookError { _ = try casebook.show(affected, by: Self.lineManager) }
+        let involved = casebookError { _ = try casebook.cases.show(affected, by: Self.lineManager) }
         #expect(involved?.isNotPermitted == true)
         #expect(involved?.description.contains("you are involved in this case") == true)
-        #expect(try casebook.list(by: Self.lineManager).isEmpty)
-        #expect(casebookError { _ = try casebook.openCase(
+        #expect(try casebook.cases.list(by: Self.lineManager).isEmpty)
+        #expect(casebookError { _ = try casebook.cases.openCase(
             CaseDraft(affected: Staff.manager.id, reportedBy: Staff.teacher.id, summary: "About me"), by: Staff.manager) }?.isNotPermitted == true)
 
         // A staff source (its --ref is the staff id, in any case) and a disciplinary referral.
@@ -227,29 +227,29 @@ import Testing
         try fixture.run(.addEvidence(EvidenceDraft(kind: .email, description: "The email")), on: reference)
         try fixture.run(.startInvestigation, on: reference)
         try fixture.run(.identifySource(.staff, ref: "SM.Accused"), on: reference)
-        #expect(casebookError { _ = try casebook.show(reference, by: Self.accused) }?.isNotPermitted == true)
+        #expect(casebookError { _ = try casebook.cases.show(reference, by: Self.accused) }?.isNotPermitted == true)
         try fixture.run(.referDisciplinary(staff: Self.hillManager.id), on: reference)
         #expect(casebookError { try fixture.run(.addNote("n"), on: reference, by: Self.hillManager) }?.isNotPermitted == true)
-        #expect(try casebook.list(by: Self.hillManager).map(\.reference) == [affected])
+        #expect(try casebook.cases.list(by: Self.hillManager).map(\.reference) == [affected])
 
         // restrict: headteacher and safeguarding lead only; recorded, shown, undone.
         #expect(casebookError {
-            try casebook.restrict(reference, staff: Self.lineManager.id, exclude: true, reason: "r", by: Staff.manager)
+            try casebook.staff.restrict(reference, staff: Self.lineManager.id, exclude: true, reason: "r", by: Staff.manager)
         }?.isNotPermitted == true)
-        try casebook.restrict(reference, staff: Self.lineManager.id, exclude: true, reason: "Line manager of the accused", by: Staff.dsl)
-        let excluded = casebookError { _ = try casebook.show(reference, by: Self.lineManager) }
+        try casebook.staff.restrict(reference, staff: Self.lineManager.id, exclude: true, reason: "Line manager of the accused", by: Staff.dsl)
+        let excluded = casebookError { _ = try casebook.cases.show(reference, by: Self.lineManager) }
         #expect(excluded?.description.contains("you are excluded from this case") == true)
         #expect(casebookError {
-            try casebook.restrict(reference, staff: Self.lineManager.id, exclude: true, reason: "again", by: Staff.dsl)
+            try casebook.staff.restrict(reference, staff: Self.lineManager.id, exclude: true, reason: "again", by: Staff.dsl)
         }?.isInvalidInput == true)
         #expect(casebookError {
-            try casebook.restrict(reference, staff: Self.accused.id, exclude: false, reason: nil, by: Staff.dsl)
+            try casebook.staff.restrict(reference, staff: Self.accused.id, exclude: false, reason: nil, by: Staff.dsl)
         }?.isInvalidInput == true, "--include undoes only an exclusion")
-        let timeline = try casebook.timeline(reference, format: .text, recipient: nil, by: Staff.dsl, localTime: Self.london)
+        let timeline = try casebook.reports.timeline(reference, format: .text, recipient: nil, by: Staff.dsl, localTime: Self.london)
         #expect(timeline.contains("Lee Line (sm.line) excluded from the case"))
         #expect(timeline.contains("Reason: Line manager of the accused"))
-        try casebook.restrict(reference, staff: Self.lineManager.id, exclude: false, reason: "Management changed", by: Staff.head)
-        #expect(try casebook.show(reference, by: Self.lineManager).reference == reference)
+        try casebook.staff.restrict(reference, staff: Self.lineManager.id, exclude: false, reason: "Management changed", by: Staff.head)
+        #expect(try casebook.cases.show(reference, by: Self.lineManager).reference == reference)
         // The read model holds who may not see each case, and rebuilds to the same rows.
         var rows: [String] = []
         try casebook.store.database.forEachRow(
@@ -261,7 +261,7 @@ import Testing
 
     @Test func aLeaverCannotBeChosen() throws {
         let fixture = try Self.fixture()
-        try fixture.casebook.leave(Staff.teacher.id, by: Staff.head)
+        try fixture.casebook.staff.leave(Staff.teacher.id, by: Staff.head)
         let error = casebookError { _ = try fixture.openCase() }
         #expect(error?.isInvalidInput == true)
         #expect(error?.description.contains("t.jones has left") == true)
@@ -273,17 +273,17 @@ import Testing
         let fixture = try Self.fixture()
         let casebook = fixture.casebook
         let hill = try fixture.openCase()
-        let dale = try casebook.openCase(
+        let dale = try casebook.cases.openCase(
             CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "Post"), by: Self.daleManager
         ).reference
-        _ = try casebook.show(hill, by: Staff.manager)
-        _ = try casebook.show(hill, by: Staff.dsl, recording: .evidenceList)
-        _ = try casebook.show(dale, by: Self.daleManager)
-        _ = try casebook.show(hill, by: Staff.manager, recording: nil)
-        _ = try casebook.timeline(hill, format: .json, recipient: nil, by: Staff.dsl, localTime: Self.london)
-        _ = try casebook.outcomes(since: nil, until: nil, format: .csv, by: Staff.hr, localTime: Self.london)
+        _ = try casebook.cases.show(hill, by: Staff.manager)
+        _ = try casebook.cases.show(hill, by: Staff.dsl, recording: .evidenceList)
+        _ = try casebook.cases.show(dale, by: Self.daleManager)
+        _ = try casebook.cases.show(hill, by: Staff.manager, recording: nil)
+        _ = try casebook.reports.timeline(hill, format: .json, recipient: nil, by: Staff.dsl, localTime: Self.london)
+        _ = try casebook.reports.outcomes(since: nil, until: nil, format: .csv, by: Staff.hr, localTime: Self.london)
 
-        let all = try casebook.auditTrail(by: Staff.head)
+        let all = try casebook.reports.auditTrail(by: Staff.head)
         let exportedHead: Timeline.ChainHead? = all.compactMap { entry -> Timeline.ChainHead? in
             if case .timelineExported(_, _, _, let head) = entry.event { return head }
             return nil
@@ -297,19 +297,19 @@ import Testing
         ])
         #expect(all.map(\.actor) == ["sm", "dsl", "sm.dale", "dsl", "hr1"])
         // The safeguarding lead reads one case's trail, in scope; the read itself is recorded.
-        #expect(casebookError { _ = try casebook.auditTrail(by: Staff.dsl) }?.isNotPermitted == true)
-        #expect(try casebook.auditTrail(case: dale, by: Staff.dsl).map(\.actor) == ["sm.dale"])
-        #expect(casebookError { _ = try casebook.auditTrail(case: hill, by: Self.daleLead) }?.isNotFound == true)
-        #expect(casebookError { _ = try casebook.auditTrail(case: hill, by: Staff.hr) }?.isNotPermitted == true)
+        #expect(casebookError { _ = try casebook.reports.auditTrail(by: Staff.dsl) }?.isNotPermitted == true)
+        #expect(try casebook.reports.auditTrail(case: dale, by: Staff.dsl).map(\.actor) == ["sm.dale"])
+        #expect(casebookError { _ = try casebook.reports.auditTrail(case: hill, by: Self.daleLead) }?.isNotFound == true)
+        #expect(casebookError { _ = try casebook.reports.auditTrail(case: hill, by: Staff.hr) }?.isNotPermitted == true)
         // A headteacher scoped to one school reads their school's entries and those about no case.
         let schoolHead = StaffMember(id: "head.dale", name: "Dora Dale", role: .headteacher, scope: .school("Dale High"))
-        try casebook.addStaff(schoolHead, by: Staff.head)
-        let theirs = try casebook.auditTrail(by: schoolHead).map(\.event)
+        try casebook.staff.addStaff(schoolHead, by: Staff.head)
+        let theirs = try casebook.reports.auditTrail(by: schoolHead).map(\.event)
         #expect(theirs.allSatisfy { $0.caseReference == nil || $0.caseReference == dale })
         #expect(theirs.contains(.caseRead(case: dale, view: .show, evidence: nil)))
-        let since = try casebook.auditTrail(since: fixture.clock.now.addingTimeInterval(1), by: Staff.head)
+        let since = try casebook.reports.auditTrail(since: fixture.clock.now.addingTimeInterval(1), by: Staff.head)
         #expect(since.isEmpty)
-        let reads = try casebook.auditTrail(by: Staff.head).map(\.event).filter {
+        let reads = try casebook.reports.auditTrail(by: Staff.head).map(\.event).filter {
             if case .auditRead = $0 { return true } else { return false }
         }
         #expect(reads.count == 4)
@@ -320,16 +320,16 @@ import Testing
         let fixture = try Self.fixture()
         let reference = try fixture.openCase()
         for format in TimelineFormat.allCases {
-            let document = try fixture.casebook.timeline(reference, format: format, recipient: nil, by: Staff.dsl, localTime: Self.london)
+            let document = try fixture.casebook.reports.timeline(reference, format: format, recipient: nil, by: Staff.dsl, localTime: Self.london)
             #expect(document.contains("Identities in this record are claimed, not verified."), "\(format)")
         }
         try Self.close(reference, fixture)
         for format in OutcomesFormat.allCases {
-            let document = try fixture.casebook.outcomes(since: nil, until: nil, format: format, by: Staff.hr, localTime: Self.london)
+            let document = try fixture.casebook.reports.outcomes(since: nil, until: nil, format: format, by: Staff.hr, localTime: Self.london)
             #expect(document.contains("Identities in this record are claimed, not verified."), "\(format)")
         }
         // A JSON export still verifies on its own, the notice included.
-        let json = try fixture.casebook.timeline(reference, format: .json, recipient: nil, by: Staff.dsl, localTime: Self.london)
+        let json = try fixture.casebook.reports.timeline(reference, format: .json, recipient: nil, by: Staff.dsl, localTime: Self.london)
         #expect(TimelineExport.verify(jsonBytes: Array(json.utf8)).isIntact)
     }
 }

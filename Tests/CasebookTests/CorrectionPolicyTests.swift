@@ -22,7 +22,7 @@ struct CorrectionPolicyTests {
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         for format in TimelineFormat.allCases {
-            let document = try fixture.casebook.timeline(reference, format: format, recipient: nil, by: Staff.dsl, localTime: london)
+            let document = try fixture.casebook.reports.timeline(reference, format: format, recipient: nil, by: Staff.dsl, localTime: london)
             for text in texts { #expect(document.contains(text), "\(format.rawValue): \(text)", sourceLocation: sourceLocation) }
         }
         try fixture.expectIntactAndRebuildable(sourceLocation: sourceLocation)
@@ -45,7 +45,7 @@ struct CorrectionPolicyTests {
         #expect(blocked.first?.unblock == .step(.withdraw, subject: "R1"))
         // HR may not withdraw a referral (a step HR may not take).
         #expect(casebookError { try fixture.run(C.withdraw("R1"), on: reference, by: Staff.hr) }?.isNotPermitted == true)
-        let before = try fixture.casebook.state(of: reference)
+        let before = try fixture.casebook.cases.state(of: reference)
         var state = try fixture.run(.withdraw(item: "r1", reason: "referred the affected teacher by mistake"), on: reference)
         #expect(state.disciplinaryReferrals.isEmpty)
         #expect(state.referrals.first?.withdrawal?.by == Staff.manager.id)
@@ -57,7 +57,7 @@ struct CorrectionPolicyTests {
             fixture.clock.advance(by: 600)
             state = try fixture.run(command, on: reference)
         }
-        let outcomes = try fixture.casebook.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: london)
+        let outcomes = try fixture.casebook.reports.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: london)
         #expect(outcomes.rows.map(\.referrals) == [["behaviour"]])
         #expect(outcomes.rows.first?.sourceKind == "pupil")
         try expectEveryTimeline(
@@ -73,10 +73,10 @@ struct CorrectionPolicyTests {
         try fixture.run(C.web("https://other-school.example/news/1"), on: reference)
         try fixture.run(C.web("https://social.example.com/post/1"), on: reference)
         fixture.clock.advance(by: 25 * 3600)
-        #expect(try fixture.casebook.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.subject) == ["E1", "E2"])
+        #expect(try fixture.casebook.cases.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.subject) == ["E1", "E2"])
         var state = try fixture.run(C.withdraw("E1"), on: reference)
         #expect(state.liveEvidence.map(\.id) == ["E2"])
-        #expect(try fixture.casebook.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.subject) == ["E2"])
+        #expect(try fixture.casebook.cases.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.subject) == ["E2"])
         // A withdrawn item cannot be asked about.
         try fixture.run(C.start, on: reference)
         #expect(refusals { try fixture.run(C.request(["E1"]), on: reference) }.map(\.rule) == ["entry-withdrawn"])
@@ -109,7 +109,7 @@ struct CorrectionPolicyTests {
         #expect(state.uncoveredURLEvidence.map(\.id) == ["E2"])
         let due = Deadline.of(state).first { $0.subject == "E2" }?.due
         #expect(due == addedAt.addingTimeInterval(86_400), "the deadline runs from when E2 was added, not the report")
-        #expect(try fixture.casebook.overdue(asOf: addedAt.addingTimeInterval(3600), by: Staff.dsl).isEmpty)
+        #expect(try fixture.casebook.cases.overdue(asOf: addedAt.addingTimeInterval(3600), by: Staff.dsl).isEmpty)
         let close = refusals { try fixture.run(C.close, on: reference) }
         // The reopening opened a new round of investigation, to be concluded too.
         #expect(close.map(\.rule) == ["close-needs-concluded-investigation", "close-needs-takedown-for-url-evidence"])
@@ -171,17 +171,17 @@ struct CorrectionPolicyTests {
         try fixture.run(C.reopen, on: reference)
         try fixture.run(C.conclude, on: reference)
         try fixture.run(.close(outcome: "a warning after the post reappeared", action: .warning), on: reference)
-        let january = try fixture.casebook.outcomesReport(
+        let january = try fixture.casebook.reports.outcomesReport(
             since: utc("2026-01-01T00:00:00Z"), until: utc("2026-02-01T00:00:00Z"), by: Staff.hr, localTime: london)
         #expect(january.rows.map(\.action) == ["advice"])
         #expect(january.rows.first?.reopenedAt == utc("2026-02-10T09:00:00Z"))
         #expect(january.text().contains("2026-02-10"))
         #expect(january.json().contains("\"laterReopened\" : true") || january.json().contains("\"laterReopened\": true"))
-        let february = try fixture.casebook.outcomesReport(
+        let february = try fixture.casebook.reports.outcomesReport(
             since: utc("2026-02-01T00:00:00Z"), until: utc("2026-03-01T00:00:00Z"), by: Staff.hr, localTime: london)
         #expect(february.rows.map(\.action) == ["warning"])
         #expect(february.rows.first?.reopenedAt == nil)
-        let all = try fixture.casebook.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: london)
+        let all = try fixture.casebook.reports.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: london)
         #expect(all.rows.map(\.reference) == [reference, reference])
         // Cases, not closures: one case, closed twice (issue 21).
         #expect(all.summary.closed == 1)
@@ -202,7 +202,7 @@ struct CorrectionPolicyTests {
         let withdrawnAt = fixture.clock.now
         var state = try fixture.run(C.consent(.withdrawn), on: reference)
         #expect(state.policeToBeToldSince == withdrawnAt)
-        let overdue = try fixture.casebook.overdue(asOf: fixture.clock.now, by: Staff.dsl)
+        let overdue = try fixture.casebook.cases.overdue(asOf: fixture.clock.now, by: Staff.dsl)
         #expect(overdue.map(\.deadline.kind) == [.tellPolice])
         #expect(overdue.first?.deadline.nextAction.contains("tell the force that consent was withdrawn") == true)
         #expect(Workflow.availability(of: state, now: fixture.clock.now).first { $0.step == .notifyPolice }?.isAllowed == true)
@@ -212,10 +212,10 @@ struct CorrectionPolicyTests {
         fixture.clock.advance(by: 1800)
         state = try fixture.run(.notifyPolice, on: reference)
         #expect(state.policeToBeToldSince == nil)
-        #expect(try fixture.casebook.overdue(asOf: fixture.clock.now, by: Staff.dsl).isEmpty)
+        #expect(try fixture.casebook.cases.overdue(asOf: fixture.clock.now, by: Staff.dsl).isEmpty)
         state = try fixture.run(C.close, on: reference)
         #expect(state.status == .closed)
-        let text = try fixture.casebook.timeline(reference, format: .text, recipient: nil, by: Staff.dsl, localTime: london)
+        let text = try fixture.casebook.reports.timeline(reference, format: .text, recipient: nil, by: Staff.dsl, localTime: london)
         #expect(text.contains("told that consent was withdrawn"))
     }
 
@@ -231,7 +231,7 @@ struct CorrectionPolicyTests {
         for item in ["N1", "R1", "T1", "source", "assessment", "consent", "E1"] {
             try fixture.run(C.withdraw(item), on: reference)
         }
-        let state = try fixture.casebook.state(of: reference)
+        let state = try fixture.casebook.cases.state(of: reference)
         #expect(state.liveNotes.isEmpty && state.referrals.allSatisfy { $0.withdrawal != nil } && state.liveTakedowns.isEmpty)
         #expect(state.source == nil && state.assessment == nil && state.consent == nil && state.liveEvidence.isEmpty)
         // A safeguarding lead may withdraw evidence (she may add it) but nothing else.

@@ -15,9 +15,9 @@ import Testing
         let reference = try fixture.openCase()
         let other = try Casebook.open(at: fixture.path, clock: fixture.clock.reading)
         // Both connections hold the same stale idea of the case; neither conflicts.
-        let seen = try fixture.casebook.state(of: reference)
-        try other.execute(Self.email, on: reference, by: Staff.manager)
-        let (events, state) = try fixture.casebook.execute(Self.email, on: reference, by: Staff.manager)
+        let seen = try fixture.casebook.cases.state(of: reference)
+        try other.cases.execute(Self.email, on: reference, by: Staff.manager)
+        let (events, state) = try fixture.casebook.cases.execute(Self.email, on: reference, by: Staff.manager)
         guard case .evidenceCaptured(let item) = events.first else {
             Issue.record("expected evidence, got \(events)")
             return
@@ -30,11 +30,11 @@ import Testing
     @Test func aStaleExpectedVersionIsAConflictAndWritesNothing() throws {
         let fixture = try ServiceFixture()
         let reference = try fixture.openCase()
-        let seen = try fixture.casebook.state(of: reference)
-        try fixture.casebook.execute(Self.email, on: reference, by: Staff.manager, expectedVersion: seen.version)
+        let seen = try fixture.casebook.cases.state(of: reference)
+        try fixture.casebook.cases.execute(Self.email, on: reference, by: Staff.manager, expectedVersion: seen.version)
         let before = try fixture.casebook.store.eventCount()
         let error = casebookError {
-            try fixture.casebook.execute(Self.email, on: reference, by: Staff.manager, expectedVersion: seen.version)
+            try fixture.casebook.cases.execute(Self.email, on: reference, by: Staff.manager, expectedVersion: seen.version)
         }
         guard case .conflict(let message) = error else {
             Issue.record("expected a conflict, got \(String(describing: error))")
@@ -42,7 +42,7 @@ import Testing
         }
         #expect(message.contains("\(reference) is at version \(seen.version + 1), not \(seen.version)"))
         #expect(try fixture.casebook.store.eventCount() == before)
-        #expect(try fixture.casebook.state(of: reference).evidence.count == 1)
+        #expect(try fixture.casebook.cases.state(of: reference).evidence.count == 1)
     }
 
     @Test func staffIdsAreUniqueWhateverTheirCase() throws {
@@ -50,7 +50,7 @@ import Testing
         let before = try fixture.casebook.store.eventCount()
         for id in ["SM", "Sm", "T.JONES"] {
             let error = casebookError {
-                try fixture.casebook.addStaff(StaffMember(id: id, name: "Someone Else", role: .headteacher), by: Staff.head)
+                try fixture.casebook.staff.addStaff(StaffMember(id: id, name: "Someone Else", role: .headteacher), by: Staff.head)
             }
             guard case .invalidInput(let message) = error else {
                 Issue.record("expected invalid input for \(id), got \(String(describing: error))")
@@ -60,7 +60,7 @@ import Testing
             #expect(message.contains("whatever their case"), "\(message)")
         }
         let exact = casebookError {
-            try fixture.casebook.addStaff(StaffMember(id: "sm", name: "Sam Again", role: .staff), by: Staff.head)
+            try fixture.casebook.staff.addStaff(StaffMember(id: "sm", name: "Sam Again", role: .staff), by: Staff.head)
         }
         #expect(exact == .invalidInput("a member of staff 'sm' already exists"))
         #expect(try fixture.casebook.store.eventCount() == before)

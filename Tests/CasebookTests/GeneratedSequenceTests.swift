@@ -539,7 +539,7 @@ struct GeneratedSequenceTests {
         for index in 0..<20 {
             let seed = Self.baseSeed &+ 10_000 &+ UInt64(index)
             var checker = SequenceChecker(seed: seed)
-            let opened = try casebook.openCase(
+            let opened = try casebook.cases.openCase(
                 CaseDraft(
                     affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "generated \(seed)",
                     categories: index % 3 == 0 ? [.childMentioned] : [.harassment], school: "School \(index % 2)"),
@@ -561,7 +561,7 @@ struct GeneratedSequenceTests {
                     hidden
                     ? Result<[CaseEvent], Error>.failure(CaseAccess.noSuchCase(opened.reference))
                     : Result { try pure.apply(step.command, by: step.actor, at: step.at) }
-                let actual = Result { try casebook.execute(step.command, on: opened.reference, by: step.actor, at: step.at) }
+                let actual = Result { try casebook.cases.execute(step.command, on: opened.reference, by: step.actor, at: step.at) }
                 switch (expected, actual) {
                 case (.success(let events), .success(let result)):
                     checker.check(result.events == events, "service events \(result.events) != \(events)", "\(step)")
@@ -574,11 +574,11 @@ struct GeneratedSequenceTests {
                     checker.check(false, "pure \(expected) but service \(actual)", "\(step)")
                 }
             }
-            let stored = try casebook.events(of: opened.reference)
+            let stored = try casebook.cases.events(of: opened.reference)
             checker.check(stored.count == pure.state.version, "stored \(stored.count) events, version \(pure.state.version)")
             checker.check(stored.map(\.version) == Array(1...stored.count), "stored versions not 1…n")
             checker.check(try CaseState.replay(stored) == pure.state, "replay differs from the state built step by step")
-            checker.check(try casebook.state(of: opened.reference) == pure.state, "state(of:) differs")
+            checker.check(try casebook.cases.state(of: opened.reference) == pure.state, "state(of:) differs")
             var decoded: [CaseEvent] = []
             for event in stored.dropFirst() { decoded.append(try CaseEvent(type: event.type, payload: event.payload)) }
             checker.check(decoded == pure.events, "decoded events differ from the events decided")

@@ -54,10 +54,10 @@ struct HelplinePolicyTests {
 
         // Unanswered after helpline.response-days (14): overdue, with the step to record it.
         let responseDue = escalation.at.addingTimeInterval(14 * 86_400)
-        let late = try casebook.overdue(asOf: responseDue, by: Staff.dsl).filter { $0.deadline.kind == .helplineResponse }
+        let late = try casebook.cases.overdue(asOf: responseDue, by: Staff.dsl).filter { $0.deadline.kind == .helplineResponse }
         #expect(late.map(\.deadline.subject) == ["T1"])
         #expect(late.first?.deadline.step == .step(.recordHelplineResponse, subject: "T1"))
-        #expect(try casebook.overdue(asOf: responseDue.addingTimeInterval(-1), by: Staff.dsl).allSatisfy { $0.deadline.kind != .helplineResponse })
+        #expect(try casebook.cases.overdue(asOf: responseDue.addingTimeInterval(-1), by: Staff.dsl).allSatisfy { $0.deadline.kind != .helplineResponse })
 
         fixture.clock.advance(by: 2 * 86_400)
         let removedAt = fixture.clock.now
@@ -65,7 +65,7 @@ struct HelplinePolicyTests {
         #expect(state.takedown("T1")?.isResolved == true)
         #expect(state.takedown("T1")?.removalConfirmedAt == removedAt)
         #expect(state.firstRemovalAt == removedAt)
-        #expect(try casebook.overdue(asOf: removedAt.addingTimeInterval(30 * 86_400), by: Staff.dsl).isEmpty)
+        #expect(try casebook.cases.overdue(asOf: removedAt.addingTimeInterval(30 * 86_400), by: Staff.dsl).isEmpty)
 
         // Nothing else stands in the way: the helpline's answer resolves T1 for closing.
         try fixture.run(.concludeInvestigation(.substantiated, summary: "posted by a parent"), on: reference)
@@ -79,7 +79,7 @@ struct HelplinePolicyTests {
 
         // Every timeline format carries the platform's reference, its reply and the helpline.
         for format in TimelineFormat.allCases {
-            let document = try casebook.timeline(reference, format: format, recipient: nil, by: Staff.head, localTime: london)
+            let document = try casebook.reports.timeline(reference, format: format, recipient: nil, by: Staff.head, localTime: london)
             #expect(document.contains("Chirp report 88213"), "\(format)")
             #expect(document.contains(replyFile.sha256), "\(format)")
             #expect(document.contains("POSH-2211"), "\(format)")
@@ -96,23 +96,23 @@ struct HelplinePolicyTests {
         let at48 = requestedAt.addingTimeInterval(48 * 3600)
         fixture.clock.set(at48)
         let early = refusals {
-            try casebook.execute(C.helpline(.posh), on: reference, by: Staff.manager, at: at48.addingTimeInterval(-60))
+            try casebook.cases.execute(C.helpline(.posh), on: reference, by: Staff.manager, at: at48.addingTimeInterval(-60))
         }
         #expect(early.map(\.rule) == ["posh-needs-refusal-or-wait"])
         #expect(early.first?.clause == "SPEC §10, 000 §13.5–§13.6")
         #expect(early.first?.unblock.steps.contains(.recordHostResponse) == true)
         // Nothing was written by the refusal.
-        #expect(try casebook.state(of: reference).takedown("T1")?.helpline == nil)
+        #expect(try casebook.cases.state(of: reference).takedown("T1")?.helpline == nil)
 
         // Overdue: the ISP from 24 h, the helpline from 48 h.
-        #expect(try casebook.overdue(asOf: at48.addingTimeInterval(-1), by: Staff.dsl).map(\.deadline.kind) == [.takedown])
-        let due = try casebook.overdue(asOf: at48, by: Staff.dsl)
+        #expect(try casebook.cases.overdue(asOf: at48.addingTimeInterval(-1), by: Staff.dsl).map(\.deadline.kind) == [.takedown])
+        let due = try casebook.cases.overdue(asOf: at48, by: Staff.dsl)
         #expect(due.map(\.deadline.kind) == [.takedown, .helpline])
         #expect(due.last?.deadline.step == .step(.escalateToPOSH, subject: "T1"))
 
-        let state = try casebook.execute(C.helpline(.posh), on: reference, by: Staff.manager, at: at48).state
+        let state = try casebook.cases.execute(C.helpline(.posh), on: reference, by: Staff.manager, at: at48).state
         #expect(state.takedown("T1")?.helpline?.at == at48)
-        #expect(try casebook.overdue(asOf: at48, by: Staff.dsl).map(\.deadline.kind) == [.takedown])
+        #expect(try casebook.cases.overdue(asOf: at48, by: Staff.dsl).map(\.deadline.kind) == [.takedown])
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -142,25 +142,25 @@ struct HelplinePolicyTests {
         let (reference, requestedAt) = try requested(fixture)
         fixture.clock.set(requestedAt.addingTimeInterval(30 * 3600))
         #expect(refusals { try fixture.run(C.helpline(.posh), on: reference) }.map(\.rule) == ["posh-needs-refusal-or-wait"])
-        #expect(try casebook.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.kind) == [.takedown])
+        #expect(try casebook.cases.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.kind) == [.takedown])
 
         // Only the headteacher changes settings; bad keys and values are refused; nothing is written.
-        #expect(casebookError { try casebook.setSetting("helpline.posh.wait-hours", to: "24", by: Staff.manager) }?.isNotPermitted == true)
-        #expect(casebookError { try casebook.setSetting("helpline.posh.wait", to: "24", by: Staff.head) }?.isInvalidInput == true)
-        #expect(casebookError { try casebook.setSetting("helpline.posh.wait-hours", to: "-1", by: Staff.head) }?.isInvalidInput == true)
-        #expect(casebookError { try casebook.setSetting("helpline.posh.wait-hours", to: "2 days", by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.setSetting("helpline.posh.wait-hours", to: "24", by: Staff.manager) }?.isNotPermitted == true)
+        #expect(casebookError { try casebook.staff.setSetting("helpline.posh.wait", to: "24", by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.setSetting("helpline.posh.wait-hours", to: "-1", by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.staff.setSetting("helpline.posh.wait-hours", to: "2 days", by: Staff.head) }?.isInvalidInput == true)
         #expect(try casebook.store.events(in: SettingsEvent.stream).isEmpty)
 
-        try casebook.setSetting("helpline.posh.wait-hours", to: "24", by: Staff.head)
+        try casebook.staff.setSetting("helpline.posh.wait-hours", to: "24", by: Staff.head)
         #expect(try casebook.settings()[.poshWaitHours] == 24)
-        #expect(try casebook.settingChanges(by: Staff.manager).map(\.actor) == [Staff.head.id])
+        #expect(try casebook.staff.settingChanges(by: Staff.manager).map(\.actor) == [Staff.head.id])
         // The open case's deadlines were written again with the new wait.
-        #expect(Set(try casebook.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.kind)) == [.takedown, .helpline])
+        #expect(Set(try casebook.cases.overdue(asOf: fixture.clock.now, by: Staff.dsl).map(\.deadline.kind)) == [.takedown, .helpline])
         let state = try fixture.run(C.helpline(.posh), on: reference)
         #expect(state.takedown("T1")?.helpline != nil)
 
-        try casebook.setSetting("helpline.response-days", to: "2", by: Staff.head)
-        let due = try casebook.overdue(asOf: fixture.clock.now.addingTimeInterval(2 * 86_400), by: Staff.dsl)
+        try casebook.staff.setSetting("helpline.response-days", to: "2", by: Staff.head)
+        let due = try casebook.cases.overdue(asOf: fixture.clock.now.addingTimeInterval(2 * 86_400), by: Staff.dsl)
         #expect(due.map(\.deadline.kind).contains(.helplineResponse))
         try fixture.expectIntactAndRebuildable()
     }

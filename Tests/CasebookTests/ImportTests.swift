@@ -118,13 +118,13 @@ struct ImportTests {
         executed.clock.set(now)
         let scripts = try importScripts(start: fixtureStart.addingTimeInterval(3600))
 
-        let importedStates = try imported.casebook.importCases(scripts, by: Staff.manager)
+        let importedStates = try imported.casebook.maintenance.importCases(scripts, by: Staff.manager)
 
         var executedStates: [CaseState] = []
         for script in scripts {
-            var state = try executed.casebook.openCase(script.draft, by: script.openedBy ?? Staff.manager, at: script.openedAt)
+            var state = try executed.casebook.cases.openCase(script.draft, by: script.openedBy ?? Staff.manager, at: script.openedAt)
             for step in script.steps {
-                state = try executed.casebook.execute(
+                state = try executed.casebook.cases.execute(
                     step.command, on: state.reference, by: step.actor ?? Staff.manager, at: step.at, files: step.files
                 ).state
             }
@@ -143,7 +143,7 @@ struct ImportTests {
             #expect(left.count == state.version)
             #expect(left == right, "stream \(state.reference.stream) differs")
             // The state replayed from the stored events is the state the import returned.
-            #expect(try imported.casebook.state(of: state.reference) == state)
+            #expect(try imported.casebook.cases.state(of: state.reference) == state)
         }
         let importedModels = try imported.readModelDump()
         let executedModels = try executed.readModelDump()
@@ -153,7 +153,7 @@ struct ImportTests {
         #expect(blobs == executedBlobs)
         // post.png is given twice but kept once: five distinct files.
         #expect(blobs.count == 5)
-        #expect(try imported.casebook.overdue(asOf: now, by: Staff.manager).count == 2)
+        #expect(try imported.casebook.cases.overdue(asOf: now, by: Staff.manager).count == 2)
         try imported.expectIntactAndRebuildable()
     }
 
@@ -161,7 +161,7 @@ struct ImportTests {
         let fixture = try ServiceFixture()
         fixture.clock.set(fixtureStart.addingTimeInterval(3 * 24 * 3600))
         let first = try fixture.openCase()
-        let states = try fixture.casebook.importCases(
+        let states = try fixture.casebook.maintenance.importCases(
             try importScripts(start: fixtureStart.addingTimeInterval(3600)), by: Staff.manager)
         let next = try fixture.openCase()
         #expect(first.description == "CB-2026-0001")
@@ -178,10 +178,10 @@ struct ImportTests {
         // The urgent case tries to close with nothing done.
         scripts[1].steps.append(.init(C.close, at: fixtureStart.addingTimeInterval(12 * 3600), by: Staff.manager))
         let before = try fixture.casebook.store.eventCount()
-        let found = refusals { _ = try fixture.casebook.importCases(scripts, by: Staff.manager) }
+        let found = refusals { _ = try fixture.casebook.maintenance.importCases(scripts, by: Staff.manager) }
         #expect(found.map(\.rule).contains("close-needs-concluded-investigation"))
         #expect(try fixture.casebook.store.eventCount() == before)
-        #expect(try fixture.casebook.list(by: Staff.manager).isEmpty)
+        #expect(try fixture.casebook.cases.list(by: Staff.manager).isEmpty)
         #expect(try blobDump(fixture).isEmpty)
     }
 
@@ -193,26 +193,26 @@ struct ImportTests {
 
         // A role without the permission.
         let byHR = CaseScript(draft: draft, openedAt: fixtureStart, openedBy: Staff.hr)
-        let notPermitted = casebookError { _ = try fixture.casebook.importCases([byHR], by: Staff.manager) }
+        let notPermitted = casebookError { _ = try fixture.casebook.maintenance.importCases([byHR], by: Staff.manager) }
         #expect(notPermitted?.isNotPermitted == true)
         // A time in the future.
         let future = CaseScript(draft: draft, openedAt: now.addingTimeInterval(3600))
-        let inFuture = casebookError { _ = try fixture.casebook.importCases([future], by: Staff.manager) }
+        let inFuture = casebookError { _ = try fixture.casebook.maintenance.importCases([future], by: Staff.manager) }
         #expect(inFuture?.isInvalidInput == true)
         // A step before the case was opened.
         let early = CaseScript(
             draft: draft, openedAt: fixtureStart, steps: [.init(C.email, at: fixtureStart.addingTimeInterval(-60))])
-        let beforeOpening = casebookError { _ = try fixture.casebook.importCases([early], by: Staff.manager) }
+        let beforeOpening = casebookError { _ = try fixture.casebook.maintenance.importCases([early], by: Staff.manager) }
         #expect(beforeOpening?.isInvalidInput == true)
         // A file the evidence refers to whose bytes are not given.
         let shot = try Casebook.fileInfo(name: "post.png", bytes: screenshotBytes)
         let missing = CaseScript(
             draft: draft, openedAt: fixtureStart,
             steps: [.init(.addEvidence(EvidenceDraft(kind: .email, files: [shot])), at: fixtureStart.addingTimeInterval(60))])
-        let missingBytes = casebookError { _ = try fixture.casebook.importCases([missing], by: Staff.manager) }
+        let missingBytes = casebookError { _ = try fixture.casebook.maintenance.importCases([missing], by: Staff.manager) }
         #expect(missingBytes?.isInvalidInput == true)
 
-        #expect(try fixture.casebook.list(by: Staff.manager).isEmpty)
+        #expect(try fixture.casebook.cases.list(by: Staff.manager).isEmpty)
         // The staff directory and the identity mode recorded by create.
         #expect(try fixture.casebook.store.eventCount() == Staff.all.count + 1)
     }

@@ -35,7 +35,7 @@ struct LawfulContentTests {
             try fixture.run(.changeCategory(.childSexualImagery, add: true), on: plain, by: Staff.head, files: [distinctive])
         }
         #expect(marking?.isInvalidInput == true)
-        #expect(try fixture.casebook.state(of: plain).opened.categories == [.harassment])
+        #expect(try fixture.casebook.cases.state(of: plain).opened.categories == [.harassment])
         for (command, bytes) in attempts {
             let error = casebookError { try fixture.run(command, on: reference, by: Staff.head, files: bytes) }
             #expect(error?.isInvalidInput == true, "\(command): \(String(describing: error))")
@@ -66,7 +66,7 @@ struct LawfulContentTests {
         let flagged = EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", files: [file], isChildSexualImagery: true)
         #expect(casebookError { try fixture.run(.addEvidence(flagged), on: reference, files: [distinctive]) }?.isInvalidInput == true)
         // The library API's pure decision refuses it too, before any store.
-        let state = try fixture.casebook.state(of: reference)
+        let state = try fixture.casebook.cases.state(of: reference)
         let context = try fixture.casebook.decisionContext(actor: Staff.head, at: nil)
         #expect(casebookError { _ = try Workflow.decide(.addEvidence(flagged), state: state, context: context) }?.isInvalidInput == true)
         // An import: the whole batch is refused, nothing written.
@@ -79,7 +79,7 @@ struct LawfulContentTests {
                 school: "Hill Primary"), openedAt: fixture.clock.now,
             steps: [.init(.changeCategory(.threat, add: true), at: fixture.clock.now, files: [distinctive])])
         for script in [script, imageryScript] {
-            let error = casebookError { try fixture.casebook.importCases([script], by: Staff.head) }
+            let error = casebookError { try fixture.casebook.maintenance.importCases([script], by: Staff.head) }
             #expect(error?.isInvalidInput == true, "\(String(describing: error))")
         }
         #expect(try blobCount(fixture) == 0)
@@ -127,22 +127,22 @@ struct LawfulContentTests {
         let ordinary = try fixture.openCase()
         let imagery = try fixture.openCase(categories: [.childSexualImagery], by: Staff.manager)
         let missing = CaseReference(year: 2026, number: 99)
-        let nonexistent = casebookError { _ = try fixture.casebook.show(missing, by: Staff.manager, recording: nil) }
-        let hidden = casebookError { _ = try fixture.casebook.show(imagery, by: Staff.manager, recording: nil) }
+        let nonexistent = casebookError { _ = try fixture.casebook.cases.show(missing, by: Staff.manager, recording: nil) }
+        let hidden = casebookError { _ = try fixture.casebook.cases.show(imagery, by: Staff.manager, recording: nil) }
         #expect(hidden?.isNotFound == true)
         #expect(hidden?.description == nonexistent?.description.replacingOccurrences(of: missing.description, with: imagery.description))
         #expect(casebookError { try fixture.run(C.email, on: imagery, by: Staff.manager) }?.isNotFound == true)
         #expect(casebookError { try fixture.casebook.checkAccess(to: imagery, by: Staff.manager) }?.isNotFound == true)
         for actor in [Staff.head, Staff.dsl] {
-            _ = try fixture.casebook.show(imagery, by: actor, recording: nil)
+            _ = try fixture.casebook.cases.show(imagery, by: actor, recording: nil)
             try fixture.casebook.checkAccess(to: imagery, by: actor)
         }
-        let managerList = try fixture.casebook.list(by: Staff.manager).map(\.reference)
+        let managerList = try fixture.casebook.cases.list(by: Staff.manager).map(\.reference)
         #expect(managerList == [ordinary])
-        #expect(Set(try fixture.casebook.list(by: Staff.head).map(\.reference)) == [ordinary, imagery])
+        #expect(Set(try fixture.casebook.cases.list(by: Staff.head).map(\.reference)) == [ordinary, imagery])
         // Adding the category later hides a case the manager saw.
         try fixture.run(.changeCategory(.childSexualImagery, add: true), on: ordinary, by: Staff.manager)
-        #expect(try fixture.casebook.list(by: Staff.manager).isEmpty)
+        #expect(try fixture.casebook.cases.list(by: Staff.manager).isEmpty)
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -183,10 +183,10 @@ struct LawfulContentTests {
         let reference = try fixture.openCase()
         let file = try Casebook.fileInfo(name: "image.png", bytes: distinctive)
         try fixture.run(.addEvidence(EvidenceDraft(kind: .social, url: "https://chirp.example/p/9", files: [file])), on: reference, files: [distinctive])
-        let before = try fixture.casebook.events(of: reference).count
-        let result = try fixture.casebook.execute(.changeCategory(.childSexualImagery, add: true), on: reference, by: Staff.dsl)
+        let before = try fixture.casebook.cases.events(of: reference).count
+        let result = try fixture.casebook.cases.execute(.changeCategory(.childSexualImagery, add: true), on: reference, by: Staff.dsl)
         #expect(result.events.map(\.typeName) == ["CategoryAdded", "FilesPurged"])
-        #expect(try fixture.casebook.events(of: reference).count == before + 2)
+        #expect(try fixture.casebook.cases.events(of: reference).count == before + 2)
         #expect(try fixture.casebook.store.isPurged(file.sha256))
         #expect(result.state.heldFiles.isEmpty)
         #expect(try fixture.casebook.verify(by: Staff.head).purgedFiles == [file.sha256])
@@ -205,7 +205,7 @@ struct LawfulContentTests {
         let draft = EvidenceDraft(kind: .email, description: "the email", files: [file])
         try fixture.run(.addEvidence(draft), on: first, files: [distinctive])
         try fixture.run(.addEvidence(draft), on: second)
-        let purged = try fixture.casebook.execute(.purgeFiles(item: "E1", reason: "erasure"), on: first, by: Staff.head).events
+        let purged = try fixture.casebook.cases.execute(.purgeFiles(item: "E1", reason: "erasure"), on: first, by: Staff.head).events
         #expect(purged == [.filesPurged(CaseEvent.Purge(items: ["E1"], files: [file], erased: [], reason: "erasure"))])
         #expect(try !fixture.casebook.store.isPurged(file.sha256))
         #expect(refusals { try fixture.run(.purgeFiles(item: "E1", reason: "again"), on: first, by: Staff.head) }.map(\.rule) == ["purge-needs-stored-files"])
@@ -238,12 +238,12 @@ struct LawfulContentTests {
         try fixture.casebook.store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         #expect(try contains(fixture.path, distinctive), "the bytes are in the database before the purge")
         try fixture.run(.purgeFiles(item: "E1", reason: "erasure request"), on: reference, by: Staff.head)
-        try fixture.casebook.reclaimSpace(by: Staff.head)
+        try fixture.casebook.maintenance.reclaimSpace(by: Staff.head)
         for path in [fixture.path, fixture.path + "-wal"] {
             #expect(try !contains(path, distinctive), "\(path) still holds the purged bytes")
         }
         let backup = fixture.path + ".backup"
-        try fixture.casebook.backup(to: backup, by: Staff.head)
+        try fixture.casebook.maintenance.backup(to: backup, by: Staff.head)
         #expect(try !contains(backup, distinctive))
         let report = try fixture.casebook.verify(by: Staff.head)
         #expect(report.isIntact)
@@ -337,14 +337,14 @@ struct RetentionTests {
         }
         // One open case is never in the schedule.
         let open = try fixture.openCase()
-        let states = try casebook.importCases(scripts, by: Staff.head)
-        try casebook.setRetentionPeriod(.standard, years: 5, by: Staff.head)
+        let states = try casebook.maintenance.importCases(scripts, by: Staff.head)
+        try casebook.retention.setRetentionPeriod(.standard, years: 5, by: Staff.head)
         for (state, plan) in zip(states, plans) {
-            if let retirement = plan.retirement { try casebook.recordRetentionDate(state.reference, date: retirement, by: Staff.hr) }
-            if plan.isHeld { try casebook.hold(state.reference, reason: "tribunal claim", by: Staff.dsl) }
+            if let retirement = plan.retirement { try casebook.retention.recordRetentionDate(state.reference, date: retirement, by: Staff.hr) }
+            if plan.isHeld { try casebook.retention.hold(state.reference, reason: "tribunal claim", by: Staff.dsl) }
         }
-        #expect(casebookError { try casebook.hold(states[0].reference, reason: "x", by: Staff.manager) }?.isNotPermitted == true)
-        #expect(casebookError { _ = try casebook.applyRetention(asOf: now, by: Staff.dsl) }?.isNotPermitted == true)
+        #expect(casebookError { try casebook.retention.hold(states[0].reference, reason: "x", by: Staff.manager) }?.isNotPermitted == true)
+        #expect(casebookError { _ = try casebook.retention.applyRetention(asOf: now, by: Staff.dsl) }?.isNotPermitted == true)
 
         var expected: Set<CaseReference> = []
         for (state, plan) in zip(states, plans) {
@@ -352,7 +352,7 @@ struct RetentionTests {
             if review <= now && !plan.isHeld { expected.insert(state.reference) }
         }
         #expect(!expected.isEmpty && expected.count < states.count, "the generated trust has due and kept cases: \(expected.count)")
-        let schedule = try casebook.retentionSchedule(asOf: now, by: Staff.head)
+        let schedule = try casebook.retention.retentionSchedule(asOf: now, by: Staff.head)
         #expect(!schedule.map(\.reference).contains(open))
         let planned = Dictionary(uniqueKeysWithValues: zip(states.map(\.reference), plans))
         #expect(schedule.count == plans.count)
@@ -362,11 +362,11 @@ struct RetentionTests {
             #expect(entry.retentionClass == (plan.isStaffConduct ? .staffConduct : .standard))
         }
 
-        let applied = try casebook.applyRetention(asOf: now, by: Staff.head)
+        let applied = try casebook.retention.applyRetention(asOf: now, by: Staff.head)
         #expect(Set(applied.map(\.reference)) == expected)
         for (state, plan) in zip(states, plans) {
             let sha = Hex.encode(SHA256.hash(plan.bytes))
-            let events = try casebook.events(of: state.reference)
+            let events = try casebook.cases.events(of: state.reference)
             let erased = expected.contains(state.reference)
             #expect(try casebook.store.isPurged(sha) == erased, "\(state.reference)")
             #expect(events.contains { $0.type == "RetentionApplied" } == erased)
@@ -376,14 +376,14 @@ struct RetentionTests {
             #expect(events.first?.type == "CaseOpened" && events.first?.payload != nil)
         }
         // Nothing more is due; verify reports the purges and redactions, no break.
-        #expect(try casebook.applyRetention(asOf: now, by: Staff.head).isEmpty)
+        #expect(try casebook.retention.applyRetention(asOf: now, by: Staff.head).isEmpty)
         let report = try casebook.verify(by: Staff.head)
         #expect(report.isIntact, "\(report.breaks)")
         #expect(report.purgedFiles.count == expected.count)
         // Releasing a hold makes a due case erasable.
         if let heldIndex = plans.firstIndex(where: { $0.isHeld && Self.expectedReview($0, staffYears: 10, standardYears: 5) <= now }) {
-            try casebook.releaseHold(states[heldIndex].reference, reason: "claim settled", by: Staff.head)
-            #expect(try casebook.applyRetention(asOf: now, by: Staff.head).map(\.reference) == [states[heldIndex].reference])
+            try casebook.retention.releaseHold(states[heldIndex].reference, reason: "claim settled", by: Staff.head)
+            #expect(try casebook.retention.applyRetention(asOf: now, by: Staff.head).map(\.reference) == [states[heldIndex].reference])
         }
         try fixture.expectIntactAndRebuildable()
     }

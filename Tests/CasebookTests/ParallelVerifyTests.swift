@@ -19,7 +19,7 @@ private typealias C = Commands
             if number % 3 == 0 { try fixture.run(C.start, on: reference) }
             if number % 6 == 0 { try fixture.run(C.request(), on: reference) }
             if number == 7 {
-                try fixture.casebook.redact(reference, version: 2, reason: "erasure request under UK GDPR", by: Staff.head)
+                try fixture.casebook.retention.redact(reference, version: 2, reason: "erasure request under UK GDPR", by: Staff.head)
             }
         }
         return fixture
@@ -78,12 +78,12 @@ private typealias C = Commands
         #expect(parallel.eventCount == (try fixture.casebook.store.eventCount()))
 
         let stored = try fixture.readModelDump()
-        try fixture.casebook.rebuild(by: Staff.head, workers: 1, batchSize: 5)
+        try fixture.casebook.maintenance.rebuild(by: Staff.head, workers: 1, batchSize: 5)
         #expect(try fixture.readModelDump() == stored)
         let events = try fixture.casebook.store.eventCount()
         var seen: [Int] = []
         var totals: Set<Int> = []
-        try fixture.casebook.rebuild(by: Staff.head, workers: 4, batchSize: 5) { done, total in
+        try fixture.casebook.maintenance.rebuild(by: Staff.head, workers: 4, batchSize: 5) { done, total in
             seen.append(done)
             totals.insert(total)
         }

@@ -57,7 +57,7 @@ struct PolicyCaseTests {
         // 24 hours pass: the request is overdue, and the next action is the ISP.
         clock.set(requestedAt.addingTimeInterval(86_400 + 3600))
         try fixture.run(C.response(.noResponse), on: reference)
-        let overdue = try casebook.overdue(asOf: clock.now, by: Staff.dsl)
+        let overdue = try casebook.cases.overdue(asOf: clock.now, by: Staff.dsl)
         #expect(overdue.map(\.deadline.kind) == [.takedown])
         #expect(overdue.first?.deadline.subject == "T1")
         #expect(overdue.first?.lateness == 3600)
@@ -66,7 +66,7 @@ struct PolicyCaseTests {
         // 000 §13.6: escalate to the ISP, which blocks the site.
         state = try fixture.run(C.escalate(), on: reference)
         #expect(state.takedown("T1")?.isp == "Example Broadband")
-        #expect(try casebook.overdue(asOf: clock.now, by: Staff.dsl).isEmpty)
+        #expect(try casebook.cases.overdue(asOf: clock.now, by: Staff.dsl).isEmpty)
         clock.advance(by: 2 * 86_400)
         state = try fixture.run(C.ispResponse("T1", .blocked), on: reference)
         #expect(state.takedown("T1")?.isResolved == true)
@@ -86,9 +86,9 @@ struct PolicyCaseTests {
         state = try fixture.run(.close(outcome: "blocked by the ISP; police informed", action: .policeAction), on: reference)
         #expect(state.status == .closed)
 
-        let stored = try casebook.state(of: reference)
+        let stored = try casebook.cases.state(of: reference)
         #expect(stored == state)
-        #expect(try casebook.events(of: reference).map(\.type) == [
+        #expect(try casebook.cases.events(of: reference).map(\.type) == [
             "CaseOpened", "EvidenceCaptured", "InvestigationStarted", "SourceIdentified", "BehaviourReferralMade",
             "ThreatAssessed", "TakedownRequested", "HostResponded", "ISPEscalated", "ISPResponded", "ConsentRecorded",
             "PoliceReferred", "SupportOffered", "SupportResponded", "InvestigationConcluded", "CaseClosed",
@@ -105,7 +105,7 @@ struct PolicyCaseTests {
         #expect(row["removed_at"] == .some(nil))  // blocked by the ISP, never confirmed removed by a check
         #expect(row["categories"] == "harassment,threat")
         #expect(row["version"] == "16")
-        #expect(try casebook.list(status: .closed, by: Staff.manager).map(\.reference) == [reference])
+        #expect(try casebook.cases.list(status: .closed, by: Staff.manager).map(\.reference) == [reference])
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -130,7 +130,7 @@ struct PolicyCaseTests {
         #expect(checked.takedown("T1")?.removalConfirmedAt == checkedAt)
         #expect(checked.firstRemovalAt == checkedAt)
         // Removed in time: nothing is overdue, even after the deadline; no ISP.
-        #expect(try fixture.casebook.overdue(asOf: requestedAt.addingTimeInterval(86_401), by: Staff.manager).isEmpty)
+        #expect(try fixture.casebook.cases.overdue(asOf: requestedAt.addingTimeInterval(86_401), by: Staff.manager).isEmpty)
         #expect(throws: CasebookError.self) { try fixture.run(C.escalate(), on: reference) }
 
         #expect(throws: CasebookError.self) { try fixture.run(C.close, on: reference) }
@@ -219,13 +219,13 @@ struct PolicyCaseTests {
         let refused = refusals { try fixture.run(C.refer, on: reference, by: Staff.head) }
         #expect(refused.map(\.rule) == ["police-needs-consent"])
         #expect(casebookError { try fixture.run(C.override, on: reference, by: Staff.manager) }?.isNotPermitted == true)
-        let versionBefore = try casebook.state(of: reference).version
+        let versionBefore = try casebook.cases.state(of: reference).version
 
         let state = try fixture.run(C.override, on: reference, by: Staff.dsl)
         #expect(state.version == versionBefore + 1)
         #expect(state.consent == .declined)
         #expect(state.policeReferral?.overrideReason == "a child is named and at risk")
-        let referral = try #require(try casebook.events(of: reference).last)
+        let referral = try #require(try casebook.cases.events(of: reference).last)
         #expect(referral.type == "PoliceReferred")
         #expect(referral.actor == Staff.dsl.id)
         #expect(referral.payloadText?.contains("a child is named and at risk") == true)
@@ -252,7 +252,7 @@ struct PolicyCaseTests {
         #expect(throws: CasebookError.self) { try fixture.run(C.web("ftp://example.com/x"), on: reference) }
         #expect(throws: CasebookError.self) { try fixture.run(C.web(), on: reference, by: Staff.hr) }
         #expect(throws: CasebookError.self) {
-            try fixture.casebook.execute(C.web(), on: reference, by: Staff.manager, at: fixture.clock.now.addingTimeInterval(301))
+            try fixture.casebook.cases.execute(C.web(), on: reference, by: Staff.manager, at: fixture.clock.now.addingTimeInterval(301))
         }
         #expect(try fixture.casebook.store.eventCount() == count)
         #expect(try fixture.readModelDump() == before)

@@ -52,7 +52,7 @@ struct ReadModelTests {
         let next = try fixture.openCase()
         #expect(next.description == "CB-2027-0001")
         #expect(try fixture.openCase().description == "CB-2027-0002")
-        let listed = try fixture.casebook.list(by: Staff.manager).map(\.reference.description)
+        let listed = try fixture.casebook.cases.list(by: Staff.manager).map(\.reference.description)
         #expect(listed == ["CB-2027-0002", "CB-2027-0001", "CB-2026-0003", "CB-2026-0002", "CB-2026-0001"])
         try fixture.expectIntactAndRebuildable()
     }
@@ -78,18 +78,18 @@ struct ReadModelTests {
         var references: [CaseReference] = []
         for index in 0..<20 {
             let casebook = index % 2 == 0 ? first : second
-            let opened = try casebook.openCase(
+            let opened = try casebook.cases.openCase(
                 CaseDraft(affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "case \(index)"), by: Staff.manager)
             references.append(opened.reference)
             // Each connection sees the other's cases and can advance them.
             let other = index % 2 == 0 ? second : first
-            try other.execute(C.email, on: opened.reference, by: Staff.manager)
+            try other.cases.execute(C.email, on: opened.reference, by: Staff.manager)
             fixture.clock.advance(by: 5)
         }
         #expect(references.map(\.number) == Array(1...20))
         #expect(Set(references).count == 20)
-        #expect(try first.list(by: Staff.manager).count == 20)
-        #expect(try second.state(of: references[0]).evidence.count == 1)
+        #expect(try first.cases.list(by: Staff.manager).count == 20)
+        #expect(try second.cases.state(of: references[0]).evidence.count == 1)
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -102,7 +102,7 @@ struct ReadModelTests {
             do {
                 let casebook = try Casebook.open(at: path, clock: reading)
                 for index in 0..<15 {
-                    let opened = try casebook.openCase(
+                    let opened = try casebook.cases.openCase(
                         CaseDraft(
                             affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: "worker \(worker) case \(index)"),
                         by: Staff.manager)
@@ -115,7 +115,7 @@ struct ReadModelTests {
         let (references, errors) = collected.snapshot
         #expect(errors.isEmpty, "\(errors)")
         #expect(references.map(\.number).sorted() == Array(1...30))
-        #expect(try fixture.casebook.list(by: Staff.manager).count == 30)
+        #expect(try fixture.casebook.cases.list(by: Staff.manager).count == 30)
         try fixture.expectIntactAndRebuildable()
     }
 
@@ -134,12 +134,12 @@ struct ReadModelTests {
         }
         let opened = Timestamp.string(from: fixtureStart)
         #expect(try deadlines() == ["\(urgent) investigate-urgent \(urgent) \(opened)"])
-        let listed = try fixture.casebook.list(by: Staff.manager)
+        let listed = try fixture.casebook.cases.list(by: Staff.manager)
         #expect(listed.first { $0.reference == urgent }?.isUrgent == true)
         #expect(listed.first { $0.reference == ordinary }?.isUrgent == false)
         #expect(try fixture.caseRow(urgent)["is_urgent"] == "1")
 
-        let overdue = try fixture.casebook.overdue(asOf: fixtureStart.addingTimeInterval(60), by: Staff.dsl)
+        let overdue = try fixture.casebook.cases.overdue(asOf: fixtureStart.addingTimeInterval(60), by: Staff.dsl)
         #expect(overdue.map(\.deadline.kind) == [.investigateUrgent])
         #expect(overdue.first?.deadline.step == .step(.startInvestigation))
 
@@ -171,15 +171,15 @@ struct ReadModelTests {
         let fourth = try investigated(nil)
         let fifth = try investigated("@TROLL_account")
 
-        #expect(try casebook.casesWithSameSource(as: casebook.state(of: first)) == [second, fifth])
-        #expect(try casebook.casesWithSameSource(as: casebook.state(of: second)) == [first, fifth])
-        #expect(try casebook.casesWithSameSource(as: casebook.state(of: third)).isEmpty)
-        #expect(try casebook.casesWithSameSource(as: casebook.state(of: fourth)).isEmpty)
-        #expect(try casebook.state(of: second).source?.ref == "@troll_ACCOUNT")
+        #expect(try casebook.cases.casesWithSameSource(as: casebook.cases.state(of: first)) == [second, fifth])
+        #expect(try casebook.cases.casesWithSameSource(as: casebook.cases.state(of: second)) == [first, fifth])
+        #expect(try casebook.cases.casesWithSameSource(as: casebook.cases.state(of: third)).isEmpty)
+        #expect(try casebook.cases.casesWithSameSource(as: casebook.cases.state(of: fourth)).isEmpty)
+        #expect(try casebook.cases.state(of: second).source?.ref == "@troll_ACCOUNT")
 
         // The source is re-identified in the fifth case: it no longer repeats.
         try fixture.run(C.source(.pupil, ref: "@another"), on: fifth)
-        #expect(try casebook.casesWithSameSource(as: casebook.state(of: first)) == [second])
+        #expect(try casebook.cases.casesWithSameSource(as: casebook.cases.state(of: first)) == [second])
         var stored: [String] = []
         try casebook.store.database.forEachRow("SELECT ref, case_ref FROM sources ORDER BY case_ref") { row in
             stored.append("\(row.text(0)) \(row.text(1))")
@@ -202,12 +202,12 @@ struct ReadModelTests {
             files: [screenshotBytes])  // version 2
         try fixture.run(C.start, on: reference)  // 3
         try fixture.run(.addNote("the pupil's parent phoned"), on: reference)  // 4
-        let before = try casebook.events(of: reference)
+        let before = try casebook.cases.events(of: reference)
         #expect(before.map(\.type) == ["CaseOpened", "EvidenceCaptured", "InvestigationStarted", "InvestigationNoteAdded"])
 
         fixture.clock.advance(by: 3600)
-        try casebook.redact(reference, version: 2, reason: "erasure request under UK GDPR", by: Staff.head)
-        let after = try casebook.events(of: reference)
+        try casebook.retention.redact(reference, version: 2, reason: "erasure request under UK GDPR", by: Staff.head)
+        let after = try casebook.cases.events(of: reference)
         #expect(after.count == 6)
         #expect(after[1].payload == nil)
         #expect(after[1].payloadSHA256 == before[1].payloadSHA256)
@@ -230,7 +230,7 @@ struct ReadModelTests {
         #expect(report.purgedFiles == [file.sha256])
 
         // The item keeps its place and id; its details are gone; the next one is E2.
-        var state = try casebook.state(of: reference)
+        var state = try casebook.cases.state(of: reference)
         #expect(state.evidence.map(\.id) == ["E1"])
         #expect(state.evidence.first?.details == nil)
         state = try fixture.run(C.email, on: reference)
@@ -238,8 +238,8 @@ struct ReadModelTests {
         #expect(try fixture.caseRow(reference)["evidence_count"] == "2")
 
         // Notes can be redacted too.
-        try casebook.redact(reference, version: 4, reason: "names a third party", by: Staff.head)
-        #expect(try casebook.state(of: reference).notes.map(\.text) == ["[redacted]"])
+        try casebook.retention.redact(reference, version: 4, reason: "names a third party", by: Staff.head)
+        #expect(try casebook.cases.state(of: reference).notes.map(\.text) == ["[redacted]"])
         let twice = try casebook.verify(by: Staff.head)
         #expect(twice.isIntact)
         #expect(Set(twice.redacted) == [
@@ -257,20 +257,20 @@ struct ReadModelTests {
         let count = try casebook.store.eventCount()
 
         for version in [1, 3] {
-            let refused = refusals { try casebook.redact(reference, version: version, reason: "erasure", by: Staff.head) }
+            let refused = refusals { try casebook.retention.redact(reference, version: version, reason: "erasure", by: Staff.head) }
             #expect(refused.map(\.rule) == ["redact-evidence-and-notes-only"])
             #expect(refused.first?.clause.contains("SPEC §4") == true)
             #expect(refused.first?.unblock == .none("redact an EvidenceCaptured or InvestigationNoteAdded event instead"))
         }
         for member in [Staff.manager, Staff.dsl, Staff.hr, Staff.teacher] {
-            #expect(casebookError { try casebook.redact(reference, version: 2, reason: "erasure", by: member) }?.isNotPermitted == true)
+            #expect(casebookError { try casebook.retention.redact(reference, version: 2, reason: "erasure", by: member) }?.isNotPermitted == true)
         }
-        #expect(casebookError { try casebook.redact(reference, version: 9, reason: "erasure", by: Staff.head) }?.isNotFound == true)
-        #expect(casebookError { try casebook.redact(reference, version: 2, reason: "  ", by: Staff.head) }?.isInvalidInput == true)
+        #expect(casebookError { try casebook.retention.redact(reference, version: 9, reason: "erasure", by: Staff.head) }?.isNotFound == true)
+        #expect(casebookError { try casebook.retention.redact(reference, version: 2, reason: "  ", by: Staff.head) }?.isInvalidInput == true)
         #expect(try casebook.store.eventCount() == count)
 
-        try casebook.redact(reference, version: 2, reason: "erasure", by: Staff.head)
-        #expect(casebookError { try casebook.redact(reference, version: 2, reason: "again", by: Staff.head) }?.isInvalidInput == true)
+        try casebook.retention.redact(reference, version: 2, reason: "erasure", by: Staff.head)
+        #expect(casebookError { try casebook.retention.redact(reference, version: 2, reason: "again", by: Staff.head) }?.isInvalidInput == true)
         #expect(try casebook.store.eventCount() == count + 1)
         let report = try casebook.verify(by: Staff.head)
         #expect(report.isIntact)

@@ -411,7 +411,7 @@ struct RuleTests {
         covered.formUnion(pure.availability(.checkRemoval).blockers.map(\.rule))  // availability's own rule
         let fixture = try ServiceFixture()
         let reference = try fixture.openCase()
-        covered.formUnion(refusals { try fixture.casebook.redact(reference, version: 1, reason: "erasure", by: Staff.head) }.map(\.rule))
+        covered.formUnion(refusals { try fixture.casebook.retention.redact(reference, version: 1, reason: "erasure", by: Staff.head) }.map(\.rule))
         // No file for child sexual imagery is invalid input (65), naming its rule in the message.
         let imageryCase = try built([imagery])
         let withFile = CaseCommand.addEvidence(EvidenceDraft(kind: .other, description: "a copy", files: [storedShot]))

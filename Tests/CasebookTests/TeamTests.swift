@@ -29,7 +29,7 @@ import Testing
         // A concern reported then is refused, and nothing is written.
         let fixture = try ServiceFixture(start: utc("2028-12-29T10:00:00Z"))
         let events = try fixture.casebook.eventCount()
-        let refused = casebookError { try fixture.casebook.reportConcern(ConcernDraft(summary: "posts"), by: Staff.teacher) }
+        let refused = casebookError { try fixture.casebook.cases.reportConcern(ConcernDraft(summary: "posts"), by: Staff.teacher) }
         #expect(refused?.isInvalidInput == true)
         #expect(try fixture.casebook.eventCount() == events)
     }
@@ -45,9 +45,9 @@ enum TeamRuleCases {
     static func triggered() throws -> Set<String> {
         let fixture = try ServiceFixture()
         var rules: Set<String> = []
-        let concern = try fixture.casebook.reportConcern(ConcernDraft(summary: "posts about me"), by: Staff.teacher).reference
+        let concern = try fixture.casebook.cases.reportConcern(ConcernDraft(summary: "posts about me"), by: Staff.teacher).reference
         rules.formUnion(refusals { try fixture.run(.startInvestigation, on: concern) }.map(\.rule))
-        let declined = try fixture.casebook.reportConcern(ConcernDraft(summary: "a rumour"), by: Staff.colleague).reference
+        let declined = try fixture.casebook.cases.reportConcern(ConcernDraft(summary: "a rumour"), by: Staff.colleague).reference
         try fixture.run(.triage(accept: false, reason: "not online abuse"), on: declined)
         rules.formUnion(refusals { try fixture.run(.reopen(reason: "x"), on: declined) }.map(\.rule))
         let opened = try fixture.openCase()
@@ -65,7 +65,7 @@ enum TeamRuleCases {
         let fixture = try ServiceFixture()
         let bytes = Array("a saved message".utf8)
         let file = try Casebook.fileInfo(name: "message.txt", bytes: bytes)
-        let state = try fixture.casebook.reportConcern(
+        let state = try fixture.casebook.cases.reportConcern(
             ConcernDraft(summary: "A parent's messages to Mr Jones", about: Staff.teacher.id, files: [file]), by: Staff.colleague,
             files: [bytes])
         #expect(state.opened.affected == Staff.teacher.id && state.opened.reportedBy == Staff.colleague.id)
@@ -74,10 +74,10 @@ enum TeamRuleCases {
         let accepted = try fixture.run(.triage(accept: true, reason: nil), on: state.reference, by: Staff.dsl)
         #expect(accepted.evidence.first?.details?.files == [file])
         #expect(accepted.evidence.first?.details?.kind == .other)
-        #expect(try fixture.casebook.myConcerns(by: Staff.colleague).map(\.status) == ["being handled"])
-        #expect(try fixture.casebook.myConcerns(by: Staff.teacher).isEmpty)
+        #expect(try fixture.casebook.cases.myConcerns(by: Staff.colleague).map(\.status) == ["being handled"])
+        #expect(try fixture.casebook.cases.myConcerns(by: Staff.teacher).isEmpty)
         // Staff may not triage.
-        let other = try fixture.casebook.reportConcern(ConcernDraft(summary: "more"), by: Staff.teacher)
+        let other = try fixture.casebook.cases.reportConcern(ConcernDraft(summary: "more"), by: Staff.teacher)
         #expect(casebookError { try fixture.run(.triage(accept: true, reason: nil), on: other.reference, by: Staff.colleague) }?.isNotPermitted == true)
     }
 }

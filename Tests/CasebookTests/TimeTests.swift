@@ -75,10 +75,10 @@ struct TimeTests {
         #expect(london.format(due) == "2026-03-29 11:00 BST")
 
         let casebook = fixture.casebook
-        #expect(try casebook.overdue(asOf: due.addingTimeInterval(-1), by: Staff.manager).isEmpty)
+        #expect(try casebook.cases.overdue(asOf: due.addingTimeInterval(-1), by: Staff.manager).isEmpty)
         // Overdue from the deadline itself, the instant ISP escalation becomes allowed.
-        #expect(try casebook.overdue(asOf: due, by: Staff.manager).map(\.deadline.subject) == ["T1"])
-        let late = try casebook.overdue(asOf: due.addingTimeInterval(1), by: Staff.manager)
+        #expect(try casebook.cases.overdue(asOf: due, by: Staff.manager).map(\.deadline.subject) == ["T1"])
+        let late = try casebook.cases.overdue(asOf: due.addingTimeInterval(1), by: Staff.manager)
         #expect(late.map(\.deadline.kind) == [.takedown])
         #expect(late.first?.deadline.subject == "T1")
         #expect(late.first?.deadline.due == due)
@@ -92,7 +92,7 @@ struct TimeTests {
         #expect(refused.first?.reason.contains("2026-03-29T10:00:00.000Z") == true)
         fixture.clock.set(due)
         try fixture.run(C.escalate(), on: reference)
-        #expect(try casebook.overdue(asOf: due.addingTimeInterval(1), by: Staff.manager).isEmpty)
+        #expect(try casebook.cases.overdue(asOf: due.addingTimeInterval(1), by: Staff.manager).isEmpty)
     }
 
     @Test func overdueAcrossOctoberAndForEveryKind() throws {
@@ -116,7 +116,7 @@ struct TimeTests {
         #expect(takedownDue.timeIntervalSince(requestDue) == 3600)
 
         func overdue(_ at: Date) throws -> [String] {
-            try casebook.overdue(asOf: at, by: Staff.dsl).map { "\($0.deadline.reference) \($0.deadline.kind.rawValue) \($0.deadline.subject)" }
+            try casebook.cases.overdue(asOf: at, by: Staff.dsl).map { "\($0.deadline.reference) \($0.deadline.kind.rawValue) \($0.deadline.subject)" }
         }
         #expect(try overdue(investigateDue.addingTimeInterval(-1)).isEmpty)
         #expect(try overdue(investigateDue) == ["CB-2026-0001 investigate-urgent CB-2026-0001"])

@@ -111,38 +111,4 @@ extension Casebook {
         return try withCurrentSchool(try CaseState.replay(try Self.events(events, of: reference, asOf: asOf)))
     }
 
-    /// Excludes a member of staff from a case, or undoes it (`restrict`; headteacher and
-    /// safeguarding lead). Recorded as a case event, shown in the timeline.
-    ///
-    /// - Parameters:
-    ///   - staff: The member to exclude or include again.
-    ///   - exclude: true to exclude, false to undo an exclusion.
-    ///   - reason: Why (required to exclude).
-    @discardableResult
-    public func restrict(
-        _ reference: CaseReference, staff: String, exclude: Bool, reason: String?, by actor: StaffMember, at date: Date? = nil
-    ) throws -> CaseState {
-        try actor.require(.restrictAccess)
-        let occurredAt = date ?? now
-        try Workflow.checkNotFuture(occurredAt, now: now, field: .option("at"))
-        _ = try StaffID.validate(staff, field: .option(exclude ? "exclude" : "include"))
-        return try appendCaseEvent(to: reference, by: actor, at: occurredAt) { state in
-            guard let member = try member(staff) else {
-                throw CasebookError.notFound("no member of staff '\(staff)'; see '\(command: .listStaff)'")
-            }
-            let isExcluded = state.excluded.contains { $0.caseInsensitiveCompare(member.id) == .orderedSame }
-            if exclude {
-                guard member.id.lowercased() != actor.id.lowercased() else {
-                    throw CasebookError.invalidInput("you cannot exclude yourself; ask another headteacher or safeguarding lead")
-                }
-                guard !isExcluded else { throw CasebookError.invalidInput("\(member.id) is already excluded from \(reference)") }
-                return .accessRestricted(staff: member.id, reason: try Workflow.text(reason ?? "", .option("reason")))
-            }
-            guard isExcluded else {
-                throw CasebookError.invalidInput(
-                    "\(member.id) is not excluded from \(reference) (only an exclusion made with \(option: "exclude") can be undone)")
-            }
-            return .accessRestored(staff: member.id, reason: try Workflow.optionalText(reason, .option("reason")))
-        }
-    }
 }

@@ -85,7 +85,7 @@ public enum Rule: String, Sendable, CaseIterable {
     // Corrections (Corrections.swift)
     case entryWithdrawn = "entry-withdrawn"
     case closureCorrectionNeedsClosure = "closure-correction-needs-closure"
-    // Redaction (Casebook+Maintenance.swift)
+    // Redaction (Jobs/Retention/RetentionWork+Erasure.swift)
     case redactEvidenceAndNotesOnly = "redact-evidence-and-notes-only"
     // Lawful content (LawfulContent.swift)
     case childSexualImageryNoFiles = "child-sexual-imagery-no-files"

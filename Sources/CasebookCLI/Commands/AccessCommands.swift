@@ -34,7 +34,7 @@ enum AccessCommands {
         let reference = try invocation.caseReference()
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let state = try casebook.restrict(
+        let state = try casebook.staff.restrict(
             reference, staff: staff, exclude: exclude != nil, reason: invocation.optional("reason"), by: actor,
             at: try invocation.at())
         let member = try casebook.member(staff)

@@ -21,7 +21,7 @@ enum AlertCommands {
         let address = invocation.arguments.positionals.count > 1 ? try invocation.positional(1) : nil
         let clear = invocation.arguments.flag("clear")
         guard (address == nil) == clear else { throw CommandError.usage("give the address, or --clear") }
-        try casebook.setEmail(of: id, to: address, by: actor, at: try invocation.at())
+        try casebook.staff.setEmail(of: id, to: address, by: actor, at: try invocation.at())
         let member = try casebook.member(id)
         return Output(
             text: "\(member?.id ?? id): " + (member?.email.map { "alerts go to \($0)." } ?? "no alert address."),
@@ -36,7 +36,7 @@ enum AlertCommands {
         ) { invocation in
             let casebook = try invocation.casebook()
             let actor = try invocation.actor()
-            try casebook.setAlerts(on: on, by: actor, at: try invocation.at())
+            try casebook.staff.setAlerts(on: on, by: actor, at: try invocation.at())
             return Output(
                 text: "Alerts \(on ? "on" : "off") for \(actor.id)" + (on && actor.email == nil ? " (no address yet: ask the headteacher)." : "."),
                 json: ["id": .string(actor.id), "alerts": .bool(on)], recorded: "recorded as a staff change")
@@ -64,9 +64,9 @@ enum AlertCommands {
         let program = invocation.environment["CASEBOOK_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultSendmail
         var sent: [Alert] = []
         var failed: [(Alert, String)] = []
-        for alert in try casebook.pendingAlerts(by: actor, now: now) {
+        for alert in try casebook.reports.pendingAlerts(by: actor, now: now) {
             let failure = deliver(message(alert, localTime: invocation.localTime), program: program)
-            try casebook.recordAlert(alert, failure: failure, by: actor)
+            try casebook.reports.recordAlert(alert, failure: failure, by: actor)
             if let failure { failed.append((alert, failure)) } else { sent.append(alert) }
         }
         var lines = ["Sent \(sent.count) alert\(sent.count == 1 ? "" : "s")."]

@@ -57,7 +57,7 @@ enum CaptureCommand {
             allowedPrivate: allowPrivate)
         let draft = EvidenceDraft(
             kind: kind, url: url, capturedAt: started, description: description, files: stored, capture: facts)
-        let (events, state) = try casebook.execute(.addEvidence(draft), on: reference, by: actor, files: result.files.map(\.bytes))
+        let (events, state) = try casebook.cases.execute(.addEvidence(draft), on: reference, by: actor, files: result.files.map(\.bytes))
         guard case .evidenceCaptured(let evidence)? = events.first else {
             throw CommandError.programmer("evidence capture recorded no EvidenceCaptured event")
         }

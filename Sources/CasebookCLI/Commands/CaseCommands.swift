@@ -29,7 +29,7 @@ enum CaseCommands {
             affected: try invocation.value("affected"), reportedBy: try invocation.value("reported-by"),
             summary: try invocation.value("summary"), categories: categories, school: invocation.optional("school") ?? "",
             discoveredAt: try invocation.time("discovered-at"))
-        let state = try casebook.openCase(draft, by: actor, at: try invocation.at())
+        let state = try casebook.cases.openCase(draft, by: actor, at: try invocation.at())
         var text = "Opened \(state.reference) for \(state.opened.affected)."
         if state.isUrgent { text += "\nURGENT: a child is mentioned (001 §8.6): start the investigation now." }
         if state.opened.categories.contains(.childSexualImagery) {
@@ -71,7 +71,7 @@ enum CaseCommands {
                 read += files.map(\.bytes)
             }
             let command = try StepCommandSpec.words(form, spec: spec) { try form.make(values) }
-            let (events, state) = try casebook.execute(command, on: reference, by: actor, at: try invocation.at(), files: read)
+            let (events, state) = try casebook.cases.execute(command, on: reference, by: actor, at: try invocation.at(), files: read)
             return Output(
                 text: describe(state, events, invocation),
                 json: [

@@ -41,9 +41,9 @@ enum EvidenceCommands {
             name: "evidence list", summary: "List a case's evidence items and their files.",
             positionals: [CaseCommands.casePositional], examples: ["casebook --as smt.jones evidence list CB-2026-0001"])
     ) { invocation in
-        let state = try invocation.casebook().show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
+        let state = try invocation.casebook().cases.show(try invocation.caseReference(), by: try invocation.actor(), recording: .evidenceList)
         invocation.recordedRead = "your listing of the evidence of \(state.reference)"
-        let labels = try invocation.casebook().exhibitLabels(of: state.reference)
+        let labels = try invocation.casebook().reports.exhibitLabels(of: state.reference)
         var table = Table(header: ["ID", "EXHIBIT", "KIND", "PLATFORM", "CAPTURED", "URL", "DESCRIPTION", "FILES"])
         for item in state.evidence {
             guard let details = item.details else {
@@ -84,13 +84,13 @@ enum EvidenceCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let state = try casebook.show(try invocation.caseReference(), by: actor, recording: nil)
+        let state = try casebook.cases.show(try invocation.caseReference(), by: actor, recording: nil)
         let id = try invocation.positional(1)
         var item: (id: String, files: [StoredFile])
         if let takedown = state.takedown(id) {
             // A takedown request: the files of its removal checks, in order.
             var files: [StoredFile] = []
-            for stored in try casebook.events(of: state.reference) where stored.type == "RemovalChecked" && !stored.isRedacted {
+            for stored in try casebook.cases.events(of: state.reference) where stored.type == "RemovalChecked" && !stored.isRedacted {
                 if case .removalChecked(let request, _, let file?) = try CaseEvent(type: stored.type, payload: stored.payload),
                     request == takedown.request.id
                 {

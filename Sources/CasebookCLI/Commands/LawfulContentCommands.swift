@@ -92,7 +92,7 @@ enum LawfulContentCommands {
         // (`casebook()` returns it): a failure here can only lose this advisory note, and the
         // next command that opens the database completes the truncation it would mention.
         guard let casebook = try? invocation.casebook() else { return nil }
-        switch casebook.completeErasure() {
+        switch casebook.retention.completeErasure() {
         case .complete: return nil
         case .remainsInWriteAheadLog(let log):
             return "note: another connection (a server, a running verify) is reading the database, so copies of the erased content remain in \(log) until it finishes; the next casebook command after that removes them."

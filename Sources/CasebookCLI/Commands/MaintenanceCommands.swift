@@ -157,7 +157,7 @@ enum MaintenanceCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let progress = ProgressReport("rebuild", sink: invocation.progress, forced: invocation.arguments.flag("progress"))
-        try casebook.rebuild(by: try invocation.actor(), progress: progress.update)
+        try casebook.maintenance.rebuild(by: try invocation.actor(), progress: progress.update)
         let count = try casebook.eventCount()
         progress.finish(count)
         return Output(
@@ -173,7 +173,7 @@ enum MaintenanceCommands {
         let out = try invocation.value("out")
         let text = "Backed up to \(out) (integrity check ok)."
         guard case .remote = invocation.files else {
-            try invocation.casebook().backup(to: out, by: try invocation.actor())
+            try invocation.casebook().maintenance.backup(to: out, by: try invocation.actor())
             return Output(text: text, json: ["backup": .string(out)], recorded: "wrote the backup \(out)")
         }
         // Server mode: the copy is made in the database's own folder (which only the server
@@ -194,7 +194,7 @@ enum MaintenanceCommands {
         let folder = (database as NSString).deletingLastPathComponent
         let copy = (folder.isEmpty ? "." : folder) + "/.casebook-backup-\(UUID().uuidString).sqlite"
         defer { unlink(copy) }
-        try invocation.casebook().backup(to: copy, by: try invocation.actor())
+        try invocation.casebook().maintenance.backup(to: copy, by: try invocation.actor())
         guard let data = FileManager.default.contents(atPath: copy) else { throw CasebookError.io("cannot read the backup made at \(copy)") }
         return Output(
             text: text, json: ["backup": .string(out)], recorded: "handed the backup \(out) to your command",
@@ -216,7 +216,7 @@ enum MaintenanceCommands {
         guard let version = Int(try invocation.value("version")), version >= 1 else {
             throw CasebookError.invalidInput("--version must be a whole number from 1")
         }
-        try invocation.casebook().redact(
+        try invocation.casebook().retention.redact(
             reference, version: version, reason: try invocation.value("reason"), by: try invocation.actor(), at: try invocation.at())
         let remains = LawfulContentCommands.erasureRemains(invocation)
         return Output(

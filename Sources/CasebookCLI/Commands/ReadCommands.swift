@@ -15,11 +15,11 @@ enum ReadCommands {
         let actor = try invocation.actor()
         let recordAsOf = try invocation.time("as-of")
         let asOf = recordAsOf ?? invocation.clock()
-        let state = try casebook.show(try invocation.caseReference(), by: actor, asOf: recordAsOf)
+        let state = try casebook.cases.show(try invocation.caseReference(), by: actor, asOf: recordAsOf)
         invocation.recordedRead = "your reading of \(state.reference)"
         let settings = try casebook.settings()
         let steps = Workflow.availability(of: state, now: asOf, settings: settings, for: actor)
-        let repeats = try casebook.casesWithSameSource(as: state, visibleTo: actor, asOf: recordAsOf)
+        let repeats = try casebook.cases.casesWithSameSource(as: state, visibleTo: actor, asOf: recordAsOf)
         let overdue = Deadline.of(state, settings: settings).filter { $0.isOverdue(at: asOf) }
         let claimed = try casebook.identityMode() == .claimed
         var names: [String: String] = [:]
@@ -28,7 +28,7 @@ enum ReadCommands {
         }
         var text = CaseText.render(
             state, steps: steps, overdue: overdue, repeats: repeats, localTime: invocation.localTime, names: names,
-            exhibits: try casebook.exhibitLabels(of: state.reference))
+            exhibits: try casebook.reports.exhibitLabels(of: state.reference))
         if claimed, let firstLine = text.firstIndex(of: "\n") {
             text.insert(contentsOf: IdentityMode.claimedNotice + "\n", at: text.index(after: firstLine))
         }
@@ -103,12 +103,12 @@ enum ReadCommands {
         let limit = try Self.limit(invocation)
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let filter = Casebook.CaseFilter(
+        let filter = CaseWork.CaseFilter(
             status: open ? .open : closed ? .closed : nil, school: invocation.optional("school"),
             affected: invocation.optional("affected"), actedOnBy: invocation.arguments.flag("mine") ? actor.id : nil,
             search: invocation.optional("search"))
         let (cases, total) = try casebook.withRecord(asOf: try invocation.time("as-of")) {
-            (try casebook.list(filter, limit: limit, by: actor), try casebook.countCases(filter, by: actor))
+            (try casebook.cases.list(filter, limit: limit, by: actor), try casebook.cases.countCases(filter, by: actor))
         }
         var table = Table(header: ["CASE", "STATUS", "SCHOOL", "AFFECTED", "OPENED", "INVESTIGATION", "CATEGORIES"])
         table.rows = cases.map {
@@ -122,7 +122,7 @@ enum ReadCommands {
         if cases.isEmpty {
             text = "No cases."
             if let school = filter.school, total == 0 {
-                let schools = try casebook.schools(by: actor)
+                let schools = try casebook.cases.schools(by: actor)
                 let near = schools.filter { $0.range(of: school.trimmingCharacters(in: .whitespaces), options: .caseInsensitive) != nil }
                 if let guess = near.first ?? suggestion(for: school, among: schools) {
                     text = "No cases for the school '\(school)'. Did you mean '\(guess)'?"
@@ -182,7 +182,7 @@ enum ReadCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let (items, total) = try casebook.withRecord(asOf: recordAsOf) {
-            (try casebook.overdue(asOf: asOf, limit: limit, by: actor), try casebook.countOverdue(asOf: asOf, by: actor))
+            (try casebook.cases.overdue(asOf: asOf, limit: limit, by: actor), try casebook.cases.countOverdue(asOf: asOf, by: actor))
         }
         var table = Table(header: ["CASE", "WHAT", "DUE", "LATE", "NEXT ACTION"])
         table.rows = items.map {

@@ -9,9 +9,9 @@ enum ReminderCommands {
     static func calendar(_ invocation: Invocation) throws -> Output {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let member = try casebook.reminderMember(invocation.optional("for"), by: actor)
+        let member = try casebook.cases.reminderMember(invocation.optional("for"), by: actor)
         let now = invocation.clock()
-        let items = try casebook.openDeadlines(for: member, by: actor, asOf: now)
+        let items = try casebook.cases.openDeadlines(for: member, by: actor, asOf: now)
         return try calendar(items, noun: "deadline", for: member, casebook: casebook, now: now, invocation)
     }
 
@@ -80,10 +80,10 @@ enum ReminderCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let member = try casebook.reminderMember(invocation.optional("for"), by: actor)
+        let member = try casebook.cases.reminderMember(invocation.optional("for"), by: actor)
         let asOf = try invocation.time("as-of") ?? invocation.clock()
         let local = invocation.localTime
-        let digest = try casebook.digest(for: member, by: actor, asOf: asOf, endOfDay: local.endOfDay(asOf))
+        let digest = try casebook.cases.digest(for: member, by: actor, asOf: asOf, endOfDay: local.endOfDay(asOf))
         let json: JSONValue = [
             "member": .string(member.id), "asOf": JSONOutput.time(asOf),
             "overdue": .array(digest.overdue.map { JSONOutput.deadline($0.deadline) }),

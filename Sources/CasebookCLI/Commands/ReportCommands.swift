@@ -36,7 +36,7 @@ enum ReportCommands {
         let actor = try invocation.actor()
         let asOf = try invocation.time("as-of")
         return try deliver(format: format.rawValue, subject: reference.description, invocation) {
-            try casebook.timelineExport(
+            try casebook.reports.timelineExport(
                 reference, format: format, recipient: invocation.optional("recipient"), by: actor,
                 localTime: invocation.localTime, at: asOf, verifyHow: StepWords.verifyTimeline(reference))
         }
@@ -54,7 +54,7 @@ enum ReportCommands {
         let reference = try invocation.caseReference()
         let casebook = try invocation.casebook()
         let omit = invocation.optional("omit").map { $0.split(separator: ",").map(String.init) } ?? []
-        let bundle = try casebook.policeBundle(
+        let bundle = try casebook.reports.policeBundle(
             reference, recipient: invocation.optional("recipient"), omit: omit, by: try invocation.actor(),
             localTime: invocation.localTime, at: try invocation.time("as-of"), verifyCommand: StepWords.verifyBundleExport,
             verifyHow: StepWords.verifyTimeline(reference))
@@ -96,7 +96,7 @@ enum ReportCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         return try deliver(format: format.rawValue, subject: "outcomes", invocation) {
-            try casebook.outcomesExport(
+            try casebook.reports.outcomesExport(
                 since: since, until: until, format: format, by: actor, localTime: invocation.localTime,
                 asOf: try invocation.time("as-of"), staff: invocation.optional("staff"))
         }
@@ -120,7 +120,7 @@ enum ReportCommands {
             return reference
         }
         let since = try invocation.time("since")
-        let entries = try invocation.casebook().auditTrail(case: reference, since: since, by: try invocation.actor())
+        let entries = try invocation.casebook().reports.auditTrail(case: reference, since: since, by: try invocation.actor())
         invocation.recordedRead = "your reading of the audit trail"
         var table = Table(header: ["WHEN", "WHO", "WHAT"])
         table.rows = entries.map { entry in

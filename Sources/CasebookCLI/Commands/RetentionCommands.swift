@@ -19,7 +19,7 @@ enum RetentionCommands {
         guard ["text", "csv", "json"].contains(format) else {
             throw CommandError.usage("--format is one of: text, csv, json")
         }
-        let entries = try invocation.casebook().retentionSchedule(asOf: asOf, by: try invocation.actor())
+        let entries = try invocation.casebook().retention.retentionSchedule(asOf: asOf, by: try invocation.actor())
         let json = JSONValue.array(entries.map(Self.json))
         let header = ["CASE", "CLASS", "CLOSED", "REVIEW DATE", "STATUS"]
         // People read local times; a spreadsheet sorts the stored UTC form.
@@ -57,7 +57,7 @@ enum RetentionCommands {
     ) { invocation in
         let retentionClass = try Invocation.word(try invocation.positional(0), option: "class", as: RetentionClass.self)
         guard let years = Int(try invocation.value("years")) else { throw CommandError.usage("--years takes a whole number") }
-        try invocation.casebook().setRetentionPeriod(retentionClass, years: years, by: try invocation.actor())
+        try invocation.casebook().retention.setRetentionPeriod(retentionClass, years: years, by: try invocation.actor())
         return Output(
             text: "\(retentionClass.rawValue) cases are now kept \(years) years.",
             json: ["class": .string(retentionClass.rawValue), "years": .int(years)])
@@ -71,7 +71,7 @@ enum RetentionCommands {
             examples: ["casebook retention apply --as-of 2032-09-01"])
     ) { invocation in
         let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let applied = try invocation.casebook().applyRetention(asOf: asOf, by: try invocation.actor())
+        let applied = try invocation.casebook().retention.applyRetention(asOf: asOf, by: try invocation.actor())
         let lines = applied.map {
             "\($0.reference): \($0.retentionClass.rawValue), review date \(invocation.localTime.format($0.reviewDate)): evidence and notes redacted, files purged"
         }
@@ -89,7 +89,7 @@ enum RetentionCommands {
             examples: ["casebook retention-date CB-2026-0001 2041-07-31"])
     ) { invocation in
         let date = try invocation.localTime.parse(try invocation.positional(1), field: "the date")
-        let state = try invocation.casebook().recordRetentionDate(try invocation.caseReference(), date: date, by: try invocation.actor())
+        let state = try invocation.casebook().retention.recordRetentionDate(try invocation.caseReference(), date: date, by: try invocation.actor())
         return Output(
             text: "\(state.reference): normal retirement date \(invocation.localTime.format(date)) recorded.",
             json: ["case": .string(state.reference.description), "date": .string(Timestamp.string(from: date))])
@@ -102,7 +102,7 @@ enum RetentionCommands {
             options: [OptionSpec(name: "reason", valueName: "text", isRequired: true, help: "Why (e.g. a legal claim).")],
             examples: ["casebook hold CB-2026-0001 --reason 'Employment tribunal claim'"])
     ) { invocation in
-        let state = try invocation.casebook().hold(try invocation.caseReference(), reason: try invocation.value("reason"), by: try invocation.actor())
+        let state = try invocation.casebook().retention.hold(try invocation.caseReference(), reason: try invocation.value("reason"), by: try invocation.actor())
         return Output(text: "\(state.reference) is held: nothing on it will be erased.", json: ["case": .string(state.reference.description)])
     }
 
@@ -113,7 +113,7 @@ enum RetentionCommands {
             options: [OptionSpec(name: "reason", valueName: "text", help: "Why.")],
             examples: ["casebook hold release CB-2026-0001"])
     ) { invocation in
-        let state = try invocation.casebook().releaseHold(
+        let state = try invocation.casebook().retention.releaseHold(
             try invocation.caseReference(), reason: invocation.optional("reason"), by: try invocation.actor())
         return Output(text: "\(state.reference) is no longer held.", json: ["case": .string(state.reference.description)])
     }

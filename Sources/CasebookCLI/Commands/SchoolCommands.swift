@@ -19,7 +19,7 @@ enum SchoolCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let name = try invocation.positional(0)
-        try casebook.addSchool(name, by: try invocation.actor())
+        try casebook.staff.addSchool(name, by: try invocation.actor())
         return Output(text: "Added \(name) to the register.", json: ["school": .string(name)], recorded: "recorded as SchoolAdded")
     }
 
@@ -43,8 +43,8 @@ enum SchoolCommands {
         let casebook = try invocation.casebook()
         let old = try invocation.positional(0)
         let new = try invocation.positional(1)
-        try casebook.renameSchool(old, to: new, by: try invocation.actor())
-        let register = try casebook.schoolRegister()
+        try casebook.staff.renameSchool(old, to: new, by: try invocation.actor())
+        let register = try casebook.staff.schoolRegister()
         let renamed = register.first { StaffScope.sameSchool($0, new.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? new
         return Output(
             text: "Renamed \(old) to \(renamed): its cases and staff follow.",
@@ -58,9 +58,9 @@ enum SchoolCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let register = try casebook.schoolRegister()
-        let staffSchools = try casebook.staff(as: actor).compactMap(\.scope.school)
-        let used = Set((try casebook.schools(by: actor)) + staffSchools)
+        let register = try casebook.staff.schoolRegister()
+        let staffSchools = try casebook.staff.all(as: actor).compactMap(\.scope.school)
+        let used = Set((try casebook.cases.schools(by: actor)) + staffSchools)
         let unregistered = used.filter { school in !register.contains { StaffScope.sameSchool($0, school) } }.sorted()
         var lines = register.isEmpty ? ["The register is empty: schools are free text until a school is added."] : register
         if !unregistered.isEmpty, !register.isEmpty {

@@ -17,7 +17,7 @@ enum SettingsCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let key = try invocation.positional(0)
-        let settings = try casebook.setSetting(key, to: try invocation.positional(1), by: actor, at: try invocation.at())
+        let settings = try casebook.staff.setSetting(key, to: try invocation.positional(1), by: actor, at: try invocation.at())
         let value = Settings.Key(rawValue: key).map { settings[$0] } ?? 0
         return Output(
             text: "\(key) is now \(value).", json: ["key": .string(key), "value": .int(value)],
@@ -31,7 +31,7 @@ enum SettingsCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let changes = try casebook.settingChanges(by: actor)
+        let changes = try casebook.staff.settingChanges(by: actor)
         let settings = try casebook.settings()
         var table = Table(header: ["SETTING", "VALUE", "CHANGED", "MEANING"])
         var json: [JSONValue] = []

@@ -104,7 +104,7 @@ enum SetupCommands {
         if scope == nil, actor.scope != .trustWide {
             scope = actor.scope  // a headteacher scoped to one school adds to it
         } else if scope == nil {
-            if try casebook.hasSchoolScopedStaff() {
+            if try casebook.staff.hasSchoolScopedStaff() {
                 throw CommandError.usage("give --school NAME or --trust-wide: the directory has staff scoped to a school")
             }
             scope = .trustWide
@@ -113,7 +113,7 @@ enum SetupCommands {
         let member = StaffMember(
             id: try invocation.positional(0), name: try invocation.value("name"), role: try invocation.word("role", as: Role.self),
             login: invocation.optional("login"), scope: scope ?? .trustWide, email: invocation.optional("email"))
-        try casebook.addStaff(member, by: actor, at: try invocation.at())
+        try casebook.staff.addStaff(member, by: actor, at: try invocation.at())
         let added = try casebook.member(member.id) ?? member
         return Output(
             text: "Added \(added.id) (\(added.name)) as \(added.role.rawValue), \(added.scope.label)"
@@ -126,8 +126,8 @@ enum SetupCommands {
             name: "staff list", summary: "List the staff directory.", examples: ["casebook staff list"])
     ) { invocation in
         let casebook = try invocation.casebook()
-        let members = try casebook.staff(as: try invocation.actor())
-        let aliases = try casebook.staffAliases()
+        let members = try casebook.staff.all(as: try invocation.actor())
+        let aliases = try casebook.staff.staffAliases()
         var table = Table(header: ["ID", "NAME", "ROLE", "SCHOOL", "LOGIN", "STATUS"] + (aliases.isEmpty ? [] : ["ALSO KNOWN AS"]))
         table.rows = members.map { member in
             [member.id, member.name, member.role.rawValue, member.scope.label, member.login ?? "—", member.hasLeft ? "left" : "current"]
@@ -162,7 +162,7 @@ enum SetupCommands {
                 """)
     ) { invocation in
         let alias = try invocation.positional(1)
-        try invocation.casebook().addAlias(try invocation.positional(0), alias: alias, by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().staff.addAlias(try invocation.positional(0), alias: alias, by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "is also known as '\(alias.trimmingCharacters(in: .whitespacesAndNewlines))'")
     }
 
@@ -177,7 +177,7 @@ enum SetupCommands {
     ) { invocation in
         try SystemLogins.check(try invocation.positional(1), invocation)
         let casebook = try invocation.casebook()
-        try casebook.setLogin(try invocation.positional(0), login: try invocation.positional(1), by: try invocation.actor(), at: try invocation.at())
+        try casebook.staff.setLogin(try invocation.positional(0), login: try invocation.positional(1), by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "now acts as the login '\(try invocation.positional(1))'")
     }
 
@@ -189,7 +189,7 @@ enum SetupCommands {
             examples: ["casebook staff role smt.jones --role safeguarding-lead"])
     ) { invocation in
         let role = try invocation.word("role", as: Role.self)
-        try invocation.casebook().changeRole(try invocation.positional(0), to: role, by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().staff.changeRole(try invocation.positional(0), to: role, by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "now has the \(role.rawValue) role")
     }
 
@@ -201,7 +201,7 @@ enum SetupCommands {
             examples: ["casebook staff school smt.jones --school 'Harrowgate Fields Academy'", "casebook staff school dsl.khan --trust-wide"])
     ) { invocation in
         guard let scope = try Self.scope(invocation) else { throw CommandError.usage("give --school NAME or --trust-wide") }
-        try invocation.casebook().changeScope(try invocation.positional(0), to: scope, by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().staff.changeScope(try invocation.positional(0), to: scope, by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "is now \(scope.label)")
     }
 
@@ -211,7 +211,7 @@ enum SetupCommands {
             positionals: [PositionalSpec(name: "id", help: "Their staff id.")],
             options: [.at], examples: ["casebook staff leave smt.jones"])
     ) { invocation in
-        try invocation.casebook().leave(try invocation.positional(0), by: try invocation.actor(), at: try invocation.at())
+        try invocation.casebook().staff.leave(try invocation.positional(0), by: try invocation.actor(), at: try invocation.at())
         return try changed(invocation, "has left; their history stays")
     }
 

@@ -23,7 +23,7 @@ enum SubjectAccessCommand {
         guard format == "json" || format == "html" else { throw CommandError.usage("--format is json or html") }
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let export = try casebook.subjectAccess(
+        let export = try casebook.subjectAccess.subjectAccess(
             try invocation.positional(0), also: invocation.arguments.values("also"), receivedAt: try invocation.time("received"), by: actor)
         let bytes = format == "html"
             ? Array(export.html(localTime: invocation.localTime).utf8) : Array((export.json.serialized() + "\n").utf8)
@@ -38,7 +38,7 @@ enum SubjectAccessCommand {
             ],
             recorded: "recorded the request and its deadline in the audit trail",
             delivery: Delivery(path: path, content: .file(bytes)) {
-                try casebook.recordSubjectAccess(export, format: format, by: actor)
+                try casebook.subjectAccess.recordSubjectAccess(export, format: format, by: actor)
             })
     }
 }

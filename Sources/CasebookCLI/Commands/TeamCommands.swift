@@ -30,7 +30,7 @@ enum TeamCommands {
         let draft = ConcernDraft(
             summary: try invocation.value("summary"), url: invocation.optional("url"), seenAt: try invocation.time("seen"),
             about: invocation.optional("about"), files: files)
-        let state = try casebook.reportConcern(draft, by: actor, at: try invocation.at(), files: read.map(\.bytes))
+        let state = try casebook.cases.reportConcern(draft, by: actor, at: try invocation.at(), files: read.map(\.bytes))
         return Output(
             text: "Concern reported: \(state.reference). A senior manager or the safeguarding lead will triage it; "
                 + "follow its status with: casebook concern mine",
@@ -45,7 +45,7 @@ enum TeamCommands {
     ) { invocation in
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let concerns = try casebook.myConcerns(by: actor)
+        let concerns = try casebook.cases.myConcerns(by: actor)
         let local = invocation.localTime
         let text =
             concerns.isEmpty
@@ -89,7 +89,7 @@ enum TeamCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let reference = try invocation.caseReference()
-        let state = try casebook.assign(reference, to: try invocation.positional(1), by: actor, at: try invocation.at())
+        let state = try casebook.cases.assign(reference, to: try invocation.positional(1), by: actor, at: try invocation.at())
         let owner = try state.owner ?? invocation.positional(1)
         return Output(
             text: "\(reference) is now owned by \(owner).",
@@ -119,9 +119,9 @@ enum TeamCommands {
         try ReminderCommands.checkReplace(invocation)
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
-        let member = try casebook.taskMember(invocation.optional("for"), by: actor)
+        let member = try casebook.cases.taskMember(invocation.optional("for"), by: actor)
         let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let all = try casebook.tasks(for: member, by: actor, asOf: asOf)
+        let all = try casebook.cases.tasks(for: member, by: actor, asOf: asOf)
         var tasks = all
         if let text = invocation.optional("limit") {
             guard format == "text" else { throw CommandError.usage("--limit goes with the text or JSON list, not ics") }

@@ -17,9 +17,9 @@ struct AsOfTests {
     private static func fixtureWithLateEntries() throws -> ReportFixture {
         let fixture = try ReportFixture()
         fixture.service.clock.set(ReportFixture.exportTime)
-        try fixture.casebook.execute(
+        try fixture.casebook.cases.execute(
             .checkRemoval(request: "T1", .removed, file: nil), on: fixture.urgent, by: Staff.head, at: utc("2026-03-31T06:00:00Z"))
-        try fixture.casebook.execute(
+        try fixture.casebook.cases.execute(
             .reopen(reason: "the review was reposted"), on: fixture.quick, by: Staff.manager, at: utc("2026-04-01T10:00:00Z"))
         return fixture
     }
@@ -51,7 +51,7 @@ struct AsOfTests {
         // Read at the same moment as the original, so "exported on" agrees.
         clock.set(casebook.now)
         let copy = try Casebook.open(at: path, clock: clock.reading)
-        try copy.rebuild(by: Staff.head)
+        try copy.maintenance.rebuild(by: Staff.head)
         return copy
     }
 
@@ -65,26 +65,26 @@ struct AsOfTests {
         let before = try fixture.service.readModelDump()
 
         // list and overdue, through the read models rebuilt as of the instant.
-        let list = try casebook.withRecord(asOf: instant) { try casebook.list(by: Staff.head) }
-        #expect(list == (try copy.list(by: Staff.head)))
-        #expect(list != (try casebook.list(by: Staff.head)), "the record has changed since")
-        let overdue = try casebook.withRecord(asOf: instant) { try casebook.overdue(asOf: instant, by: Staff.head) }
-        #expect(overdue == (try copy.overdue(asOf: instant, by: Staff.head)))
+        let list = try casebook.withRecord(asOf: instant) { try casebook.cases.list(by: Staff.head) }
+        #expect(list == (try copy.cases.list(by: Staff.head)))
+        #expect(list != (try casebook.cases.list(by: Staff.head)), "the record has changed since")
+        let overdue = try casebook.withRecord(asOf: instant) { try casebook.cases.overdue(asOf: instant, by: Staff.head) }
+        #expect(overdue == (try copy.cases.overdue(asOf: instant, by: Staff.head)))
 
         // outcomes.
-        let outcomes = try casebook.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: fixture.localTime, asOf: instant)
-        let copied = try copy.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: fixture.localTime)
+        let outcomes = try casebook.reports.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: fixture.localTime, asOf: instant)
+        let copied = try copy.reports.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: fixture.localTime)
         #expect(outcomes.rows == copied.rows)
 
         // show and timeline, by replaying each case's events on record then.
         for reference in [fixture.complete, fixture.quick, fixture.urgent] {
             let onRecord = list.contains { $0.reference == reference }
             if onRecord {
-                #expect(try casebook.show(reference, by: Staff.head, recording: nil, asOf: instant) == copy.show(reference, by: Staff.head, recording: nil))
+                #expect(try casebook.cases.show(reference, by: Staff.head, recording: nil, asOf: instant) == copy.cases.show(reference, by: Staff.head, recording: nil))
                 for format in [TimelineFormat.text, .json, .csv] {
-                    let then = try casebook.timelineExport(
+                    let then = try casebook.reports.timelineExport(
                         reference, format: format, recipient: nil, by: Staff.dsl, localTime: fixture.localTime, at: instant)
-                    let copiedTimeline = try copy.timelineExport(
+                    let copiedTimeline = try copy.reports.timelineExport(
                         reference, format: format, recipient: nil, by: Staff.dsl, localTime: fixture.localTime, at: instant)
                     // The global log position is the only difference: the copy numbers its own log.
                     func withoutPositions(_ text: String) -> String {
@@ -93,7 +93,7 @@ struct AsOfTests {
                     #expect(withoutPositions(then.document) == withoutPositions(copiedTimeline.document), "\(reference) \(format)")
                 }
             } else {
-                let error = casebookError { _ = try casebook.show(reference, by: Staff.head, recording: nil, asOf: instant) }
+                let error = casebookError { _ = try casebook.cases.show(reference, by: Staff.head, recording: nil, asOf: instant) }
                 #expect(error?.isNotFound == true)
             }
         }
@@ -106,12 +106,12 @@ struct AsOfTests {
         let casebook = fixture.casebook
         // On 1 April the urgent case's T1 check had not been typed in: still overdue then.
         let instant = utc("2026-04-01T12:00:00Z")
-        let urgent = try casebook.show(fixture.urgent, by: Staff.head, recording: nil, asOf: instant)
+        let urgent = try casebook.cases.show(fixture.urgent, by: Staff.head, recording: nil, asOf: instant)
         #expect(urgent.takedown("T1")?.check == nil)
-        #expect(try casebook.show(fixture.urgent, by: Staff.head, recording: nil).takedown("T1")?.check == .removed)
-        let quick = try casebook.show(fixture.quick, by: Staff.head, recording: nil, asOf: instant)
+        #expect(try casebook.cases.show(fixture.urgent, by: Staff.head, recording: nil).takedown("T1")?.check == .removed)
+        let quick = try casebook.cases.show(fixture.quick, by: Staff.head, recording: nil, asOf: instant)
         #expect(quick.status == .closed)
-        let outcomes = try casebook.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: fixture.localTime, asOf: instant)
+        let outcomes = try casebook.reports.outcomesReport(since: nil, until: nil, by: Staff.hr, localTime: fixture.localTime, asOf: instant)
         #expect(outcomes.rows.allSatisfy { $0.reopenedAt == nil })
         #expect(outcomes.confidentialityNotice.contains("As the record stood at"))
     }

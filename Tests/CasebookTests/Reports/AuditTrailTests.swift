@@ -9,17 +9,17 @@ struct AuditTrailTests {
     @Test func everyExportIsRecordedWithWhoWhatForWhomWhenAndFormat() throws {
         let fixture = try ReportFixture()
         for format in TimelineFormat.allCases {
-            _ = try fixture.casebook.timeline(
+            _ = try fixture.casebook.reports.timeline(
                 fixture.complete, format: format, recipient: "DC Rao", by: Staff.dsl, localTime: fixture.localTime)
         }
-        _ = try fixture.casebook.timeline(
+        _ = try fixture.casebook.reports.timeline(
             fixture.urgent, format: .html, recipient: nil, by: Staff.manager, localTime: fixture.localTime,
             at: utc("2026-03-31T00:00:00Z"))
-        _ = try fixture.casebook.outcomes(
+        _ = try fixture.casebook.reports.outcomes(
             since: utc("2026-01-01T00:00:00Z"), until: utc("2026-04-01T23:00:00Z"), format: .csv, by: Staff.hr,
             localTime: fixture.localTime)
 
-        let trail = try fixture.casebook.auditTrail(by: Staff.head)
+        let trail = try fixture.casebook.reports.auditTrail(by: Staff.head)
         #expect(trail.count == TimelineFormat.allCases.count + 2)
         #expect(trail.map(\.version) == Array(1...trail.count))
         func head(_ reference: CaseReference) throws -> Timeline.ChainHead {
@@ -52,30 +52,30 @@ struct AuditTrailTests {
     @Test func onlyTheHeadteacherReadsTheTrail() throws {
         let fixture = try ReportFixture()
         for actor in [Staff.dsl, Staff.manager, Staff.hr, Staff.teacher] {
-            #expect(casebookError { _ = try fixture.casebook.auditTrail(by: actor) }?.isNotPermitted == true)
+            #expect(casebookError { _ = try fixture.casebook.reports.auditTrail(by: actor) }?.isNotPermitted == true)
         }
     }
 
     @Test func aRefusedOrFailedExportRecordsNothing() throws {
         let fixture = try ReportFixture()
         let hr = casebookError {
-            _ = try fixture.casebook.timeline(
+            _ = try fixture.casebook.reports.timeline(
                 fixture.complete, format: .json, recipient: nil, by: Staff.hr, localTime: fixture.localTime)
         }
         #expect(hr?.isNotPermitted == true)
         let missing = casebookError {
-            _ = try fixture.casebook.timeline(
+            _ = try fixture.casebook.reports.timeline(
                 CaseReference(year: 2026, number: 99), format: .json, recipient: nil, by: Staff.dsl,
                 localTime: fixture.localTime)
         }
         #expect(missing?.isNotFound == true)
         let badRecipient = casebookError {
-            _ = try fixture.casebook.timeline(
+            _ = try fixture.casebook.reports.timeline(
                 fixture.complete, format: .text, recipient: "line one\nline two", by: Staff.dsl,
                 localTime: fixture.localTime)
         }
         #expect(badRecipient?.isInvalidInput == true)
-        let trail = try fixture.casebook.auditTrail(by: Staff.head)
+        let trail = try fixture.casebook.reports.auditTrail(by: Staff.head)
         #expect(trail.isEmpty)
     }
 

@@ -9,7 +9,7 @@ import TestSupport
 struct OutcomesTests {
     @Test func hrSeesOneRowPerClosedCaseWithTheSummary() throws {
         let fixture = try ReportFixture()
-        let text = try fixture.casebook.outcomes(
+        let text = try fixture.casebook.reports.outcomes(
             since: nil, until: nil, format: .json, by: Staff.hr, localTime: fixture.localTime)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(json["format"] as? String == "casebook-outcomes")
@@ -56,15 +56,15 @@ struct OutcomesTests {
 
     @Test func thePeriodIsClosedAtWithinSinceUntil() throws {
         let fixture = try ReportFixture()
-        let report = try fixture.casebook.outcomesReport(
+        let report = try fixture.casebook.reports.outcomesReport(
             since: utc("2026-03-31T09:00:00Z"), until: utc("2026-04-01T09:00:00Z"), by: Staff.hr,
             localTime: fixture.localTime)
         #expect(report.rows.map(\.reference) == [fixture.quick])
-        let later = try fixture.casebook.outcomesReport(
+        let later = try fixture.casebook.reports.outcomesReport(
             since: utc("2026-04-01T09:00:00Z"), until: nil, by: Staff.hr, localTime: fixture.localTime)
         #expect(later.rows.map(\.reference) == [fixture.complete])
         let error = casebookError {
-            _ = try fixture.casebook.outcomes(
+            _ = try fixture.casebook.reports.outcomes(
                 since: utc("2026-04-02T00:00:00Z"), until: utc("2026-04-01T00:00:00Z"), format: .text, by: Staff.hr,
                 localTime: fixture.localTime)
         }
@@ -73,7 +73,7 @@ struct OutcomesTests {
 
     @Test func csvIsRFC4180WithTheOutcomeNeutralised() throws {
         let fixture = try ReportFixture()
-        let text = try fixture.casebook.outcomes(
+        let text = try fixture.casebook.reports.outcomes(
             since: nil, until: nil, format: .csv, by: Staff.dsl, localTime: fixture.localTime)
         let records = try RFC4180.parse(text)
         let columns = try #require(records.first)
@@ -93,10 +93,10 @@ struct OutcomesTests {
 
     @Test func textAndMarkdownListTheCases() throws {
         let fixture = try ReportFixture()
-        let text = try fixture.casebook.outcomes(since: nil, until: nil, format: .text, by: Staff.hr, localTime: fixture.localTime)
+        let text = try fixture.casebook.reports.outcomes(since: nil, until: nil, format: .text, by: Staff.hr, localTime: fixture.localTime)
         #expect(text.hasPrefix("CONFIDENTIAL"))
         #expect(text.split(separator: "\n").filter { $0.hasPrefix("CB-2026-") }.count == 2)
-        let markdown = try fixture.casebook.outcomes(since: nil, until: nil, format: .md, by: Staff.hr, localTime: fixture.localTime)
+        let markdown = try fixture.casebook.reports.outcomes(since: nil, until: nil, format: .md, by: Staff.hr, localTime: fixture.localTime)
         #expect(markdown.split(separator: "\n").filter { $0.hasPrefix("| CB-2026-") }.count == 2)
     }
 
@@ -104,12 +104,12 @@ struct OutcomesTests {
         let fixture = try ReportFixture()
         for actor in [Staff.teacher, Staff.manager] {
             let error = casebookError {
-                _ = try fixture.casebook.outcomes(
+                _ = try fixture.casebook.reports.outcomes(
                     since: nil, until: nil, format: .csv, by: actor, localTime: fixture.localTime)
             }
             #expect(error?.isNotPermitted == true)
         }
-        let trail = try fixture.casebook.auditTrail(by: Staff.head)
+        let trail = try fixture.casebook.reports.auditTrail(by: Staff.head)
         #expect(trail.isEmpty)
     }
 

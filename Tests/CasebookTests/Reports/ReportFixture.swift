@@ -53,7 +53,7 @@ struct ReportFixture {
         by actor: StaffMember = Staff.manager, files: [[UInt8]] = []
     ) throws -> CaseState {
         service.clock.set(utc(time))
-        return try service.casebook.execute(command, on: reference, by: actor, files: files).state
+        return try service.casebook.cases.execute(command, on: reference, by: actor, files: files).state
     }
 
     private static func evidence(
@@ -68,7 +68,7 @@ struct ReportFixture {
 
     private static func buildComplete(_ service: ServiceFixture) throws -> CaseReference {
         service.clock.set(utc("2026-03-27T09:00:00Z"))
-        let reference = try service.casebook.openCase(
+        let reference = try service.casebook.cases.openCase(
             CaseDraft(
                 affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: hostileSummary,
                 categories: [.harassment, .threat], school: "Hill Primary"),
@@ -131,7 +131,7 @@ struct ReportFixture {
 
     private static func buildQuick(_ service: ServiceFixture) throws -> CaseReference {
         service.clock.set(utc("2026-03-30T08:00:00Z"))
-        let reference = try service.casebook.openCase(
+        let reference = try service.casebook.cases.openCase(
             CaseDraft(
                 affected: Staff.teacher.id, reportedBy: Staff.manager.id, summary: "Rude review of Mr Jones",
                 categories: [.inaccurateContent], school: "Hill Primary"),
@@ -156,7 +156,7 @@ struct ReportFixture {
 
     private static func buildUrgent(_ service: ServiceFixture) throws -> CaseReference {
         service.clock.set(utc("2026-03-30T09:00:00Z"))
-        let reference = try service.casebook.openCase(
+        let reference = try service.casebook.cases.openCase(
             CaseDraft(
                 affected: Staff.teacher.id, reportedBy: Staff.dsl.id, summary: "A pupil is named in a threatening post",
                 categories: [.childMentioned, .threat], school: "Hill Primary"),

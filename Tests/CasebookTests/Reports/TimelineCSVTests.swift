@@ -9,7 +9,7 @@ import TestSupport
 struct TimelineCSVTests {
     @Test func isRFC4180WithOneRecordPerEventAndNeutralisedFormulas() throws {
         let fixture = try ReportFixture()
-        let text = try fixture.casebook.timeline(
+        let text = try fixture.casebook.reports.timeline(
             fixture.complete, format: .csv, recipient: "Local authority designated officer", by: Staff.dsl,
             localTime: fixture.localTime)
         let records = try RFC4180.parse(text)
@@ -39,7 +39,7 @@ struct TimelineCSVTests {
         }
 
         // One event record per event, in time order, with chain fields.
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         let events = records.filter { $0[0] == "event" }
         #expect(events.count == stored.count)
         let versions = events.compactMap { Int($0[version]) }

@@ -43,7 +43,7 @@ private final class MarkupReader: NSObject, XMLParserDelegate {
 struct TimelineHTMLTests {
     @Test func isWellFormedSelfContainedAndEscapesUserText() throws {
         let fixture = try ReportFixture()
-        let html = try fixture.casebook.timeline(
+        let html = try fixture.casebook.reports.timeline(
             fixture.complete, format: .html, recipient: "DC Rao <rao@police.example>", by: Staff.dsl,
             localTime: fixture.localTime)
         let reader = try #require(MarkupReader.read(html), "the HTML is well-formed")
@@ -92,7 +92,7 @@ struct TimelineHTMLTests {
         #expect(reader.elements.filter { $0.name == "section" }.count >= 3)
 
         // Header, one row per event, confidentiality and the chain head.
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         let rows = reader.elements.filter { $0.name == "tr" && ($0.attributes["class"] ?? "").hasPrefix("event") }
         #expect(rows.count == stored.count)
         #expect(reader.text.contains("CONFIDENTIAL"))
@@ -104,7 +104,7 @@ struct TimelineHTMLTests {
 
     @Test func flagsOverdueStepsAndTheChildProtectionOverride() throws {
         let fixture = try ReportFixture()
-        let html = try fixture.casebook.timeline(
+        let html = try fixture.casebook.reports.timeline(
             fixture.urgent, format: .html, recipient: nil, by: Staff.head, localTime: fixture.localTime)
         let reader = try #require(MarkupReader.read(html))
         let rowClasses = reader.elements.filter { $0.name == "tr" }.compactMap { $0.attributes["class"] }

@@ -7,7 +7,7 @@ import Testing
 @Suite("Timeline JSON export")
 struct TimelineJSONTests {
     private func export(_ fixture: ReportFixture, _ reference: CaseReference, recipient: String? = "DC Rao, Metropolitan Police") throws -> String {
-        try fixture.casebook.timeline(
+        try fixture.casebook.reports.timeline(
             reference, format: .json, recipient: recipient, by: Staff.dsl, localTime: fixture.localTime)
     }
 
@@ -51,7 +51,7 @@ struct TimelineJSONTests {
         #expect(header["material"] as? String == "all material down at 2026-03-30 10:00 BST (longest 46.9 h after its request)")
         #expect((header["verification"] as? String)?.contains("re-compute each event's SHA-256 chain hash by hand") == true)
 
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         let events = try #require(json["events"] as? [[String: Any]])
         #expect(events.count == stored.count)
         let head = try #require(header["chainHead"] as? [String: Any])
@@ -108,7 +108,7 @@ struct TimelineJSONTests {
         #expect(result.problems.isEmpty)
         #expect(result.redacted.isEmpty)
         #expect(result.reference == fixture.complete)
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         #expect(result.eventCount == stored.count)
         #expect(result.chainHead?.hash == stored.last?.hash)
         // An open case with overdue steps and an override verifies too.
@@ -126,7 +126,7 @@ struct TimelineJSONTests {
         #expect(Array(altered.utf8).count == Array(text.utf8).count)
         let result = TimelineExport.verify(jsonBytes: Array(altered.utf8))
         #expect(!result.isIntact)
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         let e1 = try #require(stored.first { $0.type == "EvidenceCaptured" })
         #expect(result.breaks.count == 1)
         #expect(result.breaks.first?.stream == fixture.complete.stream)
@@ -144,7 +144,7 @@ struct TimelineJSONTests {
         let result = TimelineExport.verify(jsonBytes: Array(altered.utf8))
         #expect(!result.isIntact)
         #expect(result.breaks.isEmpty)
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         let concluded = try #require(stored.first { $0.type == "InvestigationConcluded" })
         #expect(result.problems.contains { $0.event == EventReference(stream: fixture.complete.stream, version: concluded.version) })
     }
@@ -163,10 +163,10 @@ struct TimelineJSONTests {
 
     @Test func aRedactedEventVerifiesAsRedacted() throws {
         let fixture = try ReportFixture()
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         let note = try #require(stored.first { $0.type == CaseEvent.noteAddedType })
         fixture.service.clock.set(ReportFixture.exportTime)
-        try fixture.casebook.redact(fixture.complete, version: note.version, reason: "Erasure request", by: Staff.head)
+        try fixture.casebook.retention.redact(fixture.complete, version: note.version, reason: "Erasure request", by: Staff.head)
         let text = try export(fixture, fixture.complete)
         #expect(!text.contains("he is shaken"))
         let result = TimelineExport.verify(jsonBytes: Array(text.utf8))

@@ -8,7 +8,7 @@ import Testing
 struct TimelineTextTests {
     @Test func textHasTheHeaderEveryEventAndTheConfidentialityLine() throws {
         let fixture = try ReportFixture()
-        let text = try fixture.casebook.timeline(
+        let text = try fixture.casebook.reports.timeline(
             fixture.complete, format: .text, recipient: "Governors' panel", by: Staff.dsl, localTime: fixture.localTime)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first?.hasPrefix("CONFIDENTIAL") == true)
@@ -16,7 +16,7 @@ struct TimelineTextTests {
         #expect(lines.contains { $0.hasPrefix("  Material:") && $0.contains("all material down at 2026-03-30 10:00 BST") })
         #expect(lines.contains { $0.hasPrefix("  Removed within 24 h:") && $0.hasSuffix("1 of 2 hosts within 24 h") })
         #expect(lines.contains { $0.hasPrefix("  Takedown T2:") && $0.contains("blocked by the ISP") && $0.contains("46.9 h after the request (NOT within 24 h)") })
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         // Each event starts a line with its local time, then its version right-aligned.
         let eventLines = lines.filter { $0.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (GMT|BST)  "#, options: .regularExpression) != nil }
         #expect(eventLines.count == stored.count)
@@ -31,7 +31,7 @@ struct TimelineTextTests {
 
     @Test func markdownIsOneTableRowPerEventWithPipesEscaped() throws {
         let fixture = try ReportFixture()
-        let markdown = try fixture.casebook.timeline(
+        let markdown = try fixture.casebook.reports.timeline(
             fixture.complete, format: .md, recipient: "HR | panel", by: Staff.dsl, localTime: fixture.localTime)
         let lines = markdown.split(separator: "\n").map(String.init)
         /// Cells of a table row: split on `|` not preceded by a backslash.
@@ -59,7 +59,7 @@ struct TimelineTextTests {
             guard line.hasPrefix("|") else { break }
             rows.append(line)
         }
-        let stored = try fixture.casebook.events(of: fixture.complete)
+        let stored = try fixture.casebook.cases.events(of: fixture.complete)
         #expect(rows.count == stored.count)
         #expect(rows.allSatisfy { cells($0).count == columnCount })
         #expect(markdown.contains(#"\<script\>alert('x')\</script\> \& "quoted" \| piped"#))

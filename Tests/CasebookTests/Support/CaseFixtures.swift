@@ -253,14 +253,14 @@ struct ServiceFixture {
         clock = TestClock(start)
         path = directory.appendingPathComponent("casebook.sqlite").path
         casebook = try Casebook.create(at: path, admin: Staff.head.id, name: Staff.head.name, clock: clock.reading)
-        for member in Staff.all where member != Staff.head { try casebook.addStaff(member, by: Staff.head) }
+        for member in Staff.all where member != Staff.head { try casebook.staff.addStaff(member, by: Staff.head) }
     }
 
     /// Opens a case for the affected teacher.
     func openCase(
         categories: [Category] = [.harassment], by actor: StaffMember = Staff.manager, summary: String = "Posts about Mr Jones"
     ) throws -> CaseReference {
-        try casebook.openCase(
+        try casebook.cases.openCase(
             CaseDraft(
                 affected: Staff.teacher.id, reportedBy: Staff.teacher.id, summary: summary, categories: categories,
                 school: "Hill Primary"), by: actor
@@ -272,7 +272,7 @@ struct ServiceFixture {
     func run(
         _ command: CaseCommand, on reference: CaseReference, by actor: StaffMember = Staff.manager, files: [[UInt8]] = []
     ) throws -> CaseState {
-        try casebook.execute(command, on: reference, by: actor, files: files).state
+        try casebook.cases.execute(command, on: reference, by: actor, files: files).state
     }
 
     /// Every read-model table, every row and column, in a fixed order: for byte-for-byte comparison.
@@ -309,7 +309,7 @@ struct ServiceFixture {
         #expect(report.eventCount == (try casebook.store.eventCount()), sourceLocation: sourceLocation)
         let before = try readModelDump()
         #expect(before["cases"]?.isEmpty == false, sourceLocation: sourceLocation)
-        try casebook.rebuild(by: Staff.head)
+        try casebook.maintenance.rebuild(by: Staff.head)
         let after = try readModelDump()
         for table in Projection.tables {
             #expect(before[table] == after[table], "table \(table) changed in a rebuild", sourceLocation: sourceLocation)

@@ -43,7 +43,7 @@ public struct CaseScript: Sendable {
     }
 }
 
-extension Casebook {
+extension MaintenanceWork {
     /// Opens and advances several cases in ONE write transaction: every case is opened with
     /// ``Workflow/open(_:reference:context:)`` (the next `CB-YYYY-NNNN` of its year, allocated
     /// under the write lock), every step is decided by ``Workflow/decide(_:state:context:)``
@@ -66,17 +66,17 @@ extension Casebook {
     /// - Returns: The state of each case after its last step, in order.
     @discardableResult
     public func importCases(_ scripts: [CaseScript], by actor: StaffMember) throws -> [CaseState] {
-        try Self.translatingErrors {
-            try door.pass(by: actor.id) { passage in
+        try Casebook.translatingErrors {
+            try core.door.pass(by: actor.id) { passage in
                 var states: [CaseState] = []
                 states.reserveCapacity(scripts.count)
                 var events: [NewEvent] = []
                 // Read once for the batch: the settings cannot change inside this transaction.
-                let settings = try settings()
+                let settings = try core.settings()
                 for script in scripts {
                     let opener = script.openedBy ?? actor
-                    let openContext = try decisionContext(actor: opener, at: script.openedAt, settings: settings)
-                    let draft = try passage.authorise { try draftForOpening(script.draft, by: opener) }
+                    let openContext = try core.decisionContext(actor: opener, at: script.openedAt, settings: settings)
+                    let draft = try passage.authorise { try core.draftForOpening(script.draft, by: opener) }
                     let year = Calendar.utc.component(.year, from: openContext.occurredAt)
                     let number = try CaseRows.nextNumber(in: year, school: draft.school, in: passage)
                     let reference = CaseReference(year: year, number: number)
@@ -93,13 +93,13 @@ extension Casebook {
                             try stepActor.require(step.command.permission)
                             try CaseAccess.check(state, by: stepActor)
                         }
-                        try checkNamedStaff(in: step.command)
-                        let context = try decisionContext(actor: stepActor, at: step.at, settings: settings)
+                        try core.checkNamedStaff(in: step.command)
+                        let context = try core.decisionContext(actor: stepActor, at: step.at, settings: settings)
                         let decided = try Workflow.decide(step.command, state: state, context: context)
                         // The state after the step matters only for bytes given with it (a bulk import gives few).
                         let next =
                             step.files.isEmpty ? state : decided.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: stepActor.id) }
-                        try storeFiles(step.files, referencedBy: step.command, on: state, after: next, in: passage)
+                        try core.storeFiles(step.files, referencedBy: step.command, on: state, after: next, in: passage)
                         purges.append((decided, events.count + 1))
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {
@@ -109,7 +109,7 @@ extension Casebook {
                     }
                     try passage.append(events, to: reference.stream, expectedVersion: 0)
                     for purge in purges where purge.events.contains(where: { if case .filesPurged = $0 { true } else { false } }) {
-                        try purgeBlobs(purge.events, firstVersion: purge.firstVersion, stream: reference.stream, in: passage)
+                        try core.purgeBlobs(purge.events, firstVersion: purge.firstVersion, stream: reference.stream, in: passage)
                     }
                     try Projection.write(state, settings: settings, to: passage)
                     states.append(state)

@@ -1,7 +1,19 @@
 import EventLog
 import Foundation
 
+/// Reports (SPEC §6, §8, §11): the timeline and its exports, the police bundle, the HR outcomes
+/// report, the audit trail and its export records, and the deadline alerts. Reached as `casebook.reports`;
+/// it holds only the shared core.
+public struct ReportWork {
+    let core: Casebook
+}
+
 extension Casebook {
+    /// Reports: timelines, bundles, outcomes, audit, alerts.
+    public var reports: ReportWork { ReportWork(core: self) }
+}
+
+extension ReportWork {
     // MARK: Timeline
 
     /// A case's chronology in one format (SPEC §6), recorded in the `audit` stream in the
@@ -36,9 +48,9 @@ extension Casebook {
         // HR reads the disciplinary bundle of a case referred for discipline, nothing else (SPEC §11).
         let bundleOnly = !actor.role.may(.readCases) && actor.role.may(.readDisciplinaryBundle)
         if !bundleOnly { try actor.require(.readCases) }
-        try checkAccess(to: reference, by: actor)
+        try core.checkAccess(to: reference, by: actor)
         let recipient = try Self.recipientText(recipient)
-        let exportedAt = now
+        let exportedAt = core.now
         var (timeline, attachments) = try makeTimeline(
             reference, recipient: recipient, by: actor, localTime: localTime, asOf: at ?? exportedAt,
             exportedAt: exportedAt, embedImages: format == .html, filter: at != nil, bundleOnly: bundleOnly)
@@ -52,7 +64,7 @@ extension Casebook {
         case .csv: document = timeline.csv()
         }
         return ReportExport(document: document) {
-            try self.recordExport(
+            try core.recordExport(
                 .timelineExported(case: reference, format: format, recipient: recipient, chainHead: timeline.header.chainHead),
                 by: actor, at: exportedAt)
         }
@@ -64,17 +76,17 @@ extension Casebook {
         _ reference: CaseReference, recipient: String?, by actor: StaffMember, localTime: LocalTime, asOf: Date,
         exportedAt: Date, embedImages: Bool, filter: Bool, bundleOnly: Bool = false
     ) throws -> (timeline: Timeline, attachments: [String: TimelineAttachment]) {
-        try Self.translatingErrors {
-            try readTransaction {
+        try Casebook.translatingErrors {
+            try core.readTransaction {
                 // With --as-of, the record as it stood then.
-                let events = try events(of: reference, asOf: filter ? asOf : nil)
-                let names = try StaffRows.names(in: store)
+                let events = try core.events(of: reference, asOf: filter ? asOf : nil)
+                let names = try StaffRows.names(in: core.store)
                 var timeline = try Timeline(
                     events: events, staffNames: names, exportedBy: actor, recipient: recipient, exportedAt: exportedAt,
-                    asOf: asOf, localTime: localTime, settings: try settings())
-                timeline.identitiesClaimed = try identityMode() == .claimed
+                    asOf: asOf, localTime: localTime, settings: try core.settings())
+                timeline.identitiesClaimed = try core.identityMode() == .claimed
                 // The school by its name now (the opening's row keeps the name it had then).
-                timeline.header.school = try schoolNames().current(timeline.header.school)
+                timeline.header.school = try core.schoolNames().current(timeline.header.school)
                 if bundleOnly {
                     let versions = try DisciplinaryBundle.versions(of: try CaseState.replay(events), events: events, by: actor)
                     timeline = DisciplinaryBundle.cut(timeline, to: versions)
@@ -94,7 +106,7 @@ extension Casebook {
     /// A stored image, checked against its hash; why not, when it cannot be shown.
     private func attachment(_ sha256: String) -> TimelineAttachment {
         do {
-            let (info, bytes) = try store.blob(sha256)
+            let (info, bytes) = try core.store.blob(sha256)
             guard TimelineAttachment.imageTypes.contains(info.mediaType) else {
                 return .unavailable(reason: "stored as \(info.mediaType), not shown")
             }
@@ -114,16 +126,11 @@ extension Casebook {
     /// from them; a failure to read is an error, never taken for "not visible".
     private func mayRead(_ reference: CaseReference, by actor: StaffMember) throws -> Bool {
         do {
-            try checkAccess(to: reference, by: actor)
+            try core.checkAccess(to: reference, by: actor)
             return true
         } catch CasebookError.notFound, CasebookError.notPermitted {
             return false
         }
-    }
-
-    /// Runs `body` in one deferred (read) transaction, or in the open one.
-    func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try store.reading(body)
     }
 
     /// A recipient as given: trimmed, at most 200 characters, no control characters.
@@ -168,7 +175,7 @@ extension Casebook {
         case .csv: document = report.csv()
         }
         return ReportExport(document: document) {
-            try self.recordExport(
+            try core.recordExport(
                 .outcomesExported(
                     since: since.map(Timestamp.string(from:)), until: until.map(Timestamp.string(from:)), format: format),
                 by: actor, at: report.exportedAt)
@@ -177,7 +184,7 @@ extension Casebook {
 
     /// The HR outcomes report as a value, without recording an export; needs
     /// ``Permission/readOutcomes``.
-    /// With `asOf`, the closures as the record stood then (see ``withRecord(asOf:_:)``).
+    /// With `asOf`, the closures as the record stood then (see ``core.withRecord(asOf:_:)``).
     /// With `staff`, only the cases where that member of staff is the source or referred for
     /// discipline (the cases a hearing about them reads).
     public func outcomesReport(
@@ -185,7 +192,7 @@ extension Casebook {
     ) throws -> Outcomes {
         try actor.require(.readOutcomes)
         let staffID = try staff.map { id in
-            guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)'") }
+            guard let member = try core.member(id) else { throw CasebookError.notFound("no member of staff '\(id)'") }
             return member.id
         }
         if let since, let until, since >= until {
@@ -197,13 +204,13 @@ extension Casebook {
         // reopened and closed again is in each period's report once per closure. Only the
         // cases the actor may see (their school's, none they are involved in).
         let visible = CaseAccess.visibleCases(to: actor, alias: "k")
-        return try withRecord(asOf: asOf) {
-            try readTransaction {
-                var rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: store)
+        return try core.withRecord(asOf: asOf) {
+            try core.readTransaction {
+                var rows = try CaseRows.closures(since: sinceText, until: untilText, visible: visible, in: core.store)
                 if let staffID { rows = rows.filter { $0.involves(staff: staffID) } }
                 var report = Outcomes(
-                    rows: rows, since: since, until: until, exportedBy: actor, exportedAt: now, localTime: localTime)
-                report.identitiesClaimed = try identityMode() == .claimed
+                    rows: rows, since: since, until: until, exportedBy: actor, exportedAt: core.now, localTime: localTime)
+                report.identitiesClaimed = try core.identityMode() == .claimed
                 report.asOf = asOf
                 report.staff = staffID
                 return report
@@ -212,39 +219,6 @@ extension Casebook {
     }
 
     // MARK: Audit
-
-    /// Records an export in the `audit` stream: `actor` exported it at `date` (default now).
-    /// The stream's version is read under the write lock, so concurrent exports never conflict.
-    public func recordExport(_ event: AuditEvent, by actor: StaffMember, at date: Date? = nil) throws {
-        try record([event], by: actor, at: date)
-    }
-
-    /// Records that `actor` was shown these cases' content (one `CaseRead` each, in one
-    /// transaction). Inside a read snapshot (``withRecord(asOf:_:)``) the record waits until
-    /// the snapshot ends, and is written then, before anything is shown.
-    func recordReads(_ references: [CaseReference], view: AuditEvent.CaseView, by actor: StaffMember) throws {
-        var seen: Set<CaseReference> = []
-        let events = references.filter { seen.insert($0).inserted }.map { AuditEvent.caseRead(case: $0, view: view, evidence: nil) }
-        guard !events.isEmpty else { return }
-        if store.isInTransaction {
-            pendingReads.append((events, actor))
-        } else {
-            try record(events, by: actor)
-        }
-    }
-
-    /// Writes the reads ``recordReads(_:view:by:)`` kept while a snapshot was open.
-    func recordPendingReads() throws {
-        let pending = pendingReads
-        pendingReads.removeAll()
-        for (events, actor) in pending { try record(events, by: actor) }
-    }
-
-    /// Appends audit events, in one transaction under the write lock.
-    private func record(_ events: [AuditEvent], by actor: StaffMember, at date: Date? = nil) throws {
-        let occurred = Timestamp.string(from: date ?? now)
-        try Self.translatingErrors { try door.record(events, by: actor.id, at: occurred) }
-    }
 
     /// The audit trail, oldest first: every export and every read (SPEC §8), recorded in
     /// the trail itself once read.
@@ -259,23 +233,23 @@ extension Casebook {
     ///   - since: Only the entries from this instant.
     public func auditTrail(case reference: CaseReference? = nil, since: Date? = nil, by actor: StaffMember) throws -> [AuditEntry] {
         if actor.role.may(.readAudit) {
-            if let reference { try checkAccess(to: reference, by: actor) }
+            if let reference { try core.checkAccess(to: reference, by: actor) }
         } else if actor.role == .safeguardingLead {
             guard let reference else {
                 throw CasebookError.notPermitted(
                     "\(actor.id) has the safeguarding-lead role, which may read the audit trail of one case: give \(option: "case") CASE")
             }
-            try checkAccess(to: reference, by: actor)
+            try core.checkAccess(to: reference, by: actor)
         } else {
             try actor.require(.readAudit)
         }
-        let entries: [AuditEntry] = try Self.translatingErrors {
-            try readTransaction {
-                let names = try StaffRows.names(in: store)
+        let entries: [AuditEntry] = try Casebook.translatingErrors {
+            try core.readTransaction {
+                let names = try StaffRows.names(in: core.store)
                 var visible: [CaseReference: Bool] = [:]
                 let sinceText = since.map(Timestamp.string(from:))
                 var entries: [AuditEntry] = []
-                for stored in try store.events(in: AuditEvent.stream) {
+                for stored in try core.store.events(in: AuditEvent.stream) {
                     if let sinceText, stored.occurredAt < sinceText { continue }
                     let event = try AuditEvent(stored: stored)
                     if let reference, !event.concerns(reference) { continue }
@@ -291,7 +265,7 @@ extension Casebook {
                 return entries
             }
         }
-        try recordExport(.auditRead(case: reference, since: since.map(Timestamp.string(from:))), by: actor)
+        try core.recordExport(.auditRead(case: reference, since: since.map(Timestamp.string(from:))), by: actor)
         return entries
     }
 }

@@ -37,7 +37,7 @@ public struct OverdueItem: Sendable, Equatable {
     public var lateness: TimeInterval
 }
 
-extension Casebook {
+extension CaseWork {
     /// Which cases `list` shows (every one given must hold).
     public struct CaseFilter: Sendable, Equatable {
         /// Only open or closed ones.
@@ -77,29 +77,29 @@ extension Casebook {
     /// finds is recorded as read (SPEC §8, who looked).
     public func list(_ filter: CaseFilter, limit: Int?, by actor: StaffMember) throws -> [CaseSummary] {
         try actor.require(.readCases)
-        let found = try CaseRows.summaries(try currentSchool(filter), limit: limit, visibleTo: actor, in: store)
-        if filter.search != nil { try recordReads(found.map(\.reference), view: .search, by: actor) }
+        let found = try CaseRows.summaries(try currentSchool(filter), limit: limit, visibleTo: actor, in: core.store)
+        if filter.search != nil { try core.recordReads(found.map(\.reference), view: .search, by: actor) }
         return found
     }
 
     /// How many cases a filter keeps (for "N more").
     public func countCases(_ filter: CaseFilter, by actor: StaffMember) throws -> Int {
         try actor.require(.readCases)
-        return try CaseRows.count(try currentSchool(filter), visibleTo: actor, in: store)
+        return try CaseRows.count(try currentSchool(filter), visibleTo: actor, in: core.store)
     }
 
     /// The filter with a former name of a school given as the school's name now (`school rename`).
     private func currentSchool(_ filter: CaseFilter) throws -> CaseFilter {
         guard let school = filter.school else { return filter }
         var filter = filter
-        filter.school = try schoolNames().current(school.trimmingCharacters(in: .whitespaces))
+        filter.school = try core.schoolNames().current(school.trimmingCharacters(in: .whitespaces))
         return filter
     }
 
     /// The schools with cases `actor` may see, for "did you mean".
     public func schools(by actor: StaffMember) throws -> [String] {
         try actor.require(.readCases)
-        return try CaseRows.schools(visibleTo: actor, in: store)
+        return try CaseRows.schools(visibleTo: actor, in: core.store)
     }
 
     /// What is past due at `asOf` on open cases, the latest first (SPEC §6).
@@ -108,13 +108,13 @@ extension Casebook {
     /// `deadlines_by_due`), shown in the same order.
     public func overdue(asOf: Date, limit: Int? = nil, by actor: StaffMember) throws -> [OverdueItem] {
         try actor.require(.readCases)
-        return try CaseRows.overdue(asOf: asOf, limit: limit, visibleTo: actor, in: store)
+        return try CaseRows.overdue(asOf: asOf, limit: limit, visibleTo: actor, in: core.store)
     }
 
     /// How many things are overdue at `asOf` (for "N more").
     public func countOverdue(asOf: Date, by actor: StaffMember) throws -> Int {
         try actor.require(.readCases)
-        return try CaseRows.overdueCount(asOf: asOf, visibleTo: actor, in: store)
+        return try CaseRows.overdueCount(asOf: asOf, visibleTo: actor, in: core.store)
     }
 
     /// Other cases whose source has the same reference (e.g. account handle): repeated
@@ -131,28 +131,28 @@ extension Casebook {
             return try casesWithSameSource(as: state, visibleTo: actor).filter { reference in
                 let then: CaseState
                 do {
-                    then = try self.state(of: reference, asOf: asOf)
+                    then = try core.state(of: reference, asOf: asOf)
                 } catch CasebookError.notFound {
                     return false  // not on record then
                 }
                 return then.source?.ref.map(SourceReference.normalized) == SourceReference.normalized(ref)
             }
         }
-        return try CaseRows.sharingSource(ref, with: state.reference, visibleTo: actor, in: store)
+        return try CaseRows.sharingSource(ref, with: state.reference, visibleTo: actor, in: core.store)
     }
 
     /// A case's state for someone allowed to read cases who may see it (``CaseAccess``),
     /// recorded in the `audit` stream as a read of `view` (SPEC §8, who looked). Pass nil to
     /// record nothing yet, when the read counts only once something is written
-    /// (`evidence get` records with ``recordExport(_:by:at:)`` once its files are in place).
+    /// (`evidence get` records with ``core.recordExport(_:by:at:)`` once its files are in place).
     ///
     /// With `asOf`, the case as the record stood then (see ``withRecord(asOf:_:)``).
     public func show(
         _ reference: CaseReference, by actor: StaffMember, recording view: AuditEvent.CaseView? = .show, asOf: Date? = nil
     ) throws -> CaseState {
         try actor.require(.readCases)
-        let state = try visibleState(of: reference, by: actor, asOf: asOf)
-        if let view { try recordExport(.caseRead(case: reference, view: view, evidence: nil), by: actor) }
+        let state = try core.visibleState(of: reference, by: actor, asOf: asOf)
+        if let view { try core.recordExport(.caseRead(case: reference, view: view, evidence: nil), by: actor) }
         return state
     }
 }

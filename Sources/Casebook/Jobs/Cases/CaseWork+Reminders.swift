@@ -29,7 +29,7 @@ public struct Digest: Sendable {
     public var isEmpty: Bool { overdue.isEmpty && dueToday.isEmpty && urgent.isEmpty && waiting.isEmpty }
 }
 
-extension Casebook {
+extension CaseWork {
     /// Whose reminders: the actor, or (`--for ID`) another member, which only the
     /// headteacher and the safeguarding lead may ask for. The member must be one who reads cases.
     public func reminderMember(_ id: String?, by actor: StaffMember) throws -> StaffMember {
@@ -40,7 +40,7 @@ extension Casebook {
                 "\(actor.id) has the \(actor.role.rawValue) role: only the headteacher or the safeguarding lead may produce another member's reminders")
         }
         _ = try StaffID.validate(id, field: .option("for"))
-        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (given with \(option: "for"))") }
+        guard let member = try core.member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (given with \(option: "for"))") }
         guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left; they get no reminders") }
         guard member.role.may(.readCases) else {
             throw CasebookError.invalidInput("\(member.id) has the \(member.role.rawValue) role, which does not read cases: they have no reminders")
@@ -53,8 +53,8 @@ extension Casebook {
     /// (negative while still to come).
     public func openDeadlines(for member: StaffMember, by actor: StaffMember, asOf: Date) throws -> [OverdueItem] {
         try actor.require(.readCases)
-        return try Self.translatingErrors {
-            try CaseRows.openDeadlines(visibleTo: member, and: actor, asOf: asOf, in: store)
+        return try Casebook.translatingErrors {
+            try CaseRows.openDeadlines(visibleTo: member, and: actor, asOf: asOf, in: core.store)
         }
     }
 
@@ -65,13 +65,13 @@ extension Casebook {
         // deadlines, and unowned cases' whose step their role may take.
         let deadlines = try tasks(for: member, by: actor, asOf: asOf).map(\.item)
         var urgent: [CaseSummary] = []
-        let settings = try settings()
-        let open = try Self.translatingErrors {
-            try CaseRows.openCases(visibleTo: member, and: actor, in: store)
+        let settings = try core.settings()
+        let open = try Casebook.translatingErrors {
+            try CaseRows.openCases(visibleTo: member, and: actor, in: core.store)
         }
         var waiting: [Digest.Waiting] = []
         for reference in open {
-            let state = try state(of: reference)
+            let state = try core.state(of: reference)
             if state.isUrgent {
                 urgent.append(
                     CaseSummary(
@@ -89,7 +89,7 @@ extension Casebook {
             dueToday: deadlines.filter { !$0.deadline.isOverdue(at: asOf) && $0.deadline.due <= endOfDay }, urgent: urgent,
             waiting: waiting)
         // What it names of each case (deadlines, next actions, reasons) is the case's content.
-        try recordReads(
+        try core.recordReads(
             (digest.overdue + digest.dueToday).map(\.deadline.reference) + digest.urgent.map(\.reference)
                 + digest.waiting.map(\.reference), view: .digest, by: actor)
         return digest

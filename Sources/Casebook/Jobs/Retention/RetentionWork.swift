@@ -84,13 +84,25 @@ extension CaseState {
     }
 }
 
+/// Retention and erasure (UK GDPR, SPEC §8): retention periods and dates, holds, the
+/// schedule and `retention apply`, redaction, and whether erased content has left the files. Reached as `casebook.retention`;
+/// it holds only the shared core.
+public struct RetentionWork {
+    let core: Casebook
+}
+
 extension Casebook {
+    /// Retention and erasure: periods, holds, redaction, erasure completion.
+    public var retention: RetentionWork { RetentionWork(core: self) }
+}
+
+extension RetentionWork {
     // MARK: Settings
 
     /// The trust's retention periods: each class's latest `retention set`, or its default.
     public func retentionPeriods() throws -> [RetentionClass: Int] {
         var years = Dictionary(uniqueKeysWithValues: RetentionClass.allCases.map { ($0, $0.defaultYears) })
-        for stored in try store.events(in: RetentionEvent.stream) {
+        for stored in try core.store.events(in: RetentionEvent.stream) {
             if case .periodSet(let retentionClass, let value) = try RetentionEvent(stored: stored) {
                 years[retentionClass] = value
             }
@@ -103,12 +115,12 @@ extension Casebook {
         try actor.require(.applyRetention)
         guard RetentionClass.yearsRange.contains(years) else { throw CasebookError.invalidInput("\(option: "years") is \(years); give 1 to 100 years") }
         let event = RetentionEvent.periodSet(retentionClass, years: years)
-        try Self.translatingErrors {
-            try door.pass(by: actor.id) { passage in
+        try Casebook.translatingErrors {
+            try core.door.pass(by: actor.id) { passage in
                 // The role (checked above) is the authorisation: the stream is the trust's.
-                let version = try passage.authorise { try store.version(of: RetentionEvent.stream) }
+                let version = try passage.authorise { try core.store.version(of: RetentionEvent.stream) }
                 try passage.append(
-                    [NewEvent(type: RetentionEvent.periodSetType, occurredAt: Timestamp.string(from: now), actor: actor.id,
+                    [NewEvent(type: RetentionEvent.periodSetType, occurredAt: Timestamp.string(from: core.now), actor: actor.id,
                               payload: event.newEventPayload.serializedBytes())],
                     to: RetentionEvent.stream, expectedVersion: version)
             }
@@ -147,7 +159,7 @@ extension Casebook {
     private func appendRetentionEvent(
         _ event: CaseEvent, to reference: CaseReference, by actor: StaffMember, check: (CaseState) throws -> Void = { _ in }
     ) throws -> CaseState {
-        try appendCaseEvent(to: reference, by: actor, at: now) { state in
+        try core.appendCaseEvent(to: reference, by: actor, at: core.now) { state in
             try check(state)
             return event
         }
@@ -159,11 +171,11 @@ extension Casebook {
     /// or due at `asOf` (headteacher, safeguarding lead, senior managers: readers).
     public func retentionSchedule(asOf: Date? = nil, by actor: StaffMember) throws -> [RetentionEntry] {
         try actor.require(.readCases)
-        let asOf = asOf ?? now
+        let asOf = asOf ?? core.now
         let years = try retentionPeriods()
-        let references = try CaseRows.closedCases(visibleTo: actor, in: store)
+        let references = try CaseRows.closedCases(visibleTo: actor, in: core.store)
         return try references.compactMap { reference in
-            let state = try self.state(of: reference)
+            let state = try core.state(of: reference)
             guard let closedAt = state.closure?.at, let reviewDate = state.reviewDate(years: years) else { return nil }
             return RetentionEntry(
                 reference: reference, retentionClass: state.retentionClass, closedAt: closedAt, reviewDate: reviewDate,
@@ -179,7 +191,7 @@ extension Casebook {
     /// the cases it applied to.
     public func applyRetention(asOf: Date, by actor: StaffMember) throws -> [RetentionEntry] {
         try actor.require(.applyRetention)
-        try Workflow.checkNotFuture(asOf, now: now, field: .option("as-of"))
+        try Workflow.checkNotFuture(asOf, now: core.now, field: .option("as-of"))
         var applied: [RetentionEntry] = []
         for entry in try retentionSchedule(asOf: asOf, by: actor) where entry.isDue {
             try applyRetention(to: entry, by: actor)
@@ -190,17 +202,17 @@ extension Casebook {
 
     private func applyRetention(to entry: RetentionEntry, by actor: StaffMember) throws {
         let reason = "retention period ended (\(entry.retentionClass.rawValue), review date \(Timestamp.string(from: entry.reviewDate)))"
-        try Self.translatingErrors {
-            try door.pass(by: actor.id) { passage in
+        try Casebook.translatingErrors {
+            try core.door.pass(by: actor.id) { passage in
                 // The case was chosen from those the actor may see (``retentionSchedule``) by
                 // a role that may apply retention; its state is read again now, under the lock.
                 let (stored, state) = try passage.authorise {
-                    let stored = try self.events(of: entry.reference)
+                    let stored = try core.events(of: entry.reference)
                     return (stored, try CaseState.replay(stored))
                 }
                 // Re-checked under the write lock: a hold placed meanwhile wins.
                 guard state.hold == nil, state.retentionAppliedAt == nil else { return }
-                let context = try decisionContext(actor: actor, at: nil)
+                let context = try core.decisionContext(actor: actor, at: nil)
                 var events: [CaseEvent] = []
                 let held = state.heldFiles
                 if !held.isEmpty {
@@ -215,19 +227,19 @@ extension Casebook {
                     .retentionApplied(retentionClass: entry.retentionClass.rawValue, reviewDate: Timestamp.string(from: entry.reviewDate)))
                 let redactable = stored.filter { Workflow.redactableTypes.contains($0.type) && !$0.isRedacted }.map(\.version)
                 events += redactable.map { CaseEvent.redaction(version: $0, reason: reason) }
-                let occurred = Timestamp.string(from: now)
+                let occurred = Timestamp.string(from: core.now)
                 try passage.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: entry.reference.stream,
                     expectedVersion: stored.count)
-                try purgeBlobs(events, firstVersion: stored.count + 1, stream: entry.reference.stream, in: passage)
+                try core.purgeBlobs(events, firstVersion: stored.count + 1, stream: entry.reference.stream, in: passage)
                 for version in redactable { try passage.redact(stream: entry.reference.stream, version: version) }
                 try Projection.write(
-                    try CaseState.replay(try store.events(in: entry.reference.stream)), settings: try settings(), to: passage)
+                    try CaseState.replay(try core.store.events(in: entry.reference.stream)), settings: try core.settings(), to: passage)
             }
         }
         // Best effort after the commit: the erasure is recorded and the bytes gone from the
         // database; a failure only leaves the freed pages and old log copies until the next
         // `reclaimSpace` or open (the owed-truncation marker), never an unrecorded change.
-        _ = try? store.reclaimSpace()
+        _ = try? core.store.reclaimSpace()
     }
 }

@@ -46,7 +46,7 @@ public struct ConcernStatus: Sendable, Equatable {
     }
 }
 
-extension Casebook {
+extension CaseWork {
     /// Reports a concern (any member of staff, SPEC §11, 000 §12.1): a case in state
     /// `reported`, awaiting triage, about the reporter unless `about` names a colleague, in
     /// the reporter's school (or the colleague's when the reporter is trust-wide). The files'
@@ -54,35 +54,35 @@ extension Casebook {
     @discardableResult
     public func reportConcern(_ draft: ConcernDraft, by actor: StaffMember, at date: Date? = nil, files: [[UInt8]] = []) throws -> CaseState {
         try actor.require(.reportConcern)
-        let occurredAt = date ?? now
-        try Workflow.checkNotFuture(occurredAt, now: now, field: "the report's time")
+        let occurredAt = date ?? core.now
+        try Workflow.checkNotFuture(occurredAt, now: core.now, field: "the report's time")
         let summary = try Workflow.text(draft.summary, "the summary")
         let url = try Workflow.optionalText(draft.url, "the URL")
         if let url { _ = try WebURL.parse(url) }
         if let seen = draft.seenAt {
-            try Workflow.checkNotFuture(seen, now: now, field: "the time it was seen")
+            try Workflow.checkNotFuture(seen, now: core.now, field: "the time it was seen")
             guard seen <= occurredAt else { throw CasebookError.invalidInput("the time it was seen is after the report's time") }
         }
         var affected = actor
         if let about = draft.about {
             _ = try StaffID.validate(about, field: "the member it is about")
-            guard let member = try member(about) else {
+            guard let member = try core.member(about) else {
                 throw CasebookError.notFound("no member of staff '\(about)' in the staff directory")
             }
             affected = member
         }
-        try requireCurrent(affected.id, as: "affected person")
+        try core.requireCurrent(affected.id, as: "affected person")
         for file in draft.files { try FileName.validate(file.name) }
         // The triage clock must be countable (SPEC §11: an error, not a guess).
         _ = try WorkingDays.requireOneWorkingDay(after: occurredAt, for: "the concern's triage")
         let school = actor.scope.school ?? affected.scope.school ?? ""
         let concern = CaseEvent.Opened.Concern(
             url: url?.trimmingCharacters(in: .whitespaces), seenAt: draft.seenAt.map(Timestamp.string(from:)), files: draft.files)
-        return try Self.translatingErrors {
-            try door.pass(by: actor.id) { passage in
+        return try Casebook.translatingErrors {
+            try core.door.pass(by: actor.id) { passage in
                 // Any member may report a concern (the role, checked above); the person it is
                 // about is checked again now, under the write lock.
-                try passage.authorise { try requireCurrent(affected.id, as: "affected person") }
+                try passage.authorise { try core.requireCurrent(affected.id, as: "affected person") }
                 let year = Calendar.utc.component(.year, from: occurredAt)
                 let reference = CaseReference(year: year, number: try CaseRows.highestNumber(in: year, in: passage) + 1)
                 let opened = CaseEvent.Opened(
@@ -93,7 +93,7 @@ extension Casebook {
                 try passage.append(
                     [CaseEvent.opened(opened).newEvent(occurredAt: Timestamp.string(from: occurredAt), actor: actor.id)],
                     to: reference.stream, expectedVersion: 0)
-                try Projection.write(state, settings: try settings(), to: passage)
+                try Projection.write(state, settings: try core.settings(), to: passage)
                 return state
             }
         }
@@ -102,13 +102,13 @@ extension Casebook {
     /// The concerns `actor` reported, newest first, with their status only.
     public func myConcerns(by actor: StaffMember) throws -> [ConcernStatus] {
         try actor.require(.reportConcern)
-        return try Self.translatingErrors { try CaseRows.concerns(reportedBy: actor.id, in: store) }
+        return try Casebook.translatingErrors { try CaseRows.concerns(reportedBy: actor.id, in: core.store) }
     }
 
     /// Stores a concern's files and checks each named file is among the bytes given.
     private func storeConcernFiles(_ bytes: [[UInt8]], named files: [StoredFile], in passage: Passage) throws {
         let stored = try bytes.map { try passage.storeBlob($0) }
-        for info in stored where try store.isPurged(info.sha256) {
+        for info in stored where try core.store.isPurged(info.sha256) {
             throw CasebookError.invalidInput(
                 "a file with SHA-256 \(info.sha256) was purged from this database; its bytes cannot be stored again")
         }
@@ -116,7 +116,7 @@ extension Casebook {
         for file in files {
             if let size = given[file.sha256] {
                 guard size == file.size else { throw CasebookError.invalidInput("\(file.name): its size does not match its bytes") }
-            } else if try !store.hasBlob(file.sha256) {
+            } else if try !core.store.hasBlob(file.sha256) {
                 throw CasebookError.invalidInput("\(file.name): its bytes were not given (SHA-256 \(file.sha256))")
             }
         }

@@ -10,7 +10,7 @@ public struct TaskItem: Sendable, Equatable {
     public var owner: String?
 }
 
-extension Casebook {
+extension CaseWork {
     /// Names the owner of a case (`assign`; senior manager, safeguarding lead, headteacher).
     /// The owner must be a current member who may act on it: a role that advances cases, in
     /// its scope, allowed to see child sexual imagery when the case involves it, and not
@@ -18,16 +18,16 @@ extension Casebook {
     @discardableResult
     public func assign(_ reference: CaseReference, to id: String, by actor: StaffMember, at date: Date? = nil) throws -> CaseState {
         try actor.require(.assignCases)
-        let occurredAt = date ?? now
-        try Workflow.checkNotFuture(occurredAt, now: now, field: "the step's time")
+        let occurredAt = date ?? core.now
+        try Workflow.checkNotFuture(occurredAt, now: core.now, field: "the step's time")
         _ = try StaffID.validate(id, field: "the owner")
-        return try appendCaseEvent(to: reference, by: actor, at: occurredAt) { state in
+        return try core.appendCaseEvent(to: reference, by: actor, at: occurredAt) { state in
             guard state.status == .open else {
                 throw CasebookError.refused([
                     Refusal(.caseIsOpen, reason: "\(reference) is closed: a closed case has no owner to name", unblock: .step(.reopen))
                 ])
             }
-            guard let owner = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
+            guard let owner = try core.member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
             guard !owner.hasLeft else { throw CasebookError.invalidInput("\(owner.id) has left (staff leave): a leaver cannot own a case") }
             guard owner.role.may(.advanceCase) else {
                 throw CasebookError.notPermitted(
@@ -55,7 +55,7 @@ extension Casebook {
         guard let id, id.caseInsensitiveCompare(actor.id) != .orderedSame else { return actor }
         try actor.require(.readCases)
         _ = try StaffID.validate(id, field: "the member whose tasks")
-        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (whose tasks were asked for)") }
+        guard let member = try core.member(id) else { throw CasebookError.notFound("no member of staff '\(id)' (whose tasks were asked for)") }
         return member
     }
 
@@ -65,8 +65,8 @@ extension Casebook {
     public func tasks(for member: StaffMember, by actor: StaffMember, asOf: Date) throws -> [TaskItem] {
         try actor.require(.readOwnTasks)
         guard !member.hasLeft, member.role.may(.advanceCase) || member.role.may(.triageConcerns) else { return [] }
-        let rows = try Self.translatingErrors {
-            try CaseRows.deadlinesWithOwners(visibleTo: member, and: actor, asOf: asOf, in: store)
+        let rows = try Casebook.translatingErrors {
+            try CaseRows.deadlinesWithOwners(visibleTo: member, and: actor, asOf: asOf, in: core.store)
         }
         return rows.compactMap { row in
             if let owner = row.owner { return owner.caseInsensitiveCompare(member.id) == .orderedSame ? TaskItem(item: row.item, owner: owner) : nil }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Staff changes as events (SPEC §8): logins, roles, schools, leavers. Headteacher only; a
 /// headteacher scoped to one school manages that school's staff only.
-extension Casebook {
+extension StaffWork {
     /// Maps a member to an operating-system login (`staff login ID LOGIN`). A login maps to
     /// at most one current member.
     public func setLogin(_ id: String, login: String, by actor: StaffMember, at date: Date? = nil) throws {
@@ -24,7 +24,7 @@ extension Casebook {
 
     /// Changes a member's scope (`staff school ID (--school S | --trust-wide)`).
     public func changeScope(_ id: String, to scope: StaffScope, by actor: StaffMember, at date: Date? = nil) throws {
-        let scope = try registeredScope(try Self.checkedScope(scope))
+        let scope = try core.registeredScope(try Self.checkedScope(scope))
         try changeStaff(id, by: actor, at: date) { member in
             guard member.scope != scope else { throw CasebookError.invalidInput("\(member.id) is already \(scope.label)") }
             try Self.requireWithinScope(scope, of: actor)
@@ -40,7 +40,7 @@ extension Casebook {
             throw CasebookError.invalidInput("an alias is one line of 3 to 100 characters (a shorter one would match almost any text)")
         }
         try changeStaff(id, by: actor, at: date) { member in
-            let known = try staffAliases()[member.id] ?? []
+            let known = try core.staff.staffAliases()[member.id] ?? []
             guard alias.lowercased() != member.name.lowercased(), !known.contains(where: { $0.lowercased() == alias.lowercased() }) else {
                 throw CasebookError.invalidInput("\(member.id) is already known as '\(alias)'")
             }
@@ -50,9 +50,9 @@ extension Casebook {
 
     /// The other names members are known by (`staff alias`), by id.
     public func staffAliases() throws -> [String: [String]] {
-        try Self.translatingErrors {
+        try Casebook.translatingErrors {
             var aliases: [String: [String]] = [:]
-            for stored in try store.events(in: StaffEvent.stream) where stored.type == StaffEvent.Kind.aliasAdded.rawValue {
+            for stored in try core.store.events(in: StaffEvent.stream) where stored.type == StaffEvent.Kind.aliasAdded.rawValue {
                 if case .aliasAdded(let id, let alias) = try StaffEvent(stored: stored) { aliases[id, default: []].append(alias) }
             }
             return aliases
@@ -73,15 +73,15 @@ extension Casebook {
     /// Whether any current member is scoped to one school: then `staff add` needs `--school`
     /// or `--trust-wide` (a trust of one school need not think about scope).
     public func hasSchoolScopedStaff() throws -> Bool {
-        try StaffRows.hasSchoolScopedMembers(in: store)
+        try StaffRows.hasSchoolScopedMembers(in: core.store)
     }
 
     /// The member `addStaff` will add, checked: the login free, the scope within the actor's.
     func checkedNewMember(_ member: StaffMember, name: String, by actor: StaffMember) throws -> StaffMember {
-        let scope = try registeredScope(try Self.checkedScope(member.scope))
+        let scope = try core.registeredScope(try Self.checkedScope(member.scope))
         try Self.requireWithinScope(scope, of: actor)
         let login = try member.login.map { try LoginName.validate($0, field: .option("login")) }
-        if let login, let holder = try self.member(login: login) {
+        if let login, let holder = try core.member(login: login) {
             throw CasebookError.invalidInput("the login '\(login)' already acts as \(holder.id): a login maps to one current member")
         }
         return StaffMember(id: member.id, name: name, role: member.role, login: login, scope: scope)
@@ -94,20 +94,20 @@ extension Casebook {
     ) throws {
         try actor.require(.manageStaff)
         _ = try StaffID.validate(id)
-        let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: .option("at"))
+        let occurred = date ?? core.now
+        try Workflow.checkNotFuture(occurred, now: core.now, field: .option("at"))
         let occurredText = Timestamp.string(from: occurred)
-        try Self.translatingErrors {
-            try door.pass(by: actor.id) { passage in
+        try Casebook.translatingErrors {
+            try core.door.pass(by: actor.id) { passage in
                 let member = try passage.authorise { try authorisedChange(of: id, by: actor) }
                 let event = try decide(member)
-                if case .loginChanged(_, let login) = event, let holder = try self.member(login: login) {
+                if case .loginChanged(_, let login) = event, let holder = try core.member(login: login) {
                     throw CasebookError.invalidInput(
                         "the login '\(login)' already acts as \(holder.id): a login maps to one current member")
                 }
                 try passage.append(
                     [NewEvent(type: event.typeName, occurredAt: occurredText, actor: actor.id, payload: event.payload.serializedBytes())],
-                    to: StaffEvent.stream, expectedVersion: try store.version(of: StaffEvent.stream))
+                    to: StaffEvent.stream, expectedVersion: try core.store.version(of: StaffEvent.stream))
                 try Projection.write(event, at: occurredText, to: passage)
                 let heads = try StaffRows.trustHeadteacherCount(in: passage)
                 guard heads > 0 else {
@@ -120,7 +120,7 @@ extension Casebook {
 
     /// The member to change, read now: current, and within the actor's scope.
     private func authorisedChange(of id: String, by actor: StaffMember) throws -> StaffMember {
-        guard let member = try member(id) else {
+        guard let member = try core.member(id) else {
             throw CasebookError.notFound("no member of staff '\(id)'; see '\(command: .listStaff)'")
         }
         guard !member.hasLeft else { throw CasebookError.invalidInput("\(member.id) has left (staff leave); nothing can change") }

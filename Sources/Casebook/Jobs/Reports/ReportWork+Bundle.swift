@@ -25,12 +25,12 @@ public struct PoliceBundle {
     public func record() throws { try recording() }
 }
 
-extension Casebook {
+extension ReportWork {
     /// The exhibit labels of a case's evidence, by id (`E1` → `IK/1`).
     public func exhibitLabels(of reference: CaseReference) throws -> [String: String] {
-        try Self.translatingErrors {
-            try readTransaction {
-                try ExhibitLabels.labels(events: try events(of: reference), staffNames: try StaffRows.names(in: store))
+        try Casebook.translatingErrors {
+            try core.readTransaction {
+                try ExhibitLabels.labels(events: try core.events(of: reference), staffNames: try StaffRows.names(in: core.store))
             }
         }
     }
@@ -46,16 +46,16 @@ extension Casebook {
             throw CasebookError.notPermitted(
                 "\(actor.id) has the \(actor.role.rawValue) role; only the safeguarding lead and the headteacher hand over a case's bundle")
         }
-        try checkAccess(to: reference, by: actor)
+        try core.checkAccess(to: reference, by: actor)
         guard let recipient = try Self.recipientText(recipient) else {
             throw CasebookError.invalidInput("a bundle is made for a named recipient: give who it is for")
         }
-        let exportedAt = now
+        let exportedAt = core.now
         var (full, attachments) = try makeTimeline(
             reference, recipient: recipient, by: actor, localTime: localTime, asOf: at ?? exportedAt, exportedAt: exportedAt,
             embedImages: true, filter: at != nil)
         full.verifyHow = verifyHow
-        let events = try self.events(of: reference)
+        let events = try core.events(of: reference)
         let state = try CaseState.replay(events)
         // What to leave out: named entries of the case.
         var omittedVersions: [Int: String] = [:]
@@ -122,7 +122,7 @@ extension Casebook {
                     number += 1
                 }
                 taken.insert(name)
-                let bytes = try fileBytes(file)
+                let bytes = try core.fileBytes(file)
                 files.append(("\(folder)/\(name)", bytes))
                 var note: String?
                 if file.mediaType == "message/rfc822" {
@@ -137,7 +137,7 @@ extension Casebook {
             released.append(label)
         }
         let json = omitted.isEmpty ? timeline.json() : nil
-        let html = Self.bundleHTML(
+        let html = Casebook.bundleHTML(
             timeline, full: full, attachments: attachments, state: state, audit: audit, exhibitFiles: exhibitFiles,
             withheld: withheld, omitted: omitted, by: actor, withJSON: json != nil,
             verifyCommand: verifyCommand)
@@ -149,7 +149,7 @@ extension Casebook {
         let sha256 = Hex.encode(SHA256.hash(sumsBytes))
         let head = full.header.chainHead
         return PoliceBundle(files: files, sha256: sha256, exhibits: released, omitted: omitted) {
-            try self.recordExport(
+            try core.recordExport(
                 .bundleExported(
                     case: reference, recipient: recipient, exhibits: released, omitted: omitted, sha256: sha256, chainHead: head),
                 by: actor, at: exportedAt)
@@ -158,10 +158,10 @@ extension Casebook {
 
     /// The audit entries about a case, oldest first (not itself recorded: the bundle's export is).
     private func auditEntries(of reference: CaseReference) throws -> [AuditEntry] {
-        try Self.translatingErrors {
-            try readTransaction {
-                let names = try StaffRows.names(in: store)
-                return try store.events(in: AuditEvent.stream).compactMap { stored -> AuditEntry? in
+        try Casebook.translatingErrors {
+            try core.readTransaction {
+                let names = try StaffRows.names(in: core.store)
+                return try core.store.events(in: AuditEvent.stream).compactMap { stored -> AuditEntry? in
                     // An entry that cannot be read is damage (65, naming its version), never left out.
                     let event = try AuditEvent(stored: stored)
                     guard event.caseReference == reference,

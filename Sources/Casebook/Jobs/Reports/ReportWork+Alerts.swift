@@ -31,36 +31,18 @@ public struct Alert: Sendable, Equatable {
     public var address: String
 }
 
-extension Casebook {
+extension ReportWork {
     /// How long before a deadline its alert goes.
     public static let alertLead: TimeInterval = 4 * 3600
-
-    /// Sets or removes a member's alert address (headteacher; SPEC §11). Invalid input for a
-    /// malformed address.
-    public func setEmail(of id: String, to email: String?, by actor: StaffMember, at date: Date? = nil) throws {
-        try actor.require(.manageStaff)
-        let email = try email.map { try EmailAddress.validate($0) }
-        guard let member = try member(id) else { throw CasebookError.notFound("no member of staff '\(id)' in the staff directory") }
-        let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "the step's time")
-        try appendStaff(.emailSet(id: member.id, email: email), actor: actor.id, at: occurred)
-    }
-
-    /// Turns the actor's own alerts on or off.
-    public func setAlerts(on: Bool, by actor: StaffMember, at date: Date? = nil) throws {
-        let occurred = date ?? now
-        try Workflow.checkNotFuture(occurred, now: now, field: "the step's time")
-        try appendStaff(.alertsSet(id: actor.id, on: on), actor: actor.id, at: occurred)
-    }
 
     /// The alerts due at `now` and not yet sent, oldest reason first (`alerts send`).
     public func pendingAlerts(by actor: StaffMember, now: Date) throws -> [Alert] {
         try actor.require(.sendAlerts)
-        return try Self.translatingErrors {
-            let database = store
+        return try Casebook.translatingErrors {
+            let database = core.store
             let reachable = try StaffRows.all(in: database).filter { !$0.hasLeft && !$0.alertsOff && $0.email != nil }
             var sent: Set<String> = []
-            for stored in try store.events(in: AuditEvent.stream) where stored.type == "AlertSent" {
+            for stored in try core.store.events(in: AuditEvent.stream) where stored.type == "AlertSent" {
                 // An entry that cannot be read is damage (65), never an alert taken for unsent.
                 if case .alertSent(let key, let staff, _) = try AuditEvent(stored: stored) {
                     sent.insert(key + " " + staff.lowercased())
@@ -111,6 +93,6 @@ extension Casebook {
         let event: AuditEvent =
             failure.map { .alertFailed(key: alert.key, staff: alert.member.id, reason: String($0.prefix(500))) }
             ?? .alertSent(key: alert.key, staff: alert.member.id, address: alert.address)
-        try recordExport(event, by: actor)
+        try core.recordExport(event, by: actor)
     }
 }

@@ -104,7 +104,19 @@ public struct SubjectAccessExport: Sendable {
     }
 }
 
+/// Subject access requests (UK GDPR Art. 15): everything held about one person, and the
+/// record of its export. Reached as `casebook.subjectAccess`;
+/// it holds only the shared core.
+public struct SubjectAccessWork {
+    let core: Casebook
+}
+
 extension Casebook {
+    /// Subject access: the export about one person.
+    public var subjectAccess: SubjectAccessWork { SubjectAccessWork(core: self) }
+}
+
+extension SubjectAccessWork {
     /// Gathers every entry that names `subject` (headteacher): as affected, reporter,
     /// actor, source, referred, consenting, excluded, or by name in free text; with the
     /// other people each names, for review. Only cases in the headteacher's scope.
@@ -117,36 +129,36 @@ extension Casebook {
     ) throws -> SubjectAccessExport {
         try actor.requireWholeRecord(.answerSubjectAccess)
         let subject = try Workflow.text(subject, "the person's id")
-        let received = receivedAt ?? now
-        try Workflow.checkNotFuture(received, now: now, field: .option("received"))
+        let received = receivedAt ?? core.now
+        try Workflow.checkNotFuture(received, now: core.now, field: .option("received"))
         let key = subject.lowercased()
-        let directory = try staff(as: actor)
+        let directory = try core.staff.all(as: actor)
         let name = directory.first { $0.id.lowercased() == key }?.name
         var aliases: [String] = []
         if let surname = name?.split(separator: " ").last.map(String.init), name?.contains(" ") == true {
             aliases += ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"].map { "\($0) \(surname)" }
         }
         // Every alias declared for them (`staff alias`), then those asked for now.
-        let declared = try directory.first { $0.id.lowercased() == key }.map { try staffAliases()[$0.id] ?? [] } ?? []
+        let declared = try directory.first { $0.id.lowercased() == key }.map { try core.staff.staffAliases()[$0.id] ?? [] } ?? []
         for text in declared + also {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw CasebookError.invalidInput("a further text to search for is empty") }
             if !aliases.contains(where: { $0.lowercased() == trimmed.lowercased() }) { aliases.append(trimmed) }
         }
         let aliasKeys = aliases.map { $0.lowercased() }
-        let schools = try CaseRows.schoolsByStream(in: store)
+        let schools = try CaseRows.schoolsByStream(in: core.store)
         // The cases the member answering may not see (involved or excluded): a request that
         // reaches one of them is answered by someone else, never with it left out silently.
-        let barred = Set(try CaseAccess.casesBarring(actor, in: store))
+        let barred = Set(try CaseAccess.casesBarring(actor, in: core.store))
         func checkNotBarred(_ reference: CaseReference?) throws {
             guard let reference, barred.contains(reference.description) else { return }
             throw CasebookError.notPermitted(
                 "this request reaches a case you are involved in or excluded from, so another trust-wide headteacher must answer it")
         }
         var entries: [SubjectAccessExport.Entry] = []
-        try Self.translatingErrors {
-            try store.reading {
-                try store.forEachEventByStream { stored in
+        try Casebook.translatingErrors {
+            try core.store.reading {
+                try core.store.forEachEventByStream { stored in
                     if stored.stream.hasPrefix("case/"), let school = schools[stored.stream], !actor.scope.includes(school: school) { return }
                     let payload: JSONValue
                     do {
@@ -201,7 +213,7 @@ extension Casebook {
     /// Records the request, its deadline and the export in the audit stream.
     public func recordSubjectAccess(_ export: SubjectAccessExport, format: String, by actor: StaffMember) throws {
         try actor.require(.answerSubjectAccess)
-        try recordExport(
+        try core.recordExport(
             .subjectAccessExported(
                 subject: export.subject, receivedAt: Timestamp.string(from: export.receivedAt),
                 deadline: Timestamp.string(from: export.deadline), format: format, entries: export.entries.count,
