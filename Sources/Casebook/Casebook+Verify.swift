@@ -58,7 +58,7 @@ extension Casebook {
                 var written = DomainCheck.Written(settings: settings.current, readModels: ReadModelComparison(store))
                 defer { written.readModels.close() }
                 var background: Result<FileCheck, Error>?
-                var streams: (ChainVerifier, [StreamHead])?
+                var streams: (ChainVerifier, StreamHeads)?
                 var damage: [ChainBreak] = []
                 do {
                     let thread = BackgroundFileCheck(path: store.path, through: last)
@@ -91,7 +91,7 @@ extension Casebook {
                 return VerificationReport(
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
                     missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
-                    checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
+                    checkpoint: LogCheckpoint(logHead: file.logHead, heads: streams?.1 ?? StreamHeads()),
                     checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: store.skipsWriteAheadLog || file.skipsWriteAheadLog,
                     purgedFiles: file.purged, verifiedPrivateCopy: store.readsPrivateCopy)
             }
