@@ -26,8 +26,9 @@ extension Casebook {
     /// chain, checks every stream name, decodes every payload, checks that every erased
     /// payload has its redaction recorded and that every event's actor was a member of
     /// staff with a role allowed that step when it was committed, and replays every stream
-    /// into private (`temp`) copies of the read models, compared with the stored ones at the
-    /// end. The schema is compared with a fresh database made as a new file is (`EventLog.sql`, then `schema.sql`). Meanwhile a second
+    /// into the read models' rows, each case's compared with its stored rows as it comes (the
+    /// stored tables read in key order beside the log; the staff directory replayed into a
+    /// private `temp` copy, compared at the end). The schema is compared with a fresh database made as a new file is (`EventLog.sql`, then `schema.sql`). Meanwhile a second
     /// connection, on a thread of its own, runs `PRAGMA integrity_check`, re-hashes every
     /// stored file (and sniffs its media type) and computes the log head over the same
     /// events. With a checkpoint, it also proves the log still holds the checkpoint's history.
@@ -43,7 +44,7 @@ extension Casebook {
     ) throws -> VerificationReport {
         try actor.requireWholeRecord(.verify)
         return try Self.translatingErrors {
-            try createScratchTables()
+            try createScratchTables(["staff"])
             defer { dropScratchTables() }
             // A read transaction, always rolled back: it wrote only to the private copies.
             return try store.readSnapshot {
@@ -54,9 +55,10 @@ extension Casebook {
                 let checker = DomainCheck(staff: try StaffTimeline(store), settings: settings)
                 // An unreadable setting is a break of its own (the settings stream's check); the
                 // read models use the settings the readable ones give.
-                var written = DomainCheck.Written(settings: settings.current)
+                var written = DomainCheck.Written(settings: settings.current, readModels: ReadModelComparison(store))
+                defer { written.readModels.close() }
                 var background: Result<FileCheck, Error>?
-                var streams: (ChainVerifier, [StreamHead])?
+                var streams: (ChainVerifier, StreamHeads)?
                 var damage: [ChainBreak] = []
                 do {
                     let thread = BackgroundFileCheck(path: store.path, through: last)
@@ -85,11 +87,11 @@ extension Casebook {
                     for found in try store.compare(with: checkpoint) { chains.record(found) }
                 }
                 let differences = damage.isEmpty && file.breaks.allSatisfy { $0.kind != .damagedFile }
-                    ? try projectionDifferences() : []
+                    ? try projectionDifferences(written.readModels) : []
                 return VerificationReport(
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
                     missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
-                    checkpoint: LogCheckpoint(logHead: file.logHead, streams: streams?.1 ?? []),
+                    checkpoint: LogCheckpoint(logHead: file.logHead, heads: streams?.1 ?? StreamHeads()),
                     checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: store.skipsWriteAheadLog || file.skipsWriteAheadLog,
                     purgedFiles: file.purged, verifiedPrivateCopy: store.readsPrivateCopy)
             }

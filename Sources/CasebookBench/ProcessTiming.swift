@@ -1,4 +1,5 @@
 import CSQLite
+import Casebook
 import Foundation
 
 #if canImport(Glibc)
@@ -109,6 +110,14 @@ struct DatabaseFacts {
     var openCase = ""
     /// A closed case from the middle of the log with a typical number of events, for `show`.
     var closedCase = ""
+    /// Whether `--as` is trusted (`claimed`, also a database made before the mode existed)
+    /// or the acting member is the one mapped to the login running the command (`verified`).
+    var identityMode = "claimed"
+    /// The login running the benchmark, and the current member mapped to it, if any.
+    var login: String?
+    var loginMember: String?
+
+    var verifiesIdentities: Bool { identityMode == "verified" }
 
     init(path: String) throws {
         self.path = path
@@ -121,6 +130,14 @@ struct DatabaseFacts {
             openCase = try db.text("SELECT reference FROM cases WHERE status = 'open' ORDER BY year DESC, number DESC LIMIT 1")
             closedCase = try db.text(
                 "SELECT reference FROM cases WHERE status = 'closed' AND version BETWEEN 18 AND 22 ORDER BY year, number LIMIT 1 OFFSET \(cases / 4)")
+            identityMode = (try? db.text(
+                "SELECT json_extract(payload, '$.mode') FROM events WHERE stream = 'staff' AND type = 'IdentityModeSet' ORDER BY version LIMIT 1"))
+                ?? "claimed"
+            login = loginName(uid: getuid())
+            if let login {
+                loginMember = try? db.text(
+                    "SELECT id FROM staff WHERE login = '\(login.replacingOccurrences(of: "'", with: "''"))' AND left_at IS NULL")
+            }
         }
         bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }

@@ -59,7 +59,12 @@ public struct LogCheckpoint: Sendable, Equatable {
     /// The log head.
     public var logHead: LogHead
     /// Every stream's head, by stream name.
-    public var streams: [StreamHead]
+    public var streams: [StreamHead] {
+        get { heads.heads }
+        set { heads = StreamHeads(newValue) }
+    }
+    /// The same, kept compactly.
+    public var heads: StreamHeads
     /// What was already erased then: the events whose payload was gone and the stored files
     /// whose bytes were gone. nil in checkpoints taken before it was kept: not compared.
     public var erasures: Erasures?
@@ -80,8 +85,13 @@ public struct LogCheckpoint: Sendable, Equatable {
 
     /// Creates a checkpoint.
     public init(logHead: LogHead, streams: [StreamHead], erasures: Erasures? = nil) {
+        self.init(logHead: logHead, heads: StreamHeads(streams), erasures: erasures)
+    }
+
+    /// Creates a checkpoint from heads kept compactly.
+    public init(logHead: LogHead, heads: StreamHeads, erasures: Erasures? = nil) {
         self.logHead = logHead
-        self.streams = streams
+        self.heads = heads
         self.erasures = erasures
     }
 }

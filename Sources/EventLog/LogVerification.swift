@@ -216,12 +216,13 @@ extension EventStore {
         schema: Schema, isStreamName: @escaping @Sendable (String) -> Bool, checksPayloads: Bool = true,
         workers: Int, batchSize: Int = 2_000, check: @escaping @Sendable ([RecordedEvent], inout ChainVerifier) throws -> Outcome,
         consume: (Outcome) throws -> Void, progress: (Int) -> Void = { _ in }
-    ) throws -> (ChainVerifier, [StreamHead]) {
+    ) throws -> (ChainVerifier, StreamHeads) {
         var chains = ChainVerifier(checksPayloads: checksPayloads)
         for difference in try schema.differences(in: database) {
             chains.record(ChainBreak(stream: "schema", version: 0, kind: .alteredSchema, detail: difference))
         }
-        var heads: [StreamHead] = []
+        // Kept compactly: one per stream, so memory would otherwise grow with the streams.
+        var heads = StreamHeads()
         var done = 0
         let reader = try StreamBatchReader(self, size: batchSize)
         try ParallelWork.orderedMap(
@@ -247,7 +248,7 @@ extension EventStore {
             },
             consume: { found, batchHeads, outcomes, count in
                 chains.append(found)
-                heads += batchHeads
+                heads.append(contentsOf: batchHeads)
                 for outcome in outcomes { try consume(outcome) }
                 done += count
                 progress(done)

@@ -3,12 +3,14 @@ import EventLog
 extension Casebook {
     // MARK: Private copies of the read models
 
-    /// Creates `temp` tables (and indexes) named like the read models, from a fresh
-    /// database of the schema: unqualified names resolve to `temp` first, so the
-    /// projections write there, and the stored rows in `main` are never touched.
-    func createScratchTables() throws {
+    /// Creates `temp` tables (and indexes) named like the read models (`tables`: all of
+    /// them, or only `staff` for `verify`, which compares the case tables as they are
+    /// replayed: ``ReadModelComparison``), from a fresh database of the schema: unqualified
+    /// names resolve to `temp` first, so the projections write there, and the stored rows in
+    /// `main` are never touched.
+    func createScratchTables(_ tables: [String] = Projection.tables) throws {
         let fresh = try Self.schema.freshDatabase()
-        let names = Projection.tables.map { "'\($0)'" }.joined(separator: ", ")
+        let names = tables.map { "'\($0)'" }.joined(separator: ", ")
         var statements: [String] = []
         try fresh.forEachRow(
             "SELECT sql FROM sqlite_schema WHERE tbl_name IN (\(names)) AND sql IS NOT NULL ORDER BY type = 'index', name"
@@ -29,12 +31,13 @@ extension Casebook {
         for table in Projection.tables { try? store.database.execute("DROP TABLE IF EXISTS temp.\(table)") }
     }
 
-    /// Rows that differ between the stored read models (`main`) and the ones just rebuilt
-    /// (`temp`), at most 20 each way per table.
-    func projectionDifferences() throws -> [String] {
+    /// Rows that differ between the stored read models (`main`) and the ones just rebuilt,
+    /// at most 20 each way per table: the `staff` table against its `temp` copy, then the
+    /// case tables, compared as they were replayed.
+    func projectionDifferences(_ cases: ReadModelComparison) throws -> [String] {
         let database = store.database
         var differences: [String] = []
-        for table in Projection.tables {
+        for table in ["staff"] {
             for (label, query) in [
                 ("stored but not rebuilt", "SELECT * FROM main.\(table) EXCEPT SELECT * FROM temp.\(table)"),
                 ("rebuilt but not stored", "SELECT * FROM temp.\(table) EXCEPT SELECT * FROM main.\(table)"),
@@ -54,7 +57,7 @@ extension Casebook {
                 }
             }
         }
-        return differences
+        return differences + (try cases.differences())
     }
 }
 
@@ -104,17 +107,6 @@ enum PurgeRows {
                     detail: "\(row.text(0)): purged, but \(row.text(1).prefix(80)) v\(row.int(2)) is not a FilesPurged event naming it"))
         }
         return breaks
-    }
-}
-
-extension Projection {
-    /// Copies a case's stored read-model rows (`main`) into the private copies (`temp`), unchanged.
-    static func carryOver(_ reference: String, in source: some RowSource) throws {
-        let database = source.connection
-        for table in Projection.tables where table != "staff" {
-            let key = table == "cases" ? "reference" : "case_ref"
-            try database.run("INSERT INTO temp.\(table) SELECT * FROM main.\(table) WHERE \(key) = ?", [reference])
-        }
     }
 }
 

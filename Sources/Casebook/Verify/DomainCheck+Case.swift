@@ -30,7 +30,7 @@ extension DomainCheck {
             }
         }
         for (stored, event) in decoded { checkActor(stored, needs: event.permission, chains: &chains) }
-        // The read models, replayed into the private copies.
+        // The read models, replayed and compared with the stored ones.
         let reference = String(pending[0].stream.dropFirst("case/".count))
         guard decoded.count == pending.count, case .opened(let opened)? = decoded.first?.event,
             let openedAt = Timestamp.date(from: pending[0].occurredAt)
@@ -49,7 +49,7 @@ extension DomainCheck {
             decoded, opened: named, openedAt: openedAt, member: { staff.member($0, before: $1) },
             settings: { settings.settings(before: $0) })
         for found in broken + HistoryRules.unerasedPayloads(decoded, in: pending) { chains.record(found) }
-        var outcome = Outcome(rows: .projected(ProjectedRows(state, settings: settings.current)))
+        var outcome = Outcome(rows: .projected(ProjectedRows(state, settings: settings.current), reference: reference))
         for (stored, event) in decoded {
             for file in event.files {
                 outcome.files.append(

@@ -6,8 +6,8 @@ extension DomainCheck {
     struct Outcome: Sendable {
         enum Rows: Sendable {
             case none
-            /// The case replayed: its read-model rows, made on the worker.
-            case projected(ProjectedRows)
+            /// The case of the stream `case/<reference>` replayed: its read-model rows, made on the worker.
+            case projected(ProjectedRows, reference: String)
             /// A case that could not be replayed: its stored rows are carried over.
             case carriedOver(reference: String)
             /// The staff directory's events, each with when it happened.
@@ -45,12 +45,15 @@ extension DomainCheck {
         /// The settings the workflow read (waiting times), for the deadlines in the read models.
         let settings: Settings
 
-        init(settings: Settings) { self.settings = settings }
+        init(settings: Settings, readModels: ReadModelComparison) {
+            self.settings = settings
+            self.readModels = readModels
+        }
 
         /// Files found stored so far (the first 4,096: memory stays flat; the files shared by many events come early).
         private var storedFiles: Set<String> = []
-        /// The read models' statements on the connection, looked up once.
-        private var statements: Projection.Statements?
+        /// The case tables' stored rows, compared with the replayed ones as they come.
+        let readModels: ReadModelComparison
 
         /// Evidence files referred to but not stored.
         private(set) var missingFiles: [String] = []
@@ -59,13 +62,10 @@ extension DomainCheck {
         mutating func write(_ outcome: Outcome, store: EventStore) throws {
             switch outcome.rows {
             case .none: break
-            case .projected(let rows):
-                let statements = try self.statements ?? Projection.Statements(store)
-                self.statements = statements
-                // Each case once, into emptied private copies: nothing to replace.
-                try rows.write(with: statements, replacing: false)
+            case .projected(let rows, let reference):
+                readModels.compare(rows, stream: reference)
             case .carriedOver(let reference):
-                try Projection.carryOver(reference, in: store)
+                readModels.carryOver(reference)
             case .staff(let changes):
                 for change in changes { try Projection.write(change.event, at: change.occurredAt, to: store) }
             }

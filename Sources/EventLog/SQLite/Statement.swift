@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// One value of a SQLite storage class, for binding parameters.
 public enum SQLValue: Sendable, Equatable {
@@ -182,6 +183,35 @@ public final class Statement {
 
     /// The number of columns in a result row.
     public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// Whether column `index` holds exactly `value`: the same storage class and the same
+    /// value, text and blobs compared byte for byte without copying them (what SQLite's
+    /// `BINARY` comparison of two stored values of a declared type finds equal).
+    public func holds(_ value: SQLValue, at index: Int32) -> Bool {
+        let type = sqlite3_column_type(handle, index)
+        switch value {
+        case .null: return type == SQLITE_NULL
+        case .integer(let expected): return type == SQLITE_INTEGER && sqlite3_column_int64(handle, index) == expected
+        case .real(let expected): return type == SQLITE_FLOAT && sqlite3_column_double(handle, index) == expected
+        case .text(var expected):
+            guard type == SQLITE_TEXT else { return false }
+            let pointer = UnsafeRawPointer(sqlite3_column_text(handle, index))
+            let count = Int(sqlite3_column_bytes(handle, index))
+            return expected.withUTF8 { Self.same(pointer, count, UnsafeRawBufferPointer($0)) }
+        case .blob(let expected):
+            guard type == SQLITE_BLOB else { return false }
+            let pointer = sqlite3_column_blob(handle, index)
+            let count = Int(sqlite3_column_bytes(handle, index))
+            return expected.withUnsafeBytes { Self.same(pointer, count, $0) }
+        }
+    }
+
+    private static func same(_ pointer: UnsafeRawPointer?, _ count: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count == count else { return false }
+        guard count > 0 else { return true }
+        guard let pointer, let base = bytes.baseAddress else { return false }
+        return memcmp(pointer, base, count) == 0
+    }
 }
 
 /// Text parameters gathered into one reusable buffer, so that a row's texts are bound
