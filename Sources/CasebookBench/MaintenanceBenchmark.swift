@@ -51,7 +51,7 @@ enum MaintenanceBenchmark {
             for workers in [1, cores] {
                 let name = "\(workers) worker\(workers == 1 ? "" : "s")"
                 try timed("rebuild (library, \(name)) round \(round)") { try casebook.maintenance.rebuild(by: head, workers: workers) }
-                try timed("verify (library, \(name)) round \(round)") { report = try casebook.verify(by: head, workers: workers) }
+                try timed("verify (library, \(name)) round \(round)") { report = try casebook.maintenance.verify(by: head, workers: workers) }
                 guard report?.isIntact == true else { throw BenchmarkFailure(description: "verify found the database altered") }
             }
         }

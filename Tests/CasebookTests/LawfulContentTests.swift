@@ -189,7 +189,7 @@ struct LawfulContentTests {
         #expect(try fixture.casebook.cases.events(of: reference).count == before + 2)
         #expect(try fixture.casebook.store.isPurged(file.sha256))
         #expect(result.state.heldFiles.isEmpty)
-        #expect(try fixture.casebook.verify(by: Staff.head).purgedFiles == [file.sha256])
+        #expect(try fixture.casebook.maintenance.verify(by: Staff.head).purgedFiles == [file.sha256])
         // The bytes cannot come back.
         let again = EvidenceDraft(kind: .email, description: "again", files: [file])
         let other = try fixture.openCase()
@@ -245,7 +245,7 @@ struct LawfulContentTests {
         let backup = fixture.path + ".backup"
         try fixture.casebook.maintenance.backup(to: backup, by: Staff.head)
         #expect(try !contains(backup, distinctive))
-        let report = try fixture.casebook.verify(by: Staff.head)
+        let report = try fixture.casebook.maintenance.verify(by: Staff.head)
         #expect(report.isIntact)
         #expect(report.purgedFiles == [file.sha256])
     }
@@ -377,7 +377,7 @@ struct RetentionTests {
         }
         // Nothing more is due; verify reports the purges and redactions, no break.
         #expect(try casebook.retention.applyRetention(asOf: now, by: Staff.head).isEmpty)
-        let report = try casebook.verify(by: Staff.head)
+        let report = try casebook.maintenance.verify(by: Staff.head)
         #expect(report.isIntact, "\(report.breaks)")
         #expect(report.purgedFiles.count == expected.count)
         // Releasing a hold makes a due case erasable.
@@ -411,7 +411,7 @@ struct PurgeTamperTests {
         try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [file.sha256])
         try database.run("INSERT INTO blob_purges (sha256, stream, version) VALUES (?, ?, 1)", [second.sha256, reference.stream])
         try database.run("UPDATE blobs SET data = NULL WHERE sha256 = ?", [second.sha256])
-        let report = try fixture.casebook.verify(by: Staff.head)
+        let report = try fixture.casebook.maintenance.verify(by: Staff.head)
         let details = report.breaks.filter { $0.kind == .badBlob }.map(\.detail)
         #expect(details.contains { $0.hasPrefix(file.sha256) && $0.contains("no purge is recorded") }, "\(details)")
         #expect(details.contains { $0.hasPrefix(second.sha256) && $0.contains("is not a FilesPurged event naming it") }, "\(details)")

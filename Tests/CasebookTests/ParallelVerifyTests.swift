@@ -61,19 +61,19 @@ private typealias C = Commands
         let fixture = try Self.populated()
         var random = SplitMix64(seed: seed)
         for _ in 0..<Int.random(in: 1...4, using: &random) { try Self.tamper(fixture.casebook.store.database, &random) }
-        let sequential = try fixture.casebook.verify(by: Staff.head, workers: 1, batchSize: 7)
+        let sequential = try fixture.casebook.maintenance.verify(by: Staff.head, workers: 1, batchSize: 7)
         #expect(!sequential.isIntact, "seed \(seed): the tampering was found")
         for (workers, batchSize) in [(2, 7), (4, 1), (3, 50), (8, 2_000)] {
-            let parallel = try fixture.casebook.verify(by: Staff.head, workers: workers, batchSize: batchSize)
+            let parallel = try fixture.casebook.maintenance.verify(by: Staff.head, workers: workers, batchSize: batchSize)
             #expect(Self.summary(parallel) == Self.summary(sequential), "seed \(seed), \(workers) workers, batches of \(batchSize)")
         }
     }
 
     @Test func anIntactDatabaseVerifiesOnManyThreadsAndRebuildsTheSameReadModels() throws {
         let fixture = try Self.populated()
-        let sequential = try fixture.casebook.verify(by: Staff.head, workers: 1, batchSize: 5)
+        let sequential = try fixture.casebook.maintenance.verify(by: Staff.head, workers: 1, batchSize: 5)
         #expect(sequential.isIntact, "\(sequential.breaks)")
-        let parallel = try fixture.casebook.verify(by: Staff.head, workers: 4, batchSize: 5)
+        let parallel = try fixture.casebook.maintenance.verify(by: Staff.head, workers: 4, batchSize: 5)
         #expect(Self.summary(parallel) == Self.summary(sequential))
         #expect(parallel.eventCount == (try fixture.casebook.store.eventCount()))
 

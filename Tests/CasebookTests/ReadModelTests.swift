@@ -223,7 +223,7 @@ struct ReadModelTests {
         #expect(after[5].actor == Staff.head.id)
         #expect(try CaseEvent(type: after[5].type, payload: after[5].payload) == .redaction(version: 2, reason: "erasure request under UK GDPR"))
 
-        let report = try casebook.verify(by: Staff.head)
+        let report = try casebook.maintenance.verify(by: Staff.head)
         #expect(report.isIntact)
         #expect(report.breaks.isEmpty)
         #expect(report.redacted == [EventReference(stream: reference.stream, version: 2)])
@@ -240,7 +240,7 @@ struct ReadModelTests {
         // Notes can be redacted too.
         try casebook.retention.redact(reference, version: 4, reason: "names a third party", by: Staff.head)
         #expect(try casebook.cases.state(of: reference).notes.map(\.text) == ["[redacted]"])
-        let twice = try casebook.verify(by: Staff.head)
+        let twice = try casebook.maintenance.verify(by: Staff.head)
         #expect(twice.isIntact)
         #expect(Set(twice.redacted) == [
             EventReference(stream: reference.stream, version: 2), EventReference(stream: reference.stream, version: 4),
@@ -272,7 +272,7 @@ struct ReadModelTests {
         try casebook.retention.redact(reference, version: 2, reason: "erasure", by: Staff.head)
         #expect(casebookError { try casebook.retention.redact(reference, version: 2, reason: "again", by: Staff.head) }?.isInvalidInput == true)
         #expect(try casebook.store.eventCount() == count + 1)
-        let report = try casebook.verify(by: Staff.head)
+        let report = try casebook.maintenance.verify(by: Staff.head)
         #expect(report.isIntact)
         #expect(report.redacted.map(\.version) == [2])
     }

@@ -32,7 +32,7 @@ enum MaintenanceCommands {
         let witness = try invocation.optional("checkpoint").map { try CheckpointFile.parse(invocation.readFile($0), name: $0) }
         let casebook = try invocation.readOnlyCasebook()
         let progress = ProgressReport("verify", sink: invocation.progress, forced: invocation.arguments.flag("progress"))
-        let report = try casebook.verify(by: try invocation.actor(), against: witness?.checkpoint, progress: progress.update)
+        let report = try casebook.maintenance.verify(by: try invocation.actor(), against: witness?.checkpoint, progress: progress.update)
         progress.finish(report.eventCount)
         var lines = [
             "Checked \(report.eventCount) events in \(report.streamCount) streams, the stored files, the schema, "
@@ -96,7 +96,7 @@ enum MaintenanceCommands {
         let exportIntact = result.isIntact
         var comparedWith: String?
         if FileManager.default.fileExists(atPath: invocation.databasePath), !result.events.isEmpty {
-            let divergence = try invocation.readOnlyCasebook().compare(exported: result.events)
+            let divergence = try invocation.readOnlyCasebook().maintenance.compare(exported: result.events)
             result.breaks += divergence
             comparedWith = invocation.databasePath
             lines += divergence.map { "BREAK \($0.stream) v\($0.version): \($0.kind.rawValue): \($0.detail)" }
@@ -133,7 +133,7 @@ enum MaintenanceCommands {
         let casebook = try invocation.casebook()
         let actor = try invocation.actor()
         let witness = CheckpointFile(
-            checkpoint: try casebook.checkpoint(by: actor), takenAt: Timestamp.string(from: casebook.now), takenBy: actor.id)
+            checkpoint: try casebook.maintenance.checkpoint(by: actor), takenAt: Timestamp.string(from: casebook.now), takenBy: actor.id)
         // Written like every other output file (SPEC §5); in server mode by the client.
         let head = witness.checkpoint.logHead
         // Recorded in the audit trail once the file is in place (removed again if that fails).

@@ -303,7 +303,7 @@ struct ServiceFixture {
 
     /// `verify` is intact, and `rebuild` leaves every read-model table byte-identical.
     func expectIntactAndRebuildable(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let report = try casebook.verify(by: Staff.head)
+        let report = try casebook.maintenance.verify(by: Staff.head)
         #expect(report.isIntact, "verify: \(report.breaks) \(report.projectionDifferences) \(report.missingFiles)", sourceLocation: sourceLocation)
         #expect(report.breaks.isEmpty, sourceLocation: sourceLocation)
         #expect(report.eventCount == (try casebook.store.eventCount()), sourceLocation: sourceLocation)

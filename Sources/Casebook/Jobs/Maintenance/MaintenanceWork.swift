@@ -1,16 +1,16 @@
 import EventLog
 import Foundation
 
-/// Maintenance: rebuilding the read models, backups, giving back space, and importing
-/// cases from another system. (`verify`, `checkpoint` and `compare` are still on ``Casebook``
-/// itself: `Casebook+Verify.swift`.) Reached as `casebook.maintenance`;
+/// Maintenance: rebuilding the read models, backups, giving back space, importing cases
+/// from another system, and `verify`, `checkpoint` and `compare` (`MaintenanceWork+Verify.swift`;
+/// the checks themselves are in `Verify/`). Reached as `casebook.maintenance`;
 /// it holds only the shared core.
 public struct MaintenanceWork {
     let core: Casebook
 }
 
 extension Casebook {
-    /// Maintenance: rebuild, backup, reclaim space, import.
+    /// Maintenance: rebuild, backup, reclaim space, import, verify, checkpoint.
     public var maintenance: MaintenanceWork { MaintenanceWork(core: self) }
 }
 

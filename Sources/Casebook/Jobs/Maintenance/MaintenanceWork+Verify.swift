@@ -1,24 +1,8 @@
 import EventLog
 import Foundation
 
-extension Casebook {
-    /// Opens an existing database for reading only (no write lock, no migration): for
-    /// `verify`, which works on a read-only file, folder or copy.
-    public static func openReadOnly(at path: String, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Casebook {
-        Casebook(store: try translatingErrors { try EventStore.openReadOnly(at: path, schema: schema, clock: clock) })
-    }
-
-    /// Whether a stream name is one Casebook writes: `staff`, `audit`, or `case/CB-YYYY-NNNN`.
-    public static func isStreamName(_ name: String) -> Bool {
-        if name == StaffEvent.stream || name == AuditEvent.stream || name == SettingsEvent.stream || name == RetentionEvent.stream
-            || name == SchoolEvent.stream
-        {
-            return true
-        }
-        guard name.hasPrefix("case/"), let reference = CaseReference(String(name.dropFirst(5))) else { return false }
-        return reference.stream == name
-    }
-
+/// `verify`, `checkpoint` and `verify --export`'s comparison: whole-record checks (trust-wide only).
+extension MaintenanceWork {
     /// Checks everything a consistent rewrite of the file could hide, in one read snapshot
     /// (no write lock: writers carry on), without writing to the database.
     ///
@@ -43,37 +27,37 @@ extension Casebook {
         batchSize: Int = 2_000, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> VerificationReport {
         try actor.requireWholeRecord(.verify)
-        return try Self.translatingErrors {
-            try createScratchTables(["staff"])
-            defer { dropScratchTables() }
+        return try Casebook.translatingErrors {
+            try core.createScratchTables(["staff"])
+            defer { core.dropScratchTables() }
             // A read transaction, always rolled back: it wrote only to the private copies.
-            return try store.readSnapshot {
+            return try core.store.readSnapshot {
                 // The first read fixes the snapshot; the background connection covers the same events.
-                let last = try EventRows.lastPosition(in: store)
-                let total = try store.eventCount()
-                let settings = try SettingsTimeline(store)
-                let checker = DomainCheck(staff: try StaffTimeline(store), settings: settings)
+                let last = try EventRows.lastPosition(in: core.store)
+                let total = try core.store.eventCount()
+                let settings = try SettingsTimeline(core.store)
+                let checker = DomainCheck(staff: try StaffTimeline(core.store), settings: settings)
                 // An unreadable setting is a break of its own (the settings stream's check); the
                 // read models use the settings the readable ones give.
-                var written = DomainCheck.Written(settings: settings.current, readModels: ReadModelComparison(store))
+                var written = DomainCheck.Written(settings: settings.current, readModels: ReadModelComparison(core.store))
                 defer { written.readModels.close() }
                 var background: Result<FileCheck, Error>?
                 var streams: (ChainVerifier, StreamHeads)?
                 var damage: [ChainBreak] = []
                 do {
-                    let thread = BackgroundFileCheck(path: store.path, through: last)
+                    let thread = BackgroundFileCheck(path: core.store.path, through: last)
                     defer { background = thread.wait() }
                     do {
                         // The payload hashes are checked by the background connection.
-                        streams = try store.verifyStreams(
-                            schema: Self.schema, isStreamName: { Self.isStreamName($0) }, checksPayloads: false,
+                        streams = try core.store.verifyStreams(
+                            schema: Casebook.schema, isStreamName: { Casebook.isStreamName($0) }, checksPayloads: false,
                             workers: workers, batchSize: batchSize, check: { events, chains in try checker.check(events, chains: &chains) },
-                            consume: { outcome in try written.write(outcome, store: store) },
+                            consume: { outcome in try written.write(outcome, store: core.store) },
                             progress: { progress($0, total) })
                         if let (found, heads) = streams {
                             var chains = found
                             for found in written.unerased { chains.record(found) }
-                            try written.checkExports(chains: &chains, store: store)
+                            try written.checkExports(chains: &chains, store: core.store)
                             streams = (chains, heads)
                         }
                     } catch let error as SQLiteError where error.isCorrupt {
@@ -84,16 +68,16 @@ extension Casebook {
                 var chains = streams?.0 ?? ChainVerifier()
                 for found in file.breaks + damage { chains.record(found) }
                 if let checkpoint {
-                    for found in try store.compare(with: checkpoint) { chains.record(found) }
+                    for found in try core.store.compare(with: checkpoint) { chains.record(found) }
                 }
                 let differences = damage.isEmpty && file.breaks.allSatisfy { $0.kind != .damagedFile }
-                    ? try projectionDifferences(written.readModels) : []
+                    ? try core.projectionDifferences(written.readModels) : []
                 return VerificationReport(
                     breaks: chains.breaks, redacted: chains.redacted, projectionDifferences: differences,
                     missingFiles: written.missingFiles, eventCount: chains.eventCount, streamCount: chains.streamCount,
                     checkpoint: LogCheckpoint(logHead: file.logHead, heads: streams?.1 ?? StreamHeads()),
-                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: store.skipsWriteAheadLog || file.skipsWriteAheadLog,
-                    purgedFiles: file.purged, verifiedPrivateCopy: store.readsPrivateCopy)
+                    checkedCheckpoint: checkpoint != nil, skipsWriteAheadLog: core.store.skipsWriteAheadLog || file.skipsWriteAheadLog,
+                    purgedFiles: file.purged, verifiedPrivateCopy: core.store.readsPrivateCopy)
             }
         }
     }
@@ -101,16 +85,16 @@ extension Casebook {
     /// The log head and every stream's head now, for a checkpoint file (headteacher, DSL).
     public func checkpoint(by actor: StaffMember) throws -> LogCheckpoint {
         try actor.requireWholeRecord(.checkpoint)
-        return try Self.translatingErrors { try store.checkpoint() }
+        return try Casebook.translatingErrors { try core.store.checkpoint() }
     }
 
     /// Whether the database still holds the chain a timeline export was made from: the
     /// first version whose hash differs (or that the database lacks), as a
     /// ``ChainBreak/Kind/divergedFromExport`` break; none when it holds every exported event.
     public func compare(exported events: [StreamHead]) throws -> [ChainBreak] {
-        try Self.translatingErrors {
-            try store.reading {
-                let hashes = try EventRows.HashLookup(store)
+        try Casebook.translatingErrors {
+            try core.store.reading {
+                let hashes = try EventRows.HashLookup(core.store)
                 for event in events.sorted(by: { $0.version < $1.version }) {
                     let stored = try hashes.hash(stream: event.stream, version: event.version)
                     if stored != event.hash {
