@@ -78,7 +78,8 @@ private func importScripts(start: Date) throws -> [CaseScript] {
             .init(C.notApplicable, at: at(20.2)),
             .init(C.start, at: at(21)),
             .init(C.source(.staff, ref: "c.smith"), at: at(22)),
-            .init(.referDisciplinary(staff: Staff.colleague.id), at: at(23)),
+            // Typed in another letter case: imported, like executed, under the member's own id.
+            .init(.referDisciplinary(staff: Staff.colleague.id.uppercased()), at: at(23)),
             .init(C.threatening, at: at(24)),
             .init(C.consent(.declined), at: at(25)),
             .init(C.override, at: at(26), by: Staff.head),

@@ -93,13 +93,14 @@ extension MaintenanceWork {
                             try stepActor.require(step.command.permission)
                             try CaseAccess.check(state, by: stepActor)
                         }
-                        try core.checkNamedStaff(in: step.command)
+                        // Named members by their own ids, as `execute` does.
+                        let command = try core.checkNamedStaff(in: step.command)
                         let context = try core.decisionContext(actor: stepActor, at: step.at, settings: settings)
-                        let decided = try Workflow.decide(step.command, state: state, context: context)
+                        let decided = try Workflow.decide(command, state: state, context: context)
                         // The state after the step matters only for bytes given with it (a bulk import gives few).
                         let next =
                             step.files.isEmpty ? state : decided.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: stepActor.id) }
-                        try core.storeFiles(step.files, referencedBy: step.command, on: state, after: next, in: passage)
+                        try core.storeFiles(step.files, referencedBy: command, on: state, after: next, in: passage)
                         purges.append((decided, events.count + 1))
                         let occurred = Timestamp.string(from: context.occurredAt)
                         for event in decided {
