@@ -55,11 +55,14 @@ public indirect enum Node: Sendable, Equatable {
         return out
     }
 
-    /// Appends `text` escaped: as it is when it holds nothing to escape (most text).
+    /// Appends `text` escaped: as it is when it holds nothing to escape (most text). The same
+    /// rule as the library's documents (`HTMLText`; this target does not depend on the
+    /// library): the five markup characters as references, control characters other than tab
+    /// and line feed as U+FFFD.
     static func escape(_ text: String, into out: inout String) {
         let needsEscaping = text.utf8.contains { byte in
             byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
-                || byte == UInt8(ascii: "'") || byte == 0
+                || byte == UInt8(ascii: "'") || (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F
         }
         guard needsEscaping else {
             out += text
@@ -72,7 +75,7 @@ public indirect enum Node: Sendable, Equatable {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
+            case _ where (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || scalar.value == 0x7F: out += "\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }
         }

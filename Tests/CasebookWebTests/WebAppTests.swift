@@ -36,6 +36,9 @@ import Testing
     @Test func textAndAttributesAreEscapedByConstruction() {
         let node: Node = .el("p", [("title", "\"><script>")], [.text("<script>alert(1)</script> & 'x'")])
         #expect(node.rendered == "<p title=\"&quot;&gt;&lt;script&gt;\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;x&#39;</p>")
+        // Control characters as the library's documents show them: U+FFFD, tab and line feed kept.
+        let controls: Node = .text("a\u{0}b\u{1B}c\u{7F}d\te\nf")
+        #expect(controls.rendered == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\te\nf")
     }
 
     @Test func theFormIsGeneratedFromTheDeclarationAndItsPostIsTheSameCommand() throws {

@@ -115,6 +115,30 @@ struct ProjectedRows: Sendable {
 }
 
 extension Projection {
+    /// Each case table's columns in the order a projected row binds them: the one list the
+    /// inserts below and verify's comparison of stored rows (`ReadModelComparison`) are made from.
+    static let caseColumns = [
+        "reference", "year", "number", "school", "affected", "status", "is_urgent", "categories", "summary", "opened_at",
+        "closed_at", "investigation", "finding", "source_kind", "source_ref", "threat", "referrals", "police", "action",
+        "outcome", "removed_at", "evidence_count", "version", "updated_at", "is_restricted", "reported_by", "triage", "owner",
+    ]
+    static let takedownColumns = [
+        "case_ref", "id", "host", "evidence", "method", "sent_by", "requested_at", "deadline_at", "response",
+        "check_result", "isp", "isp_response", "is_resolved", "removed_at",
+    ]
+    static let deadlineColumns = ["case_ref", "kind", "subject", "due_at"]
+    static let closureColumns = [
+        "case_ref", "number", "closed_at", "reopened_at", "finding", "source_kind", "threat", "referrals", "police",
+        "action", "outcome", "removed_at", "takedowns", "staff",
+    ]
+    static let sourceColumns = ["ref", "case_ref"]
+    static let accessColumns = ["case_ref", "staff_id", "reason"]
+
+    /// `INSERT … INTO table (columns) VALUES (?, …)`.
+    static func insert(_ verb: String, _ table: String, _ columns: [String]) -> String {
+        "\(verb) INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    }
+
     /// The read models' statements, prepared once per connection (``Database/cached(_:)``)
     /// and looked up once per writer.
     struct Statements {
@@ -123,28 +147,12 @@ extension Projection {
 
         init(_ source: some RowSource) throws {
             let database = source.connection
-            upsertCase = try database.cached(
-                """
-                INSERT OR REPLACE INTO cases (reference, year, number, school, affected, status, is_urgent, categories,
-                    summary, opened_at, closed_at, investigation, finding, source_kind, source_ref, threat, referrals,
-                    police, action, outcome, removed_at, evidence_count, version, updated_at, is_restricted, reported_by, triage, owner)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            insertTakedown = try database.cached(
-                """
-                INSERT INTO takedowns (case_ref, id, host, evidence, method, sent_by, requested_at, deadline_at, response,
-                    check_result, isp, isp_response, is_resolved, removed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            insertDeadline = try database.cached("INSERT INTO deadlines (case_ref, kind, subject, due_at) VALUES (?, ?, ?, ?)")
-            insertClosure = try database.cached(
-                """
-                INSERT INTO closures (case_ref, number, closed_at, reopened_at, finding, source_kind, threat, referrals,
-                    police, action, outcome, removed_at, takedowns, staff)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            insertSource = try database.cached("INSERT INTO sources (ref, case_ref) VALUES (?, ?)")
-            insertAccess = try database.cached("INSERT INTO case_access (case_ref, staff_id, reason) VALUES (?, ?, ?)")
+            upsertCase = try database.cached(Projection.insert("INSERT OR REPLACE", "cases", Projection.caseColumns))
+            insertTakedown = try database.cached(Projection.insert("INSERT", "takedowns", Projection.takedownColumns))
+            insertDeadline = try database.cached(Projection.insert("INSERT", "deadlines", Projection.deadlineColumns))
+            insertClosure = try database.cached(Projection.insert("INSERT", "closures", Projection.closureColumns))
+            insertSource = try database.cached(Projection.insert("INSERT", "sources", Projection.sourceColumns))
+            insertAccess = try database.cached(Projection.insert("INSERT", "case_access", Projection.accessColumns))
             deleteTakedowns = try database.cached("DELETE FROM takedowns WHERE case_ref = ?")
             deleteDeadlines = try database.cached("DELETE FROM deadlines WHERE case_ref = ?")
             deleteClosures = try database.cached("DELETE FROM closures WHERE case_ref = ?")

@@ -103,28 +103,12 @@ final class ReadModelComparison {
 
     private static func cursors(_ source: some RowSource) throws -> [Cursor] {
         [
-            try Cursor(
-                table: "cases",
-                columns: [
-                    "reference", "year", "number", "school", "affected", "status", "is_urgent", "categories", "summary", "opened_at",
-                    "closed_at", "investigation", "finding", "source_kind", "source_ref", "threat", "referrals", "police", "action",
-                    "outcome", "removed_at", "evidence_count", "version", "updated_at", "is_restricted", "reported_by", "triage", "owner",
-                ], key: "reference", source: source),
-            try Cursor(
-                table: "takedowns",
-                columns: [
-                    "case_ref", "id", "host", "evidence", "method", "sent_by", "requested_at", "deadline_at", "response",
-                    "check_result", "isp", "isp_response", "is_resolved", "removed_at",
-                ], key: "case_ref", source: source),
-            try Cursor(table: "deadlines", columns: ["case_ref", "kind", "subject", "due_at"], key: "case_ref", source: source),
-            try Cursor(table: "sources", columns: ["ref", "case_ref"], key: "case_ref", source: source),
-            try Cursor(
-                table: "closures",
-                columns: [
-                    "case_ref", "number", "closed_at", "reopened_at", "finding", "source_kind", "threat", "referrals", "police",
-                    "action", "outcome", "removed_at", "takedowns", "staff",
-                ], key: "case_ref", source: source),
-            try Cursor(table: "case_access", columns: ["case_ref", "staff_id", "reason"], key: "case_ref", source: source),
+            try Cursor(table: "cases", columns: Projection.caseColumns, key: "reference", source: source),
+            try Cursor(table: "takedowns", columns: Projection.takedownColumns, key: "case_ref", source: source),
+            try Cursor(table: "deadlines", columns: Projection.deadlineColumns, key: "case_ref", source: source),
+            try Cursor(table: "sources", columns: Projection.sourceColumns, key: "case_ref", source: source),
+            try Cursor(table: "closures", columns: Projection.closureColumns, key: "case_ref", source: source),
+            try Cursor(table: "case_access", columns: Projection.accessColumns, key: "case_ref", source: source),
         ]
     }
 
