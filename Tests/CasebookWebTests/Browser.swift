@@ -38,7 +38,7 @@ enum Browser {
         import base64, json, sys
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import Select, WebDriverWait
         from axe_selenium_python import Axe
         pages, user, password, shots = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -67,10 +67,14 @@ enum Browser {
                             else:
                                 element.clear()
                                 element.send_keys(value)
-                        button = driver.find_element("css selector", "main form button[type=submit]")
-                        button.click()
-                        # Until the answer has replaced the form (a readiness wait, not a delay).
-                        WebDriverWait(driver, 60).until(expected_conditions.staleness_of(button))
+                        # Mark the form's document, submit, then wait until a new document
+                        # has fully loaded (a readiness wait, not a delay). Asking about the old
+                        # button instead races the navigation: chromedriver may answer that its
+                        # node "does not belong to the document" rather than that it is stale.
+                        driver.execute_script("window.casebookSubmitted = true")
+                        driver.find_element("css selector", "main form button[type=submit]").click()
+                        WebDriverWait(driver, 60, ignored_exceptions=[WebDriverException]).until(lambda d: d.execute_script(
+                            "return window.casebookSubmitted !== true && document.readyState === 'complete'"))
                     print("PAGE:", page["name"], width)
                     if page.get("check", True):
                         print("H1:", driver.find_element("tag name", "h1").text)
