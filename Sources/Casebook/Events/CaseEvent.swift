@@ -115,12 +115,8 @@ public enum CaseEvent: Sendable, Equatable {
     case concernTriaged(accepted: Bool, reason: String?)
     /// A member was named the case's owner (`assign`, SPEC §11); a later one replaces them.
     case assigned(staff: String)
-    /// The allegation was referred to the LADO (KCSIE Part 4).
-    case ladoReferred(reason: String)
-    /// The LADO's advice.
-    case ladoAdvised(text: String)
-    /// The LADO's outcome.
-    case ladoOutcome(result: LADOResult)
+    /// An event of a registered track (``CaseTrack``), which codes, applies and narrates it.
+    case track(AnyTrackEvent)
     /// An event whose payload was redacted: only its type is known.
     case redacted(type: String)
 

@@ -2,7 +2,7 @@ import EventLog
 
 /// The one table of case event type names: each ``CaseEvent`` case's stable name, stored in
 /// the `events.type` column and hashed into the chain. Coding, redaction and reports use
-/// these values; nothing else spells a type name.
+/// these values; nothing else spells a type name but a registered track (``TrackEvent``).
 public enum CaseEventType: String, Sendable, CaseIterable {
     case opened = "CaseOpened"
     case evidenceCaptured = "EvidenceCaptured"
@@ -47,9 +47,6 @@ public enum CaseEventType: String, Sendable, CaseIterable {
     case retentionApplied = "RetentionApplied"
     case concernTriaged = "ConcernTriaged"
     case assigned = "CaseAssigned"
-    case ladoReferred = "LADOReferred"
-    case ladoAdvised = "LADOAdvised"
-    case ladoOutcome = "LADOOutcomeRecorded"
 }
 
 /// How case events become stored type names and JSON payloads, and back.
@@ -107,9 +104,7 @@ extension CaseEvent {
         case .retentionApplied: return CaseEventType.retentionApplied.rawValue
         case .concernTriaged: return CaseEventType.concernTriaged.rawValue
         case .assigned: return CaseEventType.assigned.rawValue
-        case .ladoReferred: return CaseEventType.ladoReferred.rawValue
-        case .ladoAdvised: return CaseEventType.ladoAdvised.rawValue
-        case .ladoOutcome: return CaseEventType.ladoOutcome.rawValue
+        case .track(let event): return event.event.typeName
         case .redacted(let type): return type
         }
     }
@@ -207,9 +202,7 @@ extension CaseEvent {
         case .holdReleased(let reason): fields = ["reason": JSONValue(reason)]
         case .concernTriaged(let accepted, let reason): fields = ["accepted": .bool(accepted), "reason": JSONValue(reason)]
         case .assigned(let staff): fields = ["staff": .string(staff)]
-        case .ladoReferred(let reason): fields = ["reason": .string(reason)]
-        case .ladoAdvised(let text): fields = ["text": .string(text)]
-        case .ladoOutcome(let result): fields = ["result": .string(result.rawValue)]
+        case .track(let event): fields = event.event.fields
         case .retentionApplied(let retentionClass, let reviewDate):
             fields = ["class": .string(retentionClass), "reviewDate": .string(reviewDate)]
         case .redacted: return .null
@@ -235,8 +228,8 @@ extension CaseEvent {
         self = try Self.decode(type: type, json)
     }
 
-    /// A field reader that names what is missing.
-    private struct Fields {
+    /// A field reader that names what is missing (a track's decoders read with it too).
+    struct Fields {
         let json: JSONValue
         let type: String
 
@@ -275,7 +268,10 @@ extension CaseEvent {
 
     private static func decode(type: String, _ json: JSONValue) throws -> CaseEvent {
         let f = Fields(json: json, type: type)
-        guard let known = CaseEventType(rawValue: type) else { throw PayloadError(type: type, field: "type") }
+        guard let known = CaseEventType(rawValue: type) else {
+            guard let decode = Tracks.eventDecoders[type] else { throw PayloadError(type: type, field: "type") }
+            return .track(AnyTrackEvent(try decode(f)))
+        }
         switch known {
         case .opened:
             guard let reference = CaseReference(try f.string("reference")) else {
@@ -391,9 +387,6 @@ extension CaseEvent {
             guard let accepted = json["accepted"]?.bool else { throw PayloadError(type: type, field: "accepted") }
             return .concernTriaged(accepted: accepted, reason: f.optionalString("reason"))
         case .assigned: return .assigned(staff: try f.string("staff"))
-        case .ladoReferred: return .ladoReferred(reason: try f.string("reason"))
-        case .ladoAdvised: return .ladoAdvised(text: try f.string("text"))
-        case .ladoOutcome: return .ladoOutcome(result: try f.word("result", as: LADOResult.self))
         }
     }
 

@@ -2,26 +2,71 @@ import Foundation
 
 /// Something due on an open case, which `overdue` reports once it has passed (SPEC §6).
 public struct Deadline: Sendable, Equatable {
-    /// What kind of thing is due.
-    public enum Kind: String, Sendable, CaseIterable {
+    /// What kind of thing is due: its stored id (the `deadlines` read model), the next
+    /// action in plain words and the step that takes it, each from the deadline's subject.
+    /// The set is open: a track declares its own kinds (``CaseTrack/deadlineKinds``). Equal
+    /// when their ids are.
+    public struct Kind: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+        /// The stored id.
+        public let rawValue: String
+        let nextAction: @Sendable (_ subject: String) -> String
+        let step: @Sendable (_ subject: String) -> StepReference
+
+        init(
+            _ rawValue: String, nextAction: @escaping @Sendable (String) -> String,
+            step: @escaping @Sendable (String) -> StepReference
+        ) {
+            self.rawValue = rawValue
+            self.nextAction = nextAction
+            self.step = step
+        }
+
+        /// A kind known to the library (built in or of a registered track); nil otherwise.
+        public init?(rawValue: String) {
+            guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+            self = kind
+        }
+
+        public var description: String { rawValue }
+        public static func == (a: Kind, b: Kind) -> Bool { a.rawValue == b.rawValue }
+        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+        /// Every kind: the built-in ones, then each registered track's (``Tracks/all``).
+        public static var allCases: [Kind] { builtIn + Tracks.deadlineKinds }
+
         /// A takedown request's 24 hours without confirmed removal: escalate to the ISP (000 §13.6).
-        case takedown
+        public static let takedown = Kind(
+            "takedown", nextAction: { "escalate \($0) to the internet service provider (000 §13.6)" },
+            step: { .step(.escalateToISP, subject: $0) })
         /// URL evidence with no takedown request 24 hours after it was added (000 §13.5).
-        case requestTakedown = "request-takedown"
+        public static let requestTakedown = Kind(
+            "request-takedown", nextAction: { "ask the host to remove the material of \($0) (000 §13.5)" },
+            step: { .step(.requestTakedown, subject: $0) })
         /// An urgent (`child-mentioned`) case not yet investigated (001 §8.6).
-        case investigateUrgent = "investigate-urgent"
+        public static let investigateUrgent = Kind(
+            "investigate-urgent", nextAction: { _ in "start the investigation now: a child is mentioned (001 §8.6)" },
+            step: { _ in .step(.startInvestigation) })
         /// Consent withdrawn after the police referral: tell the force (000 §13.7).
-        case tellPolice = "tell-police"
+        public static let tellPolice = Kind(
+            "tell-police", nextAction: { _ in "tell the force that consent was withdrawn (000 §13.7)" },
+            step: { _ in .step(.notifyPolice) })
         /// POSH's wait after the platform report is over and the request is unresolved:
         /// a helpline escalation is possible and not taken (SPEC §10).
-        case helpline
+        public static let helpline = Kind(
+            "helpline",
+            nextAction: { "escalate \($0) to a helpline: POSH, or Report Harmful Content with the platform's reply (SPEC §10)" },
+            step: { .step(.escalateToPOSH, subject: $0) })
         /// A helpline escalation without a response after `helpline.response-days` (SPEC §10).
-        case helplineResponse = "helpline-response"
+        public static let helplineResponse = Kind(
+            "helpline-response", nextAction: { "ask the helpline about \($0) and record its response (SPEC §10)" },
+            step: { .step(.recordHelplineResponse, subject: $0) })
         /// A concern not yet triaged one working day after it was reported (SPEC §11).
-        case triage
-        /// A staff source on a case that concerns a child, not referred to the LADO one
-        /// working day after the source was identified (KCSIE Part 4).
-        case ladoReferral = "lado-referral"
+        public static let triage = Kind(
+            "triage", nextAction: { _ in "triage the concern: accept it as a case or decline it (000 §12.1, SPEC §11)" },
+            step: { _ in .step(.triage, choice: "accept|decline") })
+
+        /// The built-in kinds.
+        static let builtIn: [Kind] = [.takedown, .requestTakedown, .investigateUrgent, .tellPolice, .helpline, .helplineResponse, .triage]
     }
 
     /// The case.
@@ -50,32 +95,10 @@ public struct Deadline: Sendable, Equatable {
     public func isOverdue(at instant: Date) -> Bool { instant >= due }
 
     /// The next action, in plain words for anyone reading a report.
-    public var nextAction: String {
-        switch kind {
-        case .takedown: return "escalate \(subject) to the internet service provider (000 §13.6)"
-        case .requestTakedown: return "ask the host to remove the material of \(subject) (000 §13.5)"
-        case .investigateUrgent: return "start the investigation now: a child is mentioned (001 §8.6)"
-        case .tellPolice: return "tell the force that consent was withdrawn (000 §13.7)"
-        case .helpline: return "escalate \(subject) to a helpline: POSH, or Report Harmful Content with the platform's reply (SPEC §10)"
-        case .helplineResponse: return "ask the helpline about \(subject) and record its response (SPEC §10)"
-        case .triage: return "triage the concern: accept it as a case or decline it (000 §12.1, SPEC §11)"
-        case .ladoReferral: return "refer the allegation against a member of staff to the LADO (KCSIE Part 4)"
-        }
-    }
+    public var nextAction: String { kind.nextAction(subject) }
 
     /// The step that takes the next action, for a front end to render.
-    public var step: StepReference {
-        switch kind {
-        case .takedown: return .step(.escalateToISP, subject: subject)
-        case .requestTakedown: return .step(.requestTakedown, subject: subject)
-        case .investigateUrgent: return .step(.startInvestigation)
-        case .tellPolice: return .step(.notifyPolice)
-        case .helpline: return .step(.escalateToPOSH, subject: subject)
-        case .helplineResponse: return .step(.recordHelplineResponse, subject: subject)
-        case .triage: return .step(.triage, choice: "accept|decline")
-        case .ladoReferral: return .step(.referToLADO)
-        }
-    }
+    public var step: StepReference { kind.step(subject) }
 
     /// Everything due on a case as its state stands (none once it is closed). Deadlines
     /// run from when their entry was added: URL evidence added after a reopening is due 24
@@ -128,12 +151,7 @@ public struct Deadline: Sendable, Equatable {
                         due: uncooperative ? min(wait, takedown.deadline) : wait, startedBy: takedown.version))
             }
         }
-        if case .some(.some(let due)) = LADOTrack.due(state) {
-            deadlines.append(
-                Deadline(
-                    reference: state.reference, kind: .ladoReferral, subject: state.reference.description, due: due,
-                    startedBy: state.source?.version))
-        }
+        deadlines += Tracks.all.flatMap { $0.deadlines(state, settings: settings) }
         if let since = state.policeToBeToldSince {
             deadlines.append(
                 Deadline(

@@ -46,7 +46,7 @@ extension Casebook {
         }
         front += "<tr><th scope=\"row\">Source</th><td>\(latest(["SourceIdentified"]))</td></tr>\n"
         front += "<tr><th scope=\"row\">Threat assessment</th><td>\(latest(["ThreatAssessed"]))</td></tr>\n"
-        front += "<tr><th scope=\"row\">Referrals</th><td>\(latest(["PoliceReferred", "PoliceReferredUnlawfulConduct", "LADOReferred", "BehaviourReferralMade", "DisciplinaryReferralMade", "HelplineEscalated"]))</td></tr>\n"
+        front += "<tr><th scope=\"row\">Referrals</th><td>\(latest(["PoliceReferred", "PoliceReferredUnlawfulConduct"] + Tracks.referralTypes + ["BehaviourReferralMade", "DisciplinaryReferralMade", "HelplineEscalated"]))</td></tr>\n"
         front += "<tr><th scope=\"row\">Outcome</th><td>\(latest(["CaseClosed", "ClosureCorrected"]))</td></tr>\n"
         front += "</tbody></table>\n"
 

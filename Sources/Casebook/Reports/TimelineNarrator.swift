@@ -31,12 +31,13 @@ struct TimelineNarrator {
             case .consentRecorded(_, let by): ids.append(by)
             case .disciplinaryReferral(let staff): ids.append(staff)
             case .accessRestricted(let staff, _), .accessRestored(let staff, _), .assigned(let staff): ids.append(staff)
+            case .track(let event): ids += event.event.staffIDs
             case .evidenceCaptured, .evidenceFilesAttached, .investigationStarted, .noteAdded, .sourceIdentified, .threatAssessed,
                 .behaviourReferral, .investigationConcluded, .takedownRequested, .hostResponded, .removalChecked,
                 .takedownNotApplicable, .ispEscalated, .ispResponded, .helplineEscalated, .helplineResponded, .policeReferred, .policeReferredUnlawful, .supportOffered,
                 .supportResponded, .closed, .reopened, .closureCorrected, .redaction, .redacted, .policeNotified, .withdrawn, .categoryAdded,
                 .categoryRemoved, .evidenceFlagged, .referralDecision, .filesPurged, .retentionDateRecorded, .held, .holdReleased,
-                .retentionApplied, .concernTriaged, .ladoReferred, .ladoAdvised, .ladoOutcome:
+                .retentionApplied, .concernTriaged:
                 break
             }
         }
@@ -283,12 +284,7 @@ struct TimelineNarrator {
             return Narration(what: "Retention date recorded: \(time(text))", details: ["Normal retirement date: \(time(text))"])
         case .held(let reason):
             return Narration(what: "Held from erasure", details: ["Reason: \(reason)"])
-        case .ladoReferred(let reason):
-            return Narration(what: "Referred to the LADO (KCSIE Part 4)", details: ["Reason: \(reason)"])
-        case .ladoAdvised(let text):
-            return Narration(what: "LADO advice recorded", details: ["Advice: \(text)"])
-        case .ladoOutcome(let result):
-            return Narration(what: "LADO outcome: \(result.rawValue)")
+        case .track(let event): return event.event.narrate(self)
         case .assigned(let staff):
             return Narration(what: "Case assigned to \(person(staff).label), its owner")
         case .concernTriaged(let accepted, let reason):

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Working days in England (SPEC §11): not Saturdays, Sundays or the bank holidays of
-/// England and Wales. Used for the clocks measured in working days: an untriaged concern
-/// and the LADO referral (KCSIE Part 4), each due one working day after it starts.
+/// England and Wales. Used for the clocks measured in working days (an untriaged concern,
+/// a track's referral), each due one working day after it starts.
 ///
 /// "One working day after" an instant is the same wall-clock time in London on the next
 /// working day after that instant's date: a source identified on Friday 27 August 2027 at

@@ -73,7 +73,7 @@ extension CaseEvent {
         case .opened(let opened): return opened.concern == nil ? .openCase : .reportConcern
         case .concernTriaged: return .triageConcerns
         case .assigned: return .assignCases
-        case .ladoReferred, .ladoAdvised, .ladoOutcome: return .referToLADO
+        case .track(let event): return event.event.permission
         case .redaction: return .redact
         case .evidenceCaptured, .evidenceFilesAttached: return .addEvidence
         case .policeReferred(let force, let reference, let overrideReason):

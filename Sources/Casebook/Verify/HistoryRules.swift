@@ -98,9 +98,7 @@ enum HistoryRules {
         case .reopened: return (.reopen, nil)
         case .closureCorrected: return (.correctClosure, nil)
         case .concernTriaged: return (.triage, nil)
-        case .ladoReferred: return (.referToLADO, nil)
-        case .ladoAdvised: return (.recordLADOAdvice, nil)
-        case .ladoOutcome: return (.recordLADOOutcome, nil)
+        case .track(let event): return event.event.step.map { ($0, nil) }
         case .withdrawn: return (.withdraw, nil)
         case .categoryAdded, .categoryRemoved: return (.changeCategory, nil)
         case .evidenceFlagged: return (.flagEvidence, nil)

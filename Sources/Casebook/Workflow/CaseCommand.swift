@@ -47,10 +47,8 @@ public enum CaseCommand: Sendable, Equatable {
     case purgeFiles(item: String, reason: String)
     /// Accepts a concern as a case, or declines it with the reason (SPEC §11).
     case triage(accept: Bool, reason: String?)
-    /// The LADO referral (KCSIE Part 4) and what the LADO said.
-    case referToLADO(reason: String)
-    case recordLADOAdvice(text: String)
-    case recordLADOOutcome(LADOResult)
+    /// A registered track's command (``CaseTrack``): its track decides it.
+    case track(AnyTrackCommand)
 
     /// The step this command takes.
     public var step: Step {
@@ -85,9 +83,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .recordReferralDecision: return .recordReferralDecision
         case .purgeFiles: return .purgeFiles
         case .triage: return .triage
-        case .referToLADO: return .referToLADO
-        case .recordLADOAdvice: return .recordLADOAdvice
-        case .recordLADOOutcome: return .recordLADOOutcome
+        case .track(let command): return command.command.step
         }
     }
 
@@ -111,6 +107,7 @@ public enum CaseCommand: Sendable, Equatable {
         case .withdraw(let item, _):
             // Who may withdraw an entry is who may take the step that made it.
             return CorrectionsTrack.Item(item)?.step == .addEvidence ? .addEvidence : .advanceCase
+        case .track(let command): return command.command.permission
         default: return Workflow.permission(for: step)
         }
     }

@@ -221,8 +221,8 @@ public struct CaseState: Sendable, Equatable {
     public var triage: Triage?
     /// The member who owns the case (`assign`, SPEC §11), once assigned.
     public var owner: String?
-    /// The LADO referral (KCSIE Part 4), once made.
-    public var lado: LADOReferral?
+    /// The registered tracks' parts of the state (``CaseTrack``), by track.
+    public internal(set) var tracks = TrackStates()
     /// The stream version this state reflects.
     public var version: Int = 0
     /// The occurred_at of the latest event.
@@ -288,7 +288,7 @@ public struct CaseState: Sendable, Equatable {
         public var ref: String?
         /// The version of the event that identified it.
         public var version: Int = 0
-        /// When it was identified (the LADO's one working day runs from here).
+        /// When it was identified (a track's clock may run from here).
         public var identifiedAt: Date? = nil
     }
 

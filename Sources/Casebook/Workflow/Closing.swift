@@ -55,7 +55,7 @@ enum ClosingTrack {
         }
         if let refusal = policeSettled(state) { refusals.append(refusal) }
         if let refusal = LawfulContentTrack.referralDecided(state) { refusals.append(refusal) }
-        if let refusal = LADOTrack.closeRefusal(state) { refusals.append(refusal) }
+        refusals += Tracks.all.flatMap { $0.closeRefusals(state) }
         if state.supportServices == nil {
             refusals.append(
                 Refusal(.closeNeedsSupportOffered, reason: "no support has been offered", unblock: .step(.offerSupport)))

@@ -74,7 +74,7 @@ extension CaseState {
         case .retentionApplied: retentionAppliedAt = date
         case .concernTriaged(let accepted, let reason): triage(accepted: accepted, reason: reason, at: date, actor: actor)
         case .assigned(let staff): owner = staff
-        case .ladoReferred, .ladoAdvised, .ladoOutcome: applyLADO(event, at: date)
+        case .track(let event): event.event.apply(to: &self, at: date, actor: actor)
         case .redacted(let type):
             // Only evidence and notes can be redacted (see Workflow.redactableTypes): the
             // item keeps its place and id, its details are gone.

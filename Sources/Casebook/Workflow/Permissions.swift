@@ -1,104 +1,107 @@
 /// What a role may do (SPEC §5), in the library so every front end enforces the same table.
-public enum Permission: String, Sendable, CaseIterable {
+/// Each permission names the roles that have it besides the headteacher, who has every one.
+/// The set is open: a track declares its own (``CaseTrack/permissions``) beside the
+/// built-in ones below, which keep the names and raw values they had as enum cases.
+public struct Permission: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// What it allows, in words (`add staff`): also its stable id.
+    public let rawValue: String
+    /// The roles besides the headteacher that have it.
+    public let roles: Set<Role>
+
+    init(_ rawValue: String, roles: Set<Role>) {
+        self.rawValue = rawValue
+        self.roles = roles
+    }
+
+    /// A permission known to the library (built in or of a registered track); nil otherwise.
+    public init?(rawValue: String) {
+        guard let permission = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = permission
+    }
+
+    public var description: String { rawValue }
+    public static func == (a: Permission, b: Permission) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// Every permission: the built-in ones, then each registered track's (``Tracks/all``).
+    public static var allCases: [Permission] { builtIn + Tracks.permissions }
+
     /// `staff add`.
-    case manageStaff = "add staff"
+    public static let manageStaff = Permission("add staff", roles: [])
     /// `staff list`.
-    case viewStaff = "list staff"
+    public static let viewStaff = Permission("list staff", roles: [.seniorManager, .safeguardingLead])
     /// `open`.
-    case openCase = "open cases"
+    public static let openCase = Permission("open cases", roles: [.seniorManager, .safeguardingLead])
     /// `evidence add`.
-    case addEvidence = "add evidence"
+    public static let addEvidence = Permission("add evidence", roles: [.seniorManager, .safeguardingLead])
     /// Every other workflow command.
-    case advanceCase = "advance cases"
+    public static let advanceCase = Permission("advance cases", roles: [.seniorManager, .safeguardingLead])
     /// Police referral without consent, for child protection.
-    case overrideConsent = "use the child-protection override"
+    public static let overrideConsent = Permission("use the child-protection override", roles: [.safeguardingLead])
     /// Reporting conduct the school considers unlawful to the police (000 §14.5).
-    case referUnlawfulConduct = "report unlawful conduct to the police"
+    public static let referUnlawfulConduct = Permission("report unlawful conduct to the police", roles: [.seniorManager, .safeguardingLead])
     /// `show`, `list`, `overdue`, `timeline`, `evidence list/get`.
-    case readCases = "read cases"
+    public static let readCases = Permission("read cases", roles: [.seniorManager, .safeguardingLead])
     /// `verify`.
-    case verify = "verify the log"
+    public static let verify = Permission("verify the log", roles: [.seniorManager, .safeguardingLead])
     /// `outcomes`.
-    case readOutcomes = "read outcomes"
+    public static let readOutcomes = Permission("read outcomes", roles: [.safeguardingLead, .hr])
     /// `redact`.
-    case redact = "redact events"
+    public static let redact = Permission("redact events", roles: [])
     /// `audit`.
-    case readAudit = "read the audit trail"
+    public static let readAudit = Permission("read the audit trail", roles: [])
     /// `rebuild`.
-    case rebuild = "rebuild read models"
+    public static let rebuild = Permission("rebuild read models", roles: [])
     /// `backup`.
-    case backup = "back up the database"
+    public static let backup = Permission("back up the database", roles: [])
     /// `restrict`: exclude a member of staff from a case, or undo it (SPEC §8).
-    case restrictAccess = "restrict who may see a case"
+    public static let restrictAccess = Permission("restrict who may see a case", roles: [.safeguardingLead])
     /// `checkpoint`: write a witness of the log head.
-    case checkpoint = "write checkpoints"
+    public static let checkpoint = Permission("write checkpoints", roles: [.safeguardingLead])
     /// `category add|remove`.
-    case classifyCase = "change a case's categories"
+    public static let classifyCase = Permission("change a case's categories", roles: [.seniorManager, .safeguardingLead])
     /// `report`: the referral decision on child sexual imagery (SPEC §9).
-    case recordReferralDecision = "record the referral decision on child sexual imagery"
+    public static let recordReferralDecision = Permission("record the referral decision on child sexual imagery", roles: [.safeguardingLead])
     /// `evidence purge`: delete stored files' bytes (SPEC §9).
-    case purgeFiles = "purge stored files"
+    public static let purgeFiles = Permission("purge stored files", roles: [.safeguardingLead])
     /// `retention-date`: the accused's normal retirement date (HR).
-    case recordRetentionDate = "record retention dates"
+    public static let recordRetentionDate = Permission("record retention dates", roles: [.hr])
     /// `hold`, `hold release`.
-    case holdCases = "hold cases from erasure"
+    public static let holdCases = Permission("hold cases from erasure", roles: [.safeguardingLead])
     /// `retention set`, `retention apply`.
-    case applyRetention = "apply the retention schedule"
+    public static let applyRetention = Permission("apply the retention schedule", roles: [])
     /// `subject-access`: export everything that names a person (SPEC §9).
-    case answerSubjectAccess = "answer subject access requests"
+    public static let answerSubjectAccess = Permission("answer subject access requests", roles: [])
     /// `settings set`: waiting times the workflow reads (SPEC §10).
-    case manageSettings = "change settings"
+    public static let manageSettings = Permission("change settings", roles: [])
     /// `concern report`, `concern mine`: any member of staff (SPEC §11, 000 §12.1).
-    case reportConcern = "report a concern"
+    public static let reportConcern = Permission("report a concern", roles: [.seniorManager, .safeguardingLead, .hr, .staff])
     /// `triage CASE accept|decline` (SPEC §11).
-    case triageConcerns = "triage concerns"
+    public static let triageConcerns = Permission("triage concerns", roles: [.seniorManager, .safeguardingLead])
     /// `assign CASE MEMBER`: name a case's owner (SPEC §11).
-    case assignCases = "assign cases"
+    public static let assignCases = Permission("assign cases", roles: [.seniorManager, .safeguardingLead])
     /// The disciplinary bundle of a case referred for discipline (HR, SPEC §11).
-    case readDisciplinaryBundle = "read the disciplinary bundle"
+    public static let readDisciplinaryBundle = Permission("read the disciplinary bundle", roles: [.hr])
     /// `tasks` for oneself (SPEC §11); another member's list needs ``readCases``.
-    case readOwnTasks = "read their own task list"
-    /// `refer lado`, `lado advice|outcome` (KCSIE Part 4): the safeguarding lead's.
-    case referToLADO = "refer to the LADO"
+    public static let readOwnTasks = Permission("read their own task list", roles: [.seniorManager, .safeguardingLead, .hr, .staff])
     /// `alerts send`: email the alerts due (the headteacher's, run from cron).
-    case sendAlerts = "send alerts"
+    public static let sendAlerts = Permission("send alerts", roles: [])
+
+    /// The built-in permissions.
+    static let builtIn: [Permission] = [
+        .manageStaff, .viewStaff, .openCase, .addEvidence, .advanceCase, .overrideConsent, .referUnlawfulConduct,
+        .readCases, .verify, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
+        .classifyCase, .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention,
+        .answerSubjectAccess, .manageSettings, .reportConcern, .triageConcerns, .assignCases, .readDisciplinaryBundle,
+        .readOwnTasks, .sendAlerts,
+    ]
 }
 
 extension Role {
-    /// Whether this role may do something.
+    /// Whether this role may do something: the headteacher anything (SPEC §5); a safeguarding
+    /// lead every step a senior manager may take, and leading child sexual imagery (SPEC §1, §11).
     public func may(_ permission: Permission) -> Bool {
-        switch self {
-        case .headteacher:
-            return true
-        case .seniorManager:
-            switch permission {
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .readCases, .verify, .classifyCase, .reportConcern, .triageConcerns,
-                .assignCases, .readOwnTasks, .referUnlawfulConduct:
-                return true
-            case .manageStaff, .overrideConsent, .readOutcomes, .redact, .readAudit, .rebuild, .backup, .restrictAccess, .checkpoint,
-                .recordReferralDecision, .purgeFiles, .recordRetentionDate, .holdCases, .applyRetention, .answerSubjectAccess,
-                .manageSettings, .readDisciplinaryBundle, .referToLADO, .sendAlerts:
-                return false
-            }
-        case .safeguardingLead:
-            switch permission {
-            // Every step a senior manager may take (SPEC §1, §11), and leading child sexual imagery.
-            case .viewStaff, .openCase, .addEvidence, .advanceCase, .overrideConsent, .readCases, .verify, .readOutcomes,
-                .restrictAccess, .checkpoint, .classifyCase, .recordReferralDecision, .purgeFiles, .holdCases, .reportConcern,
-                .triageConcerns, .assignCases, .readOwnTasks, .referToLADO, .referUnlawfulConduct:
-                return true
-            case .manageStaff, .redact, .readAudit, .rebuild, .backup, .recordRetentionDate, .applyRetention,
-                .answerSubjectAccess, .manageSettings, .readDisciplinaryBundle, .sendAlerts:
-                return false
-            }
-        case .hr:
-            switch permission {
-            case .readOutcomes, .recordRetentionDate, .readDisciplinaryBundle, .reportConcern, .readOwnTasks: return true
-            default: return false
-            }
-        case .staff:
-            return permission == .reportConcern || permission == .readOwnTasks
-        }
+        self == .headteacher || permission.roles.contains(self)
     }
 }
 

@@ -32,115 +32,112 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Every named rule, with its policy clause. A refusal always names one of these; the
-/// rule-coverage test proves each is triggered by some scenario.
-public enum Rule: String, Sendable, CaseIterable {
-    // The case itself (Closing.swift)
-    case caseIsOpen = "case-is-open"
-    case reopenNeedsClosedCase = "reopen-needs-closed-case"
-    // Investigation (Investigation.swift)
-    case investigationNeedsEvidence = "investigation-needs-evidence"
-    case investigationStartsOnce = "investigation-starts-once"
-    case investigationStarted = "investigation-started"
-    case investigationNotConcluded = "investigation-not-concluded"
-    case behaviourReferralNeedsPupilSource = "behaviour-referral-needs-pupil-source"
-    case disciplinaryReferralNeedsStaffSource = "disciplinary-referral-needs-staff-source"
-    case sourceChangeNeedsReferralWithdrawn = "source-change-needs-referral-withdrawn"
-    case conclusionNeedsSource = "conclusion-needs-source"
-    case conclusionNeedsThreatAssessment = "conclusion-needs-threat-assessment"
-    // Host takedown (Takedown.swift)
-    case takedownNeedsInvestigation = "takedown-needs-investigation"
-    case takedownNeedsURLEvidence = "takedown-needs-url-evidence"
-    case takedownDeclaredNotApplicable = "takedown-declared-not-applicable"
-    case notApplicableWithoutRequests = "not-applicable-without-requests"
-    case needsTakedownRequest = "needs-takedown-request"
-    case hostResponseOnce = "host-response-once"
-    case noResponseNeedsDeadlinePassed = "no-response-needs-deadline-passed"
-    // ISP (ISP.swift)
-    case ispEscalationOnce = "isp-escalation-once"
-    case ispNeedsUncooperativeHost = "isp-needs-uncooperative-host"
-    case ispResponseNeedsEscalation = "isp-response-needs-escalation"
-    case ispResponseOnce = "isp-response-once"
-    // Helplines (Helpline.swift)
-    case helplineEscalationOnce = "helpline-escalation-once"
-    case helplineNeedsUnresolvedRequest = "helpline-needs-unresolved-request"
-    case poshNeedsRefusalOrWait = "posh-needs-refusal-or-wait"
-    case reportHarmfulContentNeedsPlatformReply = "report-harmful-content-needs-platform-reply"
-    case helplineResponseNeedsEscalation = "helpline-response-needs-escalation"
-    case helplineResponseOnce = "helpline-response-once"
-    // Police (Police.swift)
-    case policeNeedsThreateningMaterial = "police-needs-threatening-material"
-    case policeNeedsConsent = "police-needs-consent"
-    case policeReferralOnce = "police-referral-once"
-    case consentByAffectedPerson = "consent-by-affected-person"
-    case policeNoticeNeedsWithdrawnConsent = "police-notice-needs-withdrawn-consent"
-    case consentWithdrawalNeedsConsentGiven = "consent-withdrawal-needs-consent-given"
-    // Support (Support.swift)
-    case supportResponseNeedsOffer = "support-response-needs-offer"
-    // Closing (Closing.swift)
-    case closeNeedsConcludedInvestigation = "close-needs-concluded-investigation"
-    case closeNeedsResolvedTakedowns = "close-needs-resolved-takedowns"
-    case closeNeedsTakedownForURLEvidence = "close-needs-takedown-for-url-evidence"
-    case closeNeedsPoliceTrackSettled = "close-needs-police-track-settled"
-    case closeNeedsSupportOffered = "close-needs-support-offered"
-    // Corrections (Corrections.swift)
-    case entryWithdrawn = "entry-withdrawn"
-    case closureCorrectionNeedsClosure = "closure-correction-needs-closure"
-    // Redaction (Jobs/Retention/RetentionWork+Erasure.swift)
-    case redactEvidenceAndNotesOnly = "redact-evidence-and-notes-only"
-    // Lawful content (LawfulContent.swift)
-    case childSexualImageryNoFiles = "child-sexual-imagery-no-files"
-    case referralDecisionNeedsChildSexualImagery = "referral-decision-needs-child-sexual-imagery"
-    case closeNeedsReferralDecision = "close-needs-referral-decision"
-    case purgeNeedsStoredFiles = "purge-needs-stored-files"
-    // Concerns (Concerns.swift)
-    case concernAwaitingTriage = "concern-awaiting-triage"
-    case concernDeclined = "concern-declined"
-    case triageNeedsUntriagedConcern = "triage-needs-untriaged-concern"
-    // LADO (LADO.swift)
-    case ladoNeedsStaffSource = "lado-needs-staff-source"
-    case ladoReferralOnce = "lado-referral-once"
-    case ladoAdviceNeedsReferral = "lado-advice-needs-referral"
-    case ladoOutcomeNeedsReferral = "lado-outcome-needs-referral"
-    case ladoOutcomeOnce = "lado-outcome-once"
-    case closeNeedsLADOOutcome = "close-needs-lado-outcome"
-
+/// rule-coverage test proves each is triggered by some scenario. The set is open: a track
+/// declares its own rules (``CaseTrack/rules``) beside the built-in ones below, which keep
+/// the names and raw values they had as enum cases. Equal when their ids are.
+public struct Rule: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The stable id, e.g. `police-needs-consent`.
+    public let rawValue: String
     /// Where the rule comes from.
-    public var clause: String {
-        switch self {
-        case .caseIsOpen, .reopenNeedsClosedCase: return "SPEC §2.8"
-        case .investigationNeedsEvidence: return "000 §12.2, §13.3"
-        case .investigationStartsOnce, .investigationStarted, .investigationNotConcluded: return "000 §13.3"
-        case .behaviourReferralNeedsPupilSource, .conclusionNeedsSource: return "000 §13.4"
-        case .disciplinaryReferralNeedsStaffSource: return "000 §14.1, §14.4"
-        case .sourceChangeNeedsReferralWithdrawn: return "000 §13.4, §14.1"
-        case .conclusionNeedsThreatAssessment: return "000 §13.7"
-        case .takedownNeedsInvestigation: return "000 §13.3, §13.5"
-        case .takedownNeedsURLEvidence: return "000 §12.2, §13.5"
-        case .takedownDeclaredNotApplicable, .notApplicableWithoutRequests, .needsTakedownRequest, .hostResponseOnce,
-            .noResponseNeedsDeadlinePassed:
-            return "000 §13.5"
-        case .ispEscalationOnce, .ispNeedsUncooperativeHost, .ispResponseNeedsEscalation, .ispResponseOnce: return "000 §13.6"
-        case .helplineEscalationOnce, .helplineNeedsUnresolvedRequest, .poshNeedsRefusalOrWait,
-            .reportHarmfulContentNeedsPlatformReply, .helplineResponseNeedsEscalation, .helplineResponseOnce:
-            return "SPEC §10, 000 §13.5–§13.6"
-        case .policeNeedsThreateningMaterial, .policeNeedsConsent, .policeReferralOnce, .consentByAffectedPerson,
-            .policeNoticeNeedsWithdrawnConsent, .consentWithdrawalNeedsConsentGiven:
-            return "000 §13.7"
-        case .supportResponseNeedsOffer: return "000 §13.8"
-        case .closeNeedsConcludedInvestigation: return "000 §13.3"
-        case .closeNeedsResolvedTakedowns: return "000 §13.5, §13.6"
-        case .closeNeedsTakedownForURLEvidence: return "000 §13.5"
-        case .closeNeedsPoliceTrackSettled: return "000 §13.7"
-        case .closeNeedsSupportOffered: return "000 §13.8"
-        case .entryWithdrawn, .closureCorrectionNeedsClosure: return "SPEC §2.9"
-        case .redactEvidenceAndNotesOnly: return "SPEC §4 (UK GDPR erasure)"
-        case .childSexualImageryNoFiles: return "Protection of Children Act 1978; UKCIS 2024; SPEC §9"
-        case .referralDecisionNeedsChildSexualImagery, .closeNeedsReferralDecision: return "UKCIS 2024; SPEC §9"
-        case .purgeNeedsStoredFiles: return "SPEC §9"
-        case .concernAwaitingTriage, .concernDeclined, .triageNeedsUntriagedConcern: return "000 §12.1; SPEC §11"
-        case .ladoNeedsStaffSource, .ladoReferralOnce, .ladoAdviceNeedsReferral, .ladoOutcomeNeedsReferral, .ladoOutcomeOnce,
-            .closeNeedsLADOOutcome:
-            return "KCSIE Part 4; SPEC §11"
-        }
+    public let clause: String
+
+    init(_ rawValue: String, clause: String) {
+        self.rawValue = rawValue
+        self.clause = clause
     }
+
+    /// A rule known to the workflow (built in or of a registered track); nil otherwise.
+    public init?(rawValue: String) {
+        guard let rule = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = rule
+    }
+
+    public var description: String { rawValue }
+    public static func == (a: Rule, b: Rule) -> Bool { a.rawValue == b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// Every rule: the built-in ones, then each registered track's (``Tracks/all``).
+    public static var allCases: [Rule] { builtIn + Tracks.rules }
+
+    // The case itself (Closing.swift)
+    public static let caseIsOpen = Rule("case-is-open", clause: "SPEC §2.8")
+    public static let reopenNeedsClosedCase = Rule("reopen-needs-closed-case", clause: "SPEC §2.8")
+    // Investigation (Investigation.swift)
+    public static let investigationNeedsEvidence = Rule("investigation-needs-evidence", clause: "000 §12.2, §13.3")
+    public static let investigationStartsOnce = Rule("investigation-starts-once", clause: "000 §13.3")
+    public static let investigationStarted = Rule("investigation-started", clause: "000 §13.3")
+    public static let investigationNotConcluded = Rule("investigation-not-concluded", clause: "000 §13.3")
+    public static let behaviourReferralNeedsPupilSource = Rule("behaviour-referral-needs-pupil-source", clause: "000 §13.4")
+    public static let disciplinaryReferralNeedsStaffSource = Rule("disciplinary-referral-needs-staff-source", clause: "000 §14.1, §14.4")
+    public static let sourceChangeNeedsReferralWithdrawn = Rule("source-change-needs-referral-withdrawn", clause: "000 §13.4, §14.1")
+    public static let conclusionNeedsSource = Rule("conclusion-needs-source", clause: "000 §13.4")
+    public static let conclusionNeedsThreatAssessment = Rule("conclusion-needs-threat-assessment", clause: "000 §13.7")
+    // Host takedown (Takedown.swift)
+    public static let takedownNeedsInvestigation = Rule("takedown-needs-investigation", clause: "000 §13.3, §13.5")
+    public static let takedownNeedsURLEvidence = Rule("takedown-needs-url-evidence", clause: "000 §12.2, §13.5")
+    public static let takedownDeclaredNotApplicable = Rule("takedown-declared-not-applicable", clause: "000 §13.5")
+    public static let notApplicableWithoutRequests = Rule("not-applicable-without-requests", clause: "000 §13.5")
+    public static let needsTakedownRequest = Rule("needs-takedown-request", clause: "000 §13.5")
+    public static let hostResponseOnce = Rule("host-response-once", clause: "000 §13.5")
+    public static let noResponseNeedsDeadlinePassed = Rule("no-response-needs-deadline-passed", clause: "000 §13.5")
+    // ISP (ISP.swift)
+    public static let ispEscalationOnce = Rule("isp-escalation-once", clause: "000 §13.6")
+    public static let ispNeedsUncooperativeHost = Rule("isp-needs-uncooperative-host", clause: "000 §13.6")
+    public static let ispResponseNeedsEscalation = Rule("isp-response-needs-escalation", clause: "000 §13.6")
+    public static let ispResponseOnce = Rule("isp-response-once", clause: "000 §13.6")
+    // Helplines (Helpline.swift)
+    public static let helplineEscalationOnce = Rule("helpline-escalation-once", clause: "SPEC §10, 000 §13.5–§13.6")
+    public static let helplineNeedsUnresolvedRequest = Rule("helpline-needs-unresolved-request", clause: "SPEC §10, 000 §13.5–§13.6")
+    public static let poshNeedsRefusalOrWait = Rule("posh-needs-refusal-or-wait", clause: "SPEC §10, 000 §13.5–§13.6")
+    public static let reportHarmfulContentNeedsPlatformReply = Rule("report-harmful-content-needs-platform-reply", clause: "SPEC §10, 000 §13.5–§13.6")
+    public static let helplineResponseNeedsEscalation = Rule("helpline-response-needs-escalation", clause: "SPEC §10, 000 §13.5–§13.6")
+    public static let helplineResponseOnce = Rule("helpline-response-once", clause: "SPEC §10, 000 §13.5–§13.6")
+    // Police (Police.swift)
+    public static let policeNeedsThreateningMaterial = Rule("police-needs-threatening-material", clause: "000 §13.7")
+    public static let policeNeedsConsent = Rule("police-needs-consent", clause: "000 §13.7")
+    public static let policeReferralOnce = Rule("police-referral-once", clause: "000 §13.7")
+    public static let consentByAffectedPerson = Rule("consent-by-affected-person", clause: "000 §13.7")
+    public static let policeNoticeNeedsWithdrawnConsent = Rule("police-notice-needs-withdrawn-consent", clause: "000 §13.7")
+    public static let consentWithdrawalNeedsConsentGiven = Rule("consent-withdrawal-needs-consent-given", clause: "000 §13.7")
+    // Support (Support.swift)
+    public static let supportResponseNeedsOffer = Rule("support-response-needs-offer", clause: "000 §13.8")
+    // Closing (Closing.swift)
+    public static let closeNeedsConcludedInvestigation = Rule("close-needs-concluded-investigation", clause: "000 §13.3")
+    public static let closeNeedsResolvedTakedowns = Rule("close-needs-resolved-takedowns", clause: "000 §13.5, §13.6")
+    public static let closeNeedsTakedownForURLEvidence = Rule("close-needs-takedown-for-url-evidence", clause: "000 §13.5")
+    public static let closeNeedsPoliceTrackSettled = Rule("close-needs-police-track-settled", clause: "000 §13.7")
+    public static let closeNeedsSupportOffered = Rule("close-needs-support-offered", clause: "000 §13.8")
+    // Corrections (Corrections.swift)
+    public static let entryWithdrawn = Rule("entry-withdrawn", clause: "SPEC §2.9")
+    public static let closureCorrectionNeedsClosure = Rule("closure-correction-needs-closure", clause: "SPEC §2.9")
+    // Redaction (Jobs/Retention/RetentionWork+Erasure.swift)
+    public static let redactEvidenceAndNotesOnly = Rule("redact-evidence-and-notes-only", clause: "SPEC §4 (UK GDPR erasure)")
+    // Lawful content (LawfulContent.swift)
+    public static let childSexualImageryNoFiles = Rule("child-sexual-imagery-no-files", clause: "Protection of Children Act 1978; UKCIS 2024; SPEC §9")
+    public static let referralDecisionNeedsChildSexualImagery = Rule("referral-decision-needs-child-sexual-imagery", clause: "UKCIS 2024; SPEC §9")
+    public static let closeNeedsReferralDecision = Rule("close-needs-referral-decision", clause: "UKCIS 2024; SPEC §9")
+    public static let purgeNeedsStoredFiles = Rule("purge-needs-stored-files", clause: "SPEC §9")
+    // Concerns (Concerns.swift)
+    public static let concernAwaitingTriage = Rule("concern-awaiting-triage", clause: "000 §12.1; SPEC §11")
+    public static let concernDeclined = Rule("concern-declined", clause: "000 §12.1; SPEC §11")
+    public static let triageNeedsUntriagedConcern = Rule("triage-needs-untriaged-concern", clause: "000 §12.1; SPEC §11")
+
+    /// The rules of the built-in tracks.
+    static let builtIn: [Rule] = [
+        .caseIsOpen, .reopenNeedsClosedCase, .investigationNeedsEvidence, .investigationStartsOnce,
+        .investigationStarted, .investigationNotConcluded, .behaviourReferralNeedsPupilSource,
+        .disciplinaryReferralNeedsStaffSource, .sourceChangeNeedsReferralWithdrawn, .conclusionNeedsSource,
+        .conclusionNeedsThreatAssessment, .takedownNeedsInvestigation, .takedownNeedsURLEvidence,
+        .takedownDeclaredNotApplicable, .notApplicableWithoutRequests, .needsTakedownRequest, .hostResponseOnce,
+        .noResponseNeedsDeadlinePassed, .ispEscalationOnce, .ispNeedsUncooperativeHost, .ispResponseNeedsEscalation,
+        .ispResponseOnce, .helplineEscalationOnce, .helplineNeedsUnresolvedRequest, .poshNeedsRefusalOrWait,
+        .reportHarmfulContentNeedsPlatformReply, .helplineResponseNeedsEscalation, .helplineResponseOnce,
+        .policeNeedsThreateningMaterial, .policeNeedsConsent, .policeReferralOnce, .consentByAffectedPerson,
+        .policeNoticeNeedsWithdrawnConsent, .consentWithdrawalNeedsConsentGiven, .supportResponseNeedsOffer,
+        .closeNeedsConcludedInvestigation, .closeNeedsResolvedTakedowns, .closeNeedsTakedownForURLEvidence,
+        .closeNeedsPoliceTrackSettled, .closeNeedsSupportOffered, .entryWithdrawn, .closureCorrectionNeedsClosure,
+        .redactEvidenceAndNotesOnly, .childSexualImageryNoFiles, .referralDecisionNeedsChildSexualImagery,
+        .closeNeedsReferralDecision, .purgeNeedsStoredFiles, .concernAwaitingTriage, .concernDeclined,
+        .triageNeedsUntriagedConcern,
+    ]
 }

@@ -4,43 +4,68 @@ import Foundation
 /// step table (``Workflow/guards(for:)``) that ``Workflow/decide(_:state:context:)`` enforces.
 ///
 /// Raw values are stable identifiers for JSON and code, not command-line words: each front
-/// end names the steps in its own words.
-public enum Step: String, Sendable, CaseIterable {
-    case addEvidence
-    case startInvestigation
-    case addNote
-    case identifySource
-    case assessThreat
-    case referBehaviour
-    case referDisciplinary
-    case concludeInvestigation
-    case requestTakedown
-    case recordHostResponse
-    case checkRemoval
-    case declareTakedownNotApplicable
-    case escalateToISP
-    case recordISPResponse
-    case escalateToPOSH
-    case escalateToReportHarmfulContent
-    case recordHelplineResponse
-    case recordConsent
-    case referToPolice
-    case notifyPolice
-    case offerSupport
-    case recordSupportResponse
-    case close
-    case reopen
-    case withdraw
-    case correctClosure
-    case changeCategory
-    case flagEvidence
-    case recordReferralDecision
-    case purgeFiles
+/// end names the steps in its own words. The set is open: a track declares its own steps
+/// (``CaseTrack/stepTable``) beside the built-in ones below, which keep the names and raw
+/// values they had as enum cases.
+public struct Step: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The stable identifier.
+    public let rawValue: String
+
+    init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// A step known to the workflow (built in or of a registered track); nil otherwise.
+    public init?(rawValue: String) {
+        guard Self.allCases.contains(where: { $0.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    public var description: String { rawValue }
+
+    /// Every step: the built-in ones, then each registered track's (``Tracks/all``).
+    public static var allCases: [Step] { builtIn + Tracks.steps }
+
+    public static let addEvidence = Step("addEvidence")
+    public static let startInvestigation = Step("startInvestigation")
+    public static let addNote = Step("addNote")
+    public static let identifySource = Step("identifySource")
+    public static let assessThreat = Step("assessThreat")
+    public static let referBehaviour = Step("referBehaviour")
+    public static let referDisciplinary = Step("referDisciplinary")
+    public static let concludeInvestigation = Step("concludeInvestigation")
+    public static let requestTakedown = Step("requestTakedown")
+    public static let recordHostResponse = Step("recordHostResponse")
+    public static let checkRemoval = Step("checkRemoval")
+    public static let declareTakedownNotApplicable = Step("declareTakedownNotApplicable")
+    public static let escalateToISP = Step("escalateToISP")
+    public static let recordISPResponse = Step("recordISPResponse")
+    public static let escalateToPOSH = Step("escalateToPOSH")
+    public static let escalateToReportHarmfulContent = Step("escalateToReportHarmfulContent")
+    public static let recordHelplineResponse = Step("recordHelplineResponse")
+    public static let recordConsent = Step("recordConsent")
+    public static let referToPolice = Step("referToPolice")
+    public static let notifyPolice = Step("notifyPolice")
+    public static let offerSupport = Step("offerSupport")
+    public static let recordSupportResponse = Step("recordSupportResponse")
+    public static let close = Step("close")
+    public static let reopen = Step("reopen")
+    public static let withdraw = Step("withdraw")
+    public static let correctClosure = Step("correctClosure")
+    public static let changeCategory = Step("changeCategory")
+    public static let flagEvidence = Step("flagEvidence")
+    public static let recordReferralDecision = Step("recordReferralDecision")
+    public static let purgeFiles = Step("purgeFiles")
     /// Accept or decline a concern (SPEC §11).
-    case triage
-    case referToLADO
-    case recordLADOAdvice
-    case recordLADOOutcome
+    public static let triage = Step("triage")
+
+    /// The steps of the built-in tracks, in the order `show` lists them.
+    static let builtIn: [Step] = [
+        .addEvidence, .startInvestigation, .addNote, .identifySource, .assessThreat, .referBehaviour,
+        .referDisciplinary, .concludeInvestigation, .requestTakedown, .recordHostResponse, .checkRemoval,
+        .declareTakedownNotApplicable, .escalateToISP, .recordISPResponse, .escalateToPOSH,
+        .escalateToReportHarmfulContent, .recordHelplineResponse, .recordConsent, .referToPolice, .notifyPolice,
+        .offerSupport, .recordSupportResponse, .close, .reopen, .withdraw, .correctClosure, .changeCategory,
+        .flagEvidence, .recordReferralDecision, .purgeFiles, .triage,
+    ]
 }
 
 /// A step and whether it may be taken now.

@@ -308,7 +308,7 @@ public enum StepForms {
     public static let all: [StepForm] =
         EvidenceTrack.forms + InvestigationTrack.forms + TakedownTrack.forms + ISPTrack.forms + HelplineTrack.forms
         + PoliceTrack.forms + SupportTrack.forms + ClosingTrack.forms + CorrectionsTrack.forms + LawfulContentTrack.forms
-        + ConcernTrack.forms + LADOTrack.forms
+        + ConcernTrack.forms + Tracks.forms
 
     /// The forms that take a step.
     public static func forms(for step: Step) -> [StepForm] { all.filter { $0.steps.contains(step) } }

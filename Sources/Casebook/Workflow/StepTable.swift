@@ -95,9 +95,8 @@ extension Workflow {
         case .recordReferralDecision: return LawfulContentTrack.referralDecision
         case .purgeFiles: return LawfulContentTrack.purge
         case .triage: return ConcernTrack.triage
-        case .referToLADO: return LADOTrack.refer
-        case .recordLADOAdvice: return LADOTrack.advice
-        case .recordLADOOutcome: return LADOTrack.outcome
+        // A registered track's step (``CaseTrack/stepTable``); a step is only ever made by a track.
+        default: return Tracks.stepTable[step] ?? StepGuards(guards: [])
         }
     }
 }

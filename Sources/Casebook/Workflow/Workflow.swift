@@ -108,9 +108,7 @@ public enum Workflow {
             return try LawfulContentTrack.referralDecision(route, reference: reference, reason: reason)
         case .purgeFiles(let item, let reason): return try LawfulContentTrack.purge(item, reason: reason, state, context)
         case .triage(let accept, let reason): return try ConcernTrack.triage(accept: accept, reason: reason, state, context)
-        case .referToLADO(let reason): return try LADOTrack.refer(reason)
-        case .recordLADOAdvice(let text): return try LADOTrack.advice(text)
-        case .recordLADOOutcome(let result): return Decision(events: [.ladoOutcome(result: result)])
+        case .track(let command): return try command.command.decide(state, context)
         }
     }
 

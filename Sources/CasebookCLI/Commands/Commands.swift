@@ -25,9 +25,12 @@ enum Commands {
         LawfulContentCommands.category(add: true), LawfulContentCommands.category(add: false), LawfulContentCommands.flag,
         LawfulContentCommands.purge,
         TeamCommands.concernReport, TeamCommands.concernMine, TeamCommands.triage, TeamCommands.assign, TeamCommands.tasks,
-        LADOCommands.refer, LADOCommands.advice, LADOCommands.outcome,
+    ] + tracks.flatMap { $0.commands } + [
         AlertCommands.email, AlertCommands.toggle(true), AlertCommands.toggle(false), AlertCommands.send,
     ] + LawfulContentCommands.reports + RetentionCommands.all + [SubjectAccessCommand.command]
+
+    /// The workflow tracks' command-line words (``TrackWords``), one line per track.
+    static let tracks: [any TrackWords.Type] = [LADOWords.self]
 
     static let byName: [String: Command] = Dictionary(uniqueKeysWithValues: all.map { ($0.spec.name, $0) })
 
@@ -86,12 +89,13 @@ enum Commands {
 
         /// The job a command serves, by its name.
         static func of(_ name: String) -> Job {
+            if let track = Commands.track(of: name) { return track.job }
             let first = name.split(separator: " ").first.map(String.init) ?? name
             switch first {
             case "open", "concern", "triage", "assign", "tasks", "evidence", "category", "show", "list", "overdue", "digest", "close",
                 "reopen", "withdraw":
                 return name == "evidence purge" ? .administration : .record
-            case "investigate", "refer", "lado": return .investigate
+            case "investigate", "refer": return .investigate
             case "takedown", "isp", "helpline": return .takedown
             case "police", "support", "report": return .police
             case "timeline", "outcomes", "audit", "subject-access": return .reports

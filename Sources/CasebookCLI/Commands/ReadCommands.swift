@@ -58,20 +58,14 @@ enum ReadCommands {
                 ]
             })
         json["overdue"] = .array(overdue.map(JSONOutput.deadline))
-        // The team (SPEC §11): the concern's triage, the owner, the LADO referral.
+        // The team (SPEC §11): the concern's triage and the owner; then each track's own fields.
         switch state.triage {
         case .declined(let decline)?: json["concern"] = ["status": "declined", "reason": .string(decline.reason)]
         case let triage?: json["concern"] = ["status": .string(triage.status)]
         case nil: json["concern"] = .null
         }
         json["owner"] = JSONValue(state.owner)
-        json["lado"] =
-            state.lado.map { lado in
-                [
-                    "reason": .string(lado.reason), "at": JSONOutput.time(lado.at), "advice": .array(lado.advice.map(JSONValue.string)),
-                    "result": JSONValue(lado.result?.rawValue),
-                ]
-            } ?? (state.needsLADOReferral ? ["required": true] : .null)
+        for track in Commands.tracks { json.merge(track.showJSON(state)) { _, track in track } }
         json["repeatSourceCases"] = .array(repeats.map { .string($0.description) })
         json["supportOffers"] = .array(
             state.supportOffers.map {

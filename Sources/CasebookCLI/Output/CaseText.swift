@@ -90,13 +90,7 @@ enum CaseText {
         if state.policeToBeToldSince != nil {
             lines.append("  TO DO:     tell the force that consent was withdrawn, then record it: casebook police notified \(state.reference)")
         }
-        if let lado = state.lado {
-            lines.append(
-                "LADO:        referred \(time(lado.at)): \(lado.reason); outcome \(lado.result?.rawValue ?? "NOT RECORDED")"
-                    + lado.advice.map { "; advice: \($0)" }.joined())
-        } else if state.needsLADOReferral {
-            lines.append("LADO:        REQUIRED (a staff source; the material concerns a child): casebook refer lado \(state.reference) --reason TEXT")
-        }
+        for track in Commands.tracks { lines += track.showLines(state, time: time) }
         if state.supportOffers.isEmpty {
             lines.append("Support:     not offered")
         } else {

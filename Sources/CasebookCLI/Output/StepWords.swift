@@ -48,9 +48,7 @@ enum StepWords {
         case .recordReferralDecision: return "report ROUTE"
         case .purgeFiles: return "evidence purge"
         case .triage: return "triage"
-        case .referToLADO: return "refer lado"
-        case .recordLADOAdvice: return "lado advice"
-        case .recordLADOOutcome: return "lado outcome"
+        default: return Commands.trackCommand(step) ?? step.rawValue
         }
     }
 
@@ -150,7 +148,7 @@ extension StepWords {
         case .helpline: return "\(deadline.subject): a helpline may be asked"
         case .helplineResponse: return "\(deadline.subject): the helpline's answer"
         case .triage: return "concern awaiting triage"
-        case .ladoReferral: return "LADO referral due (one working day)"
+        default: return Commands.tracks.lazy.compactMap { $0.what(deadline) }.first ?? deadline.kind.rawValue
         }
     }
 

@@ -75,9 +75,7 @@ extension CaseWork {
                 let occurred = Timestamp.string(from: context.occurredAt)
                 let next = events.reduce(state) { $0.evolve($1, at: context.occurredAt, actor: actor.id) }
                 // A clock counted in working days must be countable (SPEC §11: an error, not a guess).
-                if case .some(.none) = LADOTrack.due(next), let source = next.source {
-                    _ = try WorkingDays.requireOneWorkingDay(after: source.identifiedAt ?? next.openedAt, for: "the LADO referral")
-                }
+                for track in Tracks.all { try track.checkClocks(next) }
                 try core.storeFiles(files, referencedBy: command, on: state, after: next, in: passage)
                 try passage.append(
                     events.map { $0.newEvent(occurredAt: occurred, actor: actor.id) }, to: reference.stream,

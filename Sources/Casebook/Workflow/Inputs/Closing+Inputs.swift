@@ -143,24 +143,3 @@ extension ConcernTrack {
             }),
     ]
 }
-
-extension LADOTrack {
-    /// The LADO referral and what the LADO said (KCSIE Part 4).
-    static let forms: [StepForm] = [
-        StepForm(
-            .referToLADO,
-            purpose: "Refer an allegation against a member of staff to the LADO (KCSIE Part 4): due one working day after a staff source is identified on a case that concerns a child.",
-            clause: "KCSIE Part 4",
-            inputs: [StepInput("reason", .longText, required: true, help: "Why: what the member of staff is alleged to have done.")],
-            make: { values in .referToLADO(reason: try values.required("reason")) }),
-        StepForm(
-            .recordLADOAdvice, purpose: "Record the LADO's advice on a referral.",
-            inputs: [StepInput("text", .longText, required: true, help: "The advice, in your words.")],
-            make: { values in .recordLADOAdvice(text: try values.required("text")) }),
-        StepForm(
-            .recordLADOOutcome, purpose: "Record the LADO's outcome; the case cannot close without it once referred.",
-            inputs: [StepInput("result", StepInput.values(of: LADOResult.self), required: true, help: "One of: \(LADOResult.choices).")],
-            choice: "result",
-            make: { values in .recordLADOOutcome(try values.word("result", as: LADOResult.self)) }),
-    ]
-}
