@@ -32,7 +32,7 @@ public struct Deadline: Sendable, Equatable {
         public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
         /// Every kind: the built-in ones, then each registered track's (``Tracks/all``).
-        public static var allCases: [Kind] { builtIn + Tracks.deadlineKinds }
+        public static let allCases: [Kind] = builtIn + Tracks.deadlineKinds
 
         /// A takedown request's 24 hours without confirmed removal: escalate to the ISP (000 §13.6).
         public static let takedown = Kind(

@@ -24,7 +24,7 @@ public struct Permission: RawRepresentable, Hashable, Sendable, CaseIterable, Cu
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// Every permission: the built-in ones, then each registered track's (``Tracks/all``).
-    public static var allCases: [Permission] { builtIn + Tracks.permissions }
+    public static let allCases: [Permission] = builtIn + Tracks.permissions
 
     /// `staff add`.
     public static let manageStaff = Permission("add staff", roles: [])

@@ -57,7 +57,7 @@ public struct Rule: RawRepresentable, Hashable, Sendable, CaseIterable, CustomSt
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// Every rule: the built-in ones, then each registered track's (``Tracks/all``).
-    public static var allCases: [Rule] { builtIn + Tracks.rules }
+    public static let allCases: [Rule] = builtIn + Tracks.rules
 
     // The case itself (Closing.swift)
     public static let caseIsOpen = Rule("case-is-open", clause: "SPEC §2.8")

@@ -22,7 +22,7 @@ public struct Step: RawRepresentable, Hashable, Sendable, CaseIterable, CustomSt
     public var description: String { rawValue }
 
     /// Every step: the built-in ones, then each registered track's (``Tracks/all``).
-    public static var allCases: [Step] { builtIn + Tracks.steps }
+    public static let allCases: [Step] = builtIn + Tracks.steps
 
     public static let addEvidence = Step("addEvidence")
     public static let startInvestigation = Step("startInvestigation")

@@ -56,13 +56,19 @@ struct StepGuards: Sendable {
 extension Workflow {
     /// The step table: which guards apply to each step. ``decide(_:state:context:)`` and
     /// ``availability(of:now:)`` both read it, so `show` says what `decide` enforces.
-    static func guards(for step: Step) -> StepGuards {
-        var table = table(step)
-        table.step = step
-        return table
-    }
+    static func guards(for step: Step) -> StepGuards { table[step] ?? StepGuards(guards: [], step: step) }
 
-    private static func table(_ step: Step) -> StepGuards {
+    /// Every step's entry: the built-in tracks' below, then each registered track's own
+    /// (``CaseTrack/stepTable``).
+    private static let table: [Step: StepGuards] = Dictionary(
+        Step.builtIn.map { step in
+            var entry = builtIn(step)
+            entry.step = step
+            return (step, entry)
+        } + Tracks.stepTable.map { ($0.key, $0.value) },
+        uniquingKeysWith: { first, _ in first })
+
+    private static func builtIn(_ step: Step) -> StepGuards {
         switch step {
         case .addEvidence: return EvidenceTrack.addEvidence
         case .startInvestigation: return InvestigationTrack.start
@@ -95,8 +101,7 @@ extension Workflow {
         case .recordReferralDecision: return LawfulContentTrack.referralDecision
         case .purgeFiles: return LawfulContentTrack.purge
         case .triage: return ConcernTrack.triage
-        // A registered track's step (``CaseTrack/stepTable``); a step is only ever made by a track.
-        default: return Tracks.stepTable[step] ?? StepGuards(guards: [])
+        default: return StepGuards(guards: [])
         }
     }
 }
