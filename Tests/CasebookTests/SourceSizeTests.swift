@@ -23,11 +23,11 @@ import Testing
         "Casebook/Events/CaseEventCoding.swift":
             "one table: every case event's type name, payload and decoding, kept side by side so a new event is one entry",
         "Casebook/Reports/TimelineNarrator.swift":
-            "one exhaustive switch: every case event in words; splitting it would split the switch",
+            "one exhaustive switch: every built-in case event in words (a registered track narrates its own); splitting it would split the switch",
         "Casebook/Reports/Removal.swift":
             "one computation (removal per host and per case) that the outcomes report, the timeline and show all read",
         "Casebook/Workflow/CaseState.swift":
-            "one value: the case's state, with a field per track (extensions cannot add stored properties)",
+            "one value: the case's state, with a field per built-in track (extensions cannot add stored properties; a registered track keeps its part in `tracks`)",
         "Casebook/Workflow/StepInputs.swift":
             "one vocabulary: a step's declared inputs, its forms and the values a front end collects",
         "CasebookServer/WireCoding.swift":

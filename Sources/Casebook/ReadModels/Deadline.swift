@@ -6,7 +6,7 @@ public struct Deadline: Sendable, Equatable {
     /// action in plain words and the step that takes it, each from the deadline's subject.
     /// The set is open: a track declares its own kinds (``CaseTrack/deadlineKinds``). Equal
     /// when their ids are.
-    public struct Kind: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    public struct Kind: OpenSet {
         /// The stored id.
         public let rawValue: String
         let nextAction: @Sendable (_ subject: String) -> String
@@ -20,16 +20,6 @@ public struct Deadline: Sendable, Equatable {
             self.nextAction = nextAction
             self.step = step
         }
-
-        /// A kind known to the library (built in or of a registered track); nil otherwise.
-        public init?(rawValue: String) {
-            guard let kind = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
-            self = kind
-        }
-
-        public var description: String { rawValue }
-        public static func == (a: Kind, b: Kind) -> Bool { a.rawValue == b.rawValue }
-        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
         /// Every kind: the built-in ones, then each registered track's (``Tracks/all``).
         public static let allCases: [Kind] = builtIn + Tracks.deadlineKinds

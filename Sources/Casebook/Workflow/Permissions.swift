@@ -2,7 +2,7 @@
 /// Each permission names the roles that have it besides the headteacher, who has every one.
 /// The set is open: a track declares its own (``CaseTrack/permissions``) beside the
 /// built-in ones below, which keep the names and raw values they had as enum cases.
-public struct Permission: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+public struct Permission: OpenSet {
     /// What it allows, in words (`add staff`): also its stable id.
     public let rawValue: String
     /// The roles besides the headteacher that have it.
@@ -12,16 +12,6 @@ public struct Permission: RawRepresentable, Hashable, Sendable, CaseIterable, Cu
         self.rawValue = rawValue
         self.roles = roles
     }
-
-    /// A permission known to the library (built in or of a registered track); nil otherwise.
-    public init?(rawValue: String) {
-        guard let permission = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
-        self = permission
-    }
-
-    public var description: String { rawValue }
-    public static func == (a: Permission, b: Permission) -> Bool { a.rawValue == b.rawValue }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// Every permission: the built-in ones, then each registered track's (``Tracks/all``).
     public static let allCases: [Permission] = builtIn + Tracks.permissions

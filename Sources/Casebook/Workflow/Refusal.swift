@@ -35,7 +35,7 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
 /// rule-coverage test proves each is triggered by some scenario. The set is open: a track
 /// declares its own rules (``CaseTrack/rules``) beside the built-in ones below, which keep
 /// the names and raw values they had as enum cases. Equal when their ids are.
-public struct Rule: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+public struct Rule: OpenSet {
     /// The stable id, e.g. `police-needs-consent`.
     public let rawValue: String
     /// Where the rule comes from.
@@ -45,16 +45,6 @@ public struct Rule: RawRepresentable, Hashable, Sendable, CaseIterable, CustomSt
         self.rawValue = rawValue
         self.clause = clause
     }
-
-    /// A rule known to the workflow (built in or of a registered track); nil otherwise.
-    public init?(rawValue: String) {
-        guard let rule = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
-        self = rule
-    }
-
-    public var description: String { rawValue }
-    public static func == (a: Rule, b: Rule) -> Bool { a.rawValue == b.rawValue }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// Every rule: the built-in ones, then each registered track's (``Tracks/all``).
     public static let allCases: [Rule] = builtIn + Tracks.rules

@@ -7,19 +7,11 @@ import Foundation
 /// end names the steps in its own words. The set is open: a track declares its own steps
 /// (``CaseTrack/stepTable``) beside the built-in ones below, which keep the names and raw
 /// values they had as enum cases.
-public struct Step: RawRepresentable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+public struct Step: OpenSet {
     /// The stable identifier.
     public let rawValue: String
 
     init(_ rawValue: String) { self.rawValue = rawValue }
-
-    /// A step known to the workflow (built in or of a registered track); nil otherwise.
-    public init?(rawValue: String) {
-        guard Self.allCases.contains(where: { $0.rawValue == rawValue }) else { return nil }
-        self.rawValue = rawValue
-    }
-
-    public var description: String { rawValue }
 
     /// Every step: the built-in ones, then each registered track's (``Tracks/all``).
     public static let allCases: [Step] = builtIn + Tracks.steps
