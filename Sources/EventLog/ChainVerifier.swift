@@ -156,14 +156,14 @@ public struct ChainVerifier: Sendable {
         }
         // The payload against its hash.
         if let payload = event.payload {
-            if checksPayloads, HashChain.payloadHash(payload) != event.payloadSHA256 {
+            if checksPayloads, !HashChain.isPayloadIntact(payload, payloadSHA256: event.payloadSHA256) {
                 record(.tamperedPayload, Self.tamperedPayloadDetail)
             }
         } else {
             redacted.append(EventReference(stream: event.stream, version: event.version))
         }
         // The fields against the stored hash.
-        if HashChain.hash(of: event) != event.hash {
+        if !HashChain.isHashIntact(event) {
             record(.alteredField, "the stored hash does not match the event's fields (type, times, actor, version or payload hash)")
         }
         lastVersion = event.version

@@ -22,6 +22,17 @@ public enum HashChain {
         prevHash: String, stream: String, version: Int, type: String, occurredAt: String, recordedAt: String,
         actor: String, payloadSHA256: String
     ) -> String {
+        var hasher = hashing(
+            prevHash: prevHash, stream: stream, version: version, type: type, occurredAt: occurredAt, recordedAt: recordedAt,
+            actor: actor, payloadSHA256: payloadSHA256)
+        return hasher.finalizeHex()
+    }
+
+    /// A hasher fed with the event's fields, to finalize.
+    private static func hashing(
+        prevHash: String, stream: String, version: Int, type: String, occurredAt: String, recordedAt: String,
+        actor: String, payloadSHA256: String
+    ) -> SHA256 {
         let newline: UInt8 = 0x0A
         var hasher = SHA256()
         hasher.update(prevHash)
@@ -38,7 +49,7 @@ public enum HashChain {
         hasher.update(actor)
         hasher.update(byte: newline)
         hasher.update(payloadSHA256)
-        return hasher.finalizeHex()
+        return hasher
     }
 
     /// The chain hash recomputed from a recorded event's own fields.
@@ -47,5 +58,21 @@ public enum HashChain {
             prevHash: event.prevHash, stream: event.stream, version: event.version, type: event.type,
             occurredAt: event.occurredAt, recordedAt: event.recordedAt, actor: event.actor,
             payloadSHA256: event.payloadSHA256)
+    }
+
+    /// Whether the event's stored hash is the one its fields give (`hash(of: event) ==
+    /// event.hash`, without making the hex string).
+    public static func isHashIntact(_ event: RecordedEvent) -> Bool {
+        var hasher = hashing(
+            prevHash: event.prevHash, stream: event.stream, version: event.version, type: event.type,
+            occurredAt: event.occurredAt, recordedAt: event.recordedAt, actor: event.actor, payloadSHA256: event.payloadSHA256)
+        return hasher.finalizeMatches(event.hash)
+    }
+
+    /// Whether the payload's SHA-256 is `payloadSHA256` (`payloadHash(payload) == payloadSHA256`).
+    public static func isPayloadIntact(_ payload: [UInt8], payloadSHA256: String) -> Bool {
+        var hasher = SHA256()
+        hasher.update(payload)
+        return hasher.finalizeMatches(payloadSHA256)
     }
 }

@@ -258,10 +258,10 @@ extension EventStore {
 
     /// The log head over the events up to a position (all when nil), in position order.
     public func logHead(through position: Int64? = nil) throws -> LogHead {
-        var head = LogHead.empty
+        var head = LogHead.Builder()
         let statement = try database.prepare("SELECT hash FROM events WHERE position <= ? ORDER BY position")
-        try statement.forEachRow([position ?? .max]) { head = head.appending($0.text(0)) }
-        return head
+        try statement.forEachRow([position ?? .max]) { row in row.withText(0) { head.append($0) } }
+        return head.head
     }
 
     /// The log head over the events up to a position, and every payload re-hashed against
@@ -269,21 +269,22 @@ extension EventStore {
     /// position order: the half of the chain check that ``verifyStreams(schema:isStreamName:checksPayloads:visit:)``
     /// leaves to another connection when `checksPayloads` is false.
     public func checkPayloadsAndLogHead(through position: Int64? = nil) throws -> (LogHead, [ChainBreak]) {
-        var head = LogHead.empty
+        var head = LogHead.Builder()
         var breaks: [ChainBreak] = []
         let statement = try database.prepare(
             "SELECT stream, version, payload, payload_sha256, hash FROM events WHERE position <= ? ORDER BY position")
         try statement.forEachRow([position ?? .max]) { row in
-            head = head.appending(row.text(4))
+            row.withText(4) { head.append($0) }
             guard !row.isNull(2) else { return }
-            let matches = row.withBytes(2) { Hex.encode(SHA256.hash($0)) == row.text(3) }
+            // In place: no string per event for the digest or the stored text.
+            let matches = row.withBytes(2) { payload in row.withText(3) { Hex.matchesSHA256(of: payload, text: $0) } }
             if !matches {
                 breaks.append(
                     ChainBreak(
                         stream: row.text(0), version: row.int(1), kind: .tamperedPayload, detail: ChainVerifier.tamperedPayloadDetail))
             }
         }
-        return (head, breaks)
+        return (head.head, breaks)
     }
 
     /// Every stored file's hash, size and media type against its bytes.

@@ -154,6 +154,21 @@ public struct SHA256: Sendable {
         return withUnsafeBytes(of: &digest) { Hex.encode($0) }
     }
 
+    /// Pads the message and tells whether `text` is the digest's lowercase hex.
+    mutating func finalizeMatches(_ text: UnsafeRawBufferPointer) -> Bool {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { buffer in
+            if let base = buffer.baseAddress { finalize(into: base) }
+        }
+        return withUnsafeBytes(of: &digest) { Hex.matches($0, text: text) }
+    }
+
+    /// Pads the message and tells whether `text` is the digest's lowercase hex.
+    mutating func finalizeMatches(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { finalizeMatches(UnsafeRawBufferPointer($0)) }
+    }
+
     /// Pads the message and writes the 32-byte digest to `digest`.
     mutating func finalize(into digest: UnsafeMutableRawPointer) {
         let bitLength = length &* 8
@@ -293,13 +308,36 @@ public enum Hex {
     /// Encodes bytes as lowercase hex.
     public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                out[index &* 2] = digit(byte >> 4)
-                out[index &* 2 &+ 1] = digit(byte & 0x0f)
-            }
+            write(bytes, into: out)
             return bytes.count * 2
         }
+    }
+
+    /// Writes the lowercase hex of `bytes` into the first `2 × bytes.count` bytes of `out`.
+    static func write(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>) {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            out[index &* 2] = digit(byte >> 4)
+            out[index &* 2 &+ 1] = digit(byte & 0x0f)
+        }
+    }
+
+    /// Whether `text` is exactly the lowercase hex of `bytes` — what comparing `encode(bytes)`
+    /// with the text as a `String` gives, without making either string.
+    static func matches(_ bytes: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer) -> Bool {
+        guard text.count == bytes.count &* 2 else { return false }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard text[index &* 2] == digit(byte >> 4), text[index &* 2 &+ 1] == digit(byte & 0x0f) else { return false }
+        }
+        return true
+    }
+
+    /// Whether `text` is the lowercase hex of the SHA-256 of `bytes` (`encode(SHA256.hash(bytes)) == text`).
+    static func matchesSHA256(of bytes: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer) -> Bool {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalizeMatches(text)
     }
 
     /// The ASCII lowercase hex digit of a value 0...15.

@@ -24,4 +24,25 @@ import EventLog
         #expect(checkpoint.streams == heads)
         #expect(checkpoint == LogCheckpoint(logHead: .empty, streams: heads))
     }
+
+    /// Past 64 KiB the heads go to a temporary file; copies taken on the way stay as they were.
+    @Test func manyHeadsComeBackFromTheTemporaryFile() {
+        let heads = (0..<5_000).map { index in
+            StreamHead(
+                stream: "case/CB-2026-\(100_000 + index)", version: index % 40 + 1,
+                hash: index % 997 == 0 ? "tampered \(index)" : String(repeating: String(String(index % 256 + 256, radix: 16).dropFirst()), count: 32))
+        }
+        var compact = StreamHeads()
+        compact.append(contentsOf: heads.prefix(3_000))
+        var copy = compact
+        compact.append(contentsOf: heads.dropFirst(3_000))
+        #expect(compact.count == heads.count)
+        #expect(compact.heads == heads)
+        #expect(copy.heads == Array(heads.prefix(3_000)))
+        copy.append(contentsOf: heads.suffix(2_000).reversed())
+        #expect(copy.heads == Array(heads.prefix(3_000)) + heads.suffix(2_000).reversed())
+        #expect(compact.heads == heads)
+        #expect(compact == StreamHeads(heads))
+        #expect(compact != copy)
+    }
 }

@@ -100,3 +100,28 @@ public struct CaseReference: Hashable, Sendable, Comparable, CustomStringConvert
         try container.encode(description)
     }
 }
+
+extension String {
+    /// `caseInsensitiveCompare(other) == .orderedSame` (`e1` is `E1`), decided byte by byte
+    /// when both are ASCII, as ids are: verify looks an item up for every event it re-decides.
+    func isSameIdentifier(_ other: String) -> Bool {
+        var one = self
+        var two = other
+        let ascii = one.withUTF8 { first in
+            two.withUTF8 { second -> Bool? in
+                guard first.allSatisfy({ $0 < 0x80 }), second.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard first.count == second.count else { return false }
+                for index in 0..<first.count where Self.asciiLowercased(first[index]) != Self.asciiLowercased(second[index]) {
+                    return false
+                }
+                return true
+            }
+        }
+        return ascii ?? (caseInsensitiveCompare(other) == .orderedSame)
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+    }
+}
+

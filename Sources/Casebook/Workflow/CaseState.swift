@@ -272,12 +272,12 @@ public struct CaseState: Sendable, Equatable {
 
     /// Finds an evidence item by id (case-insensitive: `e1` is `E1`).
     public func evidenceItem(_ id: String) -> EvidenceItem? {
-        evidence.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
+        evidence.first { $0.id.isSameIdentifier(id) }
     }
 
     /// Finds a takedown request by id (case-insensitive).
     public func takedown(_ id: String) -> Takedown? {
-        takedowns.first { $0.request.id.caseInsensitiveCompare(id) == .orderedSame }
+        takedowns.first { $0.request.id.isSameIdentifier(id) }
     }
 
     /// The source of the material (000 §13.4).

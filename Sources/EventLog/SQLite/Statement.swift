@@ -147,6 +147,14 @@ public final class Statement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// Calls `body` with column `index`'s text bytes as ``text(_:)`` reads them (empty when
+    /// NULL), without making a `String`.
+    public func withText<T>(_ index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        guard let pointer = sqlite3_column_text(handle, index) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
     /// Column `index` as text, or nil when NULL.
     public func optionalText(_ index: Int32) -> String? { isNull(index) ? nil : text(index) }
 
