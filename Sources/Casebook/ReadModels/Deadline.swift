@@ -64,8 +64,13 @@ public struct Deadline: Sendable, Equatable {
     }
 
     /// The step that takes the next action, for a front end to render.
-    public var step: StepReference {
-        switch kind {
+    public var step: StepReference { kind.step(subject: subject) }
+}
+
+extension Deadline.Kind {
+    /// The step that takes the next action of a deadline of this kind about `subject`.
+    public func step(subject: String) -> StepReference {
+        switch self {
         case .takedown: return .step(.escalateToISP, subject: subject)
         case .requestTakedown: return .step(.requestTakedown, subject: subject)
         case .investigateUrgent: return .step(.startInvestigation)
@@ -76,7 +81,9 @@ public struct Deadline: Sendable, Equatable {
         case .ladoReferral: return .step(.referToLADO)
         }
     }
+}
 
+extension Deadline {
     /// Everything due on a case as its state stands (none once it is closed). Deadlines
     /// run from when their entry was added: URL evidence added after a reopening is due 24
     /// hours after it was added, not after the original report.
