@@ -1,9 +1,12 @@
--- Casebook schema, version 1.
+-- Casebook schema, versions 1 and 2.
 --
 -- This file is the application's schema the program runs: it is compiled into the binary
 -- (C23 #embed in Sources/CasebookSchema) and applied to a new database, after which PRAGMA
--- user_version is 1. A later version adds a migration; it never edits what a released
--- version created. (Casebook has not been released: version 1 is still edited in place.)
+-- user_version is the last version below. It holds every version's step in order: version 1
+-- from here, then each later version after a line beginning "-- >>> version N"
+-- (Storage/SchemaSteps.swift splits it there). A file at an earlier version runs the later
+-- steps, in one transaction, when it is next opened for writing. A later version adds a
+-- step at the end; it never edits what an earlier one created.
 --
 -- The event log's own tables and triggers (events, blobs, redaction_rules) are not here:
 -- they belong to the EventLog module, in Sources/EventLog/EventLog.sql, which EventStore
@@ -138,3 +141,13 @@ CREATE TABLE sources (
 -- The projection replaces a case's rows by case: without this, every append (and every
 -- case of a rebuild) would scan the whole table.
 CREATE INDEX sources_by_case ON sources (case_ref);
+
+-- >>> version 2: the lists read open cases newest first, off one index (issue 25).
+-- `list --open` shows the newest 50 of the open cases: in (status, year, number) order
+-- SQLite stops after 50 rows instead of reading and sorting every open case. The columns
+-- after the key are what the visibility filter (CaseAccess.visibleCases: reference, school,
+-- is_restricted) and `tasks` (owner) read, so the counts of `list`, `overdue` and `tasks`
+-- read this index and the deadlines, never the cases' rows. It replaces version 1's
+-- cases_by_status (status, school, reference), whose columns it holds.
+DROP INDEX cases_by_status;
+CREATE INDEX cases_by_status ON cases (status, year, number, reference, school, is_restricted, owner);

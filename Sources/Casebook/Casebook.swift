@@ -26,12 +26,12 @@ public final class Casebook {
     /// The schema the program runs: the event log's own part (EventLog's `EventLog.sql`,
     /// with the redactable types of ``Workflow/redactableTypes`` as its redaction rules and
     /// `FilesPurged` as the record of a purge),
-    /// then the repository's schema.sql, compiled in.
+    /// then the repository's schema.sql, compiled in, one step per version (``SchemaSteps``).
     public static let schema = Schema(
         redactionRules: Workflow.redactableTypes.sorted().map { .init(type: $0, recordedBy: CaseEventType.redaction.rawValue) },
         purgeRecordedBy: [CaseEventType.filesPurged.rawValue],
         applicationID: Casebook.applicationID,
-        migrations: [.init(version: 1, sql: String(cString: casebook_schema_sql()))])
+        migrations: SchemaSteps.migrations(of: String(cString: casebook_schema_sql())))
 
     init(store: EventStore) {
         self.store = store

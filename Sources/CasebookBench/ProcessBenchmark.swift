@@ -20,9 +20,13 @@ import Foundation
 /// member mapped to the login running the command, so the commands run without it as that
 /// member (the generated headteacher is mapped to the login that ran `generate`; for
 /// another login, map one on a copy with the headteacher's `staff login ID LOGIN`).
+///
+/// `--before P --before-db COPY` (one `--db` only) adds every `casebook` command of another
+/// build (P, e.g. main's) on COPY, a copy of the database it can open, to the same
+/// round-robin: old and new binaries measured alternately in the same machine state.
 enum ProcessBenchmark {
     static let summary =
-        "one casebook command as a whole process vs the floor: --db PATH[,PATH…] [--runs 30] [--warmup 3] [--casebook P] [--floor P] [--sqlite3 P]"
+        "one casebook command as a whole process vs the floor: --db PATH[,PATH…] [--runs 30] [--warmup 3] [--casebook P] [--floor P] [--sqlite3 P] [--before P --before-db COPY]"
 
     struct Program {
         let label: String
@@ -34,7 +38,7 @@ enum ProcessBenchmark {
     }
 
     static func run(_ arguments: [String]) throws {
-        let options = try BenchmarkOptions(arguments, known: ["db", "runs", "warmup", "casebook", "floor", "sqlite3"])
+        let options = try BenchmarkOptions(arguments, known: ["db", "runs", "warmup", "casebook", "floor", "sqlite3", "before", "before-db"])
         guard let paths = options.text("db")?.split(separator: ",").map(String.init), !paths.isEmpty else {
             throw BenchmarkUsageError(description: "Missing --db PATH[,PATH…] (make one with 'casebook-bench generate')")
         }
@@ -44,12 +48,18 @@ enum ProcessBenchmark {
         let casebook = options.text("casebook") ?? "\(directory)/casebook"
         let floor = options.text("floor") ?? "\(directory)/casebook-floor"
         let sqlite3 = options.text("sqlite3") ?? ProcessTiming.onPath("sqlite3")
+        let before = options.text("before")
+        let beforeDatabase = options.text("before-db")
+        if (before == nil) != (beforeDatabase == nil) || (before != nil && paths.count != 1) {
+            throw BenchmarkUsageError(description: "--before P goes with --before-db COPY, and with one --db")
+        }
         for program in [casebook, floor] where !FileManager.default.isExecutableFile(atPath: program) {
             throw BenchmarkFailure(description: "no executable at \(program): swift build -c release first")
         }
         print("Whole-process commands: median of \(runs) runs each (after \(warmup) warm-up rounds), round-robin")
         print("machine: \(Machine.summary())")
         print("casebook: \(casebook)\nfloor:    \(floor)\nsqlite3:  \(sqlite3 ?? "not found")")
+        if let before, let beforeDatabase { print("before:   \(before) on \(beforeDatabase)") }
 
         var medians: [[String: Double]] = []
         var labels: [String] = []
@@ -102,6 +112,13 @@ enum ProcessBenchmark {
                 Program(label: "casebook tasks (all)", executable: casebook, arguments: actor + ["tasks"], ratioTarget: 1.5, secondsTarget: nil),
                 Program(label: "casebook help (no database)", executable: casebook, arguments: ["help"], ratioTarget: nil, secondsTarget: nil),
             ]
+            if let before, let beforeDatabase {
+                programs += programs.filter { $0.executable == casebook }.map { program in
+                    Program(
+                        label: "before: " + program.label.dropFirst("casebook ".count), executable: before,
+                        arguments: program.arguments.map { $0 == path ? beforeDatabase : $0 }, ratioTarget: nil, secondsTarget: nil)
+                }
+            }
             var samples = Array(repeating: Sample(), count: programs.count)
             var peaks = Array(repeating: 0, count: programs.count)
             for round in 0..<(warmup + runs) {

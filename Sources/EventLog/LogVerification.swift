@@ -16,10 +16,10 @@ public struct LogVerification: Sendable {
 
 extension Schema {
     /// A private in-memory database with every step of this schema applied: what a new
-    /// file holds.
-    public func freshDatabase() throws -> Database {
+    /// file holds. With `version`, only the steps up to it: what a file made then holds.
+    public func freshDatabase(through version: Int? = nil) throws -> Database {
         let fresh = try Database(path: ":memory:", mode: .memory)
-        for migration in migrations { try apply(migration, to: fresh) }
+        for migration in migrations where migration.version <= version ?? currentVersion { try apply(migration, to: fresh) }
         return fresh
     }
 
@@ -33,10 +33,13 @@ extension Schema {
 
     /// How `database`'s tables, indexes, views and triggers, and the rows the schema itself
     /// inserts (fixed data such as rules the triggers read), differ from a fresh database of
-    /// this schema, each object by exact name, type and SQL. Only SQLite's own statistics
-    /// tables (``statisticsTables``, exactly as `ANALYZE` creates them) may be added.
+    /// this schema at the version its header gives (an older file read without migrating
+    /// it holds an older version's objects), each object by exact name, type and SQL. Only
+    /// SQLite's own statistics tables (``statisticsTables``, exactly as `ANALYZE` creates
+    /// them) may be added.
     public func differences(in database: Database) throws -> [String] {
-        let fresh = try freshDatabase()
+        let version = try database.scalarInt("PRAGMA user_version") ?? 0
+        let fresh = try freshDatabase(through: (1...max(1, currentVersion)).contains(version) ? version : currentVersion)
         // Keyed by type and name: a trigger may share a table's name.
         func objects(_ database: Database) throws -> [String: (type: String, sql: String)] {
             var found: [String: (type: String, sql: String)] = [:]
@@ -86,8 +89,9 @@ extension Schema {
 
 extension EventStore {
     /// Opens an existing database for reading only: no migration, no write lock, no change
-    /// to the file; works on a read-only file or folder. A schema version other than the
-    /// current one is refused as incompatible.
+    /// to the file; works on a read-only file or folder. A file at an earlier version of
+    /// the schema is read as it is (its next opening for writing migrates it); a version
+    /// this program does not know is refused as incompatible.
     public static func openReadOnly(
         at path: String, schema: Schema, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> EventStore {
@@ -100,7 +104,7 @@ extension EventStore {
             throw EventLogError.databaseMissing(path)
         }
         let version = try database.scalarInt("PRAGMA user_version") ?? 0
-        guard version == schema.currentVersion else {
+        guard (1...max(1, schema.currentVersion)).contains(version) else {
             if version == 0 {
                 throw EventLogError.incompatibleSchema("the file is not a database of this program's")
             }

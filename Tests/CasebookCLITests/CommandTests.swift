@@ -1,3 +1,4 @@
+import Casebook
 import EventLog
 import Foundation
 import Testing
@@ -18,7 +19,7 @@ import Testing
         #expect(info.st_mode & 0o777 == 0o600, "mode \(String(info.st_mode & 0o777, radix: 8))")
         let staff = try SQLiteFile(sandbox.database).rows("SELECT id, name, role FROM staff")
         #expect(staff == [["text:head", "text:Dr Priya Okafor", "text:headteacher"]])
-        #expect(try SQLiteFile(sandbox.database).scalar("PRAGMA user_version") == "1")
+        #expect(try SQLiteFile(sandbox.database).scalar("PRAGMA user_version") == "\(Casebook.schema.currentVersion)")
     }
 
     @Test func initWithJSONUsesCASEBOOK_DB() throws {

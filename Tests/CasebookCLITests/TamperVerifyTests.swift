@@ -1,3 +1,4 @@
+import Casebook
 import EventLog
 import Foundation
 import Testing
@@ -255,7 +256,7 @@ import Testing
         #expect(audit.stderr.contains("error: the audit stream version \(exported) (TimelineExported) cannot be read"), "\(audit)")
     }
 
-    @Test("An unknown schema version in the header is invalid input (65), for verify too", arguments: [-1, 2, 99])
+    @Test("An unknown schema version in the header is invalid input (65), for verify too", arguments: [-1, Casebook.schema.currentVersion + 1, 99])
     func unknownUserVersion(version: Int) throws {
         let sandbox = try Sandbox(.staff)
         try SQLiteFile(sandbox.database).execute("PRAGMA user_version = \(version)")

@@ -89,7 +89,9 @@ public struct Deadline: Sendable, Equatable {
 
     /// The step that takes the next action, for a front end to render.
     public var step: StepReference { kind.step(subject) }
+}
 
+extension Deadline {
     /// Everything due on a case as its state stands (none once it is closed). Deadlines
     /// run from when their entry was added: URL evidence added after a reopening is due 24
     /// hours after it was added, not after the original report.

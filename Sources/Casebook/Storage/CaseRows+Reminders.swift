@@ -67,24 +67,51 @@ extension CaseRows {
 }
 
 extension CaseRows {
-    /// Open deadlines on open cases both `member` and `actor` may see, with each case's
-    /// owner, soonest first (`tasks`, SPEC §11).
-    static func deadlinesWithOwners(
-        visibleTo member: StaffMember, and actor: StaffMember, asOf: Date, in source: some RowSource
+    /// The open deadlines waiting on `member` (`tasks`, SPEC §11) on open cases both
+    /// `member` and `actor` may see, with each case's owner, soonest first; at most `limit`
+    /// (the soonest). Waiting on them: a deadline of a case they own, or of an unowned case
+    /// when its kind is one of `kinds` (those whose step their role may take). Read in the
+    /// order of `deadlines_by_due` (due, case, kind, subject), so a limit stops early.
+    static func tasks(
+        for member: StaffMember, kinds: [Deadline.Kind], by actor: StaffMember, asOf: Date, limit: Int?, in source: some RowSource
     ) throws -> [(item: OverdueItem, owner: String?)] {
         let database = source.connection
         var items: [(item: OverdueItem, owner: String?)] = []
-        let (sql, values) = visibleToBoth(member, actor)
+        let (sql, values) = taskConditions(for: member, kinds: kinds, by: actor)
         try database.forEachRow(
             """
             SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school, c.owner
-            FROM deadlines d JOIN cases c ON c.reference = d.case_ref
-            WHERE c.status = 'open' AND \(sql) ORDER BY d.due_at, d.case_ref, d.kind, d.subject
+            FROM deadlines d CROSS JOIN cases c ON c.reference = d.case_ref
+            WHERE \(sql) ORDER BY d.due_at, d.case_ref, d.kind, d.subject\(limit.map { " LIMIT \(max(0, $0))" } ?? "")
             """, values
         ) { row in
             if let item = OverdueItem(row: row, asOf: asOf) { items.append((item, row.optionalText(5))) }
         }
         return items
+    }
+
+    /// How many deadlines ``tasks(for:kinds:by:asOf:limit:in:)`` lists without a limit: read
+    /// from the open cases' index entries (`cases_by_status`) and the deadlines' keys, never
+    /// a case's row.
+    static func taskCount(for member: StaffMember, kinds: [Deadline.Kind], by actor: StaffMember, in source: some RowSource) throws -> Int {
+        let (sql, values) = taskConditions(for: member, kinds: kinds, by: actor)
+        return try source.connection.scalarInt(
+            "SELECT count(*) FROM cases c CROSS JOIN deadlines d ON d.case_ref = c.reference WHERE \(sql)", values) ?? 0
+    }
+
+    /// What keeps a deadline (`d`) of a case (`c`) on `member`'s task list: the case is open
+    /// and both may see it, the deadline is of a kind this version reads, and the member
+    /// owns the case — or nobody does and the kind is one of `kinds`.
+    static func taskConditions(for member: StaffMember, kinds: [Deadline.Kind], by actor: StaffMember) -> (String, [any SQLBindable]) {
+        let (visible, values) = visibleToBoth(member, actor)
+        func placeholders(_ kinds: [Deadline.Kind]) -> String { kinds.map { _ in "?" }.joined(separator: ", ") }
+        let known = Deadline.Kind.allCases
+        let sql = """
+            c.status = 'open' AND \(visible) AND d.kind IN (\(placeholders(known)))
+                AND (c.owner = ? COLLATE NOCASE OR (c.owner IS NULL AND d.kind IN (\(placeholders(kinds)))))
+            """
+        let bound: [any SQLBindable] = known.map(\.rawValue) + [member.id] + kinds.map(\.rawValue)
+        return (sql, values + bound)
     }
 }
 

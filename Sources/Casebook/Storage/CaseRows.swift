@@ -85,7 +85,9 @@ enum CaseRows {
         return ("WHERE " + conditions.joined(separator: " AND "), values)
     }
 
-    /// What is past due at `asOf` on open cases `actor` may see, the latest first.
+    /// What is past due at `asOf` on open cases `actor` may see, the latest first. (Only an
+    /// open case has deadlines — ``Deadline/of(_:settings:)`` — so `c.status = 'open'`
+    /// leaves nothing out; it lets the count read the open cases' index.)
     static func overdue(asOf: Date, limit: Int?, visibleTo actor: StaffMember, in source: some RowSource) throws -> [OverdueItem] {
         let database = source.connection
         var items: [OverdueItem] = []
@@ -96,7 +98,7 @@ enum CaseRows {
             SELECT * FROM (
                 SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school
                 FROM deadlines d JOIN cases c ON c.reference = d.case_ref
-                WHERE d.due_at <= ? AND \(visible.sql) \(newest)
+                WHERE d.due_at <= ? AND c.status = 'open' AND \(visible.sql) \(newest)
             ) ORDER BY due_at, case_ref, subject
             """, [Timestamp.string(from: asOf)] + visible.values
         ) { row in
@@ -105,12 +107,16 @@ enum CaseRows {
         return items
     }
 
-    /// How many things are overdue at `asOf` on cases `actor` may see.
+    /// How many things are overdue at `asOf` on cases `actor` may see: the open cases'
+    /// entries of `cases_by_status`, each with its deadlines' keys — no case's row is read.
     static func overdueCount(asOf: Date, visibleTo actor: StaffMember, in source: some RowSource) throws -> Int {
         let database = source.connection
         let visible = CaseAccess.visibleCases(to: actor)
         return try database.scalarInt(
-            "SELECT count(*) FROM deadlines d JOIN cases c ON c.reference = d.case_ref WHERE d.due_at <= ? AND \(visible.sql)",
+            """
+            SELECT count(*) FROM cases c CROSS JOIN deadlines d ON d.case_ref = c.reference
+            WHERE d.due_at <= ? AND c.status = 'open' AND \(visible.sql)
+            """,
             [Timestamp.string(from: asOf)] + visible.values) ?? 0
     }
 }

@@ -121,13 +121,13 @@ enum TeamCommands {
         let actor = try invocation.actor()
         let member = try casebook.cases.taskMember(invocation.optional("for"), by: actor)
         let asOf = try invocation.time("as-of") ?? invocation.clock()
-        let all = try casebook.cases.tasks(for: member, by: actor, asOf: asOf)
-        var tasks = all
+        var limit: Int?
         if let text = invocation.optional("limit") {
             guard format == "text" else { throw CommandError.usage("--limit goes with the text or JSON list, not ics") }
-            guard let limit = Int(text), limit >= 1 else { throw CasebookError.invalidInput("--limit must be a whole number from 1") }
-            tasks = Array(all.prefix(limit))
+            guard let number = Int(text), number >= 1 else { throw CasebookError.invalidInput("--limit must be a whole number from 1") }
+            limit = number
         }
+        let (tasks, total) = try casebook.cases.tasks(for: member, by: actor, asOf: asOf, limit: limit)
         let local = invocation.localTime
         func command(_ task: TaskItem) -> String {
             StepWords.render(task.item.deadline.step, case: task.item.deadline.reference.description, localTime: local)
@@ -145,12 +145,12 @@ enum TeamCommands {
                 task.owner ?? "—", deadline.nextAction + ": " + command(task),
             ]
         }
-        let shown = tasks.count < all.count ? "the \(tasks.count) soonest of \(all.count) tasks" : "\(tasks.count) task\(tasks.count == 1 ? "" : "s")"
+        let shown = tasks.count < total ? "the \(tasks.count) soonest of \(total) tasks" : "\(tasks.count) task\(tasks.count == 1 ? "" : "s")"
         let text = tasks.isEmpty ? "Nothing is waiting on \(member.id)." : table.rendered + "\n\(shown) for \(member.id)."
         return Output(
             text: text,
             json: [
-                "for": .string(member.id), "asOf": JSONOutput.time(asOf), "total": .int(all.count),
+                "for": .string(member.id), "asOf": JSONOutput.time(asOf), "total": .int(total),
                 "tasks": .array(
                     tasks.map { task in
                         var value = JSONOutput.deadline(task.item.deadline).object ?? [:]

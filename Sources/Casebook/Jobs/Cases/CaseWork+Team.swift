@@ -63,16 +63,28 @@ extension CaseWork {
     /// soonest first: the deadlines of cases they own, and of unowned cases whose next step
     /// their role may take (untriaged concerns for those who triage).
     public func tasks(for member: StaffMember, by actor: StaffMember, asOf: Date) throws -> [TaskItem] {
+        try tasks(for: member, by: actor, asOf: asOf, limit: nil).tasks
+    }
+
+    /// The soonest `limit` of ``tasks(for:by:asOf:)`` (all when nil), and how many there
+    /// are in all. The filter runs in the query, which reads the deadlines in order and
+    /// stops at the limit; the total is counted off the indexes.
+    public func tasks(
+        for member: StaffMember, by actor: StaffMember, asOf: Date, limit: Int?
+    ) throws -> (tasks: [TaskItem], total: Int) {
         try actor.require(.readOwnTasks)
-        guard !member.hasLeft, member.role.may(.advanceCase) || member.role.may(.triageConcerns) else { return [] }
-        let rows = try Casebook.translatingErrors {
-            try CaseRows.deadlinesWithOwners(visibleTo: member, and: actor, asOf: asOf, in: core.store)
+        guard !member.hasLeft, member.role.may(.advanceCase) || member.role.may(.triageConcerns) else { return ([], 0) }
+        // The kinds whose step the member's role may take (a kind's step is fixed).
+        let kinds = Deadline.Kind.allCases.filter { kind in
+            kind.step("").steps.contains { member.role.may(Workflow.permission(for: $0)) }
         }
-        return rows.compactMap { row in
-            if let owner = row.owner { return owner.caseInsensitiveCompare(member.id) == .orderedSame ? TaskItem(item: row.item, owner: owner) : nil }
-            let steps = row.item.deadline.step.steps
-            guard steps.contains(where: { member.role.may(Workflow.permission(for: $0)) }) else { return nil }
-            return TaskItem(item: row.item, owner: nil)
-        }
+        // The page and the total from one snapshot.
+        return try Casebook.translatingErrors { try core.store.reading {
+            let rows = try CaseRows.tasks(for: member, kinds: kinds, by: actor, asOf: asOf, limit: limit, in: core.store)
+            let tasks = rows.map { TaskItem(item: $0.item, owner: $0.owner) }
+            // Fewer than the limit: that is all of them.
+            guard let limit, tasks.count >= limit else { return (tasks, tasks.count) }
+            return (tasks, try CaseRows.taskCount(for: member, kinds: kinds, by: actor, in: core.store))
+        } }
     }
 }
