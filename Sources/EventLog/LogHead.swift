@@ -95,8 +95,7 @@ public struct LogCheckpoint: Sendable, Equatable {
     public var logHead: LogHead
     /// Every stream's head, by stream name.
     public var streams: [StreamHead] {
-        get { heads.heads }
-        set { heads = StreamHeads(newValue) }
+        get throws { try heads.all() }
     }
     /// The same, kept compactly.
     public var heads: StreamHeads
@@ -175,7 +174,7 @@ extension EventStore {
         try reading {
             var breaks: [ChainBreak] = []
             let event = try database.prepare("SELECT hash FROM events WHERE stream = ? AND version = ?")
-            for head in checkpoint.streams {
+            for head in try checkpoint.streams {
                 let version = try database.scalarInt("SELECT max(version) FROM events WHERE stream = ?", [head.stream]) ?? 0
                 if version == 0 {
                     breaks.append(
@@ -206,7 +205,7 @@ extension EventStore {
             // The checkpoint's events are each stream's first versions up to its head there.
             // Another event committed before one of them was inserted into that history; the
             // log head over them, in position order, must be the checkpoint's.
-            let versions = Dictionary(checkpoint.streams.map { ($0.stream, $0.version) }, uniquingKeysWith: max)
+            let versions = Dictionary(try checkpoint.streams.map { ($0.stream, $0.version) }, uniquingKeysWith: max)
             var head = LogHead.empty
             var pending: [ChainBreak] = []
             var pendingCount = 0

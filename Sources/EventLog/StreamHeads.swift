@@ -59,15 +59,14 @@ public struct StreamHeads: Sendable {
         for head in heads { append(head) }
     }
 
-    /// The heads, in order, as values.
-    public var heads: [StreamHead] {
+    /// The heads, in order, as values. Throws when the temporary file they were written to
+    /// cannot be read back (an I/O error): an incomplete list is never handed back, and
+    /// nothing traps.
+    public func all() throws -> [StreamHead] {
         var result: [StreamHead] = []
         result.reserveCapacity(count)
         if let spill, spilledBytes > 0 {
-            // Written by this process a moment ago: not reading it back is no state to carry on from.
-            guard let written = spill.read(spilledBytes) else {
-                preconditionFailure("the stream heads written to a temporary file cannot be read back")
-            }
+            guard let written = spill.read(spilledBytes) else { throw StreamHeadsError.unreadable }
             written.withUnsafeBytes { Self.decode($0, into: &result) }
         }
         pending.withUnsafeBytes { Self.decode($0, into: &result) }
@@ -138,8 +137,16 @@ public struct StreamHeads: Sendable {
 
 extension StreamHeads: Equatable {
     public static func == (lhs: StreamHeads, rhs: StreamHeads) -> Bool {
-        lhs.count == rhs.count && lhs.heads == rhs.heads
+        guard lhs.count == rhs.count, let left = try? lhs.all(), let right = try? rhs.all() else { return false }
+        return left == right
     }
+}
+
+/// The stream heads written to a temporary file could not be read back.
+public enum StreamHeadsError: Error, CustomStringConvertible {
+    case unreadable
+
+    public var description: String { "the stream heads written to a temporary file could not be read back" }
 }
 
 /// An unnamed temporary file (`tmpfile`: gone once closed), written only by the one

@@ -27,8 +27,8 @@ import EventLog
         try store.forEachEvent { expected = SHA256.hex(Array((expected + $0.hash).utf8)) }
         let checkpoint = try store.checkpoint()
         #expect(checkpoint.logHead == LogHead(eventCount: 12, hash: expected))
-        #expect(checkpoint.streams.map(\.stream) == Self.streams)
-        #expect(checkpoint.streams.allSatisfy { $0.version == 4 })
+        #expect(try checkpoint.streams.map(\.stream) == Self.streams)
+        #expect(try checkpoint.streams.allSatisfy { $0.version == 4 })
         #expect(try store.logHead(through: nil) == checkpoint.logHead)
         #expect(try store.logHead(through: 0) == .empty)
         #expect(LogHead.empty.hash == HashChain.genesis)
@@ -133,7 +133,7 @@ import EventLog
         #expect(found.contains("blobs v0 wrong-media-type"))
         #expect(found.contains("schema v0 altered-schema"))
         #expect(result.checkpoint.logHead.eventCount == 4)
-        #expect(result.checkpoint.streams.map(\.stream) == [Fixture.stream, "junk"])
+        #expect(try result.checkpoint.streams.map(\.stream) == [Fixture.stream, "junk"])
         #expect(!result.skipsWriteAheadLog)
         #expect(throws: SQLiteError.self) { try reader.database.execute("DELETE FROM blobs") }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)

@@ -33,13 +33,13 @@ public struct CheckpointFile: Sendable, Equatable {
     }
 
     /// The file's text: pretty JSON ending in a line feed.
-    public func json() -> String {
+    public func json() throws -> String {
         let value: JSONValue = [
             "format": .string(Self.formatName), "version": .int(Self.formatVersion), "takenAt": .string(takenAt),
             "takenBy": .string(takenBy),
             "logHead": ["events": .int(checkpoint.logHead.eventCount), "hash": .string(checkpoint.logHead.hash)],
             "streams": .array(
-                checkpoint.streams.map { ["stream": .string($0.stream), "version": .int($0.version), "hash": .string($0.hash)] }),
+                try checkpoint.streams.map { ["stream": .string($0.stream), "version": .int($0.version), "hash": .string($0.hash)] }),
         ]
         guard case .object(var fields) = value else { return value.prettySerialized() + "\n" }
         if let erasures = checkpoint.erasures {

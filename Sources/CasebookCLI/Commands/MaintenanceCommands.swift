@@ -138,14 +138,14 @@ enum MaintenanceCommands {
         let head = witness.checkpoint.logHead
         // Recorded in the audit trail once the file is in place (removed again if that fails).
         let delivery = Delivery(
-            path: out, content: .file(Array(witness.json().utf8)),
+            path: out, content: .file(Array(try witness.json().utf8)),
             commit: { try casebook.recordExport(.checkpointTaken(events: head.eventCount, hash: head.hash), by: actor) })
         return Output(
-            text: "Wrote a checkpoint of \(head.eventCount) events in \(witness.checkpoint.streams.count) streams to \(out) "
+            text: "Wrote a checkpoint of \(head.eventCount) events in \(witness.checkpoint.heads.count) streams to \(out) "
                 + "(log head \(head.hash)). Keep it away from the database; check with 'casebook verify --checkpoint \(out)'.",
             json: [
                 "file": .string(out), "events": .int(head.eventCount), "hash": .string(head.hash),
-                "streams": .int(witness.checkpoint.streams.count),
+                "streams": .int(witness.checkpoint.heads.count),
             ], recorded: "wrote the checkpoint \(out) and recorded it in the audit trail", delivery: delivery)
     }
 
