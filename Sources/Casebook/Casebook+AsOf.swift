@@ -55,33 +55,40 @@ extension Casebook {
     public func withRecord<T>(asOf: Date?, _ body: () throws -> T) throws -> T {
         guard let asOf else { return try Self.translatingErrors(body) }
         let instant = Timestamp.string(from: asOf)
-        let database = store
         pendingReads.removeAll()
+        // On a thread of lowered priority: writers on the same cores go first (LowPriority).
         let result: T = try Self.translatingErrors {
-            try store.readSnapshot {
-                try createScratchTables()
-                defer { dropScratchTables() }
-                // The waiting times as they were set then.
-                let settings = try Settings.replay(
-                    try store.events(in: SettingsEvent.stream).filter { Self.wasOnRecord($0, at: instant) })
-                var pending: [RecordedEvent] = []
-                func flush() throws {
-                    guard !pending.isEmpty else { return }
-                    try Self.project(pending, settings: settings, to: database)
-                    pending.removeAll(keepingCapacity: true)
-                }
-                try store.forEachEventByStream { event in
-                    guard Self.wasOnRecord(event, at: instant) else { return }
-                    if let last = pending.last, last.stream != event.stream { try flush() }
-                    pending.append(event)
-                }
-                try flush()
-                try Projection.applyCurrentAccess(database)
-                return try body()
-            }
+            try LowPriority.run { try rebuilt(asOf: instant, body) }
         }
         // The reads `body` made, recorded now that the snapshot is closed.
         try recordPendingReads()
         return result
+    }
+
+    /// The read models rebuilt as they stood at `instant` into `temp` tables, inside a read
+    /// snapshot, and `body` run against them (``withRecord(asOf:_:)``).
+    private func rebuilt<T>(asOf instant: String, _ body: () throws -> T) throws -> T {
+        let database = store
+        return try store.readSnapshot {
+            try createScratchTables()
+            defer { dropScratchTables() }
+            // The waiting times as they were set then.
+            let settings = try Settings.replay(
+                try store.events(in: SettingsEvent.stream).filter { Self.wasOnRecord($0, at: instant) })
+            var pending: [RecordedEvent] = []
+            func flush() throws {
+                guard !pending.isEmpty else { return }
+                try Self.project(pending, settings: settings, to: database)
+                pending.removeAll(keepingCapacity: true)
+            }
+            try store.forEachEventByStream { event in
+                guard Self.wasOnRecord(event, at: instant) else { return }
+                if let last = pending.last, last.stream != event.stream { try flush() }
+                pending.append(event)
+            }
+            try flush()
+            try Projection.applyCurrentAccess(database)
+            return try body()
+        }
     }
 }

@@ -35,47 +35,15 @@ public struct EventWriter {
             throw EventLogError.conflict(stream: stream, expected: expectedVersion, actual: version)
         }
         let insert = try database.cached(Self.insertSQL)
-        var recorded: [RecordedEvent] = []
-        recorded.reserveCapacity(events.count)
         // The stream and recorded_at are the same for every event: bound once (SQLite keeps
-        // a copy across resets). The other texts are bound in place for each row's step,
-        // from one reused buffer, and unbound when this call ends.
+        // a copy across resets). The other texts are bound in place for each row's step
+        // (ChainRows), and unbound when this call ends.
         insert.reset()
         try insert.bindText(stream, at: 1)
         try insert.bindText(recordedAt, at: 5)
         defer { insert.clearBindings() }
-        var texts = TextParameters(capacity: 512)
-        for event in events {
-            try Self.checkField("type", event.type)
-            try Self.checkField("actor", event.actor)
-            guard Timestamp.isValid(event.occurredAt) else {
-                throw EventLogError.invalidField(name: "occurred_at", reason: "is not UTC RFC 3339 with milliseconds")
-            }
-            guard Self.isUTF8(event.payload) else {
-                throw EventLogError.invalidField(name: "payload", reason: "is not valid UTF-8")
-            }
-            version += 1
-            let payloadSHA256 = HashChain.payloadHash(event.payload)
-            let hash = HashChain.hash(
-                prevHash: prevHash, stream: stream, version: version, type: event.type, occurredAt: event.occurredAt,
-                recordedAt: recordedAt, actor: event.actor, payloadSHA256: payloadSHA256)
-            texts.removeAll()
-            texts.add(event.type, at: 3)
-            texts.add(event.occurredAt, at: 4)
-            texts.add(event.actor, at: 6)
-            texts.add(payloadSHA256, at: 8)
-            texts.add(prevHash, at: 9)
-            texts.add(hash, at: 10)
-            try insert.bind(.integer(Int64(version)), at: 2)
-            try insert.step(binding: texts, utf8: event.payload, at: 7)
-            recorded.append(
-                RecordedEvent(
-                    position: database.lastInsertedRowID, stream: stream, version: version, type: event.type,
-                    occurredAt: event.occurredAt, recordedAt: recordedAt, actor: event.actor, payload: event.payload,
-                    payloadSHA256: payloadSHA256, prevHash: prevHash, hash: hash))
-            prevHash = hash
-        }
-        return recorded
+        return try ChainRows.insert(
+            events, stream: stream, recordedAt: recordedAt, after: version, prevHash: prevHash, with: insert, database: database)
     }
 
     static let insertSQL = """
@@ -88,6 +56,16 @@ public struct EventWriter {
     static func isUTF8(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in
             var offset = 0
+            // 32 bytes a step, then 8: one test of four words' high bits.
+            while offset + 32 <= raw.count {
+                let words =
+                    raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)
+                if words & 0x8080_8080_8080_8080 != 0 { break }
+                offset += 32
+            }
             while offset + 8 <= raw.count {
                 if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
                 offset += 8

@@ -247,6 +247,33 @@ import EventLog
         #expect(try store.verifyChains().isIntact)
     }
 
+    @Test("A batch whose versions cross 9 and 99, with fields of every length, returns and stores the SPEC §4 chain")
+    func longBatchChain() throws {
+        let fixture = try StoreFixture()
+        let store = fixture.store
+        // Field lengths that change from event to event (the rows share one buffer), a
+        // multi-byte actor, and payloads from empty to several SHA-256 blocks.
+        let events = (1...120).map { number in
+            NewEvent(
+                type: String(repeating: "T", count: 1 + number % 40), occurredAt: "2026-11-20T09:00:00.000Z",
+                actor: "staff-zoë-" + String(repeating: "x", count: number % 7),
+                payload: Array(String(repeating: "é", count: (number * 13) % 150).utf8))
+        }
+        let first = try store.append(Array(events[0..<5]), to: Fixture.stream, expectedVersion: 0)
+        let rest = try store.append(Array(events[5...]), to: Fixture.stream, expectedVersion: 5)
+        let recorded = first + rest
+        #expect(recorded.map(\.version) == Array(1...120))
+        #expect(try store.events(in: Fixture.stream) == recorded)
+        #expect(recorded.first?.prevHash == HashChain.genesis)
+        for (event, new) in zip(recorded, events) {
+            #expect(event.hash == HashChain.hash(of: event), "v\(event.version)")
+            #expect(event.payloadSHA256 == HashChain.payloadHash(new.payload), "v\(event.version)")
+            #expect(event.type == new.type && event.actor == new.actor && event.payload == new.payload)
+        }
+        for (previous, event) in zip(recorded, recorded.dropFirst()) { #expect(event.prevHash == previous.hash) }
+        #expect(try store.verifyChains().isIntact)
+    }
+
     @Test("One transaction appending to several streams stores each event's own fields")
     func severalStreamsInOneTransaction() throws {
         let fixture = try StoreFixture()

@@ -222,31 +222,6 @@ public final class Statement {
     }
 }
 
-/// Text parameters gathered into one reusable buffer, so that a row's texts are bound
-/// without SQLite copying each one (``Statement/step(binding:utf8:at:)``).
-struct TextParameters {
-    private(set) var bytes: [UInt8] = []
-    private(set) var fields: [(index: Int32, start: Int, count: Int)] = []
-
-    init(capacity: Int) {
-        bytes.reserveCapacity(capacity)
-        fields.reserveCapacity(8)
-    }
-
-    /// Forgets the texts, keeping the buffer.
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        fields.removeAll(keepingCapacity: true)
-    }
-
-    /// Adds the UTF-8 of `text` for 1-based parameter `index`.
-    mutating func add(_ text: String, at index: Int32) {
-        let start = bytes.count
-        bytes.append(contentsOf: text.utf8)
-        fields.append((index, start, bytes.count - start))
-    }
-}
-
 extension Statement {
     /// Binds one text parameter; SQLite copies it (it stays bound across `reset`).
     func bindText(_ text: String, at index: Int32) throws {
@@ -260,33 +235,6 @@ extension Statement {
                 handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count),
                 csqlite_transient())
         }
-        guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
-    }
-
-    /// Binds `texts` and `utf8` (as TEXT at `index`) without copying them, runs the
-    /// statement once to completion and rewinds it. The bytes are bound only for this call:
-    /// call ``clearBindings()`` before the statement is used with other parameters.
-    func step(binding texts: TextParameters, utf8 payload: [UInt8], at payloadIndex: Int32) throws {
-        let code: Int32 = texts.bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return SQLITE_MISUSE }
-            for field in texts.fields {
-                // nil is SQLITE_STATIC: SQLite reads the bytes in place, here, during the step.
-                let code = sqlite3_bind_text(
-                    handle, field.index, UnsafeRawPointer(base + field.start).assumingMemoryBound(to: CChar.self),
-                    Int32(field.count), nil)
-                guard code == SQLITE_OK else { return code }
-            }
-            return payload.withUnsafeBytes { raw in
-                // A NULL pointer would bind SQL NULL: an empty payload points at the texts instead.
-                let start = raw.count > 0 ? raw.baseAddress ?? UnsafeRawPointer(base) : UnsafeRawPointer(base)
-                let code = sqlite3_bind_text(
-                    handle, payloadIndex, start.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil)
-                guard code == SQLITE_OK else { return code }
-                let result = sqlite3_step(handle)
-                return result == SQLITE_DONE || result == SQLITE_ROW ? SQLITE_OK : result
-            }
-        }
-        defer { sqlite3_reset(handle) }
         guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
     }
 
