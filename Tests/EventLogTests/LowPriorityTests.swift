@@ -34,7 +34,7 @@ import EventLog
     }
 
     @Test("An error thrown by the work is thrown to the caller")
-    func rethrows() {
+    func errorsComeBack() {
         #expect(throws: Failed()) { try LowPriority.run { () -> Int in throw Failed() } }
     }
 }
