@@ -101,14 +101,15 @@ extension CaseRows {
 
     /// What keeps a deadline (`d`) of a case (`c`) on `member`'s task list: the case is open
     /// and both may see it, the deadline is of a kind this version reads, and the member
-    /// owns the case — or nobody does and the kind is one of `kinds`.
+    /// owns the case — or nobody does and the kind is one of `kinds`. (`+d.kind`: the kinds
+    /// are checked on each deadline read, not probed one by one in the key.)
     static func taskConditions(for member: StaffMember, kinds: [Deadline.Kind], by actor: StaffMember) -> (String, [any SQLBindable]) {
         let (visible, values) = visibleToBoth(member, actor)
         func placeholders(_ kinds: [Deadline.Kind]) -> String { kinds.map { _ in "?" }.joined(separator: ", ") }
         let known = Deadline.Kind.allCases
         let sql = """
-            c.status = 'open' AND \(visible) AND d.kind IN (\(placeholders(known)))
-                AND (c.owner = ? COLLATE NOCASE OR (c.owner IS NULL AND d.kind IN (\(placeholders(kinds)))))
+            c.status = 'open' AND \(visible) AND +d.kind IN (\(placeholders(known)))
+                AND (c.owner = ? COLLATE NOCASE OR (c.owner IS NULL AND +d.kind IN (\(placeholders(kinds)))))
             """
         let bound: [any SQLBindable] = known.map(\.rawValue) + [member.id] + kinds.map(\.rawValue)
         return (sql, values + bound)

@@ -87,7 +87,8 @@ enum CaseRows {
 
     /// What is past due at `asOf` on open cases `actor` may see, the latest first. (Only an
     /// open case has deadlines — ``Deadline/of(_:settings:)`` — so `c.status = 'open'`
-    /// leaves nothing out; it lets the count read the open cases' index.)
+    /// leaves nothing out; it lets the count read the open cases' index.) The deadlines are read
+    /// first (CROSS JOIN), newest first off `deadlines_by_due`, so a limit stops early.
     static func overdue(asOf: Date, limit: Int?, visibleTo actor: StaffMember, in source: some RowSource) throws -> [OverdueItem] {
         let database = source.connection
         var items: [OverdueItem] = []
@@ -97,7 +98,7 @@ enum CaseRows {
             """
             SELECT * FROM (
                 SELECT d.case_ref, d.kind, d.subject, d.due_at, c.school
-                FROM deadlines d JOIN cases c ON c.reference = d.case_ref
+                FROM deadlines d CROSS JOIN cases c ON c.reference = d.case_ref
                 WHERE d.due_at <= ? AND c.status = 'open' AND \(visible.sql) \(newest)
             ) ORDER BY due_at, case_ref, subject
             """, [Timestamp.string(from: asOf)] + visible.values

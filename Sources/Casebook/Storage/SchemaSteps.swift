@@ -12,11 +12,23 @@ enum SchemaSteps {
     /// The file's parts as steps, version 1 first: each part after the first begins with
     /// its marker line. Joined in order, their SQL is the file, byte for byte.
     static func migrations(of text: String) -> [Schema.Migration] {
-        let pieces = text.components(separatedBy: "\n" + marker)
-        return pieces.enumerated().map { index, piece in
-            let start = index == 0 ? "" : marker
-            let end = index == pieces.count - 1 ? "" : "\n"
-            return Schema.Migration(version: index + 1, sql: start + piece + end)
+        // Split at the start of each marker line, on the bytes (every command opens the
+        // schema: no Foundation string search on its start-up path).
+        let bytes = Array(text.utf8)
+        let pattern = Array(("\n" + marker).utf8)
+        var starts = [0]
+        var index = 0
+        while index + pattern.count <= bytes.count {
+            if bytes[index] == pattern[0], bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                starts.append(index + 1)
+                index += pattern.count
+            } else {
+                index += 1
+            }
+        }
+        let ends = starts.dropFirst() + [bytes.count]
+        return zip(starts, ends).enumerated().map { step, range in
+            Schema.Migration(version: step + 1, sql: String(decoding: bytes[range.0..<range.1], as: UTF8.self))
         }
     }
 
