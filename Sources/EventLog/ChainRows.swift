@@ -132,22 +132,9 @@ enum ChainRows {
 
     /// Writes `value` in decimal (as ``SHA256/update(decimal:)`` hashes it); returns its length.
     private static func putDecimal(_ value: Int, at target: UnsafeMutableRawPointer) -> Int {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        return withUnsafeMutableBytes(of: &digits) { buffer in
-            var magnitude = value.magnitude
-            var start = buffer.count
-            repeat {
-                start -= 1
-                buffer[start] = 0x30 &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 {
-                start -= 1
-                buffer[start] = 0x2D
-            }
-            let count = buffer.count - start
-            if let source = buffer.baseAddress { target.copyMemory(from: source + start, byteCount: count) }
-            return count
+        SHA256.withDecimal(value) { digits in
+            if let source = digits.baseAddress { target.copyMemory(from: source, byteCount: digits.count) }
+            return digits.count
         }
     }
 }

@@ -121,9 +121,14 @@ public struct SHA256: Sendable {
 
     /// Adds an integer's decimal text (`String(value)`'s UTF-8 bytes) to the message.
     mutating func update(decimal value: Int) {
+        Self.withDecimal(value) { update($0) }
+    }
+
+    /// Hands `body` an integer's decimal text (`String(value)`'s UTF-8 bytes) without making a string.
+    static func withDecimal<R>(_ value: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         // 20 digits and a sign hold any Int.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        return withUnsafeMutableBytes(of: &digits) { buffer in
             var magnitude = value.magnitude
             var start = buffer.count
             repeat {
@@ -135,7 +140,7 @@ public struct SHA256: Sendable {
                 start -= 1
                 buffer[start] = 0x2D
             }
-            update(UnsafeRawBufferPointer(rebasing: buffer[start...]))
+            return body(UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
     }
 
